@@ -1,0 +1,544 @@
+/*
+ * tcp_in.c - segment arrival: RFC 9293 §3.10.7 step by step.
+ *
+ * listen_input() is §3.10.7.2 (LISTEN), syn_sent_input() §3.10.7.3
+ * (SYN-SENT), and conn_input() §3.10.7.4 for every other state, in the
+ * RFC's order: sequence check, RST, SYN, ACK, text, FIN. Checks that hold in
+ * every state come first; the per-state switch follows.
+ *
+ * RST and SYN in a synchronized state follow RFC 5961 as RFC 9293 adopts it:
+ * a RST is acted on only when its sequence number is exactly RCV.NXT, and a
+ * RST elsewhere in the window or any SYN draws a challenge ACK.
+ *
+ * Delayed ACK is decided here, per data segment (ack_policy); the ACK of the
+ * peer's FIN is always immediate. Deliberate simplifications: data and FIN
+ * carried on a SYN are dropped (the peer retransmits them), URG is ignored,
+ * and window scaling, timestamps and SACK are not negotiated.
+ */
+#include "tcp_internal.h"
+
+typedef enum ack_decision {
+  ACK_NONE,  /* nothing to acknowledge */
+  ACK_DELAY, /* arm the delayed ACK */
+  ACK_SEND   /* acknowledge at once, for `why` */
+} ack_decision;
+
+static void set_peer_mss(tcp_conn *c, const tcp_segment *seg) {
+  uint16_t peer = seg->mss ? seg->mss : TCP_DEFAULT_MSS;
+  uint16_t mine = c->host->p->mss;
+  c->mss = peer < mine ? peer : mine;
+  c->cwnd = 2u * c->mss; /* RFC 5681 §3.1 initial window for MSS > 1095 */
+}
+
+/* RFC 6298 §2: one RTT sample of r nanoseconds. */
+static void rtt_sample(tcp_conn *c, uint64_t r) {
+  const tcp_profile *p = c->host->p;
+  if (!c->have_rtt) {
+    c->srtt_ns = r;
+    c->rttvar_ns = r / 2;
+    c->have_rtt = true;
+  } else {
+    uint64_t diff = c->srtt_ns > r ? c->srtt_ns - r : r - c->srtt_ns;
+    c->rttvar_ns = (3 * c->rttvar_ns + diff) / 4;
+    c->srtt_ns = (7 * c->srtt_ns + r) / 8;
+  }
+  uint64_t rto = c->srtt_ns + 4 * c->rttvar_ns;
+  if (rto < p->rto_min_ns)
+    rto = p->rto_min_ns;
+  if (rto > p->rto_max_ns)
+    rto = p->rto_max_ns;
+  c->rto_ns = rto;
+}
+
+static void window_update(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
+  c->snd_wnd = seg->wnd;
+  c->snd_wl1 = seg->seq;
+  c->snd_wl2 = seg->ack;
+  if (seg->wnd > c->max_wnd)
+    c->max_wnd = seg->wnd;
+  if (seg->wnd > 0) {
+    conn_timer_stop(c, TCP_TIMER_PERSIST, now);
+    c->persist_backoff = 0;
+  }
+}
+
+/* A SYN-RECEIVED connection from a listener goes back to LISTEN: its TCB
+ * is gone and the listener carries on (§3.10.7.4, second and fourth). */
+static void back_to_listen(tcp_conn *c, uint64_t now) {
+  conn_set_state(c, TCP_LISTEN, now);
+  for (int t = 0; t < TCP_NTIMERS; t++)
+    conn_timer_stop(c, (tcp_timer)t, now);
+  c->state = TCP_CLOSED;
+}
+
+/* §3.10.7.2: a segment for a listening port and no connection. */
+void listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now) {
+  if (seg->flags & TCP_RST) {
+    trace_drop(h, NULL, seg, TCP_WHY_RST_IGNORED, 0, now);
+    return;
+  }
+  if (seg->flags & TCP_ACK) {
+    host_send_rst(h, seg, TCP_WHY_RST_LISTEN, now);
+    return;
+  }
+  if (!(seg->flags & TCP_SYN)) {
+    trace_drop(h, NULL, seg, TCP_WHY_STRAY, 0, now);
+    return;
+  }
+  tcp_listener *l = host_listener(h, seg->dport);
+  if (host_backlog_count(h, seg->dport) >= l->backlog) {
+    trace_drop(h, NULL, seg, TCP_WHY_STRAY, 1, now);
+    return;
+  }
+  tcp_conn *c = conn_new(h, seg->src, seg->dport, seg->sport);
+  if (!c) {
+    trace_drop(h, NULL, seg, TCP_WHY_STRAY, TCP_ERR_NOMEM, now);
+    return;
+  }
+  c->passive = true;
+  c->state = TCP_LISTEN;
+  c->irs = seg->seq;
+  c->rcv_nxt = seg->seq + 1;
+  c->rcv_adv = c->rcv_nxt;
+  set_peer_mss(c, seg);
+  window_update(c, seg, now);
+  conn_set_state(c, TCP_SYN_RECEIVED, now);
+  conn_send_syn(c, now);
+}
+
+/* §3.10.7.3 */
+static void syn_sent_input(tcp_conn *c, const tcp_segment *seg,
+                           uint64_t now) {
+  tcp_host *h = c->host;
+  uint8_t flags = seg->flags;
+  if ((flags & TCP_ACK) &&
+      (SEQ_LEQ(seg->ack, c->iss) || SEQ_GT(seg->ack, c->snd_max))) {
+    if (!(flags & TCP_RST))
+      host_send_rst(h, seg, TCP_WHY_RST_BAD_ACK, now);
+    else
+      trace_drop(h, c, seg, TCP_WHY_BAD_ACK, 0, now);
+    return;
+  }
+  if (flags & TCP_RST) {
+    if (flags & TCP_ACK)
+      conn_drop(c, TCP_ERR_REFUSED, true, now);
+    else
+      trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
+    return;
+  }
+  if (!(flags & TCP_SYN)) {
+    trace_drop(h, c, seg, TCP_WHY_STRAY, 0, now);
+    return;
+  }
+  c->irs = seg->seq;
+  c->rcv_nxt = seg->seq + 1;
+  c->rcv_adv = c->rcv_nxt;
+  set_peer_mss(c, seg);
+  window_update(c, seg, now);
+  if (flags & TCP_ACK)
+    c->snd_una = seg->ack;
+  if (SEQ_GT(c->snd_una, c->iss)) {
+    if (c->rtt_timing) {
+      rtt_sample(c, now - c->rtt_start);
+      c->rtt_timing = false;
+    }
+    c->backoff = 0;
+    conn_timer_stop(c, TCP_TIMER_RTX, now);
+    conn_set_state(c, TCP_ESTABLISHED, now);
+    conn_note(c, TCP_NOTIFY_CONNECTED);
+    conn_note(c, TCP_NOTIFY_WRITABLE);
+    uint32_t before = c->snd_nxt;
+    conn_output(c, now);
+    if (c->snd_nxt == before)
+      conn_send_ack(c, TCP_WHY_ACK_HANDSHAKE, now);
+  } else {
+    /* simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+    conn_set_state(c, TCP_SYN_RECEIVED, now);
+    c->snd_nxt = c->iss;
+    conn_send_syn(c, now);
+  }
+}
+
+/* §3.10.7.4 first: is the segment acceptable for RCV.NXT/RCV.WND? */
+static bool acceptable(const tcp_conn *c, uint32_t seq, uint32_t seg_len,
+                       uint32_t wnd) {
+  uint32_t lo = c->rcv_nxt;
+#define IN_WND(x) (SEQ_LEQ(lo, (x)) && SEQ_LT((x), lo + wnd))
+  if (seg_len == 0)
+    return wnd == 0 ? seq == lo : IN_WND(seq);
+  if (wnd == 0)
+    return false;
+  return IN_WND(seq) || IN_WND(seq + seg_len - 1);
+#undef IN_WND
+}
+
+/* §3.10.7.4 fifth, once the state is synchronized. Returns false when the
+ * segment is finished with (dropped, or the connection closed). */
+static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
+  uint32_t ack = seg->ack;
+  if (SEQ_GT(ack, c->snd_max)) { /* acknowledges something not yet sent */
+    conn_send_ack(c, TCP_WHY_UNACCEPTABLE, now);
+    trace_drop(c->host, c, seg, TCP_WHY_BAD_ACK, 0, now);
+    return false;
+  }
+  bool dup = ack == c->snd_una && seg->len == 0 &&
+             !(seg->flags & (TCP_SYN | TCP_FIN)) && seg->wnd == c->snd_wnd &&
+             c->snd_una != c->snd_max;
+  if (SEQ_LEQ(c->snd_una, ack) &&
+      (SEQ_LT(c->snd_wl1, seg->seq) ||
+       (c->snd_wl1 == seg->seq && SEQ_LEQ(c->snd_wl2, ack))))
+    window_update(c, seg, now);
+
+  if (SEQ_GT(ack, c->snd_una)) {
+    uint32_t acked = ack - c->snd_una;
+    if (c->snd_una == c->iss)
+      acked--; /* our SYN */
+    if (c->shut_wr && !c->fin_acked && SEQ_GT(ack, conn_fin_seq(c))) {
+      acked--; /* our FIN */
+      c->fin_acked = true;
+    }
+    c->una_off += acked;
+    c->snd_una = ack;
+    if (SEQ_LT(c->snd_nxt, ack))
+      c->snd_nxt = ack;
+    if (c->rtt_timing && SEQ_GT(ack, c->rtt_seq)) {
+      rtt_sample(c, now - c->rtt_start);
+      c->rtt_timing = false;
+    }
+    c->backoff = 0;
+    c->dupacks = 0;
+    if (c->in_recovery) { /* Reno: the first new ACK ends recovery */
+      c->cwnd = c->ssthresh;
+      c->in_recovery = false;
+    } else if (c->cwnd < c->ssthresh) { /* slow start */
+      c->cwnd += acked < c->mss ? (acked ? acked : 1) : c->mss;
+    } else { /* congestion avoidance */
+      uint32_t inc = (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd);
+      c->cwnd += inc ? inc : 1;
+    }
+    conn_rtx_restart(c, now);
+    if (acked && !c->shut_wr)
+      conn_note(c, TCP_NOTIFY_WRITABLE);
+  } else if (dup) {
+    c->dupacks++;
+    if (c->dupacks == 3) { /* RFC 5681 §3.2 fast retransmit */
+      uint32_t flight = c->snd_max - c->snd_una;
+      uint32_t half = flight / 2;
+      c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
+      c->recover = c->snd_max;
+      c->in_recovery = true;
+      conn_retransmit_one(c, now);
+      c->cwnd = c->ssthresh + 3u * c->mss;
+    } else if (c->dupacks > 3 && c->in_recovery) {
+      c->cwnd += c->mss; /* each further duplicate: a segment left */
+    }
+  }
+  switch (c->state) {
+  case TCP_FIN_WAIT_1:
+    if (c->fin_acked)
+      conn_set_state(c, TCP_FIN_WAIT_2, now);
+    break;
+  case TCP_CLOSING:
+    if (c->fin_acked)
+      conn_enter_time_wait(c, now);
+    break;
+  case TCP_LAST_ACK:
+    if (c->fin_acked) {
+      conn_set_state(c, TCP_CLOSED, now);
+      conn_note(c, TCP_NOTIFY_CLOSED);
+      return false;
+    }
+    break;
+  default:
+    break;
+  }
+  return true;
+}
+
+/* Insert [start, end) into the out-of-order list. Returns false if full. */
+static bool ooo_insert(tcp_conn *c, uint64_t start, uint64_t end) {
+  int i = 0;
+  while (i < c->nooo && c->ooo[i].end < start)
+    i++;
+  if (i < c->nooo && c->ooo[i].start <= end) { /* overlaps or touches */
+    if (start < c->ooo[i].start)
+      c->ooo[i].start = start;
+    if (end > c->ooo[i].end)
+      c->ooo[i].end = end;
+    while (i + 1 < c->nooo && c->ooo[i + 1].start <= c->ooo[i].end) {
+      if (c->ooo[i + 1].end > c->ooo[i].end)
+        c->ooo[i].end = c->ooo[i + 1].end;
+      for (int j = i + 1; j + 1 < c->nooo; j++)
+        c->ooo[j] = c->ooo[j + 1];
+      c->nooo--;
+    }
+    return true;
+  }
+  if (c->nooo == TCP_MAX_OOO)
+    return false;
+  for (int j = c->nooo; j > i; j--)
+    c->ooo[j] = c->ooo[j - 1];
+  c->ooo[i] = (tcp_range){start, end};
+  c->nooo++;
+  return true;
+}
+
+/* Move held out-of-order data that now follows rcv_nxt into the stream. */
+static bool ooo_merge(tcp_conn *c) {
+  bool filled = false;
+  while (c->nooo > 0 && c->ooo[0].start <= c->rcv_off) {
+    if (c->ooo[0].end > c->rcv_off) {
+      uint64_t d = c->ooo[0].end - c->rcv_off;
+      c->rcv_off += d;
+      c->rcv_nxt += (uint32_t)d;
+    }
+    for (int j = 0; j + 1 < c->nooo; j++)
+      c->ooo[j] = c->ooo[j + 1];
+    c->nooo--;
+    filled = true;
+  }
+  return filled;
+}
+
+/* Linux's ATO estimate (tcp_event_data_recv), kept in [delack, delack_max]. */
+static void ato_update(tcp_conn *c, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  if (!p->delack_max_ns)
+    return;
+  uint64_t m = c->last_data_ns ? now - c->last_data_ns : 0;
+  c->last_data_ns = now;
+  if (!m)
+    return;
+  if (m <= p->delack_ns / 2)
+    c->ato_ns = c->ato_ns / 2 + p->delack_ns / 2;
+  else if (m < c->ato_ns)
+    c->ato_ns = c->ato_ns / 2 + m;
+  if (c->ato_ns < p->delack_ns)
+    c->ato_ns = p->delack_ns;
+  if (c->ato_ns > p->delack_max_ns)
+    c->ato_ns = p->delack_max_ns;
+}
+
+/* How an in-order data segment of `len` bytes is acknowledged. */
+static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
+  const tcp_profile *p = c->host->p;
+  bool may_delay = p->delack_mode != TCP_DELACK_OFF &&
+                   (c->state == TCP_ESTABLISHED ||
+                    (p->delack_finwait && (c->state == TCP_FIN_WAIT_1 ||
+                                           c->state == TCP_FIN_WAIT_2)));
+  if (!may_delay) {
+    *why = TCP_WHY_ACK_NOW;
+    return ACK_SEND;
+  }
+  if (c->quickack_left) {
+    c->quickack_left--;
+    *why = TCP_WHY_ACK_QUICK;
+    return ACK_SEND;
+  }
+  if (len >= c->mss)
+    c->unacked_segs++;
+  if (c->unacked_segs >= p->ack_every) {
+    *why = TCP_WHY_ACK_EVERY;
+    return ACK_SEND;
+  }
+  return ACK_DELAY;
+}
+
+/* §3.10.7.4 seventh and eighth: segment text and FIN, after trimming. */
+static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
+                         uint32_t len, bool fin, uint64_t now) {
+  if (!state_receives(c->state)) /* FIN already received: text ignored */
+    return;
+  uint32_t gap = seq - c->rcv_nxt;
+  if (len) {
+    uint64_t off = c->rcv_off + gap;
+    if (tcp_payload_check(data, off, len) != len) {
+      c->integrity_errors++;
+      trace_drop(c->host, c, NULL, TCP_WHY_INTEGRITY, (int64_t)off, now);
+    }
+  }
+  if (gap) { /* out of order: hold it, send a duplicate ACK at once */
+    uint64_t start = c->rcv_off + gap;
+    if (len && !ooo_insert(c, start, start + len))
+      trace_drop(c->host, c, NULL, TCP_WHY_STRAY, 0, now);
+    if (fin) {
+      c->ooo_fin = true;
+      c->ooo_fin_off = start + len;
+    }
+    conn_send_ack(c, TCP_WHY_ACK_OOO, now);
+    return;
+  }
+
+  ack_decision d = ACK_NONE;
+  tcp_why why = TCP_WHY_NONE;
+  if (len) {
+    c->rcv_off += len;
+    c->rcv_nxt += len;
+    ato_update(c, now);
+    conn_note(c, TCP_NOTIFY_READABLE);
+    d = ack_policy(c, len, &why);
+  }
+  if (ooo_merge(c)) {
+    d = ACK_SEND;
+    why = TCP_WHY_ACK_OOO;
+    conn_note(c, TCP_NOTIFY_READABLE);
+  }
+  if (c->ooo_fin && c->ooo_fin_off == c->rcv_off) {
+    fin = true;
+    c->ooo_fin = false;
+  }
+  if (d == ACK_DELAY && c->deadline[TCP_TIMER_DELACK] == TCP_NEVER)
+    conn_timer_set(c, TCP_TIMER_DELACK, conn_delack_deadline(c, now), now);
+
+  if (!fin) {
+    if (d == ACK_SEND)
+      conn_send_ack(c, why, now);
+    return;
+  }
+  /* eighth: the FIN. Whatever the data wanted, one immediate ACK covers
+   * both; whether it clears a pending delayed ACK is the profile's call. */
+  c->fin_rcvd = true;
+  c->rcv_nxt += 1;
+  conn_note(c, TCP_NOTIFY_READABLE);
+  switch (c->state) {
+  case TCP_ESTABLISHED:
+    conn_set_state(c, TCP_CLOSE_WAIT, now);
+    break;
+  case TCP_FIN_WAIT_1:
+    if (c->fin_acked)
+      conn_enter_time_wait(c, now);
+    else
+      conn_set_state(c, TCP_CLOSING, now);
+    break;
+  case TCP_FIN_WAIT_2:
+    conn_enter_time_wait(c, now);
+    break;
+  default:
+    break;
+  }
+  conn_send_ack(c, TCP_WHY_ACK_FIN, now);
+}
+
+/* §3.10.7.4: SYN-RECEIVED and every synchronized state. */
+void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
+  tcp_host *h = c->host;
+  const tcp_profile *p = h->p;
+  if (c->state == TCP_SYN_SENT) {
+    syn_sent_input(c, seg, now);
+    return;
+  }
+  uint8_t flags = seg->flags;
+  uint32_t seq = seg->seq;
+  uint32_t len = seg->len;
+  const uint8_t *data = seg->data;
+  uint32_t seg_len = len + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
+  uint32_t wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+
+  /* first: sequence number */
+  if (!acceptable(c, seq, seg_len, wnd)) {
+    if (wnd == 0 && seq == c->rcv_nxt) {
+      /* a zero window still takes ACKs and RSTs: keep the controls */
+      len = 0;
+      flags &= (uint8_t)~TCP_FIN;
+    } else {
+      if (flags & TCP_RST) {
+        trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
+        return;
+      }
+      if (c->state == TCP_TIME_WAIT && (flags & TCP_FIN) &&
+          seq + seg_len == c->rcv_nxt) /* retransmitted FIN: 2 MSL again */
+        conn_timer_set(c, TCP_TIMER_TIMEWAIT, now + 2 * p->msl_ns, now);
+      trace_drop(h, c, seg, TCP_WHY_OUT_OF_WINDOW, 0, now);
+      conn_send_ack(c, TCP_WHY_UNACCEPTABLE, now);
+      return;
+    }
+  }
+  /* trim what precedes RCV.NXT (a SYN first) and what passes the window */
+  if (SEQ_LT(seq, c->rcv_nxt)) {
+    if (flags & TCP_SYN) {
+      flags &= (uint8_t)~TCP_SYN;
+      seq++;
+    }
+    uint32_t d = c->rcv_nxt - seq;
+    if (d > len) { /* the FIN, if any, is old too */
+      d = len;
+      flags &= (uint8_t)~TCP_FIN;
+    }
+    data += d;
+    len -= d;
+    seq += d;
+  }
+  if (len && SEQ_GT(seq + len, c->rcv_nxt + wnd)) {
+    len = c->rcv_nxt + wnd - seq;
+    flags &= (uint8_t)~TCP_FIN;
+  }
+
+  /* second: RST (RFC 5961 §3.2: exact match resets, else challenge) */
+  if (flags & TCP_RST) {
+    if (seq != c->rcv_nxt) {
+      conn_send_ack(c, TCP_WHY_CHALLENGE, now);
+      return;
+    }
+    switch (c->state) {
+    case TCP_SYN_RECEIVED:
+      if (c->passive)
+        back_to_listen(c, now);
+      else
+        conn_drop(c, TCP_ERR_REFUSED, true, now);
+      break;
+    case TCP_ESTABLISHED:
+    case TCP_FIN_WAIT_1:
+    case TCP_FIN_WAIT_2:
+    case TCP_CLOSE_WAIT:
+      conn_drop(c, TCP_ERR_RESET, true, now);
+      break;
+    case TCP_TIME_WAIT:
+      if (p->rfc1337) {
+        trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
+        break;
+      }
+      conn_drop(c, TCP_ERR_RESET, p->rst_timewait_notifies, now);
+      break;
+    default: /* CLOSING, LAST-ACK */
+      conn_drop(c, TCP_ERR_RESET, p->rst_timewait_notifies, now);
+      break;
+    }
+    return;
+  }
+
+  /* fourth: SYN */
+  if (flags & TCP_SYN) {
+    if (c->state == TCP_SYN_RECEIVED && c->passive)
+      back_to_listen(c, now);
+    else
+      conn_send_ack(c, TCP_WHY_CHALLENGE, now);
+    return;
+  }
+
+  /* fifth: ACK */
+  if (!(flags & TCP_ACK)) {
+    trace_drop(h, c, seg, TCP_WHY_NO_ACK, 0, now);
+    return;
+  }
+  if (c->state == TCP_SYN_RECEIVED) {
+    if (!(SEQ_LT(c->snd_una, seg->ack) && SEQ_LEQ(seg->ack, c->snd_max))) {
+      host_send_rst(h, seg, TCP_WHY_RST_BAD_ACK, now);
+      return;
+    }
+    window_update(c, seg, now);
+    if (c->rtt_timing) {
+      rtt_sample(c, now - c->rtt_start);
+      c->rtt_timing = false;
+    }
+    conn_set_state(c, TCP_ESTABLISHED, now);
+    conn_note(c, c->passive ? TCP_NOTIFY_ACCEPTABLE : TCP_NOTIFY_CONNECTED);
+  }
+  if (!process_ack(c, seg, now))
+    return;
+
+  /* sixth (URG) is ignored; seventh and eighth */
+  if (len || (flags & TCP_FIN)) {
+    process_text(c, seq, data, len, (flags & TCP_FIN) != 0, now);
+  }
+  conn_output(c, now);
+}

@@ -1,0 +1,187 @@
+/*
+ * tcp_internal.h - internal to model/: the TCB, the host and the helpers the
+ * model's files share. Not part of the API; nothing outside model/ includes
+ * it.
+ *
+ * Stream offsets: each direction's application bytes are numbered from 0 as
+ * 64-bit offsets (una_off, app_sent, rcv_off, read_off). Sequence numbers are
+ * 32-bit and wrap; they are only ever compared with the SEQ_* macros, and an
+ * offset is recovered from a sequence number as a 32-bit distance from a
+ * point whose offset is known (snd_una <-> una_off, rcv_nxt <-> rcv_off).
+ */
+#ifndef HALFCLOSE_TCP_INTERNAL_H
+#define HALFCLOSE_TCP_INTERNAL_H
+
+#include "tcp.h"
+
+#define SEQ_LT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
+#define SEQ_GT(a, b)  SEQ_LT(b, a)
+#define SEQ_GEQ(a, b) SEQ_LEQ(b, a)
+
+#define TCP_MAX_OOO     16  /* out-of-order ranges kept per connection */
+#define TCP_DEFAULT_MSS 536 /* send MSS when the peer announces none */
+
+/* Pending notifications, one bit per tcp_notify. */
+#define NOTE(n) (1u << (n))
+
+typedef struct tcp_range {
+  uint64_t start, end; /* stream offsets [start, end) */
+} tcp_range;
+
+struct tcp_conn {
+  tcp_host *host;   /* owner */
+  tcp_conn *next;   /* host's list, oldest first */
+  uint64_t id;      /* number on the host, from 1 */
+  void *user;       /* application's pointer */
+  tcp_state state;  /* RFC 9293 state */
+  uint32_t laddr, raddr;  /* local and remote addresses */
+  uint16_t lport, rport;  /* local and remote ports */
+  bool passive;     /* created by a listener */
+  bool owned;       /* the application holds the handle */
+  bool app_closed;  /* the application released the handle */
+
+  /* send sequence space (RFC 9293 §3.3.1) */
+  uint32_t iss;      /* initial send sequence number */
+  uint32_t snd_una;  /* oldest unacknowledged */
+  uint32_t snd_nxt;  /* next to send (rewinds to snd_una on timeout) */
+  uint32_t snd_max;  /* highest sequence number sent + 1 */
+  uint32_t snd_wnd;  /* peer's window, bytes */
+  uint32_t snd_wl1;  /* seq of the last window update */
+  uint32_t snd_wl2;  /* ack of the last window update */
+  uint32_t max_wnd;  /* largest window the peer offered, bytes */
+  uint64_t una_off;  /* stream offset of the first unacknowledged byte */
+  uint64_t app_sent; /* stream bytes the application queued */
+  bool shut_wr;      /* the application shut down sending: FIN follows */
+  bool fin_acked;    /* our FIN was acknowledged */
+  uint16_t mss;      /* effective send MSS, bytes */
+
+  /* receive sequence space */
+  uint32_t irs;      /* initial receive sequence number */
+  uint32_t rcv_nxt;  /* next expected */
+  uint32_t rcv_adv;  /* right edge of the window last advertised */
+  uint64_t rcv_off;  /* stream offset of rcv_nxt's data */
+  uint64_t read_off; /* stream offset the application has read to */
+  bool fin_rcvd;     /* the peer's FIN arrived in order */
+  bool fin_ack_sent; /* an ACK covering the peer's FIN was sent */
+  tcp_range ooo[TCP_MAX_OOO]; /* out-of-order data, sorted, disjoint */
+  int nooo;          /* entries in ooo */
+  bool ooo_fin;      /* an out-of-order FIN is held */
+  uint64_t ooo_fin_off; /* its stream offset */
+
+  /* delayed ACK */
+  uint32_t unacked_segs;  /* full segments received since the last ACK */
+  uint32_t quickack_left; /* data segments still ACKed at once */
+  uint64_t ato_ns;        /* adaptive timeout (delack_max_ns != 0) */
+  uint64_t last_data_ns;  /* arrival of the previous data segment */
+
+  /* retransmission (RFC 6298) */
+  bool rtt_timing;    /* a segment is being timed */
+  uint32_t rtt_seq;   /* its sequence number */
+  uint64_t rtt_start; /* when it was sent */
+  bool have_rtt;      /* srtt/rttvar hold a sample */
+  uint64_t srtt_ns, rttvar_ns, rto_ns;
+  uint32_t backoff;   /* consecutive timeouts of the oldest segment */
+
+  /* congestion control (Reno, RFC 5681) */
+  uint32_t cwnd, ssthresh; /* bytes */
+  uint32_t dupacks;        /* consecutive duplicate ACKs */
+  uint32_t recover;        /* snd_max when recovery began */
+  bool in_recovery;        /* fast recovery in progress */
+
+  uint32_t persist_backoff; /* zero-window probes sent in a row */
+  bool force_send;          /* persist fired on a small window: send what
+                               it allows (RFC 1122 §4.2.3.4 override) */
+  uint64_t deadline[TCP_NTIMERS]; /* TCP_NEVER when not armed */
+
+  int error;         /* pending error for the application, 0 if none */
+  uint32_t notes;    /* pending notifications, NOTE() bits */
+  bool eof_seen;     /* recv returned end of stream */
+
+  /* statistics */
+  uint64_t bytes_discarded;
+  uint32_t retransmits;
+  uint32_t integrity_errors;
+};
+
+typedef struct tcp_listener {
+  uint16_t port;    /* listening port */
+  uint32_t backlog; /* connections not yet accepted, at most */
+} tcp_listener;
+
+struct tcp_host {
+  tcp_host_config cfg;
+  tcp_profile *p;           /* &cfg.profile */
+  tcp_conn *conns, *tail;   /* every connection, oldest first */
+  tcp_listener *listeners;  /* listening ports */
+  size_t nlisteners, caplisteners;
+  uint64_t next_id;         /* id of the next connection */
+  uint16_t ip_id;           /* IPv4 identification counter */
+  uint64_t rng;             /* built-in generator state */
+  int depth;                /* nesting of entry points */
+  uint64_t now;             /* time of the outermost entry point, ns */
+  uint8_t obuf[TCP_MAX_DATAGRAM]; /* output datagram */
+};
+
+/* host.c */
+void *host_alloc(tcp_host *h, size_t n);
+void host_free(tcp_host *h, void *ptr);
+uint32_t host_random(tcp_host *h);
+void host_enter(tcp_host *h, uint64_t now);
+void host_leave(tcp_host *h);
+void host_send_rst(tcp_host *h, const tcp_segment *in, tcp_why why,
+                   uint64_t now);
+tcp_listener *host_listener(tcp_host *h, uint16_t port);
+uint32_t host_backlog_count(tcp_host *h, uint16_t port);
+tcp_conn *conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
+                   uint16_t rport);
+
+/* trace.c */
+void trace_conn(const tcp_conn *c, tcp_event *ev, uint64_t now);
+void trace_host(const tcp_host *h, tcp_event *ev, uint64_t now);
+void trace_app(tcp_conn *c, tcp_app_call call, int64_t arg, int64_t result,
+               uint64_t now);
+void trace_timer(tcp_conn *c, tcp_event_type type, tcp_timer t,
+                 uint64_t deadline, uint64_t now);
+void trace_drop(tcp_host *h, tcp_conn *c, const tcp_segment *seg, tcp_why why,
+                int64_t result, uint64_t now);
+#define TRACING(h) ((h)->cfg.trace != NULL)
+
+/* conn.c: state, timers, errors */
+void conn_set_state(tcp_conn *c, tcp_state to, uint64_t now);
+void conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline,
+                    uint64_t now);
+void conn_timer_stop(tcp_conn *c, tcp_timer t, uint64_t now);
+void conn_note(tcp_conn *c, tcp_notify n);
+void conn_drop(tcp_conn *c, int error, bool notify_app, uint64_t now);
+void conn_enter_time_wait(tcp_conn *c, uint64_t now);
+void conn_on_timer(tcp_conn *c, tcp_timer t, uint64_t now);
+void conn_discard_unread(tcp_conn *c, uint64_t now);
+
+/* tcp_in.c */
+void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now);
+void listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now);
+
+/* tcp_out.c */
+void conn_output(tcp_conn *c, uint64_t now);
+void conn_send_ack(tcp_conn *c, tcp_why why, uint64_t now);
+void conn_send_rst(tcp_conn *c, tcp_why why, uint64_t now);
+void conn_send_syn(tcp_conn *c, uint64_t now);
+void conn_retransmit_one(tcp_conn *c, uint64_t now);
+void conn_send_probe(tcp_conn *c, uint64_t now);
+void conn_maybe_window_update(tcp_conn *c, uint64_t now);
+uint32_t conn_rcv_wnd(const tcp_conn *c);
+void conn_rtx_restart(tcp_conn *c, uint64_t now);
+uint64_t conn_delack_deadline(tcp_conn *c, uint64_t now);
+
+/* The sequence number of our FIN (valid once shut_wr is set). */
+static inline uint32_t conn_fin_seq(const tcp_conn *c) {
+  return c->iss + 1 + (uint32_t)c->app_sent;
+}
+
+/* Whether the state carries a synchronized connection that receives data. */
+static inline bool state_receives(tcp_state s) {
+  return s == TCP_ESTABLISHED || s == TCP_FIN_WAIT_1 || s == TCP_FIN_WAIT_2;
+}
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * tcp_out.c - everything a connection sends: SYNs, data and FIN under the
+ * send window, congestion window, Nagle and sender-side SWS avoidance; pure
+ * ACKs; RSTs; zero-window probes; and the delayed-ACK deadline.
+ *
+ * Every segment a connection sends goes through send_seg(), which is also
+ * the one place that decides what sending an ACK does to a pending delayed
+ * ACK. That decision is where KB Q152474 lives: the first ACK that covers
+ * the peer's FIN clears the pending delayed ACK only if the profile's
+ * fin_ack_cancels_delack says so (nt351-sp, bsd44, linux); nt351 leaves it
+ * armed, and it later fires as a redundant ACK.
+ *
+ * Retransmission is go-back-N from snd_una after a timeout (snd_nxt rewinds,
+ * snd_max remembers how far we had gone); fast retransmit resends the one
+ * segment at snd_una (RFC 5681 §3.2).
+ */
+#include "tcp_internal.h"
+
+uint32_t conn_rcv_wnd(const tcp_conn *c) {
+  uint64_t buffered = c->rcv_off - c->read_off;
+  uint32_t buf = c->host->p->rcv_buf;
+  return buffered < buf ? buf - (uint32_t)buffered : 0;
+}
+
+/*
+ * The window to advertise now. The right edge never moves left, and it moves
+ * right only by at least min(rcv_buf / 2, MSS) at a time (receiver SWS
+ * avoidance, RFC 1122 §4.2.3.3).
+ */
+static uint16_t advertise(tcp_conn *c) {
+  uint32_t space = conn_rcv_wnd(c);
+  uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+  uint32_t half = c->host->p->rcv_buf / 2;
+  uint32_t step = half < c->mss ? half : c->mss;
+  if (space < cur || space - cur < step)
+    space = cur;
+  if (space > 65535)
+    space = 65535;
+  c->rcv_adv = c->rcv_nxt + space;
+  return (uint16_t)space;
+}
+
+/* Stream offset of the data byte at sequence number `seq`. */
+static uint64_t seq_off(const tcp_conn *c, uint32_t seq) {
+  uint32_t syn = c->snd_una == c->iss; /* the SYN is still unacknowledged */
+  return c->una_off + (uint32_t)(seq - c->snd_una) - syn;
+}
+
+/* What sending an ACK does to delayed-ACK bookkeeping. */
+static void after_ack(tcp_conn *c, tcp_why why, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  bool first_fin_ack = c->fin_rcvd && !c->fin_ack_sent;
+  bool cancel = first_fin_ack ? p->fin_ack_cancels_delack
+                              : p->ack_cancels_delack;
+  c->unacked_segs = 0;
+  if (c->fin_rcvd)
+    c->fin_ack_sent = true;
+  if (cancel || why == TCP_WHY_DELACK)
+    conn_timer_stop(c, TCP_TIMER_DELACK, now);
+}
+
+static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
+                     tcp_why why, uint64_t now) {
+  tcp_host *h = c->host;
+  const tcp_profile *p = h->p;
+  tcp_segment s = {0};
+  s.src = c->laddr;
+  s.dst = c->raddr;
+  s.sport = c->lport;
+  s.dport = c->rport;
+  s.seq = seq;
+  s.flags = flags;
+  s.ttl = p->ttl;
+  s.ip_id = h->ip_id++;
+  if (flags & TCP_ACK)
+    s.ack = c->rcv_nxt;
+  if (!(flags & TCP_RST))
+    s.wnd = (flags & TCP_ACK) ? advertise(c) : (uint16_t)p->rcv_buf;
+  if (flags & TCP_SYN)
+    s.mss = p->mss;
+  s.len = (uint16_t)len;
+  if (len)
+    s.payload_off = seq_off(c, seq);
+  size_t n = tcp_wire_encode(h->obuf, sizeof h->obuf, &s);
+  if (SEQ_LT(seq, c->snd_max) && (len || (flags & (TCP_SYN | TCP_FIN))))
+    c->retransmits++;
+  if (TRACING(h)) {
+    tcp_event ev = {.type = TCP_EV_SEG_OUT, .seg = s, .why = why};
+    ev.dgram = h->obuf;
+    ev.dgram_len = n;
+    trace_conn(c, &ev, now);
+  }
+  h->cfg.output(h->cfg.user, h->obuf, n);
+  if (flags & TCP_ACK)
+    after_ack(c, why, now);
+}
+
+void conn_rtx_restart(tcp_conn *c, uint64_t now) {
+  if (c->snd_una == c->snd_max)
+    conn_timer_stop(c, TCP_TIMER_RTX, now);
+  else
+    conn_timer_set(c, TCP_TIMER_RTX, now + c->rto_ns, now);
+}
+
+static void rtx_ensure(tcp_conn *c, uint64_t now) {
+  if (c->deadline[TCP_TIMER_RTX] == TCP_NEVER && c->snd_una != c->snd_max)
+    conn_timer_set(c, TCP_TIMER_RTX, now + c->rto_ns, now);
+}
+
+void conn_send_syn(tcp_conn *c, uint64_t now) {
+  bool synack = c->state == TCP_SYN_RECEIVED;
+  if (!c->rtt_timing && c->backoff == 0) {
+    c->rtt_timing = true;
+    c->rtt_seq = c->iss;
+    c->rtt_start = now;
+  }
+  send_seg(c, c->iss, TCP_SYN | (synack ? TCP_ACK : 0), 0,
+           synack ? TCP_WHY_SYNACK : TCP_WHY_SYN, now);
+  c->snd_nxt = c->iss + 1;
+  if (SEQ_GT(c->snd_nxt, c->snd_max))
+    c->snd_max = c->snd_nxt;
+  rtx_ensure(c, now);
+}
+
+void conn_send_ack(tcp_conn *c, tcp_why why, uint64_t now) {
+  if (c->state == TCP_CLOSED || c->state == TCP_LISTEN ||
+      c->state == TCP_SYN_SENT)
+    return;
+  send_seg(c, c->snd_nxt, TCP_ACK, 0, why, now);
+}
+
+void conn_send_rst(tcp_conn *c, tcp_why why, uint64_t now) {
+  send_seg(c, c->snd_nxt, TCP_RST, 0, why, now);
+}
+
+void conn_send_probe(tcp_conn *c, uint64_t now) {
+  /* an already acknowledged sequence number: the peer answers with an ACK
+   * that carries its current window, and no sequence space is used */
+  send_seg(c, c->snd_una - 1, TCP_ACK, 0, TCP_WHY_PERSIST, now);
+}
+
+void conn_retransmit_one(tcp_conn *c, uint64_t now) {
+  uint64_t left = c->app_sent - c->una_off;
+  uint32_t len = left < c->mss ? (uint32_t)left : c->mss;
+  bool fin = c->shut_wr && len == left;
+  c->rtt_timing = false; /* Karn */
+  send_seg(c, c->snd_una, TCP_ACK | (fin ? TCP_FIN : 0), len,
+           TCP_WHY_FAST_RETRANSMIT, now);
+  uint32_t end = c->snd_una + len + fin;
+  if (SEQ_GT(end, c->snd_nxt))
+    c->snd_nxt = end;
+}
+
+void conn_output(tcp_conn *c, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  if ((c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED) &&
+      c->snd_nxt == c->iss)
+    conn_send_syn(c, now);
+  switch (c->state) {
+  case TCP_ESTABLISHED:
+  case TCP_CLOSE_WAIT:
+  case TCP_FIN_WAIT_1:
+  case TCP_CLOSING:
+  case TCP_LAST_ACK:
+    break;
+  default:
+    return;
+  }
+
+  uint64_t unsent = 0;
+  bool small_window = false;
+  for (;;) {
+    uint64_t nxt_off = seq_off(c, c->snd_nxt);
+    unsent = nxt_off < c->app_sent ? c->app_sent - nxt_off : 0;
+    bool fin_pending = c->shut_wr && SEQ_LEQ(c->snd_nxt, conn_fin_seq(c));
+    uint32_t flight = c->snd_nxt - c->snd_una;
+    uint32_t wnd = c->snd_wnd < c->cwnd ? c->snd_wnd : c->cwnd;
+    uint32_t usable = wnd > flight ? wnd - flight : 0;
+    uint32_t len = c->mss;
+    if (unsent < len)
+      len = (uint32_t)unsent;
+    if (usable < len)
+      len = usable;
+    bool fin = fin_pending && len == unsent;
+    if (len == 0 && !fin)
+      break;
+    /* sender SWS avoidance (RFC 1122 §4.2.3.4): a small segment that the
+     * window cuts short waits, unless it is half the largest window seen
+     * or the persist timer overrides */
+    if (len < unsent && len < c->mss && len < c->max_wnd / 2 &&
+        !c->force_send) {
+      small_window = true;
+      break;
+    }
+    /* Nagle (RFC 896): one small segment in flight at a time; a FIN goes */
+    if (p->nagle && len < c->mss && len == unsent && flight > 0 && !fin)
+      break;
+    bool rexmit = SEQ_LT(c->snd_nxt, c->snd_max);
+    tcp_why why = rexmit ? TCP_WHY_RETRANSMIT
+                         : (len ? TCP_WHY_DATA : TCP_WHY_FIN);
+    uint8_t flags = TCP_ACK | (fin ? TCP_FIN : 0) |
+                    (len && len == unsent ? TCP_PSH : 0);
+    if (!rexmit && !c->rtt_timing) {
+      c->rtt_timing = true;
+      c->rtt_seq = c->snd_nxt;
+      c->rtt_start = now;
+    }
+    send_seg(c, c->snd_nxt, flags, len, why, now);
+    c->snd_nxt += len + fin;
+    if (SEQ_GT(c->snd_nxt, c->snd_max))
+      c->snd_max = c->snd_nxt;
+    rtx_ensure(c, now);
+    if (fin)
+      break;
+  }
+  c->force_send = false;
+  /* a window too small to use, data waiting and nothing in flight: no ACK
+   * will come to open it, so the persist timer must */
+  if ((c->snd_wnd == 0 || small_window) && unsent > 0 &&
+      c->snd_una == c->snd_max &&
+      c->deadline[TCP_TIMER_PERSIST] == TCP_NEVER) {
+    c->persist_backoff = 0;
+    conn_timer_set(c, TCP_TIMER_PERSIST, now + c->rto_ns, now);
+  }
+}
+
+void conn_maybe_window_update(tcp_conn *c, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  bool may = c->fin_rcvd ? p->winupdate_after_fin && c->state != TCP_CLOSED
+                         : state_receives(c->state);
+  if (!may)
+    return;
+  uint32_t space = conn_rcv_wnd(c);
+  uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+  if (space <= cur)
+    return;
+  uint32_t opened = space - cur;
+  /* 4.4BSD's rule: two segments' worth, or half the buffer */
+  if (opened >= 2u * c->mss || 2 * opened >= p->rcv_buf)
+    conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
+}
+
+uint64_t conn_delack_deadline(tcp_conn *c, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  if (p->delack_mode == TCP_DELACK_ONESHOT)
+    return now + (p->delack_max_ns ? c->ato_ns : p->delack_ns);
+  /* tick: the first grid point after now + delack - tick, so a timeout of
+   * k ticks fires at the k-th tick boundary after the arrival */
+  uint64_t tick = p->delack_tick_ns;
+  uint64_t base = now + (p->delack_ns > tick ? p->delack_ns - tick : 0);
+  uint64_t phase = p->delack_phase_ns % tick;
+  if (base < phase)
+    return phase;
+  return phase + ((base - phase) / tick + 1) * tick;
+}

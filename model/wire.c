@@ -1,0 +1,229 @@
+/*
+ * wire.c - encode and decode IPv4/TCP datagrams.
+ *
+ * Multi-byte fields are read and written a byte at a time, so nothing here
+ * depends on host byte order or alignment. Decoding checks every length
+ * before it reads, in the order a datagram is laid out: IPv4 header, its
+ * checksum and fragmentation, then the TCP header, its options and the
+ * pseudo-header checksum. Options other than MSS are skipped; a malformed
+ * option list rejects the datagram, as a receiver cannot trust its length.
+ */
+#include "tcp_wire.h"
+
+#include <string.h>
+
+const char *tcp_wire_strerror(int err) {
+  switch (err) {
+  case TCP_WIRE_OK:
+    return "ok";
+  case TCP_WIRE_TOO_SHORT:
+    return "datagram too short";
+  case TCP_WIRE_NOT_IPV4:
+    return "not IPv4";
+  case TCP_WIRE_BAD_IHL:
+    return "bad IPv4 header length";
+  case TCP_WIRE_BAD_TOTAL_LEN:
+    return "bad IPv4 total length";
+  case TCP_WIRE_BAD_IP_CHECKSUM:
+    return "bad IPv4 checksum";
+  case TCP_WIRE_FRAGMENT:
+    return "IPv4 fragment";
+  case TCP_WIRE_NOT_TCP:
+    return "not TCP";
+  case TCP_WIRE_BAD_DATA_OFFSET:
+    return "bad TCP data offset";
+  case TCP_WIRE_BAD_OPTION:
+    return "malformed TCP option";
+  case TCP_WIRE_BAD_TCP_CHECKSUM:
+    return "bad TCP checksum";
+  }
+  return "unknown wire error";
+}
+
+void tcp_payload_fill(uint8_t *dst, uint64_t off, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    dst[i] = tcp_payload_byte(off + i);
+}
+
+size_t tcp_payload_check(const uint8_t *src, uint64_t off, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if (src[i] != tcp_payload_byte(off + i))
+      return i;
+  return len;
+}
+
+static void put16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)(v >> 8);
+  p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)(v >> 24);
+  p[1] = (uint8_t)(v >> 16);
+  p[2] = (uint8_t)(v >> 8);
+  p[3] = (uint8_t)v;
+}
+
+static uint16_t get16(const uint8_t *p) {
+  return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p) {
+  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+         ((uint32_t)p[2] << 8) | p[3];
+}
+
+static uint32_t sum_bytes(const uint8_t *buf, size_t len, uint32_t sum) {
+  size_t i = 0;
+  for (; i + 1 < len; i += 2)
+    sum += (uint32_t)((buf[i] << 8) | buf[i + 1]);
+  if (i < len)
+    sum += (uint32_t)(buf[i] << 8);
+  return sum;
+}
+
+static uint16_t fold(uint32_t sum) {
+  while (sum >> 16)
+    sum = (sum & 0xffffu) + (sum >> 16);
+  return (uint16_t)~sum;
+}
+
+uint16_t tcp_wire_checksum(const uint8_t *buf, size_t len, uint32_t sum) {
+  return fold(sum_bytes(buf, len, sum));
+}
+
+/* The pseudo-header sum of RFC 9293 §3.1 for a TCP length of `tcp_len`. */
+static uint32_t pseudo_sum(uint32_t src, uint32_t dst, size_t tcp_len) {
+  return (src >> 16) + (src & 0xffffu) + (dst >> 16) + (dst & 0xffffu) +
+         TCP_IPPROTO_TCP + (uint32_t)tcp_len;
+}
+
+size_t tcp_wire_size(const tcp_segment *s) {
+  return TCP_IPV4_HDR_LEN + TCP_TCP_HDR_LEN + (s->mss ? TCP_MSS_OPT_LEN : 0) +
+         s->len;
+}
+
+size_t tcp_wire_encode(uint8_t *buf, size_t cap, const tcp_segment *s) {
+  size_t thl = TCP_TCP_HDR_LEN + (s->mss ? TCP_MSS_OPT_LEN : 0);
+  size_t total = TCP_IPV4_HDR_LEN + thl + s->len;
+  if (total > cap || total > TCP_MAX_DATAGRAM)
+    return 0;
+
+  uint8_t *ip = buf;
+  ip[0] = 0x45; /* version 4, IHL 5 */
+  ip[1] = 0;    /* DSCP/ECN */
+  put16(ip + 2, (uint16_t)total);
+  put16(ip + 4, s->ip_id);
+  put16(ip + 6, 0x4000); /* DF, offset 0 */
+  ip[8] = s->ttl;
+  ip[9] = TCP_IPPROTO_TCP;
+  put16(ip + 10, 0);
+  put32(ip + 12, s->src);
+  put32(ip + 16, s->dst);
+  put16(ip + 10, tcp_wire_checksum(ip, TCP_IPV4_HDR_LEN, 0));
+
+  uint8_t *th = buf + TCP_IPV4_HDR_LEN;
+  put16(th + 0, s->sport);
+  put16(th + 2, s->dport);
+  put32(th + 4, s->seq);
+  put32(th + 8, (s->flags & TCP_ACK) ? s->ack : 0);
+  th[12] = (uint8_t)((thl / 4) << 4);
+  th[13] = s->flags;
+  put16(th + 14, s->wnd);
+  put16(th + 16, 0);
+  put16(th + 18, s->urp);
+  if (s->mss) {
+    th[20] = 2;
+    th[21] = 4;
+    put16(th + 22, s->mss);
+  }
+  uint8_t *payload = th + thl;
+  if (s->len) {
+    if (s->data)
+      memcpy(payload, s->data, s->len);
+    else
+      tcp_payload_fill(payload, s->payload_off, s->len);
+  }
+  uint16_t ck = tcp_wire_checksum(th, thl + s->len,
+                                  pseudo_sum(s->src, s->dst, thl + s->len));
+  put16(th + 16, ck);
+  return total;
+}
+
+/* Walk the TCP options opt[0..len); store an MSS option's value in *mss. */
+static int parse_options(const uint8_t *opt, size_t len, uint16_t *mss) {
+  size_t i = 0;
+  *mss = 0;
+  while (i < len) {
+    uint8_t kind = opt[i];
+    if (kind == 0) /* end of option list */
+      break;
+    if (kind == 1) { /* no-operation */
+      i++;
+      continue;
+    }
+    if (i + 1 >= len)
+      return TCP_WIRE_BAD_OPTION;
+    uint8_t olen = opt[i + 1];
+    if (olen < 2 || i + olen > len)
+      return TCP_WIRE_BAD_OPTION;
+    if (kind == 2) {
+      if (olen != 4)
+        return TCP_WIRE_BAD_OPTION;
+      *mss = get16(opt + i + 2);
+    }
+    i += olen;
+  }
+  return TCP_WIRE_OK;
+}
+
+int tcp_wire_decode(tcp_segment *s, const uint8_t *buf, size_t len) {
+  if (len < TCP_IPV4_HDR_LEN)
+    return TCP_WIRE_TOO_SHORT;
+  if ((buf[0] >> 4) != 4)
+    return TCP_WIRE_NOT_IPV4;
+  size_t ihl = (size_t)(buf[0] & 0x0f) * 4;
+  if (ihl < TCP_IPV4_HDR_LEN || ihl > len)
+    return TCP_WIRE_BAD_IHL;
+  size_t total = get16(buf + 2);
+  if (total < ihl || total > len)
+    return TCP_WIRE_BAD_TOTAL_LEN;
+  if (tcp_wire_checksum(buf, ihl, 0) != 0)
+    return TCP_WIRE_BAD_IP_CHECKSUM;
+  uint16_t frag = get16(buf + 6);
+  if ((frag & 0x2000) || (frag & 0x1fff))
+    return TCP_WIRE_FRAGMENT;
+  if (buf[9] != TCP_IPPROTO_TCP)
+    return TCP_WIRE_NOT_TCP;
+
+  const uint8_t *th = buf + ihl;
+  size_t tcp_len = total - ihl; /* bytes past `total` (link padding) ignored */
+  if (tcp_len < TCP_TCP_HDR_LEN)
+    return TCP_WIRE_TOO_SHORT;
+  size_t thl = (size_t)(th[12] >> 4) * 4;
+  if (thl < TCP_TCP_HDR_LEN || thl > tcp_len)
+    return TCP_WIRE_BAD_DATA_OFFSET;
+
+  s->src = get32(buf + 12);
+  s->dst = get32(buf + 16);
+  s->ttl = buf[8];
+  s->ip_id = get16(buf + 4);
+  if (tcp_wire_checksum(th, tcp_len, pseudo_sum(s->src, s->dst, tcp_len)) !=
+      0)
+    return TCP_WIRE_BAD_TCP_CHECKSUM;
+  int rv = parse_options(th + TCP_TCP_HDR_LEN, thl - TCP_TCP_HDR_LEN, &s->mss);
+  if (rv != TCP_WIRE_OK)
+    return rv;
+
+  s->sport = get16(th + 0);
+  s->dport = get16(th + 2);
+  s->seq = get32(th + 4);
+  s->ack = get32(th + 8);
+  s->flags = th[13] & 0x3f;
+  s->wnd = get16(th + 14);
+  s->urp = get16(th + 18);
+  s->len = (uint16_t)(tcp_len - thl);
+  s->data = th + thl;
+  s->payload_off = 0;
+  return TCP_WIRE_OK;
+}

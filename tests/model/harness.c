@@ -1,0 +1,406 @@
+/*
+ * harness.c - see harness.h.
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int t_failed, t_passed, t_cur_failed;
+
+void t_run(const char *name, void (*fn)(void)) {
+  const char *only = getenv("HC_ONLY");
+  if (only && !strstr(name, only))
+    return;
+  t_cur_failed = 0;
+  fn();
+  if (t_cur_failed) {
+    fprintf(stderr, "FAIL %s\n", name);
+    t_failed++;
+  } else {
+    fprintf(stderr, "ok   %s\n", name);
+    t_passed++;
+  }
+}
+
+int t_summary(void) {
+  printf("%d passed, %d failed\n", t_passed, t_failed);
+  return t_failed ? 1 : 0;
+}
+
+tcp_profile h_profile(const char *name) {
+  tcp_profile p;
+  int rv = tcp_profile_preset(&p, name);
+  if (rv) {
+    fprintf(stderr, "no profile %s\n", name);
+    abort();
+  }
+  return p;
+}
+
+static void *h_alloc(void *user, size_t n) {
+  h_side *s = user;
+  s->t->allocs++;
+  return calloc(1, n);
+}
+
+static void h_free(void *user, void *p) {
+  h_side *s = user;
+  if (p)
+    s->t->allocs--;
+  free(p);
+}
+
+static void h_output(void *user, const uint8_t *d, size_t len) {
+  h_side *s = user;
+  harness *t = s->t;
+  unsigned n = t->sent[s->side]++;
+  tcp_segment seg;
+  if (tcp_wire_decode(&seg, d, len) != TCP_WIRE_OK) {
+    fprintf(stderr, "harness: host sent a datagram that does not decode\n");
+    t_cur_failed++;
+    return;
+  }
+  if (t->drop && t->drop(t, s->side, &seg, n)) {
+    t->dropped++;
+    if (t->verbose)
+      fprintf(stderr, "             (dropped on the wire)\n");
+    return;
+  }
+  if (t->nq == H_MAXQ) {
+    fprintf(stderr, "harness: wire queue full\n");
+    t_cur_failed++;
+    return;
+  }
+  uint64_t start = t->now > t->link_free[s->side] ? t->now
+                                                   : t->link_free[s->side];
+  uint64_t ser = t->rate_bps ? (uint64_t)len * 8 * 1000000000ull / t->rate_bps
+                             : 0;
+  t->link_free[s->side] = start + ser;
+  h_pkt *p = &t->q[t->nq++];
+  p->at = start + ser + t->delay_ns;
+  p->to = 1 - s->side;
+  p->len = len;
+  p->data = malloc(len);
+  memcpy(p->data, d, len);
+}
+
+static void h_trace(void *user, const tcp_event *ev) {
+  h_side *s = user;
+  harness *t = s->t;
+  if (tcp_check_event(t->check, ev) != 0 && t->verbose)
+    fprintf(stderr, "CHECK: %s\n", tcp_check_error(t->check));
+  if (t->verbose) {
+    char line[256];
+    tcp_event_format(ev, line, sizeof line);
+    fprintf(stderr, "%s\n", line);
+  }
+  if (t->nlog == t->caplog) {
+    t->caplog = t->caplog ? 2 * t->caplog : 256;
+    t->log = realloc(t->log, t->caplog * sizeof *t->log);
+  }
+  tcp_event e = *ev;
+  e.dgram = NULL;
+  e.dgram_len = 0;
+  e.seg.data = NULL;
+  t->log[t->nlog++] = e;
+}
+
+static void h_notify(void *user, tcp_conn *c, tcp_notify what) {
+  h_side *s = user;
+  if (s->t->notify)
+    s->t->notify(s->t, s->side, c, what);
+}
+
+void h_init(harness *t, const tcp_profile *pa, const tcp_profile *pb,
+            uint64_t delay_ns, uint64_t rate_bps) {
+  memset(t, 0, sizeof *t);
+  t->delay_ns = delay_ns;
+  t->rate_bps = rate_bps;
+  t->verbose = getenv("HC_TRACE") != NULL;
+  tcp_check_new(&t->check);
+  const tcp_profile *ps[2] = {pa, pb};
+  uint32_t addr[2] = {H_ADDR_A, H_ADDR_B};
+  for (int i = 0; i < 2; i++) {
+    t->s[i].t = t;
+    t->s[i].side = i;
+    tcp_host_config cfg = {0};
+    cfg.addr = addr[i];
+    cfg.profile = *ps[i];
+    cfg.user = &t->s[i];
+    cfg.output = h_output;
+    cfg.notify = h_notify;
+    cfg.trace = h_trace;
+    cfg.alloc = h_alloc;
+    cfg.free = h_free;
+    if (tcp_host_new(&t->s[i].host, &cfg) != 0) {
+      fprintf(stderr, "tcp_host_new failed\n");
+      abort();
+    }
+  }
+}
+
+void h_fini(harness *t) {
+  const char *err = tcp_check_error(t->check);
+  if (err) {
+    fprintf(stderr, "invariant violated: %s\n", err);
+    t_cur_failed++;
+  }
+  for (int i = 0; i < 2; i++)
+    tcp_host_free(t->s[i].host);
+  if (t->allocs != 0) {
+    fprintf(stderr, "leak: %ld blocks not freed\n", t->allocs);
+    t_cur_failed++;
+  }
+  for (size_t i = 0; i < t->nq; i++)
+    free(t->q[i].data);
+  free(t->log);
+  tcp_check_free(t->check);
+}
+
+void h_at(harness *t, uint64_t when, void (*fn)(harness *, void *),
+          void *arg) {
+  if (t->ncalls == sizeof t->calls / sizeof *t->calls) {
+    fprintf(stderr, "harness: too many scheduled calls\n");
+    abort();
+  }
+  t->calls[t->ncalls++] = (h_call){when, fn, arg};
+}
+
+void h_inject(harness *t, int to, const tcp_segment *s) {
+  uint8_t buf[TCP_MAX_DATAGRAM];
+  size_t n = tcp_wire_encode(buf, sizeof buf, s);
+  tcp_host_input(t->s[to].host, buf, n, t->now);
+}
+
+bool h_step(harness *t, uint64_t limit) {
+  /* earliest of: a packet arrival, a host deadline, a scheduled call;
+   * ties go packets, then calls, then timers (a stable, documented order) */
+  uint64_t best = UINT64_MAX;
+  int kind = -1;
+  size_t idx = 0;
+  for (size_t i = 0; i < t->nq; i++)
+    if (t->q[i].at < best) {
+      best = t->q[i].at;
+      kind = 0;
+      idx = i;
+    }
+  for (size_t i = 0; i < t->ncalls; i++)
+    if (t->calls[i].at < best) {
+      best = t->calls[i].at;
+      kind = 1;
+      idx = i;
+    }
+  for (int i = 0; i < 2; i++) {
+    uint64_t e = tcp_host_expiry(t->s[i].host);
+    if (e < best) {
+      best = e;
+      kind = 2;
+      idx = (size_t)i;
+    }
+  }
+  if (kind < 0 || best > limit)
+    return false;
+  if (best > t->now)
+    t->now = best;
+  if (kind == 0) {
+    h_pkt p = t->q[idx];
+    memmove(&t->q[idx], &t->q[idx + 1], (t->nq - idx - 1) * sizeof *t->q);
+    t->nq--;
+    tcp_host_input(t->s[p.to].host, p.data, p.len, t->now);
+    free(p.data);
+  } else if (kind == 1) {
+    h_call c = t->calls[idx];
+    memmove(&t->calls[idx], &t->calls[idx + 1],
+            (t->ncalls - idx - 1) * sizeof *t->calls);
+    t->ncalls--;
+    c.fn(t, c.arg);
+  } else {
+    tcp_host_on_expiry(t->s[idx].host, t->now);
+  }
+  return true;
+}
+
+void h_run(harness *t, uint64_t limit) {
+  while (h_step(t, limit))
+    ;
+}
+
+size_t h_count(const harness *t, tcp_event_type type, uint32_t host,
+               tcp_why why) {
+  size_t n = 0;
+  for (size_t i = 0; i < t->nlog; i++)
+    if (t->log[i].type == type && (!host || t->log[i].host == host) &&
+        (why == TCP_WHY_NONE || t->log[i].why == why))
+      n++;
+  return n;
+}
+
+const tcp_event *h_find(const harness *t, size_t from, tcp_event_type type,
+                        uint32_t host, int flags_all, int flags_none) {
+  for (size_t i = from; i < t->nlog; i++) {
+    const tcp_event *e = &t->log[i];
+    if (e->type != type || (host && e->host != host))
+      continue;
+    if ((e->seg.flags & flags_all) != flags_all || (e->seg.flags & flags_none))
+      continue;
+    return e;
+  }
+  return NULL;
+}
+
+void h_dump(const harness *t, FILE *f) {
+  char line[256];
+  for (size_t i = 0; i < t->nlog; i++) {
+    tcp_event_format(&t->log[i], line, sizeof line);
+    fprintf(f, "%s\n", line);
+  }
+}
+
+/* ---- the article's application pair ---- */
+
+void h_kb_defaults(h_kb *kb) {
+  memset(kb, 0, sizeof *kb);
+  kb->port = 80;
+  kb->request = 300;
+  kb->response = 20000;
+  kb->half_close = true;
+  kb->read_size = 65536;
+}
+
+static void client_close(harness *t) {
+  h_kb *kb = &t->kb;
+  if (kb->client_closed)
+    return;
+  kb->client_closed = true;
+  tcp_conn_close(kb->cc, t->now);
+}
+
+static void client_close_cb(harness *t, void *arg) {
+  (void)arg;
+  client_close(t);
+}
+
+static void client_read(harness *t) {
+  h_kb *kb = &t->kb;
+  if (kb->client_closed)
+    return;
+  for (;;) {
+    int64_t n = tcp_conn_recv(kb->cc, NULL, kb->read_size, t->now);
+    if (n > 0) {
+      uint64_t before = kb->client_read;
+      kb->client_read += (uint64_t)n;
+      if (kb->client_close_after && before < kb->client_close_after &&
+          kb->client_read >= kb->client_close_after)
+        h_at(t, t->now + kb->client_close_delay, client_close_cb, NULL);
+      if (kb->read_interval)
+        return; /* one read per interval */
+      continue;
+    }
+    if (n == 0) {
+      kb->client_eof = true;
+      client_close(t);
+    } else if (n != TCP_ERR_WOULDBLOCK) {
+      if (!kb->client_error)
+        kb->client_error = (int)n;
+      client_close(t);
+    }
+    return;
+  }
+}
+
+static void paced_read(harness *t, void *arg) {
+  (void)arg;
+  h_kb *kb = &t->kb;
+  kb->reading = false;
+  client_read(t);
+  if (!kb->client_closed && kb->read_interval) {
+    kb->reading = true;
+    h_at(t, t->now + kb->read_interval, paced_read, NULL);
+  }
+}
+
+static void server_write(harness *t) {
+  h_kb *kb = &t->kb;
+  while (kb->server_sent < kb->response) {
+    int64_t n = tcp_conn_send(kb->sc, kb->response - kb->server_sent, t->now);
+    if (n <= 0)
+      return;
+    kb->server_sent += (uint64_t)n;
+  }
+}
+
+static void server_close(harness *t, void *arg) {
+  (void)arg;
+  if (!t->kb.server_closed) {
+    t->kb.server_closed = true;
+    tcp_conn_close(t->kb.sc, t->now);
+  }
+}
+
+static void kb_server_respond(harness *t) {
+  h_kb *kb = &t->kb;
+  if (!kb->writing || kb->server_closed)
+    return;
+  server_write(t);
+  if (kb->server_sent == kb->response && !kb->close_scheduled &&
+      !kb->server_close_on_eof) {
+    kb->close_scheduled = true;
+    h_at(t, t->now + kb->close_delay, server_close, NULL);
+  }
+}
+
+static void think_done(harness *t, void *arg) {
+  (void)arg;
+  t->kb.writing = true;
+  kb_server_respond(t);
+}
+
+static void kb_server(harness *t, tcp_conn *c, tcp_notify what) {
+  h_kb *kb = &t->kb;
+  if (what == TCP_NOTIFY_ACCEPTABLE && !kb->sc &&
+      tcp_host_accept(t->s[1].host, kb->port, &kb->sc, t->now) == 0)
+    c = kb->sc;
+  if (c != kb->sc || kb->server_closed)
+    return;
+  int64_t n;
+  while ((n = tcp_conn_recv(c, NULL, 65536, t->now)) > 0)
+    kb->server_read += (uint64_t)n;
+  bool eof = n == 0;
+  if (!kb->server_started &&
+      (eof || (!kb->half_close && kb->server_read >= kb->request))) {
+    kb->server_started = true;
+    h_at(t, t->now + kb->think, think_done, NULL);
+  }
+  kb_server_respond(t);
+  if (eof && kb->server_close_on_eof && kb->server_sent == kb->response)
+    server_close(t, NULL);
+  if (what == TCP_NOTIFY_ERROR || (n < 0 && n != TCP_ERR_WOULDBLOCK))
+    server_close(t, NULL);
+}
+
+static void kb_notify(harness *t, int side, tcp_conn *c, tcp_notify what) {
+  h_kb *kb = &t->kb;
+  if (side == 1) {
+    kb_server(t, c, what);
+    return;
+  }
+  if (what == TCP_NOTIFY_CONNECTED) {
+    tcp_conn_send(c, kb->request, t->now);
+    if (kb->half_close)
+      tcp_conn_shutdown(c, t->now);
+    if (kb->read_interval || kb->read_delay) {
+      kb->reading = true;
+      h_at(t, t->now + kb->read_delay, paced_read, NULL);
+    }
+  } else if (what == TCP_NOTIFY_READABLE || what == TCP_NOTIFY_ERROR) {
+    if (!kb->reading && !kb->read_interval)
+      client_read(t);
+  }
+}
+
+void h_kb_start(harness *t) {
+  t->notify = kb_notify;
+  tcp_host_listen(t->s[1].host, t->kb.port, 8, t->now);
+  tcp_host_connect(t->s[0].host, &t->kb.cc, 0, H_ADDR_B, t->kb.port, t->now);
+}

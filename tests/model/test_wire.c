@@ -1,0 +1,259 @@
+/*
+ * test_wire.c - the wire format: round trips, a checksum known from the
+ * literature, the payload stream, and a table of malformed datagrams.
+ */
+#include "harness.h"
+
+#include <string.h>
+
+static tcp_segment sample(void) {
+  tcp_segment s = {0};
+  s.src = 0xc0a80001;
+  s.dst = 0xc0a800c7;
+  s.sport = 1025;
+  s.dport = 80;
+  s.seq = 0xfffffff0u;
+  s.ack = 12345;
+  s.flags = TCP_ACK | TCP_PSH;
+  s.wnd = 8760;
+  s.ttl = 32;
+  s.ip_id = 7;
+  s.len = 100;
+  s.payload_off = 1000;
+  return s;
+}
+
+static void test_ip_checksum_reference(void) {
+  /* the IPv4 header used in many checksum write-ups: checksum 0xb861 */
+  uint8_t h[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+                   0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+  CHECK_EQ(tcp_wire_checksum(h, 20, 0), 0xb861);
+  h[10] = 0xb8;
+  h[11] = 0x61;
+  CHECK_EQ(tcp_wire_checksum(h, 20, 0), 0);
+}
+
+static void test_roundtrip(void) {
+  uint8_t buf[2000];
+  tcp_segment s = sample();
+  size_t n = tcp_wire_encode(buf, sizeof buf, &s);
+  CHECK_EQ(n, 20 + 20 + 100);
+  CHECK_EQ(n, tcp_wire_size(&s));
+  tcp_segment d;
+  CHECK_EQ(tcp_wire_decode(&d, buf, n), TCP_WIRE_OK);
+  CHECK_EQ(d.src, s.src);
+  CHECK_EQ(d.dst, s.dst);
+  CHECK_EQ(d.sport, 1025);
+  CHECK_EQ(d.dport, 80);
+  CHECK_EQ(d.seq, 0xfffffff0u);
+  CHECK_EQ(d.ack, 12345);
+  CHECK_EQ(d.flags, TCP_ACK | TCP_PSH);
+  CHECK_EQ(d.wnd, 8760);
+  CHECK_EQ(d.ttl, 32);
+  CHECK_EQ(d.len, 100);
+  CHECK_EQ(d.mss, 0);
+  CHECK_EQ(tcp_payload_check(d.data, 1000, d.len), 100);
+  CHECK(tcp_payload_check(d.data, 1001, d.len) < 100);
+  /* the encoder refuses a buffer that is too small */
+  CHECK_EQ(tcp_wire_encode(buf, n - 1, &s), 0);
+}
+
+static void test_mss_option(void) {
+  uint8_t buf[100];
+  tcp_segment s = sample();
+  s.flags = TCP_SYN;
+  s.len = 0;
+  s.mss = 1460;
+  size_t n = tcp_wire_encode(buf, sizeof buf, &s);
+  CHECK_EQ(n, 44);
+  tcp_segment d;
+  CHECK_EQ(tcp_wire_decode(&d, buf, n), TCP_WIRE_OK);
+  CHECK_EQ(d.mss, 1460);
+  CHECK_EQ(d.ack, 0); /* no ACK flag: the field goes out as zero */
+}
+
+static void test_payload_stream(void) {
+  /* a pure function of the offset, not periodic in 256 or 65536 */
+  CHECK_EQ(tcp_payload_byte(12345), tcp_payload_byte(12345));
+  int same256 = 0, same64k = 0;
+  for (uint64_t i = 0; i < 4096; i++) {
+    same256 += tcp_payload_byte(i) == tcp_payload_byte(i + 256);
+    same64k += tcp_payload_byte(i) == tcp_payload_byte(i + 65536);
+  }
+  CHECK(same256 < 100);
+  CHECK(same64k < 100);
+  uint8_t b[64];
+  tcp_payload_fill(b, 5000, sizeof b);
+  CHECK_EQ(tcp_payload_check(b, 5000, sizeof b), sizeof b);
+  b[10] ^= 1;
+  CHECK_EQ(tcp_payload_check(b, 5000, sizeof b), 10);
+}
+
+/* Rewrite the IPv4 checksum after a header edit. */
+static void fix_ip(uint8_t *b) {
+  b[10] = b[11] = 0;
+  uint16_t c = tcp_wire_checksum(b, (size_t)(b[0] & 15) * 4, 0);
+  b[10] = (uint8_t)(c >> 8);
+  b[11] = (uint8_t)c;
+}
+
+typedef struct bad {
+  const char *what;
+  int expect;
+  size_t len;    /* 0 = the encoded length */
+  int edit;      /* which edit */
+} bad;
+
+enum {
+  E_NONE, E_VERSION, E_IHL_SMALL, E_IHL_BIG, E_TOTAL_BIG, E_TOTAL_SMALL,
+  E_IPSUM, E_MF, E_FRAGOFF, E_PROTO, E_DOFF_SMALL, E_DOFF_BIG, E_OPT_LEN0,
+  E_OPT_PAST, E_OPT_MSS_LEN, E_TCPSUM, E_PAYLOAD_FLIP, E_TOTAL_30
+};
+
+static void apply(uint8_t *b, int edit) {
+  switch (edit) {
+  case E_VERSION:
+    b[0] = 0x65;
+    fix_ip(b);
+    break;
+  case E_IHL_SMALL:
+    b[0] = 0x44;
+    break;
+  case E_IHL_BIG:
+    b[0] = 0x4f;
+    break;
+  case E_TOTAL_BIG:
+    b[2] = 0x40;
+    fix_ip(b);
+    break;
+  case E_TOTAL_SMALL:
+    b[2] = 0;
+    b[3] = 10;
+    fix_ip(b);
+    break;
+  case E_IPSUM:
+    b[10] ^= 0x55;
+    break;
+  case E_MF:
+    b[6] |= 0x20;
+    fix_ip(b);
+    break;
+  case E_FRAGOFF:
+    b[7] = 1;
+    fix_ip(b);
+    break;
+  case E_PROTO:
+    b[9] = 17;
+    fix_ip(b);
+    break;
+  case E_DOFF_SMALL:
+    b[20 + 12] = 0x40;
+    break;
+  case E_DOFF_BIG: /* 60-byte header claimed in a 24-byte segment */
+    b[20 + 12] = 0xf0;
+    b[2] = 0;
+    b[3] = 44;
+    fix_ip(b);
+    break;
+  case E_TOTAL_30: /* total length 30: 10 bytes of TCP header */
+    b[2] = 0;
+    b[3] = 30;
+    fix_ip(b);
+    break;
+  case E_OPT_LEN0:
+    b[20 + 20] = 3; /* window scale kind with length 0 */
+    b[20 + 21] = 0;
+    break;
+  case E_OPT_PAST:
+    b[20 + 20] = 8;
+    b[20 + 21] = 10; /* timestamps, runs past a 24-byte header */
+    break;
+  case E_OPT_MSS_LEN:
+    b[20 + 21] = 3;
+    break;
+  case E_TCPSUM:
+    b[20 + 16] ^= 0x11;
+    break;
+  case E_PAYLOAD_FLIP:
+    b[60] ^= 0x80;
+    break;
+  }
+}
+
+static void test_malformed_table(void) {
+  static const bad table[] = {
+      {"empty", TCP_WIRE_TOO_SHORT, 1, E_NONE},
+      {"19 bytes", TCP_WIRE_TOO_SHORT, 19, E_NONE},
+      {"IPv6 version", TCP_WIRE_NOT_IPV4, 0, E_VERSION},
+      {"IHL 4", TCP_WIRE_BAD_IHL, 0, E_IHL_SMALL},
+      {"IHL past datagram", TCP_WIRE_BAD_IHL, 30, E_IHL_BIG},
+      {"total length > buffer", TCP_WIRE_BAD_TOTAL_LEN, 0, E_TOTAL_BIG},
+      {"total length < IHL", TCP_WIRE_BAD_TOTAL_LEN, 0, E_TOTAL_SMALL},
+      {"IP checksum", TCP_WIRE_BAD_IP_CHECKSUM, 0, E_IPSUM},
+      {"more fragments", TCP_WIRE_FRAGMENT, 0, E_MF},
+      {"fragment offset", TCP_WIRE_FRAGMENT, 0, E_FRAGOFF},
+      {"UDP", TCP_WIRE_NOT_TCP, 0, E_PROTO},
+      {"TCP header cut", TCP_WIRE_TOO_SHORT, 30, E_TOTAL_30},
+      {"data offset 4", TCP_WIRE_BAD_DATA_OFFSET, 0, E_DOFF_SMALL},
+      {"data offset past", TCP_WIRE_BAD_DATA_OFFSET, 0, E_DOFF_BIG},
+      {"option length 0", TCP_WIRE_BAD_OPTION, 0, E_OPT_LEN0},
+      {"option past header", TCP_WIRE_BAD_OPTION, 0, E_OPT_PAST},
+      {"MSS option length 3", TCP_WIRE_BAD_OPTION, 0, E_OPT_MSS_LEN},
+      {"TCP checksum", TCP_WIRE_BAD_TCP_CHECKSUM, 0, E_TCPSUM},
+      {"payload bit flip", TCP_WIRE_BAD_TCP_CHECKSUM, 0, E_PAYLOAD_FLIP},
+  };
+  for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+    uint8_t buf[2000];
+    tcp_segment s = sample();
+    s.mss = 1460; /* a 24-byte TCP header with an MSS option */
+    size_t n = tcp_wire_encode(buf, sizeof buf, &s);
+    apply(buf, table[i].edit);
+    bool is_option_edit = table[i].edit == E_OPT_LEN0 ||
+                          table[i].edit == E_OPT_PAST ||
+                          table[i].edit == E_OPT_MSS_LEN;
+    if (is_option_edit) { /* keep the checksum right: the option is bad */
+      buf[36] = buf[37] = 0;
+      uint32_t ps = (s.src >> 16) + (s.src & 0xffff) + (s.dst >> 16) +
+                    (s.dst & 0xffff) + 6 + (uint32_t)(n - 20);
+      uint16_t c = tcp_wire_checksum(buf + 20, n - 20, ps);
+      buf[36] = (uint8_t)(c >> 8);
+      buf[37] = (uint8_t)c;
+    }
+    tcp_segment d;
+    int rv = tcp_wire_decode(&d, buf, table[i].len ? table[i].len : n);
+    if (rv != table[i].expect)
+      fprintf(stderr, "  %s: got %d (%s), expected %d\n", table[i].what, rv,
+              tcp_wire_strerror(rv), table[i].expect);
+    CHECK_EQ(rv, table[i].expect);
+  }
+}
+
+static void test_ip_options_skipped(void) {
+  /* an IPv4 header with 4 bytes of options still decodes */
+  uint8_t buf[200], out[204];
+  tcp_segment s = sample();
+  s.len = 10;
+  size_t n = tcp_wire_encode(buf, sizeof buf, &s);
+  memcpy(out, buf, 20);
+  out[0] = 0x46;
+  out[20] = out[21] = out[22] = out[23] = 1; /* NOPs */
+  memcpy(out + 24, buf + 20, n - 20);
+  out[2] = (uint8_t)((n + 4) >> 8);
+  out[3] = (uint8_t)(n + 4);
+  fix_ip(out);
+  tcp_segment d;
+  CHECK_EQ(tcp_wire_decode(&d, out, n + 4), TCP_WIRE_OK);
+  CHECK_EQ(d.len, 10);
+  /* trailing link padding past the total length is ignored */
+  CHECK_EQ(tcp_wire_decode(&d, buf, n), TCP_WIRE_OK);
+}
+
+int main(void) {
+  RUN(test_ip_checksum_reference);
+  RUN(test_roundtrip);
+  RUN(test_mss_option);
+  RUN(test_payload_stream);
+  RUN(test_malformed_table);
+  RUN(test_ip_options_skipped);
+  return t_summary();
+}
