@@ -7,7 +7,8 @@
  *
  *   - every state change is a transition RFC 9293 allows (Figure 5, plus
  *     the abort/reset edges to CLOSED and SYN-RECEIVED back to LISTEN), and
- *     starts from the state the connection was last seen in;
+ *     starts from the state the connection was last seen in; no event
+ *     shows a state that no state event announced;
  *   - SND.UNA <= SND.NXT, and RCV.NXT never moves backwards;
  *   - a connection sends nothing once CLOSED; a host-level segment (no
  *     connection) is always a RST;
@@ -26,11 +27,12 @@
 #include <string.h>
 
 typedef struct seen {
-  uint32_t host;     /* host address */
-  uint64_t conn_id;  /* connection number on that host */
-  tcp_state state;   /* last state seen */
-  bool have_rcv;     /* rcv_nxt is meaningful */
-  uint32_t rcv_nxt;  /* last RCV.NXT seen */
+  uint32_t host;    /* host address */
+  uint64_t conn_id; /* connection number on that host */
+  tcp_state state;  /* last state seen */
+  bool known;       /* state is known (a checker may join mid-run) */
+  bool have_rcv;    /* rcv_nxt is meaningful */
+  uint32_t rcv_nxt; /* last RCV.NXT seen */
 } seen;
 
 struct tcp_check {
@@ -115,7 +117,7 @@ static seen *find(tcp_check *k, const tcp_event *ev) {
     k->cap = cap;
   }
   seen *s = &k->conns[k->n++];
-  *s = (seen){ev->host, ev->conn_id, TCP_CLOSED, false, 0};
+  *s = (seen){ev->host, ev->conn_id, TCP_CLOSED, false, false, 0};
   return s;
 }
 
@@ -149,13 +151,18 @@ int tcp_check_event(tcp_check *k, const tcp_event *ev) {
   if (!s)
     return fail(k, ev, "checker out of memory");
   if (ev->type == TCP_EV_STATE) {
-    if (ev->from != s->state && !(s->state == TCP_CLOSED &&
-                                  ev->from == TCP_LISTEN))
+    if (s->known && ev->from != s->state)
       return fail(k, ev, "state change from a state not current");
     if (!tcp_check_legal(ev->from, ev->to))
       return fail(k, ev, "illegal state transition");
     k->transitions[ev->from][ev->to]++;
     s->state = ev->to;
+    s->known = true;
+  } else if (s->known && ev->state != s->state) {
+    return fail(k, ev, "state changed without a state event");
+  } else {
+    s->state = ev->state;
+    s->known = true;
   }
   if (ev->type == TCP_EV_SEG_OUT) {
     if (ev->state == TCP_CLOSED)

@@ -32,8 +32,7 @@ void conn_set_state(tcp_conn *c, tcp_state to, uint64_t now) {
       conn_timer_stop(c, (tcp_timer)t, now);
 }
 
-void conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline,
-                    uint64_t now) {
+void conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline, uint64_t now) {
   c->deadline[t] = deadline;
   if (TRACING(c->host))
     trace_timer(c, TCP_EV_TIMER_ARM, t, deadline, now);

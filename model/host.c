@@ -205,8 +205,7 @@ tcp_listener *host_listener(tcp_host *h, uint16_t port) {
 uint32_t host_backlog_count(tcp_host *h, uint16_t port) {
   uint32_t n = 0;
   for (tcp_conn *c = h->conns; c; c = c->next)
-    n += c->passive && !c->owned && c->lport == port &&
-         c->state != TCP_CLOSED;
+    n += c->passive && !c->owned && c->lport == port && c->state != TCP_CLOSED;
   return n;
 }
 
@@ -218,8 +217,7 @@ static tcp_conn *lookup(tcp_host *h, const tcp_segment *s) {
   return NULL;
 }
 
-static void emit(tcp_host *h, const tcp_segment *s, tcp_why why,
-                 uint64_t now) {
+static void emit(tcp_host *h, const tcp_segment *s, tcp_why why, uint64_t now) {
   size_t n = tcp_wire_encode(h->obuf, sizeof h->obuf, s);
   if (TRACING(h)) {
     tcp_event ev = {.type = TCP_EV_SEG_OUT, .seg = *s, .why = why};
@@ -246,8 +244,8 @@ void host_send_rst(tcp_host *h, const tcp_segment *in, tcp_why why,
     s.seq = in->ack; /* <SEQ=SEG.ACK><CTL=RST> */
     s.flags = TCP_RST;
   } else {
-    uint32_t seg_len = in->len + !!(in->flags & TCP_SYN) +
-                       !!(in->flags & TCP_FIN);
+    uint32_t seg_len =
+        in->len + !!(in->flags & TCP_SYN) + !!(in->flags & TCP_FIN);
     s.seq = 0; /* <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> */
     s.ack = in->seq + seg_len;
     s.flags = TCP_RST | TCP_ACK;
@@ -353,8 +351,7 @@ int tcp_host_unlisten(tcp_host *h, uint16_t port, uint64_t now) {
   host_enter(h, now);
   *l = h->listeners[--h->nlisteners];
   for (tcp_conn *c = h->conns; c; c = c->next)
-    if (c->passive && !c->owned && c->lport == port &&
-        c->state != TCP_CLOSED) {
+    if (c->passive && !c->owned && c->lport == port && c->state != TCP_CLOSED) {
       conn_send_rst(c, TCP_WHY_RST_ABORT, now);
       conn_drop(c, TCP_ERR_ABORTED, false, now);
     }
@@ -362,8 +359,7 @@ int tcp_host_unlisten(tcp_host *h, uint16_t port, uint64_t now) {
   return TCP_OK;
 }
 
-int tcp_host_accept(tcp_host *h, uint16_t port, tcp_conn **out,
-                    uint64_t now) {
+int tcp_host_accept(tcp_host *h, uint16_t port, tcp_conn **out, uint64_t now) {
   if (!out || !host_listener(h, port))
     return TCP_ERR_INVAL;
   for (tcp_conn *c = h->conns; c; c = c->next) {

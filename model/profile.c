@@ -164,13 +164,15 @@ typedef struct knob {
 } knob;
 
 #define K(name, kind, min, max, help)                                          \
-  {{#name, kind, min, max, help},                                              \
-   offsetof(tcp_profile, name),                                                \
-   sizeof(((tcp_profile *)0)->name)}
+  {                                                                            \
+    {#name, kind, min, max, help}, offsetof(tcp_profile, name),                \
+        sizeof(((tcp_profile *)0)->name)                                       \
+  }
 #define KN(knob_name, field, kind, min, max, help)                             \
-  {{knob_name, kind, min, max, help},                                          \
-   offsetof(tcp_profile, field),                                               \
-   sizeof(((tcp_profile *)0)->field)}
+  {                                                                            \
+    {knob_name, kind, min, max, help}, offsetof(tcp_profile, field),           \
+        sizeof(((tcp_profile *)0)->field)                                      \
+  }
 
 static const knob knobs[] = {
     KN("delack_mode", delack_mode, TCP_KNOB_MODE, 0, 2,
@@ -262,9 +264,8 @@ static bool unit_is(const char *unit, const char *want) {
   return true;
 }
 
-static bool parse_scaled(const char *s, uint64_t *out,
-                         const char *const *units, const double *scale,
-                         bool unit_required) {
+static bool parse_scaled(const char *s, uint64_t *out, const char *const *units,
+                         const double *scale, bool unit_required) {
   double v;
   const char *unit;
   if (!parse_number(s, &v, &unit))
@@ -366,7 +367,7 @@ static uint64_t load(const tcp_profile *p, const knob *k) {
   if (k->info.kind == TCP_KNOB_BOOL)
     return *(const bool *)f;
   if (k->info.kind == TCP_KNOB_MODE)
-    return (uint64_t)*(const tcp_delack_mode *)f;
+    return (uint64_t) * (const tcp_delack_mode *)f;
   switch (k->size) {
   case 1:
     return *(const uint8_t *)f;

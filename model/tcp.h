@@ -40,25 +40,25 @@
 
 #include "tcp_wire.h"
 
-#define TCP_NEVER UINT64_MAX /* a deadline that never comes */
-#define TCP_MS    1000000ull /* nanoseconds in a millisecond */
+#define TCP_NEVER UINT64_MAX    /* a deadline that never comes */
+#define TCP_MS    1000000ull    /* nanoseconds in a millisecond */
 #define TCP_S     1000000000ull /* nanoseconds in a second */
 
 typedef enum tcp_error {
   TCP_OK = 0,
-  TCP_ERR_INVAL = -1,        /* argument out of range or misuse */
-  TCP_ERR_NOMEM = -2,        /* the allocator failed */
-  TCP_ERR_STATE = -3,        /* not allowed in the connection's state */
-  TCP_ERR_ADDRINUSE = -4,    /* port already listening or 4-tuple in use */
-  TCP_ERR_NOPORT = -5,       /* no ephemeral port left */
-  TCP_ERR_RESET = -6,        /* connection reset by the peer */
-  TCP_ERR_TIMEOUT = -7,      /* retransmissions gave up */
-  TCP_ERR_REFUSED = -8,      /* connection refused (RST in SYN-SENT) */
-  TCP_ERR_SHUTDOWN = -9,     /* sending after shutdown */
-  TCP_ERR_WOULDBLOCK = -10,  /* nothing to read / no room to write now */
-  TCP_ERR_ABORTED = -11,     /* this side aborted the connection */
-  TCP_ERR_UNKNOWN_KNOB = -12, /* tcp_profile_set: no such knob */
-  TCP_ERR_BAD_VALUE = -13,   /* tcp_profile_set: value does not parse */
+  TCP_ERR_INVAL = -1,           /* argument out of range or misuse */
+  TCP_ERR_NOMEM = -2,           /* the allocator failed */
+  TCP_ERR_STATE = -3,           /* not allowed in the connection's state */
+  TCP_ERR_ADDRINUSE = -4,       /* port already listening or 4-tuple in use */
+  TCP_ERR_NOPORT = -5,          /* no ephemeral port left */
+  TCP_ERR_RESET = -6,           /* connection reset by the peer */
+  TCP_ERR_TIMEOUT = -7,         /* retransmissions gave up */
+  TCP_ERR_REFUSED = -8,         /* connection refused (RST in SYN-SENT) */
+  TCP_ERR_SHUTDOWN = -9,        /* sending after shutdown */
+  TCP_ERR_WOULDBLOCK = -10,     /* nothing to read / no room to write now */
+  TCP_ERR_ABORTED = -11,        /* this side aborted the connection */
+  TCP_ERR_UNKNOWN_KNOB = -12,   /* tcp_profile_set: no such knob */
+  TCP_ERR_BAD_VALUE = -13,      /* tcp_profile_set: value does not parse */
   TCP_ERR_UNKNOWN_PROFILE = -14 /* tcp_profile_preset: no such preset */
 } tcp_error;
 
@@ -94,38 +94,38 @@ typedef enum tcp_delack_mode {
 } tcp_delack_mode;
 
 typedef struct tcp_profile {
-  char name[48];                /* preset name plus modifiers, for reports */
-  tcp_delack_mode delack_mode;  /* how a delayed ACK is scheduled */
-  uint64_t delack_ns;           /* delayed-ACK timeout (linux: minimum), ns */
-  uint64_t delack_max_ns;       /* adaptive timeout ceiling, ns; 0 = fixed */
-  uint64_t delack_tick_ns;      /* tick mode: tick period, ns */
-  uint64_t delack_phase_ns;     /* tick mode: grid offset from time 0, ns */
-  bool delack_finwait;          /* delay ACKs in FIN-WAIT-1/2 too (else
-                                   ESTABLISHED only) */
-  uint32_t ack_every;           /* ACK at once every N full-sized segments */
-  uint32_t quickack;            /* first N data segments ACKed at once */
-  bool ack_cancels_delack;      /* any ACK sent clears a pending delayed ACK */
-  bool fin_ack_cancels_delack;  /* the ACK of the peer's FIN clears it; false
-                                   is the KB Q152474 bug */
-  bool rfc1337;                 /* ignore RST in TIME-WAIT */
-  bool rst_timewait_notifies;   /* a RST in TIME-WAIT reaches the application
-                                   (else the TCB dies silently) */
-  bool rst_discards_unread;     /* a reset discards unread data at once
-                                   (Winsock); else data stays readable first */
-  bool winupdate_after_fin;     /* send window updates after the peer's FIN */
-  bool nagle;                   /* Nagle's algorithm (RFC 896) */
-  uint16_t mss;                 /* MSS announced and used at most, bytes */
-  uint32_t rcv_buf;             /* receive buffer, bytes (<= 65535) */
-  uint32_t snd_buf;             /* send buffer, bytes */
-  uint64_t rto_initial_ns;      /* RTO before any RTT sample, ns */
-  uint64_t rto_min_ns;          /* lower bound of the RTO, ns */
-  uint64_t rto_max_ns;          /* upper bound of the backed-off RTO, ns */
-  uint32_t max_retries;         /* retransmissions of one segment before the
-                                   connection is aborted with a timeout */
-  uint32_t syn_retries;         /* retransmissions of a SYN before giving up */
-  uint64_t msl_ns;              /* maximum segment lifetime; TIME-WAIT lasts
-                                   2 * msl_ns */
-  uint8_t ttl;                  /* IPv4 TTL of segments sent */
+  char name[48];               /* preset name plus modifiers, for reports */
+  tcp_delack_mode delack_mode; /* how a delayed ACK is scheduled */
+  uint64_t delack_ns;          /* delayed-ACK timeout (linux: minimum), ns */
+  uint64_t delack_max_ns;      /* adaptive timeout ceiling, ns; 0 = fixed */
+  uint64_t delack_tick_ns;     /* tick mode: tick period, ns */
+  uint64_t delack_phase_ns;    /* tick mode: grid offset from time 0, ns */
+  bool delack_finwait;         /* delay ACKs in FIN-WAIT-1/2 too (else
+                                  ESTABLISHED only) */
+  uint32_t ack_every;          /* ACK at once every N full-sized segments */
+  uint32_t quickack;           /* first N data segments ACKed at once */
+  bool ack_cancels_delack;     /* any ACK sent clears a pending delayed ACK */
+  bool fin_ack_cancels_delack; /* the ACK of the peer's FIN clears it; false
+                                  is the KB Q152474 bug */
+  bool rfc1337;                /* ignore RST in TIME-WAIT */
+  bool rst_timewait_notifies;  /* a RST in TIME-WAIT reaches the application
+                                  (else the TCB dies silently) */
+  bool rst_discards_unread;    /* a reset discards unread data at once
+                                  (Winsock); else data stays readable first */
+  bool winupdate_after_fin;    /* send window updates after the peer's FIN */
+  bool nagle;                  /* Nagle's algorithm (RFC 896) */
+  uint16_t mss;                /* MSS announced and used at most, bytes */
+  uint32_t rcv_buf;            /* receive buffer, bytes (<= 65535) */
+  uint32_t snd_buf;            /* send buffer, bytes */
+  uint64_t rto_initial_ns;     /* RTO before any RTT sample, ns */
+  uint64_t rto_min_ns;         /* lower bound of the RTO, ns */
+  uint64_t rto_max_ns;         /* upper bound of the backed-off RTO, ns */
+  uint32_t max_retries;        /* retransmissions of one segment before the
+                                  connection is aborted with a timeout */
+  uint32_t syn_retries;        /* retransmissions of a SYN before giving up */
+  uint64_t msl_ns;             /* maximum segment lifetime; TIME-WAIT lasts
+                                  2 * msl_ns */
+  uint8_t ttl;                 /* IPv4 TTL of segments sent */
 } tcp_profile;
 
 /*
@@ -155,10 +155,10 @@ typedef enum tcp_knob_kind {
 } tcp_knob_kind;
 
 typedef struct tcp_knob_info {
-  const char *name;        /* as tcp_profile_set takes it */
-  tcp_knob_kind kind;      /* what its value is */
-  uint64_t min, max;       /* valid range (TIME/BYTES/COUNT) */
-  const char *help;        /* one line */
+  const char *name;   /* as tcp_profile_set takes it */
+  tcp_knob_kind kind; /* what its value is */
+  uint64_t min, max;  /* valid range (TIME/BYTES/COUNT) */
+  const char *help;   /* one line */
 } tcp_knob_info;
 
 /* The table of knobs; *n receives its length. */
@@ -172,16 +172,16 @@ const char *const *tcp_profile_presets(void);
  */
 
 typedef enum tcp_event_type {
-  TCP_EV_SEG_OUT,     /* a segment was sent (seg, why) */
-  TCP_EV_SEG_IN,      /* a segment arrived and was demultiplexed (seg) */
-  TCP_EV_SEG_DROP,    /* an arrival was dropped (seg if decoded, why) */
-  TCP_EV_STATE,       /* state change (from, to) */
-  TCP_EV_TIMER_ARM,   /* timer armed or moved (timer, deadline) */
-  TCP_EV_TIMER_FIRE,  /* timer fired (timer, deadline) */
+  TCP_EV_SEG_OUT,      /* a segment was sent (seg, why) */
+  TCP_EV_SEG_IN,       /* a segment arrived and was demultiplexed (seg) */
+  TCP_EV_SEG_DROP,     /* an arrival was dropped (seg if decoded, why) */
+  TCP_EV_STATE,        /* state change (from, to) */
+  TCP_EV_TIMER_ARM,    /* timer armed or moved (timer, deadline) */
+  TCP_EV_TIMER_FIRE,   /* timer fired (timer, deadline) */
   TCP_EV_TIMER_CANCEL, /* timer cancelled (timer, deadline it had) */
-  TCP_EV_APP,         /* application call and its result (call, arg, result) */
-  TCP_EV_NOTIFY,      /* notification for the application (notify) */
-  TCP_EV_DATA_LOST    /* unread received bytes discarded by a reset (arg) */
+  TCP_EV_APP,          /* application call and its result (call, arg, result) */
+  TCP_EV_NOTIFY,       /* notification for the application (notify) */
+  TCP_EV_DATA_LOST     /* unread received bytes discarded by a reset (arg) */
 } tcp_event_type;
 
 typedef enum tcp_timer {
@@ -195,14 +195,14 @@ typedef enum tcp_timer {
 /* Why a segment was sent, or why an arrival was dropped. */
 typedef enum tcp_why {
   TCP_WHY_NONE,
-  TCP_WHY_SYN,           /* connection request or its retransmission */
-  TCP_WHY_SYNACK,        /* answer to a SYN */
-  TCP_WHY_DATA,          /* new data (with or without FIN) */
-  TCP_WHY_FIN,           /* a FIN without data */
-  TCP_WHY_RETRANSMIT,    /* retransmission timeout */
+  TCP_WHY_SYN,             /* connection request or its retransmission */
+  TCP_WHY_SYNACK,          /* answer to a SYN */
+  TCP_WHY_DATA,            /* new data (with or without FIN) */
+  TCP_WHY_FIN,             /* a FIN without data */
+  TCP_WHY_RETRANSMIT,      /* retransmission timeout */
   TCP_WHY_FAST_RETRANSMIT, /* third duplicate ACK */
-  TCP_WHY_ACK_EVERY,     /* ACK of every N-th full segment */
-  TCP_WHY_ACK_QUICK,     /* quick-ACK at connection start */
+  TCP_WHY_ACK_EVERY,       /* ACK of every N-th full segment */
+  TCP_WHY_ACK_QUICK,       /* quick-ACK at connection start */
   TCP_WHY_ACK_NOW,       /* ACK at once: delayed ACK off or not in this state */
   TCP_WHY_ACK_OOO,       /* out-of-order data or a filled hole */
   TCP_WHY_ACK_FIN,       /* ACK of the peer's FIN */
@@ -254,23 +254,23 @@ typedef struct tcp_host tcp_host;
 /* One trace event. Fields not listed for a type are zero. */
 typedef struct tcp_event {
   tcp_event_type type;
-  uint64_t time_ns;       /* when it happened */
-  uint32_t host;          /* address of the host that traced it */
-  const tcp_conn *conn;   /* the connection, or NULL for host-level events */
-  uint64_t conn_id;       /* the connection's number on its host, 0 if none */
-  tcp_segment seg;        /* SEG_OUT, SEG_IN, SEG_DROP: the segment */
-  const uint8_t *dgram;   /* SEG_OUT, SEG_IN: the datagram's bytes */
-  size_t dgram_len;       /* SEG_OUT, SEG_IN: its length */
-  tcp_why why;            /* SEG_OUT, SEG_DROP */
-  tcp_state from, to;     /* STATE */
-  tcp_timer timer;        /* TIMER_* */
-  uint64_t deadline_ns;   /* TIMER_* */
-  tcp_app_call call;      /* APP */
-  int64_t arg;            /* APP: byte count asked; DATA_LOST: bytes */
-  int64_t result;         /* APP: return value; SEG_DROP/MALFORMED: error */
-  tcp_notify notify;      /* NOTIFY */
-  tcp_state state;        /* connection state after the event */
-  uint32_t snd_una;       /* connection snapshot after the event */
+  uint64_t time_ns;     /* when it happened */
+  uint32_t host;        /* address of the host that traced it */
+  const tcp_conn *conn; /* the connection, or NULL for host-level events */
+  uint64_t conn_id;     /* the connection's number on its host, 0 if none */
+  tcp_segment seg;      /* SEG_OUT, SEG_IN, SEG_DROP: the segment */
+  const uint8_t *dgram; /* SEG_OUT, SEG_IN: the datagram's bytes */
+  size_t dgram_len;     /* SEG_OUT, SEG_IN: its length */
+  tcp_why why;          /* SEG_OUT, SEG_DROP */
+  tcp_state from, to;   /* STATE */
+  tcp_timer timer;      /* TIMER_* */
+  uint64_t deadline_ns; /* TIMER_* */
+  tcp_app_call call;    /* APP */
+  int64_t arg;          /* APP: byte count asked; DATA_LOST: bytes */
+  int64_t result;       /* APP: return value; SEG_DROP/MALFORMED: error */
+  tcp_notify notify;    /* NOTIFY */
+  tcp_state state;      /* connection state after the event */
+  uint32_t snd_una;     /* connection snapshot after the event */
   uint32_t snd_nxt;
   uint32_t rcv_nxt;
 } tcp_event;
@@ -292,9 +292,9 @@ int tcp_event_format(const tcp_event *ev, char *buf, size_t cap);
  */
 
 typedef struct tcp_host_config {
-  uint32_t addr;        /* this host's IPv4 address, host order */
-  tcp_profile profile;  /* behaviour of every connection of the host */
-  void *user;           /* passed to every callback */
+  uint32_t addr;       /* this host's IPv4 address, host order */
+  tcp_profile profile; /* behaviour of every connection of the host */
+  void *user;          /* passed to every callback */
   /* Transmit a datagram (required). The bytes are valid during the call. */
   void (*output)(void *user, const uint8_t *dgram, size_t len);
   /* An application notification (may be NULL). */
@@ -390,25 +390,25 @@ int tcp_conn_error(const tcp_conn *c);
 /* A snapshot of a connection, for tests and reports. */
 typedef struct tcp_conn_info {
   tcp_state state;
-  uint64_t id;            /* the connection's number on its host */
-  uint32_t laddr, raddr;  /* addresses */
-  uint16_t lport, rport;  /* ports */
-  uint32_t iss, irs;      /* initial sequence numbers */
+  uint64_t id;                        /* the connection's number on its host */
+  uint32_t laddr, raddr;              /* addresses */
+  uint16_t lport, rport;              /* ports */
+  uint32_t iss, irs;                  /* initial sequence numbers */
   uint32_t snd_una, snd_nxt, snd_wnd; /* send sequence space */
   uint32_t rcv_nxt, rcv_wnd;          /* receive sequence space */
-  uint16_t mss;           /* effective send MSS, bytes */
+  uint16_t mss;                       /* effective send MSS, bytes */
   uint32_t cwnd, ssthresh; /* congestion window and threshold, bytes */
   uint64_t srtt_ns, rttvar_ns, rto_ns; /* RFC 6298 estimator */
-  uint64_t bytes_sent;     /* stream bytes the application queued */
-  uint64_t bytes_acked;    /* stream bytes the peer acknowledged */
-  uint64_t bytes_received; /* stream bytes received in order */
-  uint64_t bytes_read;     /* stream bytes the application read */
-  uint64_t bytes_discarded; /* received bytes discarded by a reset */
-  uint32_t retransmits;    /* segments retransmitted */
+  uint64_t bytes_sent;                 /* stream bytes the application queued */
+  uint64_t bytes_acked;                /* stream bytes the peer acknowledged */
+  uint64_t bytes_received;             /* stream bytes received in order */
+  uint64_t bytes_read;                 /* stream bytes the application read */
+  uint64_t bytes_discarded;            /* received bytes discarded by a reset */
+  uint32_t retransmits;                /* segments retransmitted */
   uint32_t integrity_errors; /* arrivals whose payload was not the stream */
-  bool fin_received;       /* the peer's FIN arrived in order */
-  bool fin_acked;          /* our FIN was acknowledged */
-  int error;               /* pending error */
+  bool fin_received;         /* the peer's FIN arrived in order */
+  bool fin_acked;            /* our FIN was acknowledged */
+  int error;                 /* pending error */
   uint64_t deadline_ns[TCP_NTIMERS]; /* each timer's deadline or TCP_NEVER */
 } tcp_conn_info;
 

@@ -107,8 +107,7 @@ void listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now) {
 }
 
 /* §3.10.7.3 */
-static void syn_sent_input(tcp_conn *c, const tcp_segment *seg,
-                           uint64_t now) {
+static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   tcp_host *h = c->host;
   uint8_t flags = seg->flags;
   if ((flags & TCP_ACK) &&

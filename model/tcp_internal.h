@@ -30,16 +30,16 @@ typedef struct tcp_range {
 } tcp_range;
 
 struct tcp_conn {
-  tcp_host *host;   /* owner */
-  tcp_conn *next;   /* host's list, oldest first */
-  uint64_t id;      /* number on the host, from 1 */
-  void *user;       /* application's pointer */
-  tcp_state state;  /* RFC 9293 state */
-  uint32_t laddr, raddr;  /* local and remote addresses */
-  uint16_t lport, rport;  /* local and remote ports */
-  bool passive;     /* created by a listener */
-  bool owned;       /* the application holds the handle */
-  bool app_closed;  /* the application released the handle */
+  tcp_host *host;        /* owner */
+  tcp_conn *next;        /* host's list, oldest first */
+  uint64_t id;           /* number on the host, from 1 */
+  void *user;            /* application's pointer */
+  tcp_state state;       /* RFC 9293 state */
+  uint32_t laddr, raddr; /* local and remote addresses */
+  uint16_t lport, rport; /* local and remote ports */
+  bool passive;          /* created by a listener */
+  bool owned;            /* the application holds the handle */
+  bool app_closed;       /* the application released the handle */
 
   /* send sequence space (RFC 9293 §3.3.1) */
   uint32_t iss;      /* initial send sequence number */
@@ -57,17 +57,17 @@ struct tcp_conn {
   uint16_t mss;      /* effective send MSS, bytes */
 
   /* receive sequence space */
-  uint32_t irs;      /* initial receive sequence number */
-  uint32_t rcv_nxt;  /* next expected */
-  uint32_t rcv_adv;  /* right edge of the window last advertised */
-  uint64_t rcv_off;  /* stream offset of rcv_nxt's data */
-  uint64_t read_off; /* stream offset the application has read to */
-  bool fin_rcvd;     /* the peer's FIN arrived in order */
-  bool fin_ack_sent; /* an ACK covering the peer's FIN was sent */
+  uint32_t irs;               /* initial receive sequence number */
+  uint32_t rcv_nxt;           /* next expected */
+  uint32_t rcv_adv;           /* right edge of the window last advertised */
+  uint64_t rcv_off;           /* stream offset of rcv_nxt's data */
+  uint64_t read_off;          /* stream offset the application has read to */
+  bool fin_rcvd;              /* the peer's FIN arrived in order */
+  bool fin_ack_sent;          /* an ACK covering the peer's FIN was sent */
   tcp_range ooo[TCP_MAX_OOO]; /* out-of-order data, sorted, disjoint */
-  int nooo;          /* entries in ooo */
-  bool ooo_fin;      /* an out-of-order FIN is held */
-  uint64_t ooo_fin_off; /* its stream offset */
+  int nooo;                   /* entries in ooo */
+  bool ooo_fin;               /* an out-of-order FIN is held */
+  uint64_t ooo_fin_off;       /* its stream offset */
 
   /* delayed ACK */
   uint32_t unacked_segs;  /* full segments received since the last ACK */
@@ -81,7 +81,7 @@ struct tcp_conn {
   uint64_t rtt_start; /* when it was sent */
   bool have_rtt;      /* srtt/rttvar hold a sample */
   uint64_t srtt_ns, rttvar_ns, rto_ns;
-  uint32_t backoff;   /* consecutive timeouts of the oldest segment */
+  uint32_t backoff; /* consecutive timeouts of the oldest segment */
 
   /* congestion control (Reno, RFC 5681) */
   uint32_t cwnd, ssthresh; /* bytes */
@@ -89,14 +89,14 @@ struct tcp_conn {
   uint32_t recover;        /* snd_max when recovery began */
   bool in_recovery;        /* fast recovery in progress */
 
-  uint32_t persist_backoff; /* zero-window probes sent in a row */
-  bool force_send;          /* persist fired on a small window: send what
-                               it allows (RFC 1122 §4.2.3.4 override) */
+  uint32_t persist_backoff;       /* zero-window probes sent in a row */
+  bool force_send;                /* persist fired on a small window: send what
+                                     it allows (RFC 1122 §4.2.3.4 override) */
   uint64_t deadline[TCP_NTIMERS]; /* TCP_NEVER when not armed */
 
-  int error;         /* pending error for the application, 0 if none */
-  uint32_t notes;    /* pending notifications, NOTE() bits */
-  bool eof_seen;     /* recv returned end of stream */
+  int error;      /* pending error for the application, 0 if none */
+  uint32_t notes; /* pending notifications, NOTE() bits */
+  bool eof_seen;  /* recv returned end of stream */
 
   /* statistics */
   uint64_t bytes_discarded;
@@ -111,15 +111,15 @@ typedef struct tcp_listener {
 
 struct tcp_host {
   tcp_host_config cfg;
-  tcp_profile *p;           /* &cfg.profile */
-  tcp_conn *conns, *tail;   /* every connection, oldest first */
-  tcp_listener *listeners;  /* listening ports */
+  tcp_profile *p;          /* &cfg.profile */
+  tcp_conn *conns, *tail;  /* every connection, oldest first */
+  tcp_listener *listeners; /* listening ports */
   size_t nlisteners, caplisteners;
-  uint64_t next_id;         /* id of the next connection */
-  uint16_t ip_id;           /* IPv4 identification counter */
-  uint64_t rng;             /* built-in generator state */
-  int depth;                /* nesting of entry points */
-  uint64_t now;             /* time of the outermost entry point, ns */
+  uint64_t next_id;               /* id of the next connection */
+  uint16_t ip_id;                 /* IPv4 identification counter */
+  uint64_t rng;                   /* built-in generator state */
+  int depth;                      /* nesting of entry points */
+  uint64_t now;                   /* time of the outermost entry point, ns */
   uint8_t obuf[TCP_MAX_DATAGRAM]; /* output datagram */
 };
 
@@ -133,8 +133,7 @@ void host_send_rst(tcp_host *h, const tcp_segment *in, tcp_why why,
                    uint64_t now);
 tcp_listener *host_listener(tcp_host *h, uint16_t port);
 uint32_t host_backlog_count(tcp_host *h, uint16_t port);
-tcp_conn *conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
-                   uint16_t rport);
+tcp_conn *conn_new(tcp_host *h, uint32_t raddr, uint16_t lport, uint16_t rport);
 
 /* trace.c */
 void trace_conn(const tcp_conn *c, tcp_event *ev, uint64_t now);
@@ -149,8 +148,7 @@ void trace_drop(tcp_host *h, tcp_conn *c, const tcp_segment *seg, tcp_why why,
 
 /* conn.c: state, timers, errors */
 void conn_set_state(tcp_conn *c, tcp_state to, uint64_t now);
-void conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline,
-                    uint64_t now);
+void conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline, uint64_t now);
 void conn_timer_stop(tcp_conn *c, tcp_timer t, uint64_t now);
 void conn_note(tcp_conn *c, tcp_notify n);
 void conn_drop(tcp_conn *c, int error, bool notify_app, uint64_t now);

@@ -50,8 +50,8 @@ static uint64_t seq_off(const tcp_conn *c, uint32_t seq) {
 static void after_ack(tcp_conn *c, tcp_why why, uint64_t now) {
   const tcp_profile *p = c->host->p;
   bool first_fin_ack = c->fin_rcvd && !c->fin_ack_sent;
-  bool cancel = first_fin_ack ? p->fin_ack_cancels_delack
-                              : p->ack_cancels_delack;
+  bool cancel =
+      first_fin_ack ? p->fin_ack_cancels_delack : p->ack_cancels_delack;
   c->unacked_segs = 0;
   if (c->fin_rcvd)
     c->fin_ack_sent = true;
@@ -196,10 +196,10 @@ void conn_output(tcp_conn *c, uint64_t now) {
     if (p->nagle && len < c->mss && len == unsent && flight > 0 && !fin)
       break;
     bool rexmit = SEQ_LT(c->snd_nxt, c->snd_max);
-    tcp_why why = rexmit ? TCP_WHY_RETRANSMIT
-                         : (len ? TCP_WHY_DATA : TCP_WHY_FIN);
-    uint8_t flags = TCP_ACK | (fin ? TCP_FIN : 0) |
-                    (len && len == unsent ? TCP_PSH : 0);
+    tcp_why why =
+        rexmit ? TCP_WHY_RETRANSMIT : (len ? TCP_WHY_DATA : TCP_WHY_FIN);
+    uint8_t flags =
+        TCP_ACK | (fin ? TCP_FIN : 0) | (len && len == unsent ? TCP_PSH : 0);
     if (!rexmit && !c->rtt_timing) {
       c->rtt_timing = true;
       c->rtt_seq = c->snd_nxt;
@@ -217,8 +217,7 @@ void conn_output(tcp_conn *c, uint64_t now) {
   /* a window too small to use, data waiting and nothing in flight: no ACK
    * will come to open it, so the persist timer must */
   if ((c->snd_wnd == 0 || small_window) && unsent > 0 &&
-      c->snd_una == c->snd_max &&
-      c->deadline[TCP_TIMER_PERSIST] == TCP_NEVER) {
+      c->snd_una == c->snd_max && c->deadline[TCP_TIMER_PERSIST] == TCP_NEVER) {
     c->persist_backoff = 0;
     conn_timer_set(c, TCP_TIMER_PERSIST, now + c->rto_ns, now);
   }

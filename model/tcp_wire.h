@@ -59,15 +59,15 @@ typedef struct tcp_segment {
 /* Why a datagram was rejected by tcp_wire_decode (all negative). */
 typedef enum tcp_wire_error {
   TCP_WIRE_OK = 0,
-  TCP_WIRE_TOO_SHORT = -1,       /* fewer bytes than the headers need */
-  TCP_WIRE_NOT_IPV4 = -2,        /* IP version is not 4 */
-  TCP_WIRE_BAD_IHL = -3,         /* IHL < 5 or past the datagram */
-  TCP_WIRE_BAD_TOTAL_LEN = -4,   /* total length disagrees with the buffer */
-  TCP_WIRE_BAD_IP_CHECKSUM = -5, /* IPv4 header checksum wrong */
-  TCP_WIRE_FRAGMENT = -6,        /* MF set or fragment offset non-zero */
-  TCP_WIRE_NOT_TCP = -7,         /* protocol is not 6 */
-  TCP_WIRE_BAD_DATA_OFFSET = -8, /* TCP data offset < 5 or past the datagram */
-  TCP_WIRE_BAD_OPTION = -9,      /* an option runs past the header */
+  TCP_WIRE_TOO_SHORT = -1,        /* fewer bytes than the headers need */
+  TCP_WIRE_NOT_IPV4 = -2,         /* IP version is not 4 */
+  TCP_WIRE_BAD_IHL = -3,          /* IHL < 5 or past the datagram */
+  TCP_WIRE_BAD_TOTAL_LEN = -4,    /* total length disagrees with the buffer */
+  TCP_WIRE_BAD_IP_CHECKSUM = -5,  /* IPv4 header checksum wrong */
+  TCP_WIRE_FRAGMENT = -6,         /* MF set or fragment offset non-zero */
+  TCP_WIRE_NOT_TCP = -7,          /* protocol is not 6 */
+  TCP_WIRE_BAD_DATA_OFFSET = -8,  /* TCP data offset < 5 or past the datagram */
+  TCP_WIRE_BAD_OPTION = -9,       /* an option runs past the header */
   TCP_WIRE_BAD_TCP_CHECKSUM = -10 /* TCP checksum (with pseudo-header) wrong */
 } tcp_wire_error;
 

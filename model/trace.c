@@ -94,42 +94,62 @@ const char *tcp_strerror(int rv) {
 
 const char *tcp_state_name(tcp_state s) {
   static const char *const names[TCP_NSTATES] = {
-      "CLOSED",     "LISTEN",     "SYN-SENT",   "SYN-RECEIVED",
+      "CLOSED",      "LISTEN",     "SYN-SENT",   "SYN-RECEIVED",
       "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT",
-      "CLOSING",    "LAST-ACK",   "TIME-WAIT"};
+      "CLOSING",     "LAST-ACK",   "TIME-WAIT"};
   return (unsigned)s < TCP_NSTATES ? names[s] : "?";
 }
 
 const char *tcp_event_type_name(tcp_event_type t) {
   static const char *const names[] = {
-      "seg-out",      "seg-in",    "seg-drop", "state",  "timer-arm",
-      "timer-fire",   "timer-cancel", "app",   "notify", "data-lost"};
+      "seg-out",    "seg-in",       "seg-drop", "state",  "timer-arm",
+      "timer-fire", "timer-cancel", "app",      "notify", "data-lost"};
   return (unsigned)t < sizeof names / sizeof *names ? names[t] : "?";
 }
 
 const char *tcp_timer_name(tcp_timer t) {
-  static const char *const names[] = {"rtx", "delack", "persist",
-                                      "timewait"};
+  static const char *const names[] = {"rtx", "delack", "persist", "timewait"};
   return (unsigned)t < TCP_NTIMERS ? names[t] : "?";
 }
 
 const char *tcp_why_name(tcp_why w) {
-  static const char *const names[] = {
-      "",            "syn",          "syn-ack",       "data",
-      "fin",         "retransmit",   "fast-retransmit", "ack-every",
-      "ack-quick",   "ack-now",      "ack-ooo",       "ack-fin",
-      "ack-handshake", "delack",     "ack-unacceptable", "challenge-ack",
-      "window-update", "persist",    "rst-no-connection", "rst-listen",
-      "rst-bad-ack", "rst-abort",    "rst-unread-data", "malformed",
-      "not-mine",    "out-of-window", "rst-ignored",  "no-ack",
-      "bad-ack",     "stray",        "integrity"};
+  static const char *const names[] = {"",
+                                      "syn",
+                                      "syn-ack",
+                                      "data",
+                                      "fin",
+                                      "retransmit",
+                                      "fast-retransmit",
+                                      "ack-every",
+                                      "ack-quick",
+                                      "ack-now",
+                                      "ack-ooo",
+                                      "ack-fin",
+                                      "ack-handshake",
+                                      "delack",
+                                      "ack-unacceptable",
+                                      "challenge-ack",
+                                      "window-update",
+                                      "persist",
+                                      "rst-no-connection",
+                                      "rst-listen",
+                                      "rst-bad-ack",
+                                      "rst-abort",
+                                      "rst-unread-data",
+                                      "malformed",
+                                      "not-mine",
+                                      "out-of-window",
+                                      "rst-ignored",
+                                      "no-ack",
+                                      "bad-ack",
+                                      "stray",
+                                      "integrity"};
   return (unsigned)w < sizeof names / sizeof *names ? names[w] : "?";
 }
 
 const char *tcp_call_name(tcp_app_call c) {
-  static const char *const names[] = {"connect", "listen",   "accept",
-                                      "send",    "recv",     "shutdown",
-                                      "close",   "abort"};
+  static const char *const names[] = {"connect", "listen",   "accept", "send",
+                                      "recv",    "shutdown", "close",  "abort"};
   return (unsigned)c < sizeof names / sizeof *names ? names[c] : "?";
 }
 
@@ -180,13 +200,12 @@ int tcp_event_format(const tcp_event *ev, char *buf, size_t cap) {
   case TCP_EV_SEG_OUT:
   case TCP_EV_SEG_IN:
   case TCP_EV_SEG_DROP:
-    n += snprintf(p, left,
-                  "%s:%u > %s:%u [%s] seq=%" PRIu32 " ack=%" PRIu32
-                  " len=%u win=%u %s",
-                  addr_str(s->src, a, sizeof a), s->sport,
-                  addr_str(s->dst, b, sizeof b), s->dport,
-                  tcp_flags_str(s->flags, fl, sizeof fl), s->seq, s->ack,
-                  s->len, s->wnd, tcp_why_name(ev->why));
+    n += snprintf(
+        p, left,
+        "%s:%u > %s:%u [%s] seq=%" PRIu32 " ack=%" PRIu32 " len=%u win=%u %s",
+        addr_str(s->src, a, sizeof a), s->sport, addr_str(s->dst, b, sizeof b),
+        s->dport, tcp_flags_str(s->flags, fl, sizeof fl), s->seq, s->ack,
+        s->len, s->wnd, tcp_why_name(ev->why));
     break;
   case TCP_EV_STATE:
     n += snprintf(p, left, "%s -> %s", tcp_state_name(ev->from),

@@ -208,8 +208,7 @@ int tcp_wire_decode(tcp_segment *s, const uint8_t *buf, size_t len) {
   s->dst = get32(buf + 16);
   s->ttl = buf[8];
   s->ip_id = get16(buf + 4);
-  if (tcp_wire_checksum(th, tcp_len, pseudo_sum(s->src, s->dst, tcp_len)) !=
-      0)
+  if (tcp_wire_checksum(th, tcp_len, pseudo_sum(s->src, s->dst, tcp_len)) != 0)
     return TCP_WIRE_BAD_TCP_CHECKSUM;
   int rv = parse_options(th + TCP_TCP_HDR_LEN, thl - TCP_TCP_HDR_LEN, &s->mss);
   if (rv != TCP_WIRE_OK)

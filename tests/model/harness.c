@@ -72,10 +72,10 @@ static void h_output(void *user, const uint8_t *d, size_t len) {
     t_cur_failed++;
     return;
   }
-  uint64_t start = t->now > t->link_free[s->side] ? t->now
-                                                   : t->link_free[s->side];
-  uint64_t ser = t->rate_bps ? (uint64_t)len * 8 * 1000000000ull / t->rate_bps
-                             : 0;
+  uint64_t start =
+      t->now > t->link_free[s->side] ? t->now : t->link_free[s->side];
+  uint64_t ser =
+      t->rate_bps ? (uint64_t)len * 8 * 1000000000ull / t->rate_bps : 0;
   t->link_free[s->side] = start + ser;
   h_pkt *p = &t->q[t->nq++];
   p->at = start + ser + t->delay_ns;
@@ -106,6 +106,18 @@ static void h_trace(void *user, const tcp_event *ev) {
   t->log[t->nlog++] = e;
 }
 
+static uint32_t h_random(void *user) {
+  h_side *s = user;
+  if (s->t->iss[s->side])
+    return s->t->iss[s->side];
+  /* xorshift32 per side, fixed seeds: runs are reproducible */
+  uint32_t *v = &s->t->rng[s->side];
+  *v ^= *v << 13;
+  *v ^= *v >> 17;
+  *v ^= *v << 5;
+  return *v;
+}
+
 static void h_notify(void *user, tcp_conn *c, tcp_notify what) {
   h_side *s = user;
   if (s->t->notify)
@@ -118,6 +130,8 @@ void h_init(harness *t, const tcp_profile *pa, const tcp_profile *pb,
   t->delay_ns = delay_ns;
   t->rate_bps = rate_bps;
   t->verbose = getenv("HC_TRACE") != NULL;
+  t->rng[0] = 0x12345678u;
+  t->rng[1] = 0x9abcdef0u;
   tcp_check_new(&t->check);
   const tcp_profile *ps[2] = {pa, pb};
   uint32_t addr[2] = {H_ADDR_A, H_ADDR_B};
@@ -131,6 +145,7 @@ void h_init(harness *t, const tcp_profile *pa, const tcp_profile *pb,
     cfg.output = h_output;
     cfg.notify = h_notify;
     cfg.trace = h_trace;
+    cfg.random = h_random;
     cfg.alloc = h_alloc;
     cfg.free = h_free;
     if (tcp_host_new(&t->s[i].host, &cfg) != 0) {
@@ -158,8 +173,7 @@ void h_fini(harness *t) {
   tcp_check_free(t->check);
 }
 
-void h_at(harness *t, uint64_t when, void (*fn)(harness *, void *),
-          void *arg) {
+void h_at(harness *t, uint64_t when, void (*fn)(harness *, void *), void *arg) {
   if (t->ncalls == sizeof t->calls / sizeof *t->calls) {
     fprintf(stderr, "harness: too many scheduled calls\n");
     abort();
@@ -270,7 +284,7 @@ void h_kb_defaults(h_kb *kb) {
 
 static void client_close(harness *t) {
   h_kb *kb = &t->kb;
-  if (kb->client_closed)
+  if (kb->client_closed || kb->client_keep_open)
     return;
   kb->client_closed = true;
   tcp_conn_close(kb->cc, t->now);

@@ -25,8 +25,7 @@ extern int t_failed, t_passed, t_cur_failed;
 #define CHECK(cond)                                                            \
   do {                                                                         \
     if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,        \
-              #cond);                                                          \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
       t_cur_failed++;                                                          \
     }                                                                          \
   } while (0)
@@ -34,7 +33,7 @@ extern int t_failed, t_passed, t_cur_failed;
   do {                                                                         \
     long long _a = (long long)(a), _b = (long long)(b);                        \
     if (_a != _b) {                                                            \
-      fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__,   \
+      fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__,    \
               __LINE__, #a, _a, #b, _b);                                       \
       t_cur_failed++;                                                          \
     }                                                                          \
@@ -48,13 +47,13 @@ int t_summary(void); /* prints "N passed, N failed"; returns exit status */
 typedef struct harness harness;
 typedef struct h_side {
   harness *t;
-  int side;          /* 0 = client host A, 1 = server host B */
+  int side; /* 0 = client host A, 1 = server host B */
   tcp_host *host;
 } h_side;
 
 typedef struct h_pkt {
-  uint64_t at;       /* arrival time */
-  int to;            /* destination side */
+  uint64_t at; /* arrival time */
+  int to;      /* destination side */
   size_t len;
   uint8_t *data;
 } h_pkt;
@@ -72,53 +71,58 @@ typedef bool (*h_drop_fn)(harness *t, int from, const tcp_segment *s,
 
 /* The article's application pair. */
 typedef struct h_kb {
-  uint16_t port;         /* server port */
-  uint64_t request;      /* request bytes */
-  uint64_t response;     /* response bytes */
-  bool half_close;       /* client shuts down right after the request */
-  uint64_t read_delay;   /* client: wait before the first read, ns */
-  uint64_t read_interval; /* client: between reads, ns (0 = on readable) */
-  uint64_t read_size;    /* client: bytes per read */
-  uint64_t close_delay;  /* server: from response queued to close, ns */
-  uint64_t think;        /* server: from request read to response, ns */
-  bool server_close_on_eof; /* server closes at end of stream instead */
+  uint16_t port;               /* server port */
+  uint64_t request;            /* request bytes */
+  uint64_t response;           /* response bytes */
+  bool half_close;             /* client shuts down right after the request */
+  uint64_t read_delay;         /* client: wait before the first read, ns */
+  uint64_t read_interval;      /* client: between reads, ns (0 = on readable) */
+  uint64_t read_size;          /* client: bytes per read */
+  uint64_t close_delay;        /* server: from response queued to close, ns */
+  uint64_t think;              /* server: from request read to response, ns */
+  bool server_close_on_eof;    /* server closes at end of stream instead */
   uint64_t client_close_after; /* client closes once it read this many
                                   bytes (0: at end of stream) ... */
   uint64_t client_close_delay; /* ... this long after, ns */
+  bool client_keep_open;       /* the client never closes (tests inspect it) */
   /* results */
-  tcp_conn *cc, *sc;     /* client and server connections */
-  uint64_t client_read;  /* bytes the client application read */
-  uint64_t server_read;  /* bytes the server application read */
-  uint64_t server_sent;  /* response bytes queued */
-  int client_error;      /* first error a client read returned */
-  bool client_eof;       /* the client read end of stream */
-  bool server_closed;    /* the server called close */
-  bool client_closed;    /* the client called close */
-  bool reading;          /* a paced read is scheduled */
-  bool server_started;   /* the server began its response */
-  bool close_scheduled;  /* the server's close is scheduled */
-  bool writing;          /* the server's think time has passed */
+  tcp_conn *cc, *sc;    /* client and server connections */
+  uint64_t client_read; /* bytes the client application read */
+  uint64_t server_read; /* bytes the server application read */
+  uint64_t server_sent; /* response bytes queued */
+  int client_error;     /* first error a client read returned */
+  bool client_eof;      /* the client read end of stream */
+  bool server_closed;   /* the server called close */
+  bool client_closed;   /* the client called close */
+  bool reading;         /* a paced read is scheduled */
+  bool server_started;  /* the server began its response */
+  bool close_scheduled; /* the server's close is scheduled */
+  bool writing;         /* the server's think time has passed */
 } h_kb;
 
 struct harness {
   h_side s[2];
   uint64_t now;
-  uint64_t delay_ns;      /* one-way propagation delay */
-  uint64_t rate_bps;      /* 0 = infinite */
-  uint64_t link_free[2];  /* when each direction's transmitter is free */
+  uint64_t delay_ns;     /* one-way propagation delay */
+  uint64_t rate_bps;     /* 0 = infinite */
+  uint64_t link_free[2]; /* when each direction's transmitter is free */
   h_pkt q[H_MAXQ];
   size_t nq;
   h_call calls[256];
   size_t ncalls;
   h_drop_fn drop;
-  unsigned sent[2];       /* datagrams each side sent */
+  unsigned sent[2]; /* datagrams each side sent */
   unsigned dropped;
-  tcp_event *log;         /* every trace event (dgram pointers cleared) */
+  tcp_event *log; /* every trace event (dgram pointers cleared) */
   size_t nlog, caplog;
   tcp_check *check;
-  long allocs;            /* blocks outstanding */
-  bool verbose;           /* HC_TRACE set: print every event */
+  long allocs;  /* blocks outstanding */
+  bool verbose; /* HC_TRACE set: print every event */
   void (*notify)(harness *t, int side, tcp_conn *c, tcp_notify what);
+  uint32_t iss[2]; /* when non-zero: every random draw of that host
+                      (ISS, ephemeral port) returns it; set before
+                      h_kb_start or connect */
+  uint32_t rng[2]; /* xorshift state per side otherwise */
   h_kb kb;
 };
 
@@ -129,8 +133,7 @@ struct harness {
 void h_init(harness *t, const tcp_profile *pa, const tcp_profile *pb,
             uint64_t delay_ns, uint64_t rate_bps);
 void h_fini(harness *t);
-void h_at(harness *t, uint64_t when, void (*fn)(harness *, void *),
-          void *arg);
+void h_at(harness *t, uint64_t when, void (*fn)(harness *, void *), void *arg);
 bool h_step(harness *t, uint64_t limit); /* one event; false if none */
 void h_run(harness *t, uint64_t limit);  /* until nothing is left */
 void h_inject(harness *t, int to, const tcp_segment *s); /* deliver now */

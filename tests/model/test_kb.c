@@ -37,12 +37,11 @@ static void expect_trace(const harness *t, const want *w, size_t n) {
       if (w[k].from != from || w[k].flags != e->seg.flags ||
           w[k].len != e->seg.len) {
         char f1[32], f2[32];
-        fprintf(stderr,
-                "segment %zu: got %s [%s] len=%u, want %s [%s] len=%u\n", k,
-                from ? "S->C" : "C->S",
-                tcp_flags_str(e->seg.flags, f1, sizeof f1), e->seg.len,
-                w[k].from ? "S->C" : "C->S",
-                tcp_flags_str(w[k].flags, f2, sizeof f2), w[k].len);
+        fprintf(
+            stderr, "segment %zu: got %s [%s] len=%u, want %s [%s] len=%u\n", k,
+            from ? "S->C" : "C->S", tcp_flags_str(e->seg.flags, f1, sizeof f1),
+            e->seg.len, w[k].from ? "S->C" : "C->S",
+            tcp_flags_str(w[k].flags, f2, sizeof f2), w[k].len);
         t_cur_failed++;
       }
     }
@@ -73,8 +72,8 @@ static void expect_numbers(const harness *t) {
       continue;
     int from = e->host == H_ADDR_A ? C : S;
     CHECK_EQ(e->seg.seq, next[from]);
-    uint32_t adv = e->seg.len + !!(e->seg.flags & TCP_SYN) +
-                   !!(e->seg.flags & TCP_FIN);
+    uint32_t adv =
+        e->seg.len + !!(e->seg.flags & TCP_SYN) + !!(e->seg.flags & TCP_FIN);
     next[from] += adv;
     if (e->seg.flags & TCP_ACK)
       CHECK(e->seg.ack - iss[1 - from] <= next[1 - from] - iss[1 - from]);
@@ -95,10 +94,9 @@ static void test_trace1_normal_close(void) {
   h_kb_start(&t);
   h_run(&t, 600 * TCP_S);
   static const want w[] = {
-      {C, TCP_SYN, 0},         {S, TCP_SYN | A, 0}, {C, A, 0},
-      {C, P | A, 300},         {S, A, 0},           {S, P | A, 1000},
-      {C, A, 0},               {C, TCP_FIN | A, 0}, {S, A, 0},
-      {S, TCP_FIN | A, 0},     {C, A, 0},
+      {C, TCP_SYN, 0}, {S, TCP_SYN | A, 0}, {C, A, 0}, {C, P | A, 300},
+      {S, A, 0},       {S, P | A, 1000},    {C, A, 0}, {C, TCP_FIN | A, 0},
+      {S, A, 0},       {S, TCP_FIN | A, 0}, {C, A, 0},
   };
   expect_trace(&t, w, sizeof w / sizeof *w);
   expect_numbers(&t);

@@ -1,1 +1,345 @@
-int main(void){return 0;}
+/*
+ * test_profiles.c - each profile's documented behaviour, shown by running
+ * it, and the knob table (set, get, errors).
+ */
+#include "harness.h"
+
+#include <string.h>
+
+/* Trace-2 inputs (half-close, slow reader) under `name` for both hosts. */
+static void start_kb(harness *t, const tcp_profile *p) {
+  h_init(t, p, p, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t->kb);
+  t->kb.read_delay = 50 * TCP_MS;
+  t->kb.read_interval = 40 * TCP_MS;
+  t->kb.read_size = 1024;
+  h_kb_start(t);
+}
+
+static const tcp_event *first(const harness *t, uint32_t host,
+                              tcp_event_type type, int timer_or_why) {
+  for (size_t i = 0; i < t->nlog; i++) {
+    const tcp_event *e = &t->log[i];
+    if (e->host != host || e->type != type)
+      continue;
+    if (type == TCP_EV_SEG_OUT && (int)e->why != timer_or_why)
+      continue;
+    if (type != TCP_EV_SEG_OUT && (int)e->timer != timer_or_why)
+      continue;
+    return e;
+  }
+  return NULL;
+}
+
+/* Step until the client connection is in `st`; false if it never is. */
+static bool run_until_state(harness *t, tcp_state st) {
+  while (tcp_conn_state(t->kb.cc) != st)
+    if (!h_step(t, 600 * TCP_S))
+      return false;
+  return true;
+}
+
+/* A RST from the server to the client, exactly at RCV.NXT. */
+static void inject_rst(harness *t) {
+  tcp_conn_info ci;
+  tcp_conn_info_get(t->kb.cc, &ci);
+  tcp_segment r = {0};
+  r.src = H_ADDR_B;
+  r.dst = H_ADDR_A;
+  r.sport = ci.rport;
+  r.dport = ci.lport;
+  r.seq = ci.rcv_nxt;
+  r.flags = TCP_RST;
+  r.ttl = 64;
+  h_inject(t, 0, &r);
+}
+
+static void test_nt351_tick_grid(void) {
+  tcp_profile p = h_profile("nt351");
+  tcp_profile_set(&p, "delack_phase", "30ms");
+  harness t;
+  start_kb(&t, &p);
+  h_run(&t, 600 * TCP_S);
+  size_t arms = 0;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->type != TCP_EV_TIMER_ARM || e->timer != TCP_TIMER_DELACK)
+      continue;
+    arms++;
+    /* on the grid 30 ms + k * 100 ms, at the second boundary: 100-200 ms */
+    CHECK_EQ(e->deadline_ns % (100 * TCP_MS), 30 * TCP_MS);
+    CHECK(e->deadline_ns - e->time_ns > 100 * TCP_MS);
+    CHECK(e->deadline_ns - e->time_ns <= 200 * TCP_MS);
+  }
+  CHECK(arms > 3);
+  /* delayed ACK applies in FIN-WAIT: the client half-closed first */
+  const tcp_event *a = first(&t, H_ADDR_A, TCP_EV_TIMER_ARM, TCP_TIMER_DELACK);
+  CHECK(a && (a->state == TCP_FIN_WAIT_1 || a->state == TCP_FIN_WAIT_2));
+  h_fini(&t);
+}
+
+static void test_ack_every_n(void) {
+  tcp_profile p = h_profile("nt351-sp");
+  tcp_profile_set(&p, "ack_every", "3");
+  tcp_profile_set(&p, "rcv_buf", "65535");
+  harness t;
+  h_init(&t, &p, &p, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 40 * 1460;
+  t.kb.read_delay = 10 * TCP_S; /* no window updates while data arrives */
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  /* between two ACK_EVERY ACKs of the client, exactly three full segments */
+  unsigned full = 0;
+  size_t checked = 0;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->host != H_ADDR_A)
+      continue;
+    if (e->type == TCP_EV_SEG_IN && e->seg.len == 1460)
+      full++;
+    if (e->type == TCP_EV_SEG_OUT && e->seg.len == 0 &&
+        (e->seg.flags & TCP_ACK)) {
+      if (e->why == TCP_WHY_ACK_EVERY) {
+        CHECK_EQ(full, 3);
+        checked++;
+      }
+      full = 0;
+    }
+  }
+  CHECK(checked >= 10);
+  CHECK_EQ(t.kb.client_read, 40 * 1460);
+  h_fini(&t);
+}
+
+static void test_nt351_rst_in_time_wait_loses_data(void) {
+  tcp_profile p = h_profile("nt351-sp");
+  harness t;
+  start_kb(&t, &p);
+  CHECK(run_until_state(&t, TCP_TIME_WAIT));
+  tcp_conn_info before;
+  tcp_conn_info_get(t.kb.cc, &before);
+  uint64_t unread = before.bytes_received - before.bytes_read;
+  CHECK(unread > 0);
+  inject_rst(&t);
+  CHECK_EQ(tcp_conn_state(t.kb.cc), TCP_CLOSED);
+  h_run(&t, 600 * TCP_S);
+  /* Winsock: the read fails at once, the unread bytes are gone */
+  CHECK_EQ(t.kb.client_error, TCP_ERR_RESET);
+  CHECK_EQ(t.kb.client_read, before.bytes_read);
+  CHECK_EQ(t.kb.client_read + unread, 20000);
+  h_fini(&t);
+}
+
+static void test_bsd44_rst_in_time_wait_silent(void) {
+  tcp_profile p = h_profile("bsd44");
+  harness t;
+  start_kb(&t, &p);
+  CHECK(run_until_state(&t, TCP_TIME_WAIT));
+  tcp_conn_info before;
+  tcp_conn_info_get(t.kb.cc, &before);
+  CHECK(before.bytes_received > before.bytes_read);
+  inject_rst(&t);
+  CHECK_EQ(tcp_conn_state(t.kb.cc), TCP_CLOSED);
+  h_run(&t, 600 * TCP_S);
+  /* the TCB is gone, but the application reads everything, then EOF */
+  CHECK_EQ(t.kb.client_error, 0);
+  CHECK(t.kb.client_eof);
+  CHECK_EQ(t.kb.client_read, 20000);
+  h_fini(&t);
+}
+
+static void test_bsd44_finwait_acks_at_once(void) {
+  tcp_profile p = h_profile("bsd44");
+  harness t;
+  start_kb(&t, &p);
+  h_run(&t, 600 * TCP_S);
+  /* the client half-closed, so it never delays an ACK: 4.4BSD delays
+   * only in ESTABLISHED; the server delays its ACK of the request */
+  CHECK(first(&t, H_ADDR_A, TCP_EV_TIMER_ARM, TCP_TIMER_DELACK) == NULL);
+  CHECK(first(&t, H_ADDR_A, TCP_EV_SEG_OUT, TCP_WHY_ACK_NOW) != NULL);
+  CHECK(first(&t, H_ADDR_A, TCP_EV_SEG_OUT, TCP_WHY_DELACK) == NULL);
+  CHECK(h_find(&t, 0, TCP_EV_SEG_OUT, 0, TCP_RST, 0) == NULL);
+  CHECK_EQ(t.kb.client_read, 20000);
+  h_fini(&t);
+}
+
+static void test_bsd44_tick_200ms(void) {
+  tcp_profile p = h_profile("bsd44");
+  harness t;
+  h_init(&t, &p, &p, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.half_close = false; /* client stays ESTABLISHED */
+  t.kb.response = 1000;
+  t.kb.think = 400 * TCP_MS;
+  t.kb.server_close_on_eof = true;
+  t.kb.client_close_after = 1000;
+  t.kb.client_close_delay = 500 * TCP_MS;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  const tcp_event *a = first(&t, H_ADDR_A, TCP_EV_TIMER_ARM, TCP_TIMER_DELACK);
+  CHECK(a != NULL);
+  if (a) {
+    CHECK_EQ(a->deadline_ns % (200 * TCP_MS), 0);
+    CHECK(a->deadline_ns > a->time_ns);
+    CHECK(a->deadline_ns - a->time_ns <= 200 * TCP_MS);
+  }
+  CHECK(first(&t, H_ADDR_A, TCP_EV_SEG_OUT, TCP_WHY_DELACK) != NULL);
+  h_fini(&t);
+}
+
+static void test_any_ack_clears_delack(void) {
+  /* ack_cancels_delack: the ACK_EVERY ACK cancels a timer armed earlier */
+  tcp_profile p = h_profile("bsd44");
+  harness t;
+  h_init(&t, &p, &p, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.half_close = false;
+  t.kb.response = 8 * 1460;
+  t.kb.server_close_on_eof = true;
+  t.kb.client_close_after = 8 * 1460;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  size_t cancels = 0;
+  for (size_t i = 1; i < t.nlog; i++)
+    if (t.log[i].host == H_ADDR_A && t.log[i].type == TCP_EV_TIMER_CANCEL &&
+        t.log[i].timer == TCP_TIMER_DELACK &&
+        t.log[i - 1].type == TCP_EV_SEG_OUT)
+      cancels++;
+  CHECK(cancels > 0);
+  h_fini(&t);
+}
+
+static void test_linux_quickack_and_oneshot(void) {
+  tcp_profile p = h_profile("linux");
+  tcp_profile_set(&p, "quickack", "4");
+  harness t;
+  start_kb(&t, &p);
+  h_run(&t, 600 * TCP_S);
+  size_t quick = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_ACK_QUICK);
+  CHECK_EQ(quick, 4);
+  /* one-shot timer: deadline - arrival is the ATO, within [40, 200] ms */
+  size_t arms = 0;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->host != H_ADDR_A || e->type != TCP_EV_TIMER_ARM ||
+        e->timer != TCP_TIMER_DELACK)
+      continue;
+    arms++;
+    CHECK(e->deadline_ns - e->time_ns >= 40 * TCP_MS);
+    CHECK(e->deadline_ns - e->time_ns <= 200 * TCP_MS);
+  }
+  CHECK(arms > 0);
+  CHECK_EQ(t.kb.client_read, 20000);
+  h_fini(&t);
+}
+
+static void test_linux_timewait_detached(void) {
+  tcp_profile p = h_profile("linux");
+  tcp_profile_set(&p, "rcv_buf", "8760");
+  harness t;
+  start_kb(&t, &p);
+  CHECK(run_until_state(&t, TCP_TIME_WAIT));
+  inject_rst(&t);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.kb.client_error, 0);
+  CHECK_EQ(t.kb.client_read, 20000);
+  h_fini(&t);
+}
+
+static void test_rfc1337_ignores_rst(void) {
+  tcp_profile p = h_profile("nt351-sp+rfc1337");
+  CHECK(p.rfc1337);
+  harness t;
+  start_kb(&t, &p);
+  CHECK(run_until_state(&t, TCP_TIME_WAIT));
+  inject_rst(&t);
+  CHECK_EQ(tcp_conn_state(t.kb.cc), TCP_TIME_WAIT);
+  CHECK(h_count(&t, TCP_EV_SEG_DROP, H_ADDR_A, TCP_WHY_RST_IGNORED) > 0);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.kb.client_error, 0);
+  CHECK_EQ(t.kb.client_read, 20000);
+  h_fini(&t);
+}
+
+static void test_nt351_with_fix_knob_equals_sp(void) {
+  tcp_profile a = h_profile("nt351");
+  CHECK_EQ(tcp_profile_set(&a, "fin_ack_cancels_delack", "yes"), 0);
+  tcp_profile b = h_profile("nt351-sp");
+  memcpy(a.name, b.name, sizeof a.name);
+  CHECK(memcmp(&a, &b, sizeof a) == 0);
+}
+
+static void test_knob_roundtrip(void) {
+  size_t n;
+  const tcp_knob_info *k = tcp_profile_knobs(&n);
+  CHECK(n >= 20);
+  tcp_profile p = h_profile("nt351");
+  for (size_t i = 0; i < n; i++) {
+    char buf[64];
+    CHECK_EQ(tcp_profile_get(&p, k[i].name, buf, sizeof buf), 0);
+    tcp_profile q = p;
+    CHECK_EQ(tcp_profile_set(&q, k[i].name, buf), 0);
+    CHECK(memcmp(&p, &q, sizeof p) == 0);
+  }
+}
+
+static void test_knob_parsing(void) {
+  tcp_profile p = h_profile("linux");
+  CHECK_EQ(tcp_profile_set(&p, "delack", "150ms"), 0);
+  CHECK_EQ(p.delack_ns, 150 * TCP_MS);
+  CHECK_EQ(tcp_profile_set(&p, "delack", "0.25 s"), 0);
+  CHECK_EQ(p.delack_ns, 250 * TCP_MS);
+  CHECK_EQ(tcp_profile_set(&p, "delack", "1500us"), 0);
+  CHECK_EQ(p.delack_ns, 1500000);
+  CHECK_EQ(tcp_profile_set(&p, "rcv_buf", "16KiB"), 0);
+  CHECK_EQ(p.rcv_buf, 16384);
+  CHECK_EQ(tcp_profile_set(&p, "rcv_buf", "8760"), 0);
+  CHECK_EQ(p.rcv_buf, 8760);
+  CHECK_EQ(tcp_profile_set(&p, "delack_mode", "tick"), 0);
+  CHECK_EQ(p.delack_mode, TCP_DELACK_TICK);
+  CHECK_EQ(tcp_profile_set(&p, "nagle", "off"), 0);
+  CHECK(!p.nagle);
+  CHECK_EQ(tcp_profile_set(&p, "bogus", "1"), TCP_ERR_UNKNOWN_KNOB);
+  CHECK_EQ(tcp_profile_set(&p, "delack", "200"), TCP_ERR_BAD_VALUE);
+  CHECK_EQ(tcp_profile_set(&p, "delack", "200 parsecs"), TCP_ERR_BAD_VALUE);
+  CHECK_EQ(tcp_profile_set(&p, "delack", "-5ms"), TCP_ERR_BAD_VALUE);
+  CHECK_EQ(tcp_profile_set(&p, "rcv_buf", "100000"), TCP_ERR_BAD_VALUE);
+  CHECK_EQ(tcp_profile_set(&p, "mss", "0"), TCP_ERR_BAD_VALUE);
+  CHECK_EQ(tcp_profile_set(&p, "nagle", "maybe"), TCP_ERR_BAD_VALUE);
+  CHECK_EQ(tcp_profile_set(&p, "ack_every", "2x"), TCP_ERR_BAD_VALUE);
+  CHECK_EQ(tcp_profile_set(&p, "delack_mode", "sometimes"), TCP_ERR_BAD_VALUE);
+}
+
+static void test_presets(void) {
+  tcp_profile p;
+  for (const char *const *n = tcp_profile_presets(); *n; n++) {
+    CHECK_EQ(tcp_profile_preset(&p, *n), 0);
+    CHECK(strcmp(p.name, *n) == 0);
+  }
+  CHECK_EQ(tcp_profile_preset(&p, "bsd44+rfc1337"), 0);
+  CHECK(p.rfc1337 && strcmp(p.name, "bsd44+rfc1337") == 0);
+  CHECK_EQ(tcp_profile_preset(&p, "nt4"), TCP_ERR_UNKNOWN_PROFILE);
+  CHECK_EQ(tcp_profile_preset(&p, "linux+bogus"), TCP_ERR_UNKNOWN_PROFILE);
+  /* the bug and the fix differ in exactly one knob */
+  tcp_profile a = h_profile("nt351"), b = h_profile("nt351-sp");
+  CHECK(!a.fin_ack_cancels_delack && b.fin_ack_cancels_delack);
+}
+
+int main(void) {
+  RUN(test_nt351_tick_grid);
+  RUN(test_ack_every_n);
+  RUN(test_nt351_rst_in_time_wait_loses_data);
+  RUN(test_bsd44_rst_in_time_wait_silent);
+  RUN(test_bsd44_finwait_acks_at_once);
+  RUN(test_bsd44_tick_200ms);
+  RUN(test_any_ack_clears_delack);
+  RUN(test_linux_quickack_and_oneshot);
+  RUN(test_linux_timewait_detached);
+  RUN(test_rfc1337_ignores_rst);
+  RUN(test_nt351_with_fix_knob_equals_sp);
+  RUN(test_knob_roundtrip);
+  RUN(test_knob_parsing);
+  RUN(test_presets);
+  return t_summary();
+}

@@ -1,1 +1,384 @@
-int main(void){return 0;}
+/*
+ * test_states.c - every RFC 9293 state transition, each exercised by a named
+ * scenario. The transitions each scenario's invariant checker saw are added
+ * up, and the last test fails if any transition of the table is missing;
+ * it prints the table of which scenario covered which transition.
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NS TCP_NSTATES
+static const char *covered_by[NS][NS]; /* first scenario seeing from -> to */
+static const char *current;            /* scenario running now */
+
+/* Record what the checker saw, then tear down. */
+static void finish(harness *t) {
+  for (int f = 0; f < NS; f++)
+    for (int to = 0; to < NS; to++)
+      if (tcp_check_transitions(t->check, (tcp_state)f, (tcp_state)to) &&
+          !covered_by[f][to])
+        covered_by[f][to] = current;
+  h_fini(t);
+}
+
+static tcp_conn *accepted;
+static int errors_seen[2];
+
+static void raw_notify(harness *t, int side, tcp_conn *c, tcp_notify what) {
+  if (what == TCP_NOTIFY_ACCEPTABLE && side == 1 && !accepted)
+    tcp_host_accept(t->s[1].host, 80, &accepted, t->now);
+  if (what == TCP_NOTIFY_ERROR)
+    errors_seen[side] = tcp_conn_error(c);
+}
+
+static void setup(harness *t, const char *name, const char *profile) {
+  current = name;
+  tcp_profile p = h_profile(profile);
+  h_init(t, &p, &p, 10 * TCP_MS, 0);
+  t->notify = raw_notify;
+  accepted = NULL;
+  errors_seen[0] = errors_seen[1] = 0;
+}
+
+/* A connects to B:80; returns once both ends are ESTABLISHED. */
+static tcp_conn *establish(harness *t) {
+  tcp_conn *a = NULL;
+  tcp_host_listen(t->s[1].host, 80, 4, t->now);
+  tcp_host_connect(t->s[0].host, &a, 0, H_ADDR_B, 80, t->now);
+  while (!accepted || tcp_conn_state(a) != TCP_ESTABLISHED)
+    if (!h_step(t, t->now + TCP_S))
+      break;
+  CHECK(accepted != NULL);
+  CHECK_EQ(tcp_conn_state(a), TCP_ESTABLISHED);
+  return a;
+}
+
+static void step_until(harness *t, tcp_conn *c, tcp_state st) {
+  while (tcp_conn_state(c) != st)
+    if (!h_step(t, UINT64_MAX - 1))
+      break;
+  CHECK_EQ(tcp_conn_state(c), st);
+}
+
+/* A segment from `from` to the other side on the connection `c` knows. */
+static tcp_segment seg_on(const tcp_conn *c, uint8_t flags, uint32_t seq,
+                          uint32_t ack) {
+  tcp_conn_info ci;
+  tcp_conn_info_get(c, &ci);
+  tcp_segment s = {0};
+  s.src = ci.raddr;
+  s.dst = ci.laddr;
+  s.sport = ci.rport;
+  s.dport = ci.lport;
+  s.seq = seq;
+  s.ack = ack;
+  s.flags = flags;
+  s.wnd = 8192;
+  s.ttl = 64;
+  return s;
+}
+
+static void test_active_and_passive_close(void) {
+  harness t;
+  setup(&t, "active_and_passive_close", "nt351");
+  tcp_conn *a = establish(&t);
+  tcp_conn_shutdown(a, t.now); /* ESTABLISHED -> FIN-WAIT-1 */
+  step_until(&t, accepted, TCP_CLOSE_WAIT);
+  step_until(&t, a, TCP_FIN_WAIT_2);
+  tcp_conn_close(accepted, t.now); /* CLOSE-WAIT -> LAST-ACK */
+  CHECK_EQ(tcp_conn_state(accepted), TCP_LAST_ACK);
+  step_until(&t, a, TCP_TIME_WAIT);
+  h_run(&t, t.now + TCP_S);
+  CHECK_EQ(tcp_host_conn_count(t.s[1].host), 0); /* LAST-ACK -> CLOSED */
+  h_run(&t, t.now + 300 * TCP_S);                /* 2 MSL */
+  CHECK_EQ(tcp_conn_state(a), TCP_CLOSED);
+  CHECK_EQ(tcp_conn_recv(a, NULL, 10, t.now), 0);
+  tcp_conn_close(a, t.now);
+  finish(&t);
+}
+
+static void simultaneous_open(harness *t, tcp_conn **a, tcp_conn **b) {
+  tcp_host_connect(t->s[0].host, a, 1000, H_ADDR_B, 2000, t->now);
+  tcp_host_connect(t->s[1].host, b, 2000, H_ADDR_A, 1000, t->now);
+}
+
+static void test_simultaneous_open_and_close(void) {
+  harness t;
+  setup(&t, "simultaneous_open_and_close", "linux");
+  tcp_conn *a, *b;
+  simultaneous_open(&t, &a, &b);
+  step_until(&t, a, TCP_SYN_RECEIVED);
+  step_until(&t, b, TCP_ESTABLISHED);
+  step_until(&t, a, TCP_ESTABLISHED);
+  /* both shut down at once: FIN-WAIT-1 -> CLOSING -> TIME-WAIT */
+  tcp_conn_shutdown(a, t.now);
+  tcp_conn_shutdown(b, t.now);
+  step_until(&t, a, TCP_CLOSING);
+  step_until(&t, a, TCP_TIME_WAIT);
+  step_until(&t, b, TCP_TIME_WAIT);
+  tcp_conn_close(a, t.now);
+  tcp_conn_close(b, t.now);
+  h_run(&t, t.now + 200 * TCP_S);
+  CHECK_EQ(tcp_host_conn_count(t.s[0].host), 0);
+  finish(&t);
+}
+
+static void test_close_in_syn_received(void) {
+  harness t;
+  setup(&t, "close_in_syn_received", "linux");
+  tcp_conn *a, *b;
+  simultaneous_open(&t, &a, &b);
+  step_until(&t, a, TCP_SYN_RECEIVED);
+  tcp_conn_shutdown(a, t.now); /* SYN-RECEIVED -> FIN-WAIT-1 */
+  CHECK_EQ(tcp_conn_state(a), TCP_FIN_WAIT_1);
+  step_until(&t, b, TCP_CLOSE_WAIT);
+  tcp_conn_close(b, t.now);
+  step_until(&t, a, TCP_TIME_WAIT);
+  tcp_conn_close(a, t.now);
+  h_run(&t, t.now + 200 * TCP_S);
+  finish(&t);
+}
+
+static void test_rst_in_syn_received(void) {
+  harness t;
+  setup(&t, "rst_in_syn_received", "nt351");
+  /* passive: back to LISTEN, and the listener still works */
+  tcp_host_listen(t.s[1].host, 80, 4, t.now);
+  tcp_conn *a = NULL;
+  tcp_host_connect(t.s[0].host, &a, 0, H_ADDR_B, 80, t.now);
+  h_step(&t, UINT64_MAX - 1); /* the SYN arrives: server SYN-RECEIVED */
+  CHECK_EQ(tcp_host_conn_count(t.s[1].host), 1);
+  tcp_conn_info ci;
+  tcp_conn_info_get(a, &ci);
+  tcp_segment r = {0};
+  r.src = H_ADDR_A;
+  r.dst = H_ADDR_B;
+  r.sport = ci.lport;
+  r.dport = 80;
+  r.seq = ci.iss + 1;
+  r.flags = TCP_RST;
+  r.ttl = 64;
+  h_inject(&t, 1, &r);
+  CHECK_EQ(tcp_host_conn_count(t.s[1].host), 0);
+  /* the SYN-ACK already in flight now meets no connection */
+  h_run(&t, t.now + 100 * TCP_MS);
+  tcp_conn_abort(a, t.now);
+  accepted = NULL;
+  tcp_conn *a2 = establish(&t);
+  CHECK(a2 != NULL);
+  tcp_conn_abort(a2, t.now);
+  h_run(&t, t.now + TCP_S);
+
+  /* active (simultaneous open): SYN-RECEIVED -> CLOSED, refused */
+  tcp_conn *x, *y;
+  simultaneous_open(&t, &x, &y);
+  step_until(&t, x, TCP_SYN_RECEIVED);
+  tcp_conn_info_get(x, &ci);
+  tcp_segment r2 = seg_on(x, TCP_RST, ci.rcv_nxt, 0);
+  h_inject(&t, 0, &r2);
+  CHECK_EQ(tcp_conn_state(x), TCP_CLOSED);
+  CHECK_EQ(tcp_conn_error(x), TCP_ERR_REFUSED);
+  tcp_conn_close(x, t.now);
+  tcp_conn_abort(y, t.now);
+  h_run(&t, t.now + 100 * TCP_S);
+  finish(&t);
+}
+
+static void test_syn_sent_exits(void) {
+  harness t;
+  setup(&t, "syn_sent_exits", "nt351");
+  /* refused: no listener, the host answers <SEQ=0><ACK=ISS+1><RST,ACK> */
+  tcp_conn *a = NULL;
+  tcp_host_connect(t.s[0].host, &a, 0, H_ADDR_B, 81, t.now);
+  h_run(&t, t.now + TCP_S);
+  CHECK_EQ(tcp_conn_state(a), TCP_CLOSED);
+  CHECK_EQ(errors_seen[0], TCP_ERR_REFUSED);
+  const tcp_event *rst = h_find(&t, 0, TCP_EV_SEG_OUT, H_ADDR_B, TCP_RST, 0);
+  CHECK(rst && rst->seg.seq == 0 && (rst->seg.flags & TCP_ACK));
+  tcp_conn_close(a, t.now);
+  /* closed by the application while SYN-SENT */
+  tcp_host_connect(t.s[0].host, &a, 0, H_ADDR_B, 81, t.now);
+  tcp_conn_close(a, t.now);
+  CHECK_EQ(tcp_host_conn_count(t.s[0].host), 0);
+  h_run(&t, t.now + TCP_S);
+  finish(&t);
+}
+
+static void test_rst_and_challenge_in_established(void) {
+  harness t;
+  setup(&t, "rst_and_challenge_in_established", "nt351");
+  tcp_conn *a = establish(&t);
+  tcp_conn_info ci;
+  tcp_conn_info_get(a, &ci);
+  size_t before = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_CHALLENGE);
+  /* in the window but not RCV.NXT: challenge ACK, no reset (RFC 5961) */
+  tcp_segment r = seg_on(a, TCP_RST, ci.rcv_nxt + 100, 0);
+  h_inject(&t, 0, &r);
+  CHECK_EQ(tcp_conn_state(a), TCP_ESTABLISHED);
+  /* a SYN in a synchronized state: challenge ACK too */
+  tcp_segment s = seg_on(a, TCP_SYN, ci.rcv_nxt, 0);
+  h_inject(&t, 0, &s);
+  CHECK_EQ(tcp_conn_state(a), TCP_ESTABLISHED);
+  CHECK_EQ(h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_CHALLENGE),
+           before + 2);
+  /* outside the window: dropped, no answer */
+  tcp_segment far = seg_on(a, TCP_RST, ci.rcv_nxt + 100000, 0);
+  h_inject(&t, 0, &far);
+  CHECK_EQ(tcp_conn_state(a), TCP_ESTABLISHED);
+  /* exactly RCV.NXT: reset */
+  tcp_segment ok = seg_on(a, TCP_RST, ci.rcv_nxt, 0);
+  h_inject(&t, 0, &ok);
+  CHECK_EQ(tcp_conn_state(a), TCP_CLOSED);
+  CHECK_EQ(tcp_conn_recv(a, NULL, 10, t.now), TCP_ERR_RESET);
+  tcp_conn_close(a, t.now);
+  tcp_conn_abort(accepted, t.now);
+  h_run(&t, t.now + TCP_S);
+  finish(&t);
+}
+
+static void test_abort_everywhere(void) {
+  /* abort from ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 and CLOSE-WAIT; the RST
+   * takes the peer from its state to CLOSED with a reset error */
+  static const tcp_state where[] = {TCP_ESTABLISHED, TCP_FIN_WAIT_1,
+                                    TCP_FIN_WAIT_2, TCP_CLOSE_WAIT};
+  for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
+    harness t;
+    setup(&t, "abort_everywhere", "nt351");
+    tcp_conn *a = establish(&t);
+    tcp_conn *victim = a, *peer = accepted;
+    if (where[i] == TCP_FIN_WAIT_1) {
+      t.drop = NULL;
+      tcp_conn_shutdown(a, t.now);
+    } else if (where[i] == TCP_FIN_WAIT_2) {
+      tcp_conn_shutdown(a, t.now);
+      step_until(&t, a, TCP_FIN_WAIT_2);
+    } else if (where[i] == TCP_CLOSE_WAIT) {
+      tcp_conn_shutdown(a, t.now);
+      step_until(&t, accepted, TCP_CLOSE_WAIT);
+      victim = accepted;
+      peer = a;
+    }
+    CHECK_EQ(tcp_conn_state(victim), where[i]);
+    tcp_conn_abort(victim, t.now);
+    h_run(&t, t.now + TCP_S);
+    CHECK_EQ(tcp_conn_state(peer), TCP_CLOSED);
+    CHECK_EQ(tcp_conn_error(peer), TCP_ERR_RESET);
+    tcp_conn_close(peer, t.now);
+    finish(&t);
+  }
+}
+
+static void test_rst_in_closing_and_last_ack(void) {
+  harness t;
+  setup(&t, "rst_in_closing_and_last_ack", "nt351");
+  tcp_conn *a, *b;
+  simultaneous_open(&t, &a, &b);
+  step_until(&t, a, TCP_ESTABLISHED);
+  step_until(&t, b, TCP_ESTABLISHED);
+  tcp_conn_shutdown(a, t.now);
+  tcp_conn_shutdown(b, t.now);
+  step_until(&t, a, TCP_CLOSING);
+  tcp_conn_info ci;
+  tcp_conn_info_get(a, &ci);
+  tcp_segment r = seg_on(a, TCP_RST, ci.rcv_nxt, 0);
+  h_inject(&t, 0, &r);
+  CHECK_EQ(tcp_conn_state(a), TCP_CLOSED);
+  tcp_conn_close(a, t.now);
+  tcp_conn_abort(b, t.now);
+  h_run(&t, t.now + TCP_S);
+  /* LAST-ACK */
+  accepted = NULL;
+  tcp_conn *c = establish(&t);
+  tcp_conn_shutdown(c, t.now);
+  step_until(&t, accepted, TCP_CLOSE_WAIT);
+  t.drop = NULL;
+  tcp_conn_shutdown(accepted, t.now);
+  CHECK_EQ(tcp_conn_state(accepted), TCP_LAST_ACK);
+  tcp_conn_info_get(accepted, &ci);
+  tcp_segment r2 = seg_on(accepted, TCP_RST, ci.rcv_nxt, 0);
+  h_inject(&t, 1, &r2);
+  CHECK_EQ(tcp_conn_state(accepted), TCP_CLOSED);
+  tcp_conn_close(accepted, t.now);
+  tcp_conn_abort(c, t.now);
+  h_run(&t, t.now + 300 * TCP_S);
+  finish(&t);
+}
+
+static bool drop_all(harness *t, int from, const tcp_segment *s, unsigned n) {
+  (void)t;
+  (void)from;
+  (void)s;
+  (void)n;
+  return true;
+}
+
+static void test_time_wait_rst_and_timeouts(void) {
+  harness t;
+  setup(&t, "time_wait_rst_and_timeouts", "nt351");
+  tcp_conn *a = establish(&t);
+  tcp_conn_shutdown(a, t.now);
+  step_until(&t, accepted, TCP_CLOSE_WAIT);
+  tcp_conn_close(accepted, t.now);
+  step_until(&t, a, TCP_TIME_WAIT);
+  tcp_conn_info ci;
+  tcp_conn_info_get(a, &ci);
+  tcp_segment r = seg_on(a, TCP_RST, ci.rcv_nxt, 0);
+  h_inject(&t, 0, &r); /* TIME-WAIT -> CLOSED */
+  CHECK_EQ(tcp_conn_state(a), TCP_CLOSED);
+  tcp_conn_close(a, t.now);
+  h_run(&t, t.now + TCP_S);
+  /* SYN-SENT -> CLOSED by timeout and SYN-RECEIVED -> CLOSED likewise */
+  t.drop = drop_all;
+  tcp_conn *x, *y;
+  simultaneous_open(&t, &x, &y);
+  h_run(&t, t.now + 3600 * TCP_S);
+  CHECK_EQ(tcp_conn_state(x), TCP_CLOSED);
+  CHECK_EQ(tcp_conn_error(x), TCP_ERR_TIMEOUT);
+  tcp_conn_close(x, t.now);
+  tcp_conn_close(y, t.now);
+  t.drop = NULL;
+  finish(&t);
+}
+
+static void test_coverage_table(void) {
+  current = "coverage";
+  int missing = 0;
+  printf("transition coverage (RFC 9293):\n");
+  for (int f = 0; f < NS; f++)
+    for (int to = 0; to < NS; to++) {
+      if (!tcp_check_legal((tcp_state)f, (tcp_state)to))
+        continue;
+      /* host-level (listener) transitions, and FIN-WAIT-1 -> TIME-WAIT,
+       * which a segment with FIN and the ACK of our FIN takes through
+       * FIN-WAIT-2 (§3.10.7.4: the ACK is processed before the FIN) */
+      bool host_level = (f == TCP_CLOSED && to == TCP_LISTEN) ||
+                        (f == TCP_LISTEN && to == TCP_SYN_SENT) ||
+                        (f == TCP_FIN_WAIT_1 && to == TCP_TIME_WAIT) ||
+                        (f == TCP_LISTEN && to == TCP_CLOSED);
+      printf("  %-12s -> %-12s %s\n", tcp_state_name((tcp_state)f),
+             tcp_state_name((tcp_state)to),
+             covered_by[f][to] ? covered_by[f][to]
+             : host_level      ? "(host level, or via FIN-WAIT-2)"
+                               : "MISSING");
+      if (!covered_by[f][to] && !host_level)
+        missing++;
+    }
+  CHECK_EQ(missing, 0);
+}
+
+int main(void) {
+  RUN(test_active_and_passive_close);
+  RUN(test_simultaneous_open_and_close);
+  RUN(test_close_in_syn_received);
+  RUN(test_rst_in_syn_received);
+  RUN(test_syn_sent_exits);
+  RUN(test_rst_and_challenge_in_established);
+  RUN(test_abort_everywhere);
+  RUN(test_rst_in_closing_and_last_ack);
+  RUN(test_time_wait_rst_and_timeouts);
+  if (!getenv("HC_ONLY"))
+    RUN(test_coverage_table);
+  return t_summary();
+}

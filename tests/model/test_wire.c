@@ -100,14 +100,29 @@ static void fix_ip(uint8_t *b) {
 typedef struct bad {
   const char *what;
   int expect;
-  size_t len;    /* 0 = the encoded length */
-  int edit;      /* which edit */
+  size_t len; /* 0 = the encoded length */
+  int edit;   /* which edit */
 } bad;
 
 enum {
-  E_NONE, E_VERSION, E_IHL_SMALL, E_IHL_BIG, E_TOTAL_BIG, E_TOTAL_SMALL,
-  E_IPSUM, E_MF, E_FRAGOFF, E_PROTO, E_DOFF_SMALL, E_DOFF_BIG, E_OPT_LEN0,
-  E_OPT_PAST, E_OPT_MSS_LEN, E_TCPSUM, E_PAYLOAD_FLIP, E_TOTAL_30
+  E_NONE,
+  E_VERSION,
+  E_IHL_SMALL,
+  E_IHL_BIG,
+  E_TOTAL_BIG,
+  E_TOTAL_SMALL,
+  E_IPSUM,
+  E_MF,
+  E_FRAGOFF,
+  E_PROTO,
+  E_DOFF_SMALL,
+  E_DOFF_BIG,
+  E_OPT_LEN0,
+  E_OPT_PAST,
+  E_OPT_MSS_LEN,
+  E_TCPSUM,
+  E_PAYLOAD_FLIP,
+  E_TOTAL_30
 };
 
 static void apply(uint8_t *b, int edit) {
