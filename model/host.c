@@ -65,11 +65,18 @@ int tcp_host_new(tcp_host **out, const tcp_host_config *cfg) {
   tcp_host *h = alloc(cfg->user, sizeof *h);
   if (!h)
     return TCP_ERR_NOMEM;
-  memset(h, 0, offsetof(tcp_host, obuf));
+  memset(h, 0, sizeof *h);
   h->cfg = *cfg;
   if (!h->cfg.alloc) {
     h->cfg.alloc = default_alloc;
     h->cfg.free = default_free;
+  }
+  h->obuf_cap =
+      TCP_IPV4_HDR_LEN + TCP_TCP_HDR_LEN + TCP_MSS_OPT_LEN + cfg->profile.mss;
+  h->obuf = h->cfg.alloc(h->cfg.user, h->obuf_cap);
+  if (!h->obuf) {
+    h->cfg.free(h->cfg.user, h);
+    return TCP_ERR_NOMEM;
   }
   h->p = &h->cfg.profile;
   h->next_id = 1;
@@ -89,6 +96,7 @@ void tcp_host_free(tcp_host *h) {
     c = next;
   }
   host_free(h, h->listeners);
+  host_free(h, h->obuf);
   h->cfg.free(h->cfg.user, h);
 }
 
@@ -98,6 +106,19 @@ const tcp_profile *tcp_host_profile(const tcp_host *h) {
 
 uint32_t tcp_host_addr(const tcp_host *h) {
   return h->cfg.addr;
+}
+
+bool tcp_host_quiescent(const tcp_host *h) {
+  for (const tcp_conn *c = h->conns; c; c = c->next) {
+    if (c->state == TCP_CLOSED)
+      continue;
+    if (c->state != TCP_TIME_WAIT)
+      return false;
+    for (int t = 0; t < TCP_NTIMERS; t++)
+      if (t != TCP_TIMER_TIMEWAIT && c->deadline[t] != TCP_NEVER)
+        return false;
+  }
+  return true;
 }
 
 size_t tcp_host_conn_count(const tcp_host *h) {
@@ -218,7 +239,7 @@ static tcp_conn *lookup(tcp_host *h, const tcp_segment *s) {
 }
 
 static void emit(tcp_host *h, const tcp_segment *s, tcp_why why, uint64_t now) {
-  size_t n = tcp_wire_encode(h->obuf, sizeof h->obuf, s);
+  size_t n = tcp_wire_encode(h->obuf, h->obuf_cap, s);
   if (TRACING(h)) {
     tcp_event ev = {.type = TCP_EV_SEG_OUT, .seg = *s, .why = why};
     ev.dgram = h->obuf;

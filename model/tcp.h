@@ -332,6 +332,10 @@ uint64_t tcp_host_expiry(const tcp_host *h);
 /* Run every timer whose deadline is <= now_ns. */
 void tcp_host_on_expiry(tcp_host *h, uint64_t now_ns);
 
+/* True when nothing more can happen without input: every connection is
+ * CLOSED or in TIME-WAIT with only its 2 MSL timer left. */
+bool tcp_host_quiescent(const tcp_host *h);
+
 /* Number of connections that still hold a TCB (any state but CLOSED). */
 size_t tcp_host_conn_count(const tcp_host *h);
 

@@ -115,12 +115,13 @@ struct tcp_host {
   tcp_conn *conns, *tail;  /* every connection, oldest first */
   tcp_listener *listeners; /* listening ports */
   size_t nlisteners, caplisteners;
-  uint64_t next_id;               /* id of the next connection */
-  uint16_t ip_id;                 /* IPv4 identification counter */
-  uint64_t rng;                   /* built-in generator state */
-  int depth;                      /* nesting of entry points */
-  uint64_t now;                   /* time of the outermost entry point, ns */
-  uint8_t obuf[TCP_MAX_DATAGRAM]; /* output datagram */
+  uint64_t next_id; /* id of the next connection */
+  uint16_t ip_id;   /* IPv4 identification counter */
+  uint64_t rng;     /* built-in generator state */
+  int depth;        /* nesting of entry points */
+  uint64_t now;     /* time of the outermost entry point, ns */
+  uint8_t *obuf;    /* output datagram */
+  size_t obuf_cap;  /* its size: the largest segment the MSS allows */
 };
 
 /* host.c */

@@ -81,7 +81,7 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
   s.len = (uint16_t)len;
   if (len)
     s.payload_off = seq_off(c, seq);
-  size_t n = tcp_wire_encode(h->obuf, sizeof h->obuf, &s);
+  size_t n = tcp_wire_encode(h->obuf, h->obuf_cap, &s);
   if (SEQ_LT(seq, c->snd_max) && (len || (flags & (TCP_SYN | TCP_FIN))))
     c->retransmits++;
   if (TRACING(h)) {

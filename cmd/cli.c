@@ -1,0 +1,149 @@
+/*
+ * cli.c - see cli.h.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_error(const char *sub, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "halfclose %s: ", sub);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return 2;
+}
+
+const char *cli_opt(const char *arg, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(arg, "--", 2) != 0 || strncmp(arg + 2, name, n) != 0)
+    return NULL;
+  if (arg[2 + n] == '=')
+    return arg + 3 + n;
+  return NULL;
+}
+
+int cli_u64(const char *sub, const char *opt, const char *v, uint64_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long x = strtoull(v, &end, 10);
+  if (!*v || *end || errno || *v == '-') {
+    cli_error(sub, "--%s=%s: expected a whole number", opt, v);
+    return -1;
+  }
+  *out = x;
+  return 0;
+}
+
+static bool is_knob(const char *key) {
+  size_t n;
+  const tcp_knob_info *k = tcp_profile_knobs(&n);
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(k[i].name, key) == 0)
+      return true;
+  return false;
+}
+
+int cli_param_arg(const char *sub, const char *arg, cli_params *cp) {
+  if (strncmp(arg, "--", 2) != 0)
+    return 0;
+  const char *eq = strchr(arg, '=');
+  if (!eq)
+    return 0;
+  char key[64];
+  size_t n = (size_t)(eq - arg - 2);
+  if (n >= sizeof key)
+    return 0;
+  memcpy(key, arg + 2, n);
+  key[n] = 0;
+  const char *val = eq + 1;
+  const hc_param *d = hc_param_find(key);
+  if (d) {
+    double v;
+    char why[160], lo[32], hi[32];
+    if (hc_parse_value(d->kind, val, &v, why, sizeof why) != 0) {
+      cli_error(sub, "--%s=%s: %s", key, val, why);
+      return -1;
+    }
+    if (v < d->min || v > d->max) {
+      cli_error(sub, "--%s=%s: out of range: expected %s to %s", key, val,
+                hc_format_value(d->kind, d->min, lo, sizeof lo),
+                hc_format_value(d->kind, d->max, hi, sizeof hi));
+      return -1;
+    }
+    hc_param_set(&cp->p, d, v);
+    return 1;
+  }
+  if (is_knob(key)) {
+    tcp_profile probe;
+    tcp_profile_preset(&probe, "nt351");
+    if (tcp_profile_set(&probe, key, val) != 0) {
+      cli_error(sub, "--%s=%s: not a valid value for this knob (see --help)",
+                key, val);
+      return -1;
+    }
+    if (cp->nknobs == CLI_MAX_KNOBS) {
+      cli_error(sub, "too many profile knobs");
+      return -1;
+    }
+    snprintf(cp->knob[cp->nknobs], sizeof cp->knob[0], "%s", key);
+    cp->value[cp->nknobs] = val;
+    cp->nknobs++;
+    return 1;
+  }
+  return 0;
+}
+
+int cli_profile(const char *sub, const char *name, const cli_params *cp,
+                tcp_profile *p) {
+  if (tcp_profile_preset(p, name) != 0) {
+    char list[200] = "";
+    for (const char *const *n = tcp_profile_presets(); *n; n++) {
+      strcat(list, *n);
+      strcat(list, n[1] ? ", " : "");
+    }
+    cli_error(sub,
+              "unknown profile \"%s\": expected %s (each may take "
+              "+rfc1337)",
+              name, list);
+    return -1;
+  }
+  for (int i = 0; i < cp->nknobs; i++)
+    if (tcp_profile_set(p, cp->knob[i], cp->value[i]) != 0) {
+      cli_error(sub, "--%s=%s: not valid for profile %s", cp->knob[i],
+                cp->value[i], name);
+      return -1;
+    }
+  return 0;
+}
+
+void cli_print_keys(FILE *f) {
+  size_t n;
+  const hc_param *t = hc_params(&n);
+  fprintf(f, "Conversation keys (--KEY=VALUE; default in brackets):\n");
+  const char *sec = "";
+  for (size_t i = 0; i < n; i++) {
+    char def[32];
+    if (strcmp(sec, t[i].section) != 0) {
+      sec = t[i].section;
+      fprintf(f, "  [%s]\n", sec);
+    }
+    fprintf(f, "    %-15s %-40s [%s]\n", t[i].key, t[i].help,
+            hc_format_value(t[i].kind, t[i].def, def, sizeof def));
+    fprintf(f, "    %-15s   value: %s\n", "", hc_kind_units(t[i].kind));
+  }
+  const tcp_knob_info *k = tcp_profile_knobs(&n);
+  tcp_profile nt;
+  tcp_profile_preset(&nt, "nt351");
+  fprintf(f, "\nProfile knobs (--KNOB=VALUE, both hosts; nt351's value in "
+             "brackets):\n");
+  for (size_t i = 0; i < n; i++) {
+    char v[32];
+    tcp_profile_get(&nt, k[i].name, v, sizeof v);
+    fprintf(f, "    %-22s %-58s [%s]\n", k[i].name, k[i].help, v);
+  }
+}

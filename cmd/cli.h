@@ -1,0 +1,49 @@
+/*
+ * cli.h - internal to cmd/: what the subcommands share - option parsing
+ * of --KEY=VALUE into conversation parameters and profile knobs, and the
+ * error message convention (program, subcommand, what, expected; exit 2).
+ */
+#ifndef HALFCLOSE_CLI_H
+#define HALFCLOSE_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "params.h"
+#include "tcp.h"
+
+#define CLI_MAX_KNOBS 64
+
+/* Conversation parameters plus profile knobs given on the command line. */
+typedef struct cli_params {
+  conv_params p;
+  char knob[CLI_MAX_KNOBS][64];     /* knob names */
+  const char *value[CLI_MAX_KNOBS]; /* their values as written */
+  int nknobs;
+} cli_params;
+
+/* Print "halfclose SUB: message" to stderr; returns 2 (the usage status). */
+int cli_error(const char *sub, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* If `arg` is --KEY=VALUE for a conversation parameter or a profile knob,
+ * apply it to *cp and return 1; return 0 if KEY is neither; return -1 after
+ * printing an error for a bad value. */
+int cli_param_arg(const char *sub, const char *arg, cli_params *cp);
+
+/* Fill *p from preset `name` and apply the knobs of *cp. Returns 0 or -1
+ * after printing an error. */
+int cli_profile(const char *sub, const char *name, const cli_params *cp,
+                tcp_profile *p);
+
+/* The value of --NAME=VALUE or NULL if `arg` is not that option. */
+const char *cli_opt(const char *arg, const char *name);
+
+/* Parse an unsigned integer option; -1 after printing an error. */
+int cli_u64(const char *sub, const char *opt, const char *v, uint64_t *out);
+
+/* Document every conversation parameter and every profile knob. */
+void cli_print_keys(FILE *f);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * main.c - the halfclose command: one executable, one subcommand per job.
+ */
+#include <stdio.h>
+#include <string.h>
+
+int cmd_replay(int argc, char **argv);
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: halfclose COMMAND [options]\n\n"
+             "Studies the TCP half-close reset of Microsoft KB Q152474 in "
+             "ns-3.\n\n"
+             "commands:\n"
+             "  replay    run one conversation; print its timeline, outcome "
+             "and anatomy\n\n"
+             "`halfclose COMMAND --help` documents each command.\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  const char *c = argv[1];
+  if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 ||
+      strcmp(c, "help") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  if (strcmp(c, "--version") == 0) {
+    printf("halfclose " HALFCLOSE_VERSION "\n");
+    return 0;
+  }
+  if (strcmp(c, "replay") == 0)
+    return cmd_replay(argc - 2, argv + 2);
+  fprintf(stderr, "halfclose: unknown command \"%s\" (see halfclose --help)\n",
+          c);
+  return 2;
+}

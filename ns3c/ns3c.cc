@@ -1,0 +1,375 @@
+/*
+ * ns3c.cc - the C API of ns3c.h, in C++ over libns3.
+ *
+ * Every extern "C" function catches every exception and turns it into
+ * NS3C_ERR_NS3 with the message kept in a thread-local buffer (the way
+ * LevelDB's c.cc funnels errors through one place). ns-3 itself mostly
+ * aborts rather than throws; the wrapper checks arguments first so that a
+ * caller's mistake is an error return, not an abort inside ns-3.
+ *
+ * Scheduled C callbacks are ns-3 events that call a trampoline; handles
+ * are ns-3 event uids, kept in a map only while the event is pending, so
+ * ns3c_cancel of a finished event is a cheap no-op.
+ */
+#include "ns3c.h"
+
+#include <ns3/core-module.h>
+#include <ns3/network-module.h>
+#include <ns3/point-to-point-module.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+using namespace ns3;
+
+static thread_local std::string last_error;
+
+static int fail(int rv, const std::string &msg) {
+  last_error = msg;
+  return rv;
+}
+
+#define GUARD_BEGIN try {
+#define GUARD_END                                                              \
+  }                                                                            \
+  catch (const std::bad_alloc &) {                                             \
+    return fail(NS3C_ERR_NOMEM, "out of memory");                              \
+  }                                                                            \
+  catch (const std::exception &e) {                                            \
+    return fail(NS3C_ERR_NS3, std::string("ns-3: ") + e.what());               \
+  }                                                                            \
+  catch (...) {                                                                \
+    return fail(NS3C_ERR_NS3, "ns-3: unknown exception");                      \
+  }
+
+struct ns3c_link {
+  ns3c_sim *sim;
+  Ptr<Node> node[2];
+  Ptr<PointToPointNetDevice> dev[2];
+  Ptr<PointToPointChannel> chan;
+  Ptr<RateErrorModel> em[2];
+  Ptr<UniformRandomVariable> rv[2];
+  ns3c_link_config cfg;
+  ns3c_recv_fn recv;
+  void *user;
+  ns3c_link_stats stats;
+  Ptr<PcapFileWrapper> pcap;
+  std::vector<uint8_t> buf;
+
+  bool Receive(Ptr<NetDevice> d, Ptr<const Packet> p, uint16_t proto,
+               const Address &from);
+  void Lost(int i, Ptr<const Packet> p);
+  void QueueDrop(int i, Ptr<const Packet> p);
+  void Sniff(Ptr<const Packet> p);
+};
+
+struct ns3c_sim {
+  std::vector<ns3c_link *> links;
+  std::unordered_map<uint64_t, EventId> pending; /* by ns3c handle */
+  uint64_t next_id;                              /* last handle given */
+  uint64_t events;                               /* callbacks run */
+};
+
+static bool sim_alive = false;
+
+extern "C" const char *ns3c_strerror(int rv) {
+  switch (rv) {
+  case NS3C_OK:
+    return "success";
+  case NS3C_ERR_INVAL:
+    return "invalid argument";
+  case NS3C_ERR_NS3:
+    return "ns-3 error";
+  case NS3C_ERR_NOMEM:
+    return "out of memory";
+  case NS3C_ERR_IO:
+    return "cannot write file";
+  case NS3C_ERR_BUSY:
+    return "a simulation already exists";
+  case NS3C_ERR_FULL:
+    return "device queue full";
+  }
+  return "unknown error";
+}
+
+extern "C" const char *ns3c_last_error(void) {
+  return last_error.c_str();
+}
+
+extern "C" int ns3c_sim_new(ns3c_sim **out, uint32_t seed, uint64_t run) {
+  if (!out || seed == 0)
+    return fail(NS3C_ERR_INVAL, "seed must be >= 1");
+  if (sim_alive)
+    return fail(NS3C_ERR_BUSY, "one simulation per process");
+  GUARD_BEGIN
+  RngSeedManager::SetSeed(seed);
+  RngSeedManager::SetRun(run);
+  ns3c_sim *s = new ns3c_sim();
+  s->events = 0;
+  s->next_id = 0;
+  sim_alive = true;
+  *out = s;
+  return NS3C_OK;
+  GUARD_END
+}
+
+extern "C" void ns3c_sim_free(ns3c_sim *s) {
+  if (!s)
+    return;
+  try {
+    for (ns3c_link *l : s->links)
+      delete l;
+    Simulator::Destroy();
+  } catch (...) {
+  }
+  delete s;
+  sim_alive = false;
+}
+
+extern "C" uint64_t ns3c_now(const ns3c_sim *s) {
+  (void)s;
+  return (uint64_t)Simulator::Now().GetNanoSeconds();
+}
+
+static void trampoline(ns3c_sim *s, ns3c_fn fn, void *arg, uint64_t id) {
+  s->pending.erase(id);
+  s->events++;
+  fn(arg);
+}
+
+extern "C" int ns3c_schedule(ns3c_sim *s, uint64_t at_ns, ns3c_fn fn, void *arg,
+                             uint64_t *id) {
+  if (!s || !fn)
+    return fail(NS3C_ERR_INVAL, "no simulation or no function");
+  uint64_t now = ns3c_now(s);
+  if (at_ns < now)
+    return fail(NS3C_ERR_INVAL, "event scheduled in the past");
+  GUARD_BEGIN
+  uint64_t handle = ++s->next_id;
+  s->pending[handle] = Simulator::Schedule(NanoSeconds(at_ns - now),
+                                           &trampoline, s, fn, arg, handle);
+  if (id)
+    *id = handle;
+  return NS3C_OK;
+  GUARD_END
+}
+
+extern "C" int ns3c_cancel(ns3c_sim *s, uint64_t id) {
+  if (!s)
+    return fail(NS3C_ERR_INVAL, "no simulation");
+  auto it = s->pending.find(id);
+  if (it == s->pending.end())
+    return NS3C_OK;
+  GUARD_BEGIN
+  Simulator::Cancel(it->second);
+  s->pending.erase(it);
+  return NS3C_OK;
+  GUARD_END
+}
+
+extern "C" int ns3c_run(ns3c_sim *s) {
+  if (!s)
+    return fail(NS3C_ERR_INVAL, "no simulation");
+  GUARD_BEGIN
+  Simulator::Run();
+  return NS3C_OK;
+  GUARD_END
+}
+
+extern "C" void ns3c_stop(ns3c_sim *s) {
+  (void)s;
+  Simulator::Stop();
+}
+
+extern "C" uint64_t ns3c_events(const ns3c_sim *s) {
+  return s->events;
+}
+
+/* ---------------------------------------------------------------------------
+ * Links
+ */
+
+static void ns3c_link_lost_cb(ns3c_link *l, int i, Ptr<const Packet> p) {
+  l->Lost(i, p);
+}
+
+static void ns3c_link_qdrop_cb(ns3c_link *l, int i, Ptr<const Packet> p) {
+  l->QueueDrop(i, p);
+}
+
+static int check_config(const ns3c_link_config *c) {
+  if (!c)
+    return fail(NS3C_ERR_INVAL, "no link configuration");
+  if (c->rate_bps == 0)
+    return fail(NS3C_ERR_INVAL, "link rate must be > 0");
+  if (c->queue_packets == 0)
+    return fail(NS3C_ERR_INVAL, "queue must hold at least one packet");
+  if (c->mtu < 68 || c->mtu > 65535)
+    return fail(NS3C_ERR_INVAL, "MTU must be within 68..65535");
+  if (!(c->loss >= 0.0 && c->loss < 1.0))
+    return fail(NS3C_ERR_INVAL, "loss must be within [0, 1)");
+  return NS3C_OK;
+}
+
+bool ns3c_link::Receive(Ptr<NetDevice> d, Ptr<const Packet> p, uint16_t proto,
+                        const Address &from) {
+  (void)proto;
+  (void)from;
+  int i = d == dev[0] ? 0 : 1;
+  stats.delivered[i]++;
+  if (!recv)
+    return true;
+  uint32_t n = p->GetSize();
+  if (buf.size() < n)
+    buf.resize(n);
+  p->CopyData(buf.data(), n);
+  recv(user, i, buf.data(), n);
+  return true;
+}
+
+void ns3c_link::Lost(int i, Ptr<const Packet> p) {
+  (void)p;
+  stats.lost[i]++;
+}
+
+void ns3c_link::QueueDrop(int i, Ptr<const Packet> p) {
+  (void)p;
+  stats.queue_drops[i]++;
+}
+
+void ns3c_link::Sniff(Ptr<const Packet> p) {
+  if (!pcap)
+    return;
+  Ptr<Packet> q = p->Copy();
+  PppHeader ppp;
+  q->RemoveHeader(ppp);
+  pcap->Write(Simulator::Now(), q);
+}
+
+static void apply_config(ns3c_link *l, const ns3c_link_config *c) {
+  for (int i = 0; i < 2; i++) {
+    l->dev[i]->SetDataRate(DataRate(c->rate_bps));
+    l->dev[i]->SetMtu((uint16_t)c->mtu);
+    l->dev[i]->GetQueue()->SetMaxSize(
+        QueueSize(QueueSizeUnit::PACKETS, c->queue_packets));
+    l->em[i]->SetRate(c->loss);
+    /* a fresh stream position for every configuration: what is lost
+     * depends only on (seed, run, stream) and the packets from here on */
+    l->rv[i]->SetStream((int64_t)(c->stream + (uint64_t)i));
+    if (c->loss > 0)
+      l->em[i]->Enable();
+    else
+      l->em[i]->Disable();
+  }
+  l->chan->SetAttribute("Delay", TimeValue(NanoSeconds(c->delay_ns)));
+  l->cfg = *c;
+  l->stats = ns3c_link_stats{};
+}
+
+extern "C" int ns3c_link_new(ns3c_sim *s, const ns3c_link_config *cfg,
+                             ns3c_link **out) {
+  if (!s || !out)
+    return fail(NS3C_ERR_INVAL, "no simulation");
+  int rv = check_config(cfg);
+  if (rv)
+    return rv;
+  GUARD_BEGIN
+  ns3c_link *l = new ns3c_link();
+  l->sim = s;
+  l->recv = nullptr;
+  l->user = nullptr;
+  l->chan = CreateObject<PointToPointChannel>();
+  for (int i = 0; i < 2; i++) {
+    l->node[i] = CreateObject<Node>();
+    l->dev[i] = CreateObject<PointToPointNetDevice>();
+    l->dev[i]->SetAddress(Mac48Address::Allocate());
+    l->dev[i]->SetQueue(CreateObject<DropTailQueue<Packet>>());
+    l->node[i]->AddDevice(l->dev[i]);
+    l->rv[i] = CreateObject<UniformRandomVariable>();
+    l->em[i] = CreateObject<RateErrorModel>();
+    l->em[i]->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+    l->em[i]->SetRandomVariable(l->rv[i]);
+    l->dev[i]->SetReceiveErrorModel(l->em[i]);
+    l->dev[i]->SetReceiveCallback(MakeCallback(&ns3c_link::Receive, l));
+    l->dev[i]->TraceConnectWithoutContext(
+        "PhyRxDrop", MakeBoundCallback(&ns3c_link_lost_cb, l, i));
+    l->dev[i]->TraceConnectWithoutContext(
+        "MacTxDrop", MakeBoundCallback(&ns3c_link_qdrop_cb, l, i));
+  }
+  l->dev[0]->Attach(l->chan);
+  l->dev[1]->Attach(l->chan);
+  l->dev[0]->TraceConnectWithoutContext("PromiscSniffer",
+                                        MakeCallback(&ns3c_link::Sniff, l));
+  apply_config(l, cfg);
+  s->links.push_back(l);
+  *out = l;
+  return NS3C_OK;
+  GUARD_END
+}
+
+extern "C" int ns3c_link_configure(ns3c_link *l, const ns3c_link_config *cfg) {
+  if (!l)
+    return fail(NS3C_ERR_INVAL, "no link");
+  int rv = check_config(cfg);
+  if (rv)
+    return rv;
+  for (int i = 0; i < 2; i++)
+    if (l->dev[i]->GetQueue()->GetNPackets() > cfg->queue_packets)
+      return fail(NS3C_ERR_INVAL, "queue holds more than the new size");
+  GUARD_BEGIN
+  apply_config(l, cfg);
+  return NS3C_OK;
+  GUARD_END
+}
+
+extern "C" void ns3c_link_set_receive(ns3c_link *l, ns3c_recv_fn fn,
+                                      void *user) {
+  l->recv = fn;
+  l->user = user;
+}
+
+extern "C" int ns3c_link_send(ns3c_link *l, int node, const uint8_t *dgram,
+                              size_t len) {
+  if (!l || (node != 0 && node != 1) || !dgram || len == 0)
+    return fail(NS3C_ERR_INVAL, "bad node or empty datagram");
+  if (len > l->cfg.mtu)
+    return fail(NS3C_ERR_INVAL, "datagram larger than the MTU");
+  GUARD_BEGIN
+  Ptr<Packet> p = Create<Packet>(dgram, (uint32_t)len);
+  l->stats.sent[node]++;
+  bool ok = l->dev[node]->Send(p, l->dev[1 - node]->GetAddress(), 0x0800);
+  return ok ? NS3C_OK : fail(NS3C_ERR_FULL, "device queue full");
+  GUARD_END
+}
+
+extern "C" int ns3c_link_pcap(ns3c_link *l, const char *path) {
+  if (!l)
+    return fail(NS3C_ERR_INVAL, "no link");
+  GUARD_BEGIN
+  l->pcap = nullptr;
+  if (!path)
+    return NS3C_OK;
+  /* ns-3 aborts the process when it cannot open the file: look first */
+  FILE *probe = fopen(path, "wb");
+  if (!probe)
+    return fail(NS3C_ERR_IO,
+                std::string("cannot write ") + path + ": " + strerror(errno));
+  fclose(probe);
+  PcapHelper helper;
+  Ptr<PcapFileWrapper> f =
+      helper.CreateFile(path, std::ios::out, PcapHelper::DLT_RAW);
+  if (!f || f->Fail())
+    return fail(NS3C_ERR_IO, std::string("cannot write ") + path);
+  l->pcap = f;
+  return NS3C_OK;
+  GUARD_END
+}
+
+extern "C" void ns3c_link_stats_get(const ns3c_link *l, ns3c_link_stats *out) {
+  *out = l->stats;
+}

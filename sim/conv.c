@@ -1,0 +1,576 @@
+/*
+ * conv.c - the conversation: two model hosts on an ns3c link, the client
+ * and server applications, and the outcome read off the trace.
+ *
+ * Each host has at most one pending ns-3 event: its next deadline, moved
+ * whenever the host's expiry changes. The applications' own waits (think,
+ * read pace, close delay) are ns-3 events too. Every event handler ends in
+ * settle(), which moves the hosts' deadline events and stops the
+ * simulation once both applications are done and the network is quiet.
+ *
+ * When a conversation ends, its remaining events are cancelled and the
+ * link is drained with its receive callback detached, so the next
+ * conversation starts on an empty link.
+ */
+#include "conv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_APP_EVENTS 8 /* pending application events at most */
+
+struct conv_env {
+  ns3c_sim *sim;
+  ns3c_link *link;
+};
+
+typedef struct run run;
+
+typedef struct side {
+  run *r;
+  int node; /* 0 client, 1 server */
+  tcp_host *host;
+  uint64_t ev_id; /* pending deadline event */
+  uint64_t ev_at; /* its absolute time, or 0 if none */
+  uint64_t rng;   /* this host's random stream */
+} side;
+
+typedef struct app_ev {
+  run *r;
+  void (*fn)(run *r);
+  uint64_t id;
+  bool live;
+} app_ev;
+
+struct run {
+  conv_env *e;
+  const conv_params *p;
+  const conv_opts *opts;
+  uint64_t t0; /* absolute start */
+  side s[2];
+  app_ev apps[MAX_APP_EVENTS];
+  uint64_t limit_id; /* time-limit event */
+  bool stopped;
+  tcp_check *check;
+  char *err; /* first failure, or NULL */
+
+  /* client application */
+  tcp_conn *cc;
+  uint64_t req_sent;
+  bool req_done, reading, client_done;
+  /* server application */
+  tcp_conn *sc;
+  uint64_t srv_read, resp_sent;
+  bool srv_started, close_sched, srv_done;
+
+  /* outcome tracking, from the client's trace */
+  conv_outcome *out;
+  uint32_t irs; /* server's ISN as the client saw it */
+  bool have_irs;
+  bool have_fin;        /* the server's FIN arrived */
+  uint32_t fin_end;     /* sequence number after that FIN */
+  bool fin_ack_sent;    /* the client ACKed it */
+  int64_t last_in_time; /* the client's last arrival */
+  uint32_t last_in_seq, last_in_len;
+  uint8_t last_in_flags;
+  int64_t arm_time; /* the client's pending delayed ACK was armed */
+  uint32_t arm_seq, arm_len;
+};
+
+int conv_env_new(conv_env **out, uint32_t seed) {
+  conv_env *e = calloc(1, sizeof *e);
+  if (!e)
+    return NS3C_ERR_NOMEM;
+  int rv = ns3c_sim_new(&e->sim, seed, 0);
+  if (rv) {
+    free(e);
+    return rv;
+  }
+  ns3c_link_config lc = {10000000, 0, 100, 1500, 0, 0};
+  rv = ns3c_link_new(e->sim, &lc, &e->link);
+  if (rv) {
+    ns3c_sim_free(e->sim);
+    free(e);
+    return rv;
+  }
+  *out = e;
+  return 0;
+}
+
+void conv_env_free(conv_env *e) {
+  if (!e)
+    return;
+  ns3c_sim_free(e->sim);
+  free(e);
+}
+
+static uint64_t splitmix(uint64_t *x) {
+  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static uint64_t rel(const run *r) {
+  return ns3c_now(r->e->sim) - r->t0;
+}
+
+static void fail(run *r, const char *fmt, const char *detail) {
+  if (r->err)
+    return;
+  size_t n = strlen(fmt) + strlen(detail) + 1;
+  r->err = malloc(n);
+  if (r->err)
+    snprintf(r->err, n, fmt, detail);
+  ns3c_stop(r->e->sim);
+}
+
+/* ---------------------------------------------------------------------------
+ * Scheduling
+ */
+
+static void settle(run *r);
+
+static void on_deadline(void *arg) {
+  side *s = arg;
+  s->ev_at = 0;
+  tcp_host_on_expiry(s->host, rel(s->r));
+  settle(s->r);
+}
+
+static void reschedule(side *s) {
+  run *r = s->r;
+  uint64_t exp = tcp_host_expiry(s->host);
+  uint64_t at = exp == TCP_NEVER ? 0 : r->t0 + exp;
+  if (at == s->ev_at)
+    return;
+  if (s->ev_at)
+    ns3c_cancel(r->e->sim, s->ev_id);
+  s->ev_at = 0;
+  if (at && ns3c_schedule(r->e->sim, at, on_deadline, s, &s->ev_id) == 0)
+    s->ev_at = at;
+}
+
+static void on_app_event(void *arg) {
+  app_ev *a = arg;
+  a->live = false;
+  a->fn(a->r);
+  settle(a->r);
+}
+
+static void after(run *r, uint64_t delay, void (*fn)(run *r)) {
+  for (int i = 0; i < MAX_APP_EVENTS; i++) {
+    app_ev *a = &r->apps[i];
+    if (a->live)
+      continue;
+    *a = (app_ev){r, fn, 0, true};
+    if (ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + delay, on_app_event, a,
+                      &a->id) != 0)
+      fail(r, "cannot schedule: %s", ns3c_last_error());
+    return;
+  }
+  fail(r, "%s", "too many application events pending");
+}
+
+static bool link_idle(const run *r) {
+  ns3c_link_stats st;
+  ns3c_link_stats_get(r->e->link, &st);
+  for (int i = 0; i < 2; i++)
+    if (st.sent[i] != st.delivered[1 - i] + st.lost[1 - i] + st.queue_drops[i])
+      return false;
+  return true;
+}
+
+static void settle(run *r) {
+  reschedule(&r->s[0]);
+  reschedule(&r->s[1]);
+  if (r->stopped)
+    return;
+  if (r->client_done && r->srv_done && tcp_host_quiescent(r->s[0].host) &&
+      tcp_host_quiescent(r->s[1].host) && link_idle(r)) {
+    r->stopped = true;
+    r->out->completed = true;
+    ns3c_stop(r->e->sim);
+  }
+}
+
+static void on_limit(void *arg) {
+  run *r = arg;
+  r->limit_id = 0;
+  r->stopped = true;
+  ns3c_stop(r->e->sim);
+}
+
+/* ---------------------------------------------------------------------------
+ * The applications
+ */
+
+static void client_close(run *r) {
+  if (r->client_done)
+    return;
+  r->client_done = true;
+  tcp_conn_close(r->cc, rel(r));
+}
+
+/* One read (paced) or every read that succeeds (read_interval 0). */
+static void client_read(run *r) {
+  if (r->client_done)
+    return;
+  for (;;) {
+    int64_t n = tcp_conn_recv(r->cc, NULL, r->p->read_size, rel(r));
+    if (n > 0) {
+      r->out->bytes_read += (uint64_t)n;
+      if (r->p->read_interval_ns)
+        return;
+      continue;
+    }
+    if (n == 0) {
+      client_close(r);
+    } else if (n != TCP_ERR_WOULDBLOCK) {
+      if (!r->out->client_error)
+        r->out->client_error = (int)n;
+      client_close(r);
+    }
+    return;
+  }
+}
+
+static void client_read_tick(run *r) {
+  r->reading = true;
+  client_read(r);
+  if (!r->client_done && r->p->read_interval_ns)
+    after(r, r->p->read_interval_ns, client_read_tick);
+}
+
+static void client_shutdown(run *r) {
+  if (!r->client_done)
+    tcp_conn_shutdown(r->cc, rel(r));
+}
+
+static void client_write(run *r) {
+  while (r->req_sent < r->p->request) {
+    int64_t n = tcp_conn_send(r->cc, r->p->request - r->req_sent, rel(r));
+    if (n <= 0)
+      return;
+    r->req_sent += (uint64_t)n;
+  }
+  if (r->req_done)
+    return;
+  r->req_done = true;
+  if (r->p->half_close) {
+    if (r->p->shutdown_delay_ns)
+      after(r, r->p->shutdown_delay_ns, client_shutdown);
+    else
+      client_shutdown(r);
+  }
+  after(r, r->p->read_delay_ns, client_read_tick);
+}
+
+static void server_close(run *r) {
+  if (r->srv_done || !r->sc)
+    return;
+  r->srv_done = true;
+  tcp_conn_close(r->sc, rel(r));
+}
+
+static void server_write(run *r) {
+  if (r->srv_done)
+    return;
+  while (r->resp_sent < r->p->response) {
+    int64_t n = tcp_conn_send(r->sc, r->p->response - r->resp_sent, rel(r));
+    if (n <= 0)
+      return;
+    r->resp_sent += (uint64_t)n;
+  }
+  if (!r->close_sched) {
+    r->close_sched = true;
+    if (r->p->close_delay_ns)
+      after(r, r->p->close_delay_ns, server_close);
+    else
+      server_close(r);
+  }
+}
+
+static void server_readable(run *r, tcp_notify what) {
+  int64_t n;
+  while ((n = tcp_conn_recv(r->sc, NULL, 65536, rel(r))) > 0)
+    r->srv_read += (uint64_t)n;
+  bool eof = n == 0;
+  if (n < 0 && n != TCP_ERR_WOULDBLOCK) {
+    server_close(r);
+    return;
+  }
+  if (what == TCP_NOTIFY_ERROR) {
+    server_close(r);
+    return;
+  }
+  bool whole =
+      r->srv_read >= r->p->request && (!r->p->half_close || !r->p->wait_eof);
+  if (!r->srv_started && (eof || whole)) {
+    r->srv_started = true;
+    after(r, r->p->think_ns, server_write);
+  }
+}
+
+static void on_notify(void *user, tcp_conn *c, tcp_notify what) {
+  side *s = user;
+  run *r = s->r;
+  if (s->node == 0) {
+    if (c != r->cc)
+      return;
+    if (what == TCP_NOTIFY_CONNECTED || what == TCP_NOTIFY_WRITABLE)
+      client_write(r);
+    if (what == TCP_NOTIFY_ERROR && !r->req_done)
+      client_read(r); /* the connection failed before the request */
+    else if ((what == TCP_NOTIFY_READABLE || what == TCP_NOTIFY_ERROR) &&
+             r->reading && r->p->read_interval_ns == 0)
+      client_read(r);
+    return;
+  }
+  if (what == TCP_NOTIFY_ACCEPTABLE && !r->sc &&
+      tcp_host_accept(s->host, CONV_SERVER_PORT, &r->sc, rel(r)) == 0)
+    c = r->sc;
+  if (c != r->sc || r->srv_done)
+    return;
+  if (what == TCP_NOTIFY_WRITABLE && r->srv_started)
+    server_write(r);
+  else
+    server_readable(r, what);
+}
+
+/* ---------------------------------------------------------------------------
+ * The outcome, from the trace
+ */
+
+static void track_client(run *r, const tcp_event *ev) {
+  conv_outcome *o = r->out;
+  conv_anatomy *a = &o->a;
+  int64_t t = (int64_t)ev->time_ns;
+  switch (ev->type) {
+  case TCP_EV_SEG_IN:
+    r->last_in_time = t;
+    r->last_in_seq = ev->seg.seq;
+    r->last_in_len = ev->seg.len;
+    r->last_in_flags = ev->seg.flags;
+    if ((ev->seg.flags & TCP_SYN) && !r->have_irs) {
+      r->irs = ev->seg.seq;
+      r->have_irs = true;
+    }
+    if ((ev->seg.flags & TCP_FIN) && !r->have_fin) {
+      r->have_fin = true;
+      r->fin_end = ev->seg.seq + ev->seg.len + 1;
+      a->fin_arrived = t;
+    }
+    break;
+  case TCP_EV_TIMER_ARM:
+    if (ev->timer == TCP_TIMER_DELACK) {
+      r->arm_time = t;
+      r->arm_seq = r->last_in_seq - r->irs;
+      r->arm_len = r->last_in_len;
+    }
+    break;
+  case TCP_EV_SEG_OUT:
+    o->segments[0]++;
+    if (ev->why == TCP_WHY_RETRANSMIT || ev->why == TCP_WHY_FAST_RETRANSMIT)
+      o->retransmits[0]++;
+    if (!(ev->seg.flags & TCP_ACK) || !r->have_fin || ev->seg.ack != r->fin_end)
+      break;
+    if (!r->fin_ack_sent) {
+      r->fin_ack_sent = true;
+      a->fin_acked = t;
+    } else if (ev->why != TCP_WHY_UNACCEPTABLE && !o->redundant_ack) {
+      /* an ACK answering a retransmitted FIN is owed; any other is not */
+      o->redundant_ack = true;
+      a->redundant_ack = t;
+      if (ev->why == TCP_WHY_DELACK) {
+        a->delack_armed = r->arm_time;
+        a->armed_by_seq = r->arm_seq;
+        a->armed_by_len = r->arm_len;
+      }
+    }
+    break;
+  case TCP_EV_STATE:
+    if (ev->to == TCP_CLOSED && ev->from != TCP_CLOSED &&
+        r->last_in_time == t && (r->last_in_flags & TCP_RST) &&
+        !o->client_reset) {
+      o->client_reset = true;
+      a->client_reset = t;
+      a->reset_state = ev->from;
+    }
+    break;
+  case TCP_EV_DATA_LOST:
+    o->bytes_lost += (uint64_t)ev->arg;
+    a->bytes_lost = o->bytes_lost;
+    break;
+  case TCP_EV_APP:
+    if (ev->call == TCP_CALL_RECV && ev->result == TCP_ERR_RESET &&
+        !o->app_error) {
+      o->app_error = true;
+      a->app_error = t;
+    }
+    break;
+  default:
+    break;
+  }
+}
+
+static void track_server(run *r, const tcp_event *ev) {
+  conv_outcome *o = r->out;
+  if (ev->type != TCP_EV_SEG_OUT)
+    return;
+  o->segments[1]++;
+  if (ev->why == TCP_WHY_RETRANSMIT || ev->why == TCP_WHY_FAST_RETRANSMIT)
+    o->retransmits[1]++;
+  if ((ev->seg.flags & TCP_RST) && !o->server_rst) {
+    o->server_rst = true;
+    o->a.server_rst = (int64_t)ev->time_ns;
+  }
+}
+
+static void on_trace(void *user, const tcp_event *ev) {
+  side *s = user;
+  run *r = s->r;
+  if (r->check && tcp_check_event(r->check, ev) != 0)
+    fail(r, "invariant violated: %s", tcp_check_error(r->check));
+  if (s->node == 0)
+    track_client(r, ev);
+  else
+    track_server(r, ev);
+  if (r->opts && r->opts->trace)
+    r->opts->trace(r->opts->trace_user, ev);
+}
+
+/* ---------------------------------------------------------------------------
+ * Wiring
+ */
+
+static void on_output(void *user, const uint8_t *d, size_t len) {
+  side *s = user;
+  /* a full queue drops the datagram, as a real device would */
+  ns3c_link_send(s->r->e->link, s->node, d, len);
+}
+
+static void on_receive(void *user, int node, const uint8_t *d, size_t len) {
+  run *r = user;
+  tcp_host_input(r->s[node].host, d, len, rel(r));
+  settle(r);
+}
+
+static uint32_t on_random(void *user) {
+  side *s = user;
+  return (uint32_t)(splitmix(&s->rng) >> 32);
+}
+
+static int make_host(run *r, int node, const tcp_profile *prof, uint32_t addr) {
+  side *s = &r->s[node];
+  s->r = r;
+  s->node = node;
+  tcp_host_config cfg = {0};
+  cfg.addr = addr;
+  cfg.profile = *prof;
+  uint64_t mss_max = r->p->mtu - TCP_IPV4_HDR_LEN - TCP_TCP_HDR_LEN;
+  if (cfg.profile.mss > mss_max)
+    cfg.profile.mss = (uint16_t)mss_max;
+  if (cfg.profile.delack_mode == TCP_DELACK_TICK && r->p->random_phase)
+    cfg.profile.delack_phase_ns =
+        splitmix(&s->rng) % cfg.profile.delack_tick_ns;
+  cfg.user = s;
+  cfg.output = on_output;
+  cfg.notify = on_notify;
+  cfg.trace = on_trace;
+  cfg.random = on_random;
+  return tcp_host_new(&s->host, &cfg);
+}
+
+static void end_run(run *r) {
+  for (int i = 0; i < 2; i++)
+    if (r->s[i].ev_at)
+      ns3c_cancel(r->e->sim, r->s[i].ev_id);
+  for (int i = 0; i < MAX_APP_EVENTS; i++)
+    if (r->apps[i].live)
+      ns3c_cancel(r->e->sim, r->apps[i].id);
+  if (r->limit_id)
+    ns3c_cancel(r->e->sim, r->limit_id);
+  /* drain what is still on the wire, with nobody listening */
+  ns3c_link_set_receive(r->e->link, NULL, NULL);
+  ns3c_run(r->e->sim);
+  ns3c_link_pcap(r->e->link, NULL);
+  for (int i = 0; i < 2; i++)
+    tcp_host_free(r->s[i].host);
+  tcp_check_free(r->check);
+}
+
+int conv_run(conv_env *e, const conv_params *p, const tcp_profile *client,
+             const tcp_profile *server, uint64_t seed, uint64_t index,
+             const conv_opts *opts, conv_outcome *out, const char **err) {
+  static char msg[512];
+  run *r = calloc(1, sizeof *r);
+  if (!r)
+    return TCP_ERR_NOMEM;
+  memset(out, 0, sizeof *out);
+  conv_anatomy *a = &out->a;
+  a->delack_armed = a->fin_arrived = a->fin_acked = a->redundant_ack =
+      a->server_rst = a->client_reset = a->app_error = CONV_NONE;
+  r->e = e;
+  r->p = p;
+  r->opts = opts;
+  r->out = out;
+  r->t0 = ns3c_now(e->sim);
+  r->last_in_time = CONV_NONE;
+  uint64_t base = seed * 0xD1B54A32D192ED03ull ^ index;
+  splitmix(&base);
+  r->s[0].rng = splitmix(&base);
+  r->s[1].rng = splitmix(&base);
+
+  ns3c_link_config lc = {p->rate_bps,      p->delay_ns, (uint32_t)p->queue,
+                         (uint32_t)p->mtu, p->loss,     2 * index};
+  int rv = ns3c_link_configure(e->link, &lc);
+  if (rv == 0 && opts && opts->pcap_path)
+    rv = ns3c_link_pcap(e->link, opts->pcap_path);
+  if (rv) {
+    snprintf(msg, sizeof msg, "link: %s", ns3c_last_error());
+    if (err)
+      *err = msg;
+    free(r);
+    return -1;
+  }
+  ns3c_link_set_receive(e->link, on_receive, r);
+  if (opts && opts->check)
+    tcp_check_new(&r->check);
+  rv = make_host(r, 0, client, CONV_CLIENT_ADDR);
+  if (rv == 0)
+    rv = make_host(r, 1, server, CONV_SERVER_ADDR);
+  if (rv == 0)
+    rv = tcp_host_listen(r->s[1].host, CONV_SERVER_PORT, 16, 0);
+  if (rv == 0)
+    rv = tcp_host_connect(r->s[0].host, &r->cc, 0, CONV_SERVER_ADDR,
+                          CONV_SERVER_PORT, 0);
+  if (rv == 0)
+    rv = ns3c_schedule(e->sim, r->t0 + p->time_limit_ns, on_limit, r,
+                       &r->limit_id);
+  if (rv == 0) {
+    settle(r);
+    rv = ns3c_run(e->sim);
+  }
+  out->duration_ns = rel(r);
+  ns3c_link_stats st;
+  ns3c_link_stats_get(e->link, &st);
+  out->lost = (uint32_t)(st.lost[0] + st.lost[1] + st.queue_drops[0] +
+                         st.queue_drops[1]);
+  if (!r->client_done || !r->srv_done)
+    out->completed = false;
+  if (rv && !r->err)
+    snprintf(msg, sizeof msg, "setting up the conversation: %s",
+             ns3c_last_error()[0] ? ns3c_last_error() : tcp_strerror(rv));
+  if (r->err) {
+    snprintf(msg, sizeof msg, "%s", r->err);
+    free(r->err);
+    rv = -1;
+  }
+  end_run(r);
+  free(r);
+  if (rv && err)
+    *err = msg;
+  return rv ? -1 : 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * conv.h - one half-close conversation on ns-3, and what came of it.
+ *
+ * A conv_env is a simulation with one link, kept for a whole batch: each
+ * conversation reconfigures the link, creates a client host (10.0.0.1, node
+ * 0) and a server host (10.0.0.2, node 1) of the model, runs, and frees
+ * them. Times inside a conversation are measured from its start, so a
+ * conversation's result does not depend on what the process ran before.
+ *
+ * The client connects, writes `request` bytes, shuts down sending (the
+ * half-close), reads at its own pace and closes at end of stream or error.
+ * The server accepts, reads to end of stream (or the whole request, when
+ * the client does not half-close or wait_eof is off), thinks, writes
+ * `response` bytes, and closes. The
+ * conversation ends when both applications have closed and the network is
+ * quiet (only TIME-WAIT is left), or at the time limit.
+ *
+ * The outcome is computed from the model's trace events alone.
+ */
+#ifndef HALFCLOSE_CONV_H
+#define HALFCLOSE_CONV_H
+
+#include <stdio.h>
+
+#include "ns3c.h"
+#include "params.h"
+#include "tcp.h"
+
+#define CONV_CLIENT_ADDR 0x0a000001u
+#define CONV_SERVER_ADDR 0x0a000002u
+#define CONV_SERVER_PORT 80
+#define CONV_NONE        (-1) /* a time that did not happen */
+
+/* The chain of KB Q152474, each link's time (ns from the start, or
+ * CONV_NONE). */
+typedef struct conv_anatomy {
+  int64_t delack_armed;  /* the client armed the delayed ACK that became
+                            the redundant ACK ... */
+  uint32_t armed_by_seq; /* ... on the arrival of this segment (relative
+                            sequence number) ... */
+  uint32_t armed_by_len; /* ... carrying this many bytes */
+  int64_t fin_arrived;   /* the server's FIN reached the client */
+  int64_t fin_acked;     /* the client sent the ACK of the FIN */
+  int64_t redundant_ack; /* the client sent an ACK after that */
+  int64_t server_rst;    /* the server, without a connection, sent a RST */
+  int64_t client_reset;  /* the RST killed the client's connection */
+  tcp_state reset_state; /* the client's state when it was reset */
+  int64_t app_error;     /* the client's read failed with a reset */
+  uint64_t bytes_lost;   /* unread bytes discarded with it */
+} conv_anatomy;
+
+typedef struct conv_outcome {
+  bool redundant_ack;      /* the client ACKed again after ACKing the FIN */
+  bool server_rst;         /* the server sent a RST */
+  bool client_reset;       /* a RST reached the client and killed its TCB */
+  bool app_error;          /* the client application's read failed: reset */
+  bool completed;          /* both applications closed within the limit */
+  uint64_t bytes_lost;     /* response bytes received but never read */
+  uint64_t bytes_read;     /* response bytes the client application read */
+  int client_error;        /* the error the client's read returned, or 0 */
+  uint64_t duration_ns;    /* from start to the end of the conversation */
+  uint32_t segments[2];    /* segments sent by client, server */
+  uint32_t retransmits[2]; /* retransmissions by client, server */
+  uint32_t lost;           /* datagrams the link lost or dropped */
+  conv_anatomy a;          /* the times of the chain */
+} conv_outcome;
+
+typedef struct conv_env conv_env;
+
+/* A simulation with one link. seed (>= 1) seeds ns-3's generator, whose
+ * streams drive the link's loss. Returns 0 or an ns3c error. */
+int conv_env_new(conv_env **out, uint32_t seed);
+void conv_env_free(conv_env *e);
+
+typedef struct conv_opts {
+  /* Every trace event of both hosts, with times from the start (may be
+   * NULL). */
+  void (*trace)(void *user, const tcp_event *ev);
+  void *trace_user;
+  const char *pcap_path; /* capture of the client's link, or NULL */
+  bool check;            /* run the invariant checker; a violation fails */
+} conv_opts;
+
+/*
+ * Run conversation `index` with parameters `p`, the client's and the
+ * server's profile, and randomness from (seed, index) only: ISNs, the
+ * tick grids' phases, the link's loss. Returns 0, or -1 with a message
+ * in *err (when err is not NULL; valid until the next call).
+ */
+int conv_run(conv_env *e, const conv_params *p, const tcp_profile *client,
+             const tcp_profile *server, uint64_t seed, uint64_t index,
+             const conv_opts *opts, conv_outcome *out, const char **err);
+
+/* One-paragraph outcome, and the chain with its times (outcome.c). */
+void conv_outcome_print(FILE *f, const conv_outcome *o);
+void conv_anatomy_print(FILE *f, const conv_outcome *o);
+
+#endif

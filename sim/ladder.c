@@ -1,0 +1,161 @@
+/*
+ * ladder.c - see ladder.h.
+ *
+ * Only what explains the race is printed between segments: state changes,
+ * the client's and server's delayed-ACK timers (armed, fired, cancelled),
+ * shutdown and close, reads that end (end of stream or an error), and
+ * unread data discarded by a reset. Retransmission timers and ordinary
+ * reads would drown it.
+ */
+#include "ladder.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv.h"
+
+struct ladder {
+  tcp_event *ev;
+  size_t n, cap;
+  ladder_seg *segs;
+  size_t nsegs;
+  uint32_t iss[2];
+  bool have_iss[2];
+};
+
+ladder *ladder_new(void) {
+  return calloc(1, sizeof(ladder));
+}
+
+void ladder_free(ladder *l) {
+  if (!l)
+    return;
+  free(l->ev);
+  free(l->segs);
+  free(l);
+}
+
+static int side_of(uint32_t host) {
+  return host == CONV_CLIENT_ADDR ? 0 : 1;
+}
+
+static bool wanted(const tcp_event *ev) {
+  switch (ev->type) {
+  case TCP_EV_SEG_OUT:
+  case TCP_EV_STATE:
+  case TCP_EV_DATA_LOST:
+    return true;
+  case TCP_EV_TIMER_ARM:
+  case TCP_EV_TIMER_FIRE:
+  case TCP_EV_TIMER_CANCEL:
+    return ev->timer == TCP_TIMER_DELACK;
+  case TCP_EV_APP:
+    return ev->call == TCP_CALL_SHUTDOWN || ev->call == TCP_CALL_CLOSE ||
+           ev->call == TCP_CALL_ABORT ||
+           (ev->call == TCP_CALL_RECV && ev->result <= 0 &&
+            ev->result != TCP_ERR_WOULDBLOCK);
+  default:
+    return false;
+  }
+}
+
+void ladder_on_event(void *user, const tcp_event *ev) {
+  ladder *l = user;
+  if (!wanted(ev))
+    return;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 256;
+    tcp_event *p = realloc(l->ev, cap * sizeof *p);
+    ladder_seg *q = realloc(l->segs, cap * sizeof *q);
+    if (!p || !q) {
+      free(p != l->ev ? p : NULL);
+      return;
+    }
+    l->ev = p;
+    l->segs = q;
+    l->cap = cap;
+  }
+  tcp_event e = *ev;
+  e.dgram = NULL;
+  e.seg.data = NULL;
+  e.conn = NULL;
+  l->ev[l->n++] = e;
+  if (ev->type != TCP_EV_SEG_OUT)
+    return;
+  int s = side_of(ev->host);
+  if ((ev->seg.flags & TCP_SYN) && !l->have_iss[s]) {
+    l->iss[s] = ev->seg.seq;
+    l->have_iss[s] = true;
+  }
+  ladder_seg *g = &l->segs[l->nsegs++];
+  g->time_ns = ev->time_ns;
+  g->from = s;
+  g->flags = ev->seg.flags;
+  g->seq = ev->seg.seq - (l->have_iss[s] ? l->iss[s] : 0);
+  g->ack = (ev->seg.flags & TCP_ACK)
+               ? ev->seg.ack - (l->have_iss[1 - s] ? l->iss[1 - s] : 0)
+               : 0;
+  g->len = ev->seg.len;
+  g->why = ev->why;
+}
+
+size_t ladder_segments(const ladder *l, const ladder_seg **out) {
+  *out = l->segs;
+  return l->nsegs;
+}
+
+void ladder_print(const ladder *l, FILE *f) {
+  static const char *const who[2] = {"client", "server"};
+  fprintf(f, "%10s  %-6s  %-13s %8s %8s %6s  %s\n", "time (ms)", "", "flags",
+          "seq", "ack", "len", "why");
+  size_t k = 0;
+  for (size_t i = 0; i < l->n; i++) {
+    const tcp_event *e = &l->ev[i];
+    double ms = (double)e->time_ns / 1e6;
+    int s = side_of(e->host);
+    if (e->type == TCP_EV_SEG_OUT) {
+      const ladder_seg *g = &l->segs[k++];
+      char fl[32];
+      bool alert = (g->flags & TCP_RST) || g->why == TCP_WHY_DELACK;
+      fprintf(f, "%10.3f  %-6s  %-13s %8" PRIu32 " %8" PRIu32 " %6u  %s%s\n",
+              ms, s ? "<--" : "-->", tcp_flags_str(g->flags, fl, sizeof fl),
+              g->seq, g->ack, g->len, tcp_why_name(g->why),
+              alert ? "  <<<" : "");
+      continue;
+    }
+    char what[160];
+    switch (e->type) {
+    case TCP_EV_STATE:
+      snprintf(what, sizeof what, "%s -> %s", tcp_state_name(e->from),
+               tcp_state_name(e->to));
+      break;
+    case TCP_EV_TIMER_ARM:
+      snprintf(what, sizeof what, "delayed ACK armed, due at %.3f ms",
+               (double)e->deadline_ns / 1e6);
+      break;
+    case TCP_EV_TIMER_FIRE:
+      snprintf(what, sizeof what, "delayed ACK fires");
+      break;
+    case TCP_EV_TIMER_CANCEL:
+      snprintf(what, sizeof what, "delayed ACK cancelled");
+      break;
+    case TCP_EV_DATA_LOST:
+      snprintf(what, sizeof what, "%" PRId64 " unread bytes discarded", e->arg);
+      break;
+    case TCP_EV_APP:
+      if (e->result < 0)
+        snprintf(what, sizeof what, "%s() fails: %s", tcp_call_name(e->call),
+                 tcp_strerror((int)e->result));
+      else if (e->call == TCP_CALL_RECV)
+        snprintf(what, sizeof what, "recv() = 0: end of stream");
+      else
+        snprintf(what, sizeof what, "%s()", tcp_call_name(e->call));
+      break;
+    default:
+      what[0] = 0;
+      break;
+    }
+    fprintf(f, "%10.3f  %*s%s: %s\n", ms, s ? 26 : 8, "", who[s], what);
+  }
+}

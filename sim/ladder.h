@@ -1,0 +1,40 @@
+/*
+ * ladder.h - a conversation's timeline in the style of the article's trace:
+ * one line per segment sent, with the delayed-ACK timer, state changes and
+ * the applications' telling calls between them.
+ *
+ * Feed it every trace event (ladder_on_event fits conv_opts.trace), then
+ * print. Sequence and acknowledgment numbers are relative to each side's
+ * initial sequence number, as Wireshark shows them.
+ */
+#ifndef HALFCLOSE_LADDER_H
+#define HALFCLOSE_LADDER_H
+
+#include <stdio.h>
+
+#include "tcp.h"
+
+typedef struct ladder ladder;
+
+ladder *ladder_new(void);
+void ladder_free(ladder *l);
+
+/* A trace callback: void *user is the ladder. */
+void ladder_on_event(void *user, const tcp_event *ev);
+
+/* The text timeline. */
+void ladder_print(const ladder *l, FILE *f);
+
+/* Segments recorded, for callers that draw them (plots). */
+typedef struct ladder_seg {
+  uint64_t time_ns;  /* sent */
+  int from;          /* 0 client, 1 server */
+  uint8_t flags;     /* TCP flags */
+  uint32_t seq, ack; /* relative */
+  uint16_t len;      /* payload bytes */
+  tcp_why why;       /* why it was sent */
+} ladder_seg;
+
+size_t ladder_segments(const ladder *l, const ladder_seg **out);
+
+#endif

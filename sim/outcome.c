@@ -1,0 +1,58 @@
+/*
+ * outcome.c - printing a conversation's outcome and the anatomy of a reset.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "conv.h"
+
+static const char *yn(bool b) {
+  return b ? "yes" : "no";
+}
+
+void conv_outcome_print(FILE *f, const conv_outcome *o) {
+  fprintf(f,
+          "outcome: redundant_ack=%s server_rst=%s client_reset=%s "
+          "app_error=%s bytes_lost=%" PRIu64 " completed=%s\n",
+          yn(o->redundant_ack), yn(o->server_rst), yn(o->client_reset),
+          yn(o->app_error), o->bytes_lost, yn(o->completed));
+  fprintf(f,
+          "         bytes_read=%" PRIu64 " duration=%.3f ms segments=%u/%u "
+          "retransmits=%u/%u lost=%u\n",
+          o->bytes_read, (double)o->duration_ns / 1e6, o->segments[0],
+          o->segments[1], o->retransmits[0], o->retransmits[1], o->lost);
+}
+
+static void step(FILE *f, int64_t t, const char *what) {
+  if (t == CONV_NONE)
+    fprintf(f, "  %10s ms  %s\n", "-", what);
+  else
+    fprintf(f, "  %10.3f ms  %s\n", (double)t / 1e6, what);
+}
+
+void conv_anatomy_print(FILE *f, const conv_outcome *o) {
+  const conv_anatomy *a = &o->a;
+  char buf[200];
+  fprintf(f, "anatomy of the reset:\n");
+  if (a->delack_armed != CONV_NONE) {
+    snprintf(buf, sizeof buf,
+             "the client arms its delayed ACK on the segment seq=%" PRIu32
+             " len=%" PRIu32,
+             a->armed_by_seq, a->armed_by_len);
+    step(f, a->delack_armed, buf);
+  } else if (o->redundant_ack) {
+    step(f, CONV_NONE, "the redundant ACK was not a delayed ACK");
+  }
+  step(f, a->fin_arrived, "the server's FIN reaches the client");
+  step(f, a->fin_acked, "the client ACKs the FIN (the server may now close)");
+  step(f, a->redundant_ack, "the client sends another ACK: redundant");
+  step(f, a->server_rst, "the server, with no connection left, sends a RST");
+  snprintf(buf, sizeof buf, "the RST kills the client's connection in %s",
+           a->client_reset == CONV_NONE ? "-" : tcp_state_name(a->reset_state));
+  step(f, a->client_reset, buf);
+  snprintf(buf, sizeof buf,
+           "the client's read fails with a reset; %" PRIu64
+           " unread bytes lost",
+           a->bytes_lost);
+  step(f, a->app_error, buf);
+}

@@ -1,0 +1,242 @@
+/*
+ * params.c - the conversation parameter table and value parsing.
+ *
+ * Defaults are the article's conversation on a 10 Mb/s, 20 ms path: a
+ * 300-byte request, half-close, a 20 000-byte response, and a client that
+ * reads 2 KiB every 100 ms, slower than the network delivers, so data is
+ * still unread when the connection ends.
+ */
+#include "params.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MS 1e6
+#define S  1e9
+#define P(key, sec, kind, field, def, min, max, help)                          \
+  { key, sec, kind, offsetof(conv_params, field), def, min, max, help }
+
+static const hc_param table[] = {
+    P("delay", "link", HC_TIME, delay_ns, 20 * MS, 0, 3600 * S,
+      "one-way propagation delay"),
+    P("rate", "link", HC_RATE, rate_bps, 10e6, 1000, 400e9, "link data rate"),
+    P("loss", "link", HC_PROB, loss, 0, 0, 0.999999,
+      "per-packet loss probability, each direction"),
+    P("queue", "link", HC_COUNT, queue, 100, 1, 1e6, "device queue, packets"),
+    P("mtu", "link", HC_BYTES, mtu, 1500, 576, 65535,
+      "link MTU (the MSS is at most MTU - 40)"),
+    P("request", "client", HC_BYTES, request, 300, 0, 1e12,
+      "request the client writes"),
+    P("half_close", "client", HC_BOOL, half_close, 1, 0, 1,
+      "shutdown(SEND) after the request (false: the control)"),
+    P("shutdown_delay", "client", HC_TIME, shutdown_delay_ns, 0, 0, 3600 * S,
+      "from the request written to shutdown(SEND)"),
+    P("read_size", "client", HC_BYTES, read_size, 2048, 1, 1e9,
+      "bytes the client reads at a time"),
+    P("read_interval", "client", HC_TIME, read_interval_ns, 100 * MS, 0,
+      3600 * S, "between two reads (0: read whenever data arrives)"),
+    P("read_delay", "client", HC_TIME, read_delay_ns, 0, 0, 3600 * S,
+      "from the request written to the first read"),
+    P("response", "server", HC_BYTES, response, 20000, 0, 1e12,
+      "response the server writes"),
+    P("wait_eof", "server", HC_BOOL, wait_eof, 1, 0, 1,
+      "respond at end of stream (false: once the request has arrived)"),
+    P("think", "server", HC_TIME, think_ns, 0, 0, 3600 * S,
+      "from the request read to the response"),
+    P("close_delay", "server", HC_TIME, close_delay_ns, 0, 0, 3600 * S,
+      "from the response written to close()"),
+    P("random_phase", "tcp", HC_BOOL, random_phase, 1, 0, 1,
+      "draw each host's delayed-ACK tick phase (else delack_phase)"),
+    P("time_limit", "batch", HC_TIME, time_limit_ns, 600 * S, 1 * MS, 86400 * S,
+      "simulated time allowed for one conversation"),
+};
+#define NPARAMS (sizeof table / sizeof table[0])
+
+const hc_param *hc_params(size_t *n) {
+  *n = NPARAMS;
+  return table;
+}
+
+const hc_param *hc_param_find(const char *key) {
+  for (size_t i = 0; i < NPARAMS; i++)
+    if (strcmp(table[i].key, key) == 0)
+      return &table[i];
+  return NULL;
+}
+
+double hc_param_get(const conv_params *p, const hc_param *d) {
+  const char *f = (const char *)p + d->off;
+  if (d->kind == HC_PROB)
+    return *(const double *)f;
+  return (double)*(const uint64_t *)f;
+}
+
+void hc_param_set(conv_params *p, const hc_param *d, double v) {
+  char *f = (char *)p + d->off;
+  if (d->kind == HC_PROB)
+    *(double *)f = v;
+  else
+    *(uint64_t *)f = (uint64_t)llround(v);
+}
+
+void conv_params_default(conv_params *p) {
+  memset(p, 0, sizeof *p);
+  for (size_t i = 0; i < NPARAMS; i++)
+    hc_param_set(p, &table[i], table[i].def);
+}
+
+typedef struct unit {
+  const char *word;
+  hc_kind kind;
+  double scale;
+} unit;
+
+static const unit units[] = {
+    {"ns", HC_TIME, 1},      {"us", HC_TIME, 1e3},   {"ms", HC_TIME, 1e6},
+    {"s", HC_TIME, 1e9},     {"B", HC_BYTES, 1},     {"KB", HC_BYTES, 1e3},
+    {"KiB", HC_BYTES, 1024}, {"MB", HC_BYTES, 1e6},  {"MiB", HC_BYTES, 1048576},
+    {"GB", HC_BYTES, 1e9},   {"bps", HC_RATE, 1},    {"kbps", HC_RATE, 1e3},
+    {"Kbps", HC_RATE, 1e3},  {"Mbps", HC_RATE, 1e6}, {"Gbps", HC_RATE, 1e9},
+    {"%", HC_PROB, 0.01},
+};
+
+const char *hc_kind_units(hc_kind kind) {
+  switch (kind) {
+  case HC_TIME:
+    return "a time: ns, us, ms or s (e.g. 20ms)";
+  case HC_BYTES:
+    return "a size: B, KB, KiB, MB or MiB (e.g. 20KB)";
+  case HC_RATE:
+    return "a rate: bps, kbps, Mbps or Gbps (e.g. 10Mbps)";
+  case HC_PROB:
+    return "a probability: a fraction or a percentage (e.g. 0.01 or 1%)";
+  case HC_COUNT:
+    return "a whole number";
+  case HC_BOOL:
+    return "true or false";
+  }
+  return "?";
+}
+
+static const char *kind_name(hc_kind k) {
+  static const char *const n[] = {"time",        "size",  "rate",
+                                  "probability", "count", "boolean"};
+  return n[k];
+}
+
+int hc_parse_value(hc_kind kind, const char *text, double *v, char *why,
+                   size_t cap) {
+  while (isspace((unsigned char)*text))
+    text++;
+  if (kind == HC_BOOL) {
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    for (int i = 0; i < 4; i++) {
+      if (strcasecmp(text, yes[i]) == 0) {
+        *v = 1;
+        return 0;
+      }
+      if (strcasecmp(text, no[i]) == 0) {
+        *v = 0;
+        return 0;
+      }
+    }
+    snprintf(why, cap, "expected %s", hc_kind_units(kind));
+    return -1;
+  }
+  char *end;
+  errno = 0;
+  double x = strtod(text, &end);
+  if (end == text || errno || !isfinite(x)) {
+    snprintf(why, cap, "expected %s", hc_kind_units(kind));
+    return -1;
+  }
+  while (isspace((unsigned char)*end))
+    end++;
+  char word[16];
+  size_t n = 0;
+  while (end[n] && !isspace((unsigned char)end[n]) && n + 1 < sizeof word) {
+    word[n] = end[n];
+    n++;
+  }
+  word[n] = 0;
+  const char *rest = end + n;
+  while (isspace((unsigned char)*rest))
+    rest++;
+  if (*rest) {
+    snprintf(why, cap, "unexpected text after the value; expected %s",
+             hc_kind_units(kind));
+    return -1;
+  }
+  double scale = 1;
+  if (n) {
+    const unit *u = NULL;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+      if (strcmp(word, units[i].word) == 0)
+        u = &units[i];
+    if (!u) {
+      snprintf(why, cap, "unknown unit \"%s\"; expected %s", word,
+               hc_kind_units(kind));
+      return -1;
+    }
+    if (u->kind != kind) {
+      snprintf(why, cap, "\"%s\" is a unit of %s; expected %s", word,
+               kind_name(u->kind), hc_kind_units(kind));
+      return -1;
+    }
+    scale = u->scale;
+  } else if (kind == HC_TIME || kind == HC_RATE) {
+    snprintf(why, cap, "a unit is required; expected %s", hc_kind_units(kind));
+    return -1;
+  }
+  x *= scale;
+  if (kind == HC_COUNT && x != floor(x)) {
+    snprintf(why, cap, "expected %s", hc_kind_units(kind));
+    return -1;
+  }
+  *v = x;
+  return 0;
+}
+
+char *hc_format_value(hc_kind kind, double v, char *buf, size_t cap) {
+  switch (kind) {
+  case HC_TIME:
+    if (v == 0)
+      snprintf(buf, cap, "0ms");
+    else if (fmod(v, 1e9) == 0)
+      snprintf(buf, cap, "%.0fs", v / 1e9);
+    else if (fmod(v, 1e6) == 0 || v >= 1e7)
+      snprintf(buf, cap, "%.10gms", v / 1e6);
+    else if (fmod(v, 1e3) == 0)
+      snprintf(buf, cap, "%.0fus", v / 1e3);
+    else
+      snprintf(buf, cap, "%.0fns", v);
+    break;
+  case HC_BYTES:
+    snprintf(buf, cap, "%.0fB", v);
+    break;
+  case HC_RATE:
+    if (v >= 1e9 && fmod(v, 1e9) == 0)
+      snprintf(buf, cap, "%.0fGbps", v / 1e9);
+    else if (v >= 1e6 && fmod(v, 1e3) == 0)
+      snprintf(buf, cap, "%.10gMbps", v / 1e6);
+    else
+      snprintf(buf, cap, "%.0fbps", v);
+    break;
+  case HC_PROB:
+    snprintf(buf, cap, "%.10g", v);
+    break;
+  case HC_COUNT:
+    snprintf(buf, cap, "%.0f", v);
+    break;
+  case HC_BOOL:
+    snprintf(buf, cap, "%s", v != 0 ? "true" : "false");
+    break;
+  }
+  return buf;
+}

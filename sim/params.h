@@ -1,0 +1,95 @@
+/*
+ * params.h - the parameters of one half-close conversation: their names,
+ * units, defaults and valid ranges, and the parsing of values with units.
+ *
+ * One table serves `halfclose replay --KEY=VALUE`, the scenario files and
+ * the results store's columns, so a key means the same everywhere. Keys of
+ * the TCP profile (tcp_profile_knobs) are accepted beside these and apply
+ * to both hosts.
+ *
+ * Units: times ns, us, ms, s; sizes B, KB, KiB, MB, MiB (a bare number is
+ * bytes); rates bps, kbps, Mbps, Gbps; probabilities as a fraction or with
+ * %; booleans true/false, yes/no, on/off, 1/0.
+ */
+#ifndef HALFCLOSE_PARAMS_H
+#define HALFCLOSE_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum hc_kind {
+  HC_TIME,  /* nanoseconds */
+  HC_BYTES, /* bytes */
+  HC_RATE,  /* bits per second */
+  HC_PROB,  /* probability in [0, 1) */
+  HC_COUNT, /* plain integer */
+  HC_BOOL   /* 0 or 1 */
+} hc_kind;
+
+/* One conversation's parameters, in the units of their names. */
+typedef struct conv_params {
+  /* [link] */
+  uint64_t delay_ns; /* one-way propagation delay */
+  uint64_t rate_bps; /* data rate */
+  double loss;       /* per-packet loss probability, each direction */
+  uint64_t queue;    /* device queue, packets */
+  uint64_t mtu;      /* bytes */
+  /* [client] */
+  uint64_t request;           /* request bytes */
+  uint64_t half_close;        /* 1: shutdown(SEND) after the request */
+  uint64_t shutdown_delay_ns; /* from the request queued to the shutdown */
+  uint64_t read_size;         /* bytes per read */
+  uint64_t read_interval_ns;  /* between reads; 0 = read when readable */
+  uint64_t read_delay_ns;     /* from the request to the first read */
+  /* [server] */
+  uint64_t response;       /* response bytes */
+  uint64_t wait_eof;       /* 1: respond at end of stream; 0: once the
+                              whole request has arrived */
+  uint64_t think_ns;       /* from the request read to the response */
+  uint64_t close_delay_ns; /* from the response queued to close() */
+  /* [tcp] */
+  uint64_t random_phase; /* 1: each host's delayed-ACK tick grid gets a
+                            random phase; 0: the profile's delack_phase */
+  /* [batch] */
+  uint64_t time_limit_ns; /* simulated time allowed per conversation */
+} conv_params;
+
+typedef struct hc_param {
+  const char *key;     /* as written in files and on the command line */
+  const char *section; /* link, client, server, tcp or batch */
+  hc_kind kind;        /* unit kind */
+  size_t off;          /* offset in conv_params */
+  double def;          /* default, in base units */
+  double min, max;     /* valid range, base units, inclusive */
+  const char *help;    /* one line */
+} hc_param;
+
+/* The table, *n entries. */
+const hc_param *hc_params(size_t *n);
+
+/* The entry for `key`, or NULL. */
+const hc_param *hc_param_find(const char *key);
+
+/* Every parameter at its default. */
+void conv_params_default(conv_params *p);
+
+/* Read and write a parameter as a double in base units. */
+double hc_param_get(const conv_params *p, const hc_param *d);
+void hc_param_set(conv_params *p, const hc_param *d, double v);
+
+/*
+ * Parse `text` as a value of `kind` into *v (base units). On failure returns
+ * -1 and puts what was expected into why[0..cap). A value of another kind's
+ * unit ("20ms" for a size) is refused with that said.
+ */
+int hc_parse_value(hc_kind kind, const char *text, double *v, char *why,
+                   size_t cap);
+
+/* Format v (base units) with a readable unit into buf. */
+char *hc_format_value(hc_kind kind, double v, char *buf, size_t cap);
+
+/* The unit words of a kind, for messages: "ns, us, ms, s", ... */
+const char *hc_kind_units(hc_kind kind);
+
+#endif
