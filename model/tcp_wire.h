@@ -74,10 +74,15 @@ typedef enum tcp_wire_error {
 /* The name of a tcp_wire_error, e.g. "bad TCP checksum". */
 const char *tcp_wire_strerror(int err);
 
+/* The 64-bit word of the stream that holds offsets 8w .. 8w + 7. */
+static inline uint64_t tcp_payload_word(uint64_t w) {
+  uint64_t x = (w ^ (w >> 31)) * 0x9E3779B97F4A7C15ull;
+  return x ^ (x >> 29);
+}
+
 /* The byte at stream offset `off` of every stream the model carries. */
 static inline uint8_t tcp_payload_byte(uint64_t off) {
-  uint64_t x = off * 0x9E3779B97F4A7C15ull;
-  return (uint8_t)((x >> 56) ^ (off >> 8));
+  return (uint8_t)(tcp_payload_word(off >> 3) >> ((off & 7) * 8));
 }
 
 /* Fill dst[0..len) with the stream bytes starting at offset `off`. */

@@ -41,14 +41,28 @@ const char *tcp_wire_strerror(int err) {
 }
 
 void tcp_payload_fill(uint8_t *dst, uint64_t off, size_t len) {
-  for (size_t i = 0; i < len; i++)
+  size_t i = 0;
+  for (; i < len && ((off + i) & 7); i++) /* up to a word boundary */
+    dst[i] = tcp_payload_byte(off + i);
+  for (; i + 8 <= len; i += 8) { /* a word at a time, little-endian */
+    uint64_t w = tcp_payload_word((off + i) >> 3);
+    for (int b = 0; b < 8; b++)
+      dst[i + (size_t)b] = (uint8_t)(w >> (8 * b));
+  }
+  for (; i < len; i++)
     dst[i] = tcp_payload_byte(off + i);
 }
 
 size_t tcp_payload_check(const uint8_t *src, uint64_t off, size_t len) {
-  for (size_t i = 0; i < len; i++)
-    if (src[i] != tcp_payload_byte(off + i))
-      return i;
+  uint8_t want[256];
+  for (size_t i = 0; i < len; i += sizeof want) {
+    size_t n = len - i < sizeof want ? len - i : sizeof want;
+    tcp_payload_fill(want, off + i, n);
+    if (memcmp(src + i, want, n) != 0)
+      for (size_t k = 0; k < n; k++)
+        if (src[i + k] != want[k])
+          return i + k;
+  }
   return len;
 }
 

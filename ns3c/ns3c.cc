@@ -59,6 +59,7 @@ struct ns3c_link {
   void *user;
   ns3c_link_stats stats;
   Ptr<PcapFileWrapper> pcap;
+  Time pcap_t0; /* the capture's clock starts when it is opened */
   std::vector<uint8_t> buf;
 
   bool Receive(Ptr<NetDevice> d, Ptr<const Packet> p, uint16_t proto,
@@ -166,7 +167,8 @@ extern "C" int ns3c_cancel(ns3c_sim *s, uint64_t id) {
   if (it == s->pending.end())
     return NS3C_OK;
   GUARD_BEGIN
-  Simulator::Cancel(it->second);
+  Simulator::Remove(it->second); /* out of the queue: the clock does not
+                                    advance to a cancelled event */
   s->pending.erase(it);
   return NS3C_OK;
   GUARD_END
@@ -248,7 +250,7 @@ void ns3c_link::Sniff(Ptr<const Packet> p) {
   Ptr<Packet> q = p->Copy();
   PppHeader ppp;
   q->RemoveHeader(ppp);
-  pcap->Write(Simulator::Now(), q);
+  pcap->Write(Simulator::Now() - pcap_t0, q);
 }
 
 static void apply_config(ns3c_link *l, const ns3c_link_config *c) {
@@ -366,6 +368,7 @@ extern "C" int ns3c_link_pcap(ns3c_link *l, const char *path) {
   if (!f || f->Fail())
     return fail(NS3C_ERR_IO, std::string("cannot write ") + path);
   l->pcap = f;
+  l->pcap_t0 = Simulator::Now();
   return NS3C_OK;
   GUARD_END
 }

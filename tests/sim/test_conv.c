@@ -1,0 +1,231 @@
+/*
+ * test_conv.c - conversations end to end on ns-3: both KB traces, the fix,
+ * the control without half-close, loss and retransmission over a lossy
+ * link, reproducibility (the same inputs give the same outcome and the same
+ * capture bytes, whatever ran before), and the time limit.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "conv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static tcp_profile prof(const char *n) {
+  tcp_profile p;
+  tcp_profile_preset(&p, n);
+  return p;
+}
+
+typedef struct seglog {
+  tcp_event ev[512];
+  size_t n;
+} seglog;
+
+static void keep_segs(void *user, const tcp_event *ev) {
+  seglog *l = user;
+  if (ev->type == TCP_EV_SEG_OUT && l->n < 512) {
+    l->ev[l->n] = *ev;
+    l->ev[l->n].dgram = NULL;
+    l->n++;
+  }
+}
+
+static int run1(conv_env *e, const conv_params *p, const char *profile,
+                uint64_t index, seglog *log, const char *pcap,
+                conv_outcome *o) {
+  tcp_profile c = prof(profile);
+  conv_opts opts = {log ? keep_segs : NULL, log, pcap, true};
+  const char *err = NULL;
+  int rv = conv_run(e, p, &c, &c, 1, index, &opts, o, &err);
+  if (rv)
+    fprintf(stderr, "conv_run: %s\n", err);
+  return rv;
+}
+
+static conv_env *env;
+
+static void test_kb_trace2_on_ns3(void) {
+  conv_params p;
+  conv_params_default(&p);
+  seglog *log = calloc(1, sizeof *log);
+  conv_outcome o;
+  CHECK_EQ(run1(env, &p, "nt351", 0, log, NULL, &o), 0);
+  CHECK(o.redundant_ack && o.server_rst && o.client_reset && o.app_error);
+  CHECK(o.completed);
+  CHECK(o.bytes_lost > 0);
+  CHECK_EQ(o.bytes_read + o.bytes_lost, 20000);
+  const conv_anatomy *a = &o.a;
+  CHECK(a->delack_armed != CONV_NONE && a->delack_armed <= a->fin_acked);
+  CHECK(a->fin_arrived <= a->fin_acked && a->fin_acked < a->redundant_ack);
+  CHECK(a->redundant_ack < a->server_rst && a->server_rst < a->client_reset);
+  CHECK(a->client_reset <= a->app_error);
+  CHECK_EQ(a->reset_state, TCP_TIME_WAIT);
+  /* the server's RST carries SEQ = its FIN + 1 */
+  uint32_t fin_end = 0, rst_seq = 1;
+  for (size_t i = 0; i < log->n; i++) {
+    const tcp_event *e = &log->ev[i];
+    if (e->host == CONV_SERVER_ADDR && (e->seg.flags & TCP_FIN))
+      fin_end = e->seg.seq + e->seg.len + 1;
+    if (e->host == CONV_SERVER_ADDR && (e->seg.flags & TCP_RST))
+      rst_seq = e->seg.seq;
+  }
+  CHECK_EQ(rst_seq, fin_end);
+  free(log);
+
+  /* the same inputs with the fix */
+  CHECK_EQ(run1(env, &p, "nt351-sp", 0, NULL, NULL, &o), 0);
+  CHECK(!o.redundant_ack && !o.server_rst && !o.client_reset && !o.app_error);
+  CHECK(o.completed);
+  CHECK_EQ(o.bytes_read, 20000);
+  CHECK_EQ(o.bytes_lost, 0);
+}
+
+static void test_kb_trace1_on_ns3(void) {
+  /* the client closes after the response, the server follows */
+  conv_params p;
+  conv_params_default(&p);
+  p.response = 1000;
+  p.wait_eof = 0;
+  p.think_ns = 300 * TCP_MS;
+  p.shutdown_delay_ns = 600 * TCP_MS;
+  p.close_delay_ns = 800 * TCP_MS;
+  p.read_interval_ns = 0;
+  seglog *log = calloc(1, sizeof *log);
+  conv_outcome o;
+  CHECK_EQ(run1(env, &p, "nt351", 0, log, NULL, &o), 0);
+  static const struct {
+    uint32_t host;
+    uint8_t flags;
+    uint16_t len;
+  } want[] = {
+      {CONV_CLIENT_ADDR, TCP_SYN, 0},
+      {CONV_SERVER_ADDR, TCP_SYN | TCP_ACK, 0},
+      {CONV_CLIENT_ADDR, TCP_ACK, 0},
+      {CONV_CLIENT_ADDR, TCP_ACK | TCP_PSH, 300},
+      {CONV_SERVER_ADDR, TCP_ACK, 0},
+      {CONV_SERVER_ADDR, TCP_ACK | TCP_PSH, 1000},
+      {CONV_CLIENT_ADDR, TCP_ACK, 0},
+      {CONV_CLIENT_ADDR, TCP_ACK | TCP_FIN, 0},
+      {CONV_SERVER_ADDR, TCP_ACK, 0},
+      {CONV_SERVER_ADDR, TCP_ACK | TCP_FIN, 0},
+      {CONV_CLIENT_ADDR, TCP_ACK, 0},
+  };
+  size_t nw = sizeof want / sizeof *want;
+  CHECK_EQ(log->n, nw);
+  for (size_t i = 0; i < nw && i < log->n; i++) {
+    if (log->ev[i].host != want[i].host ||
+        log->ev[i].seg.flags != want[i].flags ||
+        log->ev[i].seg.len != want[i].len)
+      fprintf(stderr, "segment %zu differs from the article's trace\n", i);
+    CHECK(log->ev[i].host == want[i].host);
+    CHECK_EQ(log->ev[i].seg.flags, want[i].flags);
+    CHECK_EQ(log->ev[i].seg.len, want[i].len);
+  }
+  CHECK(!o.client_reset && o.completed);
+  CHECK_EQ(o.bytes_read, 1000);
+  free(log);
+}
+
+static void test_control_without_half_close(void) {
+  conv_params p;
+  conv_params_default(&p);
+  p.half_close = 0;
+  conv_outcome o;
+  CHECK_EQ(run1(env, &p, "nt351", 0, NULL, NULL, &o), 0);
+  CHECK(!o.client_reset && !o.app_error && o.completed);
+  CHECK_EQ(o.bytes_read, 20000);
+}
+
+static void test_loss_and_retransmission(void) {
+  conv_params p;
+  conv_params_default(&p);
+  p.loss = 0.05;
+  unsigned retransmitted = 0, lost = 0;
+  for (uint64_t i = 0; i < 20; i++) {
+    conv_outcome o;
+    CHECK_EQ(run1(env, &p, "nt351-sp", i, NULL, NULL, &o), 0);
+    retransmitted += o.retransmits[0] + o.retransmits[1];
+    lost += o.lost;
+    CHECK(o.completed);
+    if (o.completed && !o.client_error)
+      CHECK_EQ(o.bytes_read, 20000);
+  }
+  CHECK(lost > 0);
+  CHECK(retransmitted > 0);
+}
+
+static bool same_file(const char *a, const char *b) {
+  FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+  bool same = fa && fb;
+  while (same) {
+    int ca = fgetc(fa), cb = fgetc(fb);
+    if (ca != cb)
+      same = false;
+    if (ca == EOF || cb == EOF)
+      break;
+  }
+  if (fa)
+    fclose(fa);
+  if (fb)
+    fclose(fb);
+  return same;
+}
+
+static void test_reproducible_whatever_ran_before(void) {
+  conv_params p;
+  conv_params_default(&p);
+  p.loss = 0.03;
+  char a[] = "/tmp/hc-conv-a-XXXXXX", b[] = "/tmp/hc-conv-b-XXXXXX";
+  int fa = mkstemp(a), fb = mkstemp(b);
+  CHECK(fa >= 0 && fb >= 0);
+  conv_outcome o1, o2;
+  /* conversation 7 after 0..6 on one simulation ... */
+  for (uint64_t i = 0; i < 7; i++) {
+    conv_outcome x;
+    run1(env, &p, "nt351", i, NULL, NULL, &x);
+  }
+  CHECK_EQ(run1(env, &p, "nt351", 7, NULL, a, &o1), 0);
+  /* ... and alone on a new one */
+  conv_env_free(env);
+  CHECK_EQ(conv_env_new(&env, 1), 0);
+  CHECK_EQ(run1(env, &p, "nt351", 7, NULL, b, &o2), 0);
+  CHECK(memcmp(&o1, &o2, sizeof o1) == 0);
+  CHECK(same_file(a, b));
+  if (!getenv("HC_KEEP")) {
+    remove(a);
+    remove(b);
+  }
+}
+
+static void test_time_limit(void) {
+  conv_params p;
+  conv_params_default(&p);
+  p.time_limit_ns = 50 * TCP_MS;
+  conv_outcome o;
+  CHECK_EQ(run1(env, &p, "nt351", 0, NULL, NULL, &o), 0);
+  CHECK(!o.completed);
+  CHECK_EQ(o.duration_ns, 50 * TCP_MS);
+  /* the link was drained: the next conversation is unaffected */
+  conv_params_default(&p);
+  CHECK_EQ(run1(env, &p, "nt351-sp", 0, NULL, NULL, &o), 0);
+  CHECK(o.completed);
+  CHECK_EQ(o.bytes_read, 20000);
+}
+
+int main(void) {
+  if (conv_env_new(&env, 1) != 0) {
+    fprintf(stderr, "no ns-3 simulation\n");
+    return 1;
+  }
+  RUN(test_kb_trace2_on_ns3);
+  RUN(test_kb_trace1_on_ns3);
+  RUN(test_control_without_half_close);
+  RUN(test_loss_and_retransmission);
+  RUN(test_reproducible_whatever_ran_before);
+  RUN(test_time_limit);
+  conv_env_free(env);
+  return t_summary();
+}

@@ -1,0 +1,66 @@
+#!/bin/sh
+# test_replay_cli.sh HALFCLOSE - `halfclose replay` as a user runs it: the
+# article's scenario, its capture decoded by tshark with every checksum
+# verified, byte-identical captures for the same inputs, and clear errors
+# with exit status 2 for bad --KEY=VALUE input.
+set -u
+hc="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# the article's conversation: the chain, and the capture
+if "$hc" replay --pcap="$tmp/a.pcap" >"$tmp/out" 2>"$tmp/err"; then ok; else bad "replay failed: $(cat "$tmp/err")"; fi
+grep -q "redundant_ack=yes server_rst=yes client_reset=yes app_error=yes" "$tmp/out" && ok || bad "nt351 replay shows no reset"
+grep -q "delack  <<<" "$tmp/out" && ok || bad "no redundant delayed ACK in the ladder"
+grep -q "RST .*rst-" "$tmp/out" && ok || bad "no RST in the ladder"
+grep -q "anatomy of the reset" "$tmp/out" && ok || bad "no anatomy"
+"$hc" replay --profile=nt351-sp >"$tmp/sp" 2>&1
+grep -q "redundant_ack=no server_rst=no client_reset=no app_error=no" "$tmp/sp" && ok || bad "nt351-sp replay is not clean"
+
+# the same inputs give the same capture, byte for byte
+"$hc" replay --pcap="$tmp/b.pcap" >/dev/null 2>&1
+cmp -s "$tmp/a.pcap" "$tmp/b.pcap" && ok || bad "captures of the same inputs differ"
+"$hc" replay --loss=5% --seed=3 --pcap="$tmp/c.pcap" >/dev/null 2>&1
+"$hc" replay --loss=5% --seed=3 --pcap="$tmp/d.pcap" >/dev/null 2>&1
+cmp -s "$tmp/c.pcap" "$tmp/d.pcap" && ok || bad "lossy captures of the same inputs differ"
+
+# bad input: message names the key and value, exit status 2
+check_err() { # expected-text args...
+  want="$1"; shift
+  "$hc" replay "$@" >/dev/null 2>"$tmp/e"; rc=$?
+  if [ $rc -eq 2 ] && grep -qF -- "$want" "$tmp/e"; then ok
+  else bad "replay $*: exit $rc, stderr: $(cat "$tmp/e")"; fi
+}
+check_err 'unknown option or key "--bogus=1"' --bogus=1
+check_err '--delay=20parsecs: unknown unit "parsecs"' --delay=20parsecs
+check_err '--delay=-5ms: out of range' --delay=-5ms
+check_err '--delay=5KB: "KB" is a unit of size' --delay=5KB
+check_err '--rate=10: a unit is required' --rate=10
+check_err '--loss=1: out of range' --loss=1
+check_err '--response=lots' --response=lots
+check_err 'unknown profile "nt4"' --profile=nt4
+check_err '--delack=soon' --delack=soon
+check_err '--seed=x: expected a whole number' --seed=x
+"$hc" replay --help | grep -q "read_interval" && ok || bad "--help does not document the keys"
+
+# every packet of the capture decodes as IPv4/TCP with good checksums
+if ! command -v tshark >/dev/null 2>&1; then
+  echo "tshark not installed: capture checks skipped" >&2
+  echo "$passed passed, $failed failed"
+  [ $failed -eq 0 ] && exit 77 || exit 1
+fi
+tshark -r "$tmp/a.pcap" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+  -T fields -e frame.protocols -e ip.checksum.status -e tcp.checksum.status \
+  >"$tmp/fields" 2>"$tmp/terr" || bad "tshark failed: $(cat "$tmp/terr")"
+n=$(wc -l <"$tmp/fields")
+segs=$(sed -n 's/.*segments=\([0-9]*\)\/\([0-9]*\).*/\1 \2/p' "$tmp/out")
+sent=$(( ${segs% *} + ${segs#* } ))
+[ "$n" -eq "$sent" ] && ok || bad "capture has $n packets, replay sent $sent"
+good=$(awk -F'\t' '$1 ~ /^raw:ip:tcp/ && $2 == 1 && $3 == 1' "$tmp/fields" | wc -l)
+[ "$good" -eq "$n" ] && ok || bad "$((n - good)) of $n packets not IPv4/TCP with good checksums"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
