@@ -9,7 +9,6 @@
  *
  *   bench_conv [N] [profile]
  */
-#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>

@@ -5,6 +5,8 @@
 #include <string.h>
 
 int cmd_replay(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 static void usage(FILE *f) {
   fprintf(f, "usage: halfclose COMMAND [options]\n\n"
@@ -33,6 +35,10 @@ int main(int argc, char **argv) {
   }
   if (strcmp(c, "replay") == 0)
     return cmd_replay(argc - 2, argv + 2);
+  if (strcmp(c, "run") == 0)
+    return cmd_run(argc - 2, argv + 2);
+  if (strcmp(c, "export") == 0)
+    return cmd_export(argc - 2, argv + 2);
   fprintf(stderr, "halfclose: unknown command \"%s\" (see halfclose --help)\n",
           c);
   return 2;

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "conv.h"
 #include "ladder.h"
+#include "store.h"
 
 static const char *const SUB = "replay";
 
@@ -29,8 +31,105 @@ static void usage(FILE *f) {
              "  --conversation=I     conversation index within the seed [0]\n"
              "  --pcap=FILE          write the client link's capture (bare "
              "IPv4)\n"
-             "  --no-ladder          print the outcome only\n\n");
+             "  --no-ladder          print the outcome only\n\n"
+             "With a results STORE, the conversation is the store's "
+             "conversation I under\nprofile P, drawn again from the scenario "
+             "and seed kept in the store; the\nreplay checks that it gets the "
+             "stored outcome (exit status 1 if not).\n\n");
   cli_print_keys(f);
+}
+
+static void print_result(const conv_outcome *o, ladder *lad, bool show,
+                         const char *pcap) {
+  if (show) {
+    ladder_print(lad, stdout);
+    printf("\n");
+  }
+  conv_outcome_print(stdout, o);
+  if (o->redundant_ack || o->server_rst || o->client_reset) {
+    printf("\n");
+    conv_anatomy_print(stdout, o);
+  }
+  if (pcap)
+    printf("\ncapture: %s\n", pcap);
+}
+
+/* Conversation `index` of a store under `profile`, checked against the
+ * stored row. */
+static int replay_stored(const char *path, uint64_t index, const char *profile,
+                         const char *pcap, bool show) {
+  hc_store *st;
+  char err[600] = "";
+  scenario s;
+  if (store_open(&st, path, false, err, sizeof err) != 0)
+    return cli_error(SUB, "%s", err);
+  if (store_scenario(st, &s, err, sizeof err) != 0) {
+    store_close(st);
+    return cli_error(SUB, "%s", err);
+  }
+  int pr = -1;
+  for (int i = 0; i < s.nprofiles; i++)
+    if (strcmp(s.profiles[i], profile) == 0)
+      pr = i;
+  conv_outcome stored;
+  bool have = pr >= 0 && store_get(st, index, profile, &stored);
+  store_close(st);
+  if (pr < 0) {
+    scn_free(&s);
+    return cli_error(SUB, "%s has no profile %s", path, profile);
+  }
+  if (!have) {
+    scn_free(&s);
+    return cli_error(SUB, "%s has no conversation %" PRIu64 " for %s", path,
+                     index, profile);
+  }
+  conv_params p;
+  double values[SCN_MAX_KEYS];
+  scn_draw(&s, index, &p, values);
+  tcp_profile client, server;
+  if (scn_profile(&s, profile, values, &client, stderr) ||
+      scn_profile(&s, s.server_profile[0] ? s.server_profile : profile, values,
+                  &server, stderr)) {
+    scn_free(&s);
+    return 1;
+  }
+  conv_env *env;
+  if (conv_env_new(&env, batch_ns3_seed(&s)) != 0) {
+    scn_free(&s);
+    fprintf(stderr, "halfclose replay: ns-3: %s\n", ns3c_last_error());
+    return 1;
+  }
+  ladder *lad = ladder_new();
+  conv_opts opts = {ladder_on_event, lad, pcap, true};
+  conv_outcome o;
+  const char *why = NULL;
+  int rv = conv_run(env, &p, &client, &server, scn_conv_seed(&s), index, &opts,
+                    &o, &why);
+  conv_env_free(env);
+  if (rv) {
+    fprintf(stderr, "halfclose replay: %s\n", why ? why : "failed");
+    ladder_free(lad);
+    scn_free(&s);
+    return 1;
+  }
+  printf("conversation %" PRIu64 " of %s (scenario %s, cell %" PRIu64
+         "): client %s, server %s\n\n",
+         index, path, s.name, scn_cell(&s, index), client.name, server.name);
+  print_result(&o, lad, show, pcap);
+  ladder_free(lad);
+  scn_free(&s);
+  bool same =
+      o.redundant_ack == stored.redundant_ack &&
+      o.server_rst == stored.server_rst &&
+      o.client_reset == stored.client_reset &&
+      o.app_error == stored.app_error && o.completed == stored.completed &&
+      o.bytes_lost == stored.bytes_lost && o.bytes_read == stored.bytes_read &&
+      o.duration_ns == stored.duration_ns &&
+      o.segments[0] == stored.segments[0] &&
+      o.segments[1] == stored.segments[1];
+  printf("\n%s\n", same ? "the stored outcome is reproduced"
+                        : "DIFFERS from the stored outcome");
+  return same ? 0 : 1;
 }
 
 int cmd_replay(int argc, char **argv) {
@@ -38,7 +137,8 @@ int cmd_replay(int argc, char **argv) {
   conv_params_default(&cp.p);
   const char *profile = "nt351", *server_profile = NULL, *pcap = NULL;
   uint64_t seed = 1, index = 0;
-  bool show_ladder = true;
+  bool show_ladder = true, have_index = false;
+  const char *store_path = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -54,10 +154,13 @@ int cmd_replay(int argc, char **argv) {
     } else if ((v = cli_opt(a, "conversation"))) {
       if (cli_u64(SUB, "conversation", v, &index))
         return 2;
+      have_index = true;
     } else if ((v = cli_opt(a, "pcap"))) {
       pcap = v;
     } else if (strcmp(a, "--no-ladder") == 0) {
       show_ladder = false;
+    } else if (a[0] != '-' && !store_path) {
+      store_path = a;
     } else {
       int r = cli_param_arg(SUB, a, &cp);
       if (r < 0)
@@ -65,6 +168,15 @@ int cmd_replay(int argc, char **argv) {
       if (r == 0)
         return cli_error(SUB, "unknown option or key \"%s\" (see --help)", a);
     }
+  }
+  if (store_path) {
+    if (!have_index)
+      return cli_error(SUB, "replaying from a store needs --conversation=I");
+    if (cp.nknobs || seed != 1)
+      return cli_error(SUB, "a stored conversation takes its parameters and "
+                            "seed from the store; --KEY=VALUE and --seed do "
+                            "not apply");
+    return replay_stored(store_path, index, profile, pcap, show_ladder);
   }
   tcp_profile cprof, sprof;
   if (cli_profile(SUB, profile, &cp, &cprof) ||
@@ -96,17 +208,7 @@ int cmd_replay(int argc, char **argv) {
          hc_format_value(HC_TIME, (double)cp.p.delay_ns, d, sizeof d),
          hc_format_value(HC_RATE, (double)cp.p.rate_bps, r, sizeof r),
          cp.p.response);
-  if (show_ladder) {
-    ladder_print(lad, stdout);
-    printf("\n");
-  }
-  conv_outcome_print(stdout, &o);
-  if (o.redundant_ack || o.server_rst || o.client_reset) {
-    printf("\n");
-    conv_anatomy_print(stdout, &o);
-  }
-  if (pcap)
-    printf("\ncapture: %s\n", pcap);
+  print_result(&o, lad, show_ladder, pcap);
   ladder_free(lad);
   return 0;
 }

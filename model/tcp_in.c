@@ -11,9 +11,11 @@
  * RST elsewhere in the window or any SYN draws a challenge ACK.
  *
  * Delayed ACK is decided here, per data segment (ack_policy); the ACK of the
- * peer's FIN is always immediate. Deliberate simplifications: data and FIN
- * carried on a SYN are dropped (the peer retransmits them), URG is ignored,
- * and window scaling, timestamps and SACK are not negotiated.
+ * peer's FIN is always immediate and covers the data that came with it, so
+ * only a delayed ACK armed by an earlier segment can outlive it. Deliberate
+ * simplifications: data and FIN carried on a SYN are dropped (the peer
+ * retransmits them), URG is ignored, and window scaling, timestamps and SACK
+ * are not negotiated.
  */
 #include "tcp_internal.h"
 
@@ -386,16 +388,16 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
     fin = true;
     c->ooo_fin = false;
   }
-  if (d == ACK_DELAY && c->deadline[TCP_TIMER_DELACK] == TCP_NEVER)
-    conn_timer_set(c, TCP_TIMER_DELACK, conn_delack_deadline(c, now), now);
-
   if (!fin) {
     if (d == ACK_SEND)
       conn_send_ack(c, why, now);
+    else if (d == ACK_DELAY && c->deadline[TCP_TIMER_DELACK] == TCP_NEVER)
+      conn_timer_set(c, TCP_TIMER_DELACK, conn_delack_deadline(c, now), now);
     return;
   }
-  /* eighth: the FIN. Whatever the data wanted, one immediate ACK covers
-   * both; whether it clears a pending delayed ACK is the profile's call. */
+  /* eighth: the FIN. Whatever its data wanted, one immediate ACK covers
+   * both. A delayed ACK armed by an earlier segment may still be pending:
+   * whether this ACK clears it is the profile's call (KB Q152474). */
   c->fin_rcvd = true;
   c->rcv_nxt += 1;
   conn_note(c, TCP_NOTIFY_READABLE);

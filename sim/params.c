@@ -3,7 +3,7 @@
  *
  * Defaults are the article's conversation on a 10 Mb/s, 20 ms path: a
  * 300-byte request, half-close, a 20 000-byte response, and a client that
- * reads 2 KiB every 100 ms, slower than the network delivers, so data is
+ * reads 1 KiB every 100 ms, slower than the network delivers, so data is
  * still unread when the connection ends.
  */
 #include "params.h"
@@ -36,7 +36,7 @@ static const hc_param table[] = {
       "shutdown(SEND) after the request (false: the control)"),
     P("shutdown_delay", "client", HC_TIME, shutdown_delay_ns, 0, 0, 3600 * S,
       "from the request written to shutdown(SEND)"),
-    P("read_size", "client", HC_BYTES, read_size, 2048, 1, 1e9,
+    P("read_size", "client", HC_BYTES, read_size, 1024, 1, 1e9,
       "bytes the client reads at a time"),
     P("read_interval", "client", HC_TIME, read_interval_ns, 100 * MS, 0,
       3600 * S, "between two reads (0: read whenever data arrives)"),

@@ -5,7 +5,6 @@
  * propagation), queue drops, loss that is reproducible and near its rate,
  * the capture's header, and errors instead of aborts.
  */
-#define _POSIX_C_SOURCE 200809L
 #include "ns3c.h"
 
 #include <stdio.h>

@@ -4,7 +4,6 @@
  * link, reproducibility (the same inputs give the same outcome and the same
  * capture bytes, whatever ran before), and the time limit.
  */
-#define _POSIX_C_SOURCE 200809L
 #include "conv.h"
 
 #include <stdio.h>

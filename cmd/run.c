@@ -1,0 +1,166 @@
+/*
+ * run.c - `halfclose run`: a scenario's batch into a results store, with a
+ * progress bar on a terminal, quiet in a pipe, and a clean stop on SIGINT
+ * or SIGTERM that keeps every finished conversation.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "cli.h"
+
+static const char *const SUB = "run";
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig) {
+  (void)sig;
+  stop_flag = 1;
+}
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: halfclose run [SCENARIO] [--out=STORE] [--conversations=N] "
+          "[--seed=S]\n"
+          "                     [--jobs=N] [--profiles=a,b] [--check] "
+          "[--quiet]\n\n"
+          "Runs every conversation of SCENARIO (default %s) under each "
+          "profile\ninto the SQLite store STORE (default out/NAME.db). Run "
+          "again to resume:\nonly missing conversations run.\n\n"
+          "  --conversations=N  conversations per grid cell (default: the "
+          "scenario's)\n"
+          "  --seed=S           seed (default: the scenario's)\n"
+          "  --jobs=N           worker processes (default: every core)\n"
+          "  --profiles=a,b     profiles (default: the scenario's)\n"
+          "  --check            run the invariant checker on every "
+          "conversation\n"
+          "  --quiet            no progress bar\n",
+          HALFCLOSE_DEFAULT_SCENARIO);
+}
+
+typedef struct bar {
+  bool tty;
+  double last;
+} bar;
+
+static void show(void *user, const batch_progress *p) {
+  bar *b = user;
+  if (!b->tty)
+    return;
+  double rate = p->elapsed_s > 0 ? (double)p->this_run / p->elapsed_s : 0;
+  double left = rate > 0 ? (double)(p->total - p->done) / rate : 0;
+  int width = 30, fill = p->total ? (int)(width * p->done / p->total) : width;
+  char cells[64];
+  for (int i = 0; i < width; i++)
+    cells[i] = i < fill ? '#' : '.';
+  cells[width] = 0;
+  fprintf(stderr,
+          "\r%5.1f%% [%s] %" PRIu64 "/%" PRIu64 "  %.0f conv/s  ETA %d:%02d ",
+          p->total ? 100.0 * (double)p->done / (double)p->total : 100.0, cells,
+          p->done, p->total, rate, (int)(left / 60), (int)left % 60);
+  fflush(stderr);
+}
+
+int cmd_run(int argc, char **argv) {
+  const char *path = NULL, *out = NULL, *profiles = NULL;
+  uint64_t per_cell = 0, seed = 0, jobs = 0;
+  bool have_seed = false, check = false, quiet = false;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      usage(stdout);
+      return 0;
+    } else if ((v = cli_opt(a, "out"))) {
+      out = v;
+    } else if ((v = cli_opt(a, "conversations"))) {
+      if (cli_u64(SUB, "conversations", v, &per_cell) || per_cell == 0)
+        return per_cell == 0 ? cli_error(SUB, "--conversations must be >= 1")
+                             : 2;
+    } else if ((v = cli_opt(a, "seed"))) {
+      if (cli_u64(SUB, "seed", v, &seed))
+        return 2;
+      have_seed = true;
+    } else if ((v = cli_opt(a, "jobs"))) {
+      if (cli_u64(SUB, "jobs", v, &jobs) || jobs == 0 || jobs > 256)
+        return cli_error(SUB, "--jobs=%s: expected 1 to 256", v);
+    } else if ((v = cli_opt(a, "profiles"))) {
+      profiles = v;
+    } else if (strcmp(a, "--check") == 0) {
+      check = true;
+    } else if (strcmp(a, "--quiet") == 0) {
+      quiet = true;
+    } else if (a[0] == '-') {
+      return cli_error(SUB, "unknown option \"%s\" (see --help)", a);
+    } else if (!path) {
+      path = a;
+    } else {
+      return cli_error(SUB, "one scenario at a time (got \"%s\" too)", a);
+    }
+  }
+  if (!path)
+    path = HALFCLOSE_DEFAULT_SCENARIO;
+  scenario s;
+  if (scn_load(&s, path, stderr, stderr) != 0)
+    return 2;
+  if (profiles && scn_set_profiles(&s, profiles, stderr) != 0) {
+    scn_free(&s);
+    return 2;
+  }
+  if (per_cell)
+    s.conversations = per_cell;
+  if (have_seed)
+    s.seed = seed;
+  char store[600];
+  if (out) {
+    snprintf(store, sizeof store, "%s", out);
+  } else {
+    if (mkdir("out", 0777) != 0 && errno != EEXIST) {
+      scn_free(&s);
+      return cli_error(SUB, "cannot create out/: %s", strerror(errno));
+    }
+    snprintf(store, sizeof store, "out/%s.db", s.name);
+  }
+  if (!jobs) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    jobs = n > 0 ? (uint64_t)n : 1;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  bar b = {!quiet && isatty(STDERR_FILENO), 0};
+  batch_opts o = {store, HALFCLOSE_VERSION, (int)jobs, check, &stop_flag, show,
+                  &b};
+  batch_progress p;
+  char err[600] = "";
+  uint64_t total = scn_total(&s);
+  batch_status st = batch_run(&s, total, &o, &p, err, sizeof err);
+  if (b.tty)
+    fputc('\n', stderr);
+  int rc = 0;
+  if (st == BATCH_DONE) {
+    printf("%s: %" PRIu64 " conversations x %d profiles in %s (%" PRIu64
+           " run now, %.1f s, %.0f conv/s)\n",
+           s.name, total, s.nprofiles, store, p.this_run, p.elapsed_s,
+           p.elapsed_s > 0 ? (double)p.this_run / p.elapsed_s : 0.0);
+  } else if (st == BATCH_INTERRUPTED) {
+    fprintf(stderr,
+            "halfclose run: interrupted: %" PRIu64 " of %" PRIu64
+            " conversations are in %s; run again to resume\n",
+            p.done, total, store);
+    rc = 130;
+  } else {
+    fprintf(stderr, "halfclose run: %s\n", err);
+    rc = 1;
+  }
+  scn_free(&s);
+  return rc;
+}

@@ -1,0 +1,281 @@
+/*
+ * batch.c - see batch.h.
+ */
+#include "batch.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+
+#define COMMIT_EVERY 512 /* conversations per transaction at most */
+
+typedef struct msg {
+  uint64_t index; /* conversation */
+  int32_t status; /* 0, or -1 with error */
+  char error[240];
+  conv_outcome o[SCN_MAX_PROFILES];
+} msg;
+
+uint32_t batch_ns3_seed(const scenario *s) {
+  return (uint32_t)(scn_conv_seed(s) % 2147483646u) + 1;
+}
+
+int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
+                       conv_outcome *outcomes, char *err, size_t cap) {
+  conv_params p;
+  double values[SCN_MAX_KEYS];
+  scn_draw(s, i, &p, values);
+  tcp_profile server;
+  bool own_server = s->server_profile[0] != 0;
+  if (own_server && scn_profile(s, s->server_profile, values, &server, NULL))
+    goto bad_profile;
+  for (int pr = 0; pr < s->nprofiles; pr++) {
+    tcp_profile client;
+    if (scn_profile(s, s->profiles[pr], values, &client, NULL))
+      goto bad_profile;
+    conv_opts opts = {NULL, NULL, NULL, check};
+    const char *why = NULL;
+    if (conv_run(e, &p, &client, own_server ? &server : &client,
+                 scn_conv_seed(s), i, &opts, &outcomes[pr], &why) != 0) {
+      snprintf(err, cap, "conversation %llu, profile %s: %s",
+               (unsigned long long)i, s->profiles[pr], why ? why : "failed");
+      return -1;
+    }
+  }
+  return 0;
+bad_profile:
+  snprintf(err, cap, "conversation %llu: a knob does not apply to a profile",
+           (unsigned long long)i);
+  return -1;
+}
+
+static int write_all(int fd, const void *buf, size_t n) {
+  const char *p = buf;
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Read one whole message; 1 on success, 0 at end of file, -1 on error. */
+static int read_msg(int fd, msg *m) {
+  char *p = (char *)m;
+  size_t n = sizeof *m, got = 0;
+  while (got < n) {
+    ssize_t r = read(fd, p + got, n - got);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r == 0)
+      return got == 0 ? 0 : -1;
+    if (r < 0)
+      return -1;
+    got += (size_t)r;
+  }
+  return 1;
+}
+
+static void worker(const scenario *s, const uint64_t *list, uint64_t n, int w,
+                   int jobs, bool check, int fd) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the parent */
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL);
+  conv_env *e;
+  msg *m = calloc(1, sizeof *m);
+  if (!m || conv_env_new(&e, batch_ns3_seed(s)) != 0) {
+    if (m) {
+      m->status = -1;
+      snprintf(m->error, sizeof m->error, "worker: cannot start ns-3: %s",
+               ns3c_last_error());
+      write_all(fd, m, sizeof *m);
+    }
+    _exit(1);
+  }
+  for (uint64_t j = (uint64_t)w; j < n; j += (uint64_t)jobs) {
+    memset(m, 0, sizeof *m);
+    m->index = list[j];
+    if (batch_conversation(e, s, list[j], check, m->o, m->error,
+                           sizeof m->error) != 0)
+      m->status = -1;
+    if (write_all(fd, m, sizeof *m) != 0 || m->status)
+      _exit(1);
+  }
+  conv_env_free(e);
+  free(m);
+  _exit(0);
+}
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
+                       batch_progress *out, char *err, size_t cap) {
+  hc_store *st;
+  uint64_t *list = NULL, n = 0;
+  batch_progress pr = {0, total, 0, 0};
+  if (store_open(&st, o->store_path, true, err, cap) != 0)
+    return BATCH_FAILED;
+  if (store_bind(st, s, total, o->version, err, cap) != 0 ||
+      store_missing(st, total, s->nprofiles, &list, &n) != 0) {
+    if (!err[0])
+      snprintf(err, cap, "%s: cannot read the store", o->store_path);
+    store_close(st);
+    free(list);
+    return BATCH_FAILED;
+  }
+  pr.done = total - n;
+  /* fork before the parent uses the store: no SQLite handle crosses */
+  store_close(st);
+  int jobs = o->jobs < 1 ? 1 : o->jobs;
+  if ((uint64_t)jobs > n)
+    jobs = n ? (int)n : 1;
+  pid_t pids[256];
+  struct pollfd fds[256];
+  int live = 0;
+  fflush(NULL);
+  for (int w = 0; n && w < jobs && w < 256; w++) {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) {
+      snprintf(err, cap, "pipe: %s", strerror(errno));
+      break;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+      for (int k = 0; k < live; k++)
+        close(fds[k].fd);
+      close(pipefd[0]);
+      worker(s, list, n, w, jobs, o->check, pipefd[1]);
+    }
+    close(pipefd[1]);
+    if (pid < 0) {
+      close(pipefd[0]);
+      snprintf(err, cap, "fork: %s", strerror(errno));
+      break;
+    }
+    pids[live] = pid;
+    fds[live] = (struct pollfd){pipefd[0], POLLIN, 0};
+    live++;
+  }
+  batch_status status = BATCH_DONE;
+  if (store_open(&st, o->store_path, false, err, cap) != 0 ||
+      store_bind(st, s, total, o->version, err, cap) != 0) {
+    status = BATCH_FAILED;
+    st = NULL;
+  }
+  if (live < jobs && n && status == BATCH_DONE)
+    status = BATCH_FAILED;
+  double t0 = now_s(), last = t0;
+  uint64_t in_tx = 0;
+  msg *m = malloc(sizeof *m);
+  int open_fds = live;
+  if (!m)
+    status = BATCH_FAILED;
+  while (status == BATCH_DONE && open_fds > 0) {
+    if (o->stop && *o->stop) {
+      status = BATCH_INTERRUPTED;
+      break;
+    }
+    int r = poll(fds, (nfds_t)live, 200);
+    if (r < 0 && errno != EINTR) {
+      snprintf(err, cap, "poll: %s", strerror(errno));
+      status = BATCH_FAILED;
+      break;
+    }
+    for (int k = 0; k < live && status == BATCH_DONE; k++) {
+      if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      int got = read_msg(fds[k].fd, m);
+      if (got <= 0) { /* the worker is done (or died) */
+        close(fds[k].fd);
+        fds[k].fd = -1;
+        open_fds--;
+        continue;
+      }
+      if (m->status != 0) {
+        snprintf(err, cap, "%s", m->error);
+        status = BATCH_FAILED;
+        break;
+      }
+      if (in_tx == 0 && store_begin(st) != 0) {
+        snprintf(err, cap, "%s: %s", o->store_path, "cannot write");
+        status = BATCH_FAILED;
+        break;
+      }
+      if (store_put(st, s, m->index, m->o) != 0) {
+        snprintf(err, cap, "%s: cannot write conversation %llu", o->store_path,
+                 (unsigned long long)m->index);
+        status = BATCH_FAILED;
+        break;
+      }
+      in_tx++;
+      pr.done++;
+      pr.this_run++;
+    }
+    double t = now_s();
+    if (in_tx && (in_tx >= COMMIT_EVERY || t - last > 0.5 || open_fds == 0)) {
+      if (store_commit(st) != 0) {
+        snprintf(err, cap, "%s: cannot commit", o->store_path);
+        status = BATCH_FAILED;
+      }
+      in_tx = 0;
+      last = t;
+      pr.elapsed_s = t - t0;
+      if (o->progress)
+        o->progress(o->user, &pr);
+    }
+  }
+  /* stop the workers, keep what was received whole */
+  for (int k = 0; k < live; k++) {
+    if (status != BATCH_DONE)
+      kill(pids[k], SIGTERM);
+    if (fds[k].fd >= 0)
+      close(fds[k].fd);
+  }
+  bool worker_failed = false;
+  for (int k = 0; k < live; k++) {
+    int ws;
+    while (waitpid(pids[k], &ws, 0) < 0 && errno == EINTR)
+      ;
+    if (status == BATCH_DONE && !(WIFEXITED(ws) && WEXITSTATUS(ws) == 0))
+      worker_failed = true;
+  }
+  if (st && in_tx && store_commit(st) != 0 && status != BATCH_FAILED) {
+    snprintf(err, cap, "%s: cannot commit", o->store_path);
+    status = BATCH_FAILED;
+  }
+  if (status == BATCH_DONE && (worker_failed || pr.done != total)) {
+    snprintf(err, cap,
+             "a worker died; %llu of %llu conversations are in "
+             "the store: run again to resume",
+             (unsigned long long)pr.done, (unsigned long long)total);
+    status = BATCH_FAILED;
+  }
+  if (status == BATCH_DONE && st)
+    store_finish(st);
+  pr.elapsed_s = now_s() - t0;
+  if (o->progress)
+    o->progress(o->user, &pr);
+  store_close(st);
+  free(m);
+  free(list);
+  if (out)
+    *out = pr;
+  return status;
+}

@@ -1,0 +1,60 @@
+/*
+ * batch.h - the batch runner: a scenario's conversations, every profile
+ * each, run by worker processes into the results store.
+ *
+ * ns-3's simulator is a per-process singleton, so parallelism is worker
+ * processes: each runs its share of the missing conversation indices
+ * (interleaved, so shares cost alike) on its own simulation and sends the
+ * outcomes through a pipe; the parent alone writes the store, a
+ * transaction at a time, whole conversations only. Running again on the
+ * same store resumes: only missing indices run, and since conversation i
+ * depends on (scenario, seed, i) alone, the final store is the one an
+ * uninterrupted run would have written, whatever --jobs was.
+ */
+#ifndef HALFCLOSE_BATCH_H
+#define HALFCLOSE_BATCH_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conv.h"
+#include "scenario.h"
+
+typedef struct batch_progress {
+  uint64_t done;     /* conversations in the store */
+  uint64_t total;    /* conversations planned */
+  uint64_t this_run; /* conversations this run has added */
+  double elapsed_s;  /* since this run began */
+} batch_progress;
+
+typedef struct batch_opts {
+  const char *store_path;
+  const char *version;         /* written into the store */
+  int jobs;                    /* worker processes (>= 1) */
+  bool check;                  /* run the invariant checker */
+  volatile sig_atomic_t *stop; /* set (by a signal handler) to stop */
+  /* called after each commit, and once at the end (may be NULL) */
+  void (*progress)(void *user, const batch_progress *p);
+  void *user;
+} batch_opts;
+
+typedef enum batch_status {
+  BATCH_DONE = 0,        /* every conversation is in the store */
+  BATCH_INTERRUPTED = 1, /* stopped; the store holds whole conversations */
+  BATCH_FAILED = -1      /* an error; message in err */
+} batch_status;
+
+/* Run scenario s up to `total` conversations into the store. */
+batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
+                       batch_progress *out, char *err, size_t cap);
+
+/* The ns-3 seed of a batch (>= 1), from the scenario's hash and seed. */
+uint32_t batch_ns3_seed(const scenario *s);
+
+/* Conversation i under every profile of s, on an existing simulation:
+ * outcomes[p] for s->profiles[p]. 0 or -1 with a message. */
+int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
+                       conv_outcome *outcomes, char *err, size_t cap);
+
+#endif

@@ -1,0 +1,725 @@
+/*
+ * store.c - see store.h.
+ *
+ * The insert statement is prepared once per store; the caller groups
+ * conversations into transactions. WAL journaling with synchronous=NORMAL
+ * keeps every committed transaction across a killed process.
+ */
+#include "store.h"
+
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct hc_store {
+  sqlite3 *db;
+  sqlite3_stmt *ins; /* the row insert, once the schema is known */
+  char path[512];
+  char profiles[SCN_MAX_PROFILES][48];
+  int nprofiles;
+};
+
+/* The outcome columns, after the parameters. */
+typedef struct ocol {
+  const char *name;
+  const char *unit;
+  const char *meaning;
+} ocol;
+
+static const ocol outcome_cols[] = {
+    {"redundant_ack", "0/1", "client ACKed again after ACKing the FIN"},
+    {"server_rst", "0/1", "server sent a RST"},
+    {"client_reset", "0/1", "a RST killed the client's connection"},
+    {"app_error", "0/1", "client read failed with a reset"},
+    {"completed", "0/1", "both applications closed in time"},
+    {"bytes_lost", "bytes", "received but discarded unread by a reset"},
+    {"bytes_read", "bytes", "response bytes the client read"},
+    {"client_error", "text", "error of the client's read, if any"},
+    {"duration_ns", "ns", "start to end of the conversation"},
+    {"segments_client", "count", "segments the client sent"},
+    {"segments_server", "count", "segments the server sent"},
+    {"retransmits_client", "count", "client retransmissions"},
+    {"retransmits_server", "count", "server retransmissions"},
+    {"lost", "count", "datagrams lost or dropped on the link"},
+    {"t_delack_armed_ns", "ns", "redundant ACK's timer armed (or NULL)"},
+    {"armed_by_seq", "seq", "relative seq of the segment that armed it"},
+    {"armed_by_len", "bytes", "its payload length"},
+    {"t_fin_arrived_ns", "ns", "server FIN reached the client"},
+    {"t_fin_acked_ns", "ns", "client ACKed the FIN"},
+    {"t_redundant_ack_ns", "ns", "client sent the redundant ACK"},
+    {"t_server_rst_ns", "ns", "server sent the RST"},
+    {"t_client_reset_ns", "ns", "the RST killed the client's connection"},
+    {"reset_state", "text", "client state when reset"},
+    {"t_app_error_ns", "ns", "client read failed"},
+};
+#define NOCOLS (sizeof outcome_cols / sizeof outcome_cols[0])
+
+static int fail(char *err, size_t cap, const char *fmt, const char *a,
+                const char *b) {
+  if (err)
+    snprintf(err, cap, fmt, a, b);
+  return -1;
+}
+
+int store_open(hc_store **out, const char *path, bool create, char *err,
+               size_t cap) {
+  hc_store *st = calloc(1, sizeof *st);
+  if (!st)
+    return fail(err, cap, "%s: out of memory%s", path, "");
+  snprintf(st->path, sizeof st->path, "%s", path);
+  if (!create && access(path, F_OK) != 0) {
+    free(st);
+    return fail(err, cap, "%s: no such store%s", path, "");
+  }
+  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+    fail(err, cap, "%s: cannot open: %s", path,
+         st->db ? sqlite3_errmsg(st->db) : "out of memory");
+    store_close(st);
+    return -1;
+  }
+  sqlite3_busy_timeout(st->db, 5000);
+  char *msg = NULL;
+  if (sqlite3_exec(st->db,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
+                   NULL, &msg) != SQLITE_OK) {
+    fail(err, cap, "%s: not an SQLite results store (%s)", path,
+         msg ? msg : "?");
+    sqlite3_free(msg);
+    store_close(st);
+    return -1;
+  }
+  *out = st;
+  return 0;
+}
+
+void store_close(hc_store *st) {
+  if (!st)
+    return;
+  sqlite3_finalize(st->ins);
+  sqlite3_close(st->db);
+  free(st);
+}
+
+sqlite3 *store_db(hc_store *st) {
+  return st->db;
+}
+
+bool store_has_batch(hc_store *st) {
+  sqlite3_stmt *q;
+  bool has = false;
+  if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM batch", -1, &q, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    has = sqlite3_column_int(q, 0) == 1;
+  sqlite3_finalize(q);
+  return has;
+}
+
+void store_column(const scn_key *k, const hc_param *d, char *buf, size_t cap) {
+  const char *name = d ? d->key : k->name;
+  hc_kind kind = d ? d->kind : k->kind;
+  const char *suffix = "";
+  if (k && k->mode)
+    suffix = "";
+  else if (kind == HC_TIME)
+    suffix = "_ns";
+  else if (kind == HC_RATE)
+    suffix = "_bps";
+  else if (kind == HC_BYTES)
+    suffix = "_bytes";
+  snprintf(buf, cap, "%s%s", name, suffix);
+}
+
+static const char *unit_of(hc_kind k, bool mode) {
+  if (mode)
+    return "text";
+  switch (k) {
+  case HC_TIME:
+    return "ns";
+  case HC_RATE:
+    return "bit/s";
+  case HC_BYTES:
+    return "bytes";
+  case HC_PROB:
+    return "probability";
+  case HC_COUNT:
+    return "count";
+  case HC_BOOL:
+    return "0/1";
+  }
+  return "";
+}
+
+/* Append to a growing SQL string. */
+typedef struct sbuf {
+  char *s;
+  size_t n, cap;
+} sbuf;
+
+static void put(sbuf *b, const char *t) {
+  size_t k = strlen(t);
+  if (b->n + k + 1 > b->cap) {
+    b->cap = (b->n + k + 1) * 2;
+    char *p = realloc(b->s, b->cap);
+    if (!p)
+      abort();
+    b->s = p;
+  }
+  memcpy(b->s + b->n, t, k + 1);
+  b->n += k;
+}
+
+/* Column names of conversations, in order, into cols (each up to 48). */
+static int column_names(const scenario *s, char cols[][48], hc_kind *kinds,
+                        bool *modes) {
+  int n = 0;
+  size_t np;
+  const hc_param *t = hc_params(&np);
+  for (size_t i = 0; i < np; i++) {
+    store_column(NULL, &t[i], cols[n], 48);
+    kinds[n] = t[i].kind;
+    modes[n] = false;
+    n++;
+  }
+  for (int k = 0; k < s->nkeys; k++) {
+    if (s->keys[k].param)
+      continue;
+    store_column(&s->keys[k], NULL, cols[n], 48);
+    kinds[n] = s->keys[k].kind;
+    modes[n] = s->keys[k].mode;
+    n++;
+  }
+  return n;
+}
+
+static int prepare_insert(hc_store *st, const scenario *s) {
+  char cols[SCN_MAX_KEYS + 32][48];
+  hc_kind kinds[SCN_MAX_KEYS + 32];
+  bool modes[SCN_MAX_KEYS + 32];
+  int nc = column_names(s, cols, kinds, modes);
+  sbuf b = {0};
+  put(&b, "INSERT INTO conversations (conversation, profile, cell");
+  for (int i = 0; i < nc; i++) {
+    put(&b, ", ");
+    put(&b, cols[i]);
+  }
+  for (size_t i = 0; i < NOCOLS; i++) {
+    put(&b, ", ");
+    put(&b, outcome_cols[i].name);
+  }
+  put(&b, ") VALUES (?, ?, ?");
+  for (size_t i = 0; i < nc + NOCOLS; i++)
+    put(&b, ", ?");
+  put(&b, ")");
+  int rv = sqlite3_prepare_v2(st->db, b.s, -1, &st->ins, NULL);
+  free(b.s);
+  return rv == SQLITE_OK ? 0 : -1;
+}
+
+static int create_schema(hc_store *st, const scenario *s, char *err,
+                         size_t cap) {
+  char cols[SCN_MAX_KEYS + 32][48];
+  hc_kind kinds[SCN_MAX_KEYS + 32];
+  bool modes[SCN_MAX_KEYS + 32];
+  int nc = column_names(s, cols, kinds, modes);
+  sbuf b = {0};
+  put(&b, "CREATE TABLE batch (id INTEGER PRIMARY KEY CHECK (id = 1), "
+          "format INTEGER NOT NULL, halfclose_version TEXT NOT NULL, "
+          "scenario_path TEXT NOT NULL, scenario_name TEXT NOT NULL, "
+          "scenario_text TEXT NOT NULL, scenario_hash TEXT NOT NULL, "
+          "question TEXT NOT NULL, seed INTEGER NOT NULL, "
+          "conversations INTEGER NOT NULL, per_cell INTEGER NOT NULL, "
+          "cells INTEGER NOT NULL, profiles TEXT NOT NULL, "
+          "server_profile TEXT NOT NULL, host TEXT NOT NULL, "
+          "started TEXT NOT NULL, finished TEXT);"
+          "CREATE TABLE columns (name TEXT PRIMARY KEY, unit TEXT NOT NULL, "
+          "meaning TEXT NOT NULL);"
+          "CREATE TABLE conversations (conversation INTEGER NOT NULL, "
+          "profile TEXT NOT NULL, cell INTEGER NOT NULL");
+  for (int i = 0; i < nc; i++) {
+    put(&b, ", ");
+    put(&b, cols[i]);
+    put(&b, modes[i] ? " TEXT" : kinds[i] == HC_PROB ? " REAL" : " INTEGER");
+  }
+  for (size_t i = 0; i < NOCOLS; i++) {
+    put(&b, ", ");
+    put(&b, outcome_cols[i].name);
+    put(&b, strcmp(outcome_cols[i].unit, "text") == 0 ? " TEXT" : " INTEGER");
+  }
+  put(&b, ", PRIMARY KEY (conversation, profile)) WITHOUT ROWID;");
+  char *msg = NULL;
+  int rv = sqlite3_exec(st->db, b.s, NULL, NULL, &msg);
+  free(b.s);
+  if (rv != SQLITE_OK) {
+    fail(err, cap, "%s: cannot create the store: %s", st->path,
+         msg ? msg : "?");
+    sqlite3_free(msg);
+    return -1;
+  }
+  /* document the columns */
+  sqlite3_stmt *q;
+  sqlite3_prepare_v2(st->db, "INSERT INTO columns VALUES (?, ?, ?)", -1, &q,
+                     NULL);
+  static const ocol fixed[] = {
+      {"conversation", "index", "conversation index in the batch"},
+      {"profile", "text", "client profile"},
+      {"cell", "index", "grid cell (conversation mod cells)"}};
+  for (size_t i = 0; i < 3; i++) {
+    sqlite3_bind_text(q, 1, fixed[i].name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, fixed[i].unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, fixed[i].meaning, -1, SQLITE_STATIC);
+    sqlite3_step(q);
+    sqlite3_reset(q);
+  }
+  size_t np;
+  const hc_param *t = hc_params(&np);
+  for (int i = 0; i < nc; i++) {
+    const char *meaning = "profile knob set by the scenario";
+    for (size_t j = 0; j < np; j++) {
+      char c[48];
+      store_column(NULL, &t[j], c, sizeof c);
+      if (strcmp(c, cols[i]) == 0)
+        meaning = t[j].help;
+    }
+    sqlite3_bind_text(q, 1, cols[i], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, unit_of(kinds[i], modes[i]), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, meaning, -1, SQLITE_STATIC);
+    sqlite3_step(q);
+    sqlite3_reset(q);
+  }
+  for (size_t i = 0; i < NOCOLS; i++) {
+    sqlite3_bind_text(q, 1, outcome_cols[i].name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, outcome_cols[i].unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, outcome_cols[i].meaning, -1, SQLITE_STATIC);
+    sqlite3_step(q);
+    sqlite3_reset(q);
+  }
+  sqlite3_finalize(q);
+  return 0;
+}
+
+static void now_iso(char *buf, size_t cap) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void profiles_text(const scenario *s, char *buf, size_t cap) {
+  buf[0] = 0;
+  for (int i = 0; i < s->nprofiles; i++) {
+    if (i)
+      strncat(buf, ",", cap - strlen(buf) - 1);
+    strncat(buf, s->profiles[i], cap - strlen(buf) - 1);
+  }
+}
+
+int store_bind(hc_store *st, const scenario *s, uint64_t total,
+               const char *version, char *err, size_t cap) {
+  char hash[32], profs[512];
+  snprintf(hash, sizeof hash, "%016" PRIx64, s->hash);
+  profiles_text(s, profs, sizeof profs);
+  for (int i = 0; i < s->nprofiles; i++)
+    snprintf(st->profiles[i], sizeof st->profiles[i], "%s", s->profiles[i]);
+  st->nprofiles = s->nprofiles;
+  if (!store_has_batch(st)) {
+    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        create_schema(st, s, err, cap) != 0)
+      return -1;
+    sqlite3_stmt *q;
+    sqlite3_prepare_v2(st->db,
+                       "INSERT INTO batch VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, "
+                       "?, ?, ?, ?, ?, ?, ?, NULL)",
+                       -1, &q, NULL);
+    char host[256] = "unknown", started[32];
+    gethostname(host, sizeof host - 1);
+    now_iso(started, sizeof started);
+    sqlite3_bind_int(q, 1, STORE_FORMAT);
+    sqlite3_bind_text(q, 2, version, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, s->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, s->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, s->text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 6, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 7, s->question, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 8, (sqlite3_int64)s->seed);
+    sqlite3_bind_int64(q, 9, (sqlite3_int64)total);
+    sqlite3_bind_int64(q, 10, (sqlite3_int64)(total / s->cells));
+    sqlite3_bind_int64(q, 11, (sqlite3_int64)s->cells);
+    sqlite3_bind_text(q, 12, profs, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 13, s->server_profile, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 14, host, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 15, started, -1, SQLITE_STATIC);
+    int rv = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rv != SQLITE_DONE ||
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+      return fail(err, cap, "%s: cannot write: %s", st->path,
+                  sqlite3_errmsg(st->db));
+    return prepare_insert(st, s) == 0
+               ? 0
+               : fail(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+  }
+  /* an existing store: it must be this batch */
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(st->db,
+                         "SELECT format, scenario_hash, seed, profiles, "
+                         "scenario_path, conversations FROM batch",
+                         -1, &q, NULL) != SQLITE_OK ||
+      sqlite3_step(q) != SQLITE_ROW) {
+    sqlite3_finalize(q);
+    return fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
+                sqlite3_errmsg(st->db));
+  }
+  int format = sqlite3_column_int(q, 0);
+  char old_hash[32], old_profs[512], old_path[512];
+  snprintf(old_hash, sizeof old_hash, "%s",
+           (const char *)sqlite3_column_text(q, 1));
+  uint64_t old_seed = (uint64_t)sqlite3_column_int64(q, 2);
+  snprintf(old_profs, sizeof old_profs, "%s",
+           (const char *)sqlite3_column_text(q, 3));
+  snprintf(old_path, sizeof old_path, "%s",
+           (const char *)sqlite3_column_text(q, 4));
+  uint64_t old_total = (uint64_t)sqlite3_column_int64(q, 5);
+  sqlite3_finalize(q);
+  if (format != STORE_FORMAT) {
+    char f[16];
+    snprintf(f, sizeof f, "%d", format);
+    return fail(err, cap,
+                "%s: store format %s; this halfclose reads format 1 only",
+                st->path, f);
+  }
+  if (strcmp(old_hash, hash) != 0)
+    return fail(err, cap,
+                "%s: made from another scenario (%s); use another --out",
+                st->path, old_path);
+  if (old_seed != s->seed) {
+    char a[64];
+    snprintf(a, sizeof a, "%" PRIu64 ", not %" PRIu64, old_seed, s->seed);
+    return fail(err, cap, "%s: made with seed %s; use another --out", st->path,
+                a);
+  }
+  if (strcmp(old_profs, profs) != 0)
+    return fail(err, cap, "%s: made for profiles %s; use another --out",
+                st->path, old_profs);
+  if (total > old_total) {
+    sqlite3_prepare_v2(st->db,
+                       "UPDATE batch SET conversations = ?, per_cell = ?, "
+                       "finished = NULL",
+                       -1, &q, NULL);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)total);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)(total / s->cells));
+    sqlite3_step(q);
+    sqlite3_finalize(q);
+  }
+  return prepare_insert(st, s) == 0
+             ? 0
+             : fail(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+}
+
+int store_missing(hc_store *st, uint64_t total, int nprofiles, uint64_t **list,
+                  uint64_t *n) {
+  sqlite3_stmt *q;
+  /* partial conversations cannot exist (one transaction each), but a
+   * store edited by hand might have them: they are run again */
+  char sql[200];
+  snprintf(sql, sizeof sql,
+           "DELETE FROM conversations WHERE conversation IN (SELECT "
+           "conversation FROM conversations GROUP BY conversation HAVING "
+           "count(*) < %d)",
+           nprofiles);
+  if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return -1;
+  uint8_t *have = calloc(total ? total : 1, 1);
+  if (!have)
+    return -1;
+  if (sqlite3_prepare_v2(st->db,
+                         "SELECT DISTINCT conversation FROM conversations", -1,
+                         &q, NULL) != SQLITE_OK) {
+    free(have);
+    return -1;
+  }
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    sqlite3_int64 i = sqlite3_column_int64(q, 0);
+    if (i >= 0 && (uint64_t)i < total)
+      have[i] = 1;
+  }
+  sqlite3_finalize(q);
+  uint64_t m = 0;
+  for (uint64_t i = 0; i < total; i++)
+    m += !have[i];
+  *list = malloc((m ? m : 1) * sizeof **list);
+  if (!*list) {
+    free(have);
+    return -1;
+  }
+  *n = 0;
+  for (uint64_t i = 0; i < total; i++)
+    if (!have[i])
+      (*list)[(*n)++] = i;
+  free(have);
+  return 0;
+}
+
+int store_begin(hc_store *st) {
+  return sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int store_commit(hc_store *st) {
+  return sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static void bind_time(sqlite3_stmt *q, int col, int64_t t) {
+  if (t == CONV_NONE)
+    sqlite3_bind_null(q, col);
+  else
+    sqlite3_bind_int64(q, col, t);
+}
+
+int store_put(hc_store *st, const scenario *s, uint64_t i,
+              const conv_outcome *outcomes) {
+  conv_params p;
+  double values[SCN_MAX_KEYS];
+  scn_draw(s, i, &p, values);
+  size_t np;
+  const hc_param *t = hc_params(&np);
+  for (int pr = 0; pr < s->nprofiles; pr++) {
+    const conv_outcome *o = &outcomes[pr];
+    sqlite3_stmt *q = st->ins;
+    int c = 1;
+    sqlite3_bind_int64(q, c++, (sqlite3_int64)i);
+    sqlite3_bind_text(q, c++, s->profiles[pr], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, c++, (sqlite3_int64)scn_cell(s, i));
+    for (size_t k = 0; k < np; k++) {
+      double v = hc_param_get(&p, &t[k]);
+      if (t[k].kind == HC_PROB)
+        sqlite3_bind_double(q, c++, v);
+      else
+        sqlite3_bind_int64(q, c++, (sqlite3_int64)v);
+    }
+    for (int k = 0; k < s->nkeys; k++) {
+      const scn_key *key = &s->keys[k];
+      if (key->param)
+        continue;
+      if (key->mode) {
+        char w[16];
+        scn_knob_text(key, values[k], w, sizeof w);
+        sqlite3_bind_text(q, c++, w, -1, SQLITE_TRANSIENT);
+      } else {
+        sqlite3_bind_int64(q, c++, (sqlite3_int64)values[k]);
+      }
+    }
+    const conv_anatomy *a = &o->a;
+    sqlite3_bind_int(q, c++, o->redundant_ack);
+    sqlite3_bind_int(q, c++, o->server_rst);
+    sqlite3_bind_int(q, c++, o->client_reset);
+    sqlite3_bind_int(q, c++, o->app_error);
+    sqlite3_bind_int(q, c++, o->completed);
+    sqlite3_bind_int64(q, c++, (sqlite3_int64)o->bytes_lost);
+    sqlite3_bind_int64(q, c++, (sqlite3_int64)o->bytes_read);
+    if (o->client_error)
+      sqlite3_bind_text(q, c++, tcp_strerror(o->client_error), -1,
+                        SQLITE_STATIC);
+    else
+      sqlite3_bind_null(q, c++);
+    sqlite3_bind_int64(q, c++, (sqlite3_int64)o->duration_ns);
+    sqlite3_bind_int(q, c++, (int)o->segments[0]);
+    sqlite3_bind_int(q, c++, (int)o->segments[1]);
+    sqlite3_bind_int(q, c++, (int)o->retransmits[0]);
+    sqlite3_bind_int(q, c++, (int)o->retransmits[1]);
+    sqlite3_bind_int(q, c++, (int)o->lost);
+    bind_time(q, c++, a->delack_armed);
+    if (a->delack_armed == CONV_NONE) {
+      sqlite3_bind_null(q, c++);
+      sqlite3_bind_null(q, c++);
+    } else {
+      sqlite3_bind_int64(q, c++, a->armed_by_seq);
+      sqlite3_bind_int64(q, c++, a->armed_by_len);
+    }
+    bind_time(q, c++, a->fin_arrived);
+    bind_time(q, c++, a->fin_acked);
+    bind_time(q, c++, a->redundant_ack);
+    bind_time(q, c++, a->server_rst);
+    bind_time(q, c++, a->client_reset);
+    if (a->client_reset == CONV_NONE)
+      sqlite3_bind_null(q, c++);
+    else
+      sqlite3_bind_text(q, c++, tcp_state_name(a->reset_state), -1,
+                        SQLITE_STATIC);
+    bind_time(q, c++, a->app_error);
+    int rv = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rv != SQLITE_DONE)
+      return -1;
+  }
+  return 0;
+}
+
+int store_finish(hc_store *st) {
+  char now[32], sql[96];
+  now_iso(now, sizeof now);
+  snprintf(sql, sizeof sql, "UPDATE batch SET finished = '%s'", now);
+  return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(st->db,
+                         "SELECT format, scenario_path, scenario_text, "
+                         "profiles, per_cell FROM batch",
+                         -1, &q, NULL) != SQLITE_OK ||
+      sqlite3_step(q) != SQLITE_ROW) {
+    sqlite3_finalize(q);
+    return fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
+                sqlite3_errmsg(st->db));
+  }
+  int format = sqlite3_column_int(q, 0);
+  if (format != STORE_FORMAT) {
+    sqlite3_finalize(q);
+    return fail(err, cap,
+                "%s: store format %s; this halfclose reads format 1 only",
+                st->path, format == 0 ? "0" : "other than 1");
+  }
+  char path[512];
+  snprintf(path, sizeof path, "%s", (const char *)sqlite3_column_text(q, 1));
+  char *text = strdup((const char *)sqlite3_column_text(q, 2));
+  char profs[512];
+  snprintf(profs, sizeof profs, "%s", (const char *)sqlite3_column_text(q, 3));
+  uint64_t per_cell = (uint64_t)sqlite3_column_int64(q, 4);
+  sqlite3_finalize(q);
+  int rv = text ? scn_load_text(s, path, text, NULL, NULL) : -1;
+  free(text);
+  if (rv != 0)
+    return fail(err, cap,
+                "%s: the scenario kept in the store does not "
+                "load%s",
+                st->path, "");
+  if (scn_set_profiles(s, profs, NULL) != 0) {
+    scn_free(s);
+    return fail(err, cap, "%s: the store lists unknown profiles%s", st->path,
+                "");
+  }
+  s->conversations = per_cell;
+  return 0;
+}
+
+bool store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(st->db,
+                         "SELECT redundant_ack, server_rst, client_reset, "
+                         "app_error, completed, bytes_lost, bytes_read, "
+                         "duration_ns, segments_client, segments_server, "
+                         "retransmits_client, retransmits_server, lost "
+                         "FROM conversations WHERE conversation = ? AND "
+                         "profile = ?",
+                         -1, &q, NULL) != SQLITE_OK)
+    return false;
+  sqlite3_bind_int64(q, 1, (sqlite3_int64)i);
+  sqlite3_bind_text(q, 2, profile, -1, SQLITE_STATIC);
+  bool found = sqlite3_step(q) == SQLITE_ROW;
+  if (found) {
+    memset(o, 0, sizeof *o);
+    o->redundant_ack = sqlite3_column_int(q, 0);
+    o->server_rst = sqlite3_column_int(q, 1);
+    o->client_reset = sqlite3_column_int(q, 2);
+    o->app_error = sqlite3_column_int(q, 3);
+    o->completed = sqlite3_column_int(q, 4);
+    o->bytes_lost = (uint64_t)sqlite3_column_int64(q, 5);
+    o->bytes_read = (uint64_t)sqlite3_column_int64(q, 6);
+    o->duration_ns = (uint64_t)sqlite3_column_int64(q, 7);
+    o->segments[0] = (uint32_t)sqlite3_column_int(q, 8);
+    o->segments[1] = (uint32_t)sqlite3_column_int(q, 9);
+    o->retransmits[0] = (uint32_t)sqlite3_column_int(q, 10);
+    o->retransmits[1] = (uint32_t)sqlite3_column_int(q, 11);
+    o->lost = (uint32_t)sqlite3_column_int(q, 12);
+  }
+  sqlite3_finalize(q);
+  return found;
+}
+
+static void csv_field(FILE *f, const char *v) {
+  if (!strpbrk(v, ",\"\n")) {
+    fputs(v, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *v; v++) {
+    if (*v == '"')
+      fputc('"', f);
+    fputc(*v, f);
+  }
+  fputc('"', f);
+}
+
+static void json_string(FILE *f, const char *v) {
+  fputc('"', f);
+  for (; *v; v++) {
+    if (*v == '"' || *v == '\\')
+      fprintf(f, "\\%c", *v);
+    else if ((unsigned char)*v < 0x20)
+      fprintf(f, "\\u%04x", *v);
+    else
+      fputc(*v, f);
+  }
+  fputc('"', f);
+}
+
+int store_export(hc_store *st, FILE *f, bool json, char *err, size_t cap) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(st->db,
+                         "SELECT * FROM conversations ORDER BY conversation, "
+                         "profile",
+                         -1, &q, NULL) != SQLITE_OK)
+    return fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
+                sqlite3_errmsg(st->db));
+  int nc = sqlite3_column_count(q);
+  if (json)
+    fputs("[", f);
+  else
+    for (int c = 0; c < nc; c++) {
+      if (c)
+        fputc(',', f);
+      fputs(sqlite3_column_name(q, c), f);
+    }
+  if (!json)
+    fputc('\n', f);
+  bool first = true;
+  int rv;
+  while ((rv = sqlite3_step(q)) == SQLITE_ROW) {
+    if (json) {
+      fputs(first ? "\n  {" : ",\n  {", f);
+      first = false;
+    }
+    for (int c = 0; c < nc; c++) {
+      int type = sqlite3_column_type(q, c);
+      const char *v = (const char *)sqlite3_column_text(q, c);
+      if (json) {
+        fprintf(f, "%s", c ? ", " : "");
+        json_string(f, sqlite3_column_name(q, c));
+        fputs(": ", f);
+        if (type == SQLITE_NULL)
+          fputs("null", f);
+        else if (type == SQLITE_TEXT)
+          json_string(f, v);
+        else
+          fputs(v, f);
+      } else {
+        if (c)
+          fputc(',', f);
+        if (type != SQLITE_NULL)
+          csv_field(f, v);
+      }
+    }
+    fputs(json ? "}" : "\n", f);
+  }
+  if (json)
+    fputs(first ? "]\n" : "\n]\n", f);
+  sqlite3_finalize(q);
+  if (rv != SQLITE_DONE)
+    return fail(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+  return 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * store.h - the results store: one SQLite file per batch.
+ *
+ * Table `batch` has one row: the scenario's text and hash, the seed, the
+ * profiles, the halfclose version, the host, when the batch started and
+ * finished, and the store's format number. Table `conversations` has one
+ * row per conversation index and profile: the grid cell, every drawn
+ * parameter (one column per parameter, and one per profile knob the
+ * scenario sets), every outcome field and the times of the anatomy. Table
+ * `columns` documents each column of `conversations` with its unit.
+ *
+ * Rows are written in transactions, all profiles of a conversation in the
+ * same one, so the store only ever holds whole conversations: a batch
+ * killed at any point (kill -9 included) resumes by running the indices
+ * that are missing. A store is refused for a scenario or seed other than
+ * its own, and a store of another format or a file that is not a store
+ * gets a clear error.
+ */
+#ifndef HALFCLOSE_STORE_H
+#define HALFCLOSE_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conv.h"
+#include "scenario.h"
+
+#define STORE_FORMAT 1 /* bumped when the schema changes */
+
+typedef struct hc_store hc_store;
+
+/* Open an existing store (create = false) or create it if absent. On
+ * failure returns -1 with a message in err. */
+int store_open(hc_store **out, const char *path, bool create, char *err,
+               size_t cap);
+void store_close(hc_store *st);
+
+/* Whether the store has its batch row yet. */
+bool store_has_batch(hc_store *st);
+
+/* Create the tables and the batch row for scenario s (a new store), or
+ * check that the store's batch is s's (same text hash, seed, profiles) and
+ * raise its planned total to `total`. -1 with a message on mismatch. */
+int store_bind(hc_store *st, const scenario *s, uint64_t total,
+               const char *version, char *err, size_t cap);
+
+/* Conversation indices below `total` that lack a row for some profile,
+ * ascending; *list is malloc'ed. Partial indices are deleted first. */
+int store_missing(hc_store *st, uint64_t total, int nprofiles, uint64_t **list,
+                  uint64_t *n);
+
+/* Write conversation i's rows, one per profile, in the open transaction. */
+int store_put(hc_store *st, const scenario *s, uint64_t i,
+              const conv_outcome *outcomes);
+
+int store_begin(hc_store *st);
+int store_commit(hc_store *st);
+
+/* Mark the batch finished now. */
+int store_finish(hc_store *st);
+
+/* The batch's scenario, parsed from the text kept in the store; its
+ * profile list is the store's. -1 with a message. */
+int store_scenario(hc_store *st, scenario *s, char *err, size_t cap);
+
+/* Rows of profile `profile` for conversation i; false if there is none. */
+bool store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o);
+
+/* Export every row ordered by conversation and profile, CSV or JSON. */
+int store_export(hc_store *st, FILE *f, bool json, char *err, size_t cap);
+
+/* The underlying handle, for the analysis. */
+struct sqlite3 *store_db(hc_store *st);
+
+/* Column name of a parameter or knob key ("delay_ns", "rate_bps"). */
+void store_column(const scn_key *k, const hc_param *d, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,713 @@
+/*
+ * scenario.c - see scenario.h.
+ *
+ * libinih does the INI syntax; it is fed through ini_parse_stream with a
+ * reader over the file's text that counts lines, so every message can name
+ * its line, and that sees section headers first, so an unknown section is
+ * reported even when it is empty.
+ *
+ * Everything is checked before anything is run or written: sections, keys
+ * and the section each key belongs to, units and their kinds, distribution
+ * syntax and arity, empty ranges, values outside a key's valid range,
+ * profiles. All problems are reported, not just the first.
+ */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct parse {
+  scenario *s;
+  FILE *err, *warn;
+  int errors;
+  int line;           /* line the reader last returned */
+  const char *cursor; /* reader position in the text */
+  bool seen_batch[4]; /* conversations, seed, profiles, server_profile */
+} parse;
+
+static void problem(parse *ps, const char *section, const char *key,
+                    const char *value, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void problem(parse *ps, const char *section, const char *key,
+                    const char *value, const char *fmt, ...) {
+  ps->errors++;
+  if (!ps->err)
+    return;
+  fprintf(ps->err, "%s:%d: ", ps->s->path, ps->line);
+  if (key)
+    fprintf(ps->err, "[%s] %s = %s: ", section, key, value);
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(ps->err, fmt, ap);
+  va_end(ap);
+  fputc('\n', ps->err);
+}
+
+static const char *const sections[] = {"batch", "link", "client", "server",
+                                       "tcp"};
+
+static bool known_section(const char *name) {
+  for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
+    if (strcmp(name, sections[i]) == 0)
+      return true;
+  return false;
+}
+
+/* ini_reader over the text: one line at a time, counting lines. */
+static char *reader(char *buf, int size, void *stream) {
+  parse *ps = stream;
+  const char *c = ps->cursor;
+  if (!*c)
+    return NULL;
+  size_t n = strcspn(c, "\n");
+  ps->cursor = c + n + (c[n] == '\n');
+  ps->line++;
+  if (n + 1 > (size_t)size) { /* libinih's line buffer is fixed */
+    problem(ps, NULL, NULL, NULL, "line longer than %d characters", size - 2);
+    buf[0] = 0;
+    return buf;
+  }
+  memcpy(buf, c, n);
+  buf[n] = 0;
+  /* section headers, seen here so that empty ones are checked too */
+  const char *p = buf;
+  while (isspace((unsigned char)*p))
+    p++;
+  if (*p == '[') {
+    char name[64];
+    size_t k = 0;
+    p++;
+    while (*p && *p != ']' && k + 1 < sizeof name)
+      name[k++] = *p++;
+    name[k] = 0;
+    if (!known_section(name))
+      problem(ps, NULL, NULL, NULL,
+              "unknown section [%s]; expected [batch], [link], [client], "
+              "[server] or [tcp]",
+              name);
+  }
+  return buf;
+}
+
+static char *trim(char *s) {
+  while (isspace((unsigned char)*s))
+    s++;
+  size_t n = strlen(s);
+  while (n && isspace((unsigned char)s[n - 1]))
+    s[--n] = 0;
+  return s;
+}
+
+static hc_kind knob_kind(tcp_knob_kind k) {
+  switch (k) {
+  case TCP_KNOB_BOOL:
+    return HC_BOOL;
+  case TCP_KNOB_TIME:
+    return HC_TIME;
+  case TCP_KNOB_BYTES:
+    return HC_BYTES;
+  default:
+    return HC_COUNT;
+  }
+}
+
+static const char *const modes[] = {"off", "oneshot", "tick"};
+
+/* One value of key k: a number with its unit (or a mode word). */
+static int parse_one(parse *ps, const scn_key *k, const char *section,
+                     const char *value, const char *text, double *v) {
+  char why[200];
+  if (k->mode) {
+    for (int i = 0; i < 3; i++)
+      if (strcmp(text, modes[i]) == 0) {
+        *v = i;
+        return 0;
+      }
+    problem(ps, section, k->name, value,
+            "\"%s\": expected off, oneshot or tick", text);
+    return -1;
+  }
+  if (hc_parse_value(k->kind, text, v, why, sizeof why) != 0) {
+    problem(ps, section, k->name, value, "\"%s\": %s", text, why);
+    return -1;
+  }
+  return 0;
+}
+
+static int in_range(parse *ps, const scn_key *k, const char *section,
+                    const char *value, double v) {
+  if (k->mode || (v >= k->min && v <= k->max))
+    return 0;
+  char lo[32], hi[32], got[32];
+  problem(ps, section, k->name, value, "%s is out of range: expected %s to %s",
+          hc_format_value(k->kind, v, got, sizeof got),
+          hc_format_value(k->kind, k->min, lo, sizeof lo),
+          hc_format_value(k->kind, k->max, hi, sizeof hi));
+  return -1;
+}
+
+/* Split "a, b, c" (the inside of the parentheses) at commas. */
+static int split_args(char *inside, char **args, int max) {
+  int n = 0;
+  char *p = inside;
+  for (;;) {
+    char *comma = strchr(p, ',');
+    if (comma)
+      *comma = 0;
+    if (n == max)
+      return -1;
+    args[n++] = trim(p);
+    if (!comma)
+      break;
+    p = comma + 1;
+  }
+  return n;
+}
+
+static int parse_dist(parse *ps, scn_key *k, const char *section,
+                      const char *value) {
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s", value);
+  char *text = trim(buf);
+  char *open = strchr(text, '(');
+  if (!open) {
+    k->dist = SCN_CONST;
+    if (parse_one(ps, k, section, value, text, &k->a))
+      return -1;
+    return in_range(ps, k, section, value, k->a);
+  }
+  size_t len = strlen(text);
+  if (text[len - 1] != ')') {
+    problem(ps, section, k->name, value,
+            "malformed distribution: expected NAME(ARGS) with a closing "
+            "parenthesis");
+    return -1;
+  }
+  text[len - 1] = 0;
+  *open = 0;
+  char *fn = trim(text);
+  char *args[SCN_MAX_VALUES + 1];
+  int n = split_args(open + 1, args, SCN_MAX_VALUES + 1);
+  if (n < 0) {
+    problem(ps, section, k->name, value, "more than %d values", SCN_MAX_VALUES);
+    return -1;
+  }
+  if (n == 1 && !*args[0])
+    n = 0;
+  struct {
+    const char *name;
+    scn_dist dist;
+    int arity; /* -1: one or more */
+    bool numeric;
+  } fns[] = {{"uniform", SCN_UNIFORM, 2, true},
+             {"loguniform", SCN_LOGUNIFORM, 2, true},
+             {"normal", SCN_NORMAL, 2, true},
+             {"exponential", SCN_EXPONENTIAL, 1, true},
+             {"choice", SCN_CHOICE, -1, false},
+             {"grid", SCN_GRID, -1, false},
+             {"sweep", SCN_GRID, 3, true}};
+  int f = -1;
+  for (int i = 0; i < (int)(sizeof fns / sizeof *fns); i++)
+    if (strcmp(fn, fns[i].name) == 0)
+      f = i;
+  if (f < 0) {
+    problem(ps, section, k->name, value,
+            "unknown distribution \"%s\"; expected uniform, loguniform, "
+            "normal, exponential, choice, sweep or grid",
+            fn);
+    return -1;
+  }
+  if ((fns[f].arity > 0 && n != fns[f].arity) || n == 0) {
+    problem(ps, section, k->name, value, "%s takes %s, got %d", fn,
+            fns[f].arity == 1   ? "1 argument"
+            : fns[f].arity == 2 ? "2 arguments"
+            : fns[f].arity == 3 ? "3 arguments (from, to, count)"
+                                : "one or more values",
+            n);
+    return -1;
+  }
+  if (fns[f].numeric && (k->kind == HC_BOOL || k->mode)) {
+    problem(ps, section, k->name, value,
+            "%s needs a numeric key; use choice(...) or grid(...)", fn);
+    return -1;
+  }
+  k->dist = fns[f].dist;
+  if (strcmp(fn, "sweep") == 0) {
+    double a, b, cnt;
+    char why[200];
+    if (parse_one(ps, k, section, value, args[0], &a) ||
+        parse_one(ps, k, section, value, args[1], &b))
+      return -1;
+    if (hc_parse_value(HC_COUNT, args[2], &cnt, why, sizeof why) != 0 ||
+        cnt < 2 || cnt > SCN_MAX_VALUES) {
+      problem(ps, section, k->name, value,
+              "sweep's count \"%s\": expected a whole number from 2 to %d",
+              args[2], SCN_MAX_VALUES);
+      return -1;
+    }
+    if (!(a < b)) {
+      problem(ps, section, k->name, value,
+              "empty range: sweep needs from < to");
+      return -1;
+    }
+    if (in_range(ps, k, section, value, a) ||
+        in_range(ps, k, section, value, b))
+      return -1;
+    k->nvals = (int)cnt;
+    for (int i = 0; i < k->nvals; i++)
+      k->vals[i] = a + (b - a) * i / (k->nvals - 1);
+    return 0;
+  }
+  if (k->dist == SCN_CHOICE || k->dist == SCN_GRID) {
+    k->nvals = n;
+    for (int i = 0; i < n; i++)
+      if (parse_one(ps, k, section, value, args[i], &k->vals[i]) ||
+          in_range(ps, k, section, value, k->vals[i]))
+        return -1;
+    return 0;
+  }
+  if (parse_one(ps, k, section, value, args[0], &k->a))
+    return -1;
+  if (n == 2) {
+    if (k->dist == SCN_NORMAL) {
+      char why[200];
+      if (hc_parse_value(k->kind, args[1], &k->b, why, sizeof why) != 0) {
+        problem(ps, section, k->name, value, "\"%s\": %s", args[1], why);
+        return -1;
+      }
+    } else if (parse_one(ps, k, section, value, args[1], &k->b)) {
+      return -1;
+    }
+  }
+  switch (k->dist) {
+  case SCN_UNIFORM:
+  case SCN_LOGUNIFORM:
+    if (!(k->a < k->b)) {
+      problem(ps, section, k->name, value,
+              "empty range: %s needs its first bound below its second", fn);
+      return -1;
+    }
+    if (k->dist == SCN_LOGUNIFORM && k->a <= 0) {
+      problem(ps, section, k->name, value,
+              "loguniform needs bounds above zero");
+      return -1;
+    }
+    return in_range(ps, k, section, value, k->a) ||
+                   in_range(ps, k, section, value, k->b)
+               ? -1
+               : 0;
+  case SCN_NORMAL:
+    if (!(k->b > 0)) {
+      problem(ps, section, k->name, value, "normal needs sigma > 0");
+      return -1;
+    }
+    return in_range(ps, k, section, value, k->a);
+  case SCN_EXPONENTIAL:
+    if (!(k->a > 0)) {
+      problem(ps, section, k->name, value, "exponential needs a mean > 0");
+      return -1;
+    }
+    return in_range(ps, k, section, value, k->a);
+  default:
+    return 0;
+  }
+}
+
+static int check_profile(parse *ps, const char *section, const char *key,
+                         const char *value, const char *name) {
+  tcp_profile p;
+  if (tcp_profile_preset(&p, name) == 0)
+    return 0;
+  problem(ps, section, key, value,
+          "unknown profile \"%s\"; expected nt351, nt351-sp, bsd44 or linux "
+          "(each may take +rfc1337)",
+          name);
+  return -1;
+}
+
+static void batch_key(parse *ps, const char *name, const char *value) {
+  scenario *s = ps->s;
+  double v;
+  char why[200];
+  if (strcmp(name, "conversations") == 0 || strcmp(name, "seed") == 0) {
+    bool conv = name[0] == 'c';
+    if (hc_parse_value(HC_COUNT, value, &v, why, sizeof why) != 0 ||
+        v < (conv ? 1 : 0) || v > 1e12) {
+      problem(ps, "batch", name, value, "expected a whole number%s",
+              conv ? " from 1" : "");
+      return;
+    }
+    if (conv)
+      s->conversations = (uint64_t)v;
+    else
+      s->seed = (uint64_t)v;
+    return;
+  }
+  if (strcmp(name, "profiles") == 0) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", value);
+    char *args[SCN_MAX_PROFILES + 1];
+    int n = split_args(buf, args, SCN_MAX_PROFILES + 1);
+    if (n < 0 || n > SCN_MAX_PROFILES || (n == 1 && !*args[0])) {
+      problem(ps, "batch", name, value, "expected 1 to %d profiles",
+              SCN_MAX_PROFILES);
+      return;
+    }
+    s->nprofiles = 0;
+    for (int i = 0; i < n; i++) {
+      if (check_profile(ps, "batch", name, value, args[i]))
+        continue;
+      for (int j = 0; j < s->nprofiles; j++)
+        if (strcmp(s->profiles[j], args[i]) == 0) {
+          problem(ps, "batch", name, value, "profile %s listed twice", args[i]);
+          return;
+        }
+      snprintf(s->profiles[s->nprofiles++], sizeof s->profiles[0], "%s",
+               args[i]);
+    }
+    return;
+  }
+  if (strcmp(name, "server_profile") == 0) {
+    if (check_profile(ps, "batch", name, value, value) == 0)
+      snprintf(s->server_profile, sizeof s->server_profile, "%s", value);
+    return;
+  }
+  problem(ps, "batch", name, value,
+          "unknown key; [batch] takes conversations, seed, profiles, "
+          "server_profile, time_limit");
+}
+
+static int handler(void *user, const char *section, const char *name,
+                   const char *value) {
+  parse *ps = user;
+  scenario *s = ps->s;
+  if (!known_section(section))
+    return 1; /* reported by the reader */
+  const hc_param *d = hc_param_find(name);
+  size_t nk;
+  const tcp_knob_info *knobs = tcp_profile_knobs(&nk);
+  const tcp_knob_info *kn = NULL;
+  for (size_t i = 0; i < nk; i++)
+    if (strcmp(knobs[i].name, name) == 0)
+      kn = &knobs[i];
+  if (strcmp(section, "batch") == 0 && !d) {
+    batch_key(ps, name, value);
+    return 1;
+  }
+  if (!d && !kn) {
+    problem(ps, section, name, value,
+            "unknown key (see halfclose replay "
+            "--help for every key)");
+    return 1;
+  }
+  const char *want = d ? d->section : "tcp";
+  if (strcmp(section, want) != 0) {
+    problem(ps, section, name, value, "this key belongs in [%s]", want);
+    return 1;
+  }
+  for (int i = 0; i < s->nkeys; i++)
+    if (strcmp(s->keys[i].name, name) == 0) {
+      problem(ps, section, name, value, "set twice (first on line %d)",
+              s->keys[i].line);
+      return 1;
+    }
+  if (s->nkeys == SCN_MAX_KEYS) {
+    problem(ps, section, name, value, "too many keys");
+    return 1;
+  }
+  scn_key *k = &s->keys[s->nkeys];
+  memset(k, 0, sizeof *k);
+  snprintf(k->name, sizeof k->name, "%s", name);
+  k->line = ps->line;
+  k->param = d;
+  if (d) {
+    k->kind = d->kind;
+    k->min = d->min;
+    k->max = d->max;
+  } else {
+    k->kind = knob_kind(kn->kind);
+    k->mode = kn->kind == TCP_KNOB_MODE;
+    k->min = (double)kn->min;
+    k->max = (double)kn->max;
+  }
+  if (parse_dist(ps, k, section, value) != 0)
+    return 1;
+  /* RFC 1122 §4.2.3.2: the delay MUST be less than 0.5 seconds */
+  if (strcmp(name, "delack") == 0 && ps->warn) {
+    double top = k->a;
+    if (k->dist == SCN_UNIFORM || k->dist == SCN_LOGUNIFORM)
+      top = k->b;
+    for (int i = 0; i < k->nvals; i++)
+      top = k->vals[i] > top ? k->vals[i] : top;
+    if (top > 500e6)
+      fprintf(ps->warn,
+              "%s:%d: warning: [tcp] delack = %s: over 500 ms, which RFC "
+              "1122 §4.2.3.2 forbids; simulated as asked\n",
+              s->path, ps->line, value);
+  }
+  s->nkeys++;
+  return 1;
+}
+
+static uint64_t fnv1a(const char *t) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (; *t; t++)
+    h = (h ^ (unsigned char)*t) * 0x100000001b3ull;
+  return h;
+}
+
+/* The opening comment block, one paragraph. */
+static char *question_of(const char *text) {
+  size_t cap = strlen(text) + 1, n = 0;
+  char *q = malloc(cap);
+  if (!q)
+    return NULL;
+  const char *p = text;
+  while (*p) {
+    const char *e = strchr(p, '\n');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    const char *l = p;
+    while (len && isspace((unsigned char)*l)) {
+      l++;
+      len--;
+    }
+    if (len == 0 && n == 0) { /* blank lines before the comment */
+      p = e ? e + 1 : p + strlen(p);
+      continue;
+    }
+    if (len == 0 || (*l != ';' && *l != '#'))
+      break;
+    l++;
+    len--;
+    while (len && isspace((unsigned char)*l)) {
+      l++;
+      len--;
+    }
+    if (n && len)
+      q[n++] = ' ';
+    memcpy(q + n, l, len);
+    n += len;
+    p = e ? e + 1 : p + strlen(p);
+  }
+  while (n && isspace((unsigned char)q[n - 1]))
+    n--;
+  q[n] = 0;
+  return q;
+}
+
+int scn_load_text(scenario *s, const char *path, const char *text, FILE *err,
+                  FILE *warn) {
+  memset(s, 0, sizeof *s);
+  snprintf(s->path, sizeof s->path, "%s", path);
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  snprintf(s->name, sizeof s->name, "%s", base);
+  char *dot = strrchr(s->name, '.');
+  if (dot && strcmp(dot, ".ini") == 0)
+    *dot = 0;
+  s->text = strdup(text);
+  s->question = question_of(text);
+  if (!s->text || !s->question) {
+    if (err)
+      fprintf(err, "%s: out of memory\n", path);
+    scn_free(s);
+    return -1;
+  }
+  s->hash = fnv1a(text);
+  s->conversations = 1000;
+  s->seed = 1;
+  snprintf(s->profiles[0], sizeof s->profiles[0], "nt351");
+  snprintf(s->profiles[1], sizeof s->profiles[1], "nt351-sp");
+  s->nprofiles = 2;
+  parse ps = {.s = s, .err = err, .warn = warn, .cursor = s->text};
+  int rv = ini_parse_stream(reader, &ps, handler, &ps);
+  if (rv > 0 && ps.errors == 0) { /* a syntax error libinih found */
+    ps.line = rv;
+    problem(&ps, NULL, NULL, NULL, "not KEY = VALUE or [section] (INI syntax)");
+  }
+  /* grid strides, file order, first key fastest */
+  s->cells = 1;
+  for (int i = 0; i < s->nkeys; i++)
+    if (s->keys[i].dist == SCN_GRID) {
+      s->keys[i].stride = s->cells;
+      s->cells *= (uint64_t)s->keys[i].nvals;
+    }
+  if (ps.errors) {
+    scn_free(s);
+    return -1;
+  }
+  return 0;
+}
+
+int scn_load(scenario *s, const char *path, FILE *err, FILE *warn) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    if (err)
+      fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
+    return -1;
+  }
+  size_t cap = 4096, n = 0;
+  char *text = malloc(cap);
+  size_t got;
+  while (text && (got = fread(text + n, 1, cap - n - 1, f)) > 0) {
+    n += got;
+    if (n + 1 == cap) {
+      char *t = realloc(text, cap *= 2);
+      if (!t) {
+        free(text);
+        text = NULL;
+      } else {
+        text = t;
+      }
+    }
+  }
+  fclose(f);
+  if (!text) {
+    if (err)
+      fprintf(err, "%s: out of memory\n", path);
+    return -1;
+  }
+  text[n] = 0;
+  if (strlen(text) != n) {
+    if (err)
+      fprintf(err, "%s: not a text file (NUL byte)\n", path);
+    free(text);
+    return -1;
+  }
+  int rv = scn_load_text(s, path, text, err, warn);
+  free(text);
+  return rv;
+}
+
+void scn_free(scenario *s) {
+  free(s->text);
+  free(s->question);
+  s->text = s->question = NULL;
+}
+
+uint64_t scn_total(const scenario *s) {
+  return s->cells * s->conversations;
+}
+
+int scn_set_profiles(scenario *s, const char *list, FILE *err) {
+  parse ps = {.s = s, .err = err};
+  scenario tmp = *s;
+  ps.s = &tmp;
+  batch_key(&ps, "profiles", list);
+  if (ps.errors)
+    return -1;
+  memcpy(s->profiles, tmp.profiles, sizeof s->profiles);
+  s->nprofiles = tmp.nprofiles;
+  return 0;
+}
+
+uint64_t scn_conv_seed(const scenario *s) {
+  return s->hash ^ (s->seed * 0x9E3779B97F4A7C15ull);
+}
+
+uint64_t scn_cell(const scenario *s, uint64_t i) {
+  return i % s->cells;
+}
+
+static uint64_t splitmix(uint64_t *x) {
+  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static double unit(uint64_t *x) {
+  return (double)(splitmix(x) >> 11) * 0x1.0p-53;
+}
+
+static double draw_one(const scn_key *k, uint64_t cell, uint64_t *rng) {
+  double v = k->a;
+  switch (k->dist) {
+  case SCN_CONST:
+    break;
+  case SCN_UNIFORM:
+    v = k->a + (k->b - k->a) * unit(rng);
+    break;
+  case SCN_LOGUNIFORM:
+    v = exp(log(k->a) + (log(k->b) - log(k->a)) * unit(rng));
+    break;
+  case SCN_NORMAL:
+  case SCN_EXPONENTIAL:
+    /* truncated to the key's valid range by rejection */
+    for (int tries = 0; tries < 1000; tries++) {
+      if (k->dist == SCN_NORMAL) { /* Box-Muller */
+        double u1 = 1.0 - unit(rng), u2 = unit(rng);
+        v = k->a + k->b * sqrt(-2.0 * log(u1)) *
+                       cos(2.0 * 3.14159265358979323846 * u2);
+      } else {
+        v = -k->a * log(1.0 - unit(rng));
+      }
+      if (v >= k->min && v <= k->max)
+        break;
+    }
+    v = v < k->min ? k->min : v > k->max ? k->max : v;
+    break;
+  case SCN_CHOICE:
+    v = k->vals[(int)(unit(rng) * k->nvals)];
+    break;
+  case SCN_GRID:
+    v = k->vals[(cell / k->stride) % (uint64_t)k->nvals];
+    break;
+  }
+  if (k->kind != HC_PROB)
+    v = floor(v + 0.5); /* ns, bytes, bit/s, counts are whole */
+  return v;
+}
+
+void scn_draw(const scenario *s, uint64_t i, conv_params *p, double *values) {
+  conv_params_default(p);
+  uint64_t rng = scn_conv_seed(s) ^ (i * 0xD1B54A32D192ED03ull);
+  splitmix(&rng);
+  uint64_t cell = scn_cell(s, i);
+  for (int k = 0; k < s->nkeys; k++) {
+    double v = draw_one(&s->keys[k], cell, &rng);
+    if (values)
+      values[k] = v;
+    if (s->keys[k].param)
+      hc_param_set(p, s->keys[k].param, v);
+  }
+}
+
+void scn_knob_text(const scn_key *k, double v, char *buf, size_t cap) {
+  if (k->mode)
+    snprintf(buf, cap, "%s", modes[(int)v % 3]);
+  else if (k->kind == HC_TIME)
+    snprintf(buf, cap, "%.0fns", v);
+  else
+    hc_format_value(k->kind, v, buf, cap);
+}
+
+int scn_profile(const scenario *s, const char *name, const double *values,
+                tcp_profile *out, FILE *err) {
+  if (tcp_profile_preset(out, name) != 0) {
+    if (err)
+      fprintf(err, "unknown profile %s\n", name);
+    return -1;
+  }
+  for (int k = 0; k < s->nkeys; k++) {
+    const scn_key *key = &s->keys[k];
+    if (key->param)
+      continue;
+    char text[64];
+    scn_knob_text(key, values[k], text, sizeof text);
+    if (tcp_profile_set(out, key->name, text) != 0) {
+      if (err)
+        fprintf(err, "%s:%d: %s = %s: not valid for profile %s\n", s->path,
+                key->line, key->name, text, name);
+      return -1;
+    }
+  }
+  return 0;
+}

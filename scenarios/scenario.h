@@ -1,0 +1,111 @@
+/*
+ * scenario.h - scenario files: parsing (INI, with libinih), validation, and
+ * the parameters drawn for conversation i.
+ *
+ * A scenario fixes the batch (how many conversations, the seed, the
+ * profiles) and gives every conversation parameter or profile knob a value:
+ * a constant with its unit, a distribution, or a grid. Grids are crossed;
+ * every cell of the grid gets `conversations` conversations, and
+ * conversation i belongs to cell i mod cells, so a batch grown in index
+ * order fills the cells evenly.
+ *
+ * Conversation i's parameters depend only on the scenario's text, its seed
+ * and i (scn_draw); the random choices inside the conversation depend on
+ * scn_conv_seed() and i. Errors name the file, line, key and value, and say
+ * what was expected.
+ */
+#ifndef HALFCLOSE_SCENARIO_H
+#define HALFCLOSE_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "params.h"
+#include "tcp.h"
+
+#define SCN_MAX_PROFILES 8
+#define SCN_MAX_KEYS     64
+#define SCN_MAX_VALUES   64 /* values of a choice or grid */
+
+typedef enum scn_dist {
+  SCN_CONST,
+  SCN_UNIFORM,
+  SCN_LOGUNIFORM,
+  SCN_NORMAL,      /* truncated to the key's valid range */
+  SCN_EXPONENTIAL, /* truncated likewise */
+  SCN_CHOICE,      /* equally likely values */
+  SCN_GRID         /* grid(...) or sweep(a, b, n): crossed with others */
+} scn_dist;
+
+/* One key of the scenario with its value or distribution. */
+typedef struct scn_key {
+  char name[40];         /* parameter key or profile knob */
+  int line;              /* where it was set */
+  const hc_param *param; /* a conversation parameter, or NULL for a knob */
+  hc_kind kind;          /* its unit kind */
+  bool mode;             /* the delack_mode knob: words, not numbers */
+  double min, max;       /* valid range, base units */
+  scn_dist dist;
+  double a, b;                 /* uniform/loguniform bounds, mu/sigma, mean */
+  double vals[SCN_MAX_VALUES]; /* choice and grid values (mode: index) */
+  int nvals;
+  uint64_t stride; /* grid: cells per step of this key */
+} scn_key;
+
+typedef struct scenario {
+  char path[512];         /* as given */
+  char name[64];          /* file name without .ini */
+  char *text;             /* the whole file */
+  char *question;         /* its opening comment, joined into one paragraph */
+  uint64_t hash;          /* FNV-1a of text */
+  uint64_t conversations; /* per grid cell */
+  uint64_t seed;
+  char profiles[SCN_MAX_PROFILES][48];
+  int nprofiles;
+  char server_profile[48]; /* "" = each conversation's own profile */
+  scn_key keys[SCN_MAX_KEYS];
+  int nkeys;
+  uint64_t cells; /* grid cells (1 without grids) */
+} scenario;
+
+/*
+ * Load and validate `path`. Returns 0, or -1 with one message per problem
+ * written to `err` (file:line: key = value: what was expected). Warnings
+ * (a delayed-ACK timeout over 500 ms) go to `warn` (may be NULL).
+ */
+int scn_load(scenario *s, const char *path, FILE *err, FILE *warn);
+
+/* The same from text already in memory (path is used in messages). */
+int scn_load_text(scenario *s, const char *path, const char *text, FILE *err,
+                  FILE *warn);
+
+void scn_free(scenario *s);
+
+/* Total conversations: cells * conversations. */
+uint64_t scn_total(const scenario *s);
+
+/* Replace the profile list by a comma-separated one; -1 if one is unknown
+ * (message to err). */
+int scn_set_profiles(scenario *s, const char *list, FILE *err);
+
+/* The seed conv_run takes for this batch (text hash and seed). */
+uint64_t scn_conv_seed(const scenario *s);
+
+/* Conversation i's parameters, and each key's drawn value in base units
+ * (values[k] for keys[k]; NaN-free). */
+void scn_draw(const scenario *s, uint64_t i, conv_params *p, double *values);
+
+/* The profile `name` with conversation i's knob values applied; 0 or -1
+ * (message to err). */
+int scn_profile(const scenario *s, const char *name, const double *values,
+                tcp_profile *out, FILE *err);
+
+/* The grid cell of conversation i. */
+uint64_t scn_cell(const scenario *s, uint64_t i);
+
+/* The text form of a knob value drawn as `v` ("123ms", "tick", "true"). */
+void scn_knob_text(const scn_key *k, double v, char *buf, size_t cap);
+
+#endif
