@@ -88,7 +88,8 @@ static int read_msg(int fd, msg *m) {
   return 1;
 }
 
-static void worker(const scenario *s, const uint64_t *list, uint64_t n, int w,
+/* Runs every missing index whose position among them is w mod jobs. */
+static void worker(const scenario *s, const store_range *r, size_t nr, int w,
                    int jobs, bool check, int fd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the parent */
   signal(SIGINT, SIG_DFL);
@@ -105,15 +106,19 @@ static void worker(const scenario *s, const uint64_t *list, uint64_t n, int w,
     }
     _exit(1);
   }
-  for (uint64_t j = (uint64_t)w; j < n; j += (uint64_t)jobs) {
-    memset(m, 0, sizeof *m);
-    m->index = list[j];
-    if (batch_conversation(e, s, list[j], check, m->o, m->error,
-                           sizeof m->error) != 0)
-      m->status = -1;
-    if (write_all(fd, m, sizeof *m) != 0 || m->status)
-      _exit(1);
-  }
+  uint64_t j = 0; /* position among the missing indices */
+  for (size_t k = 0; k < nr; k++)
+    for (uint64_t i = r[k].start; i < r[k].end; i++, j++) {
+      if (j % (uint64_t)jobs != (uint64_t)w)
+        continue;
+      memset(m, 0, sizeof *m);
+      m->index = i;
+      if (batch_conversation(e, s, i, check, m->o, m->error, sizeof m->error) !=
+          0)
+        m->status = -1;
+      if (write_all(fd, m, sizeof *m) != 0 || m->status)
+        _exit(1);
+    }
   conv_env_free(e);
   free(m);
   _exit(0);
@@ -128,12 +133,14 @@ static double now_s(void) {
 batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
                        batch_progress *out, char *err, size_t cap) {
   hc_store *st;
-  uint64_t *list = NULL, n = 0;
+  store_range *list = NULL;
+  size_t nranges = 0;
+  uint64_t n = 0;
   batch_progress pr = {0, total, 0, 0};
   if (store_open(&st, o->store_path, true, err, cap) != 0)
     return BATCH_FAILED;
   if (store_bind(st, s, total, o->version, err, cap) != 0 ||
-      store_missing(st, total, s->nprofiles, &list, &n) != 0) {
+      store_missing(st, total, s->nprofiles, &list, &nranges, &n) != 0) {
     if (!err[0])
       snprintf(err, cap, "%s: cannot read the store", o->store_path);
     store_close(st);
@@ -161,7 +168,7 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
       for (int k = 0; k < live; k++)
         close(fds[k].fd);
       close(pipefd[0]);
-      worker(s, list, n, w, jobs, o->check, pipefd[1]);
+      worker(s, list, nranges, w, jobs, o->check, pipefd[1]);
     }
     close(pipefd[1]);
     if (pid < 0) {

@@ -421,8 +421,23 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
              : fail(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
 }
 
-int store_missing(hc_store *st, uint64_t total, int nprofiles, uint64_t **list,
-                  uint64_t *n) {
+static int add_range(store_range **r, size_t *n, size_t *cap, uint64_t a,
+                     uint64_t b) {
+  if (a >= b)
+    return 0;
+  if (*n == *cap) {
+    *cap = *cap ? 2 * *cap : 16;
+    store_range *p = realloc(*r, *cap * sizeof *p);
+    if (!p)
+      return -1;
+    *r = p;
+  }
+  (*r)[(*n)++] = (store_range){a, b};
+  return 0;
+}
+
+int store_missing(hc_store *st, uint64_t total, int nprofiles,
+                  store_range **ranges, size_t *nranges, uint64_t *missing) {
   sqlite3_stmt *q;
   /* partial conversations cannot exist (one transaction each), but a
    * store edited by hand might have them: they are run again */
@@ -434,35 +449,30 @@ int store_missing(hc_store *st, uint64_t total, int nprofiles, uint64_t **list,
            nprofiles);
   if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     return -1;
-  uint8_t *have = calloc(total ? total : 1, 1);
-  if (!have)
-    return -1;
   if (sqlite3_prepare_v2(st->db,
-                         "SELECT DISTINCT conversation FROM conversations", -1,
-                         &q, NULL) != SQLITE_OK) {
-    free(have);
+                         "SELECT DISTINCT conversation FROM conversations "
+                         "ORDER BY conversation",
+                         -1, &q, NULL) != SQLITE_OK)
     return -1;
-  }
-  while (sqlite3_step(q) == SQLITE_ROW) {
+  *ranges = NULL;
+  *nranges = 0;
+  size_t cap = 0;
+  uint64_t next = 0; /* first index not known to be present */
+  int rv = 0;
+  while (rv == 0 && sqlite3_step(q) == SQLITE_ROW) {
     sqlite3_int64 i = sqlite3_column_int64(q, 0);
-    if (i >= 0 && (uint64_t)i < total)
-      have[i] = 1;
+    if (i < 0 || (uint64_t)i >= total)
+      continue;
+    rv = add_range(ranges, nranges, &cap, next, (uint64_t)i);
+    next = (uint64_t)i + 1;
   }
   sqlite3_finalize(q);
-  uint64_t m = 0;
-  for (uint64_t i = 0; i < total; i++)
-    m += !have[i];
-  *list = malloc((m ? m : 1) * sizeof **list);
-  if (!*list) {
-    free(have);
-    return -1;
-  }
-  *n = 0;
-  for (uint64_t i = 0; i < total; i++)
-    if (!have[i])
-      (*list)[(*n)++] = i;
-  free(have);
-  return 0;
+  if (rv == 0)
+    rv = add_range(ranges, nranges, &cap, next, total);
+  *missing = 0;
+  for (size_t k = 0; k < *nranges; k++)
+    *missing += (*ranges)[k].end - (*ranges)[k].start;
+  return rv;
 }
 
 int store_begin(hc_store *st) {

@@ -44,10 +44,17 @@ bool store_has_batch(hc_store *st);
 int store_bind(hc_store *st, const scenario *s, uint64_t total,
                const char *version, char *err, size_t cap);
 
-/* Conversation indices below `total` that lack a row for some profile,
- * ascending; *list is malloc'ed. Partial indices are deleted first. */
-int store_missing(hc_store *st, uint64_t total, int nprofiles, uint64_t **list,
-                  uint64_t *n);
+/* A run of conversation indices [start, end). */
+typedef struct store_range {
+  uint64_t start, end;
+} store_range;
+
+/* The conversation indices below `total` that lack a row for some profile,
+ * as ascending runs (*ranges is malloc'ed; memory grows with the number of
+ * holes, not of conversations). Partial conversations are deleted first.
+ * *missing receives how many indices the runs hold. */
+int store_missing(hc_store *st, uint64_t total, int nprofiles,
+                  store_range **ranges, size_t *nranges, uint64_t *missing);
 
 /* Write conversation i's rows, one per profile, in the open transaction. */
 int store_put(hc_store *st, const scenario *s, uint64_t i,

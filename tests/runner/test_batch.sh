@@ -1,0 +1,130 @@
+#!/bin/sh
+# test_batch.sh HALFCLOSE SCENARIO_DIR - batches as users run them: --jobs
+# does not change the store; kill -9 at several points then resume gives
+# the same export with no row missing or doubled; SIGINT stops cleanly; a
+# store of another scenario or seed is refused; a bad scenario writes
+# nothing; every shipped scenario runs; replay from a store reproduces the
+# stored outcome; export as CSV and JSON.
+set -u
+hc="$1"
+scn="$2"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+rows() { sqlite3 "$1" "select count(*) from conversations" 2>/dev/null || echo 0; }
+
+cat >"$tmp/small.ini" <<'INI'
+; A small grid for the tests: does anything depend on how it is run?
+[batch]
+conversations = 60
+seed = 11
+profiles = nt351, nt351-sp
+[link]
+delay = grid(2ms, 40ms)
+loss = choice(0, 2%)
+[client]
+read_size = choice(1KiB, 4KiB)
+read_interval = uniform(0ms, 80ms)
+[server]
+response = uniform(2KB, 30KB)
+[tcp]
+delack = choice(100ms, 200ms, 300ms)
+INI
+
+# --jobs 1 and --jobs 2 write the same rows
+"$hc" run "$tmp/small.ini" --jobs=1 --out="$tmp/j1.db" >/dev/null || bad "jobs=1 run failed"
+"$hc" run "$tmp/small.ini" --jobs=2 --out="$tmp/j2.db" >/dev/null || bad "jobs=2 run failed"
+"$hc" export "$tmp/j1.db" >"$tmp/j1.csv"
+"$hc" export "$tmp/j2.db" >"$tmp/j2.csv"
+[ "$(wc -l <"$tmp/j1.csv")" -eq 241 ] && ok || bad "expected 240 rows and a header"
+cmp -s "$tmp/j1.csv" "$tmp/j2.csv" && ok || bad "--jobs 1 and --jobs 2 exports differ"
+head -1 "$tmp/j1.csv" | grep -q '^conversation,profile,cell,delay_ns,rate_bps,loss,' && ok || bad "CSV header: $(head -1 "$tmp/j1.csv")"
+for c in redundant_ack server_rst client_reset app_error bytes_lost completed delack_ns; do
+  head -1 "$tmp/j1.csv" | tr ',' '\n' | grep -qx "$c" && ok || bad "no column $c"
+done
+
+# running again on a finished store adds nothing and changes nothing
+"$hc" run "$tmp/small.ini" --jobs=2 --out="$tmp/j1.db" >"$tmp/again" || bad "rerun failed"
+grep -q "(0 run now" "$tmp/again" && ok || bad "a finished store ran again: $(cat "$tmp/again")"
+
+# kill -9 at several points, resume, compare with an uninterrupted run
+big="--conversations=6000 --jobs=2"
+"$hc" run "$scn/kb-q152474.ini" $big --out="$tmp/ref.db" >/dev/null || bad "reference run failed"
+"$hc" export "$tmp/ref.db" >"$tmp/ref.csv"
+total=$(($(wc -l <"$tmp/ref.csv") - 1))
+for at in 0 1 4000 9000; do
+  "$hc" run "$scn/kb-q152474.ini" $big --out="$tmp/k.db" >/dev/null 2>&1 &
+  pid=$!
+  # wait until the store holds at least $at rows, or the run ends
+  while kill -0 $pid 2>/dev/null && [ "$(rows "$tmp/k.db")" -lt "$at" ]; do :; done
+  kill -9 $pid 2>/dev/null
+  wait $pid 2>/dev/null
+  n=$(rows "$tmp/k.db")
+  echo "killed at $n rows (wanted >= $at)" >&2
+  [ $((n % 2)) -eq 0 ] && ok || bad "odd row count $n: a half-written conversation"
+done
+"$hc" run "$scn/kb-q152474.ini" $big --out="$tmp/k.db" >/dev/null || bad "resume failed"
+"$hc" export "$tmp/k.db" >"$tmp/k.csv"
+cmp -s "$tmp/ref.csv" "$tmp/k.csv" && ok || bad "resumed export differs from the uninterrupted one"
+[ "$(sqlite3 "$tmp/k.db" "select count(*) from (select conversation, count(*) c from conversations group by 1 having c = 2)")" -eq $((total / 2)) ] && ok || bad "missing or doubled rows"
+
+# SIGINT stops cleanly (exit 130), keeps whole conversations, resumes
+"$hc" run "$scn/kb-q152474.ini" $big --out="$tmp/i.db" >/dev/null 2>"$tmp/ierr" &
+pid=$!
+while kill -0 $pid 2>/dev/null && [ "$(rows "$tmp/i.db")" -lt 2000 ]; do :; done
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 130 ]; then
+  grep -q "run again to resume" "$tmp/ierr" && ok || bad "no resume hint: $(cat "$tmp/ierr")"
+else
+  [ $rc -eq 0 ] && ok || bad "SIGINT exit status $rc"
+fi
+"$hc" run "$scn/kb-q152474.ini" $big --out="$tmp/i.db" >/dev/null || bad "resume after SIGINT failed"
+"$hc" export "$tmp/i.db" | cmp -s - "$tmp/ref.csv" && ok || bad "export after SIGINT and resume differs"
+
+# another seed or scenario on the same store: refused, store untouched
+"$hc" run "$tmp/small.ini" --seed=12 --out="$tmp/j1.db" >/dev/null 2>"$tmp/e"
+[ $? -ne 0 ] && grep -q "made with seed 11, not 12" "$tmp/e" && ok || bad "other seed: $(cat "$tmp/e")"
+"$hc" run "$scn/delay-sweep.ini" --out="$tmp/j1.db" >/dev/null 2>"$tmp/e"
+[ $? -ne 0 ] && grep -q "made from another scenario" "$tmp/e" && ok || bad "other scenario: $(cat "$tmp/e")"
+"$hc" export "$tmp/j1.db" | cmp -s - "$tmp/j1.csv" && ok || bad "a refused run changed the store"
+
+# a bad scenario: exit 2, file:line message, no store
+printf '[link]\ndelay = 5KB\n' >"$tmp/bad.ini"
+"$hc" run "$tmp/bad.ini" --out="$tmp/bad.db" >/dev/null 2>"$tmp/e"
+[ $? -eq 2 ] && grep -q "bad.ini:2: \[link\] delay = 5KB" "$tmp/e" && ok || bad "bad scenario: $(cat "$tmp/e")"
+[ ! -e "$tmp/bad.db" ] && ok || bad "a bad scenario left a store"
+"$hc" run "$tmp/none.ini" >/dev/null 2>"$tmp/e"
+[ $? -eq 2 ] && grep -q "none.ini: cannot open" "$tmp/e" && ok || bad "missing scenario: $(cat "$tmp/e")"
+echo "not a database" >"$tmp/junk.db"
+"$hc" export "$tmp/junk.db" >/dev/null 2>"$tmp/e"
+[ $? -ne 0 ] && grep -q "not an SQLite results store" "$tmp/e" && ok || bad "junk store: $(cat "$tmp/e")"
+
+# every shipped scenario runs a small batch
+for f in "$scn"/*.ini; do
+  "$hc" run "$f" --conversations=2 --out="$tmp/s-$(basename "$f" .ini).db" >/dev/null 2>"$tmp/e" && ok || bad "$f: $(cat "$tmp/e")"
+done
+[ "$(rows "$tmp/s-profiles.db")" -eq 10 ] && ok || bad "profiles.ini: 2 conversations x 5 profiles"
+[ "$(rows "$tmp/s-delay-sweep.db")" -eq 36 ] && ok || bad "delay-sweep.ini: 9 cells x 2 x 2 profiles"
+
+# replay from the store reproduces the stored outcome
+for i in 0 7 33; do
+  for p in nt351 nt351-sp; do
+    "$hc" replay "$tmp/j2.db" --conversation=$i --profile=$p --no-ladder >"$tmp/r" 2>&1 &&
+      grep -q "stored outcome is reproduced" "$tmp/r" && ok || bad "replay $i $p: $(tail -3 "$tmp/r")"
+  done
+done
+"$hc" replay "$tmp/j2.db" --conversation=999 --profile=nt351 >/dev/null 2>"$tmp/e"
+[ $? -eq 2 ] && grep -q "no conversation 999" "$tmp/e" && ok || bad "replay of a missing row: $(cat "$tmp/e")"
+
+# JSON export: valid, one object per row; --out writes the file whole
+"$hc" export "$tmp/j1.db" --json --out="$tmp/j1.json" || bad "json export failed"
+[ "$(sqlite3 :memory: "select json_valid(readfile('$tmp/j1.json')), json_array_length(readfile('$tmp/j1.json'))")" = "1|240" ] && ok || bad "JSON export invalid"
+[ ! -e "$tmp/j1.json.tmp" ] && ok || bad "temporary export file left"
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

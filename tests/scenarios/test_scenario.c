@@ -1,0 +1,229 @@
+/*
+ * test_scenario.c - scenario files: 36 malformed ones, each with the
+ * message it must get (file, line, key, value, what was expected), the
+ * draws (deterministic, within range, grids crossed), and every shipped
+ * scenario loading.
+ */
+#include "scenario.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+typedef struct bad {
+  const char *text;   /* file body */
+  const char *expect; /* substring of the message */
+} bad;
+
+static const bad table[] = {
+    {"[nope]\nx = 1\n", "t.ini:1: unknown section [nope]"},
+    {"[link]\nbogus = 1ms\n", "t.ini:2: [link] bogus = 1ms: unknown key"},
+    {"[client]\ndelay = 1ms\n",
+     "[client] delay = 1ms: this key belongs in [link]"},
+    {"[link]\ndelack = 1ms\n", "this key belongs in [tcp]"},
+    {"[link]\ndelay = 20parsecs\n", "unknown unit \"parsecs\""},
+    {"[link]\ndelay = 20\n", "a unit is required"},
+    {"[link]\ndelay = 20KB\n", "\"KB\" is a unit of size; expected a time"},
+    {"[server]\nresponse = 20ms\n",
+     "\"ms\" is a unit of time; expected a size"},
+    {"[link]\nrate = 10MB\n", "\"MB\" is a unit of size; expected a rate"},
+    {"[link]\ndelay = -5ms\n", "-5ms is out of range"},
+    {"[tcp]\nmss = 0\n", "[tcp] mss = 0: 0B is out of range"},
+    {"[link]\nloss = 1\n", "[link] loss = 1: 1 is out of range"},
+    {"[link]\nloss = 150%\n", "out of range"},
+    {"[link]\ndelay = uniform(5ms)\n", "uniform takes 2 arguments, got 1"},
+    {"[link]\ndelay = uniform(5ms, 1ms)\n", "empty range"},
+    {"[link]\ndelay = uniform(5ms, 5ms)\n", "empty range"},
+    {"[link]\ndelay = loguniform(0ms, 5ms)\n",
+     "loguniform needs bounds above zero"},
+    {"[link]\ndelay = normal(5ms, 0ms)\n", "normal needs sigma > 0"},
+    {"[link]\ndelay = exponential(0ms)\n", "exponential needs a mean > 0"},
+    {"[link]\ndelay = gaussian(5ms, 1ms)\n",
+     "unknown distribution \"gaussian\""},
+    {"[link]\ndelay = uniform(1ms, 5ms\n", "malformed distribution"},
+    {"[link]\ndelay = sweep(1ms, 5ms, 1)\n", "sweep's count \"1\""},
+    {"[link]\ndelay = sweep(1ms, 5ms, many)\n", "sweep's count \"many\""},
+    {"[link]\ndelay = sweep(5ms, 1ms, 3)\n",
+     "empty range: sweep needs from < to"},
+    {"[link]\ndelay = choice()\n", "choice takes one or more values, got 0"},
+    {"[link]\ndelay = choice(1ms, 2KB)\n", "\"2KB\": \"KB\" is a unit of size"},
+    {"[link]\ndelay = grid(1ms, -2ms)\n", "out of range"},
+    {"[client]\nhalf_close = uniform(0, 1)\n", "uniform needs a numeric key"},
+    {"[client]\nhalf_close = maybe\n", "expected true or false"},
+    {"[tcp]\ndelack_mode = sometimes\n", "expected off, oneshot or tick"},
+    {"[batch]\nprofiles = nt351, nt4\n", "unknown profile \"nt4\""},
+    {"[batch]\nprofiles = nt351, nt351\n", "profile nt351 listed twice"},
+    {"[batch]\nserver_profile = win95\n", "unknown profile \"win95\""},
+    {"[batch]\nconversations = 0\n",
+     "[batch] conversations = 0: expected a whole number from 1"},
+    {"[batch]\nseed = -3\n", "[batch] seed = -3: expected a whole number"},
+    {"[batch]\njobs = 4\n", "[batch] jobs = 4: unknown key"},
+    {"[link]\ndelay = 1ms\ndelay = 2ms\n",
+     "t.ini:3: [link] delay = 2ms: set twice (first on line 2)"},
+    {"[link]\nthis line has no equals sign\n", "t.ini:2: not KEY = VALUE"},
+    {"[client]\nread_size = 12.5\n",
+     NULL}, /* a size may be fractional: rounds */
+};
+
+static char *load_msgs(const char *text, int *rv, char **warns) {
+  char *buf = NULL, *wbuf = NULL;
+  size_t n = 0, wn = 0;
+  FILE *f = open_memstream(&buf, &n);
+  FILE *w = open_memstream(&wbuf, &wn);
+  scenario s;
+  *rv = scn_load_text(&s, "t.ini", text, f, w);
+  if (*rv == 0)
+    scn_free(&s);
+  fclose(f);
+  fclose(w);
+  if (warns)
+    *warns = wbuf;
+  else
+    free(wbuf);
+  return buf;
+}
+
+static void test_malformed_table(void) {
+  size_t n = sizeof table / sizeof *table, bad_files = 0;
+  for (size_t i = 0; i < n; i++) {
+    int rv;
+    char *msg = load_msgs(table[i].text, &rv, NULL);
+    if (!table[i].expect) {
+      CHECK_EQ(rv, 0);
+    } else {
+      bad_files++;
+      bool ok = rv == -1 && strstr(msg, table[i].expect) != NULL;
+      if (!ok)
+        fprintf(stderr, "case %zu: wanted \"%s\", got \"%s\"\n", i,
+                table[i].expect, msg);
+      CHECK(ok);
+    }
+    free(msg);
+  }
+  CHECK(bad_files >= 30);
+}
+
+static void test_all_problems_reported(void) {
+  int rv;
+  char *msg =
+      load_msgs("[link]\ndelay = 1parsec\nrate = 1KB\n[bogus]\n", &rv, NULL);
+  CHECK_EQ(rv, -1);
+  CHECK(strstr(msg, "t.ini:2:") && strstr(msg, "t.ini:3:") &&
+        strstr(msg, "t.ini:4:"));
+  free(msg);
+}
+
+static void test_delack_warning(void) {
+  int rv;
+  char *warn;
+  char *msg = load_msgs("[tcp]\ndelack = choice(200ms, 600ms)\n", &rv, &warn);
+  CHECK_EQ(rv, 0);
+  CHECK(strstr(warn, "t.ini:2: warning") && strstr(warn, "RFC 1122"));
+  free(msg);
+  free(warn);
+  msg = load_msgs("[tcp]\ndelack = 200ms\n", &rv, &warn);
+  CHECK_EQ(warn[0], 0);
+  free(msg);
+  free(warn);
+}
+
+static const char *const good =
+    "; What does the grid do?\n"
+    "; Two lines of question.\n"
+    "\n[batch]\nconversations = 7\nseed = 3\nprofiles = nt351, linux\n"
+    "[link]\ndelay = grid(1ms, 2ms, 3ms)\nrate = uniform(1Mbps, 2Mbps)\n"
+    "loss = normal(1%, 5%)\n"
+    "[server]\nresponse = sweep(1000B, 2000B, 2)\n"
+    "think = exponential(10ms)\n"
+    "[client]\nread_size = choice(1KiB, 2KiB, 4KiB)\n"
+    "[tcp]\ndelack = loguniform(10ms, 400ms)\ndelack_mode = choice(tick, "
+    "oneshot)\n";
+
+static void test_draws(void) {
+  scenario s;
+  CHECK_EQ(scn_load_text(&s, "g.ini", good, stderr, NULL), 0);
+  CHECK(strcmp(s.question, "What does the grid do? Two lines of question.") ==
+        0);
+  CHECK_EQ(s.cells, 6);
+  CHECK_EQ(scn_total(&s), 42);
+  CHECK_EQ(s.nprofiles, 2);
+  int seen_cell[6] = {0};
+  int seen_rs[3] = {0};
+  for (uint64_t i = 0; i < 600; i++) {
+    conv_params p, q;
+    double v[SCN_MAX_KEYS], w[SCN_MAX_KEYS];
+    scn_draw(&s, i, &p, v);
+    scn_draw(&s, i, &q, w);
+    CHECK(memcmp(&p, &q, sizeof p) == 0); /* deterministic */
+    uint64_t cell = scn_cell(&s, i);
+    CHECK_EQ(cell, i % 6);
+    /* grids crossed: delay is the fastest axis, response the slower */
+    CHECK_EQ(p.delay_ns, (cell % 3 + 1) * 1000000);
+    CHECK_EQ(p.response, cell / 3 == 0 ? 1000 : 2000);
+    seen_cell[cell]++;
+    CHECK(p.rate_bps >= 1000000 && p.rate_bps <= 2000000);
+    CHECK(p.loss >= 0 && p.loss < 1); /* normal truncated to the range */
+    CHECK(p.read_size == 1024 || p.read_size == 2048 || p.read_size == 4096);
+    seen_rs[p.read_size == 1024 ? 0 : p.read_size == 2048 ? 1 : 2]++;
+    CHECK(v[6] >= 10e6 && v[6] <= 400e6); /* delack, loguniform */
+    tcp_profile prof;
+    CHECK_EQ(scn_profile(&s, "nt351", v, &prof, stderr), 0);
+    CHECK_EQ(prof.delack_ns, (uint64_t)v[6]);
+  }
+  for (int c = 0; c < 6; c++)
+    CHECK_EQ(seen_cell[c], 100);
+  for (int k = 0; k < 3; k++)
+    CHECK(seen_rs[k] > 150);
+  /* another seed, or another text, gives other draws */
+  scenario t;
+  CHECK_EQ(scn_load_text(&t, "g.ini", good, stderr, NULL), 0);
+  t.seed = 4;
+  conv_params a, b;
+  scn_draw(&s, 5, &a, NULL);
+  scn_draw(&t, 5, &b, NULL);
+  CHECK(a.rate_bps != b.rate_bps);
+  scn_free(&t);
+  scn_free(&s);
+}
+
+static void test_shipped_scenarios(void) {
+  static const char *const names[] = {
+      "kb-q152474", "delay-sweep", "delack-sweep", "read-pace",
+      "lossy-wan",  "satellite",   "profiles",     "no-half-close"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.ini", HALFCLOSE_SCENARIO_DIR, names[i]);
+    scenario s;
+    int rv = scn_load(&s, path, stderr, stderr);
+    CHECK_EQ(rv, 0);
+    if (rv)
+      continue;
+    CHECK(strlen(s.question) > 40); /* opens with its question */
+    CHECK(strchr(s.question, '?') != NULL);
+    scn_free(&s);
+  }
+}
+
+static void test_profiles_override(void) {
+  scenario s;
+  CHECK_EQ(scn_load_text(&s, "g.ini", good, stderr, NULL), 0);
+  CHECK_EQ(scn_set_profiles(&s, "bsd44,nt351-sp+rfc1337", NULL), 0);
+  CHECK_EQ(s.nprofiles, 2);
+  CHECK(strcmp(s.profiles[1], "nt351-sp+rfc1337") == 0);
+  CHECK_EQ(scn_set_profiles(&s, "bsd44,vms", NULL), -1);
+  CHECK_EQ(s.nprofiles, 2);
+  scn_free(&s);
+}
+
+int main(void) {
+  RUN(test_malformed_table);
+  RUN(test_all_problems_reported);
+  RUN(test_delack_warning);
+  RUN(test_draws);
+  RUN(test_shipped_scenarios);
+  RUN(test_profiles_override);
+  return t_summary();
+}
