@@ -4,6 +4,7 @@
  * or SIGTERM that keeps every finished conversation.
  */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "stats.h"
+#include "store.h"
 
 static const char *const SUB = "run";
 static volatile sig_atomic_t stop_flag;
@@ -39,6 +42,14 @@ static void usage(FILE *f) {
           "  --profiles=a,b     profiles (default: the scenario's)\n"
           "  --check            run the invariant checker on every "
           "conversation\n"
+          "  --until-ci=W       sequential stopping: add conversations in "
+          "index order,\n"
+          "                     doubling the batch, until every profile's "
+          "reset rate has\n"
+          "                     a 95 %% Wilson interval no wider than +/- W "
+          "(e.g. 0.01 or 1%%);\n"
+          "                     checked only at those block boundaries\n"
+          "  --max-conversations=N  stop adding there [1000000]\n"
           "  --quiet            no progress bar\n",
           HALFCLOSE_DEFAULT_SCENARIO);
 }
@@ -70,6 +81,8 @@ int cmd_run(int argc, char **argv) {
   const char *path = NULL, *out = NULL, *profiles = NULL;
   uint64_t per_cell = 0, seed = 0, jobs = 0;
   bool have_seed = false, check = false, quiet = false;
+  double until = 0;
+  uint64_t max_total = 1000000;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -90,6 +103,17 @@ int cmd_run(int argc, char **argv) {
         return cli_error(SUB, "--jobs=%s: expected 1 to 256", v);
     } else if ((v = cli_opt(a, "profiles"))) {
       profiles = v;
+    } else if ((v = cli_opt(a, "until-ci"))) {
+      char why[160];
+      if (hc_parse_value(HC_PROB, v, &until, why, sizeof why) != 0 ||
+          until <= 0 || until >= 0.5)
+        return cli_error(SUB,
+                         "--until-ci=%s: expected a half-width in "
+                         "(0, 0.5), e.g. 0.01 or 1%%",
+                         v);
+    } else if ((v = cli_opt(a, "max-conversations"))) {
+      if (cli_u64(SUB, "max-conversations", v, &max_total) || !max_total)
+        return cli_error(SUB, "--max-conversations=%s: expected >= 1", v);
     } else if (strcmp(a, "--check") == 0) {
       check = true;
     } else if (strcmp(a, "--quiet") == 0) {
@@ -142,7 +166,49 @@ int cmd_run(int argc, char **argv) {
   batch_progress p;
   char err[600] = "";
   uint64_t total = scn_total(&s);
+  if (until > 0 && total > max_total)
+    total = max_total;
   batch_status st = batch_run(&s, total, &o, &p, err, sizeof err);
+  /* sequential stopping: double the batch until every profile's interval
+   * is narrow enough; looking only at block boundaries */
+  while (until > 0 && st == BATCH_DONE) {
+    uint64_t k[SCN_MAX_PROFILES], n[SCN_MAX_PROFILES];
+    double widest = 0;
+    hc_store *sto;
+    if (store_open(&sto, store, false, err, sizeof err) != 0 ||
+        store_reset_counts(sto, total, &s, k, n) != 0) {
+      st = BATCH_FAILED;
+      break;
+    }
+    for (int i = 0; i < s.nprofiles; i++) {
+      interval w = stats_wilson(k[i], n[i], 0.95);
+      widest = fmax(widest, (w.hi - w.lo) / 2);
+    }
+    bool enough = widest <= until;
+    if (enough || total >= max_total) {
+      char note[400];
+      snprintf(note, sizeof note,
+               "sequential: blocks of %" PRIu64 " conversations doubled "
+               "until every profile's reset-rate 95 %% Wilson half-width "
+               "was at most %.4g, checked at block boundaries only, at most "
+               "%" PRIu64 "; stopped at %" PRIu64 " with a widest half-width "
+               "of %.4g%s",
+               scn_total(&s) < total ? scn_total(&s) : total, until, max_total,
+               total, widest, enough ? "" : " (the limit, not the target)");
+      store_note_stopping(sto, note);
+      store_close(sto);
+      if (!b.tty)
+        printf("%s\n", note);
+      break;
+    }
+    store_close(sto);
+    total = total * 2 > max_total ? max_total : total * 2;
+    batch_progress q;
+    st = batch_run(&s, total, &o, &q, err, sizeof err);
+    q.this_run += p.this_run;
+    q.elapsed_s += p.elapsed_s;
+    p = q;
+  }
   if (b.tty)
     fputc('\n', stderr);
   int rc = 0;

@@ -236,7 +236,7 @@ static int create_schema(hc_store *st, const scenario *s, char *err,
           "conversations INTEGER NOT NULL, per_cell INTEGER NOT NULL, "
           "cells INTEGER NOT NULL, profiles TEXT NOT NULL, "
           "server_profile TEXT NOT NULL, host TEXT NOT NULL, "
-          "started TEXT NOT NULL, finished TEXT);"
+          "started TEXT NOT NULL, finished TEXT, stopping TEXT);"
           "CREATE TABLE columns (name TEXT PRIMARY KEY, unit TEXT NOT NULL, "
           "meaning TEXT NOT NULL);"
           "CREATE TABLE conversations (conversation INTEGER NOT NULL, "
@@ -334,7 +334,7 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
     sqlite3_stmt *q;
     sqlite3_prepare_v2(st->db,
                        "INSERT INTO batch VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, "
-                       "?, ?, ?, ?, ?, ?, ?, NULL)",
+                       "?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
                        -1, &q, NULL);
     char host[256] = "unknown", started[32];
     gethostname(host, sizeof host - 1);
@@ -567,6 +567,40 @@ int store_put(hc_store *st, const scenario *s, uint64_t i,
       return -1;
   }
   return 0;
+}
+
+int store_reset_counts(hc_store *st, uint64_t below, const scenario *s,
+                       uint64_t *k, uint64_t *n) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(st->db,
+                         "SELECT profile, sum(client_reset), count(*) FROM "
+                         "conversations WHERE conversation < ? GROUP BY "
+                         "profile",
+                         -1, &q, NULL) != SQLITE_OK)
+    return -1;
+  sqlite3_bind_int64(q, 1, (sqlite3_int64)below);
+  for (int i = 0; i < s->nprofiles; i++)
+    k[i] = n[i] = 0;
+  while (sqlite3_step(q) == SQLITE_ROW)
+    for (int i = 0; i < s->nprofiles; i++)
+      if (strcmp((const char *)sqlite3_column_text(q, 0), s->profiles[i]) ==
+          0) {
+        k[i] = (uint64_t)sqlite3_column_int64(q, 1);
+        n[i] = (uint64_t)sqlite3_column_int64(q, 2);
+      }
+  sqlite3_finalize(q);
+  return 0;
+}
+
+int store_note_stopping(hc_store *st, const char *text) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(st->db, "UPDATE batch SET stopping = ?", -1, &q,
+                         NULL) != SQLITE_OK)
+    return -1;
+  sqlite3_bind_text(q, 1, text, -1, SQLITE_STATIC);
+  int rv = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+  sqlite3_finalize(q);
+  return rv;
 }
 
 int store_finish(hc_store *st) {

@@ -63,6 +63,14 @@ int store_put(hc_store *st, const scenario *s, uint64_t i,
 int store_begin(hc_store *st);
 int store_commit(hc_store *st);
 
+/* Each profile's client resets k[i] among n[i] conversations below
+ * `below`, in the order of s->profiles. */
+int store_reset_counts(hc_store *st, uint64_t below, const scenario *s,
+                       uint64_t *k, uint64_t *n);
+
+/* Record the sequential stopping rule and where it stopped. */
+int store_note_stopping(hc_store *st, const char *text);
+
 /* Mark the batch finished now. */
 int store_finish(hc_store *st);
 

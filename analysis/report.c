@@ -1,0 +1,498 @@
+/*
+ * report.c - see report.h.
+ *
+ * The store's rows are grouped by conversation; only conversations with a
+ * row for every profile count, so every comparison is paired. Parameter
+ * values are not read back from the columns but drawn again from the
+ * scenario kept in the store (scn_draw is a pure function of scenario,
+ * seed and index), which also gives the closed-form prediction for each
+ * conversation the exact profile it ran with.
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "closed.h"
+#include "store.h"
+
+#define CONF 0.95
+
+enum { F_REDUNDANT = 1, F_SRST = 2, F_RESET = 4, F_APP = 8, F_DONE = 16 };
+
+typedef struct obs {
+  uint64_t conv;
+  uint8_t f[SCN_MAX_PROFILES];
+  uint64_t lost[SCN_MAX_PROFILES];
+} obs;
+
+typedef struct data {
+  obs *o;
+  size_t n, cap;
+  double *vals; /* n x nkeys drawn values */
+  float *pred;  /* n x nprofiles closed-form predictions */
+} data;
+
+static rate make_rate(uint64_t k, uint64_t n) {
+  rate r = {k, n, n ? (double)k / (double)n : 0, stats_wilson(k, n, CONF),
+            stats_clopper_pearson(k, n, CONF)};
+  return r;
+}
+
+static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT conversation, profile, redundant_ack, "
+                         "server_rst, client_reset, app_error, completed, "
+                         "bytes_lost FROM conversations ORDER BY "
+                         "conversation",
+                         -1, &q, NULL) != SQLITE_OK) {
+    snprintf(err, cap, "%s: not a halfclose results store (%s)", r->store_path,
+             sqlite3_errmsg(db));
+    return -1;
+  }
+  int np = r->s.nprofiles;
+  obs cur;
+  int have = 0;
+  bool started = false;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    uint64_t conv = (uint64_t)sqlite3_column_int64(q, 0);
+    const char *prof = (const char *)sqlite3_column_text(q, 1);
+    if (!started || conv != cur.conv) {
+      if (started && have == (1 << np) - 1) {
+        if (d->n == d->cap) {
+          d->cap = d->cap ? 2 * d->cap : 1024;
+          obs *p = realloc(d->o, d->cap * sizeof *p);
+          if (!p)
+            goto nomem;
+          d->o = p;
+        }
+        d->o[d->n++] = cur;
+      }
+      memset(&cur, 0, sizeof cur);
+      cur.conv = conv;
+      have = 0;
+      started = true;
+    }
+    int pi = -1;
+    for (int i = 0; i < np; i++)
+      if (prof && strcmp(prof, r->s.profiles[i]) == 0)
+        pi = i;
+    if (pi < 0)
+      continue;
+    have |= 1 << pi;
+    cur.f[pi] = (uint8_t)((sqlite3_column_int(q, 2) ? F_REDUNDANT : 0) |
+                          (sqlite3_column_int(q, 3) ? F_SRST : 0) |
+                          (sqlite3_column_int(q, 4) ? F_RESET : 0) |
+                          (sqlite3_column_int(q, 5) ? F_APP : 0) |
+                          (sqlite3_column_int(q, 6) ? F_DONE : 0));
+    cur.lost[pi] = (uint64_t)sqlite3_column_int64(q, 7);
+  }
+  if (started && have == (1 << np) - 1) {
+    if (d->n == d->cap) {
+      obs *p = realloc(d->o, (d->cap + 1) * sizeof *p);
+      if (!p)
+        goto nomem;
+      d->o = p;
+      d->cap++;
+    }
+    d->o[d->n++] = cur;
+  }
+  sqlite3_finalize(q);
+  return 0;
+nomem:
+  sqlite3_finalize(q);
+  snprintf(err, cap, "out of memory");
+  return -1;
+}
+
+/* Draw every conversation's values again; closed-form predictions too. */
+static int redraw(report *r, data *d) {
+  int nk = r->s.nkeys, np = r->s.nprofiles;
+  d->vals = malloc((d->n ? d->n : 1) * (size_t)(nk ? nk : 1) * sizeof(double));
+  d->pred = malloc((d->n ? d->n : 1) * (size_t)np * sizeof(float));
+  if (!d->vals || !d->pred)
+    return -1;
+  for (size_t i = 0; i < d->n; i++) {
+    conv_params p;
+    double *v = &d->vals[i * (size_t)nk];
+    scn_draw(&r->s, d->o[i].conv, &p, v);
+    for (int j = 0; j < np; j++) {
+      tcp_profile tp;
+      double pr = 0;
+      if (scn_profile(&r->s, r->s.profiles[j], v, &tp, NULL) == 0) {
+        uint64_t mss_max = p.mtu - 40;
+        if (tp.mss > mss_max)
+          tp.mss = (uint16_t)mss_max;
+        pr = closed_redundant_ack(&tp, &p);
+      }
+      d->pred[i * (size_t)np + (size_t)j] = (float)pr;
+    }
+  }
+  return 0;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void profile_totals(report *r, const data *d) {
+  int np = r->s.nprofiles;
+  uint64_t *lost = malloc((d->n ? d->n : 1) * sizeof *lost);
+  for (int j = 0; j < np; j++) {
+    profile_stats *ps = &r->prof[j];
+    snprintf(ps->name, sizeof ps->name, "%s", r->s.profiles[j]);
+    uint64_t k[5] = {0}, nl = 0;
+    double sum = 0, pred = 0;
+    for (size_t i = 0; i < d->n; i++) {
+      uint8_t f = d->o[i].f[j];
+      k[0] += !!(f & F_REDUNDANT);
+      k[1] += !!(f & F_SRST);
+      k[2] += !!(f & F_RESET);
+      k[3] += !!(f & F_APP);
+      k[4] += !!(f & F_DONE);
+      sum += (double)d->o[i].lost[j];
+      if (d->o[i].lost[j] && lost)
+        lost[nl++] = d->o[i].lost[j];
+      pred += d->pred[i * (size_t)np + (size_t)j];
+    }
+    ps->redundant_ack = make_rate(k[0], d->n);
+    ps->server_rst = make_rate(k[1], d->n);
+    ps->client_reset = make_rate(k[2], d->n);
+    ps->app_error = make_rate(k[3], d->n);
+    ps->completed = make_rate(k[4], d->n);
+    ps->lost_mean = d->n ? sum / (double)d->n : 0;
+    ps->lost_mean_affected = nl ? sum / (double)nl : 0;
+    ps->predicted = d->n ? pred / (double)d->n : 0;
+    if (nl && lost) {
+      qsort(lost, nl, sizeof *lost, cmp_u64);
+      ps->lost_q50 = lost[(nl - 1) / 2];
+      ps->lost_q90 = lost[(size_t)((double)(nl - 1) * 0.9)];
+      ps->lost_q99 = lost[(size_t)((double)(nl - 1) * 0.99)];
+      ps->lost_max = lost[nl - 1];
+    }
+  }
+  free(lost);
+}
+
+static paired table_of(const data *d, int a, int b, uint8_t flag) {
+  paired t = {0, 0, 0, 0};
+  for (size_t i = 0; i < d->n; i++) {
+    bool x = d->o[i].f[a] & flag, y = d->o[i].f[b] & flag;
+    if (x && y)
+      t.a++;
+    else if (x)
+      t.b++;
+    else if (y)
+      t.c++;
+    else
+      t.d++;
+  }
+  return t;
+}
+
+static void pairs(report *r, const data *d) {
+  r->npairs = 0;
+  for (int j = 1; j < r->s.nprofiles; j++) {
+    pair_stats *p = &r->pair[r->npairs++];
+    p->j = j;
+    p->reset = table_of(d, 0, j, F_RESET);
+    p->failure = table_of(d, 0, j, F_APP);
+    p->reset_test = stats_mcnemar(p->reset, CONF);
+    p->failure_test = stats_mcnemar(p->failure, CONF);
+  }
+}
+
+/* Which bin value v falls in. */
+static int bin_of(const param_bins *pb, double v) {
+  for (int b = 0; b < pb->nbins; b++) {
+    const bin_stats *x = &pb->bin[b];
+    if (x->lo == x->hi ? v == x->lo
+                       : (v >= x->lo && (v < x->hi || b == pb->nbins - 1)))
+      return b;
+  }
+  return -1;
+}
+
+static void make_bins(report *r, const data *d, int key, param_bins *pb) {
+  const scn_key *k = &r->s.keys[key];
+  int nk = r->s.nkeys;
+  pb->key = key;
+  store_column(k->param ? NULL : k, k->param, pb->column, sizeof pb->column);
+  pb->nbins = 0;
+  pb->log_scale = k->dist == SCN_LOGUNIFORM;
+  if (k->dist == SCN_CHOICE || k->dist == SCN_GRID) {
+    double v[SCN_MAX_VALUES];
+    int nv = 0;
+    for (int i = 0; i < k->nvals; i++) {
+      double x = k->kind == HC_PROB ? k->vals[i] : floor(k->vals[i] + 0.5);
+      bool dup = false;
+      for (int j = 0; j < nv; j++)
+        dup |= v[j] == x;
+      if (!dup)
+        v[nv++] = x;
+    }
+    qsort(v, (size_t)nv, sizeof *v, cmp_double);
+    for (int i = 0; i < nv && i < REPORT_MAX_BINS; i++)
+      pb->bin[pb->nbins++] = (bin_stats){.lo = v[i], .hi = v[i]};
+    return;
+  }
+  /* continuous: five bins, equal in log space for loguniform, else by
+   * quantiles of the drawn values */
+  int nb = 5;
+  double edge[6];
+  if (pb->log_scale) {
+    for (int b = 0; b <= nb; b++)
+      edge[b] = exp(log(k->a) + (log(k->b) - log(k->a)) * b / nb);
+  } else {
+    double *v = malloc((d->n ? d->n : 1) * sizeof *v);
+    if (!v || d->n == 0) {
+      free(v);
+      return;
+    }
+    for (size_t i = 0; i < d->n; i++)
+      v[i] = d->vals[i * (size_t)nk + (size_t)key];
+    qsort(v, d->n, sizeof *v, cmp_double);
+    for (int b = 0; b <= nb; b++)
+      edge[b] = v[(size_t)((double)(d->n - 1) * b / nb)];
+    free(v);
+  }
+  for (int b = 0; b < nb; b++) {
+    if (pb->nbins && edge[b] == pb->bin[pb->nbins - 1].lo)
+      continue;
+    pb->bin[pb->nbins++] = (bin_stats){.lo = edge[b], .hi = edge[b + 1]};
+  }
+  /* a degenerate last bin (all values equal) becomes a single value */
+  if (pb->nbins == 1 && pb->bin[0].lo == pb->bin[0].hi)
+    pb->bin[0].hi = pb->bin[0].lo;
+}
+
+static void fill_bins(report *r, const data *d, param_bins *pb) {
+  int np = r->s.nprofiles, nk = r->s.nkeys;
+  uint64_t n[REPORT_MAX_BINS] = {0};
+  uint64_t kr[REPORT_MAX_BINS][SCN_MAX_PROFILES] = {{0}};
+  uint64_t kf[REPORT_MAX_BINS][SCN_MAX_PROFILES] = {{0}};
+  uint64_t ka[REPORT_MAX_BINS][SCN_MAX_PROFILES] = {{0}};
+  double pr[REPORT_MAX_BINS][SCN_MAX_PROFILES] = {{0}};
+  paired t[REPORT_MAX_BINS] = {{0, 0, 0, 0}};
+  for (size_t i = 0; i < d->n; i++) {
+    int b = bin_of(pb, d->vals[i * (size_t)nk + (size_t)pb->key]);
+    if (b < 0)
+      continue;
+    n[b]++;
+    for (int j = 0; j < np; j++) {
+      uint8_t f = d->o[i].f[j];
+      kr[b][j] += !!(f & F_RESET);
+      kf[b][j] += !!(f & F_APP);
+      ka[b][j] += !!(f & F_REDUNDANT);
+      pr[b][j] += d->pred[i * (size_t)np + (size_t)j];
+    }
+    if (np >= 2) {
+      bool x = d->o[i].f[0] & F_RESET, y = d->o[i].f[1] & F_RESET;
+      if (x && y)
+        t[b].a++;
+      else if (x)
+        t[b].b++;
+      else if (y)
+        t[b].c++;
+      else
+        t[b].d++;
+    }
+  }
+  double p[REPORT_MAX_BINS];
+  for (int b = 0; b < pb->nbins; b++) {
+    bin_stats *x = &pb->bin[b];
+    for (int j = 0; j < np; j++) {
+      x->reset[j] = make_rate(kr[b][j], n[b]);
+      x->failure[j] = make_rate(kf[b][j], n[b]);
+      x->redundant[j] = make_rate(ka[b][j], n[b]);
+      x->predicted[j] = n[b] ? pr[b][j] / (double)n[b] : 0;
+      x->outside[j] = n[b] && (x->predicted[j] < x->redundant[j].wilson.lo ||
+                               x->predicted[j] > x->redundant[j].wilson.hi);
+      if (n[b]) {
+        r->compared++;
+        r->flagged += x->outside[j];
+      }
+    }
+    x->p_raw = np >= 2 ? stats_mcnemar(t[b], CONF).p_exact : 1;
+    p[b] = x->p_raw;
+  }
+  stats_holm(p, (size_t)pb->nbins);
+  for (int b = 0; b < pb->nbins; b++)
+    pb->bin[b].p_holm = p[b];
+}
+
+static void regress(report *r, const data *d) {
+  int np = r->s.nprofiles, nk = r->s.nkeys;
+  for (int j = 0; j < np; j++) {
+    regression *g = &r->reg[j];
+    memset(g, 0, sizeof *g);
+    for (int k = 0; k < nk && g->nx < LOGIT_MAX_K; k++) {
+      const scn_key *key = &r->s.keys[k];
+      if (key->dist == SCN_CONST || key->mode || key->kind == HC_BOOL)
+        continue;
+      g->key[g->nx] = k;
+      g->logx[g->nx] = key->dist == SCN_LOGUNIFORM;
+      g->nx++;
+    }
+    const rate *rr = &r->prof[j].client_reset;
+    if (g->nx == 0) {
+      snprintf(g->why, sizeof g->why, "no randomized numeric parameter");
+      continue;
+    }
+    if (rr->k == 0 || rr->k == rr->n) {
+      snprintf(g->why, sizeof g->why, "%s: every conversation alike",
+               rr->k == 0 ? "no reset" : "every conversation reset");
+      continue;
+    }
+    double *x = malloc(d->n * (size_t)g->nx * sizeof *x);
+    uint8_t *y = malloc(d->n);
+    if (!x || !y) {
+      free(x);
+      free(y);
+      snprintf(g->why, sizeof g->why, "out of memory");
+      continue;
+    }
+    for (int c = 0; c < g->nx; c++) {
+      double s = 0, s2 = 0;
+      for (size_t i = 0; i < d->n; i++) {
+        double v = d->vals[i * (size_t)nk + (size_t)g->key[c]];
+        if (g->logx[c])
+          v = log10(v);
+        x[i * (size_t)g->nx + (size_t)c] = v;
+        s += v;
+        s2 += v * v;
+      }
+      g->mean[c] = s / (double)d->n;
+      g->sd[c] = sqrt(fmax(s2 / (double)d->n - g->mean[c] * g->mean[c], 0));
+      for (size_t i = 0; i < d->n; i++) {
+        double *v = &x[i * (size_t)g->nx + (size_t)c];
+        *v = g->sd[c] > 0 ? (*v - g->mean[c]) / g->sd[c] : 0;
+      }
+    }
+    for (size_t i = 0; i < d->n; i++)
+      y[i] = !!(d->o[i].f[j] & F_RESET);
+    g->fit = stats_logit(x, y, d->n, (size_t)g->nx);
+    g->fitted = g->fit.ok;
+    if (!g->fitted)
+      snprintf(g->why, sizeof g->why,
+               "did not converge (a parameter separates the outcomes)");
+    free(x);
+    free(y);
+  }
+}
+
+static void batch_info(report *r, sqlite3 *db) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT halfclose_version, started, "
+                         "coalesce(finished, ''), host, conversations, "
+                         "coalesce(stopping, '') FROM batch",
+                         -1, &q, NULL) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW) {
+    snprintf(r->version, sizeof r->version, "%s", sqlite3_column_text(q, 0));
+    snprintf(r->started, sizeof r->started, "%s", sqlite3_column_text(q, 1));
+    snprintf(r->finished, sizeof r->finished, "%s", sqlite3_column_text(q, 2));
+    snprintf(r->host, sizeof r->host, "%s", sqlite3_column_text(q, 3));
+    r->planned = (uint64_t)sqlite3_column_int64(q, 4);
+    snprintf(r->stopping, sizeof r->stopping, "%s", sqlite3_column_text(q, 5));
+  }
+  sqlite3_finalize(q);
+}
+
+int report_analyze(report *r, const char *path, char *err, size_t cap) {
+  memset(r, 0, sizeof *r);
+  snprintf(r->store_path, sizeof r->store_path, "%s", path);
+  hc_store *st;
+  if (store_open(&st, path, false, err, cap) != 0)
+    return -1;
+  if (store_scenario(st, &r->s, err, cap) != 0) {
+    store_close(st);
+    return -1;
+  }
+  batch_info(r, store_db(st));
+  data d = {0};
+  int rv = load(r, store_db(st), &d, err, cap);
+  store_close(st);
+  if (rv == 0 && d.n == 0) {
+    snprintf(err, cap, "%s: no complete conversation in the store", path);
+    rv = -1;
+  }
+  if (rv == 0 && redraw(r, &d) != 0) {
+    snprintf(err, cap, "out of memory");
+    rv = -1;
+  }
+  if (rv == 0) {
+    r->n = d.n;
+    profile_totals(r, &d);
+    pairs(r, &d);
+    for (int k = 0; k < r->s.nkeys; k++) {
+      if (r->s.keys[k].dist == SCN_CONST)
+        continue;
+      param_bins *pb = &r->params[r->nparams++];
+      make_bins(r, &d, k, pb);
+      fill_bins(r, &d, pb);
+    }
+    regress(r, &d);
+  }
+  free(d.o);
+  free(d.vals);
+  free(d.pred);
+  if (rv != 0)
+    scn_free(&r->s);
+  return rv;
+}
+
+void report_free(report *r) {
+  scn_free(&r->s);
+}
+
+void report_value_text(const report *r, int key, double v, char *buf,
+                       size_t cap) {
+  const scn_key *k = &r->s.keys[key];
+  if (k->mode) {
+    scn_knob_text(k, v, buf, cap);
+    return;
+  }
+  if (k->kind == HC_TIME) {
+    if (v >= 1e9)
+      snprintf(buf, cap, "%.3gs", v / 1e9);
+    else if (v >= 1e6)
+      snprintf(buf, cap, "%.3gms", v / 1e6);
+    else
+      snprintf(buf, cap, "%.3gus", v / 1e3);
+    return;
+  }
+  if (k->kind == HC_BYTES && v >= 10000) {
+    snprintf(buf, cap, "%.3gKB", v / 1e3);
+    return;
+  }
+  if (k->kind == HC_PROB) {
+    snprintf(buf, cap, "%.3g%%", v * 100);
+    return;
+  }
+  hc_format_value(k->kind, v, buf, cap);
+}
+
+void report_bin_label(const report *r, const param_bins *pb, const bin_stats *b,
+                      char *buf, size_t cap) {
+  char lo[32], hi[32];
+  report_value_text(r, pb->key, b->lo, lo, sizeof lo);
+  if (b->lo == b->hi) {
+    snprintf(buf, cap, "%s", lo);
+    return;
+  }
+  report_value_text(r, pb->key, b->hi, hi, sizeof hi);
+  bool last = b == &pb->bin[pb->nbins - 1];
+  snprintf(buf, cap, "[%s, %s%s", lo, hi, last ? "]" : ")");
+}

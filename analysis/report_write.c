@@ -1,0 +1,823 @@
+/*
+ * report_write.c - the report in Markdown, self-contained HTML, or JSON.
+ *
+ * Markdown and HTML share one writer (a heading, a paragraph, a table, a
+ * block of text, an image), so they say the same; JSON is written apart
+ * and carries every number.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+typedef struct doc {
+  FILE *f;
+  report_format fmt;
+} doc;
+
+static void esc(doc *d, const char *s) {
+  if (d->fmt != REPORT_HTML) {
+    fputs(s, d->f);
+    return;
+  }
+  for (; *s; s++) {
+    switch (*s) {
+    case '<':
+      fputs("&lt;", d->f);
+      break;
+    case '>':
+      fputs("&gt;", d->f);
+      break;
+    case '&':
+      fputs("&amp;", d->f);
+      break;
+    default:
+      fputc(*s, d->f);
+    }
+  }
+}
+
+static void heading(doc *d, int level, const char *text) {
+  if (d->fmt == REPORT_HTML) {
+    fprintf(d->f, "<h%d>", level);
+    esc(d, text);
+    fprintf(d->f, "</h%d>\n", level);
+  } else {
+    fprintf(d->f, "\n%.*s %s\n\n", level, "######", text);
+  }
+}
+
+static void para(doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void para(doc *d, const char *fmt, ...) {
+  char buf[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (d->fmt == REPORT_HTML) {
+    fputs("<p>", d->f);
+    esc(d, buf);
+    fputs("</p>\n", d->f);
+  } else {
+    fprintf(d->f, "%s\n\n", buf);
+  }
+}
+
+static void quote(doc *d, const char *text) {
+  if (d->fmt == REPORT_HTML) {
+    fputs("<blockquote>", d->f);
+    esc(d, text);
+    fputs("</blockquote>\n", d->f);
+  } else {
+    fprintf(d->f, "> %s\n\n", text);
+  }
+}
+
+static void pre(doc *d, const char *text) {
+  if (d->fmt == REPORT_HTML) {
+    fputs("<pre>", d->f);
+    esc(d, text);
+    fputs("</pre>\n", d->f);
+  } else {
+    fprintf(d->f, "```ini\n%s%s```\n\n", text,
+            text[0] && text[strlen(text) - 1] == '\n' ? "" : "\n");
+  }
+}
+
+static void row(doc *d, int n, char cells[][160], bool head) {
+  if (d->fmt == REPORT_HTML) {
+    fputs("<tr>", d->f);
+    for (int i = 0; i < n; i++) {
+      fputs(head ? "<th>" : "<td>", d->f);
+      esc(d, cells[i]);
+      fputs(head ? "</th>" : "</td>", d->f);
+    }
+    fputs("</tr>\n", d->f);
+    return;
+  }
+  fputs("|", d->f);
+  for (int i = 0; i < n; i++)
+    fprintf(d->f, " %s |", cells[i]);
+  fputs("\n", d->f);
+  if (head) {
+    fputs("|", d->f);
+    for (int i = 0; i < n; i++)
+      fputs("---|", d->f);
+    fputs("\n", d->f);
+  }
+}
+
+static void table_begin(doc *d) {
+  if (d->fmt == REPORT_HTML)
+    fputs("<table>\n", d->f);
+}
+
+static void table_end(doc *d) {
+  fputs(d->fmt == REPORT_HTML ? "</table>\n" : "\n", d->f);
+}
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Embed (HTML, base64 data URI) or link (Markdown) a plot if it exists. */
+static bool image(doc *d, const char *dir, const char *file,
+                  const char *caption) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return false;
+  if (d->fmt != REPORT_HTML) {
+    fclose(f);
+    fprintf(d->f, "![%s](%s)\n\n", caption, path);
+    return true;
+  }
+  const char *dot = strrchr(file, '.');
+  const char *mime =
+      dot && strcmp(dot, ".svg") == 0 ? "image/svg+xml" : "image/png";
+  fprintf(d->f, "<figure><img alt=\"%s\" src=\"data:%s;base64,", caption, mime);
+  unsigned char in[3];
+  size_t n;
+  while ((n = fread(in, 1, 3, f)) > 0) {
+    unsigned v = (unsigned)in[0] << 16 | (n > 1 ? (unsigned)in[1] << 8 : 0) |
+                 (n > 2 ? in[2] : 0);
+    fputc(b64[v >> 18 & 63], d->f);
+    fputc(b64[v >> 12 & 63], d->f);
+    fputc(n > 1 ? b64[v >> 6 & 63] : '=', d->f);
+    fputc(n > 2 ? b64[v & 63] : '=', d->f);
+  }
+  fclose(f);
+  fprintf(d->f, "\"><figcaption>");
+  esc(d, caption);
+  fprintf(d->f, "</figcaption></figure>\n");
+  return true;
+}
+
+/* ---- number formats ---- */
+
+static void pct(double p, char *buf, size_t cap) {
+  double v = p * 100;
+  if (v == 0)
+    snprintf(buf, cap, "0");
+  else if (v >= 1)
+    snprintf(buf, cap, "%.2f", v);
+  else
+    snprintf(buf, cap, "%.2g", v);
+}
+
+static void rate_text(const rate *r, char *buf, size_t cap) {
+  char a[32], b[32], c[32];
+  if (r->n == 0) {
+    snprintf(buf, cap, "-");
+    return;
+  }
+  if (r->k == 0) {
+    pct(r->exact.hi, a, sizeof a);
+    snprintf(buf, cap, "0 of %llu (<= %s %%)", (unsigned long long)r->n, a);
+    return;
+  }
+  pct(r->p, a, sizeof a);
+  pct(r->wilson.lo, b, sizeof b);
+  pct(r->wilson.hi, c, sizeof c);
+  snprintf(buf, cap, "%s %% [%s, %s]", a, b, c);
+}
+
+static void exact_text(const rate *r, char *buf, size_t cap) {
+  char b[32], c[32];
+  pct(r->exact.lo, b, sizeof b);
+  pct(r->exact.hi, c, sizeof c);
+  snprintf(buf, cap, "%llu/%llu [%s, %s] %%", (unsigned long long)r->k,
+           (unsigned long long)r->n, b, c);
+}
+
+static void p_text(double p, char *buf, size_t cap) {
+  if (p < 1e-300)
+    snprintf(buf, cap, "< 1e-300");
+  else if (p < 0.001)
+    snprintf(buf, cap, "%.2e", p);
+  else
+    snprintf(buf, cap, "%.3f", p);
+}
+
+static const char *dist_name(scn_dist d) {
+  static const char *const n[] = {"constant", "uniform",     "loguniform",
+                                  "normal",   "exponential", "choice",
+                                  "grid"};
+  return n[d];
+}
+
+/* ---- sections ---- */
+
+static void headline(doc *d, const report *r) {
+  const scenario *s = &r->s;
+  heading(d, 2, "Headline");
+  char a[96], b[96], p[32];
+  const profile_stats *p0 = &r->prof[0];
+  rate_text(&p0->client_reset, a, sizeof a);
+  rate_text(&p0->app_error, b, sizeof b);
+  para(d,
+       "%llu conversations, each run under every profile with the same "
+       "parameters (common random numbers). Under %s the client was reset "
+       "in %s of them (95 %% Wilson interval) and lost response data to a "
+       "failed read in %s.",
+       (unsigned long long)r->n, p0->name, a, b);
+  for (int i = 0; i < r->npairs; i++) {
+    const pair_stats *pp = &r->pair[i];
+    const profile_stats *pj = &r->prof[pp->j];
+    rate_text(&pj->client_reset, a, sizeof a);
+    p_text(pp->reset_test.p_exact, p, sizeof p);
+    const char *verdict;
+    if (pj->client_reset.k == 0 && p0->client_reset.k > 0 &&
+        pp->reset_test.p_exact < 0.05)
+      verdict = "removes the reset";
+    else if (pp->reset_test.p_exact < 0.05 && pp->reset_test.diff > 0)
+      verdict = "resets significantly less often";
+    else if (pp->reset_test.p_exact < 0.05)
+      verdict = "resets significantly MORE often";
+    else
+      verdict = "shows no significant difference";
+    para(d,
+         "Verdict: %s %s. It reset %s; on the same conversations %llu were "
+         "reset under %s only and %llu under %s only (exact McNemar test, "
+         "p %s%s).",
+         pj->name, verdict, a, (unsigned long long)pp->reset.b, p0->name,
+         (unsigned long long)pp->reset.c, pj->name,
+         pp->reset_test.p_exact < 1e-300 ? "" : "= ", p);
+  }
+  char cells[8][160];
+  table_begin(d);
+  const char *head[] = {"profile", "conversations", "client reset",
+                        "application error", "bytes lost per conversation"};
+  for (int i = 0; i < 5; i++)
+    snprintf(cells[i], sizeof cells[i], "%s", head[i]);
+  row(d, 5, cells, true);
+  for (int j = 0; j < s->nprofiles; j++) {
+    const profile_stats *ps = &r->prof[j];
+    snprintf(cells[0], sizeof cells[0], "%s", ps->name);
+    snprintf(cells[1], sizeof cells[1], "%llu", (unsigned long long)r->n);
+    rate_text(&ps->client_reset, cells[2], sizeof cells[2]);
+    rate_text(&ps->app_error, cells[3], sizeof cells[3]);
+    snprintf(cells[4], sizeof cells[4], "%.1f", ps->lost_mean);
+    row(d, 5, cells, false);
+  }
+  table_end(d);
+  if (r->npairs == 0)
+    return;
+  para(d,
+       "Paired comparisons with %s (rows: the reset, then the "
+       "application error):",
+       p0->name);
+  table_begin(d);
+  const char *h2[] = {"against",
+                      "outcome",
+                      "both",
+                      "first only",
+                      "second only",
+                      "neither",
+                      "difference [95 % CI]",
+                      "McNemar p (mid-p)"};
+  for (int i = 0; i < 8; i++)
+    snprintf(cells[i], sizeof cells[i], "%s", h2[i]);
+  row(d, 8, cells, true);
+  for (int i = 0; i < r->npairs; i++)
+    for (int o = 0; o < 2; o++) {
+      const pair_stats *pp = &r->pair[i];
+      const paired *t = o ? &pp->failure : &pp->reset;
+      const mcnemar *m = o ? &pp->failure_test : &pp->reset_test;
+      char x[32], y[32], z[32], q1[32], q2[32];
+      snprintf(cells[0], sizeof cells[0], "%s", r->prof[pp->j].name);
+      snprintf(cells[1], sizeof cells[1], "%s",
+               o ? "application error" : "client reset");
+      snprintf(cells[2], sizeof cells[2], "%llu", (unsigned long long)t->a);
+      snprintf(cells[3], sizeof cells[3], "%llu", (unsigned long long)t->b);
+      snprintf(cells[4], sizeof cells[4], "%llu", (unsigned long long)t->c);
+      snprintf(cells[5], sizeof cells[5], "%llu", (unsigned long long)t->d);
+      pct(m->diff, x, sizeof x);
+      pct(m->ci.lo, y, sizeof y);
+      pct(m->ci.hi, z, sizeof z);
+      snprintf(cells[6], sizeof cells[6], "%s %% [%s, %s]", x, y, z);
+      p_text(m->p_exact, q1, sizeof q1);
+      p_text(m->p_mid, q2, sizeof q2);
+      snprintf(cells[7], sizeof cells[7], "%s (%s)", q1, q2);
+      row(d, 8, cells, false);
+    }
+  table_end(d);
+}
+
+static void scenario_section(doc *d, const report *r) {
+  const scenario *s = &r->s;
+  heading(d, 2, "The scenario");
+  quote(d, s->question[0] ? s->question : "(no question stated)");
+  char profs[512] = "";
+  for (int j = 0; j < s->nprofiles; j++) {
+    strncat(profs, s->profiles[j], sizeof profs - strlen(profs) - 1);
+    if (j + 1 < s->nprofiles)
+      strncat(profs, ", ", sizeof profs - strlen(profs) - 1);
+  }
+  para(d,
+       "Scenario %s (%s), seed %llu, %llu grid cell%s, %llu of %llu planned "
+       "conversations complete, profiles %s; server profile %s. halfclose "
+       "%s on %s, started %s, finished %s. Store: %s.",
+       s->name, s->path, (unsigned long long)s->seed,
+       (unsigned long long)s->cells, s->cells == 1 ? "" : "s",
+       (unsigned long long)r->n, (unsigned long long)r->planned, profs,
+       s->server_profile[0] ? s->server_profile : "as the client's", r->version,
+       r->host, r->started, r->finished[0] ? r->finished : "(not finished)",
+       r->store_path);
+  if (r->stopping[0])
+    para(d,
+         "Sizing: %s. Stopping only at block boundaries keeps the "
+         "estimate from chasing its own noise, but intervals after a "
+         "data-dependent stop cover a little less than nominal; read "
+         "them as approximate.",
+         r->stopping);
+  else
+    para(d, "Sizing: fixed in advance (no sequential stopping).");
+  pre(d, s->text);
+}
+
+static void outcomes(doc *d, const report *r) {
+  const scenario *s = &r->s;
+  heading(d, 2, "Outcomes");
+  para(d, "Each rate with its 95 %% Wilson interval; a rate of zero with "
+          "the exact (Clopper-Pearson) upper bound.");
+  char cells[8][160];
+  const char *head[] = {"profile",      "redundant ACK",     "server RST",
+                        "client reset", "application error", "completed"};
+  table_begin(d);
+  for (int i = 0; i < 6; i++)
+    snprintf(cells[i], sizeof cells[i], "%s", head[i]);
+  row(d, 6, cells, true);
+  for (int j = 0; j < s->nprofiles; j++) {
+    const profile_stats *ps = &r->prof[j];
+    snprintf(cells[0], sizeof cells[0], "%s", ps->name);
+    rate_text(&ps->redundant_ack, cells[1], sizeof cells[1]);
+    rate_text(&ps->server_rst, cells[2], sizeof cells[2]);
+    rate_text(&ps->client_reset, cells[3], sizeof cells[3]);
+    rate_text(&ps->app_error, cells[4], sizeof cells[4]);
+    rate_text(&ps->completed, cells[5], sizeof cells[5]);
+    row(d, 6, cells, false);
+  }
+  table_end(d);
+  para(d, "Exact (Clopper-Pearson) 95 %% intervals of the two rates the "
+          "study is about:");
+  table_begin(d);
+  const char *h2[] = {"profile", "client reset", "application error"};
+  for (int i = 0; i < 3; i++)
+    snprintf(cells[i], sizeof cells[i], "%s", h2[i]);
+  row(d, 3, cells, true);
+  for (int j = 0; j < s->nprofiles; j++) {
+    snprintf(cells[0], sizeof cells[0], "%s", r->prof[j].name);
+    exact_text(&r->prof[j].client_reset, cells[1], sizeof cells[1]);
+    exact_text(&r->prof[j].app_error, cells[2], sizeof cells[2]);
+    row(d, 3, cells, false);
+  }
+  table_end(d);
+  heading(d, 3, "Bytes lost");
+  para(d, "Response bytes the client host had received but its application "
+          "never read, discarded by the reset.");
+  const char *h3[] = {"profile",
+                      "conversations losing data",
+                      "mean per conversation",
+                      "mean when lost",
+                      "median",
+                      "90th percentile",
+                      "99th percentile",
+                      "maximum"};
+  table_begin(d);
+  for (int i = 0; i < 8; i++)
+    snprintf(cells[i], sizeof cells[i], "%s", h3[i]);
+  row(d, 8, cells, true);
+  for (int j = 0; j < s->nprofiles; j++) {
+    const profile_stats *ps = &r->prof[j];
+    snprintf(cells[0], sizeof cells[0], "%s", ps->name);
+    snprintf(cells[1], sizeof cells[1], "%llu",
+             (unsigned long long)ps->app_error.k);
+    snprintf(cells[2], sizeof cells[2], "%.1f B", ps->lost_mean);
+    snprintf(cells[3], sizeof cells[3], "%.0f B", ps->lost_mean_affected);
+    snprintf(cells[4], sizeof cells[4], "%llu B",
+             (unsigned long long)ps->lost_q50);
+    snprintf(cells[5], sizeof cells[5], "%llu B",
+             (unsigned long long)ps->lost_q90);
+    snprintf(cells[6], sizeof cells[6], "%llu B",
+             (unsigned long long)ps->lost_q99);
+    snprintf(cells[7], sizeof cells[7], "%llu B",
+             (unsigned long long)ps->lost_max);
+    row(d, 8, cells, false);
+  }
+  table_end(d);
+}
+
+static void bins(doc *d, const report *r) {
+  const scenario *s = &r->s;
+  int np = s->nprofiles;
+  heading(d, 2, "The reset rate by parameter");
+  para(d,
+       "Every randomized or swept parameter in bins (each value of a "
+       "choice or grid; five bins otherwise, equal in log scale for a "
+       "loguniform key, by quantile for the rest). The last column tests "
+       "%s against %s within each bin (exact McNemar), with Holm's "
+       "correction across the bins of the parameter.",
+       np > 1 ? s->profiles[0] : "-", np > 1 ? s->profiles[1] : "-");
+  for (int i = 0; i < r->nparams; i++) {
+    const param_bins *pb = &r->params[i];
+    const scn_key *k = &s->keys[pb->key];
+    char title[128];
+    snprintf(title, sizeof title, "%s (%s)", pb->column, dist_name(k->dist));
+    heading(d, 3, title);
+    char cells[2 + 2 * SCN_MAX_PROFILES + 1][160];
+    int nc = 0;
+    snprintf(cells[nc++], 160, "%s", k->name);
+    snprintf(cells[nc++], 160, "n");
+    for (int j = 0; j < np; j++)
+      snprintf(cells[nc++], 160, "reset, %s", s->profiles[j]);
+    for (int j = 0; j < np; j++)
+      snprintf(cells[nc++], 160, "failure, %s", s->profiles[j]);
+    snprintf(cells[nc++], 160, "p (Holm)");
+    table_begin(d);
+    row(d, nc, cells, true);
+    for (int b = 0; b < pb->nbins; b++) {
+      const bin_stats *x = &pb->bin[b];
+      nc = 0;
+      report_bin_label(r, pb, x, cells[nc++], 160);
+      snprintf(cells[nc++], 160, "%llu", (unsigned long long)x->reset[0].n);
+      for (int j = 0; j < np; j++)
+        rate_text(&x->reset[j], cells[nc++], 160);
+      for (int j = 0; j < np; j++)
+        rate_text(&x->failure[j], cells[nc++], 160);
+      char p1[32], p2[32];
+      p_text(x->p_raw, p1, sizeof p1);
+      p_text(x->p_holm, p2, sizeof p2);
+      snprintf(cells[nc++], 160, "%s (%s)", p1, p2);
+      row(d, nc, cells, false);
+    }
+    table_end(d);
+  }
+}
+
+static void regressions(doc *d, const report *r) {
+  const scenario *s = &r->s;
+  heading(d, 2, "What drives the reset: logistic regression");
+  para(d, "For each profile, the client reset regressed on the randomized "
+          "numeric parameters, each standardized (loguniform ones as log10 "
+          "first), so an odds ratio is per standard deviation of the "
+          "parameter. Wald intervals and p-values.");
+  for (int j = 0; j < s->nprofiles; j++) {
+    const regression *g = &r->reg[j];
+    heading(d, 3, s->profiles[j]);
+    if (!g->fitted) {
+      para(d, "Not fitted: %s.", g->why);
+      continue;
+    }
+    char cells[6][160];
+    const char *head[] = {"parameter", "one SD is", "coefficient (SE)",
+                          "odds ratio [95 % CI]", "p"};
+    table_begin(d);
+    for (int i = 0; i < 5; i++)
+      snprintf(cells[i], sizeof cells[i], "%s", head[i]);
+    row(d, 5, cells, true);
+    double z = stats_z(0.95);
+    for (int c = 0; c <= g->nx; c++) {
+      double b = g->fit.beta[c], se = g->fit.se[c];
+      if (c == 0) {
+        snprintf(cells[0], 160, "(intercept)");
+        snprintf(cells[1], 160, "-");
+      } else {
+        const scn_key *k = &s->keys[g->key[c - 1]];
+        char sd[32];
+        if (g->logx[c - 1]) {
+          snprintf(cells[0], 160, "log10 %s", k->name);
+          snprintf(cells[1], 160, "x%.3g", pow(10, g->sd[c - 1]));
+        } else {
+          snprintf(cells[0], 160, "%s", k->name);
+          report_value_text(r, g->key[c - 1], g->sd[c - 1], sd, sizeof sd);
+          snprintf(cells[1], 160, "%s", sd);
+        }
+      }
+      snprintf(cells[2], 160, "%.3f (%.3f)", b, se);
+      snprintf(cells[3], 160, "%.3g [%.3g, %.3g]", exp(b), exp(b - z * se),
+               exp(b + z * se));
+      p_text(stats_wald_p(b / se), cells[4], 160);
+      row(d, 5, cells, false);
+    }
+    table_end(d);
+  }
+}
+
+static void closed_form(doc *d, const report *r) {
+  const scenario *s = &r->s;
+  int np = s->nprofiles;
+  heading(d, 2, "Closed-form check");
+  para(d,
+       "On a loss-free link the probability of a redundant ACK is "
+       "P = 1/2 x S(g): one half for the parity of the full segments left "
+       "unacknowledged before the FIN-bearing segment, times the chance S "
+       "that the delayed ACK armed by the segment before it survives the "
+       "gap g until the FIN arrives (derived in analysis/README.md; zero "
+       "for a profile whose ACK of the FIN clears the pending ACK). Below, "
+       "the mean prediction of each bin against the simulated rate of "
+       "redundant ACKs and its 95 %% Wilson interval; '!' marks a "
+       "prediction outside the interval. %d of %d bins are outside; with "
+       "95 %% intervals about one bin in twenty falls outside by chance "
+       "alone, and bins with packet loss lie outside the model's "
+       "assumptions.",
+       r->flagged, r->compared);
+  char cells[2 + SCN_MAX_PROFILES][160];
+  for (int j = 0; j < np; j++) {
+    char t[96];
+    snprintf(t, sizeof t,
+             "all conversations, %s: predicted %.3f, "
+             "simulated %.3f",
+             s->profiles[j], r->prof[j].predicted, r->prof[j].redundant_ack.p);
+    para(d, "%s", t);
+  }
+  for (int i = 0; i < r->nparams; i++) {
+    const param_bins *pb = &r->params[i];
+    heading(d, 3, pb->column);
+    int nc = 0;
+    snprintf(cells[nc++], 160, "%s", s->keys[pb->key].name);
+    for (int j = 0; j < np; j++)
+      snprintf(cells[nc++], 160, "%s: predicted / simulated [95 %%]",
+               s->profiles[j]);
+    table_begin(d);
+    row(d, nc, cells, true);
+    for (int b = 0; b < pb->nbins; b++) {
+      const bin_stats *x = &pb->bin[b];
+      nc = 0;
+      report_bin_label(r, pb, x, cells[nc++], 160);
+      for (int j = 0; j < np; j++)
+        snprintf(cells[nc++], 160, "%.3f / %.3f [%.3f, %.3f]%s",
+                 x->predicted[j], x->redundant[j].p, x->redundant[j].wilson.lo,
+                 x->redundant[j].wilson.hi, x->outside[j] ? " !" : "");
+      row(d, nc, cells, false);
+    }
+    table_end(d);
+  }
+}
+
+static void methods(doc *d) {
+  heading(d, 2, "Methods");
+  para(d, "Rates: the Wilson score interval (95 %%) is shown because it "
+          "keeps its coverage near the nominal level for small counts and "
+          "rates near 0 or 1; the Clopper-Pearson interval is exact "
+          "(conservative) and gives a real upper bound when no event was "
+          "seen.");
+  para(d, "Fix against bug: every conversation ran under each profile with "
+          "the same parameters and random choices, so the outcomes are "
+          "paired. The exact McNemar test is the two-sided binomial test "
+          "on the discordant pairs (b, c); the mid-p version subtracts half "
+          "the probability of the observed count. The difference of the "
+          "paired rates has Newcombe's hybrid score interval (method 10, "
+          "1998).");
+  para(d, "Bins: within-bin tests are corrected for multiplicity with "
+          "Holm's step-down procedure across the bins of a parameter.");
+  para(d, "Regression: maximum likelihood by iteratively reweighted least "
+          "squares, standard errors from the inverse Fisher information; "
+          "not fitted when a profile has no event, or when a parameter "
+          "separates the outcomes.");
+  para(d, "All distribution functions come from GSL.");
+}
+
+static void plots(doc *d, const char *dir) {
+  if (!dir)
+    return;
+  static const struct {
+    const char *stem, *caption;
+  } p[] = {{"reset-vs-delay", "Reset probability against one-way delay"},
+           {"reset-vs-delack", "Reset probability against the delayed-ACK "
+                               "timeout"},
+           {"heatmap", "Reset probability over delay and delayed-ACK "
+                       "timeout"},
+           {"outcomes", "Outcomes per profile"},
+           {"bytes-lost", "Distribution of bytes lost"},
+           {"closed-form", "Simulated against closed-form probability"}};
+  bool any = false;
+  for (size_t i = 0; i < sizeof p / sizeof *p; i++) {
+    /* SVG when there is one, else PNG */
+    char file[96], path[1024];
+    snprintf(file, sizeof file, "%s.svg", p[i].stem);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+      snprintf(file, sizeof file, "%s.png", p[i].stem);
+      snprintf(path, sizeof path, "%s/%s", dir, file);
+      f = fopen(path, "rb");
+    }
+    if (!f)
+      continue;
+    fclose(f);
+    if (!any)
+      heading(d, 2, "Plots");
+    any = true;
+    image(d, dir, file, p[i].caption);
+  }
+}
+
+static const char css[] =
+    "body{font-family:Georgia,serif;max-width:62em;margin:2em auto;"
+    "padding:0 1em;color:#222;line-height:1.45}"
+    "h1,h2,h3{font-family:Helvetica,Arial,sans-serif}"
+    "table{border-collapse:collapse;margin:1em 0;font-size:.9em}"
+    "th,td{border:1px solid #bbb;padding:.25em .6em;text-align:right}"
+    "th{background:#eee}td:first-child,th:first-child{text-align:left}"
+    "blockquote{border-left:4px solid #888;margin:1em 0;padding:.2em 1em;"
+    "background:#f6f6f6}"
+    "pre{background:#f4f4f4;padding:1em;overflow-x:auto;font-size:.85em}"
+    "figure{margin:1.5em 0}img{max-width:100%}"
+    "figcaption{font-style:italic;font-size:.9em}";
+
+static void write_doc(const report *r, doc *d, const char *plots_dir) {
+  char title[128];
+  snprintf(title, sizeof title, "halfclose report: %s", r->s.name);
+  if (d->fmt == REPORT_HTML) {
+    fprintf(d->f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+                  "charset=\"utf-8\"><title>");
+    esc(d, title);
+    fprintf(d->f, "</title><style>%s</style></head><body>\n", css);
+    heading(d, 1, title);
+  } else {
+    fprintf(d->f, "# %s\n", title);
+  }
+  headline(d, r);
+  scenario_section(d, r);
+  outcomes(d, r);
+  plots(d, plots_dir);
+  bins(d, r);
+  regressions(d, r);
+  closed_form(d, r);
+  methods(d);
+  if (d->fmt == REPORT_HTML)
+    fputs("</body></html>\n", d->f);
+}
+
+/* ---- JSON ---- */
+
+static void jrate(FILE *f, const char *name, const rate *r) {
+  fprintf(f,
+          "\"%s\": {\"k\": %llu, \"n\": %llu, \"p\": %.10g, \"wilson\": "
+          "[%.10g, %.10g], \"exact\": [%.10g, %.10g]}",
+          name, (unsigned long long)r->k, (unsigned long long)r->n, r->p,
+          r->wilson.lo, r->wilson.hi, r->exact.lo, r->exact.hi);
+}
+
+static void jstr(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\')
+      fprintf(f, "\\%c", *s);
+    else if ((unsigned char)*s < 0x20)
+      fprintf(f, "\\u%04x", *s);
+    else
+      fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+static void jpair(FILE *f, const char *name, const paired *t,
+                  const mcnemar *m) {
+  fprintf(f,
+          "\"%s\": {\"both\": %llu, \"first_only\": %llu, \"second_only\": "
+          "%llu, \"neither\": %llu, \"p_exact\": %.10g, \"p_mid\": %.10g, "
+          "\"diff\": %.10g, \"ci\": [%.10g, %.10g]}",
+          name, (unsigned long long)t->a, (unsigned long long)t->b,
+          (unsigned long long)t->c, (unsigned long long)t->d, m->p_exact,
+          m->p_mid, m->diff, m->ci.lo, m->ci.hi);
+}
+
+static void write_json(const report *r, FILE *f) {
+  const scenario *s = &r->s;
+  int np = s->nprofiles;
+  fprintf(f, "{\n  \"store\": ");
+  jstr(f, r->store_path);
+  fprintf(f, ",\n  \"scenario\": {\"name\": ");
+  jstr(f, s->name);
+  fprintf(f, ", \"path\": ");
+  jstr(f, s->path);
+  fprintf(f, ", \"question\": ");
+  jstr(f, s->question);
+  fprintf(f, ", \"seed\": %llu, \"cells\": %llu},\n",
+          (unsigned long long)s->seed, (unsigned long long)s->cells);
+  fprintf(f, "  \"conversations\": %llu,\n  \"planned\": %llu,\n",
+          (unsigned long long)r->n, (unsigned long long)r->planned);
+  fprintf(f, "  \"stopping\": ");
+  if (r->stopping[0])
+    jstr(f, r->stopping);
+  else
+    fputs("null", f);
+  fputs(",\n", f);
+  fprintf(f, "  \"confidence\": 0.95,\n  \"profiles\": [");
+  for (int j = 0; j < np; j++) {
+    const profile_stats *ps = &r->prof[j];
+    fprintf(f, "%s\n    {\"name\": ", j ? "," : "");
+    jstr(f, ps->name);
+    fputs(", ", f);
+    jrate(f, "redundant_ack", &ps->redundant_ack);
+    fputs(", ", f);
+    jrate(f, "server_rst", &ps->server_rst);
+    fputs(", ", f);
+    jrate(f, "client_reset", &ps->client_reset);
+    fputs(", ", f);
+    jrate(f, "app_error", &ps->app_error);
+    fputs(", ", f);
+    jrate(f, "completed", &ps->completed);
+    fprintf(f,
+            ", \"bytes_lost\": {\"mean\": %.10g, \"mean_affected\": %.10g, "
+            "\"q50\": %llu, \"q90\": %llu, \"q99\": %llu, \"max\": %llu}, "
+            "\"closed_form_redundant_ack\": %.10g}",
+            ps->lost_mean, ps->lost_mean_affected,
+            (unsigned long long)ps->lost_q50, (unsigned long long)ps->lost_q90,
+            (unsigned long long)ps->lost_q99, (unsigned long long)ps->lost_max,
+            ps->predicted);
+  }
+  fprintf(f, "\n  ],\n  \"pairs\": [");
+  for (int i = 0; i < r->npairs; i++) {
+    const pair_stats *pp = &r->pair[i];
+    fprintf(f, "%s\n    {\"first\": ", i ? "," : "");
+    jstr(f, s->profiles[0]);
+    fprintf(f, ", \"second\": ");
+    jstr(f, s->profiles[pp->j]);
+    fputs(", ", f);
+    jpair(f, "client_reset", &pp->reset, &pp->reset_test);
+    fputs(", ", f);
+    jpair(f, "app_error", &pp->failure, &pp->failure_test);
+    fputs("}", f);
+  }
+  fprintf(f, "\n  ],\n  \"parameters\": [");
+  for (int i = 0; i < r->nparams; i++) {
+    const param_bins *pb = &r->params[i];
+    fprintf(f, "%s\n    {\"key\": ", i ? "," : "");
+    jstr(f, s->keys[pb->key].name);
+    fprintf(f, ", \"column\": ");
+    jstr(f, pb->column);
+    fprintf(f, ", \"distribution\": \"%s\", \"log_scale\": %s, \"bins\": [",
+            dist_name(s->keys[pb->key].dist), pb->log_scale ? "true" : "false");
+    for (int b = 0; b < pb->nbins; b++) {
+      const bin_stats *x = &pb->bin[b];
+      char label[96];
+      report_bin_label(r, pb, x, label, sizeof label);
+      fprintf(f, "%s\n      {\"lo\": %.10g, \"hi\": %.10g, \"label\": ",
+              b ? "," : "", x->lo, x->hi);
+      jstr(f, label);
+      fprintf(f, ", \"p_mcnemar\": %.10g, \"p_holm\": %.10g, \"by_profile\": [",
+              x->p_raw, x->p_holm);
+      for (int j = 0; j < np; j++) {
+        fprintf(f, "%s{", j ? ", " : "");
+        jrate(f, "client_reset", &x->reset[j]);
+        fputs(", ", f);
+        jrate(f, "app_error", &x->failure[j]);
+        fputs(", ", f);
+        jrate(f, "redundant_ack", &x->redundant[j]);
+        fprintf(f, ", \"predicted\": %.10g, \"outside\": %s}", x->predicted[j],
+                x->outside[j] ? "true" : "false");
+      }
+      fputs("]}", f);
+    }
+    fputs("\n    ]}", f);
+  }
+  fprintf(f, "\n  ],\n  \"regression\": [");
+  for (int j = 0; j < np; j++) {
+    const regression *g = &r->reg[j];
+    fprintf(f, "%s\n    {\"profile\": ", j ? "," : "");
+    jstr(f, s->profiles[j]);
+    fprintf(f, ", \"fitted\": %s", g->fitted ? "true" : "false");
+    if (!g->fitted) {
+      fprintf(f, ", \"why\": ");
+      jstr(f, g->why);
+    } else {
+      fprintf(f,
+              ", \"coefficients\": [{\"term\": \"intercept\", \"beta\": "
+              "%.10g, \"se\": %.10g}",
+              g->fit.beta[0], g->fit.se[0]);
+      for (int c = 0; c < g->nx; c++) {
+        fprintf(f, ", {\"term\": ");
+        jstr(f, s->keys[g->key[c]].name);
+        fprintf(f,
+                ", \"log10\": %s, \"mean\": %.10g, \"sd\": %.10g, \"beta\": "
+                "%.10g, \"se\": %.10g, \"odds_ratio\": %.10g, \"p\": %.10g}",
+                g->logx[c] ? "true" : "false", g->mean[c], g->sd[c],
+                g->fit.beta[c + 1], g->fit.se[c + 1], exp(g->fit.beta[c + 1]),
+                stats_wald_p(g->fit.beta[c + 1] / g->fit.se[c + 1]));
+      }
+      fputs("]", f);
+    }
+    fputs("}", f);
+  }
+  fprintf(f,
+          "\n  ],\n  \"closed_form\": {\"bins_compared\": %d, "
+          "\"bins_outside\": %d}\n}\n",
+          r->compared, r->flagged);
+}
+
+int report_write(const report *r, report_format fmt, const char *plots_dir,
+                 FILE *f) {
+  if (fmt == REPORT_JSON) {
+    write_json(r, f);
+  } else {
+    doc d = {f, fmt};
+    write_doc(r, &d, plots_dir);
+  }
+  return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,108 @@
+#!/bin/sh
+# test_report.sh HALFCLOSE - the report on a small fixed store: outcomes
+# written into the store by hand, so every number of the report is known
+# (counts, rates, an independent Wilson interval computed here with awk, the
+# exact McNemar p by hand, per-bin counts, bytes lost); the three formats;
+# the HTML rendered in headless Chromium; and clear errors for a corrupt
+# store, a store of another format, and a file that is not a store.
+set -u
+hc="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+j() { sqlite3 :memory: "select json_extract(readfile('$tmp/r.json'), '$1')"; }
+
+cat >"$tmp/fixed.ini" <<'INI'
+; Does the report count right? A fixed store for its test.
+[batch]
+conversations = 30
+seed = 5
+profiles = nt351, nt351-sp
+[link]
+delay = grid(5ms, 50ms)
+[client]
+read_interval = uniform(0ms, 50ms)
+INI
+"$hc" run "$tmp/fixed.ini" --out="$tmp/s.db" --jobs=1 >/dev/null || bad "run failed"
+# outcomes by hand: nt351 resets conversations 0-23 (6 of them lose 1000
+# bytes); nt351-sp resets only conversation 59
+sqlite3 "$tmp/s.db" "
+update conversations set redundant_ack=0, server_rst=0, client_reset=0, app_error=0, bytes_lost=0, completed=1;
+update conversations set redundant_ack=1, server_rst=1, client_reset=1 where profile='nt351' and conversation < 24;
+update conversations set app_error=1, bytes_lost=1000 where profile='nt351' and conversation < 6;
+update conversations set client_reset=1 where profile='nt351-sp' and conversation = 59;"
+
+"$hc" report "$tmp/s.db" --format=json --out="$tmp/r.json" || bad "json report failed"
+[ "$(j '$.conversations')" = 60 ] && ok || bad "conversations $(j '$.conversations')"
+[ "$(j '$.profiles[0].client_reset.k')" = 24 ] && ok || bad "nt351 resets"
+[ "$(j '$.profiles[0].client_reset.n')" = 60 ] && ok || bad "nt351 n"
+[ "$(j '$.profiles[0].app_error.k')" = 6 ] && ok || bad "nt351 app errors"
+[ "$(j '$.profiles[1].client_reset.k')" = 1 ] && ok || bad "nt351-sp resets"
+# Wilson 95 % for 24/60, computed independently
+want=$(awk 'BEGIN { z = 1.959963984540054; n = 60; p = 24 / n;
+  d = 1 + z * z / n; m = (p + z * z / (2 * n)) / d;
+  h = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d;
+  printf "%.6f %.6f", m - h, m + h }')
+got=$(printf '%.6f %.6f' "$(j '$.profiles[0].client_reset.wilson[0]')" "$(j '$.profiles[0].client_reset.wilson[1]')")
+[ "$got" = "$want" ] && ok || bad "Wilson interval $got, want $want"
+# exact McNemar: b = 24, c = 1: 2 * P(X <= 1 | 25, 1/2) = 52 / 2^25
+want=$(awk 'BEGIN { printf "%.6e", 52 / 33554432 }')
+got=$(printf '%.6e' "$(j '$.pairs[0].client_reset.p_exact')")
+[ "$got" = "$want" ] && ok || bad "McNemar p $got, want $want"
+[ "$(j '$.pairs[0].client_reset.first_only')|$(j '$.pairs[0].client_reset.second_only')" = "24|1" ] && ok || bad "discordant pairs"
+# bins: the delay grid alternates, 12 of 30 resets in each
+[ "$(j '$.parameters[0].column')" = delay_ns ] && ok || bad "first binned parameter $(j '$.parameters[0].column')"
+[ "$(j '$.parameters[0].bins[0].by_profile[0].client_reset.k')/$(j '$.parameters[0].bins[0].by_profile[0].client_reset.n')" = "12/30" ] && ok || bad "bin 0 counts"
+[ "$(j '$.parameters[0].bins[1].by_profile[0].client_reset.k')" = 12 ] && ok || bad "bin 1 counts"
+# bytes lost: 6000 over 60 conversations, 1000 when lost
+[ "$(j '$.profiles[0].bytes_lost.mean')" = 100.0 ] || [ "$(j '$.profiles[0].bytes_lost.mean')" = 100 ] && ok || bad "bytes lost mean $(j '$.profiles[0].bytes_lost.mean')"
+[ "$(j '$.profiles[0].bytes_lost.q50')" = 1000 ] && ok || bad "bytes lost median"
+[ "$(j '$.stopping')" = "" ] && ok || bad "stopping should be null"
+
+# Markdown: headline first, with the rate and its interval
+"$hc" report "$tmp/s.db" >"$tmp/r.md" || bad "md report failed"
+head -5 "$tmp/r.md" | grep -q "^## Headline" && ok || bad "the report does not open with the headline"
+grep -q "nt351 | 60 | 40.00 % \[" "$tmp/r.md" && ok || bad "headline table"
+grep -q "Verdict: nt351-sp resets significantly less often" "$tmp/r.md" && ok || bad "verdict: $(grep Verdict "$tmp/r.md")"
+grep -q "Does the report count right?" "$tmp/r.md" && ok || bad "the scenario's question"
+for s in "## Outcomes" "### Bytes lost" "## The reset rate by parameter" "## What drives the reset" "## Closed-form check" "## Methods"; do
+  grep -q "^$s" "$tmp/r.md" && ok || bad "no section $s"
+done
+
+# HTML: self-contained, and a real browser renders it
+"$hc" report "$tmp/s.db" --format=html --out="$tmp/r.html" || bad "html report failed"
+grep -q '<style>' "$tmp/r.html" && ! grep -q '<link ' "$tmp/r.html" && ok || bad "HTML not self-contained"
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$browser" ]; then
+  flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=$tmp/profile"
+  $browser $flags --dump-dom "file://$tmp/r.html" >"$tmp/dom.html" 2>/dev/null
+  grep -q "<h2>Headline</h2>" "$tmp/dom.html" && ok || bad "Chromium's DOM has no headline"
+  [ "$(grep -o '<table>' "$tmp/dom.html" | wc -l)" -ge 6 ] && ok || bad "Chromium's DOM has too few tables"
+  $browser $flags --window-size=1200,2000 --screenshot="$tmp/r.png" "file://$tmp/r.html" >/dev/null 2>&1
+  size=$(wc -c <"$tmp/r.png" 2>/dev/null || echo 0)
+  [ "$size" -gt 20000 ] && ok || bad "screenshot of the report is $size bytes"
+else
+  echo "chromium not installed: rendering checks skipped" >&2
+fi
+
+# bad stores: clear errors, non-zero exit
+echo "garbage" >"$tmp/junk.db"
+"$hc" report "$tmp/junk.db" >/dev/null 2>"$tmp/e"
+[ $? -ne 0 ] && grep -q "not an SQLite results store" "$tmp/e" && ok || bad "junk: $(cat "$tmp/e")"
+cp "$tmp/s.db" "$tmp/v2.db"
+sqlite3 "$tmp/v2.db" "update batch set format = 2"
+"$hc" report "$tmp/v2.db" >/dev/null 2>"$tmp/e"
+[ $? -ne 0 ] && grep -q "store format other than 1; this halfclose reads format 1 only" "$tmp/e" && ok || bad "format 2: $(cat "$tmp/e")"
+sqlite3 "$tmp/none.db" "create table x (y)"
+"$hc" report "$tmp/none.db" >/dev/null 2>"$tmp/e"
+[ $? -ne 0 ] && grep -q "not a halfclose results store" "$tmp/e" && ok || bad "no batch table: $(cat "$tmp/e")"
+"$hc" report "$tmp/missing.db" >/dev/null 2>"$tmp/e"
+[ $? -ne 0 ] && grep -q "no such store" "$tmp/e" && ok || bad "missing store: $(cat "$tmp/e")"
+"$hc" report "$tmp/s.db" --format=pdf >/dev/null 2>"$tmp/e"
+[ $? -eq 2 ] && grep -q "expected md, html or json" "$tmp/e" && ok || bad "bad format: $(cat "$tmp/e")"
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
