@@ -22,20 +22,14 @@
 
 #define CONF 0.95
 
-enum { F_REDUNDANT = 1, F_SRST = 2, F_RESET = 4, F_APP = 8, F_DONE = 16 };
+#define F_REDUNDANT REPORT_F_REDUNDANT
+#define F_SRST      REPORT_F_SRST
+#define F_RESET     REPORT_F_RESET
+#define F_APP       REPORT_F_APP
+#define F_DONE      REPORT_F_DONE
 
-typedef struct obs {
-  uint64_t conv;
-  uint8_t f[SCN_MAX_PROFILES];
-  uint64_t lost[SCN_MAX_PROFILES];
-} obs;
-
-typedef struct data {
-  obs *o;
-  size_t n, cap;
-  double *vals; /* n x nkeys drawn values */
-  float *pred;  /* n x nprofiles closed-form predictions */
-} data;
+typedef report_obs obs;
+typedef report_data data;
 
 static rate make_rate(uint64_t k, uint64_t n) {
   rate r = {k, n, n ? (double)k / (double)n : 0, stats_wilson(k, n, CONF),
@@ -213,8 +207,7 @@ static void pairs(report *r, const data *d) {
   }
 }
 
-/* Which bin value v falls in. */
-static int bin_of(const param_bins *pb, double v) {
+int report_bin_of(const param_bins *pb, double v) {
   for (int b = 0; b < pb->nbins; b++) {
     const bin_stats *x = &pb->bin[b];
     if (x->lo == x->hi ? v == x->lo
@@ -286,7 +279,7 @@ static void fill_bins(report *r, const data *d, param_bins *pb) {
   double pr[REPORT_MAX_BINS][SCN_MAX_PROFILES] = {{0}};
   paired t[REPORT_MAX_BINS] = {{0, 0, 0, 0}};
   for (size_t i = 0; i < d->n; i++) {
-    int b = bin_of(pb, d->vals[i * (size_t)nk + (size_t)pb->key]);
+    int b = report_bin_of(pb, d->vals[i * (size_t)nk + (size_t)pb->key]);
     if (b < 0)
       continue;
     n[b]++;
@@ -421,40 +414,41 @@ int report_analyze(report *r, const char *path, char *err, size_t cap) {
     return -1;
   }
   batch_info(r, store_db(st));
-  data d = {0};
-  int rv = load(r, store_db(st), &d, err, cap);
+  data *dp = &r->data;
+  int rv = load(r, store_db(st), dp, err, cap);
   store_close(st);
-  if (rv == 0 && d.n == 0) {
+  if (rv == 0 && dp->n == 0) {
     snprintf(err, cap, "%s: no complete conversation in the store", path);
     rv = -1;
   }
-  if (rv == 0 && redraw(r, &d) != 0) {
+  if (rv == 0 && redraw(r, dp) != 0) {
     snprintf(err, cap, "out of memory");
     rv = -1;
   }
   if (rv == 0) {
-    r->n = d.n;
-    profile_totals(r, &d);
-    pairs(r, &d);
+    r->n = dp->n;
+    profile_totals(r, dp);
+    pairs(r, dp);
     for (int k = 0; k < r->s.nkeys; k++) {
       if (r->s.keys[k].dist == SCN_CONST)
         continue;
       param_bins *pb = &r->params[r->nparams++];
-      make_bins(r, &d, k, pb);
-      fill_bins(r, &d, pb);
+      make_bins(r, dp, k, pb);
+      fill_bins(r, dp, pb);
     }
-    regress(r, &d);
+    regress(r, dp);
   }
-  free(d.o);
-  free(d.vals);
-  free(d.pred);
   if (rv != 0)
-    scn_free(&r->s);
+    report_free(r);
   return rv;
 }
 
 void report_free(report *r) {
   scn_free(&r->s);
+  free(r->data.o);
+  free(r->data.vals);
+  free(r->data.pred);
+  memset(&r->data, 0, sizeof r->data);
 }
 
 void report_value_text(const report *r, int key, double v, char *buf,

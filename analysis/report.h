@@ -83,6 +83,29 @@ typedef struct regression {
   logit fit;
 } regression;
 
+/* Outcome flags of one conversation under one profile. */
+enum {
+  REPORT_F_REDUNDANT = 1,
+  REPORT_F_SRST = 2,
+  REPORT_F_RESET = 4,
+  REPORT_F_APP = 8,
+  REPORT_F_DONE = 16
+};
+
+typedef struct report_obs {
+  uint64_t conv;                   /* conversation index */
+  uint8_t f[SCN_MAX_PROFILES];     /* REPORT_F_* per profile */
+  uint64_t lost[SCN_MAX_PROFILES]; /* bytes lost per profile */
+} report_obs;
+
+/* Every complete conversation, kept for the plots. */
+typedef struct report_data {
+  report_obs *o;
+  size_t n, cap;
+  double *vals; /* n x nkeys: each key's drawn value */
+  float *pred;  /* n x nprofiles: closed-form P(redundant ACK) */
+} report_data;
+
 typedef struct report {
   scenario s; /* from the store */
   char store_path[512];
@@ -96,8 +119,9 @@ typedef struct report {
   param_bins params[SCN_MAX_KEYS];
   int nparams;
   regression reg[SCN_MAX_PROFILES];
-  int flagged;  /* closed-form bins outside their interval */
-  int compared; /* closed-form bins compared */
+  report_data data; /* the conversations themselves */
+  int flagged;      /* closed-form bins outside their interval */
+  int compared;     /* closed-form bins compared */
 } report;
 
 /* Read the store and compute everything. -1 with a message in err. */
@@ -108,6 +132,9 @@ void report_free(report *r);
  * HTML and link from Markdown. */
 int report_write(const report *r, report_format fmt, const char *plots_dir,
                  FILE *f);
+
+/* Which bin of pb value v falls in, or -1. */
+int report_bin_of(const param_bins *pb, double v);
 
 /* Label of a bin with units, e.g. "[20ms, 50ms)". */
 void report_bin_label(const report *r, const param_bins *pb, const bin_stats *b,

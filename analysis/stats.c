@@ -10,6 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* GSL aborts on errors by default; the report checks its results */
+__attribute__((constructor)) static void quiet_gsl(void) {
+  gsl_set_error_handler_off();
+}
+
 double stats_z(double conf) {
   return gsl_cdf_ugaussian_Pinv(1.0 - (1.0 - conf) / 2.0);
 }
@@ -29,16 +34,42 @@ interval stats_wilson(uint64_t k, uint64_t n, double conf) {
   return r;
 }
 
+/* The p where f(p) = target, f increasing in p, by bisection. */
+static double solve_up(double (*f)(double, uint64_t, uint64_t), uint64_t k,
+                       uint64_t n, double target) {
+  double lo = 0, hi = 1;
+  for (int i = 0; i < 200 && hi - lo > 1e-15; i++) {
+    double mid = (lo + hi) / 2;
+    if (f(mid, k, n) < target)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/* P(X >= k | n, p): increasing in p */
+static double upper_tail(double p, uint64_t k, uint64_t n) {
+  return gsl_cdf_binomial_Q((unsigned)(k - 1), p, (unsigned)n);
+}
+
+/* -P(X <= k | n, p): increasing in p */
+static double neg_lower_tail(double p, uint64_t k, uint64_t n) {
+  return -gsl_cdf_binomial_P((unsigned)k, p, (unsigned)n);
+}
+
+/*
+ * The exact bounds are the p where the binomial tails equal alpha / 2. GSL's
+ * inverse beta CDF (their closed form) fails to converge for some large n,
+ * so the tails themselves - GSL's binomial CDF - are solved by bisection.
+ */
 interval stats_clopper_pearson(uint64_t k, uint64_t n, double conf) {
   if (n == 0)
     return (interval){0, 1};
   double alpha = 1 - conf;
   interval r;
-  r.lo =
-      k == 0 ? 0 : gsl_cdf_beta_Pinv(alpha / 2, (double)k, (double)(n - k + 1));
-  r.hi = k == n ? 1
-                : gsl_cdf_beta_Pinv(1 - alpha / 2, (double)(k + 1),
-                                    (double)(n - k));
+  r.lo = k == 0 ? 0 : solve_up(upper_tail, k, n, alpha / 2);
+  r.hi = k == n ? 1 : solve_up(neg_lower_tail, k, n, -alpha / 2);
   return r;
 }
 

@@ -8,6 +8,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 static void usage(FILE *f) {
   fprintf(f, "usage: halfclose COMMAND [options]\n\n"
@@ -42,6 +43,8 @@ int main(int argc, char **argv) {
     return cmd_export(argc - 2, argv + 2);
   if (strcmp(c, "report") == 0)
     return cmd_report(argc - 2, argv + 2);
+  if (strcmp(c, "plot") == 0)
+    return cmd_plot(argc - 2, argv + 2);
   fprintf(stderr, "halfclose: unknown command \"%s\" (see halfclose --help)\n",
           c);
   return 2;

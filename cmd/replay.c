@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "conv.h"
 #include "ladder.h"
+#include "plot.h"
 #include "store.h"
 
 static const char *const SUB = "replay";
@@ -31,12 +32,29 @@ static void usage(FILE *f) {
              "  --conversation=I     conversation index within the seed [0]\n"
              "  --pcap=FILE          write the client link's capture (bare "
              "IPv4)\n"
-             "  --no-ladder          print the outcome only\n\n"
+             "  --no-ladder          print the outcome only\n"
+             "  --ladder=FILE        draw the ladder diagram (.png, .svg or "
+             ".pdf) with gnuplot\n\n"
              "With a results STORE, the conversation is the store's "
              "conversation I under\nprofile P, drawn again from the scenario "
              "and seed kept in the store; the\nreplay checks that it gets the "
              "stored outcome (exit status 1 if not).\n\n");
   cli_print_keys(f);
+}
+
+static const char *ladder_file; /* --ladder=FILE, or NULL */
+
+/* Draw the ladder diagram if asked; 0 or 1 (after a message). */
+static int draw_ladder(const ladder *lad, const char *title) {
+  if (!ladder_file)
+    return 0;
+  char err[1200];
+  if (plot_ladder(lad, ladder_file, title, err, sizeof err) != 0) {
+    fprintf(stderr, "halfclose replay: %s\n", err);
+    return 1;
+  }
+  printf("ladder diagram: %s\n", ladder_file);
+  return 0;
 }
 
 static void print_result(const conv_outcome *o, ladder *lad, bool show,
@@ -116,8 +134,14 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
          "): client %s, server %s\n\n",
          index, path, s.name, scn_cell(&s, index), client.name, server.name);
   print_result(&o, lad, show, pcap);
+  char title[256];
+  snprintf(title, sizeof title, "%s: conversation %" PRIu64 ", %s", s.name,
+           index, client.name);
+  int drawn = draw_ladder(lad, title);
   ladder_free(lad);
   scn_free(&s);
+  if (drawn)
+    return 1;
   bool same =
       o.redundant_ack == stored.redundant_ack &&
       o.server_rst == stored.server_rst &&
@@ -159,6 +183,8 @@ int cmd_replay(int argc, char **argv) {
       pcap = v;
     } else if (strcmp(a, "--no-ladder") == 0) {
       show_ladder = false;
+    } else if ((v = cli_opt(a, "ladder"))) {
+      ladder_file = v;
     } else if (a[0] != '-' && !store_path) {
       store_path = a;
     } else {
@@ -209,6 +235,11 @@ int cmd_replay(int argc, char **argv) {
          hc_format_value(HC_RATE, (double)cp.p.rate_bps, r, sizeof r),
          cp.p.response);
   print_result(&o, lad, show_ladder, pcap);
+  char title[256];
+  snprintf(title, sizeof title,
+           "client %s, server %s: delay %s, rate %s, response %" PRIu64 " B",
+           cprof.name, sprof.name, d, r, cp.p.response);
+  int drawn = draw_ladder(lad, title);
   ladder_free(lad);
-  return 0;
+  return drawn;
 }

@@ -20,6 +20,8 @@ struct ladder {
   size_t n, cap;
   ladder_seg *segs;
   size_t nsegs;
+  ladder_mark *marks;
+  size_t nmarks, capmarks;
   uint32_t iss[2];
   bool have_iss[2];
 };
@@ -33,6 +35,7 @@ void ladder_free(ladder *l) {
     return;
   free(l->ev);
   free(l->segs);
+  free(l->marks);
   free(l);
 }
 
@@ -60,10 +63,49 @@ static bool wanted(const tcp_event *ev) {
   }
 }
 
+/* An arrival: the first segment from the other side that matches it. */
+static void arrived(ladder *l, const tcp_event *ev) {
+  int s = side_of(ev->host);
+  for (size_t i = 0; i < l->nsegs; i++) {
+    ladder_seg *g = &l->segs[i];
+    if (g->from != s && g->recv_ns < 0 && g->raw_seq == ev->seg.seq &&
+        g->flags == ev->seg.flags && g->len == ev->seg.len &&
+        (!(g->flags & TCP_ACK) || g->raw_ack == ev->seg.ack)) {
+      g->recv_ns = (int64_t)ev->time_ns;
+      return;
+    }
+  }
+}
+
+static void mark(ladder *l, const tcp_event *ev) {
+  if (l->nmarks == l->capmarks) {
+    size_t cap = l->capmarks ? 2 * l->capmarks : 64;
+    ladder_mark *p = realloc(l->marks, cap * sizeof *p);
+    if (!p)
+      return;
+    l->marks = p;
+    l->capmarks = cap;
+  }
+  l->marks[l->nmarks++] =
+      (ladder_mark){ev->time_ns, side_of(ev->host), ev->type, ev->to};
+}
+
+size_t ladder_marks(const ladder *l, const ladder_mark **out) {
+  *out = l->marks;
+  return l->nmarks;
+}
+
 void ladder_on_event(void *user, const tcp_event *ev) {
   ladder *l = user;
+  if (ev->type == TCP_EV_SEG_IN) {
+    arrived(l, ev);
+    return;
+  }
   if (!wanted(ev))
     return;
+  if ((ev->type == TCP_EV_TIMER_ARM || ev->type == TCP_EV_TIMER_FIRE) ||
+      ev->type == TCP_EV_STATE)
+    mark(l, ev);
   if (l->n == l->cap) {
     size_t cap = l->cap ? 2 * l->cap : 256;
     tcp_event *p = realloc(l->ev, cap * sizeof *p);
@@ -98,6 +140,9 @@ void ladder_on_event(void *user, const tcp_event *ev) {
                : 0;
   g->len = ev->seg.len;
   g->why = ev->why;
+  g->recv_ns = -1;
+  g->raw_seq = ev->seg.seq;
+  g->raw_ack = ev->seg.ack;
 }
 
 size_t ladder_segments(const ladder *l, const ladder_seg **out) {

@@ -27,13 +27,25 @@ void ladder_print(const ladder *l, FILE *f);
 
 /* Segments recorded, for callers that draw them (plots). */
 typedef struct ladder_seg {
-  uint64_t time_ns;  /* sent */
-  int from;          /* 0 client, 1 server */
-  uint8_t flags;     /* TCP flags */
-  uint32_t seq, ack; /* relative */
-  uint16_t len;      /* payload bytes */
-  tcp_why why;       /* why it was sent */
+  uint64_t time_ns;          /* sent */
+  int64_t recv_ns;           /* arrived at the other side, or -1: lost */
+  int from;                  /* 0 client, 1 server */
+  uint8_t flags;             /* TCP flags */
+  uint32_t seq, ack;         /* relative */
+  uint16_t len;              /* payload bytes */
+  tcp_why why;               /* why it was sent */
+  uint32_t raw_seq, raw_ack; /* as on the wire, to match the arrival */
 } ladder_seg;
+
+/* Delayed-ACK timer and state events, for drawing. */
+typedef struct ladder_mark {
+  uint64_t time_ns;
+  int side;            /* 0 client, 1 server */
+  tcp_event_type type; /* TCP_EV_TIMER_ARM / _FIRE, or TCP_EV_STATE */
+  tcp_state to;        /* STATE: the new state */
+} ladder_mark;
+
+size_t ladder_marks(const ladder *l, const ladder_mark **out);
 
 size_t ladder_segments(const ladder *l, const ladder_seg **out);
 

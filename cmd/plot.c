@@ -1,0 +1,67 @@
+/*
+ * plot.c - `halfclose plot`: a store's graphs with gnuplot.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "plot.h"
+
+static const char *const SUB = "plot";
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: halfclose plot STORE [--out=DIR] [--format=png|svg|pdf]\n\n"
+          "Draws the store's graphs into DIR (default out/NAME-plots): "
+          "reset probability\nagainst one-way delay and against the "
+          "delayed-ACK timeout (95 %% Wilson\nerror bars, one curve per "
+          "profile), a heatmap over both, the outcomes per\nprofile, the "
+          "distribution of bytes lost, and simulated against "
+          "closed-form\nprobability. Graphs whose parameter the scenario "
+          "does not vary are skipped.\nThe data behind each graph stays in "
+          "DIR/data. Default format: svg.\n");
+}
+
+int cmd_plot(int argc, char **argv) {
+  const char *path = NULL, *out = NULL, *format = "svg";
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      usage(stdout);
+      return 0;
+    } else if ((v = cli_opt(a, "out"))) {
+      out = v;
+    } else if ((v = cli_opt(a, "format"))) {
+      if (strcmp(v, "png") && strcmp(v, "svg") && strcmp(v, "pdf"))
+        return cli_error(SUB, "--format=%s: expected png, svg or pdf", v);
+      format = v;
+    } else if (a[0] == '-') {
+      return cli_error(SUB, "unknown option \"%s\" (see --help)", a);
+    } else if (!path) {
+      path = a;
+    } else {
+      return cli_error(SUB, "one store at a time");
+    }
+  }
+  if (!path)
+    return cli_error(SUB, "which store? (see --help)");
+  static report r;
+  char err[1200] = "";
+  if (report_analyze(&r, path, err, sizeof err) != 0) {
+    fprintf(stderr, "halfclose plot: %s\n", err);
+    return 1;
+  }
+  char dir[700];
+  if (out)
+    snprintf(dir, sizeof dir, "%s", out);
+  else
+    snprintf(dir, sizeof dir, "out/%s-plots", r.s.name);
+  printf("plots of %s in %s:\n", path, dir);
+  int rv = plot_store(&r, dir, format, stdout, err, sizeof err);
+  report_free(&r);
+  if (rv != 0) {
+    fprintf(stderr, "halfclose plot: %s\n", err);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,612 @@
+/*
+ * plot.c - see plot.h.
+ *
+ * gnuplot runs as a child process with its variables on the command line
+ * (-e) and a script from plots/; its standard error is kept in a temporary
+ * file, so a failure reports what gnuplot said.
+ */
+#include "plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store.h"
+
+#define ERR(...)  (snprintf(err, cap, __VA_ARGS__), -1)
+#define CERR(...) (snprintf(c->err, c->cap, __VA_ARGS__), -1)
+
+const char *plot_profile_colour(const char *profile, int index) {
+  /* Okabe & Ito (2008), fixed per profile so every graph agrees */
+  static const struct {
+    const char *name, *colour;
+  } fixed[] = {{"nt351", "#D55E00"},         {"nt351-sp", "#0072B2"},
+               {"bsd44", "#009E73"},         {"linux", "#CC79A7"},
+               {"nt351+rfc1337", "#E69F00"}, {"nt351-sp+rfc1337", "#56B4E9"},
+               {"bsd44+rfc1337", "#000000"}, {"linux+rfc1337", "#F0E442"}};
+  static const char *const spare[] = {"#56B4E9", "#000000", "#F0E442",
+                                      "#999999"};
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+    if (strcmp(profile, fixed[i].name) == 0)
+      return fixed[i].colour;
+  return spare[index % 4];
+}
+
+/* A growing string for gnuplot's -e. */
+typedef struct vars {
+  char *s;
+  size_t n, cap;
+} vars;
+
+static void add(vars *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void add(vars *v, const char *fmt, ...) {
+  va_list ap;
+  for (;;) {
+    va_start(ap, fmt);
+    int k =
+        vsnprintf(v->s ? v->s + v->n : NULL, v->s ? v->cap - v->n : 0, fmt, ap);
+    va_end(ap);
+    if (k >= 0 && v->s && v->n + (size_t)k < v->cap) {
+      v->n += (size_t)k;
+      return;
+    }
+    size_t cap = (v->cap + (size_t)(k > 0 ? k : 0) + 64) * 2;
+    char *p = realloc(v->s, cap);
+    if (!p)
+      abort();
+    v->s = p;
+    v->cap = cap;
+  }
+}
+
+/* gnuplot string literal: double quotes, backslash escapes */
+static void add_str(vars *v, const char *name, const char *value) {
+  add(v, "%s=\"", name);
+  for (const char *p = value; *p; p++)
+    add(v, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p);
+  add(v, "\"; ");
+}
+
+static void add_array(vars *v, const char *name, char **items, int n) {
+  add(v, "array %s[%d]; ", name, n);
+  for (int i = 0; i < n; i++) {
+    char nm[32];
+    snprintf(nm, sizeof nm, "%s[%d]", name, i + 1);
+    add_str(v, nm, items[i]);
+  }
+}
+
+static int run_gnuplot(const char *script, vars *v, const char *outfile,
+                       char *err, size_t cap) {
+  char log[] = "/tmp/halfclose-gnuplot-XXXXXX";
+  int fd = mkstemp(log);
+  if (fd < 0)
+    return ERR("cannot create a temporary file: %s", strerror(errno));
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", HALFCLOSE_PLOTS_DIR, script);
+  add_str(v, "plotdir", HALFCLOSE_PLOTS_DIR);
+  add_str(v, "outfile", outfile);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fd);
+    unlink(log);
+    return ERR("fork: %s", strerror(errno));
+  }
+  if (pid == 0) {
+    dup2(fd, STDERR_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    execlp("gnuplot", "gnuplot", "-e", v->s, path, (char *)NULL);
+    fprintf(stderr, "cannot run gnuplot: %s", strerror(errno));
+    _exit(127);
+  }
+  int st;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+    ;
+  char said[600] = "";
+  lseek(fd, 0, SEEK_SET);
+  ssize_t k = read(fd, said, sizeof said - 1);
+  said[k > 0 ? k : 0] = 0;
+  close(fd);
+  unlink(log);
+  for (char *p = said; *p; p++)
+    if (*p == '\n' && p[1])
+      *p = ' ';
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+      return ERR("gnuplot is not installed (Debian: apt-get install "
+                 "gnuplot-nox): %s",
+                 said);
+    return ERR("gnuplot failed on %s: %s", path, said);
+  }
+  struct stat sb;
+  if (stat(outfile, &sb) != 0 || sb.st_size == 0)
+    return ERR("gnuplot wrote no %s: %s", outfile, said);
+  return 0;
+}
+
+/* ---- shared pieces ---- */
+
+typedef struct ctx {
+  const report *r;
+  const char *dir, *format;
+  char datadir[900];
+  FILE *log;
+  char *err;
+  size_t cap;
+} ctx;
+
+static FILE *data_file(ctx *c, const char *name, char *path, size_t n) {
+  snprintf(path, n, "%s/%s.dat", c->datadir, name);
+  return fopen(path, "w");
+}
+
+static void out_path(ctx *c, const char *stem, char *path, size_t n) {
+  snprintf(path, n, "%s/%s.%s", c->dir, stem, c->format);
+}
+
+static void common(ctx *c, vars *v, int width, int height, const char *datafile,
+                   const char *title) {
+  add_str(v, "term", c->format);
+  add(v, "width=%d; height=%d; ", width, height);
+  add_str(v, "datafile", datafile);
+  add_str(v, "title", title);
+}
+
+static int key_index(const report *r, const char *name) {
+  for (int i = 0; i < r->nparams; i++)
+    if (strcmp(r->s.keys[r->params[i].key].name, name) == 0)
+      return i;
+  return -1;
+}
+
+static double centre(const param_bins *pb, const bin_stats *b) {
+  if (b->lo == b->hi)
+    return b->lo;
+  return pb->log_scale ? sqrt(b->lo * b->hi) : (b->lo + b->hi) / 2;
+}
+
+static void done(ctx *c, const char *stem) {
+  if (c->log)
+    fprintf(c->log, "  %s/%s.%s\n", c->dir, stem, c->format);
+}
+
+static void skipped(ctx *c, const char *stem, const char *why) {
+  if (c->log)
+    fprintf(c->log, "  %s: skipped, %s\n", stem, why);
+}
+
+static void title_of(const ctx *c, const char *what, char *buf, size_t n) {
+  snprintf(buf, n, "%s: %s (n = %llu conversations per profile)", c->r->s.name,
+           what, (unsigned long long)c->r->n);
+}
+
+/* ---- reset against a parameter ---- */
+
+static int reset_vs(ctx *c, const char *key, const char *stem,
+                    const char *xlabel, const char *split) {
+  const report *r = c->r;
+  int pi = key_index(r, key);
+  if (pi < 0) {
+    char why[96];
+    snprintf(why, sizeof why, "%s is not varied in this scenario", key);
+    skipped(c, stem, why);
+    return 0;
+  }
+  const param_bins *pb = &r->params[pi];
+  int si = split ? key_index(r, split) : -1;
+  const param_bins *sb = si >= 0 ? &r->params[si] : NULL;
+  /* one curve per profile, and per value of `split` when it is discrete
+   * and has few values */
+  if (sb && !(sb->bin[0].lo == sb->bin[0].hi && sb->nbins <= 6))
+    sb = NULL;
+  int np = r->s.nprofiles, ns = sb ? sb->nbins : 1;
+  char path[1024], outfile[1024], *titles[64], *colours[64], *points[64];
+  FILE *f = data_file(c, stem, path, sizeof path);
+  if (!f)
+    return CERR("cannot write %s: %s", path, strerror(errno));
+  int nc = 0, nk = r->s.nkeys;
+  for (int j = 0; j < np; j++)
+    for (int s = 0; s < ns && nc < 64; s++) {
+      char t[128];
+      if (sb) {
+        char v[32];
+        report_value_text(r, sb->key, sb->bin[s].lo, v, sizeof v);
+        snprintf(t, sizeof t, "%s, %s %s", r->s.profiles[j], split, v);
+      } else {
+        snprintf(t, sizeof t, "%s", r->s.profiles[j]);
+      }
+      static const char *const pt[] = {"7", "5", "9", "11", "13", "4"};
+      titles[nc] = strdup(t);
+      colours[nc] = strdup(plot_profile_colour(r->s.profiles[j], j));
+      points[nc] = strdup(pt[s % 6]);
+      nc++;
+      fprintf(f, "# %s: x (%s) rate low high n\n", t, xlabel);
+      for (int b = 0; b < pb->nbins; b++) {
+        uint64_t k = 0, n = 0;
+        for (size_t i = 0; i < r->data.n; i++) {
+          const double *v = &r->data.vals[i * (size_t)nk];
+          if (report_bin_of(pb, v[pb->key]) != b ||
+              (sb && report_bin_of(sb, v[sb->key]) != s))
+            continue;
+          n++;
+          k += !!(r->data.o[i].f[j] & REPORT_F_RESET);
+        }
+        if (!n)
+          continue;
+        interval w = stats_wilson(k, n, 0.95);
+        fprintf(f, "%.9g %.6f %.6f %.6f %llu\n", centre(pb, &pb->bin[b]) / 1e6,
+                (double)k / (double)n, w.lo, w.hi, (unsigned long long)n);
+      }
+      fprintf(f, "\n\n");
+    }
+  fclose(f);
+  const scn_key *k = &r->s.keys[pb->key];
+  bool logx = k->dist == SCN_LOGUNIFORM ||
+              (pb->nbins > 1 && pb->bin[0].lo > 0 &&
+               pb->bin[pb->nbins - 1].hi / pb->bin[0].lo > 50);
+  vars v = {0};
+  char title[256];
+  title_of(c,
+           strcmp(key, "delay") == 0
+               ? "reset probability against one-way delay"
+               : "reset probability against the delayed-ACK timeout",
+           title, sizeof title);
+  common(c, &v, 1100, 650, path, title);
+  add_str(&v, "xlabel", xlabel);
+  add(&v, "logx=%d; ", logx);
+  add_array(&v, "T", titles, nc);
+  add_array(&v, "C", colours, nc);
+  add(&v, "array P[%d]; ", nc);
+  for (int i = 0; i < nc; i++)
+    add(&v, "P[%d]=%s; ", i + 1, points[i]);
+  out_path(c, stem, outfile, sizeof outfile);
+  int rv = run_gnuplot("reset-vs-param.gp", &v, outfile, c->err, c->cap);
+  for (int i = 0; i < nc; i++) {
+    free(titles[i]);
+    free(colours[i]);
+    free(points[i]);
+  }
+  free(v.s);
+  if (rv == 0)
+    done(c, stem);
+  return rv;
+}
+
+/* ---- heatmap ---- */
+
+static int heatmap(ctx *c) {
+  const report *r = c->r;
+  int di = key_index(r, "delay"), ki = key_index(r, "delack");
+  if (di < 0 || ki < 0) {
+    skipped(c, "heatmap", "delay and delack are not both varied");
+    return 0;
+  }
+  const param_bins *pd = &r->params[di], *pk = &r->params[ki];
+  int np = r->s.nprofiles, nk = r->s.nkeys;
+  char path[1024], outfile[1024], *titles[SCN_MAX_PROFILES];
+  char *xl[REPORT_MAX_BINS], *yl[REPORT_MAX_BINS];
+  FILE *f = data_file(c, "heatmap", path, sizeof path);
+  if (!f)
+    return CERR("cannot write %s: %s", path, strerror(errno));
+  int nt = 0;
+  for (int j = 0; j < np; j++) {
+    if (r->prof[j].client_reset.k == 0)
+      continue;
+    titles[nt++] = strdup(r->s.profiles[j]);
+    fprintf(f, "# %s: delay bin, delack bin, P(reset)\n", r->s.profiles[j]);
+    for (int a = 0; a < pd->nbins; a++) {
+      for (int b = 0; b < pk->nbins; b++) {
+        uint64_t k = 0, n = 0;
+        for (size_t i = 0; i < r->data.n; i++) {
+          const double *v = &r->data.vals[i * (size_t)nk];
+          if (report_bin_of(pd, v[pd->key]) == a &&
+              report_bin_of(pk, v[pk->key]) == b) {
+            n++;
+            k += !!(r->data.o[i].f[j] & REPORT_F_RESET);
+          }
+        }
+        fprintf(f, "%d %d %.6f\n", a, b, n ? (double)k / (double)n : 0.0);
+      }
+    }
+    fprintf(f, "\n\n");
+  }
+  fclose(f);
+  if (nt == 0) {
+    skipped(c, "heatmap", "no profile resets");
+    return 0;
+  }
+  for (int a = 0; a < pd->nbins; a++) {
+    char t[96];
+    report_bin_label(r, pd, &pd->bin[a], t, sizeof t);
+    xl[a] = strdup(t);
+  }
+  for (int b = 0; b < pk->nbins; b++) {
+    char t[96];
+    report_bin_label(r, pk, &pk->bin[b], t, sizeof t);
+    yl[b] = strdup(t);
+  }
+  vars v = {0};
+  char title[256];
+  title_of(c, "reset probability over delay and delayed-ACK timeout", title,
+           sizeof title);
+  common(c, &v, 560 * nt + 200, 620, path, title);
+  add_array(&v, "T", titles, nt);
+  add_array(&v, "XL", xl, pd->nbins);
+  add_array(&v, "YL", yl, pk->nbins);
+  out_path(c, "heatmap", outfile, sizeof outfile);
+  int rv = run_gnuplot("heatmap.gp", &v, outfile, c->err, c->cap);
+  for (int i = 0; i < nt; i++)
+    free(titles[i]);
+  for (int a = 0; a < pd->nbins; a++)
+    free(xl[a]);
+  for (int b = 0; b < pk->nbins; b++)
+    free(yl[b]);
+  free(v.s);
+  if (rv == 0)
+    done(c, "heatmap");
+  return rv;
+}
+
+/* ---- outcomes, bytes lost, closed form ---- */
+
+static int outcomes(ctx *c) {
+  const report *r = c->r;
+  char path[1024], outfile[1024];
+  FILE *f = data_file(c, "outcomes", path, sizeof path);
+  if (!f)
+    return CERR("cannot write %s: %s", path, strerror(errno));
+  fprintf(f, "# profile clean reset-without-loss application-error\n");
+  for (int j = 0; j < r->s.nprofiles; j++) {
+    const profile_stats *p = &r->prof[j];
+    double n = (double)p->client_reset.n;
+    double failed = (double)p->app_error.k / n;
+    double reset = (double)p->client_reset.k / n;
+    double harmless = reset > failed ? reset - failed : 0;
+    fprintf(f, "\"%s\" %.6f %.6f %.6f\n", p->name, 1 - harmless - failed,
+            harmless, failed);
+  }
+  fclose(f);
+  vars v = {0};
+  char title[256];
+  title_of(c, "outcomes", title, sizeof title);
+  common(c, &v, 1000, 620, path, title);
+  out_path(c, "outcomes", outfile, sizeof outfile);
+  int rv = run_gnuplot("outcomes.gp", &v, outfile, c->err, c->cap);
+  free(v.s);
+  if (rv == 0)
+    done(c, "outcomes");
+  return rv;
+}
+
+static int bytes_lost(ctx *c) {
+  const report *r = c->r;
+  uint64_t top = 0;
+  for (int j = 0; j < r->s.nprofiles; j++)
+    top = r->prof[j].lost_max > top ? r->prof[j].lost_max : top;
+  if (top == 0) {
+    skipped(c, "bytes-lost", "no conversation lost data");
+    return 0;
+  }
+  /* a round bin width (1, 2 or 5 times a power of ten), 30 bins at most */
+  uint64_t w = 1;
+  for (uint64_t decade = 1; top / w > 30; decade *= 10)
+    for (int m = 0; m < 3 && top / w > 30; m++)
+      w = decade * (uint64_t)(m == 0 ? 2 : m == 1 ? 5 : 10);
+  size_t nb = (size_t)(top / w + 1);
+  uint64_t *h = calloc(nb, sizeof *h);
+  char path[1024], outfile[1024], *titles[SCN_MAX_PROFILES],
+      *colours[SCN_MAX_PROFILES];
+  FILE *f = data_file(c, "bytes-lost", path, sizeof path);
+  if (!f || !h) {
+    free(h);
+    if (f)
+      fclose(f);
+    return CERR("cannot write %s: %s", path, strerror(errno));
+  }
+  int nt = 0;
+  for (int j = 0; j < r->s.nprofiles; j++) {
+    if (r->prof[j].app_error.k == 0 && r->prof[j].lost_max == 0)
+      continue;
+    memset(h, 0, nb * sizeof *h);
+    for (size_t i = 0; i < r->data.n; i++)
+      if (r->data.o[i].lost[j])
+        h[r->data.o[i].lost[j] / w]++;
+    fprintf(f, "# %s: bin start (B), conversations\n", r->s.profiles[j]);
+    for (size_t b = 0; b < nb; b++)
+      fprintf(f, "%llu %llu\n", (unsigned long long)(b * w),
+              (unsigned long long)h[b]);
+    fprintf(f, "%llu 0\n\n\n", (unsigned long long)(nb * w));
+    titles[nt] = strdup(r->s.profiles[j]);
+    colours[nt++] = strdup(plot_profile_colour(r->s.profiles[j], j));
+  }
+  fclose(f);
+  free(h);
+  vars v = {0};
+  char title[256];
+  title_of(c, "bytes lost by the conversations that lost data", title,
+           sizeof title);
+  common(c, &v, 1000, 620, path, title);
+  add(&v, "binwidth=%llu; ", (unsigned long long)w);
+  add_array(&v, "T", titles, nt);
+  add_array(&v, "C", colours, nt);
+  out_path(c, "bytes-lost", outfile, sizeof outfile);
+  int rv = run_gnuplot("bytes-lost.gp", &v, outfile, c->err, c->cap);
+  for (int i = 0; i < nt; i++) {
+    free(titles[i]);
+    free(colours[i]);
+  }
+  free(v.s);
+  if (rv == 0)
+    done(c, "bytes-lost");
+  return rv;
+}
+
+static int closed_form(ctx *c) {
+  const report *r = c->r;
+  char path[1024], outfile[1024], *titles[SCN_MAX_PROFILES],
+      *colours[SCN_MAX_PROFILES];
+  FILE *f = data_file(c, "closed-form", path, sizeof path);
+  if (!f)
+    return CERR("cannot write %s: %s", path, strerror(errno));
+  double top = 0.1;
+  for (int j = 0; j < r->s.nprofiles; j++) {
+    fprintf(f, "# %s: predicted simulated low high (one line per bin)\n",
+            r->s.profiles[j]);
+    const profile_stats *p = &r->prof[j];
+    fprintf(f, "%.6f %.6f %.6f %.6f\n", p->predicted, p->redundant_ack.p,
+            p->redundant_ack.wilson.lo, p->redundant_ack.wilson.hi);
+    top = fmax(top, fmax(p->predicted, p->redundant_ack.wilson.hi));
+    for (int i = 0; i < r->nparams; i++)
+      for (int b = 0; b < r->params[i].nbins; b++) {
+        const bin_stats *x = &r->params[i].bin[b];
+        if (!x->redundant[j].n)
+          continue;
+        fprintf(f, "%.6f %.6f %.6f %.6f\n", x->predicted[j], x->redundant[j].p,
+                x->redundant[j].wilson.lo, x->redundant[j].wilson.hi);
+        top = fmax(top, fmax(x->predicted[j], x->redundant[j].wilson.hi));
+      }
+    fprintf(f, "\n\n");
+    titles[j] = strdup(r->s.profiles[j]);
+    colours[j] = strdup(plot_profile_colour(r->s.profiles[j], j));
+  }
+  fclose(f);
+  vars v = {0};
+  char title[256];
+  title_of(c, "simulated against closed-form P(redundant ACK), by bin", title,
+           sizeof title);
+  common(c, &v, 900, 800, path, title);
+  add(&v, "top=%.3f; ", fmin(1.0, top * 1.08));
+  add_array(&v, "T", titles, r->s.nprofiles);
+  add_array(&v, "C", colours, r->s.nprofiles);
+  out_path(c, "closed-form", outfile, sizeof outfile);
+  int rv = run_gnuplot("closed-form.gp", &v, outfile, c->err, c->cap);
+  for (int j = 0; j < r->s.nprofiles; j++) {
+    free(titles[j]);
+    free(colours[j]);
+  }
+  free(v.s);
+  if (rv == 0)
+    done(c, "closed-form");
+  return rv;
+}
+
+static int make_dir(const char *path) {
+  return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+int plot_store(const report *r, const char *dir, const char *format, FILE *log,
+               char *err, size_t cap) {
+  if (strcmp(format, "png") && strcmp(format, "svg") && strcmp(format, "pdf"))
+    return ERR("format %s: expected png, svg or pdf", format);
+  ctx c = {r, dir, format, "", log, err, cap};
+  snprintf(c.datadir, sizeof c.datadir, "%s/data", dir);
+  if (make_dir(dir) != 0 || make_dir(c.datadir) != 0)
+    return ERR("cannot create %s: %s", c.datadir, strerror(errno));
+  if (reset_vs(&c, "delay", "reset-vs-delay", "one-way delay (ms)", "delack") ||
+      reset_vs(&c, "delack", "reset-vs-delack", "delayed-ACK timeout (ms)",
+               NULL) ||
+      heatmap(&c) || outcomes(&c) || bytes_lost(&c) || closed_form(&c))
+    return -1;
+  return 0;
+}
+
+/* ---- the ladder diagram ---- */
+
+/* One row per segment sent and per timer or state event, in time order,
+ * as the article draws its trace; the time stands at the left of each
+ * row. A lost segment's arrow stops halfway. */
+int plot_ladder(const ladder *l, const char *path, const char *title, char *err,
+                size_t cap) {
+  const char *dot = strrchr(path, '.');
+  const char *fmt = dot ? dot + 1 : "";
+  if (strcmp(fmt, "png") && strcmp(fmt, "svg") && strcmp(fmt, "pdf"))
+    return ERR("%s: the ladder's file name must end in .png, .svg or .pdf",
+               path);
+  char data[] = "/tmp/halfclose-ladder-XXXXXX";
+  int fd = mkstemp(data);
+  if (fd < 0)
+    return ERR("cannot create a temporary file: %s", strerror(errno));
+  FILE *f = fdopen(fd, "w");
+  const ladder_seg *s;
+  const ladder_mark *m;
+  size_t n = ladder_segments(l, &s), nm = ladder_marks(l, &m);
+  /* merge segments and marks by time: rows */
+  size_t i = 0, k = 0, rows = 0;
+  FILE *segs = tmpfile(), *marks = tmpfile(), *times = tmpfile();
+  if (!f || !segs || !marks || !times) {
+    if (f)
+      fclose(f);
+    unlink(data);
+    return ERR("cannot write temporary files: %s", strerror(errno));
+  }
+  while (i < n || k < nm) {
+    bool seg = k >= nm || (i < n && s[i].time_ns <= m[k].time_ns);
+    uint64_t t = seg ? s[i].time_ns : m[k].time_ns;
+    fprintf(times, "-0.62 %zu \"%.3f ms\"\n", rows, (double)t / 1e6);
+    if (seg) {
+      const ladder_seg *g = &s[i++];
+      bool lost = g->recv_ns < 0;
+      double x0 = g->from, dx = (g->from ? -1.0 : 1.0) * (lost ? 0.5 : 1.0);
+      double dy = lost ? 0.4 : 0.8;
+      bool alert = (g->flags & TCP_RST) || g->why == TCP_WHY_DELACK;
+      unsigned colour = alert ? 0xD55E00 : g->from ? 0x333333 : 0x0072B2;
+      char fl[32], label[128];
+      tcp_flags_str(g->flags, fl, sizeof fl);
+      const char *note = g->why == TCP_WHY_DELACK ? "  <- redundant ACK"
+                         : (g->flags & TCP_RST)   ? "  <- reset"
+                         : lost                   ? "  (lost)"
+                                                  : "";
+      if (g->len)
+        snprintf(label, sizeof label, "%s %u:%u ack %u%s", fl, g->seq,
+                 g->seq + g->len, g->ack, note);
+      else
+        snprintf(label, sizeof label, "%s seq %u ack %u%s", fl, g->seq, g->ack,
+                 note);
+      fprintf(segs, "%.3f %zu %.3f %.3f %u \"%s\" %.3f %.3f\n", x0, rows, dx,
+              dy, colour, label, x0 + dx / 2, (double)rows + dy / 2 - 0.34);
+    } else {
+      const ladder_mark *x = &m[k++];
+      char text[64];
+      unsigned colour = 0x555555;
+      if (x->type == TCP_EV_STATE) {
+        snprintf(text, sizeof text, "%s", tcp_state_name(x->to));
+      } else if (x->type == TCP_EV_TIMER_ARM) {
+        snprintf(text, sizeof text, "delayed ACK armed");
+        colour = 0xE69F00;
+      } else {
+        snprintf(text, sizeof text, "delayed ACK fires");
+        colour = 0xD55E00;
+      }
+      fprintf(marks, "%d %zu \"%s\" %u\n", x->side, rows, text, colour);
+    }
+    rows++;
+  }
+  FILE *parts[3] = {segs, marks, times};
+  for (int p = 0; p < 3; p++) {
+    rewind(parts[p]);
+    int ch;
+    while ((ch = fgetc(parts[p])) != EOF)
+      fputc(ch, f);
+    fclose(parts[p]);
+    fputs("\n\n", f);
+  }
+  fclose(f);
+  vars v = {0};
+  add_str(&v, "term", fmt);
+  int height = 160 + 24 * (int)rows;
+  add(&v, "width=%d; height=%d; rows=%zu; ", 1000,
+      height > 12000 ? 12000 : height, rows);
+  add_str(&v, "datafile", data);
+  add_str(&v, "title", title);
+  int rv = run_gnuplot("ladder.gp", &v, path, err, cap);
+  free(v.s);
+  unlink(data);
+  return rv;
+}

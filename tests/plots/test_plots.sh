@@ -1,0 +1,104 @@
+#!/bin/sh
+# test_plots.sh HALFCLOSE - every graph from a small fixed store, in each
+# format: valid files (PNG and PDF signatures, SVG documents) of a sensible
+# size with the expected labels and titles (SVG text); the same colour for a
+# profile in every graph; the ladder of the article's scenario showing the
+# redundant ACK and the RST; and a clear error when gnuplot is missing.
+set -u
+hc="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+cat >"$tmp/small.ini" <<'INI'
+; Which graphs does a small study draw? A fixed store for the plot tests.
+[batch]
+conversations = 60
+seed = 9
+profiles = nt351, nt351-sp
+[link]
+delay = loguniform(1ms, 100ms)
+[client]
+read_interval = uniform(50ms, 150ms)
+[server]
+response = uniform(5KB, 40KB)
+[tcp]
+delack = choice(100ms, 200ms, 300ms)
+INI
+"$hc" run "$tmp/small.ini" --out="$tmp/s.db" >/dev/null || bad "run failed"
+plots="reset-vs-delay reset-vs-delack heatmap outcomes bytes-lost closed-form"
+
+for fmt in svg png pdf; do
+  "$hc" plot "$tmp/s.db" --out="$tmp/$fmt" --format=$fmt >"$tmp/log" 2>&1 || bad "plot --format=$fmt: $(cat "$tmp/log")"
+  for p in $plots; do
+    f="$tmp/$fmt/$p.$fmt"
+    [ -s "$f" ] || { bad "no $f"; continue; }
+    size=$(wc -c <"$f")
+    case $fmt in
+      png) [ "$(od -An -c -N4 "$f" | tr -d ' ')" = "211PNG" ] && [ "$size" -gt 10000 ] && ok || bad "$f is not a PNG of a sensible size ($size)" ;;
+      pdf) head -c5 "$f" | grep -q '%PDF-' && [ "$size" -gt 5000 ] && ok || bad "$f is not a PDF ($size)" ;;
+      svg) grep -q '<svg' "$f" && grep -q '</svg>' "$f" && [ "$size" -gt 5000 ] && ok || bad "$f is not an SVG ($size)" ;;
+    esac
+  done
+  [ -s "$tmp/$fmt/data/reset-vs-delay.dat" ] && ok || bad "the data behind the graphs is not kept"
+done
+
+# labels, units, titles with the scenario and n, legends (SVG text)
+svg="$tmp/svg"
+has() { grep -q "$2" "$svg/$1.svg" && ok || bad "$1.svg lacks \"$2\""; }
+for p in $plots; do has "$p" "small: .*n = 60 conversations per profile"; done
+has reset-vs-delay "one-way delay (ms)"
+has reset-vs-delay "P(client reset)"
+has reset-vs-delay "nt351, delack 100ms"
+has reset-vs-delack "delayed-ACK timeout (ms)"
+has heatmap "delayed-ACK timeout"
+has heatmap "one-way delay"
+has outcomes "application error, data lost"
+has outcomes "fraction of conversations"
+has bytes-lost "bytes lost per failed conversation (B"
+has closed-form "closed-form P(redundant ACK)"
+has closed-form "y = x"
+# one colour per profile in every graph: nt351 is Okabe-Ito vermillion
+for p in reset-vs-delay reset-vs-delack closed-form bytes-lost; do
+  grep -qi 'rgb(213, *94, *0)\|#d55e00' "$svg/$p.svg" && ok || bad "$p.svg: nt351 not in its colour"
+done
+grep -qi 'rgb(  0, 114, 178)\|rgb(0, *114, *178)\|#0072b2' "$svg/reset-vs-delay.svg" && ok || bad "nt351-sp not in its colour"
+
+# a scenario that varies neither delay nor delack skips those graphs, says so
+cat >"$tmp/fixed.ini" <<'INI'
+; Nothing varies but the read pace: which graphs are skipped?
+[batch]
+conversations = 20
+[client]
+read_interval = uniform(0ms, 100ms)
+INI
+"$hc" run "$tmp/fixed.ini" --out="$tmp/f.db" >/dev/null
+"$hc" plot "$tmp/f.db" --out="$tmp/f" >"$tmp/log" 2>&1 || bad "plot of a fixed scenario failed"
+grep -q "reset-vs-delay: skipped, delay is not varied" "$tmp/log" && ok || bad "no skip message: $(cat "$tmp/log")"
+[ -s "$tmp/f/outcomes.svg" ] && ok || bad "outcomes missing for the fixed scenario"
+
+# the ladder of the article's scenario: the redundant ACK and the RST
+"$hc" replay --ladder="$tmp/ladder.svg" >/dev/null 2>&1 || bad "replay --ladder failed"
+grep -q "redundant ACK" "$tmp/ladder.svg" && ok || bad "the ladder does not show the redundant ACK"
+grep -q "RST seq 20002" "$tmp/ladder.svg" && ok || bad "the ladder does not show the RST"
+grep -q "delayed ACK fires" "$tmp/ladder.svg" && ok || bad "the ladder does not show the timer firing"
+grep -q "TIME-WAIT" "$tmp/ladder.svg" && ok || bad "the ladder does not show TIME-WAIT"
+"$hc" replay --ladder="$tmp/ladder.png" >/dev/null 2>&1 && [ "$(od -An -c -N4 "$tmp/ladder.png" | tr -d ' ')" = "211PNG" ] && ok || bad "PNG ladder"
+"$hc" replay --ladder="$tmp/ladder.txt" >/dev/null 2>"$tmp/e"
+[ $? -ne 0 ] && grep -q "must end in .png, .svg or .pdf" "$tmp/e" && ok || bad "bad ladder name: $(cat "$tmp/e")"
+
+# gnuplot missing: a clear error, not a crash
+mkdir "$tmp/bin"
+for t in sh rm mkdir; do ln -s "$(command -v $t)" "$tmp/bin/$t"; done
+PATH="$tmp/bin" "$hc" plot "$tmp/s.db" --out="$tmp/x" >/dev/null 2>"$tmp/e"
+[ $? -ne 0 ] && grep -q "gnuplot is not installed" "$tmp/e" && ok || bad "no gnuplot: $(cat "$tmp/e")"
+
+# the HTML report embeds the plots
+"$hc" report "$tmp/s.db" --format=html --plots="$svg" --out="$tmp/r.html" || bad "report with plots failed"
+[ "$(grep -o 'data:image/svg+xml;base64' "$tmp/r.html" | wc -l)" -eq 6 ] && ok || bad "the HTML report does not embed the six plots"
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
