@@ -14,6 +14,10 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "batch_mpi.h"
+#ifdef HALFCLOSE_MPI
+#include <mpi.h>
+#endif
 #include "cli.h"
 #include "stats.h"
 #include "store.h"
@@ -168,7 +172,23 @@ int cmd_run(int argc, char **argv) {
   uint64_t total = scn_total(&s);
   if (until > 0 && total > max_total)
     total = max_total;
-  batch_status st = batch_run(&s, total, &o, &p, err, sizeof err);
+  batch_status st;
+#ifdef HALFCLOSE_MPI
+  if (batch_mpi_launched()) {
+    /* under mpirun: rank 0 writes the store, the other ranks simulate */
+    int rank = 0;
+    MPI_Init(NULL, NULL);
+    o.progress = NULL;
+    st = batch_run_mpi(&s, total, &o, &p, err, sizeof err, &rank);
+    MPI_Finalize();
+    if (rank != 0) {
+      scn_free(&s);
+      return 0;
+    }
+    until = 0; /* sequential stopping is for single-machine runs */
+  } else
+#endif
+    st = batch_run(&s, total, &o, &p, err, sizeof err);
   /* sequential stopping: double the batch until every profile's interval
    * is narrow enough; looking only at block boundaries */
   while (until > 0 && st == BATCH_DONE) {

@@ -119,9 +119,12 @@ extern "C" int ns3c_sim_new(ns3c_sim **out, uint32_t seed, uint64_t run) {
   GUARD_END
 }
 
+void ns3c_native_forget(void); /* native.cc */
+
 extern "C" void ns3c_sim_free(ns3c_sim *s) {
   if (!s)
     return;
+  ns3c_native_forget();
   try {
     for (ns3c_link *l : s->links)
       delete l;

@@ -130,6 +130,36 @@ typedef struct ns3c_link_stats {
 /* Counters since the last ns3c_link_configure (or creation). */
 void ns3c_link_stats_get(const ns3c_link *l, ns3c_link_stats *out);
 
+/* ---- ns-3's own TCP: the `ns3-native` reference ---- */
+
+typedef struct ns3c_native_params {
+  uint64_t rate_bps, delay_ns; /* link */
+  uint32_t queue, mtu;         /* packets, bytes */
+  double loss;                 /* per packet, each direction */
+  uint64_t stream;             /* first RNG stream of the loss (two) */
+  uint64_t request, response;  /* bytes */
+  int half_close, wait_eof;    /* 0/1, as the conversation's keys */
+  uint64_t shutdown_delay_ns, read_size, read_interval_ns, read_delay_ns;
+  uint64_t think_ns, close_delay_ns, time_limit_ns;
+  uint64_t delack_ns; /* TcpSocket::DelAckTimeout */
+  uint32_t ack_every; /* TcpSocket::DelAckCount */
+  uint64_t msl_ns;    /* TcpSocketBase::MaxSegLifetime */
+} ns3c_native_params;
+
+typedef struct ns3c_native_result {
+  int redundant_ack, server_rst, client_reset, app_error, completed;
+  uint64_t bytes_read, bytes_lost, duration_ns;
+  uint32_t segments[2]; /* seen on the client's device: client,
+                           server */
+  int64_t t_redundant_ack, t_server_rst, t_client_reset, t_app_error;
+} ns3c_native_result;
+
+/* One conversation on TcpSocketBase over ns-3's internet stack (two more
+ * nodes of the simulation, built on first use). Returns 0, NS3C_ERR_INVAL
+ * or NS3C_ERR_NS3. */
+int ns3c_native_run(ns3c_sim *s, const ns3c_native_params *p,
+                    ns3c_native_result *r);
+
 #ifdef __cplusplus
 }
 #endif

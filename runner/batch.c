@@ -39,6 +39,18 @@ int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
     goto bad_profile;
   for (int pr = 0; pr < s->nprofiles; pr++) {
     tcp_profile client;
+    if (strcmp(s->profiles[pr], CONV_NATIVE) == 0) {
+      /* ns-3's own TCP, with the scenario's delayed-ACK knobs */
+      const char *why = NULL;
+      if (scn_profile(s, "nt351", values, &client, NULL) ||
+          conv_run_native(e, &p, &client, scn_conv_seed(s), i, &outcomes[pr],
+                          &why) != 0) {
+        snprintf(err, cap, "conversation %llu, %s: %s", (unsigned long long)i,
+                 CONV_NATIVE, why ? why : "failed");
+        return -1;
+      }
+      continue;
+    }
     if (scn_profile(s, s->profiles[pr], values, &client, NULL))
       goto bad_profile;
     conv_opts opts = {NULL, NULL, NULL, check};

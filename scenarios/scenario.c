@@ -13,6 +13,8 @@
  */
 #include "scenario.h"
 
+#include "conv.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
@@ -322,11 +324,11 @@ static int parse_dist(parse *ps, scn_key *k, const char *section,
 static int check_profile(parse *ps, const char *section, const char *key,
                          const char *value, const char *name) {
   tcp_profile p;
-  if (tcp_profile_preset(&p, name) == 0)
+  if (tcp_profile_preset(&p, name) == 0 || strcmp(name, CONV_NATIVE) == 0)
     return 0;
   problem(ps, section, key, value,
           "unknown profile \"%s\"; expected nt351, nt351-sp, bsd44 or linux "
-          "(each may take +rfc1337)",
+          "(each may take +rfc1337), or ns3-native",
           name);
   return -1;
 }

@@ -574,3 +574,57 @@ int conv_run(conv_env *e, const conv_params *p, const tcp_profile *client,
     *err = msg;
   return rv ? -1 : 0;
 }
+
+int conv_run_native(conv_env *e, const conv_params *p, const tcp_profile *knobs,
+                    uint64_t seed, uint64_t index, conv_outcome *out,
+                    const char **err) {
+  (void)seed;
+  ns3c_native_params np = {0};
+  np.rate_bps = p->rate_bps;
+  np.delay_ns = p->delay_ns;
+  np.queue = (uint32_t)p->queue;
+  np.mtu = (uint32_t)p->mtu;
+  np.loss = p->loss;
+  np.stream = 2 * index;
+  np.request = p->request;
+  np.response = p->response;
+  np.half_close = (int)p->half_close;
+  np.wait_eof = (int)p->wait_eof;
+  np.shutdown_delay_ns = p->shutdown_delay_ns;
+  np.read_size = p->read_size;
+  np.read_interval_ns = p->read_interval_ns;
+  np.read_delay_ns = p->read_delay_ns;
+  np.think_ns = p->think_ns;
+  np.close_delay_ns = p->close_delay_ns;
+  np.time_limit_ns = p->time_limit_ns;
+  np.delack_ns = knobs->delack_ns;
+  np.ack_every = knobs->ack_every;
+  np.msl_ns = 500 * TCP_MS; /* short: TIME-WAIT sockets must not pile up */
+  ns3c_native_result r;
+  if (ns3c_native_run(e->sim, &np, &r) != 0) {
+    if (err)
+      *err = "ns-3's own TCP failed";
+    return -1;
+  }
+  memset(out, 0, sizeof *out);
+  out->redundant_ack = r.redundant_ack;
+  out->server_rst = r.server_rst;
+  out->client_reset = r.client_reset;
+  out->app_error = r.app_error;
+  out->completed = r.completed;
+  out->bytes_lost = r.bytes_lost;
+  out->bytes_read = r.bytes_read;
+  out->client_error = r.app_error ? TCP_ERR_RESET : 0;
+  out->duration_ns = r.duration_ns;
+  out->segments[0] = r.segments[0];
+  out->segments[1] = r.segments[1];
+  conv_anatomy *a = &out->a;
+  a->delack_armed = a->fin_arrived = a->fin_acked = CONV_NONE;
+  a->redundant_ack = r.t_redundant_ack;
+  a->server_rst = r.t_server_rst;
+  a->client_reset = r.t_client_reset;
+  a->reset_state = TCP_TIME_WAIT;
+  a->app_error = r.t_app_error;
+  a->bytes_lost = r.bytes_lost;
+  return 0;
+}

@@ -1,0 +1,204 @@
+/*
+ * batch_mpi.c - the batch runner across machines: `mpirun -np N halfclose
+ * run ...` (OpenMPI). Built only when MPI is found.
+ *
+ * Rank 0 alone opens the store: it binds the batch, finds the missing
+ * conversation indices (as runs), and sends them to ranks 1..N-1, which
+ * share them the way worker processes do (interleaved) and send back one
+ * message per conversation with every profile's outcome. Rank 0 writes
+ * them, whole conversations per transaction, exactly as batch_run does;
+ * so the store equals a single-process run's, and a run stopped at any
+ * point resumes under MPI or without it. With one rank, rank 0 runs the
+ * conversations itself.
+ */
+#include "batch_mpi.h"
+
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store.h"
+
+#define TAG_RANGES   1
+#define TAG_RESULT   2
+#define TAG_DONE     3
+#define COMMIT_EVERY 512
+
+typedef struct mpi_msg {
+  uint64_t index;
+  int32_t status;
+  char error[240];
+  conv_outcome o[SCN_MAX_PROFILES];
+} mpi_msg;
+
+bool batch_mpi_launched(void) {
+  return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") ||
+         getenv("PMIX_RANK");
+}
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Ranks 1..N-1: run every missing index whose position is w mod workers. */
+static void serve(const scenario *s, const batch_opts *o, int rank, int size) {
+  uint64_t nr = 0;
+  MPI_Recv(&nr, 1, MPI_UINT64_T, 0, TAG_RANGES, MPI_COMM_WORLD,
+           MPI_STATUS_IGNORE);
+  store_range *r = malloc((nr ? nr : 1) * sizeof *r);
+  if (nr)
+    MPI_Recv(r, (int)(nr * 2), MPI_UINT64_T, 0, TAG_RANGES, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
+  mpi_msg *m = calloc(1, sizeof *m);
+  conv_env *e = NULL;
+  bool ok = m && r && conv_env_new(&e, batch_ns3_seed(s)) == 0;
+  uint64_t workers = (uint64_t)size - 1, w = (uint64_t)rank - 1, j = 0;
+  for (uint64_t k = 0; ok && k < nr; k++)
+    for (uint64_t i = r[k].start; i < r[k].end; i++, j++) {
+      if (j % workers != w)
+        continue;
+      memset(m, 0, sizeof *m);
+      m->index = i;
+      if (batch_conversation(e, s, i, o->check, m->o, m->error,
+                             sizeof m->error) != 0)
+        m->status = -1;
+      MPI_Send(m, (int)sizeof *m, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+      if (m->status)
+        break;
+    }
+  int done = ok ? 0 : -1;
+  MPI_Send(&done, 1, MPI_INT, 0, TAG_DONE, MPI_COMM_WORLD);
+  conv_env_free(e);
+  free(m);
+  free(r);
+}
+
+batch_status batch_run_mpi(const scenario *s, uint64_t total,
+                           const batch_opts *o, batch_progress *out, char *err,
+                           size_t cap, int *rank_out) {
+  int rank, size;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  *rank_out = rank;
+  if (rank != 0) {
+    serve(s, o, rank, size);
+    return BATCH_DONE;
+  }
+  batch_progress pr = {0, total, 0, 0};
+  hc_store *st;
+  store_range *list = NULL;
+  size_t nranges = 0;
+  uint64_t n = 0;
+  batch_status status = BATCH_DONE;
+  if (store_open(&st, o->store_path, true, err, cap) != 0) {
+    st = NULL;
+    status = BATCH_FAILED;
+  } else if (store_bind(st, s, total, o->version, err, cap) != 0 ||
+             store_missing(st, total, s->nprofiles, &list, &nranges, &n) != 0) {
+    if (!err[0])
+      snprintf(err, cap, "%s: cannot read the store", o->store_path);
+    status = BATCH_FAILED;
+  }
+  pr.done = total - n;
+  /* tell every rank what to run (nothing, if the store cannot be used) */
+  uint64_t nr = status == BATCH_DONE ? nranges : 0;
+  for (int k = 1; k < size; k++) {
+    MPI_Send(&nr, 1, MPI_UINT64_T, k, TAG_RANGES, MPI_COMM_WORLD);
+    if (nr)
+      MPI_Send(list, (int)(nr * 2), MPI_UINT64_T, k, TAG_RANGES,
+               MPI_COMM_WORLD);
+  }
+  mpi_msg *m = calloc(1, sizeof *m);
+  conv_env *e = NULL;
+  double t0 = now_s(), last = t0;
+  uint64_t in_tx = 0;
+  int open = size - 1;
+  size_t k = 0;
+  uint64_t i = nranges ? list[0].start : 0;
+  while (status == BATCH_DONE && m && (size > 1 ? open > 0 : k < nranges)) {
+    if (o->stop && *o->stop) {
+      status = BATCH_INTERRUPTED;
+      break;
+    }
+    if (size == 1) { /* one rank: run it here */
+      if (!e && conv_env_new(&e, batch_ns3_seed(s)) != 0) {
+        snprintf(err, cap, "cannot start ns-3: %s", ns3c_last_error());
+        status = BATCH_FAILED;
+        break;
+      }
+      memset(m, 0, sizeof *m);
+      m->index = i;
+      if (batch_conversation(e, s, i, o->check, m->o, m->error,
+                             sizeof m->error) != 0)
+        m->status = -1;
+      if (++i >= list[k].end && ++k < nranges)
+        i = list[k].start;
+    } else {
+      MPI_Status ms;
+      MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
+      if (ms.MPI_TAG == TAG_DONE) {
+        int done;
+        MPI_Recv(&done, 1, MPI_INT, ms.MPI_SOURCE, TAG_DONE, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+        open--;
+        if (done != 0) {
+          snprintf(err, cap, "rank %d could not start ns-3", ms.MPI_SOURCE);
+          status = BATCH_FAILED;
+        }
+        continue;
+      }
+      MPI_Recv(m, (int)sizeof *m, MPI_BYTE, ms.MPI_SOURCE, TAG_RESULT,
+               MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
+    if (m->status) {
+      snprintf(err, cap, "%s", m->error);
+      status = BATCH_FAILED;
+      break;
+    }
+    if ((in_tx == 0 && store_begin(st) != 0) ||
+        store_put(st, s, m->index, m->o) != 0) {
+      snprintf(err, cap, "%s: cannot write conversation %llu", o->store_path,
+               (unsigned long long)m->index);
+      status = BATCH_FAILED;
+      break;
+    }
+    in_tx++;
+    pr.done++;
+    pr.this_run++;
+    double t = now_s();
+    if (in_tx >= COMMIT_EVERY || t - last > 0.5) {
+      store_commit(st);
+      in_tx = 0;
+      last = t;
+      pr.elapsed_s = t - t0;
+      if (o->progress)
+        o->progress(o->user, &pr);
+    }
+  }
+  if (st && in_tx && store_commit(st) != 0 && status == BATCH_DONE) {
+    snprintf(err, cap, "%s: cannot commit", o->store_path);
+    status = BATCH_FAILED;
+  }
+  if (status == BATCH_DONE && pr.done == total && st)
+    store_finish(st);
+  pr.elapsed_s = now_s() - t0;
+  if (o->progress)
+    o->progress(o->user, &pr);
+  store_close(st);
+  conv_env_free(e);
+  free(m);
+  free(list);
+  if (out)
+    *out = pr;
+  if (status != BATCH_DONE && size > 1) {
+    fprintf(stderr, "halfclose run: %s\n",
+            status == BATCH_INTERRUPTED ? "interrupted" : err);
+    fflush(NULL);
+    MPI_Abort(MPI_COMM_WORLD, status == BATCH_INTERRUPTED ? 130 : 1);
+  }
+  return status;
+}
