@@ -504,6 +504,14 @@ int store_put(hc_store *st, const scenario *s, uint64_t i,
     sqlite3_bind_int64(q, c++, (sqlite3_int64)i);
     sqlite3_bind_text(q, c++, s->profiles[pr], -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, c++, (sqlite3_int64)scn_cell(s, i));
+    /* the parameters are the same for every profile: bindings survive
+     * sqlite3_reset, so they are bound once per conversation */
+    if (pr > 0) {
+      c += (int)np;
+      for (int k = 0; k < s->nkeys; k++)
+        c += !s->keys[k].param;
+      goto outcome;
+    }
     for (size_t k = 0; k < np; k++) {
       double v = hc_param_get(&p, &t[k]);
       if (t[k].kind == HC_PROB)
@@ -523,6 +531,7 @@ int store_put(hc_store *st, const scenario *s, uint64_t i,
         sqlite3_bind_int64(q, c++, (sqlite3_int64)values[k]);
       }
     }
+  outcome:;
     const conv_anatomy *a = &o->a;
     sqlite3_bind_int(q, c++, o->redundant_ack);
     sqlite3_bind_int(q, c++, o->server_rst);
