@@ -49,6 +49,18 @@ static void heading(doc *d, int level, const char *text) {
   }
 }
 
+/* A block of text: an HTML element, or Markdown with a prefix. */
+static void block(doc *d, const char *tag, const char *md_prefix,
+                  const char *text) {
+  if (d->fmt == REPORT_HTML) {
+    fprintf(d->f, "<%s>", tag);
+    esc(d, text);
+    fprintf(d->f, "</%s>\n", tag);
+  } else {
+    fprintf(d->f, "%s%s\n\n", md_prefix, text);
+  }
+}
+
 static void para(doc *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void para(doc *d, const char *fmt, ...) {
@@ -57,34 +69,20 @@ static void para(doc *d, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  if (d->fmt == REPORT_HTML) {
-    fputs("<p>", d->f);
-    esc(d, buf);
-    fputs("</p>\n", d->f);
-  } else {
-    fprintf(d->f, "%s\n\n", buf);
-  }
+  block(d, "p", "", buf);
 }
 
 static void quote(doc *d, const char *text) {
-  if (d->fmt == REPORT_HTML) {
-    fputs("<blockquote>", d->f);
-    esc(d, text);
-    fputs("</blockquote>\n", d->f);
-  } else {
-    fprintf(d->f, "> %s\n\n", text);
-  }
+  block(d, "blockquote", "> ", text);
 }
 
 static void pre(doc *d, const char *text) {
   if (d->fmt == REPORT_HTML) {
-    fputs("<pre>", d->f);
-    esc(d, text);
-    fputs("</pre>\n", d->f);
-  } else {
-    fprintf(d->f, "```ini\n%s%s```\n\n", text,
-            text[0] && text[strlen(text) - 1] == '\n' ? "" : "\n");
+    block(d, "pre", "", text);
+    return;
   }
+  fprintf(d->f, "```ini\n%s%s```\n\n", text,
+          text[0] && text[strlen(text) - 1] == '\n' ? "" : "\n");
 }
 
 static void row(doc *d, int n, char cells[][160], bool head) {

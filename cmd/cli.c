@@ -147,3 +147,42 @@ void cli_print_keys(FILE *f) {
     fprintf(f, "    %-22s %-58s [%s]\n", k[i].name, k[i].help, v);
   }
 }
+
+static void tmp_name(const char *out, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s.tmp", out);
+}
+
+FILE *cli_out_open(const char *sub, const char *out) {
+  if (!out)
+    return stdout;
+  char tmp[1024];
+  tmp_name(out, tmp, sizeof tmp);
+  FILE *f = fopen(tmp, "w");
+  if (!f)
+    cli_error(sub, "cannot write %s: %s", tmp, strerror(errno));
+  return f;
+}
+
+int cli_out_close(FILE *f, const char *out, int status) {
+  if (!out)
+    return fflush(stdout) != 0 || status != 0 ? -1 : 0;
+  char tmp[1024];
+  tmp_name(out, tmp, sizeof tmp);
+  if (fclose(f) != 0)
+    status = -1;
+  if (status == 0 && rename(tmp, out) != 0)
+    status = -1;
+  if (status != 0)
+    remove(tmp);
+  return status;
+}
+
+int cli_positional(const char *sub, const char *arg, const char **slot,
+                   const char *what) {
+  if (arg[0] == '-')
+    return cli_error(sub, "unknown option \"%s\" (see --help)", arg);
+  if (*slot)
+    return cli_error(sub, "one %s at a time (got \"%s\" too)", what, arg);
+  *slot = arg;
+  return 0;
+}

@@ -43,6 +43,19 @@ const char *cli_opt(const char *arg, const char *name);
 /* Parse an unsigned integer option; -1 after printing an error. */
 int cli_u64(const char *sub, const char *opt, const char *v, uint64_t *out);
 
+/* An argument that is no known option: an unknown option is an error; the
+ * first other argument fills *slot ("what" names it in the message, e.g.
+ * "store"), a second is an error. Returns 0, or 2 after a message. */
+int cli_positional(const char *sub, const char *arg, const char **slot,
+                   const char *what);
+
+/* Output to `out` (or standard output when NULL) written beside it as
+ * OUT.tmp and renamed only when complete: never a half-written file.
+ * cli_out_open returns the stream (NULL after an error message);
+ * cli_out_close takes the writer's status and returns 0 or -1. */
+FILE *cli_out_open(const char *sub, const char *out);
+int cli_out_close(FILE *f, const char *out, int status);
+
 /* Document every conversation parameter and every profile knob. */
 void cli_print_keys(FILE *f);
 

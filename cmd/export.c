@@ -33,12 +33,8 @@ int cmd_export(int argc, char **argv) {
       json = true;
     } else if ((v = cli_opt(a, "out"))) {
       out = v;
-    } else if (a[0] == '-') {
-      return cli_error(SUB, "unknown option \"%s\" (see --help)", a);
-    } else if (!path) {
-      path = a;
-    } else {
-      return cli_error(SUB, "one store at a time");
+    } else if (cli_positional(SUB, a, &path, "store")) {
+      return 2;
     }
   }
   if (!path)
@@ -47,29 +43,14 @@ int cmd_export(int argc, char **argv) {
   char err[600] = "";
   if (store_open(&st, path, false, err, sizeof err) != 0)
     return cli_error(SUB, "%s", err);
-  /* write beside the target and rename: never a half-written file */
-  char tmp[600];
-  FILE *f = stdout;
-  if (out) {
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
-    f = fopen(tmp, "w");
-    if (!f) {
-      store_close(st);
-      return cli_error(SUB, "cannot write %s", tmp);
-    }
+  FILE *f = cli_out_open(SUB, out);
+  if (!f) {
+    store_close(st);
+    return 2;
   }
   int rv = store_export(st, f, json, err, sizeof err);
   store_close(st);
-  if (out) {
-    if (fclose(f) != 0)
-      rv = -1;
-    if (rv == 0 && rename(tmp, out) != 0)
-      rv = -1;
-    if (rv != 0)
-      remove(tmp);
-  } else if (fflush(stdout) != 0) {
-    rv = -1;
-  }
+  rv = cli_out_close(f, out, rv);
   if (rv != 0)
     return fprintf(stderr, "halfclose export: %s\n",
                    err[0] ? err : "write failed"),

@@ -35,12 +35,8 @@ int cmd_plot(int argc, char **argv) {
       if (strcmp(v, "png") && strcmp(v, "svg") && strcmp(v, "pdf"))
         return cli_error(SUB, "--format=%s: expected png, svg or pdf", v);
       format = v;
-    } else if (a[0] == '-') {
-      return cli_error(SUB, "unknown option \"%s\" (see --help)", a);
-    } else if (!path) {
-      path = a;
-    } else {
-      return cli_error(SUB, "one store at a time");
+    } else if (cli_positional(SUB, a, &path, "store")) {
+      return 2;
     }
   }
   if (!path)

@@ -72,6 +72,44 @@ static void print_result(const conv_outcome *o, ladder *lad, bool show,
     printf("\ncapture: %s\n", pcap);
 }
 
+/* One conversation with its timeline: run it, print the header, the
+ * ladder, the outcome and the anatomy, draw the ladder if asked. Returns 0
+ * or 1 (after a message); *o receives the outcome. */
+typedef struct replay_job {
+  uint32_t ns3_seed;    /* the simulation's seed */
+  const conv_params *p; /* the conversation */
+  const tcp_profile *client, *server;
+  uint64_t seed, index; /* conv_run's randomness */
+  const char *pcap;     /* capture, or NULL */
+  bool show;            /* print the ladder */
+  const char *header;   /* the first line */
+  const char *title;    /* the ladder diagram's title */
+} replay_job;
+
+static int replay_one(const replay_job *j, conv_outcome *o) {
+  conv_env *env;
+  if (conv_env_new(&env, j->ns3_seed) != 0) {
+    fprintf(stderr, "halfclose replay: ns-3: %s\n", ns3c_last_error());
+    return 1;
+  }
+  ladder *lad = ladder_new();
+  conv_opts opts = {ladder_on_event, lad, j->pcap, true};
+  const char *why = NULL;
+  int rv = conv_run(env, j->p, j->client, j->server, j->seed, j->index, &opts,
+                    o, &why);
+  conv_env_free(env);
+  if (rv) {
+    fprintf(stderr, "halfclose replay: %s\n", why ? why : "failed");
+    ladder_free(lad);
+    return 1;
+  }
+  printf("%s\n\n", j->header);
+  print_result(o, lad, j->show, j->pcap);
+  int drawn = draw_ladder(lad, j->title);
+  ladder_free(lad);
+  return drawn;
+}
+
 /* Conversation `index` of a store under `profile`, checked against the
  * stored row. */
 static int replay_stored(const char *path, uint64_t index, const char *profile,
@@ -111,37 +149,28 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
     scn_free(&s);
     return 1;
   }
-  conv_env *env;
-  if (conv_env_new(&env, batch_ns3_seed(&s)) != 0) {
-    scn_free(&s);
-    fprintf(stderr, "halfclose replay: ns-3: %s\n", ns3c_last_error());
-    return 1;
-  }
-  ladder *lad = ladder_new();
-  conv_opts opts = {ladder_on_event, lad, pcap, true};
-  conv_outcome o;
-  const char *why = NULL;
-  int rv = conv_run(env, &p, &client, &server, scn_conv_seed(&s), index, &opts,
-                    &o, &why);
-  conv_env_free(env);
-  if (rv) {
-    fprintf(stderr, "halfclose replay: %s\n", why ? why : "failed");
-    ladder_free(lad);
-    scn_free(&s);
-    return 1;
-  }
-  printf("conversation %" PRIu64 " of %s (scenario %s, cell %" PRIu64
-         "): client %s, server %s\n\n",
-         index, path, s.name, scn_cell(&s, index), client.name, server.name);
-  print_result(&o, lad, show, pcap);
-  char title[256];
+  char header[512], title[256];
+  snprintf(header, sizeof header,
+           "conversation %" PRIu64 " of %s (scenario %s, cell %" PRIu64
+           "): client %s, server %s",
+           index, path, s.name, scn_cell(&s, index), client.name, server.name);
   snprintf(title, sizeof title, "%s: conversation %" PRIu64 ", %s", s.name,
            index, client.name);
-  int drawn = draw_ladder(lad, title);
-  ladder_free(lad);
+  replay_job j = {batch_ns3_seed(&s),
+                  &p,
+                  &client,
+                  &server,
+                  scn_conv_seed(&s),
+                  index,
+                  pcap,
+                  show,
+                  header,
+                  title};
+  conv_outcome o;
+  int rv = replay_one(&j, &o);
   scn_free(&s);
-  if (drawn)
-    return 1;
+  if (rv)
+    return rv;
   bool same =
       o.redundant_ack == stored.redundant_ack &&
       o.server_rst == stored.server_rst &&
@@ -209,37 +238,25 @@ int cmd_replay(int argc, char **argv) {
       cli_profile(SUB, server_profile ? server_profile : profile, &cp, &sprof))
     return 2;
 
-  conv_env *env;
-  uint32_t ns3_seed = (uint32_t)(seed % 2147483646u) + 1;
-  if (conv_env_new(&env, ns3_seed) != 0) {
-    fprintf(stderr, "halfclose replay: ns-3: %s\n", ns3c_last_error());
-    return 1;
-  }
-  ladder *lad = ladder_new();
-  conv_opts opts = {ladder_on_event, lad, pcap, true};
-  conv_outcome o;
-  const char *err = NULL;
-  int rv = conv_run(env, &cp.p, &cprof, &sprof, seed, index, &opts, &o, &err);
-  conv_env_free(env);
-  if (rv) {
-    ladder_free(lad);
-    fprintf(stderr, "halfclose replay: %s\n", err ? err : "failed");
-    return 1;
-  }
-  char d[32], r[32];
-  printf("conversation %" PRIu64 " of seed %" PRIu64
-         ": client %s, server %s, delay %s, rate %s, response %" PRIu64
-         " B\n\n",
-         index, seed, cprof.name, sprof.name,
-         hc_format_value(HC_TIME, (double)cp.p.delay_ns, d, sizeof d),
-         hc_format_value(HC_RATE, (double)cp.p.rate_bps, r, sizeof r),
-         cp.p.response);
-  print_result(&o, lad, show_ladder, pcap);
-  char title[256];
+  char d[32], r[32], header[512], title[256];
+  hc_format_value(HC_TIME, (double)cp.p.delay_ns, d, sizeof d);
+  hc_format_value(HC_RATE, (double)cp.p.rate_bps, r, sizeof r);
   snprintf(title, sizeof title,
            "client %s, server %s: delay %s, rate %s, response %" PRIu64 " B",
            cprof.name, sprof.name, d, r, cp.p.response);
-  int drawn = draw_ladder(lad, title);
-  ladder_free(lad);
-  return drawn;
+  snprintf(header, sizeof header,
+           "conversation %" PRIu64 " of seed %" PRIu64 ": %s", index, seed,
+           title);
+  replay_job j = {(uint32_t)(seed % 2147483646u) + 1,
+                  &cp.p,
+                  &cprof,
+                  &sprof,
+                  seed,
+                  index,
+                  pcap,
+                  show_ladder,
+                  header,
+                  title};
+  conv_outcome o;
+  return replay_one(&j, &o);
 }

@@ -43,12 +43,8 @@ int cmd_report(int argc, char **argv) {
       out = v;
     } else if ((v = cli_opt(a, "plots"))) {
       plots = v;
-    } else if (a[0] == '-') {
-      return cli_error(SUB, "unknown option \"%s\" (see --help)", a);
-    } else if (!path) {
-      path = a;
-    } else {
-      return cli_error(SUB, "one store at a time");
+    } else if (cli_positional(SUB, a, &path, "store")) {
+      return 2;
     }
   }
   if (!path)
@@ -59,26 +55,14 @@ int cmd_report(int argc, char **argv) {
     fprintf(stderr, "halfclose report: %s\n", err);
     return 1;
   }
-  char tmp[600];
-  FILE *f = stdout;
-  if (out) {
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
-    f = fopen(tmp, "w");
-    if (!f) {
-      report_free(&r);
-      return cli_error(SUB, "cannot write %s", tmp);
-    }
+  FILE *f = cli_out_open(SUB, out);
+  if (!f) {
+    report_free(&r);
+    return 2;
   }
   int rv = report_write(&r, fmt, plots, f);
   report_free(&r);
-  if (out) {
-    if (fclose(f) != 0)
-      rv = -1;
-    if (rv == 0 && rename(tmp, out) != 0)
-      rv = -1;
-    if (rv != 0)
-      remove(tmp);
-  }
+  rv = cli_out_close(f, out, rv);
   if (rv != 0) {
     fprintf(stderr, "halfclose report: cannot write the report\n");
     return 1;

@@ -122,12 +122,8 @@ int cmd_run(int argc, char **argv) {
       check = true;
     } else if (strcmp(a, "--quiet") == 0) {
       quiet = true;
-    } else if (a[0] == '-') {
-      return cli_error(SUB, "unknown option \"%s\" (see --help)", a);
-    } else if (!path) {
-      path = a;
-    } else {
-      return cli_error(SUB, "one scenario at a time (got \"%s\" too)", a);
+    } else if (cli_positional(SUB, a, &path, "scenario")) {
+      return 2;
     }
   }
   if (!path)

@@ -10,12 +10,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "sink.h"
 #include "store.h"
-
-#define COMMIT_EVERY 512 /* conversations per transaction at most */
 
 typedef struct msg {
   uint64_t index; /* conversation */
@@ -136,19 +134,12 @@ static void worker(const scenario *s, const store_range *r, size_t nr, int w,
   _exit(0);
 }
 
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
                        batch_progress *out, char *err, size_t cap) {
   hc_store *st;
   store_range *list = NULL;
   size_t nranges = 0;
   uint64_t n = 0;
-  batch_progress pr = {0, total, 0, 0};
   if (store_open(&st, o->store_path, true, err, cap) != 0)
     return BATCH_FAILED;
   if (store_bind(st, s, total, o->version, err, cap) != 0 ||
@@ -159,7 +150,6 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
     free(list);
     return BATCH_FAILED;
   }
-  pr.done = total - n;
   /* fork before the parent uses the store: no SQLite handle crosses */
   store_close(st);
   int jobs = o->jobs < 1 ? 1 : o->jobs;
@@ -200,8 +190,8 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
   }
   if (live < jobs && n && status == BATCH_DONE)
     status = BATCH_FAILED;
-  double t0 = now_s(), last = t0;
-  uint64_t in_tx = 0;
+  batch_sink sink;
+  sink_init(&sink, st, s, o, total - n, total);
   msg *m = malloc(sizeof *m);
   int open_fds = live;
   if (!m)
@@ -230,34 +220,9 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
       if (m->status != 0) {
         snprintf(err, cap, "%s", m->error);
         status = BATCH_FAILED;
-        break;
-      }
-      if (in_tx == 0 && store_begin(st) != 0) {
-        snprintf(err, cap, "%s: %s", o->store_path, "cannot write");
-        status = BATCH_FAILED;
-        break;
-      }
-      if (store_put(st, s, m->index, m->o) != 0) {
-        snprintf(err, cap, "%s: cannot write conversation %llu", o->store_path,
-                 (unsigned long long)m->index);
-        status = BATCH_FAILED;
-        break;
-      }
-      in_tx++;
-      pr.done++;
-      pr.this_run++;
-    }
-    double t = now_s();
-    if (in_tx && (in_tx >= COMMIT_EVERY || t - last > 0.5 || open_fds == 0)) {
-      if (store_commit(st) != 0) {
-        snprintf(err, cap, "%s: cannot commit", o->store_path);
+      } else if (sink_put(&sink, m->index, m->o, err, cap) != 0) {
         status = BATCH_FAILED;
       }
-      in_tx = 0;
-      last = t;
-      pr.elapsed_s = t - t0;
-      if (o->progress)
-        o->progress(o->user, &pr);
     }
   }
   /* stop the workers, keep what was received whole */
@@ -275,26 +240,26 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
     if (status == BATCH_DONE && !(WIFEXITED(ws) && WEXITSTATUS(ws) == 0))
       worker_failed = true;
   }
-  if (st && in_tx && store_commit(st) != 0 && status != BATCH_FAILED) {
-    snprintf(err, cap, "%s: cannot commit", o->store_path);
+  char ferr[300];
+  if (st && sink_flush(&sink, ferr, sizeof ferr) != 0 &&
+      status != BATCH_FAILED) {
+    snprintf(err, cap, "%s", ferr);
     status = BATCH_FAILED;
   }
-  if (status == BATCH_DONE && (worker_failed || pr.done != total)) {
+  if (status == BATCH_DONE && (worker_failed || sink.pr.done != total)) {
     snprintf(err, cap,
              "a worker died; %llu of %llu conversations are in "
              "the store: run again to resume",
-             (unsigned long long)pr.done, (unsigned long long)total);
+             (unsigned long long)sink.pr.done, (unsigned long long)total);
     status = BATCH_FAILED;
   }
   if (status == BATCH_DONE && st)
     store_finish(st);
-  pr.elapsed_s = now_s() - t0;
-  if (o->progress)
-    o->progress(o->user, &pr);
+  sink.pr.elapsed_s = sink_now() - sink.t0;
   store_close(st);
   free(m);
   free(list);
   if (out)
-    *out = pr;
+    *out = sink.pr;
   return status;
 }

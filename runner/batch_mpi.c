@@ -17,14 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "sink.h"
 #include "store.h"
 
-#define TAG_RANGES   1
-#define TAG_RESULT   2
-#define TAG_DONE     3
-#define COMMIT_EVERY 512
+#define TAG_RANGES 1
+#define TAG_RESULT 2
+#define TAG_DONE   3
 
 typedef struct mpi_msg {
   uint64_t index;
@@ -36,12 +35,6 @@ typedef struct mpi_msg {
 bool batch_mpi_launched(void) {
   return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") ||
          getenv("PMIX_RANK");
-}
-
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 /* Ranks 1..N-1: run every missing index whose position is w mod workers. */
@@ -88,7 +81,6 @@ batch_status batch_run_mpi(const scenario *s, uint64_t total,
     serve(s, o, rank, size);
     return BATCH_DONE;
   }
-  batch_progress pr = {0, total, 0, 0};
   hc_store *st;
   store_range *list = NULL;
   size_t nranges = 0;
@@ -103,7 +95,8 @@ batch_status batch_run_mpi(const scenario *s, uint64_t total,
       snprintf(err, cap, "%s: cannot read the store", o->store_path);
     status = BATCH_FAILED;
   }
-  pr.done = total - n;
+  batch_sink sink;
+  sink_init(&sink, st, s, o, total - n, total);
   /* tell every rank what to run (nothing, if the store cannot be used) */
   uint64_t nr = status == BATCH_DONE ? nranges : 0;
   for (int k = 1; k < size; k++) {
@@ -114,8 +107,6 @@ batch_status batch_run_mpi(const scenario *s, uint64_t total,
   }
   mpi_msg *m = calloc(1, sizeof *m);
   conv_env *e = NULL;
-  double t0 = now_s(), last = t0;
-  uint64_t in_tx = 0;
   int open = size - 1;
   size_t k = 0;
   uint64_t i = nranges ? list[0].start : 0;
@@ -159,41 +150,25 @@ batch_status batch_run_mpi(const scenario *s, uint64_t total,
       status = BATCH_FAILED;
       break;
     }
-    if ((in_tx == 0 && store_begin(st) != 0) ||
-        store_put(st, s, m->index, m->o) != 0) {
-      snprintf(err, cap, "%s: cannot write conversation %llu", o->store_path,
-               (unsigned long long)m->index);
+    if (sink_put(&sink, m->index, m->o, err, cap) != 0) {
       status = BATCH_FAILED;
       break;
     }
-    in_tx++;
-    pr.done++;
-    pr.this_run++;
-    double t = now_s();
-    if (in_tx >= COMMIT_EVERY || t - last > 0.5) {
-      store_commit(st);
-      in_tx = 0;
-      last = t;
-      pr.elapsed_s = t - t0;
-      if (o->progress)
-        o->progress(o->user, &pr);
-    }
   }
-  if (st && in_tx && store_commit(st) != 0 && status == BATCH_DONE) {
-    snprintf(err, cap, "%s: cannot commit", o->store_path);
+  char ferr[300];
+  if (st && sink_flush(&sink, ferr, sizeof ferr) != 0 && status == BATCH_DONE) {
+    snprintf(err, cap, "%s", ferr);
     status = BATCH_FAILED;
   }
-  if (status == BATCH_DONE && pr.done == total && st)
+  if (status == BATCH_DONE && sink.pr.done == total && st)
     store_finish(st);
-  pr.elapsed_s = now_s() - t0;
-  if (o->progress)
-    o->progress(o->user, &pr);
+  sink.pr.elapsed_s = sink_now() - sink.t0;
   store_close(st);
   conv_env_free(e);
   free(m);
   free(list);
   if (out)
-    *out = pr;
+    *out = sink.pr;
   if (status != BATCH_DONE && size > 1) {
     fprintf(stderr, "halfclose run: %s\n",
             status == BATCH_INTERRUPTED ? "interrupted" : err);

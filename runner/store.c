@@ -319,6 +319,32 @@ static void profiles_text(const scenario *s, char *buf, size_t cap) {
   }
 }
 
+/* The batch row's columns `cols` (the first must be format) in *q, stepped
+ * to the row, the format checked. -1 with a message, *q finalized. */
+static int batch_row(hc_store *st, const char *cols, sqlite3_stmt **q,
+                     char *err, size_t cap) {
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT %s FROM batch", cols);
+  if (sqlite3_prepare_v2(st->db, sql, -1, q, NULL) != SQLITE_OK ||
+      sqlite3_step(*q) != SQLITE_ROW) {
+    sqlite3_finalize(*q);
+    *q = NULL;
+    return fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
+                sqlite3_errmsg(st->db));
+  }
+  int format = sqlite3_column_int(*q, 0);
+  if (format != STORE_FORMAT) {
+    char f[16];
+    snprintf(f, sizeof f, "%d", format);
+    sqlite3_finalize(*q);
+    *q = NULL;
+    return fail(err, cap,
+                "%s: store format %s; this halfclose reads format 1 only",
+                st->path, f);
+  }
+  return 0;
+}
+
 int store_bind(hc_store *st, const scenario *s, uint64_t total,
                const char *version, char *err, size_t cap) {
   char hash[32], profs[512];
@@ -366,16 +392,11 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
   }
   /* an existing store: it must be this batch */
   sqlite3_stmt *q;
-  if (sqlite3_prepare_v2(st->db,
-                         "SELECT format, scenario_hash, seed, profiles, "
-                         "scenario_path, conversations FROM batch",
-                         -1, &q, NULL) != SQLITE_OK ||
-      sqlite3_step(q) != SQLITE_ROW) {
-    sqlite3_finalize(q);
-    return fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
-                sqlite3_errmsg(st->db));
-  }
-  int format = sqlite3_column_int(q, 0);
+  if (batch_row(st,
+                "format, scenario_hash, seed, profiles, scenario_path, "
+                "conversations",
+                &q, err, cap) != 0)
+    return -1;
   char old_hash[32], old_profs[512], old_path[512];
   snprintf(old_hash, sizeof old_hash, "%s",
            (const char *)sqlite3_column_text(q, 1));
@@ -386,13 +407,6 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
            (const char *)sqlite3_column_text(q, 4));
   uint64_t old_total = (uint64_t)sqlite3_column_int64(q, 5);
   sqlite3_finalize(q);
-  if (format != STORE_FORMAT) {
-    char f[16];
-    snprintf(f, sizeof f, "%d", format);
-    return fail(err, cap,
-                "%s: store format %s; this halfclose reads format 1 only",
-                st->path, f);
-  }
   if (strcmp(old_hash, hash) != 0)
     return fail(err, cap,
                 "%s: made from another scenario (%s); use another --out",
@@ -621,22 +635,9 @@ int store_finish(hc_store *st) {
 
 int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
   sqlite3_stmt *q;
-  if (sqlite3_prepare_v2(st->db,
-                         "SELECT format, scenario_path, scenario_text, "
-                         "profiles, per_cell FROM batch",
-                         -1, &q, NULL) != SQLITE_OK ||
-      sqlite3_step(q) != SQLITE_ROW) {
-    sqlite3_finalize(q);
-    return fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
-                sqlite3_errmsg(st->db));
-  }
-  int format = sqlite3_column_int(q, 0);
-  if (format != STORE_FORMAT) {
-    sqlite3_finalize(q);
-    return fail(err, cap,
-                "%s: store format %s; this halfclose reads format 1 only",
-                st->path, format == 0 ? "0" : "other than 1");
-  }
+  if (batch_row(st, "format, scenario_path, scenario_text, profiles, per_cell",
+                &q, err, cap) != 0)
+    return -1;
   char path[512];
   snprintf(path, sizeof path, "%s", (const char *)sqlite3_column_text(q, 1));
   char *text = strdup((const char *)sqlite3_column_text(q, 2));

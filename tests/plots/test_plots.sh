@@ -6,12 +6,7 @@
 # redundant ACK and the RST; and a clear error when gnuplot is missing.
 set -u
 hc="$1"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/../lib.sh"
 
 cat >"$tmp/small.ini" <<'INI'
 ; Which graphs does a small study draw? A fixed store for the plot tests.
@@ -100,5 +95,4 @@ PATH="$tmp/bin" "$hc" plot "$tmp/s.db" --out="$tmp/x" >/dev/null 2>"$tmp/e"
 "$hc" report "$tmp/s.db" --format=html --plots="$svg" --out="$tmp/r.html" || bad "report with plots failed"
 [ "$(grep -o 'data:image/svg+xml;base64' "$tmp/r.html" | wc -l)" -eq 6 ] && ok || bad "the HTML report does not embed the six plots"
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish

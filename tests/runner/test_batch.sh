@@ -8,13 +8,7 @@
 set -u
 hc="$1"
 scn="$2"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-rows() { sqlite3 "$1" "select count(*) from conversations" 2>/dev/null || echo 0; }
+. "$(dirname "$0")/../lib.sh"
 
 cat >"$tmp/small.ini" <<'INI'
 ; A small grid for the tests: does anything depend on how it is run?
@@ -126,5 +120,4 @@ done
 [ "$(sqlite3 :memory: "select json_valid(readfile('$tmp/j1.json')), json_array_length(readfile('$tmp/j1.json'))")" = "1|240" ] && ok || bad "JSON export invalid"
 [ ! -e "$tmp/j1.json.tmp" ] && ok || bad "temporary export file left"
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish

@@ -6,13 +6,7 @@
 set -u
 hc="$1"
 scn="$2"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-rows() { sqlite3 "$1" "select count(*) from conversations" 2>/dev/null || echo 0; }
+. "$(dirname "$0")/../lib.sh"
 # root in containers and CI: OpenMPI wants to be told
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mpi="mpirun --oversubscribe"
@@ -42,5 +36,4 @@ $mpi -np 2 "$hc" run "$scn/kb-q152474.ini" --conversations=700 --out="$tmp/h.db"
 "$hc" run $run --jobs=2 --out="$tmp/h.db" >/dev/null || bad "finishing without MPI failed"
 "$hc" export "$tmp/h.db" | cmp -s - "$tmp/ref.csv" && ok || bad "mixed MPI / local store differs"
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish

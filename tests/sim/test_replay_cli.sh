@@ -5,12 +5,7 @@
 # with exit status 2 for bad --KEY=VALUE input.
 set -u
 hc="$1"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/../lib.sh"
 
 # the article's conversation: the chain, and the capture
 if "$hc" replay --pcap="$tmp/a.pcap" >"$tmp/out" 2>"$tmp/err"; then ok; else bad "replay failed: $(cat "$tmp/err")"; fi
@@ -62,5 +57,4 @@ sent=$(( ${segs% *} + ${segs#* } ))
 [ "$n" -eq "$sent" ] && ok || bad "capture has $n packets, replay sent $sent"
 good=$(awk -F'\t' '$1 ~ /^raw:ip:tcp/ && $2 == 1 && $3 == 1' "$tmp/fields" | wc -l)
 [ "$good" -eq "$n" ] && ok || bad "$((n - good)) of $n packets not IPv4/TCP with good checksums"
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish
