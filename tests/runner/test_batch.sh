@@ -120,4 +120,41 @@ done
 [ "$(sqlite3 :memory: "select json_valid(readfile('$tmp/j1.json')), json_array_length(readfile('$tmp/j1.json'))")" = "1|240" ] && ok || bad "JSON export invalid"
 [ ! -e "$tmp/j1.json.tmp" ] && ok || bad "temporary export file left"
 
+# ns-3's own TCP beside the model's profiles, in one batch and one report
+cat >"$tmp/native.ini" <<'INI'
+; How does ns-3's own TCP compare on the same conversations?
+[batch]
+conversations = 20
+profiles = nt351, ns3-native
+[link]
+delay = loguniform(1ms, 50ms)
+[client]
+read_interval = 0ms
+[server]
+response = uniform(2KB, 30KB)
+INI
+"$hc" run "$tmp/native.ini" --out="$tmp/n.db" >/dev/null 2>"$tmp/e" || bad "ns3-native batch: $(cat "$tmp/e")"
+[ "$(sqlite3 "$tmp/n.db" "select count(*) from conversations where profile='ns3-native' and completed=1 and bytes_read=response_bytes")" -eq 20 ] && ok || bad "ns3-native conversations incomplete"
+[ "$(sqlite3 "$tmp/n.db" "select count(*) from conversations where profile='ns3-native' and segments_client > 3 and segments_server > 3")" -eq 20 ] && ok || bad "ns3-native segments not seen"
+"$hc" report "$tmp/n.db" | grep -q "| ns3-native | 20 |" && ok || bad "the report does not show ns3-native"
+printf '[batch]\nprofiles = nt351, ns4-native\n' >"$tmp/badp.ini"
+"$hc" run "$tmp/badp.ini" --out="$tmp/bp.db" >/dev/null 2>"$tmp/e"
+[ $? -eq 2 ] && grep -q 'unknown profile "ns4-native".*or ns3-native' "$tmp/e" && ok || bad "bad profile: $(cat "$tmp/e")"
+
+# sequential stopping: doubling blocks until every interval is narrow
+"$hc" run "$tmp/small.ini" --conversations=10 --until-ci=6% --out="$tmp/seq.db" >"$tmp/o" 2>&1 || bad "until-ci run: $(cat "$tmp/o")"
+n=$(sqlite3 "$tmp/seq.db" "select count(distinct conversation) from conversations")
+case $n in 20|40|80|160|320|640|1280|2560) ok ;; *) bad "sequential total $n is not a doubling of 20" ;; esac
+sqlite3 "$tmp/seq.db" "select stopping from batch" | grep -q "checked at block boundaries only" && ok || bad "stopping rule not recorded"
+# the interval is narrow enough at the end, and was not one block earlier
+hw() { # half-width of the widest profile's 95 % Wilson interval below $1
+  sqlite3 "$tmp/seq.db" "select profile, sum(client_reset), count(*) from conversations where conversation < $1 group by profile" |
+  awk -F'|' 'BEGIN { z = 1.959963984540054; w = 0 } { k = $2; m = $3; p = k / m;
+    h = z * sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / (1 + z * z / m);
+    if (h > w) w = h } END { printf "%.6f", w }'
+}
+awk -v a="$(hw "$n")" 'BEGIN { exit !(a <= 0.06) }' && ok || bad "final half-width $(hw "$n") > 0.06"
+awk -v a="$(hw $((n / 2)))" 'BEGIN { exit !(a > 0.06) }' && ok || bad "it should have stopped one block earlier"
+"$hc" report "$tmp/seq.db" | grep -q "Sizing: sequential" && ok || bad "the report does not say it stopped sequentially"
+
 finish
