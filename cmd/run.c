@@ -95,9 +95,10 @@ int cmd_run(int argc, char **argv) {
     } else if ((v = cli_opt(a, "out"))) {
       out = v;
     } else if ((v = cli_opt(a, "conversations"))) {
-      if (cli_u64(SUB, "conversations", v, &per_cell) || per_cell == 0)
-        return per_cell == 0 ? cli_error(SUB, "--conversations must be >= 1")
-                             : 2;
+      if (cli_u64(SUB, "conversations", v, &per_cell))
+        return 2;
+      if (per_cell == 0)
+        return cli_error(SUB, "--conversations must be >= 1");
     } else if ((v = cli_opt(a, "seed"))) {
       if (cli_u64(SUB, "seed", v, &seed))
         return 2;
