@@ -42,15 +42,17 @@ int main(int argc, char **argv) {
   struct rusage self, kids;
   getrusage(RUSAGE_SELF, &self);
   getrusage(RUSAGE_CHILDREN, &kids);
-  double parent_cpu =
-      (double)self.ru_utime.tv_sec + (double)self.ru_utime.tv_usec / 1e6 +
-      (double)self.ru_stime.tv_sec + (double)self.ru_stime.tv_usec / 1e6;
-  printf("scenario=%s conversations=%llu profiles=%d jobs=%d seconds=%.2f "
-         "conv_per_s=%.0f parent_cpu_s=%.2f parent_peak_rss_kib=%ld "
-         "worker_peak_rss_kib=%ld\n",
-         s.name, (unsigned long long)p.done, s.nprofiles, jobs, p.elapsed_s,
-         (double)p.done / p.elapsed_s, parent_cpu, self.ru_maxrss,
-         kids.ru_maxrss);
+  double parent_user =
+      (double)self.ru_utime.tv_sec + (double)self.ru_utime.tv_usec / 1e6;
+  double parent_cpu = parent_user + (double)self.ru_stime.tv_sec +
+                      (double)self.ru_stime.tv_usec / 1e6;
+  printf(
+      "scenario=%s conversations=%llu profiles=%d jobs=%d seconds=%.2f "
+      "conv_per_s=%.0f parent_cpu_s=%.2f (user %.2f) parent_peak_rss_kib=%ld "
+      "worker_peak_rss_kib=%ld\n",
+      s.name, (unsigned long long)p.done, s.nprofiles, jobs, p.elapsed_s,
+      (double)p.done / p.elapsed_s, parent_cpu, parent_user, self.ru_maxrss,
+      kids.ru_maxrss);
   char wal[600];
   unlink(store);
   snprintf(wal, sizeof wal, "%s-wal", store);

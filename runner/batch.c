@@ -15,6 +15,8 @@
 #include "sink.h"
 #include "store.h"
 
+#define BATCH_MSGS 16 /* conversations a worker sends at a time */
+
 typedef struct msg {
   uint64_t index; /* conversation */
   int32_t status; /* 0, or -1 with error */
@@ -81,21 +83,33 @@ static int write_all(int fd, const void *buf, size_t n) {
   return 0;
 }
 
-/* Read one whole message; 1 on success, 0 at end of file, -1 on error. */
-static int read_msg(int fd, msg *m) {
-  char *p = (char *)m;
-  size_t n = sizeof *m, got = 0;
-  while (got < n) {
-    ssize_t r = read(fd, p + got, n - got);
+/* What a worker has sent and the parent has not consumed yet. */
+typedef struct inbox {
+  char buf[BATCH_MSGS * sizeof(msg)];
+  size_t have; /* bytes in buf */
+} inbox;
+
+/* Read what is there; 1 if anything came, 0 at end of file, -1 on error. */
+static int fill(int fd, inbox *in) {
+  for (;;) {
+    ssize_t r = read(fd, in->buf + in->have, sizeof in->buf - in->have);
     if (r < 0 && errno == EINTR)
       continue;
-    if (r == 0)
-      return got == 0 ? 0 : -1;
-    if (r < 0)
-      return -1;
-    got += (size_t)r;
+    if (r <= 0)
+      return r == 0 ? 0 : -1;
+    in->have += (size_t)r;
+    return 1;
   }
-  return 1;
+}
+
+/* Take one whole message out of the inbox, if there is one. */
+static bool take(inbox *in, msg *m) {
+  if (in->have < sizeof *m)
+    return false;
+  memcpy(m, in->buf, sizeof *m);
+  in->have -= sizeof *m;
+  memmove(in->buf, in->buf + sizeof *m, in->have);
+  return true;
 }
 
 /* Runs every missing index whose position among them is w mod jobs. */
@@ -116,19 +130,35 @@ static void worker(const scenario *s, const store_range *r, size_t nr, int w,
     }
     _exit(1);
   }
+  /* results go up in batches: fewer writes here, fewer wake-ups and reads
+   * in the parent, which shares the cores with the workers */
+  msg *batch = malloc(BATCH_MSGS * sizeof *batch);
+  size_t nb = 0;
+  double first = 0;
+  if (!batch)
+    _exit(1);
   uint64_t j = 0; /* position among the missing indices */
   for (size_t k = 0; k < nr; k++)
     for (uint64_t i = r[k].start; i < r[k].end; i++, j++) {
       if (j % (uint64_t)jobs != (uint64_t)w)
         continue;
-      memset(m, 0, sizeof *m);
-      m->index = i;
-      if (batch_conversation(e, s, i, check, m->o, m->error, sizeof m->error) !=
+      msg *b = &batch[nb++];
+      memset(b, 0, sizeof *b);
+      b->index = i;
+      if (batch_conversation(e, s, i, check, b->o, b->error, sizeof b->error) !=
           0)
-        m->status = -1;
-      if (write_all(fd, m, sizeof *m) != 0 || m->status)
-        _exit(1);
+        b->status = -1;
+      if (nb == 1)
+        first = sink_now();
+      if (nb == BATCH_MSGS || b->status || sink_now() - first > 0.2) {
+        if (write_all(fd, batch, nb * sizeof *batch) != 0 || b->status)
+          _exit(1);
+        nb = 0;
+      }
     }
+  if (nb && write_all(fd, batch, nb * sizeof *batch) != 0)
+    _exit(1);
+  free(batch);
   conv_env_free(e);
   free(m);
   _exit(0);
@@ -193,8 +223,9 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
   batch_sink sink;
   sink_init(&sink, st, s, o, total - n, total);
   msg *m = malloc(sizeof *m);
+  inbox *in = calloc((size_t)(live ? live : 1), sizeof *in);
   int open_fds = live;
-  if (!m)
+  if (!m || !in)
     status = BATCH_FAILED;
   while (status == BATCH_DONE && open_fds > 0) {
     if (o->stop && *o->stop) {
@@ -210,18 +241,19 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
     for (int k = 0; k < live && status == BATCH_DONE; k++) {
       if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
         continue;
-      int got = read_msg(fds[k].fd, m);
-      if (got <= 0) { /* the worker is done (or died) */
+      if (fill(fds[k].fd, &in[k]) <= 0) { /* the worker is done (or died) */
         close(fds[k].fd);
         fds[k].fd = -1;
         open_fds--;
         continue;
       }
-      if (m->status != 0) {
-        snprintf(err, cap, "%s", m->error);
-        status = BATCH_FAILED;
-      } else if (sink_put(&sink, m->index, m->o, err, cap) != 0) {
-        status = BATCH_FAILED;
+      while (status == BATCH_DONE && take(&in[k], m)) {
+        if (m->status != 0) {
+          snprintf(err, cap, "%s", m->error);
+          status = BATCH_FAILED;
+        } else if (sink_put(&sink, m->index, m->o, err, cap) != 0) {
+          status = BATCH_FAILED;
+        }
       }
     }
   }
@@ -258,6 +290,7 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
   sink.pr.elapsed_s = sink_now() - sink.t0;
   store_close(st);
   free(m);
+  free(in);
   free(list);
   if (out)
     *out = sink.pr;
