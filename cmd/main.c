@@ -15,8 +15,19 @@ static void usage(FILE *f) {
              "Studies the TCP half-close reset of Microsoft KB Q152474 in "
              "ns-3.\n\n"
              "commands:\n"
-             "  replay    run one conversation; print its timeline, outcome "
-             "and anatomy\n\n"
+             "  run       run a scenario's batch into a results store "
+             "(resumable; MPI)\n"
+             "  export    write a store's rows as CSV or JSON\n"
+             "  report    the statistical report of a store (Markdown, HTML, "
+             "JSON)\n"
+             "  plot      a store's graphs with gnuplot (PNG, SVG, PDF)\n"
+             "  replay    run one conversation (or one from a store): its "
+             "timeline,\n"
+             "            outcome, anatomy, ladder diagram and capture\n\n"
+             "The default study: halfclose run && halfclose plot "
+             "out/kb-q152474.db && \n"
+             "halfclose report out/kb-q152474.db --format=html "
+             "--plots=out/kb-q152474-plots\n\n"
              "`halfclose COMMAND --help` documents each command.\n");
 }
 

@@ -34,8 +34,9 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: halfclose run [SCENARIO] [--out=STORE] [--conversations=N] "
           "[--seed=S]\n"
-          "                     [--jobs=N] [--profiles=a,b] [--check] "
-          "[--quiet]\n\n"
+          "                     [--jobs=N] [--profiles=a,b] [--until-ci=W] "
+          "[--max-conversations=N]\n"
+          "                     [--check] [--quiet]\n\n"
           "Runs every conversation of SCENARIO (default %s) under each "
           "profile\ninto the SQLite store STORE (default out/NAME.db). Run "
           "again to resume:\nonly missing conversations run.\n\n"

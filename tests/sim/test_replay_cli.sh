@@ -41,6 +41,12 @@ check_err 'unknown profile "nt4"' --profile=nt4
 check_err '--delack=soon' --delack=soon
 check_err '--seed=x: expected a whole number' --seed=x
 "$hc" replay --help | grep -q "read_interval" && ok || bad "--help does not document the keys"
+for sub in run export report plot replay; do
+  "$hc" $sub --help | grep -q "^usage: halfclose $sub" && ok || bad "$sub --help"
+done
+"$hc" --help | grep -q "^  plot " && ok || bad "halfclose --help does not list plot"
+"$hc" frobnicate >/dev/null 2>"$tmp/e"
+[ $? -eq 2 ] && grep -q 'unknown command "frobnicate"' "$tmp/e" && ok || bad "unknown command"
 
 # every packet of the capture decodes as IPv4/TCP with good checksums
 if ! command -v tshark >/dev/null 2>&1; then
