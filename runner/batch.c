@@ -43,8 +43,7 @@ int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
       /* ns-3's own TCP, with the scenario's delayed-ACK knobs */
       const char *why = NULL;
       if (scn_profile(s, "nt351", values, &client, NULL) ||
-          conv_run_native(e, &p, &client, scn_conv_seed(s), i, &outcomes[pr],
-                          &why) != 0) {
+          conv_run_native(e, &p, &client, i, &outcomes[pr], &why) != 0) {
         snprintf(err, cap, "conversation %llu, %s: %s", (unsigned long long)i,
                  CONV_NATIVE, why ? why : "failed");
         return -1;

@@ -576,9 +576,7 @@ int conv_run(conv_env *e, const conv_params *p, const tcp_profile *client,
 }
 
 int conv_run_native(conv_env *e, const conv_params *p, const tcp_profile *knobs,
-                    uint64_t seed, uint64_t index, conv_outcome *out,
-                    const char **err) {
-  (void)seed;
+                    uint64_t index, conv_outcome *out, const char **err) {
   ns3c_native_params np = {0};
   np.rate_bps = p->rate_bps;
   np.delay_ns = p->delay_ns;

@@ -97,13 +97,13 @@ int conv_run(conv_env *e, const conv_params *p, const tcp_profile *client,
 /*
  * Conversation `index` on ns-3's own TCP (TcpSocketBase), with the
  * delayed-ACK timeout and count of `knobs` (a profile carrying the
- * scenario's knobs). Only what ns-3's sockets and a sniffer can tell is
- * filled in: no anatomy beyond the times of the redundant ACK, the RST, the
- * reset and the failed read. Returns 0 or -1 with a message in *err.
+ * scenario's knobs); its only randomness, the link's loss, comes from the
+ * simulation's seed and `index`. Only what ns-3's sockets and a sniffer can
+ * tell is filled in: no anatomy beyond the times of the redundant ACK, the RST,
+ * the reset and the failed read. Returns 0 or -1 with a message in *err.
  */
 int conv_run_native(conv_env *e, const conv_params *p, const tcp_profile *knobs,
-                    uint64_t seed, uint64_t index, conv_outcome *out,
-                    const char **err);
+                    uint64_t index, conv_outcome *out, const char **err);
 
 /* One-paragraph outcome, and the chain with its times (outcome.c). */
 void conv_outcome_print(FILE *f, const conv_outcome *o);
