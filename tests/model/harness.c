@@ -413,6 +413,16 @@ static void kb_notify(harness *t, int side, tcp_conn *c, tcp_notify what) {
   }
 }
 
+void h_kb_client_closes_first(h_kb *kb, uint64_t response, uint64_t think,
+                              uint64_t client_delay) {
+  kb->half_close = false;
+  kb->response = response;
+  kb->think = think;
+  kb->server_close_on_eof = true;
+  kb->client_close_after = response;
+  kb->client_close_delay = client_delay;
+}
+
 void h_kb_start(harness *t) {
   t->notify = kb_notify;
   tcp_host_listen(t->s[1].host, t->kb.port, 8, t->now);

@@ -150,4 +150,10 @@ void h_dump(const harness *t, FILE *f);
 void h_kb_defaults(h_kb *kb);
 void h_kb_start(harness *t);
 
+/* The article's first trace: no half-close; the client reads `response`
+ * bytes and closes `client_delay` later, and the server, which answers
+ * `think` after the request, closes when it sees the client's FIN. */
+void h_kb_client_closes_first(h_kb *kb, uint64_t response, uint64_t think,
+                              uint64_t client_delay);
+
 #endif

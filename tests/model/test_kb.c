@@ -85,12 +85,7 @@ static void test_trace1_normal_close(void) {
   harness t;
   h_init(&t, &p, &p, 5 * TCP_MS, 10000000);
   h_kb_defaults(&t.kb);
-  t.kb.half_close = false;
-  t.kb.response = 1000;
-  t.kb.think = 300 * TCP_MS;
-  t.kb.server_close_on_eof = true;
-  t.kb.client_close_after = 1000;
-  t.kb.client_close_delay = 300 * TCP_MS;
+  h_kb_client_closes_first(&t.kb, 1000, 300 * TCP_MS, 300 * TCP_MS);
   h_kb_start(&t);
   h_run(&t, 600 * TCP_S);
   static const want w[] = {

@@ -169,12 +169,8 @@ static void test_bsd44_tick_200ms(void) {
   harness t;
   h_init(&t, &p, &p, 5 * TCP_MS, 10000000);
   h_kb_defaults(&t.kb);
-  t.kb.half_close = false; /* client stays ESTABLISHED */
-  t.kb.response = 1000;
-  t.kb.think = 400 * TCP_MS;
-  t.kb.server_close_on_eof = true;
-  t.kb.client_close_after = 1000;
-  t.kb.client_close_delay = 500 * TCP_MS;
+  /* no half-close: the client stays ESTABLISHED */
+  h_kb_client_closes_first(&t.kb, 1000, 400 * TCP_MS, 500 * TCP_MS);
   h_kb_start(&t);
   h_run(&t, 600 * TCP_S);
   const tcp_event *a = first(&t, H_ADDR_A, TCP_EV_TIMER_ARM, TCP_TIMER_DELACK);
@@ -194,10 +190,7 @@ static void test_any_ack_clears_delack(void) {
   harness t;
   h_init(&t, &p, &p, 5 * TCP_MS, 10000000);
   h_kb_defaults(&t.kb);
-  t.kb.half_close = false;
-  t.kb.response = 8 * 1460;
-  t.kb.server_close_on_eof = true;
-  t.kb.client_close_after = 8 * 1460;
+  h_kb_client_closes_first(&t.kb, 8 * 1460, 0, 0);
   h_kb_start(&t);
   h_run(&t, 600 * TCP_S);
   size_t cancels = 0;
