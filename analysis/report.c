@@ -332,7 +332,7 @@ static void regress(report *r, const data *d) {
     memset(g, 0, sizeof *g);
     for (int k = 0; k < nk && g->nx < LOGIT_MAX_K; k++) {
       const scn_key *key = &r->s.keys[k];
-      if (key->dist == SCN_CONST || key->mode || key->kind == HC_BOOL)
+      if (key->dist == SCN_CONST || key->words || key->kind == HC_BOOL)
         continue;
       g->key[g->nx] = k;
       g->logx[g->nx] = key->dist == SCN_LOGUNIFORM;
@@ -454,7 +454,7 @@ void report_free(report *r) {
 void report_value_text(const report *r, int key, double v, char *buf,
                        size_t cap) {
   const scn_key *k = &r->s.keys[key];
-  if (k->mode) {
+  if (k->words) {
     scn_knob_text(k, v, buf, cap);
     return;
   }

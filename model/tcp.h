@@ -46,20 +46,21 @@
 
 typedef enum tcp_error {
   TCP_OK = 0,
-  TCP_ERR_INVAL = -1,           /* argument out of range or misuse */
-  TCP_ERR_NOMEM = -2,           /* the allocator failed */
-  TCP_ERR_STATE = -3,           /* not allowed in the connection's state */
-  TCP_ERR_ADDRINUSE = -4,       /* port already listening or 4-tuple in use */
-  TCP_ERR_NOPORT = -5,          /* no ephemeral port left */
-  TCP_ERR_RESET = -6,           /* connection reset by the peer */
-  TCP_ERR_TIMEOUT = -7,         /* retransmissions gave up */
-  TCP_ERR_REFUSED = -8,         /* connection refused (RST in SYN-SENT) */
-  TCP_ERR_SHUTDOWN = -9,        /* sending after shutdown */
-  TCP_ERR_WOULDBLOCK = -10,     /* nothing to read / no room to write now */
-  TCP_ERR_ABORTED = -11,        /* this side aborted the connection */
-  TCP_ERR_UNKNOWN_KNOB = -12,   /* tcp_profile_set: no such knob */
-  TCP_ERR_BAD_VALUE = -13,      /* tcp_profile_set: value does not parse */
-  TCP_ERR_UNKNOWN_PROFILE = -14 /* tcp_profile_preset: no such preset */
+  TCP_ERR_INVAL = -1,            /* argument out of range or misuse */
+  TCP_ERR_NOMEM = -2,            /* the allocator failed */
+  TCP_ERR_STATE = -3,            /* not allowed in the connection's state */
+  TCP_ERR_ADDRINUSE = -4,        /* port already listening or 4-tuple in use */
+  TCP_ERR_NOPORT = -5,           /* no ephemeral port left */
+  TCP_ERR_RESET = -6,            /* connection reset by the peer */
+  TCP_ERR_TIMEOUT = -7,          /* retransmissions gave up */
+  TCP_ERR_REFUSED = -8,          /* connection refused (RST in SYN-SENT) */
+  TCP_ERR_SHUTDOWN = -9,         /* sending after shutdown */
+  TCP_ERR_WOULDBLOCK = -10,      /* nothing to read / no room to write now */
+  TCP_ERR_ABORTED = -11,         /* this side aborted the connection */
+  TCP_ERR_UNKNOWN_KNOB = -12,    /* tcp_profile_set: no such knob */
+  TCP_ERR_BAD_VALUE = -13,       /* tcp_profile_set: value does not parse */
+  TCP_ERR_UNKNOWN_PROFILE = -14, /* tcp_profile_preset: no such preset */
+  TCP_ERR_PIPE = -15             /* broken pipe: a RST in CLOSE-WAIT (Linux) */
 } tcp_error;
 
 const char *tcp_strerror(int rv);
@@ -93,6 +94,16 @@ typedef enum tcp_delack_mode {
   TCP_DELACK_TICK     /* deadline rounded up to a host-wide tick grid */
 } tcp_delack_mode;
 
+/* What makes a receiver ACK at once instead of delaying. */
+typedef enum tcp_ack_rule {
+  TCP_ACK_RULE_NONE,     /* no count: only the timer, window updates and the
+                            immediate-ACK causes (4.4BSD) */
+  TCP_ACK_RULE_SEGMENTS, /* every ack_every full-sized segments; smaller
+                            segments do not count */
+  TCP_ACK_RULE_BYTES     /* when more than (ack_every - 1) x MSS in-order
+                            bytes are unacknowledged (Linux) */
+} tcp_ack_rule;
+
 typedef struct tcp_profile {
   char name[48];               /* preset name plus modifiers, for reports */
   tcp_delack_mode delack_mode; /* how a delayed ACK is scheduled */
@@ -102,19 +113,32 @@ typedef struct tcp_profile {
   uint64_t delack_phase_ns;    /* tick mode: grid offset from time 0, ns */
   bool delack_finwait;         /* delay ACKs in FIN-WAIT-1/2 too (else
                                   ESTABLISHED only) */
-  uint32_t ack_every;          /* ACK at once every N full-sized segments */
+  tcp_ack_rule ack_rule;       /* what counts towards an immediate ACK */
+  uint32_t ack_every;          /* N of the ack rule: segments, or MSS-sized
+                                  amounts of bytes */
   uint32_t quickack;           /* first N data segments ACKed at once */
   bool ack_cancels_delack;     /* any ACK sent clears a pending delayed ACK */
   bool fin_ack_cancels_delack; /* the ACK of the peer's FIN clears it; false
                                   is the KB Q152474 bug */
+  bool fin_ack_final;          /* after the ACK of the peer's FIN, send no
+                                  ACK of our own accord (no delayed ACK, no
+                                  window update): the article's fix */
   bool rfc1337;                /* ignore RST in TIME-WAIT */
+  bool rfc5961;                /* RST acted on only at exactly RCV.NXT, SYN
+                                  answered by a challenge ACK; false: RFC
+                                  793, any in-window RST or SYN resets */
   bool rst_timewait_notifies;  /* a RST in TIME-WAIT reaches the application
                                   (else the TCB dies silently) */
+  bool rst_closing_notifies;   /* a RST in CLOSING or LAST-ACK reaches the
+                                  application */
+  bool rst_close_wait_epipe;   /* a RST in CLOSE-WAIT is reported as EPIPE
+                                  (TCP_ERR_PIPE), not as a reset */
   bool rst_discards_unread;    /* a reset discards unread data at once
                                   (Winsock); else data stays readable first */
   bool winupdate_after_fin;    /* send window updates after the peer's FIN */
   bool nagle;                  /* Nagle's algorithm (RFC 896) */
   uint16_t mss;                /* MSS announced and used at most, bytes */
+  uint32_t init_cwnd;          /* initial congestion window, segments */
   uint32_t rcv_buf;            /* receive buffer, bytes (<= 65535) */
   uint32_t snd_buf;            /* send buffer, bytes */
   uint64_t rto_initial_ns;     /* RTO before any RTT sample, ns */
@@ -137,7 +161,8 @@ int tcp_profile_preset(tcp_profile *p, const char *name);
 /*
  * Set knob `knob` of `p` from text: booleans as true/false/yes/no/on/off/1/0,
  * times with a unit (ns, us, ms, s), sizes in bytes (B, KB, KiB), counts as
- * plain integers, delack_mode as off/oneshot/tick.
+ * plain integers, word knobs as one of their words (delack_mode:
+ * off/oneshot/tick; ack_rule: none/segments/bytes).
  * Returns 0, TCP_ERR_UNKNOWN_KNOB or TCP_ERR_BAD_VALUE.
  */
 int tcp_profile_set(tcp_profile *p, const char *knob, const char *value);
@@ -151,14 +176,16 @@ typedef enum tcp_knob_kind {
   TCP_KNOB_TIME,  /* nanoseconds */
   TCP_KNOB_BYTES, /* bytes */
   TCP_KNOB_COUNT,
-  TCP_KNOB_MODE /* delack_mode */
+  TCP_KNOB_WORD /* one of a list of words (delack_mode, ack_rule) */
 } tcp_knob_kind;
 
 typedef struct tcp_knob_info {
-  const char *name;   /* as tcp_profile_set takes it */
-  tcp_knob_kind kind; /* what its value is */
-  uint64_t min, max;  /* valid range (TIME/BYTES/COUNT) */
-  const char *help;   /* one line */
+  const char *name;         /* as tcp_profile_set takes it */
+  tcp_knob_kind kind;       /* what its value is */
+  uint64_t min, max;        /* valid range (TIME/BYTES/COUNT) */
+  const char *help;         /* one line */
+  const char *const *words; /* WORD: the words, NULL-terminated; the value
+                               is the index */
 } tcp_knob_info;
 
 /* The table of knobs; *n receives its length. */
@@ -166,6 +193,15 @@ const tcp_knob_info *tcp_profile_knobs(size_t *n);
 
 /* The preset names, NULL-terminated. */
 const char *const *tcp_profile_presets(void);
+
+/*
+ * Where preset `preset`'s value of `knob` comes from: *value receives the
+ * value as text, *source the source (an RFC section, a stack's file and
+ * function, Microsoft's documentation, or "assumed: " and the reason).
+ * Returns 0, TCP_ERR_UNKNOWN_PROFILE or TCP_ERR_UNKNOWN_KNOB.
+ */
+int tcp_profile_source(const char *preset, const char *knob, const char **value,
+                       const char **source);
 
 /* ---------------------------------------------------------------------------
  * Trace events
@@ -217,6 +253,7 @@ typedef enum tcp_why {
   TCP_WHY_RST_BAD_ACK,   /* RST: unacceptable ACK in SYN-SENT/-RECEIVED */
   TCP_WHY_RST_ABORT,     /* RST: the application aborted */
   TCP_WHY_RST_UNREAD,    /* RST: closed with unread data (RFC 2525 §2.17) */
+  TCP_WHY_RST_SYN,       /* RST: a SYN in the window (RFC 793, rfc5961 off) */
   /* reasons for TCP_EV_SEG_DROP */
   TCP_WHY_MALFORMED,     /* did not decode (wire error in `result`) */
   TCP_WHY_NOT_MINE,      /* destination address is not this host */

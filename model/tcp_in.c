@@ -6,9 +6,12 @@
  * RFC's order: sequence check, RST, SYN, ACK, text, FIN. Checks that hold in
  * every state come first; the per-state switch follows.
  *
- * RST and SYN in a synchronized state follow RFC 5961 as RFC 9293 adopts it:
- * a RST is acted on only when its sequence number is exactly RCV.NXT, and a
- * RST elsewhere in the window or any SYN draws a challenge ACK.
+ * RST and SYN in a synchronized state follow RFC 5961 as RFC 9293 adopts it
+ * when the profile's rfc5961 knob is on (linux): a RST is acted on only when
+ * its sequence number is exactly RCV.NXT, and a RST elsewhere in the window
+ * or any SYN draws a challenge ACK. Off (the 1990s stacks), RFC 793 §3.9:
+ * any RST in the window resets, and a SYN in the window is answered with a
+ * RST and resets the connection.
  *
  * Delayed ACK is decided here, per data segment (ack_policy); the ACK of the
  * peer's FIN is always immediate and covers the data that came with it, so
@@ -29,7 +32,7 @@ static void set_peer_mss(tcp_conn *c, const tcp_segment *seg) {
   uint16_t peer = seg->mss ? seg->mss : TCP_DEFAULT_MSS;
   uint16_t mine = c->host->p->mss;
   c->mss = peer < mine ? peer : mine;
-  c->cwnd = 2u * c->mss; /* RFC 5681 §3.1 initial window for MSS > 1095 */
+  c->cwnd = c->host->p->init_cwnd * (uint32_t)c->mss; /* initial window */
 }
 
 /* RFC 6298 §2: one RTT sample of r nanoseconds. */
@@ -336,9 +339,21 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
     *why = TCP_WHY_ACK_QUICK;
     return ACK_SEND;
   }
-  if (len >= c->mss)
-    c->unacked_segs++;
-  if (c->unacked_segs >= p->ack_every) {
+  bool now = false;
+  switch (p->ack_rule) {
+  case TCP_ACK_RULE_NONE:
+    break;
+  case TCP_ACK_RULE_SEGMENTS: /* RFC 1122 §4.2.3.2: full-sized segments */
+    if (len >= c->mss)
+      c->unacked_segs++;
+    now = c->unacked_segs >= p->ack_every;
+    break;
+  case TCP_ACK_RULE_BYTES: /* Linux __tcp_ack_snd_check() */
+    c->unacked_bytes += len;
+    now = c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss;
+    break;
+  }
+  if (now) {
     *why = TCP_WHY_ACK_EVERY;
     return ACK_SEND;
   }
@@ -474,9 +489,11 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     flags &= (uint8_t)~TCP_FIN;
   }
 
-  /* second: RST (RFC 5961 §3.2: exact match resets, else challenge) */
+  /* second: RST. RFC 5961 §3.2: an exact match resets, the rest of the
+   * window draws a challenge ACK; RFC 793 §3.9: anything in the window
+   * (already checked above) resets. */
   if (flags & TCP_RST) {
-    if (seq != c->rcv_nxt) {
+    if (p->rfc5961 && seq != c->rcv_nxt) {
       conn_send_ack(c, TCP_WHY_CHALLENGE, now);
       return;
     }
@@ -490,8 +507,11 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     case TCP_ESTABLISHED:
     case TCP_FIN_WAIT_1:
     case TCP_FIN_WAIT_2:
-    case TCP_CLOSE_WAIT:
       conn_drop(c, TCP_ERR_RESET, true, now);
+      break;
+    case TCP_CLOSE_WAIT:
+      conn_drop(c, p->rst_close_wait_epipe ? TCP_ERR_PIPE : TCP_ERR_RESET, true,
+                now);
       break;
     case TCP_TIME_WAIT:
       if (p->rfc1337) {
@@ -501,18 +521,27 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       conn_drop(c, TCP_ERR_RESET, p->rst_timewait_notifies, now);
       break;
     default: /* CLOSING, LAST-ACK */
-      conn_drop(c, TCP_ERR_RESET, p->rst_timewait_notifies, now);
+      conn_drop(c, TCP_ERR_RESET, p->rst_closing_notifies, now);
       break;
     }
     return;
   }
 
-  /* fourth: SYN */
+  /* fourth: SYN. RFC 5961 §4.2: a challenge ACK; RFC 793 §3.9: a SYN in
+   * the window is an error, answered with a RST, the connection reset. */
   if (flags & TCP_SYN) {
-    if (c->state == TCP_SYN_RECEIVED && c->passive)
+    if (c->state == TCP_SYN_RECEIVED && c->passive) {
       back_to_listen(c, now);
-    else
+    } else if (p->rfc5961) {
       conn_send_ack(c, TCP_WHY_CHALLENGE, now);
+    } else {
+      host_send_rst(h, seg, TCP_WHY_RST_SYN, now);
+      bool tell = c->state == TCP_TIME_WAIT ? p->rst_timewait_notifies
+                  : c->state == TCP_CLOSING || c->state == TCP_LAST_ACK
+                      ? p->rst_closing_notifies
+                      : true;
+      conn_drop(c, TCP_ERR_RESET, tell, now);
+    }
     return;
   }
 

@@ -71,6 +71,7 @@ struct tcp_conn {
 
   /* delayed ACK */
   uint32_t unacked_segs;  /* full segments received since the last ACK */
+  uint64_t unacked_bytes; /* in-order bytes received since the last ACK */
   uint32_t quickack_left; /* data segments still ACKed at once */
   uint64_t ato_ns;        /* adaptive timeout (delack_max_ns != 0) */
   uint64_t last_data_ns;  /* arrival of the previous data segment */

@@ -7,8 +7,10 @@
  * the one place that decides what sending an ACK does to a pending delayed
  * ACK. That decision is where KB Q152474 lives: the first ACK that covers
  * the peer's FIN clears the pending delayed ACK only if the profile's
- * fin_ack_cancels_delack says so (nt351-sp, bsd44, linux); nt351 leaves it
- * armed, and it later fires as a redundant ACK.
+ * fin_ack_cancels_delack (bsd44, linux) or fin_ack_final (the article's fix:
+ * nt351-sp) says so; nt351 leaves it armed, and it later fires as a
+ * redundant ACK. fin_ack_final also stops window updates after that ACK
+ * (conn_maybe_window_update), so nothing follows it of the host's accord.
  *
  * Retransmission is go-back-N from snd_una after a timeout (snd_nxt rewinds,
  * snd_max remembers how far we had gone); fast retransmit resends the one
@@ -50,9 +52,10 @@ static uint64_t seq_off(const tcp_conn *c, uint32_t seq) {
 static void after_ack(tcp_conn *c, tcp_why why, uint64_t now) {
   const tcp_profile *p = c->host->p;
   bool first_fin_ack = c->fin_rcvd && !c->fin_ack_sent;
-  bool cancel =
-      first_fin_ack ? p->fin_ack_cancels_delack : p->ack_cancels_delack;
+  bool cancel = first_fin_ack ? p->fin_ack_cancels_delack || p->fin_ack_final
+                              : p->ack_cancels_delack;
   c->unacked_segs = 0;
+  c->unacked_bytes = 0;
   if (c->fin_rcvd)
     c->fin_ack_sent = true;
   if (cancel || why == TCP_WHY_DELACK)
@@ -225,7 +228,8 @@ void conn_output(tcp_conn *c, uint64_t now) {
 
 void conn_maybe_window_update(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
-  bool may = c->fin_rcvd ? p->winupdate_after_fin && c->state != TCP_CLOSED
+  bool may = c->fin_rcvd ? p->winupdate_after_fin && c->state != TCP_CLOSED &&
+                               !(p->fin_ack_final && c->fin_ack_sent)
                          : state_receives(c->state);
   if (!may)
     return;

@@ -88,6 +88,8 @@ const char *tcp_strerror(int rv) {
     return "bad knob value";
   case TCP_ERR_UNKNOWN_PROFILE:
     return "unknown profile";
+  case TCP_ERR_PIPE:
+    return "broken pipe (reset in CLOSE-WAIT)";
   }
   return "unknown error";
 }
@@ -136,6 +138,7 @@ const char *tcp_why_name(tcp_why w) {
                                       "rst-bad-ack",
                                       "rst-abort",
                                       "rst-unread-data",
+                                      "rst-syn-in-window",
                                       "malformed",
                                       "not-mine",
                                       "out-of-window",

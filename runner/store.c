@@ -124,7 +124,7 @@ void store_column(const scn_key *k, const hc_param *d, char *buf, size_t cap) {
   const char *name = d ? d->key : k->name;
   hc_kind kind = d ? d->kind : k->kind;
   const char *suffix = "";
-  if (k && k->mode)
+  if (k && k->words)
     suffix = "";
   else if (kind == HC_TIME)
     suffix = "_ns";
@@ -191,7 +191,7 @@ static int column_names(const scenario *s, char cols[][48], hc_kind *kinds,
       continue;
     store_column(&s->keys[k], NULL, cols[n], 48);
     kinds[n] = s->keys[k].kind;
-    modes[n] = s->keys[k].mode;
+    modes[n] = s->keys[k].words != NULL;
     n++;
   }
   return n;
@@ -537,7 +537,7 @@ int store_put(hc_store *st, const scenario *s, uint64_t i,
       const scn_key *key = &s->keys[k];
       if (key->param)
         continue;
-      if (key->mode) {
+      if (key->words) {
         char w[16];
         scn_knob_text(key, values[k], w, sizeof w);
         sqlite3_bind_text(q, c++, w, -1, SQLITE_TRANSIENT);

@@ -119,20 +119,22 @@ static hc_kind knob_kind(tcp_knob_kind k) {
   }
 }
 
-static const char *const modes[] = {"off", "oneshot", "tick"};
-
 /* One value of key k: a number with its unit (or a mode word). */
 static int parse_one(parse *ps, const scn_key *k, const char *section,
                      const char *value, const char *text, double *v) {
   char why[200];
-  if (k->mode) {
-    for (int i = 0; i < 3; i++)
-      if (strcmp(text, modes[i]) == 0) {
+  if (k->words) {
+    char list[128] = "";
+    for (int i = 0; k->words[i]; i++) {
+      if (strcmp(text, k->words[i]) == 0) {
         *v = i;
         return 0;
       }
-    problem(ps, section, k->name, value,
-            "\"%s\": expected off, oneshot or tick", text);
+      size_t n = strlen(list);
+      snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", k->words[i]);
+    }
+    problem(ps, section, k->name, value, "\"%s\": expected one of %s", text,
+            list);
     return -1;
   }
   if (hc_parse_value(k->kind, text, v, why, sizeof why) != 0) {
@@ -144,7 +146,7 @@ static int parse_one(parse *ps, const scn_key *k, const char *section,
 
 static int in_range(parse *ps, const scn_key *k, const char *section,
                     const char *value, double v) {
-  if (k->mode || (v >= k->min && v <= k->max))
+  if (k->words || (v >= k->min && v <= k->max))
     return 0;
   char lo[32], hi[32], got[32];
   problem(ps, section, k->name, value, "%s is out of range: expected %s to %s",
@@ -234,7 +236,7 @@ static int parse_dist(parse *ps, scn_key *k, const char *section,
             n);
     return -1;
   }
-  if (fns[f].numeric && (k->kind == HC_BOOL || k->mode)) {
+  if (fns[f].numeric && (k->kind == HC_BOOL || k->words)) {
     problem(ps, section, k->name, value,
             "%s needs a numeric key; use choice(...) or grid(...)", fn);
     return -1;
@@ -434,7 +436,7 @@ static int handler(void *user, const char *section, const char *name,
     k->max = d->max;
   } else {
     k->kind = knob_kind(kn->kind);
-    k->mode = kn->kind == TCP_KNOB_MODE;
+    k->words = kn->kind == TCP_KNOB_WORD ? kn->words : NULL;
     k->min = (double)kn->min;
     k->max = (double)kn->max;
   }
@@ -683,8 +685,8 @@ void scn_draw(const scenario *s, uint64_t i, conv_params *p, double *values) {
 }
 
 void scn_knob_text(const scn_key *k, double v, char *buf, size_t cap) {
-  if (k->mode)
-    snprintf(buf, cap, "%s", modes[(int)v % 3]);
+  if (k->words)
+    snprintf(buf, cap, "%s", k->words[(int)v]);
   else if (k->kind == HC_TIME)
     snprintf(buf, cap, "%.0fns", v);
   else

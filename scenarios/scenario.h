@@ -41,15 +41,15 @@ typedef enum scn_dist {
 
 /* One key of the scenario with its value or distribution. */
 typedef struct scn_key {
-  char name[40];         /* parameter key or profile knob */
-  int line;              /* where it was set */
-  const hc_param *param; /* a conversation parameter, or NULL for a knob */
-  hc_kind kind;          /* its unit kind */
-  bool mode;             /* the delack_mode knob: words, not numbers */
-  double min, max;       /* valid range, base units */
+  char name[40];            /* parameter key or profile knob */
+  int line;                 /* where it was set */
+  const hc_param *param;    /* a conversation parameter, or NULL for a knob */
+  hc_kind kind;             /* its unit kind */
+  const char *const *words; /* a word knob's words (value: index), or NULL */
+  double min, max;          /* valid range, base units */
   scn_dist dist;
   double a, b;                 /* uniform/loguniform bounds, mu/sigma, mean */
-  double vals[SCN_MAX_VALUES]; /* choice and grid values (mode: index) */
+  double vals[SCN_MAX_VALUES]; /* choice and grid values (words: index) */
   int nvals;
   uint64_t stride; /* grid: cells per step of this key */
 } scn_key;

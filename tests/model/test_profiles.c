@@ -159,9 +159,185 @@ static void test_bsd44_finwait_acks_at_once(void) {
   CHECK(first(&t, H_ADDR_A, TCP_EV_TIMER_ARM, TCP_TIMER_DELACK) == NULL);
   CHECK(first(&t, H_ADDR_A, TCP_EV_SEG_OUT, TCP_WHY_ACK_NOW) != NULL);
   CHECK(first(&t, H_ADDR_A, TCP_EV_SEG_OUT, TCP_WHY_DELACK) == NULL);
-  CHECK(h_find(&t, 0, TCP_EV_SEG_OUT, 0, TCP_RST, 0) == NULL);
   CHECK_EQ(t.kb.client_read, 20000);
   h_fini(&t);
+}
+
+/* Segments `host` sent after the first one sent for `why`, by reason. */
+static size_t sent_after(const harness *t, uint32_t host, tcp_why first_why,
+                         tcp_why why) {
+  size_t n = 0;
+  bool seen = false;
+  for (size_t i = 0; i < t->nlog; i++) {
+    const tcp_event *e = &t->log[i];
+    if (e->host != host || e->type != TCP_EV_SEG_OUT)
+      continue;
+    if (seen && (why == TCP_WHY_NONE || e->why == why))
+      n++;
+    if (e->why == first_why)
+      seen = true;
+  }
+  return n;
+}
+
+static size_t rsts_sent(const harness *t, uint32_t host) {
+  size_t n = 0;
+  for (size_t i = 0; i < t->nlog; i++)
+    if (t->log[i].host == host && t->log[i].type == TCP_EV_SEG_OUT &&
+        (t->log[i].seg.flags & TCP_RST))
+      n++;
+  return n;
+}
+
+/*
+ * 4.4BSD-Lite2: tcp_output()'s window-update test has no state guard, so a
+ * client still reading in TIME-WAIT sends window updates after its ACK of
+ * the FIN; the closed server answers with a RST, the connection is reset
+ * (no so_error in TIME-WAIT) and the application still reads every byte.
+ * With winupdate_after_fin off (the negative control) nothing follows the
+ * ACK of the FIN.
+ */
+static void test_bsd44_winupdate_after_fin(void) {
+  for (int on = 1; on >= 0; on--) {
+    tcp_profile p = h_profile("bsd44");
+    if (!on)
+      tcp_profile_set(&p, "winupdate_after_fin", "false");
+    harness t;
+    start_kb(&t, &p);
+    h_run(&t, 600 * TCP_S);
+    size_t wu =
+        sent_after(&t, H_ADDR_A, TCP_WHY_ACK_FIN, TCP_WHY_WINDOW_UPDATE);
+    size_t reset = 0;
+    for (size_t i = 0; i < t.nlog; i++) {
+      const tcp_event *e = &t.log[i];
+      if (e->host == H_ADDR_A && e->type == TCP_EV_STATE &&
+          e->from == TCP_TIME_WAIT && e->to == TCP_CLOSED && i > 0 &&
+          t.log[i - 1].type == TCP_EV_SEG_IN &&
+          (t.log[i - 1].seg.flags & TCP_RST))
+        reset++;
+    }
+    if (on) {
+      CHECK(wu > 0);
+      CHECK(rsts_sent(&t, H_ADDR_B) > 0);
+      CHECK_EQ(reset, 1);
+    } else {
+      CHECK_EQ(wu, 0);
+      CHECK_EQ(rsts_sent(&t, H_ADDR_B), 0);
+      CHECK_EQ(reset, 0);
+    }
+    /* either way the application reads all its data, then end of stream */
+    CHECK_EQ(t.kb.client_error, 0);
+    CHECK(t.kb.client_eof);
+    CHECK_EQ(t.kb.client_read, 20000);
+    h_fini(&t);
+  }
+}
+
+/*
+ * The article's fix (fin_ack_final, nt351-sp): after the ACK of the FIN
+ * nothing of the client's own accord, even with window updates after the
+ * FIN switched on; nt351 with the same switch sends them and is reset.
+ */
+static void test_fix_silences_window_updates(void) {
+  for (int fixed = 1; fixed >= 0; fixed--) {
+    tcp_profile p = h_profile(fixed ? "nt351-sp" : "nt351");
+    tcp_profile_set(&p, "winupdate_after_fin", "true");
+    harness t;
+    start_kb(&t, &p);
+    h_run(&t, 600 * TCP_S);
+    size_t after = sent_after(&t, H_ADDR_A, TCP_WHY_ACK_FIN, TCP_WHY_NONE);
+    if (fixed) {
+      CHECK_EQ(after, 0);
+      CHECK_EQ(rsts_sent(&t, H_ADDR_B), 0);
+      CHECK_EQ(t.kb.client_read, 20000);
+      CHECK_EQ(t.kb.client_error, 0);
+    } else {
+      CHECK(sent_after(&t, H_ADDR_A, TCP_WHY_ACK_FIN, TCP_WHY_WINDOW_UPDATE) >
+            0);
+      CHECK(rsts_sent(&t, H_ADDR_B) > 0);
+      CHECK_EQ(t.kb.client_error, TCP_ERR_RESET);
+      CHECK(t.kb.client_read < 20000);
+    }
+    h_fini(&t);
+  }
+}
+
+/* Data segments the server sends in its first flight: all at the instant
+ * of the first (no serialization), before any ACK can return. */
+static size_t first_flight(const char *profile, const char *init_cwnd) {
+  tcp_profile p = h_profile(profile);
+  if (init_cwnd)
+    tcp_profile_set(&p, "init_cwnd", init_cwnd);
+  harness t;
+  h_init(&t, &p, &p, 20 * TCP_MS, 0);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 64 * 1460;
+  t.kb.read_interval = 0;
+  t.kb.read_size = 65536;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  size_t n = 0;
+  uint64_t at = 0;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->host != H_ADDR_B || e->type != TCP_EV_SEG_OUT || e->seg.len == 0)
+      continue;
+    if (!n)
+      at = e->time_ns;
+    if (e->time_ns != at)
+      break;
+    n++;
+  }
+  CHECK_EQ(t.kb.client_read, 64 * 1460);
+  h_fini(&t);
+  return n;
+}
+
+/* Initial windows: 4.4BSD tcp_mss() snd_cwnd = mss; Linux TCP_INIT_CWND
+ * 10 (RFC 6928); NT assumed 2. The knob moves it (control). */
+static void test_initial_window(void) {
+  CHECK_EQ(first_flight("bsd44", NULL), 1);
+  CHECK_EQ(first_flight("nt351", NULL), 2);
+  CHECK_EQ(first_flight("linux", NULL), 10);
+  CHECK_EQ(first_flight("linux", "3"), 3);
+}
+
+/* A server that writes 2000 bytes at a time without Nagle: segments of
+ * 1460 and 540. Returns the client's immediate ACKs (ack-every). */
+static size_t ack_every_sent(const char *rule, size_t *delacks) {
+  tcp_profile c = h_profile("linux");
+  tcp_profile_set(&c, "quickack", "0");
+  tcp_profile_set(&c, "ack_rule", rule);
+  tcp_profile s = h_profile("linux");
+  tcp_profile_set(&s, "nagle", "false");
+  tcp_profile_set(&s, "snd_buf", "2000B");
+  harness t;
+  h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 20000;
+  t.kb.read_interval = 0;
+  t.kb.read_size = 65536;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.kb.client_read, 20000);
+  size_t n = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_ACK_EVERY);
+  *delacks = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_DELACK);
+  h_fini(&t);
+  return n;
+}
+
+/* Linux __tcp_ack_snd_check(): more than one MSS of bytes unacknowledged
+ * is ACKed at once, whatever the segment sizes; counting full-sized
+ * segments (the segments rule) never fires on 1460 + 540, and 4.4BSD's
+ * rule counts nothing: both leave it to the timer. */
+static void test_ack_rule(void) {
+  size_t d_bytes, d_segs, d_none;
+  CHECK(ack_every_sent("bytes", &d_bytes) >= 9);
+  CHECK_EQ(ack_every_sent("segments", &d_segs), 0);
+  CHECK_EQ(ack_every_sent("none", &d_none), 0);
+  CHECK(d_segs >= 9);
+  CHECK(d_none >= 9);
+  CHECK(d_bytes < d_segs);
 }
 
 static void test_bsd44_tick_200ms(void) {
@@ -184,23 +360,45 @@ static void test_bsd44_tick_200ms(void) {
   h_fini(&t);
 }
 
-static void test_any_ack_clears_delack(void) {
-  /* ack_cancels_delack: the ACK_EVERY ACK cancels a timer armed earlier */
-  tcp_profile p = h_profile("bsd44");
+/* Delayed ACKs of the client that acknowledge nothing new: the timer fired
+ * although an ACK had already covered everything it was armed for. */
+static size_t stale_delacks(const harness *t) {
+  size_t stale = 0;
+  uint32_t last_ack = 0;
+  bool sent = false;
+  for (size_t i = 0; i < t->nlog; i++) {
+    const tcp_event *e = &t->log[i];
+    if (e->host != H_ADDR_A || e->type != TCP_EV_SEG_OUT ||
+        !(e->seg.flags & TCP_ACK))
+      continue;
+    if (sent && e->why == TCP_WHY_DELACK && e->seg.ack == last_ack)
+      stale++;
+    last_ack = e->seg.ack;
+    sent = true;
+  }
+  return stale;
+}
+
+static size_t stale_delacks_with(bool cancels) {
+  tcp_profile p = h_profile("nt351-sp");
+  tcp_profile_set(&p, "ack_cancels_delack", cancels ? "true" : "false");
   harness t;
   h_init(&t, &p, &p, 5 * TCP_MS, 10000000);
   h_kb_defaults(&t.kb);
-  h_kb_client_closes_first(&t.kb, 8 * 1460, 0, 0);
+  h_kb_client_closes_first(&t.kb, 2 * 1460, 0, TCP_S);
   h_kb_start(&t);
   h_run(&t, 600 * TCP_S);
-  size_t cancels = 0;
-  for (size_t i = 1; i < t.nlog; i++)
-    if (t.log[i].host == H_ADDR_A && t.log[i].type == TCP_EV_TIMER_CANCEL &&
-        t.log[i].timer == TCP_TIMER_DELACK &&
-        t.log[i - 1].type == TCP_EV_SEG_OUT)
-      cancels++;
-  CHECK(cancels > 0);
+  CHECK_EQ(t.kb.client_read, 2 * 1460);
+  size_t n = stale_delacks(&t);
   h_fini(&t);
+  return n;
+}
+
+static void test_any_ack_clears_delack(void) {
+  /* ack_cancels_delack: an ACK_EVERY ACK clears the timer an odd segment
+   * armed, so no delayed ACK repeats it; off, they do */
+  CHECK_EQ(stale_delacks_with(true), 0);
+  CHECK(stale_delacks_with(false) > 0);
 }
 
 static void test_linux_quickack_and_oneshot(void) {
@@ -257,7 +455,7 @@ static void test_rfc1337_ignores_rst(void) {
 
 static void test_nt351_with_fix_knob_equals_sp(void) {
   tcp_profile a = h_profile("nt351");
-  CHECK_EQ(tcp_profile_set(&a, "fin_ack_cancels_delack", "yes"), 0);
+  CHECK_EQ(tcp_profile_set(&a, "fin_ack_final", "yes"), 0);
   tcp_profile b = h_profile("nt351-sp");
   memcpy(a.name, b.name, sizeof a.name);
   CHECK(memcmp(&a, &b, sizeof a) == 0);
@@ -314,9 +512,44 @@ static void test_presets(void) {
   CHECK(p.rfc1337 && strcmp(p.name, "bsd44+rfc1337") == 0);
   CHECK_EQ(tcp_profile_preset(&p, "nt4"), TCP_ERR_UNKNOWN_PROFILE);
   CHECK_EQ(tcp_profile_preset(&p, "linux+bogus"), TCP_ERR_UNKNOWN_PROFILE);
-  /* the bug and the fix differ in exactly one knob */
+  /* the bug and the fix differ in exactly one knob: fin_ack_final */
   tcp_profile a = h_profile("nt351"), b = h_profile("nt351-sp");
-  CHECK(!a.fin_ack_cancels_delack && b.fin_ack_cancels_delack);
+  size_t n, differ = 0;
+  const tcp_knob_info *k = tcp_profile_knobs(&n);
+  for (size_t i = 0; i < n; i++) {
+    char va[64], vb[64];
+    tcp_profile_get(&a, k[i].name, va, sizeof va);
+    tcp_profile_get(&b, k[i].name, vb, sizeof vb);
+    if (strcmp(va, vb) != 0) {
+      differ++;
+      CHECK(strcmp(k[i].name, "fin_ack_final") == 0);
+    }
+  }
+  CHECK_EQ(differ, 1);
+}
+
+/* Every preset value has a source, and the table's value is the value the
+ * preset has (so the printed table cannot drift from the profiles). */
+static void test_sources(void) {
+  size_t n;
+  const tcp_knob_info *k = tcp_profile_knobs(&n);
+  for (const char *const *name = tcp_profile_presets(); *name; name++) {
+    tcp_profile p = h_profile(*name);
+    for (size_t i = 0; i < n; i++) {
+      const char *value = NULL, *source = NULL;
+      CHECK_EQ(tcp_profile_source(*name, k[i].name, &value, &source), 0);
+      CHECK(value && source && strlen(source) > 10);
+      if (!value)
+        continue;
+      tcp_profile q = p;
+      CHECK_EQ(tcp_profile_set(&q, k[i].name, value), 0);
+      CHECK(memcmp(&p, &q, sizeof p) == 0);
+    }
+  }
+  CHECK_EQ(tcp_profile_source("nt4", "delack", NULL, NULL),
+           TCP_ERR_UNKNOWN_PROFILE);
+  CHECK_EQ(tcp_profile_source("nt351", "bogus", NULL, NULL),
+           TCP_ERR_UNKNOWN_KNOB);
 }
 
 int main(void) {
@@ -325,6 +558,10 @@ int main(void) {
   RUN(test_nt351_rst_in_time_wait_loses_data);
   RUN(test_bsd44_rst_in_time_wait_silent);
   RUN(test_bsd44_finwait_acks_at_once);
+  RUN(test_bsd44_winupdate_after_fin);
+  RUN(test_fix_silences_window_updates);
+  RUN(test_initial_window);
+  RUN(test_ack_rule);
   RUN(test_bsd44_tick_200ms);
   RUN(test_any_ack_clears_delack);
   RUN(test_linux_quickack_and_oneshot);
@@ -334,5 +571,6 @@ int main(void) {
   RUN(test_knob_roundtrip);
   RUN(test_knob_parsing);
   RUN(test_presets);
+  RUN(test_sources);
   return t_summary();
 }

@@ -208,7 +208,7 @@ static void test_syn_sent_exits(void) {
 
 static void test_rst_and_challenge_in_established(void) {
   harness t;
-  setup(&t, "rst_and_challenge_in_established", "nt351");
+  setup(&t, "rst_and_challenge_in_established", "linux"); /* rfc5961 on */
   tcp_conn *a = establish(&t);
   tcp_conn_info ci;
   tcp_conn_info_get(a, &ci);
@@ -236,6 +236,115 @@ static void test_rst_and_challenge_in_established(void) {
   tcp_conn_abort(accepted, t.now);
   h_run(&t, t.now + TCP_S);
   finish(&t);
+}
+
+static bool drop_all(harness *t, int from, const tcp_segment *s, unsigned n) {
+  (void)t;
+  (void)from;
+  (void)s;
+  (void)n;
+  return true;
+}
+
+/* RFC 793 §3.9 (rfc5961 off: nt351, bsd44): the same RST in the window but
+ * not at RCV.NXT resets, and a SYN in the window is answered with a RST
+ * and resets; the linux test above is the negative control. */
+static void test_rst_and_syn_rfc793(void) {
+  harness t;
+  setup(&t, "rst_and_syn_rfc793", "nt351");
+  tcp_conn *a = establish(&t);
+  tcp_conn_info ci;
+  tcp_conn_info_get(a, &ci);
+  tcp_segment r = seg_on(a, TCP_RST, ci.rcv_nxt + 100, 0);
+  h_inject(&t, 0, &r);
+  CHECK_EQ(tcp_conn_state(a), TCP_CLOSED);
+  CHECK_EQ(tcp_conn_recv(a, NULL, 10, t.now), TCP_ERR_RESET);
+  CHECK_EQ(h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_CHALLENGE), 0);
+  tcp_conn_close(a, t.now);
+  tcp_conn_abort(accepted, t.now);
+  h_run(&t, t.now + TCP_S);
+  /* a SYN in the window of an established connection */
+  accepted = NULL;
+  tcp_conn *b = establish(&t);
+  tcp_conn_info_get(b, &ci);
+  tcp_segment syn = seg_on(b, TCP_SYN, ci.rcv_nxt + 10, 0);
+  h_inject(&t, 0, &syn);
+  CHECK_EQ(tcp_conn_state(b), TCP_CLOSED);
+  CHECK_EQ(h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_RST_SYN), 1);
+  CHECK_EQ(tcp_conn_recv(b, NULL, 10, t.now), TCP_ERR_RESET);
+  tcp_conn_close(b, t.now);
+  tcp_conn_abort(accepted, t.now);
+  h_run(&t, t.now + TCP_S);
+  finish(&t);
+}
+
+/*
+ * What the application of a connection in `where` learns from a RST at
+ * RCV.NXT under `profile`: the error its next read returns, or 0 when the
+ * connection ends silently (the read then sees end of stream).
+ */
+static int rst_seen_in(const char *profile, tcp_state where) {
+  harness t;
+  setup(&t, "rst_error_by_state", profile);
+  tcp_conn *a = establish(&t);
+  tcp_conn *victim = a, *other = accepted;
+  switch (where) {
+  case TCP_CLOSE_WAIT: /* the peer half-closed */
+    tcp_conn_shutdown(a, t.now);
+    step_until(&t, accepted, TCP_CLOSE_WAIT);
+    victim = accepted;
+    other = a;
+    break;
+  case TCP_LAST_ACK: /* then we shut down too; the peer's ACK is lost */
+    tcp_conn_shutdown(a, t.now);
+    step_until(&t, accepted, TCP_CLOSE_WAIT);
+    t.drop = drop_all;
+    tcp_conn_shutdown(accepted, t.now);
+    victim = accepted;
+    other = a;
+    break;
+  case TCP_CLOSING: /* FINs cross */
+    tcp_conn_shutdown(a, t.now);
+    tcp_conn_shutdown(accepted, t.now);
+    step_until(&t, a, TCP_CLOSING);
+    break;
+  default: /* TIME-WAIT: we closed first */
+    tcp_conn_shutdown(a, t.now);
+    step_until(&t, accepted, TCP_CLOSE_WAIT);
+    tcp_conn_shutdown(accepted, t.now);
+    step_until(&t, a, TCP_TIME_WAIT);
+    break;
+  }
+  CHECK_EQ(tcp_conn_state(victim), where);
+  tcp_conn_info ci;
+  tcp_conn_info_get(victim, &ci);
+  tcp_segment r = seg_on(victim, TCP_RST, ci.rcv_nxt, 0);
+  h_inject(&t, victim == a ? 0 : 1, &r);
+  CHECK_EQ(tcp_conn_state(victim), TCP_CLOSED);
+  int64_t rv = tcp_conn_recv(victim, NULL, 10, t.now);
+  t.drop = NULL;
+  tcp_conn_close(victim, t.now);
+  tcp_conn_abort(other, t.now);
+  h_run(&t, t.now + 300 * TCP_S);
+  finish(&t);
+  return rv < 0 ? (int)rv : 0;
+}
+
+/* Linux tcp_reset(): EPIPE in CLOSE-WAIT, ECONNRESET in CLOSING and
+ * LAST-ACK, nothing in TIME-WAIT (the socket left the mini-socket);
+ * 4.4BSD: silent in CLOSING, LAST-ACK and TIME-WAIT; NT: a reset. */
+static void test_rst_error_by_state(void) {
+  CHECK_EQ(rst_seen_in("linux", TCP_CLOSE_WAIT), TCP_ERR_PIPE);
+  CHECK_EQ(rst_seen_in("nt351", TCP_CLOSE_WAIT), TCP_ERR_RESET);
+  CHECK_EQ(rst_seen_in("bsd44", TCP_CLOSE_WAIT), TCP_ERR_RESET);
+  CHECK_EQ(rst_seen_in("linux", TCP_LAST_ACK), TCP_ERR_RESET);
+  CHECK_EQ(rst_seen_in("bsd44", TCP_LAST_ACK), 0);
+  CHECK_EQ(rst_seen_in("linux", TCP_CLOSING), TCP_ERR_RESET);
+  CHECK_EQ(rst_seen_in("bsd44", TCP_CLOSING), 0);
+  CHECK_EQ(rst_seen_in("nt351", TCP_CLOSING), TCP_ERR_RESET);
+  CHECK_EQ(rst_seen_in("linux", TCP_TIME_WAIT), 0);
+  CHECK_EQ(rst_seen_in("bsd44", TCP_TIME_WAIT), 0);
+  CHECK_EQ(rst_seen_in("nt351", TCP_TIME_WAIT), TCP_ERR_RESET);
 }
 
 static void test_abort_everywhere(void) {
@@ -306,14 +415,6 @@ static void test_rst_in_closing_and_last_ack(void) {
   finish(&t);
 }
 
-static bool drop_all(harness *t, int from, const tcp_segment *s, unsigned n) {
-  (void)t;
-  (void)from;
-  (void)s;
-  (void)n;
-  return true;
-}
-
 static void test_time_wait_rst_and_timeouts(void) {
   harness t;
   setup(&t, "time_wait_rst_and_timeouts", "nt351");
@@ -375,6 +476,8 @@ int main(void) {
   RUN(test_rst_in_syn_received);
   RUN(test_syn_sent_exits);
   RUN(test_rst_and_challenge_in_established);
+  RUN(test_rst_and_syn_rfc793);
+  RUN(test_rst_error_by_state);
   RUN(test_abort_everywhere);
   RUN(test_rst_in_closing_and_last_ack);
   RUN(test_time_wait_rst_and_timeouts);
