@@ -334,6 +334,31 @@ static void scenario_section(doc *d, const report *r) {
          r->stopping);
   else
     para(d, "Sizing: fixed in advance (no sequential stopping).");
+  if (s->nuser) {
+    para(d, "Profiles this scenario defines: a built-in base, then the "
+            "[tcp] keys every profile shares, then the profile's own knobs.");
+    char cells[3][160];
+    table_begin(d);
+    snprintf(cells[0], sizeof cells[0], "profile");
+    snprintf(cells[1], sizeof cells[1], "base");
+    snprintf(cells[2], sizeof cells[2], "knobs");
+    row(d, 3, cells, true);
+    for (int i = 0; i < s->nuser; i++) {
+      const scn_user_profile *u = &s->user[i];
+      snprintf(cells[0], sizeof cells[0], "%s", u->name);
+      snprintf(cells[1], sizeof cells[1], "%s", u->base);
+      cells[2][0] = 0;
+      for (int k = 0; k < u->nover; k++) {
+        size_t n = strlen(cells[2]);
+        snprintf(cells[2] + n, sizeof cells[2] - n, "%s%s = %s", k ? ", " : "",
+                 u->knob[k], u->value[k]);
+      }
+      if (!u->nover)
+        snprintf(cells[2], sizeof cells[2], "(none: the base as it is)");
+      row(d, 3, cells, false);
+    }
+    table_end(d);
+  }
   pre(d, s->text);
 }
 
@@ -696,8 +721,24 @@ static void write_json(const report *r, FILE *f) {
   jstr(f, s->path);
   fprintf(f, ", \"question\": ");
   jstr(f, s->question);
-  fprintf(f, ", \"seed\": %llu, \"cells\": %llu},\n",
+  fprintf(f, ", \"seed\": %llu, \"cells\": %llu, \"user_profiles\": [",
           (unsigned long long)s->seed, (unsigned long long)s->cells);
+  for (int i = 0; i < s->nuser; i++) {
+    const scn_user_profile *u = &s->user[i];
+    fprintf(f, "%s{\"name\": ", i ? ", " : "");
+    jstr(f, u->name);
+    fprintf(f, ", \"base\": ");
+    jstr(f, u->base);
+    fprintf(f, ", \"knobs\": {");
+    for (int k = 0; k < u->nover; k++) {
+      fputs(k ? ", " : "", f);
+      jstr(f, u->knob[k]);
+      fputs(": ", f);
+      jstr(f, u->value[k]);
+    }
+    fputs("}}", f);
+  }
+  fputs("]},\n", f);
   fprintf(f, "  \"conversations\": %llu,\n  \"planned\": %llu,\n",
           (unsigned long long)r->n, (unsigned long long)r->planned);
   fprintf(f, "  \"stopping\": ");

@@ -2,6 +2,7 @@
  * cli.c - see cli.h.
  */
 #include "cli.h"
+#include "scenario.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -98,9 +99,48 @@ int cli_param_arg(const char *sub, const char *arg, cli_params *cp) {
   return 0;
 }
 
+/* FILE:NAME - profile NAME that scenario FILE defines - into *p. */
+static int scenario_profile(const char *sub, const char *spec,
+                            const char *colon, tcp_profile *p) {
+  char path[512];
+  size_t n = (size_t)(colon - spec);
+  if (n >= sizeof path)
+    return cli_error(sub, "--profile=%s: path too long", spec), -1;
+  memcpy(path, spec, n);
+  path[n] = 0;
+  scenario *s = malloc(sizeof *s);
+  if (!s)
+    return cli_error(sub, "out of memory"), -1;
+  int rv = -1;
+  if (scn_load(s, path, stderr, NULL) != 0) {
+    cli_error(sub, "--profile=%s: the scenario does not load (above)", spec);
+    free(s);
+    return -1;
+  }
+  if (!scn_user_find(s, colon + 1)) {
+    cli_error(sub, "--profile=%s: %s defines no [profile %s]", spec, path,
+              colon + 1);
+  } else {
+    /* the profile alone: base and overrides, not the scenario's [tcp]
+     * keys, which are per-conversation draws (give them as --KEY=VALUE) */
+    scenario bare = {0};
+    bare.nuser = 1;
+    bare.user[0] = *scn_user_find(s, colon + 1);
+    snprintf(bare.path, sizeof bare.path, "%s", path);
+    rv = scn_profile(&bare, colon + 1, NULL, p, stderr);
+  }
+  scn_free(s);
+  free(s);
+  return rv;
+}
+
 int cli_profile(const char *sub, const char *name, const cli_params *cp,
                 tcp_profile *p) {
-  if (tcp_profile_preset(p, name) != 0) {
+  const char *colon = strrchr(name, ':');
+  if (colon) {
+    if (scenario_profile(sub, name, colon, p) != 0)
+      return -1;
+  } else if (tcp_profile_preset(p, name) != 0) {
     char list[200] = "";
     for (const char *const *n = tcp_profile_presets(); *n; n++) {
       strcat(list, *n);
@@ -108,7 +148,7 @@ int cli_profile(const char *sub, const char *name, const cli_params *cp,
     }
     cli_error(sub,
               "unknown profile \"%s\": expected %s (each may take "
-              "+rfc1337)",
+              "+rfc1337), or FILE:NAME for a [profile NAME] of a scenario",
               name, list);
     return -1;
   }
@@ -144,7 +184,7 @@ void cli_print_keys(FILE *f) {
   for (size_t i = 0; i < n; i++) {
     char v[32];
     tcp_profile_get(&nt, k[i].name, v, sizeof v);
-    fprintf(f, "    %-22s %-58s [%s]\n", k[i].name, k[i].help, v);
+    fprintf(f, "    %-23s %-58s [%s]\n", k[i].name, k[i].help, v);
   }
 }
 

@@ -9,6 +9,7 @@ int cmd_run(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_profiles(int argc, char **argv);
 
 static void usage(FILE *f) {
   fprintf(f, "usage: halfclose COMMAND [options]\n\n"
@@ -23,7 +24,8 @@ static void usage(FILE *f) {
              "  plot      a store's graphs with gnuplot (PNG, SVG, PDF)\n"
              "  replay    run one conversation (or one from a store): its "
              "timeline,\n"
-             "            outcome, anatomy, ladder diagram and capture\n\n"
+             "            outcome, anatomy, ladder diagram and capture\n"
+             "  profiles  every profile's knob values and their sources\n\n"
              "The default study: halfclose run && halfclose plot "
              "out/kb-q152474.db && \n"
              "halfclose report out/kb-q152474.db --format=html "
@@ -56,6 +58,8 @@ int main(int argc, char **argv) {
     return cmd_report(argc - 2, argv + 2);
   if (strcmp(c, "plot") == 0)
     return cmd_plot(argc - 2, argv + 2);
+  if (strcmp(c, "profiles") == 0)
+    return cmd_profiles(argc - 2, argv + 2);
   fprintf(stderr, "halfclose: unknown command \"%s\" (see halfclose --help)\n",
           c);
   return 2;

@@ -30,6 +30,14 @@ typedef struct parse {
   int line;           /* line the reader last returned */
   const char *cursor; /* reader position in the text */
   bool seen_batch[4]; /* conversations, seed, profiles, server_profile */
+  bool defer;         /* profile names may refer to later [profile] sections */
+  struct {
+    char name[48]; /* a profile name not known when it was read */
+    char key[16];  /* profiles or server_profile */
+    char value[200];
+    int line;
+  } pending[SCN_MAX_PROFILES + 1];
+  int npending;
 } parse;
 
 static void problem(parse *ps, const char *section, const char *key,
@@ -54,11 +62,136 @@ static void problem(parse *ps, const char *section, const char *key,
 static const char *const sections[] = {"batch", "link", "client", "server",
                                        "tcp"};
 
+/* "profile NAME": NAME, else NULL. */
+static const char *profile_section(const char *name) {
+  if (strncmp(name, "profile", 7) != 0 || !isspace((unsigned char)name[7]))
+    return NULL;
+  name += 7;
+  while (isspace((unsigned char)*name))
+    name++;
+  return name;
+}
+
 static bool known_section(const char *name) {
   for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
     if (strcmp(name, sections[i]) == 0)
       return true;
-  return false;
+  return profile_section(name) != NULL;
+}
+
+const scn_user_profile *scn_user_find(const scenario *s, const char *name) {
+  for (int i = 0; i < s->nuser; i++)
+    if (strcmp(s->user[i].name, name) == 0)
+      return &s->user[i];
+  return NULL;
+}
+
+/* A [profile NAME] header: check the name and open its definition. */
+static void user_profile_open(parse *ps, const char *name) {
+  scenario *s = ps->s;
+  tcp_profile p;
+  bool ok = *name && strlen(name) < sizeof s->user[0].name;
+  for (const char *c = name; ok && *c; c++)
+    ok = isalnum((unsigned char)*c) || *c == '-' || *c == '_' || *c == '.';
+  if (!ok) {
+    problem(ps, NULL, NULL, NULL,
+            "[profile %s]: a profile name is 1 to %zu letters, digits, "
+            "'-', '_' or '.'",
+            name, sizeof s->user[0].name - 1);
+    return;
+  }
+  if (tcp_profile_preset(&p, name) == 0 || strcmp(name, CONV_NATIVE) == 0) {
+    problem(ps, NULL, NULL, NULL,
+            "[profile %s]: that is a built-in profile; give yours another "
+            "name",
+            name);
+    return;
+  }
+  if (scn_user_find(s, name)) {
+    problem(ps, NULL, NULL, NULL, "[profile %s] is defined twice", name);
+    return;
+  }
+  if (s->nuser == SCN_MAX_USER) {
+    problem(ps, NULL, NULL, NULL, "[profile %s]: at most %d profiles", name,
+            SCN_MAX_USER);
+    return;
+  }
+  scn_user_profile *u = &s->user[s->nuser++];
+  memset(u, 0, sizeof *u);
+  snprintf(u->name, sizeof u->name, "%s", name);
+  u->line = ps->line;
+}
+
+/* KEY = VALUE inside [profile NAME]: base, or a knob with one value. */
+static void user_profile_key(parse *ps, const char *section, const char *pname,
+                             const char *key, const char *value) {
+  scn_user_profile *u = (scn_user_profile *)scn_user_find(ps->s, pname);
+  if (!u)
+    return; /* its header was reported */
+  tcp_profile p;
+  if (strcmp(key, "base") == 0) {
+    if (u->base[0]) {
+      problem(ps, section, key, value, "base is set twice");
+    } else if (tcp_profile_preset(&p, value) != 0) {
+      problem(ps, section, key, value,
+              "expected a built-in profile: nt351, nt351-sp, bsd44 or linux "
+              "(each may take +rfc1337)");
+    } else {
+      snprintf(u->base, sizeof u->base, "%s", value);
+    }
+    return;
+  }
+  size_t nk;
+  const tcp_knob_info *knobs = tcp_profile_knobs(&nk);
+  const tcp_knob_info *kn = NULL;
+  for (size_t i = 0; i < nk; i++)
+    if (strcmp(knobs[i].name, key) == 0)
+      kn = &knobs[i];
+  if (!kn) {
+    problem(ps, section, key, value,
+            "unknown knob; a [profile] section takes base and profile knobs "
+            "(halfclose profiles lists them)");
+    return;
+  }
+  for (int i = 0; i < u->nover; i++)
+    if (strcmp(u->knob[i], key) == 0) {
+      problem(ps, section, key, value, "set twice in this profile");
+      return;
+    }
+  tcp_profile_preset(&p, "nt351");
+  if (tcp_profile_set(&p, key, value) != 0) {
+    char range[160];
+    if (kn->kind == TCP_KNOB_WORD) {
+      size_t n = 0;
+      range[0] = 0;
+      for (int i = 0; kn->words[i]; i++)
+        n += (size_t)snprintf(range + n, sizeof range - n, "%s%s",
+                              i ? ", " : "one of ", kn->words[i]);
+    } else if (kn->kind == TCP_KNOB_BOOL) {
+      snprintf(range, sizeof range, "true or false");
+    } else {
+      char lo[32], hi[32];
+      hc_kind k = kn->kind == TCP_KNOB_TIME    ? HC_TIME
+                  : kn->kind == TCP_KNOB_BYTES ? HC_BYTES
+                                               : HC_COUNT;
+      snprintf(range, sizeof range, "%s from %s to %s", hc_kind_units(k),
+               hc_format_value(k, (double)kn->min, lo, sizeof lo),
+               hc_format_value(k, (double)kn->max, hi, sizeof hi));
+    }
+    problem(ps, section, key, value,
+            "expected %s (one value: a profile "
+            "knob takes no distribution)",
+            range);
+    return;
+  }
+  if (u->nover == SCN_MAX_OVERRIDE || strlen(value) >= sizeof u->value[0]) {
+    problem(ps, section, key, value, "too many knobs or too long a value");
+    return;
+  }
+  snprintf(u->knob[u->nover], sizeof u->knob[0], "%s", key);
+  snprintf(u->value[u->nover], sizeof u->value[0], "%s", value);
+  u->knob_line[u->nover] = ps->line;
+  u->nover++;
 }
 
 /* ini_reader over the text: one line at a time, counting lines. */
@@ -88,10 +221,13 @@ static char *reader(char *buf, int size, void *stream) {
     while (*p && *p != ']' && k + 1 < sizeof name)
       name[k++] = *p++;
     name[k] = 0;
-    if (!known_section(name))
+    const char *user = profile_section(name);
+    if (user)
+      user_profile_open(ps, user);
+    else if (!known_section(name))
       problem(ps, NULL, NULL, NULL,
               "unknown section [%s]; expected [batch], [link], [client], "
-              "[server] or [tcp]",
+              "[server], [tcp] or [profile NAME]",
               name);
   }
   return buf;
@@ -326,11 +462,23 @@ static int parse_dist(parse *ps, scn_key *k, const char *section,
 static int check_profile(parse *ps, const char *section, const char *key,
                          const char *value, const char *name) {
   tcp_profile p;
-  if (tcp_profile_preset(&p, name) == 0 || strcmp(name, CONV_NATIVE) == 0)
+  if (tcp_profile_preset(&p, name) == 0 || strcmp(name, CONV_NATIVE) == 0 ||
+      scn_user_find(ps->s, name))
     return 0;
+  if (ps->defer &&
+      ps->npending < (int)(sizeof ps->pending / sizeof ps->pending[0])) {
+    /* a [profile NAME] section further down may define it */
+    int i = ps->npending++;
+    snprintf(ps->pending[i].name, sizeof ps->pending[i].name, "%s", name);
+    snprintf(ps->pending[i].key, sizeof ps->pending[i].key, "%s", key);
+    snprintf(ps->pending[i].value, sizeof ps->pending[i].value, "%s", value);
+    ps->pending[i].line = ps->line;
+    return 0;
+  }
   problem(ps, section, key, value,
           "unknown profile \"%s\"; expected nt351, nt351-sp, bsd44 or linux "
-          "(each may take +rfc1337), or ns3-native",
+          "(each may take +rfc1337), ns3-native, or a [profile NAME] of the "
+          "scenario",
           name);
   return -1;
 }
@@ -393,6 +541,11 @@ static int handler(void *user, const char *section, const char *name,
   scenario *s = ps->s;
   if (!known_section(section))
     return 1; /* reported by the reader */
+  const char *pname = profile_section(section);
+  if (pname) {
+    user_profile_key(ps, section, pname, name, value);
+    return 1;
+  }
   const hc_param *d = hc_param_find(name);
   size_t nk;
   const tcp_knob_info *knobs = tcp_profile_knobs(&nk);
@@ -530,10 +683,26 @@ int scn_load_text(scenario *s, const char *path, const char *text, FILE *err,
   snprintf(s->profiles[1], sizeof s->profiles[1], "nt351-sp");
   s->nprofiles = 2;
   parse ps = {.s = s, .err = err, .warn = warn, .cursor = s->text};
+  ps.defer = true;
   int rv = ini_parse_stream(reader, &ps, handler, &ps);
   if (rv > 0 && ps.errors == 0) { /* a syntax error libinih found */
     ps.line = rv;
     problem(&ps, NULL, NULL, NULL, "not KEY = VALUE or [section] (INI syntax)");
+  }
+  /* every [profile NAME] needs a base; names used before their section */
+  for (int i = 0; i < s->nuser; i++)
+    if (!s->user[i].base[0]) {
+      ps.line = s->user[i].line;
+      problem(&ps, NULL, NULL, NULL,
+              "[profile %s] has no base; add base = nt351, nt351-sp, bsd44 "
+              "or linux",
+              s->user[i].name);
+    }
+  ps.defer = false;
+  for (int i = 0; i < ps.npending; i++) {
+    ps.line = ps.pending[i].line;
+    check_profile(&ps, "batch", ps.pending[i].key, ps.pending[i].value,
+                  ps.pending[i].name);
   }
   /* grid strides, file order, first key fastest */
   s->cells = 1;
@@ -695,7 +864,8 @@ void scn_knob_text(const scn_key *k, double v, char *buf, size_t cap) {
 
 int scn_profile(const scenario *s, const char *name, const double *values,
                 tcp_profile *out, FILE *err) {
-  if (tcp_profile_preset(out, name) != 0) {
+  const scn_user_profile *u = scn_user_find(s, name);
+  if (tcp_profile_preset(out, u ? u->base : name) != 0) {
     if (err)
       fprintf(err, "unknown profile %s\n", name);
     return -1;
@@ -713,5 +883,15 @@ int scn_profile(const scenario *s, const char *name, const double *values,
       return -1;
     }
   }
+  if (!u)
+    return 0;
+  for (int i = 0; i < u->nover; i++) /* validated when loaded */
+    if (tcp_profile_set(out, u->knob[i], u->value[i]) != 0) {
+      if (err)
+        fprintf(err, "%s:%d: %s = %s: not valid for profile %s\n", s->path,
+                u->knob_line[i], u->knob[i], u->value[i], name);
+      return -1;
+    }
+  snprintf(out->name, sizeof out->name, "%s", name);
   return 0;
 }

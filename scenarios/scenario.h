@@ -28,6 +28,8 @@
 #define SCN_MAX_PROFILES 8
 #define SCN_MAX_KEYS     64
 #define SCN_MAX_VALUES   64 /* values of a choice or grid */
+#define SCN_MAX_USER     8  /* [profile NAME] sections */
+#define SCN_MAX_OVERRIDE 40 /* knobs one [profile NAME] section sets */
 
 typedef enum scn_dist {
   SCN_CONST,
@@ -54,6 +56,21 @@ typedef struct scn_key {
   uint64_t stride; /* grid: cells per step of this key */
 } scn_key;
 
+/*
+ * A profile the scenario defines: [profile NAME] with `base = PRESET` and
+ * knob overrides, each a constant. It applies as: the base preset, then the
+ * scenario's [tcp] keys (which every profile shares), then its overrides.
+ */
+typedef struct scn_user_profile {
+  char name[40];                    /* as profiles = ... names it */
+  char base[48];                    /* a built-in preset (+rfc1337) */
+  int line;                         /* its section header */
+  int nover;                        /* overrides */
+  char knob[SCN_MAX_OVERRIDE][32];  /* knob names */
+  char value[SCN_MAX_OVERRIDE][64]; /* their values as written */
+  int knob_line[SCN_MAX_OVERRIDE];  /* where each was set */
+} scn_user_profile;
+
 typedef struct scenario {
   char path[512];         /* as given */
   char name[64];          /* file name without .ini */
@@ -67,7 +84,9 @@ typedef struct scenario {
   char server_profile[48]; /* "" = each conversation's own profile */
   scn_key keys[SCN_MAX_KEYS];
   int nkeys;
-  uint64_t cells; /* grid cells (1 without grids) */
+  uint64_t cells;                      /* grid cells (1 without grids) */
+  scn_user_profile user[SCN_MAX_USER]; /* profiles the file defines */
+  int nuser;
 } scenario;
 
 /*
@@ -97,10 +116,13 @@ uint64_t scn_conv_seed(const scenario *s);
  * (values[k] for keys[k]; NaN-free). */
 void scn_draw(const scenario *s, uint64_t i, conv_params *p, double *values);
 
-/* The profile `name` with conversation i's knob values applied; 0 or -1
- * (message to err). */
+/* The profile `name` - a preset or one the scenario defines - with
+ * conversation i's knob values applied; 0 or -1 (message to err). */
 int scn_profile(const scenario *s, const char *name, const double *values,
                 tcp_profile *out, FILE *err);
+
+/* The profile the scenario defines under `name`, or NULL. */
+const scn_user_profile *scn_user_find(const scenario *s, const char *name);
 
 /* The grid cell of conversation i. */
 uint64_t scn_cell(const scenario *s, uint64_t i);

@@ -50,9 +50,17 @@ void conv_anatomy_print(FILE *f, const conv_outcome *o) {
   snprintf(buf, sizeof buf, "the RST kills the client's connection in %s",
            a->client_reset == CONV_NONE ? "-" : tcp_state_name(a->reset_state));
   step(f, a->client_reset, buf);
-  snprintf(buf, sizeof buf,
-           "the client's read fails with a reset; %" PRIu64
-           " unread bytes lost",
-           a->bytes_lost);
-  step(f, a->app_error, buf);
+  if (a->app_error != CONV_NONE) {
+    snprintf(buf, sizeof buf,
+             "the client's read fails with a reset; %" PRIu64
+             " unread bytes lost",
+             a->bytes_lost);
+    step(f, a->app_error, buf);
+  } else if (a->client_reset != CONV_NONE) {
+    snprintf(buf, sizeof buf,
+             "the application is not told; it reads what arrived (%" PRIu64
+             " bytes lost)",
+             a->bytes_lost);
+    step(f, CONV_NONE, buf);
+  }
 }

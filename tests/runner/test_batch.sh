@@ -139,7 +139,7 @@ INI
 "$hc" report "$tmp/n.db" | grep -q "| ns3-native | 20 |" && ok || bad "the report does not show ns3-native"
 printf '[batch]\nprofiles = nt351, ns4-native\n' >"$tmp/badp.ini"
 "$hc" run "$tmp/badp.ini" --out="$tmp/bp.db" >/dev/null 2>"$tmp/e"
-[ $? -eq 2 ] && grep -q 'unknown profile "ns4-native".*or ns3-native' "$tmp/e" && ok || bad "bad profile: $(cat "$tmp/e")"
+[ $? -eq 2 ] && grep -q 'unknown profile "ns4-native".*ns3-native' "$tmp/e" && ok || bad "bad profile: $(cat "$tmp/e")"
 
 # sequential stopping: doubling blocks until every interval is narrow
 "$hc" run "$tmp/small.ini" --conversations=10 --until-ci=6% --out="$tmp/seq.db" >"$tmp/o" 2>&1 || bad "until-ci run: $(cat "$tmp/o")"

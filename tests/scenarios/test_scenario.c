@@ -57,6 +57,29 @@ static const bad table[] = {
     {"[batch]\nprofiles = nt351, nt4\n", "unknown profile \"nt4\""},
     {"[batch]\nprofiles = nt351, nt351\n", "profile nt351 listed twice"},
     {"[batch]\nserver_profile = win95\n", "unknown profile \"win95\""},
+    /* [profile NAME] sections */
+    {"[batch]\nprofiles = nt351, mine\n[profile mine]\ndelack = 1ms\n",
+     "t.ini:3: [profile mine] has no base"},
+    {"[profile mine]\nbase = nt4\n",
+     "t.ini:2: [profile mine] base = nt4: expected a built-in profile"},
+    {"[profile mine]\nbase = nt351\nbase = linux\n", "base is set twice"},
+    {"[profile mine]\nbase = nt351\nbogus = 1\n",
+     "t.ini:3: [profile mine] bogus = 1: unknown knob"},
+    {"[profile mine]\nbase = nt351\ndelay = 5ms\n", "unknown knob"},
+    {"[profile mine]\nbase = nt351\ninit_cwnd = 0\n",
+     "init_cwnd = 0: expected a whole number from 1 to 100"},
+    {"[profile mine]\nbase = nt351\ndelack = uniform(1ms, 2ms)\n",
+     "a profile knob takes no distribution"},
+    {"[profile mine]\nbase = nt351\nack_rule = often\n",
+     "expected one of none, segments, bytes"},
+    {"[profile mine]\nbase = nt351\nnagle = off\nnagle = on\n",
+     "t.ini:4: [profile mine] nagle = on: set twice in this profile"},
+    {"[profile nt351]\nbase = linux\n", "that is a built-in profile"},
+    {"[profile a]\nbase = linux\n[profile a]\nbase = bsd44\n",
+     "t.ini:3: [profile a] is defined twice"},
+    {"[profile a b]\nbase = linux\n", "a profile name is 1 to"},
+    {"[batch]\nprofiles = nt351, later\n[profile sooner]\nbase = linux\n",
+     "t.ini:2: [batch] profiles = nt351, later: unknown profile \"later\""},
     {"[batch]\nconversations = 0\n",
      "[batch] conversations = 0: expected a whole number from 1"},
     {"[batch]\nseed = -3\n", "[batch] seed = -3: expected a whole number"},
@@ -191,8 +214,8 @@ static void test_draws(void) {
 
 static void test_shipped_scenarios(void) {
   static const char *const names[] = {
-      "kb-q152474", "delay-sweep", "delack-sweep", "read-pace",
-      "lossy-wan",  "satellite",   "profiles",     "no-half-close"};
+      "kb-q152474", "delay-sweep", "delack-sweep",  "read-pace",  "lossy-wan",
+      "satellite",  "profiles",    "no-half-close", "nt-variants"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     char path[512];
     snprintf(path, sizeof path, "%s/%s.ini", HALFCLOSE_SCENARIO_DIR, names[i]);
@@ -205,6 +228,37 @@ static void test_shipped_scenarios(void) {
     CHECK(strchr(s.question, '?') != NULL);
     scn_free(&s);
   }
+}
+
+/* [profile NAME]: named in [batch] before its section, resolved as base,
+ * then the [tcp] keys every profile shares, then its own knobs. */
+static void test_user_profiles(void) {
+  static const char text[] =
+      "[batch]\nprofiles = nt351, quick\nserver_profile = quick\n"
+      "[tcp]\ndelack = 300ms\nack_every = 3\n"
+      "[profile quick]\nbase = nt351+rfc1337\nack_every = 1\n"
+      "init_cwnd = 4\n";
+  scenario s;
+  CHECK_EQ(scn_load_text(&s, "u.ini", text, stderr, NULL), 0);
+  CHECK_EQ(s.nuser, 1);
+  CHECK(strcmp(s.server_profile, "quick") == 0);
+  double v[SCN_MAX_KEYS];
+  conv_params p;
+  scn_draw(&s, 0, &p, v);
+  tcp_profile q, nt;
+  CHECK_EQ(scn_profile(&s, "quick", v, &q, stderr), 0);
+  CHECK(strcmp(q.name, "quick") == 0);
+  CHECK(q.rfc1337);                    /* the base, with its modifier */
+  CHECK_EQ(q.delack_ns, 300 * TCP_MS); /* the shared [tcp] key */
+  CHECK_EQ(q.ack_every, 1);            /* its own knob wins over [tcp] */
+  CHECK_EQ(q.init_cwnd, 4);
+  CHECK_EQ(scn_profile(&s, "nt351", v, &nt, stderr), 0);
+  CHECK_EQ(nt.ack_every, 3); /* other profiles keep the [tcp] value */
+  CHECK_EQ(nt.init_cwnd, 2);
+  CHECK(!nt.rfc1337);
+  CHECK_EQ(scn_set_profiles(&s, "quick, linux", NULL), 0);
+  CHECK_EQ(scn_set_profiles(&s, "quick, slow", NULL), -1);
+  scn_free(&s);
 }
 
 static void test_profiles_override(void) {
@@ -225,5 +279,6 @@ int main(void) {
   RUN(test_draws);
   RUN(test_shipped_scenarios);
   RUN(test_profiles_override);
+  RUN(test_user_profiles);
   return t_summary();
 }
