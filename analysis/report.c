@@ -27,6 +27,8 @@
 #define F_RESET     REPORT_F_RESET
 #define F_APP       REPORT_F_APP
 #define F_DONE      REPORT_F_DONE
+#define F_HARMLESS  REPORT_F_HARMLESS
+#define F_LOST      REPORT_F_LOST
 
 typedef report_obs obs;
 typedef report_data data;
@@ -41,9 +43,9 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(db,
                          "SELECT conversation, profile, redundant_ack, "
-                         "server_rst, client_reset, app_error, completed, "
-                         "bytes_lost FROM conversations ORDER BY "
-                         "conversation",
+                         "server_rst, conn_reset, app_reset, completed, "
+                         "bytes_lost, reset_after_close FROM conversations "
+                         "ORDER BY conversation",
                          -1, &q, NULL) != SQLITE_OK) {
     snprintf(err, cap, "%s: not a halfclose results store (%s)", r->store_path,
              sqlite3_errmsg(db));
@@ -53,7 +55,8 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
   obs cur;
   int have = 0;
   bool started = false;
-  while (sqlite3_step(q) == SQLITE_ROW) {
+  int step;
+  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
     uint64_t conv = (uint64_t)sqlite3_column_int64(q, 0);
     const char *prof = (const char *)sqlite3_column_text(q, 1);
     if (!started || conv != cur.conv) {
@@ -83,8 +86,16 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
                           (sqlite3_column_int(q, 3) ? F_SRST : 0) |
                           (sqlite3_column_int(q, 4) ? F_RESET : 0) |
                           (sqlite3_column_int(q, 5) ? F_APP : 0) |
-                          (sqlite3_column_int(q, 6) ? F_DONE : 0));
+                          (sqlite3_column_int(q, 6) ? F_DONE : 0) |
+                          (sqlite3_column_int64(q, 7) > 0 ? F_LOST : 0) |
+                          (sqlite3_column_int(q, 8) ? F_HARMLESS : 0));
     cur.lost[pi] = (uint64_t)sqlite3_column_int64(q, 7);
+  }
+  if (step != SQLITE_DONE) { /* a damaged store is an error, not an end */
+    snprintf(err, cap, "%s: reading the conversations: %s", r->store_path,
+             sqlite3_errmsg(db));
+    sqlite3_finalize(q);
+    return -1;
   }
   if (started && have == (1 << np) - 1) {
     if (d->n == d->cap) {
@@ -146,7 +157,7 @@ static void profile_totals(report *r, const data *d) {
   for (int j = 0; j < np; j++) {
     profile_stats *ps = &r->prof[j];
     snprintf(ps->name, sizeof ps->name, "%s", r->s.profiles[j]);
-    uint64_t k[5] = {0}, nl = 0;
+    uint64_t k[7] = {0}, nl = 0;
     double sum = 0, pred = 0;
     for (size_t i = 0; i < d->n; i++) {
       uint8_t f = d->o[i].f[j];
@@ -155,6 +166,8 @@ static void profile_totals(report *r, const data *d) {
       k[2] += !!(f & F_RESET);
       k[3] += !!(f & F_APP);
       k[4] += !!(f & F_DONE);
+      k[5] += !!(f & F_LOST);
+      k[6] += !!(f & F_HARMLESS);
       sum += (double)d->o[i].lost[j];
       if (d->o[i].lost[j] && lost)
         lost[nl++] = d->o[i].lost[j];
@@ -162,9 +175,11 @@ static void profile_totals(report *r, const data *d) {
     }
     ps->redundant_ack = make_rate(k[0], d->n);
     ps->server_rst = make_rate(k[1], d->n);
-    ps->client_reset = make_rate(k[2], d->n);
-    ps->app_error = make_rate(k[3], d->n);
+    ps->conn_reset = make_rate(k[2], d->n);
+    ps->app_reset = make_rate(k[3], d->n);
     ps->completed = make_rate(k[4], d->n);
+    ps->lost_any = make_rate(k[5], d->n);
+    ps->reset_after_close = make_rate(k[6], d->n);
     ps->lost_mean = d->n ? sum / (double)d->n : 0;
     ps->lost_mean_affected = nl ? sum / (double)nl : 0;
     ps->predicted = d->n ? pred / (double)d->n : 0;
@@ -200,10 +215,12 @@ static void pairs(report *r, const data *d) {
   for (int j = 1; j < r->s.nprofiles; j++) {
     pair_stats *p = &r->pair[r->npairs++];
     p->j = j;
+    p->symptom = table_of(d, 0, j, F_APP);
+    p->lost = table_of(d, 0, j, F_LOST);
     p->reset = table_of(d, 0, j, F_RESET);
-    p->failure = table_of(d, 0, j, F_APP);
+    p->symptom_test = stats_mcnemar(p->symptom, CONF);
+    p->lost_test = stats_mcnemar(p->lost, CONF);
     p->reset_test = stats_mcnemar(p->reset, CONF);
-    p->failure_test = stats_mcnemar(p->failure, CONF);
   }
 }
 
@@ -291,7 +308,7 @@ static void fill_bins(report *r, const data *d, param_bins *pb) {
       pr[b][j] += d->pred[i * (size_t)np + (size_t)j];
     }
     if (np >= 2) {
-      bool x = d->o[i].f[0] & F_RESET, y = d->o[i].f[1] & F_RESET;
+      bool x = d->o[i].f[0] & F_APP, y = d->o[i].f[1] & F_APP;
       if (x && y)
         t[b].a++;
       else if (x)
@@ -307,7 +324,7 @@ static void fill_bins(report *r, const data *d, param_bins *pb) {
     bin_stats *x = &pb->bin[b];
     for (int j = 0; j < np; j++) {
       x->reset[j] = make_rate(kr[b][j], n[b]);
-      x->failure[j] = make_rate(kf[b][j], n[b]);
+      x->symptom[j] = make_rate(kf[b][j], n[b]);
       x->redundant[j] = make_rate(ka[b][j], n[b]);
       x->predicted[j] = n[b] ? pr[b][j] / (double)n[b] : 0;
       x->outside[j] = n[b] && (x->predicted[j] < x->redundant[j].wilson.lo ||
@@ -338,14 +355,14 @@ static void regress(report *r, const data *d) {
       g->logx[g->nx] = key->dist == SCN_LOGUNIFORM;
       g->nx++;
     }
-    const rate *rr = &r->prof[j].client_reset;
+    const rate *rr = &r->prof[j].app_reset;
     if (g->nx == 0) {
       snprintf(g->why, sizeof g->why, "no randomized numeric parameter");
       continue;
     }
     if (rr->k == 0 || rr->k == rr->n) {
       snprintf(g->why, sizeof g->why, "%s: every conversation alike",
-               rr->k == 0 ? "no reset" : "every conversation reset");
+               rr->k == 0 ? "no failed read" : "every read failed");
       continue;
     }
     double *x = malloc(d->n * (size_t)g->nx * sizeof *x);
@@ -374,7 +391,7 @@ static void regress(report *r, const data *d) {
       }
     }
     for (size_t i = 0; i < d->n; i++)
-      y[i] = !!(d->o[i].f[j] & F_RESET);
+      y[i] = !!(d->o[i].f[j] & F_APP);
     g->fit = stats_logit(x, y, d->n, (size_t)g->nx);
     g->fitted = g->fit.ok;
     if (!g->fitted)

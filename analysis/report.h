@@ -40,29 +40,35 @@ typedef struct rate {
 /* One profile's totals. */
 typedef struct profile_stats {
   char name[48];
-  rate redundant_ack, server_rst, client_reset, app_error, completed;
+  rate app_reset; /* the KB symptom: a read failed with a reset
+                     before end of stream */
+  rate lost_any;  /* bytes_lost > 0 */
+  rate redundant_ack, server_rst, conn_reset;
+  rate reset_after_close; /* conn_reset after the application closed */
+  rate completed;
   double lost_mean;          /* bytes lost per conversation */
   double lost_mean_affected; /* per conversation that lost bytes */
   uint64_t lost_q50, lost_q90, lost_q99, lost_max; /* among those */
   double predicted; /* closed-form P(redundant ACK), mean */
 } profile_stats;
 
-/* profile[0] against profile[j]. */
+/* profile[0] against profile[j], on the same conversations. */
 typedef struct pair_stats {
   int j;
-  paired reset, failure; /* 2x2 tables */
-  mcnemar reset_test, failure_test;
+  paired symptom, lost, reset; /* 2x2 tables: app_reset, bytes_lost > 0,
+                                  conn_reset */
+  mcnemar symptom_test, lost_test, reset_test;
 } pair_stats;
 
 /* One bin of one parameter, for every profile. */
 typedef struct bin_stats {
   double lo, hi; /* [lo, hi), base units; lo == hi: one value */
-  rate reset[SCN_MAX_PROFILES];
-  rate failure[SCN_MAX_PROFILES];
-  rate redundant[SCN_MAX_PROFILES];
+  rate symptom[SCN_MAX_PROFILES];     /* app_reset */
+  rate reset[SCN_MAX_PROFILES];       /* conn_reset */
+  rate redundant[SCN_MAX_PROFILES];   /* redundant_ack */
   double predicted[SCN_MAX_PROFILES]; /* closed form, mean over the bin */
   bool outside[SCN_MAX_PROFILES];     /* prediction outside the interval */
-  double p_raw, p_holm;               /* McNemar profile 0 vs 1 on the reset */
+  double p_raw, p_holm;               /* McNemar profile 0 vs 1 on app_reset */
 } bin_stats;
 
 typedef struct param_bins {
@@ -89,7 +95,9 @@ enum {
   REPORT_F_SRST = 2,
   REPORT_F_RESET = 4,
   REPORT_F_APP = 8,
-  REPORT_F_DONE = 16
+  REPORT_F_DONE = 16,
+  REPORT_F_HARMLESS = 32, /* conn_reset after the application closed */
+  REPORT_F_LOST = 64      /* bytes_lost > 0 */
 };
 
 typedef struct report_obs {

@@ -209,64 +209,105 @@ static const char *dist_name(scn_dist d) {
 
 /* ---- sections ---- */
 
+static const char *verdict_of(const profile_stats *p0, const profile_stats *pj,
+                              const mcnemar *m) {
+  if (pj->app_reset.k == 0 && p0->app_reset.k > 0 && m->p_exact < 0.05)
+    return "removes the failed reads";
+  if (m->p_exact < 0.05 && m->diff > 0)
+    return "fails reads significantly less often";
+  if (m->p_exact < 0.05)
+    return "fails reads significantly MORE often";
+  return "shows no significant difference in failed reads";
+}
+
 static void headline(doc *d, const report *r) {
   const scenario *s = &r->s;
   heading(d, 2, "Headline");
-  char a[96], b[96], p[32];
-  const profile_stats *p0 = &r->prof[0];
-  rate_text(&p0->client_reset, a, sizeof a);
-  rate_text(&p0->app_error, b, sizeof b);
+  char a[96], b[96], c[96], e[96], f[96], g[96], p[32];
   para(d,
        "%llu conversations, each run under every profile with the same "
-       "parameters (common random numbers). Under %s the client was reset "
-       "in %s of them (95 %% Wilson interval) and lost response data to a "
-       "failed read in %s.",
-       (unsigned long long)r->n, p0->name, a, b);
+       "parameters (common random numbers). Rates are of conversations, "
+       "with 95 %% Wilson intervals.",
+       (unsigned long long)r->n);
+  for (int j = 0; j < s->nprofiles; j++) {
+    const profile_stats *ps = &r->prof[j];
+    rate_text(&ps->app_reset, a, sizeof a);
+    rate_text(&ps->lost_any, b, sizeof b);
+    rate_text(&ps->redundant_ack, c, sizeof c);
+    rate_text(&ps->server_rst, e, sizeof e);
+    rate_text(&ps->conn_reset, f, sizeof f);
+    snprintf(g, sizeof g, "%llu", (unsigned long long)ps->reset_after_close.k);
+    char per[96] = "";
+    if (ps->lost_any.k)
+      snprintf(per, sizeof per,
+               " (%.0f bytes per such conversation on average)",
+               ps->lost_mean_affected);
+    para(d,
+         "Under %s, the client application's read failed with a reset "
+         "before it had the whole response (the KB symptom) in %s; the "
+         "client lost response data it had received in %s%s. Behind it: the "
+         "client sent a "
+         "redundant ACK after its ACK of the server's FIN in %s, the server "
+         "answered with a RST in %s, and a RST closed the client's "
+         "connection in %s, %s of them after the application had already "
+         "closed (harmless: they only end TIME-WAIT early).",
+         ps->name, a, b, per, c, e, f, g);
+  }
+  const profile_stats *p0 = &r->prof[0];
   for (int i = 0; i < r->npairs; i++) {
     const pair_stats *pp = &r->pair[i];
     const profile_stats *pj = &r->prof[pp->j];
-    rate_text(&pj->client_reset, a, sizeof a);
-    p_text(pp->reset_test.p_exact, p, sizeof p);
-    const char *verdict;
-    if (pj->client_reset.k == 0 && p0->client_reset.k > 0 &&
-        pp->reset_test.p_exact < 0.05)
-      verdict = "removes the reset";
-    else if (pp->reset_test.p_exact < 0.05 && pp->reset_test.diff > 0)
-      verdict = "resets significantly less often";
-    else if (pp->reset_test.p_exact < 0.05)
-      verdict = "resets significantly MORE often";
-    else
-      verdict = "shows no significant difference";
+    p_text(pp->symptom_test.p_exact, p, sizeof p);
+    char q1[32], q2[32];
+    p_text(pp->lost_test.p_exact, q1, sizeof q1);
+    p_text(pp->reset_test.p_exact, q2, sizeof q2);
     para(d,
-         "Verdict: %s %s. It reset %s; on the same conversations %llu were "
-         "reset under %s only and %llu under %s only (exact McNemar test, "
-         "p %s%s).",
-         pj->name, verdict, a, (unsigned long long)pp->reset.b, p0->name,
-         (unsigned long long)pp->reset.c, pj->name,
-         pp->reset_test.p_exact < 1e-300 ? "" : "= ", p);
+         "Verdict: %s %s. On the same conversations, %llu reads failed "
+         "under %s only and %llu under %s only (exact McNemar test, p %s%s). "
+         "Data was lost under %s only in %llu and under %s only in %llu (p "
+         "%s%s); the connection was reset under %s only in %llu and under "
+         "%s only in %llu (p %s%s).",
+         pj->name, verdict_of(p0, pj, &pp->symptom_test),
+         (unsigned long long)pp->symptom.b, p0->name,
+         (unsigned long long)pp->symptom.c, pj->name,
+         pp->symptom_test.p_exact < 1e-300 ? "" : "= ", p, p0->name,
+         (unsigned long long)pp->lost.b, pj->name,
+         (unsigned long long)pp->lost.c,
+         pp->lost_test.p_exact < 1e-300 ? "" : "= ", q1, p0->name,
+         (unsigned long long)pp->reset.b, pj->name,
+         (unsigned long long)pp->reset.c,
+         pp->reset_test.p_exact < 1e-300 ? "" : "= ", q2);
   }
   char cells[8][160];
   table_begin(d);
-  const char *head[] = {"profile", "conversations", "client reset",
-                        "application error", "bytes lost per conversation"};
-  for (int i = 0; i < 5; i++)
+  const char *head[] = {"profile",
+                        "read failed (app_reset)",
+                        "lost data (bytes_lost > 0)",
+                        "redundant ACK",
+                        "server RST",
+                        "connection reset (conn_reset)",
+                        "of which after close"};
+  for (int i = 0; i < 7; i++)
     snprintf(cells[i], sizeof cells[i], "%s", head[i]);
-  row(d, 5, cells, true);
+  row(d, 7, cells, true);
   for (int j = 0; j < s->nprofiles; j++) {
     const profile_stats *ps = &r->prof[j];
     snprintf(cells[0], sizeof cells[0], "%s", ps->name);
-    snprintf(cells[1], sizeof cells[1], "%llu", (unsigned long long)r->n);
-    rate_text(&ps->client_reset, cells[2], sizeof cells[2]);
-    rate_text(&ps->app_error, cells[3], sizeof cells[3]);
-    snprintf(cells[4], sizeof cells[4], "%.1f", ps->lost_mean);
-    row(d, 5, cells, false);
+    rate_text(&ps->app_reset, cells[1], sizeof cells[1]);
+    rate_text(&ps->lost_any, cells[2], sizeof cells[2]);
+    rate_text(&ps->redundant_ack, cells[3], sizeof cells[3]);
+    rate_text(&ps->server_rst, cells[4], sizeof cells[4]);
+    rate_text(&ps->conn_reset, cells[5], sizeof cells[5]);
+    snprintf(cells[6], sizeof cells[6], "%llu",
+             (unsigned long long)ps->reset_after_close.k);
+    row(d, 7, cells, false);
   }
   table_end(d);
   if (r->npairs == 0)
     return;
   para(d,
-       "Paired comparisons with %s (rows: the reset, then the "
-       "application error):",
+       "Paired comparisons with %s (per profile: the failed read, the lost "
+       "data, the connection reset):",
        p0->name);
   table_begin(d);
   const char *h2[] = {"against",
@@ -280,15 +321,18 @@ static void headline(doc *d, const report *r) {
   for (int i = 0; i < 8; i++)
     snprintf(cells[i], sizeof cells[i], "%s", h2[i]);
   row(d, 8, cells, true);
+  static const char *const oname[] = {"read failed (app_reset)", "lost data",
+                                      "connection reset"};
   for (int i = 0; i < r->npairs; i++)
-    for (int o = 0; o < 2; o++) {
+    for (int o = 0; o < 3; o++) {
       const pair_stats *pp = &r->pair[i];
-      const paired *t = o ? &pp->failure : &pp->reset;
-      const mcnemar *m = o ? &pp->failure_test : &pp->reset_test;
+      const paired *t = o == 0 ? &pp->symptom : o == 1 ? &pp->lost : &pp->reset;
+      const mcnemar *m = o == 0   ? &pp->symptom_test
+                         : o == 1 ? &pp->lost_test
+                                  : &pp->reset_test;
       char x[32], y[32], z[32], q1[32], q2[32];
       snprintf(cells[0], sizeof cells[0], "%s", r->prof[pp->j].name);
-      snprintf(cells[1], sizeof cells[1], "%s",
-               o ? "application error" : "client reset");
+      snprintf(cells[1], sizeof cells[1], "%s", oname[o]);
       snprintf(cells[2], sizeof cells[2], "%llu", (unsigned long long)t->a);
       snprintf(cells[3], sizeof cells[3], "%llu", (unsigned long long)t->b);
       snprintf(cells[4], sizeof cells[4], "%llu", (unsigned long long)t->c);
@@ -368,34 +412,46 @@ static void outcomes(doc *d, const report *r) {
   para(d, "Each rate with its 95 %% Wilson interval; a rate of zero with "
           "the exact (Clopper-Pearson) upper bound.");
   char cells[8][160];
-  const char *head[] = {"profile",      "redundant ACK",     "server RST",
-                        "client reset", "application error", "completed"};
+  para(d, "What each column counts: app_reset, a client read (or write) "
+          "returned connection reset before the application had seen end "
+          "of stream; lost data, response bytes the client host received "
+          "that its application never got; redundant ACK, a pure ACK the "
+          "client sent after its ACK of the server's FIN that no arriving "
+          "segment required; server RST, the server sent a RST; conn_reset, "
+          "a RST closed the client's connection in any state; after close, "
+          "of those, the ones that came after the application had closed; "
+          "completed, both applications closed within the time limit.");
+  const char *head[] = {"profile",       "app_reset",  "lost data",
+                        "redundant ACK", "server RST", "conn_reset",
+                        "after close",   "completed"};
   table_begin(d);
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < 8; i++)
     snprintf(cells[i], sizeof cells[i], "%s", head[i]);
-  row(d, 6, cells, true);
+  row(d, 8, cells, true);
   for (int j = 0; j < s->nprofiles; j++) {
     const profile_stats *ps = &r->prof[j];
     snprintf(cells[0], sizeof cells[0], "%s", ps->name);
-    rate_text(&ps->redundant_ack, cells[1], sizeof cells[1]);
-    rate_text(&ps->server_rst, cells[2], sizeof cells[2]);
-    rate_text(&ps->client_reset, cells[3], sizeof cells[3]);
-    rate_text(&ps->app_error, cells[4], sizeof cells[4]);
-    rate_text(&ps->completed, cells[5], sizeof cells[5]);
-    row(d, 6, cells, false);
+    rate_text(&ps->app_reset, cells[1], sizeof cells[1]);
+    rate_text(&ps->lost_any, cells[2], sizeof cells[2]);
+    rate_text(&ps->redundant_ack, cells[3], sizeof cells[3]);
+    rate_text(&ps->server_rst, cells[4], sizeof cells[4]);
+    rate_text(&ps->conn_reset, cells[5], sizeof cells[5]);
+    rate_text(&ps->reset_after_close, cells[6], sizeof cells[6]);
+    rate_text(&ps->completed, cells[7], sizeof cells[7]);
+    row(d, 8, cells, false);
   }
   table_end(d);
   para(d, "Exact (Clopper-Pearson) 95 %% intervals of the two rates the "
           "study is about:");
   table_begin(d);
-  const char *h2[] = {"profile", "client reset", "application error"};
+  const char *h2[] = {"profile", "app_reset", "lost data"};
   for (int i = 0; i < 3; i++)
     snprintf(cells[i], sizeof cells[i], "%s", h2[i]);
   row(d, 3, cells, true);
   for (int j = 0; j < s->nprofiles; j++) {
     snprintf(cells[0], sizeof cells[0], "%s", r->prof[j].name);
-    exact_text(&r->prof[j].client_reset, cells[1], sizeof cells[1]);
-    exact_text(&r->prof[j].app_error, cells[2], sizeof cells[2]);
+    exact_text(&r->prof[j].app_reset, cells[1], sizeof cells[1]);
+    exact_text(&r->prof[j].lost_any, cells[2], sizeof cells[2]);
     row(d, 3, cells, false);
   }
   table_end(d);
@@ -418,7 +474,7 @@ static void outcomes(doc *d, const report *r) {
     const profile_stats *ps = &r->prof[j];
     snprintf(cells[0], sizeof cells[0], "%s", ps->name);
     snprintf(cells[1], sizeof cells[1], "%llu",
-             (unsigned long long)ps->app_error.k);
+             (unsigned long long)ps->app_reset.k);
     snprintf(cells[2], sizeof cells[2], "%.1f B", ps->lost_mean);
     snprintf(cells[3], sizeof cells[3], "%.0f B", ps->lost_mean_affected);
     snprintf(cells[4], sizeof cells[4], "%llu B",
@@ -437,11 +493,13 @@ static void outcomes(doc *d, const report *r) {
 static void bins(doc *d, const report *r) {
   const scenario *s = &r->s;
   int np = s->nprofiles;
-  heading(d, 2, "The reset rate by parameter");
+  heading(d, 2, "The failed read by parameter");
   para(d,
        "Every randomized or swept parameter in bins (each value of a "
        "choice or grid; five bins otherwise, equal in log scale for a "
-       "loguniform key, by quantile for the rest). The last column tests "
+       "loguniform key, by quantile for the rest), with the rate of "
+       "app_reset (the read failed) and of the redundant ACK behind it. The "
+       "last column tests app_reset of "
        "%s against %s within each bin (exact McNemar), with Holm's "
        "correction across the bins of the parameter.",
        np > 1 ? s->profiles[0] : "-", np > 1 ? s->profiles[1] : "-");
@@ -456,9 +514,9 @@ static void bins(doc *d, const report *r) {
     snprintf(cells[nc++], 160, "%s", k->name);
     snprintf(cells[nc++], 160, "n");
     for (int j = 0; j < np; j++)
-      snprintf(cells[nc++], 160, "reset, %s", s->profiles[j]);
+      snprintf(cells[nc++], 160, "app_reset, %s", s->profiles[j]);
     for (int j = 0; j < np; j++)
-      snprintf(cells[nc++], 160, "failure, %s", s->profiles[j]);
+      snprintf(cells[nc++], 160, "redundant ACK, %s", s->profiles[j]);
     snprintf(cells[nc++], 160, "p (Holm)");
     table_begin(d);
     row(d, nc, cells, true);
@@ -468,9 +526,9 @@ static void bins(doc *d, const report *r) {
       report_bin_label(r, pb, x, cells[nc++], 160);
       snprintf(cells[nc++], 160, "%llu", (unsigned long long)x->reset[0].n);
       for (int j = 0; j < np; j++)
-        rate_text(&x->reset[j], cells[nc++], 160);
+        rate_text(&x->symptom[j], cells[nc++], 160);
       for (int j = 0; j < np; j++)
-        rate_text(&x->failure[j], cells[nc++], 160);
+        rate_text(&x->redundant[j], cells[nc++], 160);
       char p1[32], p2[32];
       p_text(x->p_raw, p1, sizeof p1);
       p_text(x->p_holm, p2, sizeof p2);
@@ -753,13 +811,17 @@ static void write_json(const report *r, FILE *f) {
     fprintf(f, "%s\n    {\"name\": ", j ? "," : "");
     jstr(f, ps->name);
     fputs(", ", f);
+    jrate(f, "app_reset", &ps->app_reset);
+    fputs(", ", f);
+    jrate(f, "lost_data", &ps->lost_any);
+    fputs(", ", f);
     jrate(f, "redundant_ack", &ps->redundant_ack);
     fputs(", ", f);
     jrate(f, "server_rst", &ps->server_rst);
     fputs(", ", f);
-    jrate(f, "client_reset", &ps->client_reset);
+    jrate(f, "conn_reset", &ps->conn_reset);
     fputs(", ", f);
-    jrate(f, "app_error", &ps->app_error);
+    jrate(f, "reset_after_close", &ps->reset_after_close);
     fputs(", ", f);
     jrate(f, "completed", &ps->completed);
     fprintf(f,
@@ -779,9 +841,11 @@ static void write_json(const report *r, FILE *f) {
     fprintf(f, ", \"second\": ");
     jstr(f, s->profiles[pp->j]);
     fputs(", ", f);
-    jpair(f, "client_reset", &pp->reset, &pp->reset_test);
+    jpair(f, "app_reset", &pp->symptom, &pp->symptom_test);
     fputs(", ", f);
-    jpair(f, "app_error", &pp->failure, &pp->failure_test);
+    jpair(f, "lost_data", &pp->lost, &pp->lost_test);
+    fputs(", ", f);
+    jpair(f, "conn_reset", &pp->reset, &pp->reset_test);
     fputs("}", f);
   }
   fprintf(f, "\n  ],\n  \"parameters\": [");
@@ -804,9 +868,9 @@ static void write_json(const report *r, FILE *f) {
               x->p_raw, x->p_holm);
       for (int j = 0; j < np; j++) {
         fprintf(f, "%s{", j ? ", " : "");
-        jrate(f, "client_reset", &x->reset[j]);
+        jrate(f, "app_reset", &x->symptom[j]);
         fputs(", ", f);
-        jrate(f, "app_error", &x->failure[j]);
+        jrate(f, "conn_reset", &x->reset[j]);
         fputs(", ", f);
         jrate(f, "redundant_ack", &x->redundant[j]);
         fprintf(f, ", \"predicted\": %.10g, \"outside\": %s}", x->predicted[j],

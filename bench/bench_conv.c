@@ -46,7 +46,7 @@ int main(int argc, char **argv) {
       return 1;
     }
     packets += o.segments[0] + o.segments[1];
-    resets += o.client_reset;
+    resets += o.conn_reset;
   }
   double dt = seconds() - t0;
   conv_env_free(e);

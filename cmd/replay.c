@@ -66,7 +66,7 @@ static void print_result(const conv_outcome *o, ladder *lad, bool show,
     printf("\n");
   }
   conv_outcome_print(stdout, o);
-  if (o->redundant_ack || o->server_rst || o->client_reset) {
+  if (o->redundant_ack || o->server_rst || o->conn_reset) {
     printf("\n");
     conv_anatomy_print(stdout, o);
   }
@@ -106,6 +106,7 @@ static int replay_one(const replay_job *j, conv_outcome *o) {
     return 1;
   }
   printf("%s\n\n", j->header);
+  ladder_mark_outcome(lad, o);
   print_result(o, lad, j->show, j->pcap);
   int drawn = draw_ladder(lad, j->title);
   ladder_free(lad);
@@ -175,9 +176,9 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
     return rv;
   bool same =
       o.redundant_ack == stored.redundant_ack &&
-      o.server_rst == stored.server_rst &&
-      o.client_reset == stored.client_reset &&
-      o.app_error == stored.app_error && o.completed == stored.completed &&
+      o.server_rst == stored.server_rst && o.conn_reset == stored.conn_reset &&
+      o.reset_after_close == stored.reset_after_close &&
+      o.app_reset == stored.app_reset && o.completed == stored.completed &&
       o.bytes_lost == stored.bytes_lost && o.bytes_read == stored.bytes_read &&
       o.duration_ns == stored.duration_ns &&
       o.segments[0] == stored.segments[0] &&

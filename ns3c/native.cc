@@ -123,7 +123,7 @@ void ClientConnected(Ptr<Socket> s) {
 }
 
 void ClientFailed(Ptr<Socket>) {
-  cur->r->app_error = 1;
+  cur->r->app_reset = 1;
   cur->cli_done = true;
 }
 
@@ -135,11 +135,12 @@ void ClientNormalClose(Ptr<Socket>) {
 
 void ClientErrorClose(Ptr<Socket>) {
   Conv *c = cur;
-  c->r->client_reset = 1;
-  c->r->t_client_reset = rel();
+  c->r->conn_reset = 1;
+  c->r->reset_after_close = c->cli_done;
+  c->r->t_conn_reset = rel();
   if (c->read < c->p->response && !c->cli_done) {
-    c->r->app_error = 1;
-    c->r->t_app_error = rel();
+    c->r->app_reset = 1;
+    c->r->t_app_reset = rel();
     c->r->bytes_lost = c->p->response - c->read;
   }
   c->cli_done = true;
@@ -326,7 +327,7 @@ extern "C" int ns3c_native_run(ns3c_sim *s, const ns3c_native_params *p,
       Build();
     Configure(p);
     memset(r, 0, sizeof *r);
-    r->t_server_rst = r->t_client_reset = r->t_app_error = r->t_redundant_ack =
+    r->t_server_rst = r->t_conn_reset = r->t_app_reset = r->t_redundant_ack =
         -1;
     Conv c;
     c.p = p;

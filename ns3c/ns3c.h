@@ -147,11 +147,12 @@ typedef struct ns3c_native_params {
 } ns3c_native_params;
 
 typedef struct ns3c_native_result {
-  int redundant_ack, server_rst, client_reset, app_error, completed;
+  int redundant_ack, server_rst, conn_reset, reset_after_close, app_reset,
+      completed;
   uint64_t bytes_read, bytes_lost, duration_ns;
   uint32_t segments[2]; /* seen on the client's device: client,
                            server */
-  int64_t t_redundant_ack, t_server_rst, t_client_reset, t_app_error;
+  int64_t t_redundant_ack, t_server_rst, t_conn_reset, t_app_reset;
 } ns3c_native_result;
 
 /* One conversation on TcpSocketBase over ns-3's internet stack (two more

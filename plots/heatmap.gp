@@ -12,7 +12,7 @@ unset key
 set palette defined (0 "#ffffff", 0.25 "#fdd0a2", 0.5 "#fd8d3c", \
                      0.75 "#d94801", 1 "#7f2704")
 set cbrange [0:1]
-set cblabel "P(client reset)"
+set cblabel "P(read fails with a reset)"
 set xlabel "one-way delay"
 set ylabel "delayed-ACK timeout"
 set xrange [-0.5:|XL| - 0.5]

@@ -1,9 +1,10 @@
 # outcomes.gp - what became of the conversations under each profile,
-# stacked: clean, reset without loss (the reset came after the application
-# had read everything), application error (data lost).
+# stacked, disjoint: no reset; the connection reset but the application
+# unaffected; the read failed with a reset but no byte was lost; the read
+# failed and data was lost.
 #
-# halfclose passes: datafile (one row per profile: name, clean, harmless
-# reset, application error, as fractions) and title.
+# halfclose passes: datafile (one row per profile: name and the four
+# fractions) and title.
 
 load plotdir . "/common.gp"
 set title title
@@ -15,6 +16,7 @@ set style histogram rowstacked
 set style fill solid 0.85 border rgb "#333333"
 set boxwidth 0.6
 set xtics rotate by -20
-plot datafile using 2:xtic(1) title "clean" lc rgb "#009E73", \
-     '' using 3 title "reset, nothing lost" lc rgb "#E69F00", \
-     '' using 4 title "application error, data lost" lc rgb "#D55E00"
+plot datafile using 2:xtic(1) title "no reset" lc rgb "#009E73", \
+     '' using 3 title "connection reset, application unaffected" lc rgb "#56B4E9", \
+     '' using 4 title "read failed, nothing lost" lc rgb "#E69F00", \
+     '' using 5 title "read failed, data lost" lc rgb "#D55E00"

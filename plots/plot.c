@@ -236,7 +236,7 @@ static int reset_vs(ctx *c, const char *key, const char *stem,
               (sb && report_bin_of(sb, v[sb->key]) != s))
             continue;
           n++;
-          k += !!(r->data.o[i].f[j] & REPORT_F_RESET);
+          k += !!(r->data.o[i].f[j] & REPORT_F_APP);
         }
         if (!n)
           continue;
@@ -255,8 +255,8 @@ static int reset_vs(ctx *c, const char *key, const char *stem,
   char title[256];
   title_of(c,
            strcmp(key, "delay") == 0
-               ? "reset probability against one-way delay"
-               : "reset probability against the delayed-ACK timeout",
+               ? "failed reads (app_reset) against one-way delay"
+               : "failed reads (app_reset) against the delayed-ACK timeout",
            title, sizeof title);
   common(c, &v, 1100, 650, path, title);
   add_str(&v, "xlabel", xlabel);
@@ -297,10 +297,10 @@ static int heatmap(ctx *c) {
     return CERR("cannot write %s: %s", path, strerror(errno));
   int nt = 0;
   for (int j = 0; j < np; j++) {
-    if (r->prof[j].client_reset.k == 0)
+    if (r->prof[j].app_reset.k == 0)
       continue;
     titles[nt++] = strdup(r->s.profiles[j]);
-    fprintf(f, "# %s: delay bin, delack bin, P(reset)\n", r->s.profiles[j]);
+    fprintf(f, "# %s: delay bin, delack bin, P(app_reset)\n", r->s.profiles[j]);
     for (int a = 0; a < pd->nbins; a++) {
       for (int b = 0; b < pk->nbins; b++) {
         uint64_t k = 0, n = 0;
@@ -309,7 +309,7 @@ static int heatmap(ctx *c) {
           if (report_bin_of(pd, v[pd->key]) == a &&
               report_bin_of(pk, v[pk->key]) == b) {
             n++;
-            k += !!(r->data.o[i].f[j] & REPORT_F_RESET);
+            k += !!(r->data.o[i].f[j] & REPORT_F_APP);
           }
         }
         fprintf(f, "%d %d %.6f\n", a, b, n ? (double)k / (double)n : 0.0);
@@ -319,7 +319,7 @@ static int heatmap(ctx *c) {
   }
   fclose(f);
   if (nt == 0) {
-    skipped(c, "heatmap", "no profile resets");
+    skipped(c, "heatmap", "no profile fails a read");
     return 0;
   }
   for (int a = 0; a < pd->nbins; a++) {
@@ -334,7 +334,7 @@ static int heatmap(ctx *c) {
   }
   vars v = {0};
   char title[256];
-  title_of(c, "reset probability over delay and delayed-ACK timeout", title,
+  title_of(c, "failed reads over delay and delayed-ACK timeout", title,
            sizeof title);
   common(c, &v, 560 * nt + 200, 620, path, title);
   add_array(&v, "T", titles, nt);
@@ -362,15 +362,22 @@ static int outcomes(ctx *c) {
   FILE *f = data_file(c, "outcomes", path, sizeof path);
   if (!f)
     return CERR("cannot write %s: %s", path, strerror(errno));
-  fprintf(f, "# profile clean reset-without-loss application-error\n");
+  fprintf(f, "# profile: fractions of conversations, disjoint: no "
+             "reset; connection reset, application unaffected; read failed, "
+             "no byte lost; read failed, data lost\n");
   for (int j = 0; j < r->s.nprofiles; j++) {
-    const profile_stats *p = &r->prof[j];
-    double n = (double)p->client_reset.n;
-    double failed = (double)p->app_error.k / n;
-    double reset = (double)p->client_reset.k / n;
-    double harmless = reset > failed ? reset - failed : 0;
-    fprintf(f, "\"%s\" %.6f %.6f %.6f\n", p->name, 1 - harmless - failed,
-            harmless, failed);
+    uint64_t k[4] = {0};
+    for (size_t i = 0; i < r->data.n; i++) {
+      uint8_t fl = r->data.o[i].f[j];
+      if (fl & REPORT_F_APP)
+        k[(fl & REPORT_F_LOST) ? 3 : 2]++;
+      else
+        k[(fl & REPORT_F_RESET) ? 1 : 0]++;
+    }
+    double n = r->data.n ? (double)r->data.n : 1;
+    fprintf(f, "\"%s\" %.6f %.6f %.6f %.6f\n", r->s.profiles[j],
+            (double)k[0] / n, (double)k[1] / n, (double)k[2] / n,
+            (double)k[3] / n);
   }
   fclose(f);
   vars v = {0};
@@ -412,7 +419,7 @@ static int bytes_lost(ctx *c) {
   }
   int nt = 0;
   for (int j = 0; j < r->s.nprofiles; j++) {
-    if (r->prof[j].app_error.k == 0 && r->prof[j].lost_max == 0)
+    if (r->prof[j].app_reset.k == 0 && r->prof[j].lost_max == 0)
       continue;
     memset(h, 0, nb * sizeof *h);
     for (size_t i = 0; i < r->data.n; i++)
@@ -555,14 +562,14 @@ int plot_ladder(const ladder *l, const char *path, const char *title, char *err,
       bool lost = g->recv_ns < 0;
       double x0 = g->from, dx = (g->from ? -1.0 : 1.0) * (lost ? 0.5 : 1.0);
       double dy = lost ? 0.4 : 0.8;
-      bool alert = (g->flags & TCP_RST) || g->why == TCP_WHY_DELACK;
+      bool alert = g->mark != 0;
       unsigned colour = alert ? 0xD55E00 : g->from ? 0x333333 : 0x0072B2;
       char fl[32], label[128];
       tcp_flags_str(g->flags, fl, sizeof fl);
-      const char *note = g->why == TCP_WHY_DELACK ? "  <- redundant ACK"
-                         : (g->flags & TCP_RST)   ? "  <- reset"
-                         : lost                   ? "  (lost)"
-                                                  : "";
+      const char *note = g->mark == LADDER_REDUNDANT_ACK ? "  <- redundant ACK"
+                         : g->mark == LADDER_ITS_RST     ? "  <- its reset"
+                         : lost                          ? "  (lost)"
+                                                         : "";
       if (g->len)
         snprintf(label, sizeof label, "%s %u:%u ack %u%s", fl, g->seq,
                  g->seq + g->len, g->ack, note);

@@ -1,4 +1,5 @@
-# reset-vs-param.gp - the reset probability against one parameter (the
+# reset-vs-param.gp - the probability that the client's read fails with a
+# reset before the end of the response (app_reset) against one parameter (the
 # one-way delay, or the delayed-ACK timeout): one curve per profile, and per
 # delayed-ACK timeout when it varies too, with 95 % Wilson intervals as
 # error bars.
@@ -11,7 +12,7 @@
 load plotdir . "/common.gp"
 set title title
 set xlabel xlabel
-set ylabel "P(client reset)"
+set ylabel "P(read fails with a reset)"
 set yrange [0:1]
 set ytics 0.1
 if (logx) { set logscale x }

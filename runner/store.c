@@ -31,12 +31,21 @@ typedef struct ocol {
 } ocol;
 
 static const ocol outcome_cols[] = {
-    {"redundant_ack", "0/1", "client ACKed again after ACKing the FIN"},
-    {"server_rst", "0/1", "server sent a RST"},
-    {"client_reset", "0/1", "a RST killed the client's connection"},
-    {"app_error", "0/1", "client read failed with a reset"},
+    {"redundant_ack", "0/1",
+     "after ACKing the server's FIN the client sent a pure ACK no arriving "
+     "segment required (answers to unacceptable segments and challenge ACKs "
+     "excluded)"},
+    {"server_rst", "0/1", "the server sent a RST"},
+    {"conn_reset", "0/1", "a RST closed the client's connection, in any state"},
+    {"reset_after_close", "0/1",
+     "that RST came after the client application had closed (harmless)"},
+    {"app_reset", "0/1",
+     "the KB symptom: before end of stream, a client read or write returned "
+     "connection reset"},
     {"completed", "0/1", "both applications closed in time"},
-    {"bytes_lost", "bytes", "received but discarded unread by a reset"},
+    {"bytes_lost", "bytes",
+     "response bytes the client host received that its application never "
+     "got (discarded by a reset)"},
     {"bytes_read", "bytes", "response bytes the client read"},
     {"client_error", "text", "error of the client's read, if any"},
     {"duration_ns", "ns", "start to end of the conversation"},
@@ -52,9 +61,13 @@ static const ocol outcome_cols[] = {
     {"t_fin_acked_ns", "ns", "client ACKed the FIN"},
     {"t_redundant_ack_ns", "ns", "client sent the redundant ACK"},
     {"t_server_rst_ns", "ns", "server sent the RST"},
-    {"t_client_reset_ns", "ns", "the RST killed the client's connection"},
+    {"t_conn_reset_ns", "ns", "a RST closed the client's connection"},
     {"reset_state", "text", "client state when reset"},
-    {"t_app_error_ns", "ns", "client read failed"},
+    {"t_app_reset_ns", "ns", "client read or write failed with a reset"},
+    {"unread_at_fin_bytes", "bytes",
+     "response bytes received but not yet read when the FIN arrived"},
+    {"phase_client_ns", "ns", "the client's delayed-ACK tick-grid phase"},
+    {"phase_server_ns", "ns", "the server's delayed-ACK tick-grid phase"},
 };
 #define NOCOLS (sizeof outcome_cols / sizeof outcome_cols[0])
 
@@ -338,8 +351,14 @@ static int batch_row(hc_store *st, const char *cols, sqlite3_stmt **q,
     snprintf(f, sizeof f, "%d", format);
     sqlite3_finalize(*q);
     *q = NULL;
-    return fail(err, cap,
-                "%s: store format %s; this halfclose reads format 1 only",
+    if (format == 1)
+      return fail(err, cap,
+                  "%s: store format %s, written by an older halfclose whose "
+                  "outcomes client_reset and app_error are defined "
+                  "differently; run the scenario again into a new store "
+                  "(halfclose run SCENARIO --out=NEW.db)",
+                  st->path, f);
+    return fail(err, cap, "%s: store format %s; this halfclose reads format 2",
                 st->path, f);
   }
   return 0;
@@ -549,8 +568,9 @@ int store_put(hc_store *st, const scenario *s, uint64_t i,
     const conv_anatomy *a = &o->a;
     sqlite3_bind_int(q, c++, o->redundant_ack);
     sqlite3_bind_int(q, c++, o->server_rst);
-    sqlite3_bind_int(q, c++, o->client_reset);
-    sqlite3_bind_int(q, c++, o->app_error);
+    sqlite3_bind_int(q, c++, o->conn_reset);
+    sqlite3_bind_int(q, c++, o->reset_after_close);
+    sqlite3_bind_int(q, c++, o->app_reset);
     sqlite3_bind_int(q, c++, o->completed);
     sqlite3_bind_int64(q, c++, (sqlite3_int64)o->bytes_lost);
     sqlite3_bind_int64(q, c++, (sqlite3_int64)o->bytes_read);
@@ -577,13 +597,16 @@ int store_put(hc_store *st, const scenario *s, uint64_t i,
     bind_time(q, c++, a->fin_acked);
     bind_time(q, c++, a->redundant_ack);
     bind_time(q, c++, a->server_rst);
-    bind_time(q, c++, a->client_reset);
-    if (a->client_reset == CONV_NONE)
+    bind_time(q, c++, a->conn_reset);
+    if (a->conn_reset == CONV_NONE)
       sqlite3_bind_null(q, c++);
     else
       sqlite3_bind_text(q, c++, tcp_state_name(a->reset_state), -1,
                         SQLITE_STATIC);
-    bind_time(q, c++, a->app_error);
+    bind_time(q, c++, a->app_reset);
+    bind_time(q, c++, a->unread_at_fin);
+    bind_time(q, c++, o->phase_ns[0]);
+    bind_time(q, c++, o->phase_ns[1]);
     int rv = sqlite3_step(q);
     sqlite3_reset(q);
     if (rv != SQLITE_DONE)
@@ -596,7 +619,7 @@ int store_reset_counts(hc_store *st, uint64_t below, const scenario *s,
                        uint64_t *k, uint64_t *n) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(st->db,
-                         "SELECT profile, sum(client_reset), count(*) FROM "
+                         "SELECT profile, sum(conn_reset), count(*) FROM "
                          "conversations WHERE conversation < ? GROUP BY "
                          "profile",
                          -1, &q, NULL) != SQLITE_OK)
@@ -664,10 +687,11 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
 bool store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(st->db,
-                         "SELECT redundant_ack, server_rst, client_reset, "
-                         "app_error, completed, bytes_lost, bytes_read, "
+                         "SELECT redundant_ack, server_rst, conn_reset, "
+                         "app_reset, completed, bytes_lost, bytes_read, "
                          "duration_ns, segments_client, segments_server, "
-                         "retransmits_client, retransmits_server, lost "
+                         "retransmits_client, retransmits_server, lost, "
+                         "reset_after_close "
                          "FROM conversations WHERE conversation = ? AND "
                          "profile = ?",
                          -1, &q, NULL) != SQLITE_OK)
@@ -679,8 +703,8 @@ bool store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o) {
     memset(o, 0, sizeof *o);
     o->redundant_ack = sqlite3_column_int(q, 0);
     o->server_rst = sqlite3_column_int(q, 1);
-    o->client_reset = sqlite3_column_int(q, 2);
-    o->app_error = sqlite3_column_int(q, 3);
+    o->conn_reset = sqlite3_column_int(q, 2);
+    o->app_reset = sqlite3_column_int(q, 3);
     o->completed = sqlite3_column_int(q, 4);
     o->bytes_lost = (uint64_t)sqlite3_column_int64(q, 5);
     o->bytes_read = (uint64_t)sqlite3_column_int64(q, 6);
@@ -690,6 +714,7 @@ bool store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o) {
     o->retransmits[0] = (uint32_t)sqlite3_column_int(q, 10);
     o->retransmits[1] = (uint32_t)sqlite3_column_int(q, 11);
     o->lost = (uint32_t)sqlite3_column_int(q, 12);
+    o->reset_after_close = sqlite3_column_int(q, 13);
   }
   sqlite3_finalize(q);
   return found;

@@ -25,7 +25,9 @@
 #include "conv.h"
 #include "scenario.h"
 
-#define STORE_FORMAT 1 /* bumped when the schema changes */
+#define STORE_FORMAT                                                           \
+  2 /* bumped when the schema changes (2: conn_reset,                          \
+       reset_after_close, app_reset) */
 
 typedef struct hc_store hc_store;
 

@@ -71,6 +71,9 @@ struct run {
   bool have_fin;        /* the server's FIN arrived */
   uint32_t fin_end;     /* sequence number after that FIN */
   bool fin_ack_sent;    /* the client ACKed it */
+  bool app_eof;         /* the client application read end of stream */
+  uint64_t app_read;    /* bytes the client application read so far */
+  bool app_closed;      /* the client application called close */
   int64_t last_in_time; /* the client's last arrival */
   uint32_t last_in_seq, last_in_len;
   uint8_t last_in_flags;
@@ -361,6 +364,9 @@ static void track_client(run *r, const tcp_event *ev) {
       r->have_fin = true;
       r->fin_end = ev->seg.seq + ev->seg.len + 1;
       a->fin_arrived = t;
+      /* the response's bytes up to this segment's end, less those read */
+      uint32_t got = ev->seg.seq + ev->seg.len - r->irs - 1;
+      a->unread_at_fin = (int64_t)got - (int64_t)r->app_read;
     }
     break;
   case TCP_EV_TIMER_ARM:
@@ -379,10 +385,18 @@ static void track_client(run *r, const tcp_event *ev) {
     if (!r->fin_ack_sent) {
       r->fin_ack_sent = true;
       a->fin_acked = t;
-    } else if (ev->why != TCP_WHY_UNACCEPTABLE && !o->redundant_ack) {
-      /* an ACK answering a retransmitted FIN is owed; any other is not */
+    } else if (ev->seg.len == 0 &&
+               !(ev->seg.flags & (TCP_SYN | TCP_FIN | TCP_RST)) &&
+               ev->why != TCP_WHY_UNACCEPTABLE &&
+               ev->why != TCP_WHY_CHALLENGE && !o->redundant_ack) {
+      /* a pure ACK of the client's own accord. Owed ones are not counted:
+       * the answer to an unacceptable segment (a retransmitted FIN among
+       * them, RFC 9293 §3.10.7.4) and a challenge ACK (RFC 5961). A
+       * segment carrying data or the client's own FIN is not an ACK sent
+       * for its own sake either. */
       o->redundant_ack = true;
       a->redundant_ack = t;
+      a->redundant_why = ev->why;
       if (ev->why == TCP_WHY_DELACK) {
         a->delack_armed = r->arm_time;
         a->armed_by_seq = r->arm_seq;
@@ -393,9 +407,11 @@ static void track_client(run *r, const tcp_event *ev) {
   case TCP_EV_STATE:
     if (ev->to == TCP_CLOSED && ev->from != TCP_CLOSED &&
         r->last_in_time == t && (r->last_in_flags & TCP_RST) &&
-        !o->client_reset) {
-      o->client_reset = true;
-      a->client_reset = t;
+        !o->conn_reset) {
+      o->conn_reset = true;
+      /* harmless: the application had closed, nobody can be told */
+      o->reset_after_close = r->app_closed;
+      a->conn_reset = t;
       a->reset_state = ev->from;
     }
     break;
@@ -404,10 +420,18 @@ static void track_client(run *r, const tcp_event *ev) {
     a->bytes_lost = o->bytes_lost;
     break;
   case TCP_EV_APP:
-    if (ev->call == TCP_CALL_RECV && ev->result == TCP_ERR_RESET &&
-        !o->app_error) {
-      o->app_error = true;
-      a->app_error = t;
+    if (ev->call == TCP_CALL_CLOSE || ev->call == TCP_CALL_ABORT)
+      r->app_closed = true;
+    if (ev->call == TCP_CALL_RECV && ev->result == 0 && ev->arg > 0)
+      r->app_eof = true;
+    if (ev->call == TCP_CALL_RECV && ev->result > 0)
+      r->app_read += (uint64_t)ev->result;
+    /* the KB symptom: a read (or write) fails with a reset before the
+     * application has seen the end of the stream */
+    if ((ev->call == TCP_CALL_RECV || ev->call == TCP_CALL_SEND) &&
+        ev->result == TCP_ERR_RESET && !r->app_eof && !o->app_reset) {
+      o->app_reset = true;
+      a->app_reset = t;
     }
     break;
   default:
@@ -475,6 +499,10 @@ static int make_host(run *r, int node, const tcp_profile *prof, uint32_t addr) {
   if (cfg.profile.delack_mode == TCP_DELACK_TICK && r->p->random_phase)
     cfg.profile.delack_phase_ns =
         splitmix(&s->rng) % cfg.profile.delack_tick_ns;
+  r->out->phase_ns[node] =
+      cfg.profile.delack_mode == TCP_DELACK_TICK
+          ? (int64_t)(cfg.profile.delack_phase_ns % cfg.profile.delack_tick_ns)
+          : CONV_NONE;
   cfg.user = s;
   cfg.output = on_output;
   cfg.notify = on_notify;
@@ -511,7 +539,8 @@ int conv_run(conv_env *e, const conv_params *p, const tcp_profile *client,
   memset(out, 0, sizeof *out);
   conv_anatomy *a = &out->a;
   a->delack_armed = a->fin_arrived = a->fin_acked = a->redundant_ack =
-      a->server_rst = a->client_reset = a->app_error = CONV_NONE;
+      a->server_rst = a->conn_reset = a->app_reset = a->unread_at_fin =
+          out->phase_ns[0] = out->phase_ns[1] = CONV_NONE;
   r->e = e;
   r->p = p;
   r->opts = opts;
@@ -607,22 +636,24 @@ int conv_run_native(conv_env *e, const conv_params *p, const tcp_profile *knobs,
   memset(out, 0, sizeof *out);
   out->redundant_ack = r.redundant_ack;
   out->server_rst = r.server_rst;
-  out->client_reset = r.client_reset;
-  out->app_error = r.app_error;
+  out->conn_reset = r.conn_reset;
+  out->reset_after_close = r.reset_after_close;
+  out->app_reset = r.app_reset;
   out->completed = r.completed;
   out->bytes_lost = r.bytes_lost;
   out->bytes_read = r.bytes_read;
-  out->client_error = r.app_error ? TCP_ERR_RESET : 0;
+  out->client_error = r.app_reset ? TCP_ERR_RESET : 0;
   out->duration_ns = r.duration_ns;
   out->segments[0] = r.segments[0];
   out->segments[1] = r.segments[1];
   conv_anatomy *a = &out->a;
-  a->delack_armed = a->fin_arrived = a->fin_acked = CONV_NONE;
+  a->delack_armed = a->fin_arrived = a->fin_acked = a->unread_at_fin =
+      out->phase_ns[0] = out->phase_ns[1] = CONV_NONE;
   a->redundant_ack = r.t_redundant_ack;
   a->server_rst = r.t_server_rst;
-  a->client_reset = r.t_client_reset;
+  a->conn_reset = r.t_conn_reset;
   a->reset_state = TCP_TIME_WAIT;
-  a->app_error = r.t_app_error;
+  a->app_reset = r.t_app_reset;
   a->bytes_lost = r.bytes_lost;
   return 0;
 }

@@ -41,27 +41,49 @@ typedef struct conv_anatomy {
   uint32_t armed_by_len; /* ... carrying this many bytes */
   int64_t fin_arrived;   /* the server's FIN reached the client */
   int64_t fin_acked;     /* the client sent the ACK of the FIN */
-  int64_t redundant_ack; /* the client sent an ACK after that */
-  int64_t server_rst;    /* the server, without a connection, sent a RST */
-  int64_t client_reset;  /* the RST killed the client's connection */
+  int64_t redundant_ack; /* the client sent a redundant ACK (below) */
+  tcp_why redundant_why; /* why the model sent it (delack, window-update) */
+  int64_t server_rst;    /* the server sent a RST */
+  int64_t conn_reset;    /* a RST closed the client's connection */
   tcp_state reset_state; /* the client's state when it was reset */
-  int64_t app_error;     /* the client's read failed with a reset */
+  int64_t app_reset;     /* the client application's read (or write)
+                            failed with a reset, before end of stream */
   uint64_t bytes_lost;   /* unread bytes discarded with it */
+  int64_t unread_at_fin; /* response bytes received but not yet read when
+                            the FIN arrived, or CONV_NONE */
 } conv_anatomy;
 
+/*
+ * What came of one conversation, each field set by one kind of trace event
+ * of the client (or, for server_rst, of the server):
+ */
 typedef struct conv_outcome {
-  bool redundant_ack;      /* the client ACKed again after ACKing the FIN */
-  bool server_rst;         /* the server sent a RST */
-  bool client_reset;       /* a RST reached the client and killed its TCB */
-  bool app_error;          /* the client application's read failed: reset */
+  bool redundant_ack;      /* a pure ACK (no data, SYN, FIN or RST) the
+                              client sent after its ACK of the server's
+                              FIN, not owed to an arriving segment: answers
+                              to an unacceptable segment (a retransmitted
+                              FIN among them) and challenge ACKs excluded
+                              (seg-out) */
+  bool server_rst;         /* the server sent a RST (seg-out) */
+  bool conn_reset;         /* a RST closed the client's connection, in any
+                              state (state -> CLOSED at a RST's arrival) */
+  bool reset_after_close;  /* ... after the client application had closed:
+                              harmless, it only ends TIME-WAIT early */
+  bool app_reset;          /* the KB symptom: before the application saw
+                              end of stream, a read or write returned
+                              connection reset (app) */
   bool completed;          /* both applications closed within the limit */
-  uint64_t bytes_lost;     /* response bytes received but never read */
+  uint64_t bytes_lost;     /* response bytes the client host received in
+                              order that its application never got:
+                              discarded by a reset (data-lost) */
   uint64_t bytes_read;     /* response bytes the client application read */
   int client_error;        /* the error the client's read returned, or 0 */
   uint64_t duration_ns;    /* from start to the end of the conversation */
   uint32_t segments[2];    /* segments sent by client, server */
   uint32_t retransmits[2]; /* retransmissions by client, server */
   uint32_t lost;           /* datagrams the link lost or dropped */
+  int64_t phase_ns[2];     /* delayed-ACK tick-grid phase the client and
+                              the server drew, or CONV_NONE (not tick) */
   conv_anatomy a;          /* the times of the chain */
 } conv_outcome;
 

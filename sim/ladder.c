@@ -145,6 +145,27 @@ void ladder_on_event(void *user, const tcp_event *ev) {
   g->raw_ack = ev->seg.ack;
 }
 
+void ladder_mark_outcome(ladder *l, const conv_outcome *o) {
+  const conv_anatomy *a = &o->a;
+  bool acked = false;
+  for (size_t i = 0; i < l->nsegs; i++) {
+    ladder_seg *g = &l->segs[i];
+    g->mark = 0;
+    if (!o->redundant_ack)
+      continue;
+    bool pure = !g->len && !(g->flags & (TCP_SYN | TCP_FIN | TCP_RST));
+    if (!acked && g->from == 0 && pure &&
+        (int64_t)g->time_ns == a->redundant_ack && g->why == a->redundant_why) {
+      g->mark = LADDER_REDUNDANT_ACK;
+      acked = true;
+    } else if (acked && g->from == 1 && (g->flags & TCP_RST) &&
+               (int64_t)g->time_ns == a->server_rst) {
+      g->mark = LADDER_ITS_RST;
+      break;
+    }
+  }
+}
+
 size_t ladder_segments(const ladder *l, const ladder_seg **out) {
   *out = l->segs;
   return l->nsegs;
@@ -162,7 +183,7 @@ void ladder_print(const ladder *l, FILE *f) {
     if (e->type == TCP_EV_SEG_OUT) {
       const ladder_seg *g = &l->segs[k++];
       char fl[32];
-      bool alert = (g->flags & TCP_RST) || g->why == TCP_WHY_DELACK;
+      bool alert = g->mark != 0;
       fprintf(f, "%10.3f  %-6s  %-13s %8" PRIu32 " %8" PRIu32 " %6u  %s%s\n",
               ms, s ? "<--" : "-->", tcp_flags_str(g->flags, fl, sizeof fl),
               g->seq, g->ack, g->len, tcp_why_name(g->why),

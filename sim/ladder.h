@@ -22,6 +22,14 @@ void ladder_free(ladder *l);
 /* A trace callback: void *user is the ladder. */
 void ladder_on_event(void *user, const tcp_event *ev);
 
+struct conv_outcome;
+
+/* Mark the segments the outcome names: the redundant ACK (the first pure
+ * ACK the client sent at its time, for its reason) and the server's first
+ * RST after it. Only these get "<<<" in the timeline and red in the
+ * diagram. */
+void ladder_mark_outcome(ladder *l, const struct conv_outcome *o);
+
 /* The text timeline. */
 void ladder_print(const ladder *l, FILE *f);
 
@@ -35,7 +43,11 @@ typedef struct ladder_seg {
   uint16_t len;              /* payload bytes */
   tcp_why why;               /* why it was sent */
   uint32_t raw_seq, raw_ack; /* as on the wire, to match the arrival */
+  int mark;                  /* LADDER_REDUNDANT_ACK, LADDER_ITS_RST or 0 */
 } ladder_seg;
+
+#define LADDER_REDUNDANT_ACK 1 /* the outcome's redundant ACK */
+#define LADDER_ITS_RST       2 /* the server's RST after it */
 
 /* Delayed-ACK timer and state events, for drawing. */
 typedef struct ladder_mark {

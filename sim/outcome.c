@@ -12,10 +12,11 @@ static const char *yn(bool b) {
 
 void conv_outcome_print(FILE *f, const conv_outcome *o) {
   fprintf(f,
-          "outcome: redundant_ack=%s server_rst=%s client_reset=%s "
-          "app_error=%s bytes_lost=%" PRIu64 " completed=%s\n",
-          yn(o->redundant_ack), yn(o->server_rst), yn(o->client_reset),
-          yn(o->app_error), o->bytes_lost, yn(o->completed));
+          "outcome: redundant_ack=%s server_rst=%s conn_reset=%s%s "
+          "app_reset=%s bytes_lost=%" PRIu64 " completed=%s\n",
+          yn(o->redundant_ack), yn(o->server_rst), yn(o->conn_reset),
+          o->reset_after_close ? " (after close: harmless)" : "",
+          yn(o->app_reset), o->bytes_lost, yn(o->completed));
   fprintf(f,
           "         bytes_read=%" PRIu64 " duration=%.3f ms segments=%u/%u "
           "retransmits=%u/%u lost=%u\n",
@@ -41,22 +42,27 @@ void conv_anatomy_print(FILE *f, const conv_outcome *o) {
              a->armed_by_seq, a->armed_by_len);
     step(f, a->delack_armed, buf);
   } else if (o->redundant_ack) {
-    step(f, CONV_NONE, "the redundant ACK was not a delayed ACK");
+    snprintf(buf, sizeof buf, "the redundant ACK is a %s, not a delayed ACK",
+             a->redundant_why == TCP_WHY_WINDOW_UPDATE
+                 ? "window update"
+                 : tcp_why_name(a->redundant_why));
+    step(f, CONV_NONE, buf);
   }
   step(f, a->fin_arrived, "the server's FIN reaches the client");
   step(f, a->fin_acked, "the client ACKs the FIN (the server may now close)");
   step(f, a->redundant_ack, "the client sends another ACK: redundant");
   step(f, a->server_rst, "the server, with no connection left, sends a RST");
-  snprintf(buf, sizeof buf, "the RST kills the client's connection in %s",
-           a->client_reset == CONV_NONE ? "-" : tcp_state_name(a->reset_state));
-  step(f, a->client_reset, buf);
-  if (a->app_error != CONV_NONE) {
+  snprintf(buf, sizeof buf, "the RST closes the client's connection in %s%s",
+           a->conn_reset == CONV_NONE ? "-" : tcp_state_name(a->reset_state),
+           o->reset_after_close ? ", the application already closed" : "");
+  step(f, a->conn_reset, buf);
+  if (a->app_reset != CONV_NONE) {
     snprintf(buf, sizeof buf,
              "the client's read fails with a reset; %" PRIu64
              " unread bytes lost",
              a->bytes_lost);
-    step(f, a->app_error, buf);
-  } else if (a->client_reset != CONV_NONE) {
+    step(f, a->app_reset, buf);
+  } else if (a->conn_reset != CONV_NONE) {
     snprintf(buf, sizeof buf,
              "the application is not told; it reads what arrived (%" PRIu64
              " bytes lost)",

@@ -22,48 +22,61 @@ delay = grid(5ms, 50ms)
 read_interval = uniform(0ms, 50ms)
 INI
 "$hc" run "$tmp/fixed.ini" --out="$tmp/s.db" --jobs=1 >/dev/null || bad "run failed"
-# outcomes by hand: nt351 resets conversations 0-23 (6 of them lose 1000
-# bytes); nt351-sp resets only conversation 59
+# outcomes by hand: nt351 resets conversations 0-23: 6 of them fail a read
+# and lose 1000 bytes, 4 come after the application closed (harmless);
+# nt351-sp resets only conversation 59
 sqlite3 "$tmp/s.db" "
-update conversations set redundant_ack=0, server_rst=0, client_reset=0, app_error=0, bytes_lost=0, completed=1;
-update conversations set redundant_ack=1, server_rst=1, client_reset=1 where profile='nt351' and conversation < 24;
-update conversations set app_error=1, bytes_lost=1000 where profile='nt351' and conversation < 6;
-update conversations set client_reset=1 where profile='nt351-sp' and conversation = 59;"
+update conversations set redundant_ack=0, server_rst=0, conn_reset=0, reset_after_close=0, app_reset=0, bytes_lost=0, completed=1;
+update conversations set reset_after_close=1 where profile='nt351' and conversation between 6 and 9;
+update conversations set redundant_ack=1, server_rst=1, conn_reset=1 where profile='nt351' and conversation < 24;
+update conversations set app_reset=1, bytes_lost=1000 where profile='nt351' and conversation < 6;
+update conversations set conn_reset=1 where profile='nt351-sp' and conversation = 59;"
 
 "$hc" report "$tmp/s.db" --format=json --out="$tmp/r.json" || bad "json report failed"
 [ "$(j '$.conversations')" = 60 ] && ok || bad "conversations $(j '$.conversations')"
-[ "$(j '$.profiles[0].client_reset.k')" = 24 ] && ok || bad "nt351 resets"
-[ "$(j '$.profiles[0].client_reset.n')" = 60 ] && ok || bad "nt351 n"
-[ "$(j '$.profiles[0].app_error.k')" = 6 ] && ok || bad "nt351 app errors"
-[ "$(j '$.profiles[1].client_reset.k')" = 1 ] && ok || bad "nt351-sp resets"
+[ "$(j '$.profiles[0].conn_reset.k')" = 24 ] && ok || bad "nt351 resets"
+[ "$(j '$.profiles[0].conn_reset.n')" = 60 ] && ok || bad "nt351 n"
+[ "$(j '$.profiles[0].app_reset.k')" = 6 ] && ok || bad "nt351 app errors"
+[ "$(j '$.profiles[1].conn_reset.k')" = 1 ] && ok || bad "nt351-sp resets"
 # Wilson 95 % for 24/60, computed independently
 want=$(awk 'BEGIN { z = 1.959963984540054; n = 60; p = 24 / n;
   d = 1 + z * z / n; m = (p + z * z / (2 * n)) / d;
   h = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d;
   printf "%.6f %.6f", m - h, m + h }')
-got=$(printf '%.6f %.6f' "$(j '$.profiles[0].client_reset.wilson[0]')" "$(j '$.profiles[0].client_reset.wilson[1]')")
+got=$(printf '%.6f %.6f' "$(j '$.profiles[0].conn_reset.wilson[0]')" "$(j '$.profiles[0].conn_reset.wilson[1]')")
 [ "$got" = "$want" ] && ok || bad "Wilson interval $got, want $want"
 # exact McNemar: b = 24, c = 1: 2 * P(X <= 1 | 25, 1/2) = 52 / 2^25
 want=$(awk 'BEGIN { printf "%.6e", 52 / 33554432 }')
-got=$(printf '%.6e' "$(j '$.pairs[0].client_reset.p_exact')")
+got=$(printf '%.6e' "$(j '$.pairs[0].conn_reset.p_exact')")
 [ "$got" = "$want" ] && ok || bad "McNemar p $got, want $want"
-[ "$(j '$.pairs[0].client_reset.first_only')|$(j '$.pairs[0].client_reset.second_only')" = "24|1" ] && ok || bad "discordant pairs"
+[ "$(j '$.pairs[0].conn_reset.first_only')|$(j '$.pairs[0].conn_reset.second_only')" = "24|1" ] && ok || bad "discordant pairs"
 # bins: the delay grid alternates, 12 of 30 resets in each
 [ "$(j '$.parameters[0].column')" = delay_ns ] && ok || bad "first binned parameter $(j '$.parameters[0].column')"
-[ "$(j '$.parameters[0].bins[0].by_profile[0].client_reset.k')/$(j '$.parameters[0].bins[0].by_profile[0].client_reset.n')" = "12/30" ] && ok || bad "bin 0 counts"
-[ "$(j '$.parameters[0].bins[1].by_profile[0].client_reset.k')" = 12 ] && ok || bad "bin 1 counts"
+[ "$(j '$.parameters[0].bins[0].by_profile[0].conn_reset.k')/$(j '$.parameters[0].bins[0].by_profile[0].conn_reset.n')" = "12/30" ] && ok || bad "bin 0 counts"
+[ "$(j '$.parameters[0].bins[1].by_profile[0].conn_reset.k')" = 12 ] && ok || bad "bin 1 counts"
 # bytes lost: 6000 over 60 conversations, 1000 when lost
 [ "$(j '$.profiles[0].bytes_lost.mean')" = 100.0 ] || [ "$(j '$.profiles[0].bytes_lost.mean')" = 100 ] && ok || bad "bytes lost mean $(j '$.profiles[0].bytes_lost.mean')"
 [ "$(j '$.profiles[0].bytes_lost.q50')" = 1000 ] && ok || bad "bytes lost median"
 [ "$(j '$.stopping')" = "" ] && ok || bad "stopping should be null"
+# the symptom leads: app_reset 6 of 60, and the paired test is on it
+[ "$(j '$.profiles[0].app_reset.k')/$(j '$.profiles[0].lost_data.k')/$(j '$.profiles[0].reset_after_close.k')" = "6/6/4" ] && ok || bad "app_reset/lost/harmless"
+[ "$(j '$.pairs[0].app_reset.first_only')|$(j '$.pairs[0].app_reset.second_only')" = "6|0" ] && ok || bad "app_reset pairs"
+got=$(printf '%.6e' "$(j '$.pairs[0].app_reset.p_exact')")
+[ "$got" = "$(awk 'BEGIN { printf "%.6e", 2 / 64 }')" ] && ok || bad "app_reset McNemar p $got"
 
 # Markdown: headline first, with the rate and its interval
 "$hc" report "$tmp/s.db" >"$tmp/r.md" || bad "md report failed"
 head -5 "$tmp/r.md" | grep -q "^## Headline" && ok || bad "the report does not open with the headline"
-grep -q "nt351 | 60 | 40.00 % \[" "$tmp/r.md" && ok || bad "headline table"
-grep -q "Verdict: nt351-sp resets significantly less often" "$tmp/r.md" && ok || bad "verdict: $(grep Verdict "$tmp/r.md")"
+grep -q "^| nt351 | 10.00 % \[.*| 40.00 % \[.* | 4 |$" "$tmp/r.md" && ok || bad "headline table: $(grep '^| nt351 |' "$tmp/r.md" | head -1)"
+sed -n '/^## Headline/,/^## /p' "$tmp/r.md" | grep -q "read failed with a reset before it had the whole response (the KB symptom) in 10.00 %" && ok || bad "headline sentence"
+grep -q "Verdict: nt351-sp removes the failed reads" "$tmp/r.md" && ok || bad "verdict: $(grep Verdict "$tmp/r.md")"
+# the verdict follows app_reset, not the connection reset: with nt351-sp
+# failing reads as often, the verdict must change (negative control)
+cp "$tmp/s.db" "$tmp/same.db"
+sqlite3 "$tmp/same.db" "update conversations set app_reset=1 where profile='nt351-sp' and conversation < 6"
+"$hc" report "$tmp/same.db" | grep -q "Verdict: nt351-sp shows no significant difference in failed reads" && ok || bad "verdict does not follow app_reset"
 grep -q "Does the report count right?" "$tmp/r.md" && ok || bad "the scenario's question"
-for s in "## Outcomes" "### Bytes lost" "## The reset rate by parameter" "## What drives the reset" "## Closed-form check" "## Methods"; do
+for s in "## Outcomes" "### Bytes lost" "## The failed read by parameter" "## What drives the reset" "## Closed-form check" "## Methods"; do
   grep -q "^$s" "$tmp/r.md" && ok || bad "no section $s"
 done
 
@@ -88,9 +101,12 @@ echo "garbage" >"$tmp/junk.db"
 "$hc" report "$tmp/junk.db" >/dev/null 2>"$tmp/e"
 [ $? -ne 0 ] && grep -q "not an SQLite results store" "$tmp/e" && ok || bad "junk: $(cat "$tmp/e")"
 cp "$tmp/s.db" "$tmp/v2.db"
-sqlite3 "$tmp/v2.db" "update batch set format = 2"
+sqlite3 "$tmp/v2.db" "update batch set format = 3"
 "$hc" report "$tmp/v2.db" >/dev/null 2>"$tmp/e"
-[ $? -ne 0 ] && grep -q "store format 2; this halfclose reads format 1 only" "$tmp/e" && ok || bad "format 2: $(cat "$tmp/e")"
+[ $? -ne 0 ] && grep -q "store format 3; this halfclose reads format 2" "$tmp/e" && ok || bad "format 3: $(cat "$tmp/e")"
+sqlite3 "$tmp/v2.db" "update batch set format = 1"
+"$hc" report "$tmp/v2.db" >/dev/null 2>"$tmp/e"
+[ $? -ne 0 ] && grep -q "store format 1, written by an older halfclose whose outcomes client_reset and app_error are defined differently; run the scenario again" "$tmp/e" && ok || bad "format 1: $(cat "$tmp/e")"
 sqlite3 "$tmp/none.db" "create table x (y)"
 "$hc" report "$tmp/none.db" >/dev/null 2>"$tmp/e"
 [ $? -ne 0 ] && grep -q "not a halfclose results store" "$tmp/e" && ok || bad "no batch table: $(cat "$tmp/e")"

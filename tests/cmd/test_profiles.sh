@@ -62,12 +62,12 @@ flight() {
 "$hc" replay --profile=bsd44 >"$tmp/b"
 sed -n '/ack-fin$/,$p' "$tmp/b" | grep -q -- "-->.*window-update" && ok || bad "bsd44: no window update after the ACK of the FIN"
 grep -q "<--     RST" "$tmp/b" && grep -q "client: TIME-WAIT -> CLOSED" "$tmp/b" && ok || bad "bsd44: no RST ending TIME-WAIT"
-grep -q "client_reset=yes app_error=no bytes_lost=0" "$tmp/b" && grep -q "bytes_read=20000" "$tmp/b" && ok || bad "bsd44: $(grep outcome -A1 "$tmp/b")"
+grep -q "conn_reset=yes app_reset=no bytes_lost=0" "$tmp/b" && grep -q "bytes_read=20000" "$tmp/b" && ok || bad "bsd44: $(grep outcome -A1 "$tmp/b")"
 # the fix: nothing after the ACK of the FIN, even with window updates on
 "$hc" replay --profile=nt351-sp --winupdate_after_fin=true >"$tmp/sp"
 [ "$(sed -n '/client: .* -> TIME-WAIT/,$p' "$tmp/sp" | grep -c -- '-->')" -eq 1 ] && ok || bad "nt351-sp sent after its ACK of the FIN"
 grep -q "redundant_ack=no server_rst=no" "$tmp/sp" && ok || bad "nt351-sp with window updates: $(grep outcome "$tmp/sp")"
 "$hc" replay --profile=nt351 --winupdate_after_fin=true --delack_mode=off >"$tmp/nt"
 sed -n '/client: .* -> TIME-WAIT/,$p' "$tmp/nt" | grep -q -- "-->.*window-update" && ok || bad "nt351 with window updates on sent none"
-grep -q "app_error=yes" "$tmp/nt" && ok || bad "nt351 with window updates: not reset"
+grep -q "app_reset=yes" "$tmp/nt" && ok || bad "nt351 with window updates: not reset"
 finish

@@ -52,15 +52,15 @@ static void test_kb_trace2_on_ns3(void) {
   seglog *log = calloc(1, sizeof *log);
   conv_outcome o;
   CHECK_EQ(run1(env, &p, "nt351", 0, log, NULL, &o), 0);
-  CHECK(o.redundant_ack && o.server_rst && o.client_reset && o.app_error);
+  CHECK(o.redundant_ack && o.server_rst && o.conn_reset && o.app_reset);
   CHECK(o.completed);
   CHECK(o.bytes_lost > 0);
   CHECK_EQ(o.bytes_read + o.bytes_lost, 20000);
   const conv_anatomy *a = &o.a;
   CHECK(a->delack_armed != CONV_NONE && a->delack_armed <= a->fin_acked);
   CHECK(a->fin_arrived <= a->fin_acked && a->fin_acked < a->redundant_ack);
-  CHECK(a->redundant_ack < a->server_rst && a->server_rst < a->client_reset);
-  CHECK(a->client_reset <= a->app_error);
+  CHECK(a->redundant_ack < a->server_rst && a->server_rst < a->conn_reset);
+  CHECK(a->conn_reset <= a->app_reset);
   CHECK_EQ(a->reset_state, TCP_TIME_WAIT);
   /* the server's RST carries SEQ = its FIN + 1 */
   uint32_t fin_end = 0, rst_seq = 1;
@@ -76,7 +76,7 @@ static void test_kb_trace2_on_ns3(void) {
 
   /* the same inputs with the fix */
   CHECK_EQ(run1(env, &p, "nt351-sp", 0, NULL, NULL, &o), 0);
-  CHECK(!o.redundant_ack && !o.server_rst && !o.client_reset && !o.app_error);
+  CHECK(!o.redundant_ack && !o.server_rst && !o.conn_reset && !o.app_reset);
   CHECK(o.completed);
   CHECK_EQ(o.bytes_read, 20000);
   CHECK_EQ(o.bytes_lost, 0);
@@ -123,7 +123,7 @@ static void test_kb_trace1_on_ns3(void) {
     CHECK_EQ(log->ev[i].seg.flags, want[i].flags);
     CHECK_EQ(log->ev[i].seg.len, want[i].len);
   }
-  CHECK(!o.client_reset && o.completed);
+  CHECK(!o.conn_reset && o.completed);
   CHECK_EQ(o.bytes_read, 1000);
   free(log);
 }
@@ -134,7 +134,7 @@ static void test_control_without_half_close(void) {
   p.half_close = 0;
   conv_outcome o;
   CHECK_EQ(run1(env, &p, "nt351", 0, NULL, NULL, &o), 0);
-  CHECK(!o.client_reset && !o.app_error && o.completed);
+  CHECK(!o.conn_reset && !o.app_reset && o.completed);
   CHECK_EQ(o.bytes_read, 20000);
 }
 

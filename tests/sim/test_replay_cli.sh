@@ -9,12 +9,18 @@ hc="$1"
 
 # the article's conversation: the chain, and the capture
 if "$hc" replay --pcap="$tmp/a.pcap" >"$tmp/out" 2>"$tmp/err"; then ok; else bad "replay failed: $(cat "$tmp/err")"; fi
-grep -q "redundant_ack=yes server_rst=yes client_reset=yes app_error=yes" "$tmp/out" && ok || bad "nt351 replay shows no reset"
+grep -q "redundant_ack=yes server_rst=yes conn_reset=yes app_reset=yes" "$tmp/out" && ok || bad "nt351 replay shows no reset"
 grep -q "delack  <<<" "$tmp/out" && ok || bad "no redundant delayed ACK in the ladder"
 grep -q "RST .*rst-" "$tmp/out" && ok || bad "no RST in the ladder"
 grep -q "anatomy of the reset" "$tmp/out" && ok || bad "no anatomy"
+# "<<<" marks the redundant ACK and the RST that answers it, nothing else:
+# this conversation has several ordinary delayed ACKs besides
+"$hc" replay --snd_buf=2048 --response=10000 >"$tmp/marks" 2>&1
+[ "$(grep -c '<<<' "$tmp/marks")" -eq 2 ] && [ "$(grep -c -- '-->.* delack' "$tmp/marks")" -gt 2 ] &&
+  grep -q "delack  <<<" "$tmp/marks" && grep -q "RST .*<<<" "$tmp/marks" && ok ||
+  bad "ladder marks: $(grep -c '<<<' "$tmp/marks") marks, $(grep -c -- '-->.* delack' "$tmp/marks") delayed ACKs"
 "$hc" replay --profile=nt351-sp >"$tmp/sp" 2>&1
-grep -q "redundant_ack=no server_rst=no client_reset=no app_error=no" "$tmp/sp" && ok || bad "nt351-sp replay is not clean"
+grep -q "redundant_ack=no server_rst=no conn_reset=no app_reset=no" "$tmp/sp" && ok || bad "nt351-sp replay is not clean"
 
 # the same inputs give the same capture, byte for byte
 "$hc" replay --pcap="$tmp/b.pcap" >/dev/null 2>&1
