@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "closed.h"
+#include "predict.h"
 #include "store.h"
 
 #define CONF 0.95
@@ -39,13 +39,102 @@ static rate make_rate(uint64_t k, uint64_t n) {
   return r;
 }
 
+static int64_t col_or_none(sqlite3_stmt *q, int col) {
+  return sqlite3_column_type(q, col) == SQLITE_NULL
+             ? -1
+             : sqlite3_column_int64(q, col);
+}
+
+static void note_reason(check_stats *c, const char *why) {
+  for (int i = 0; i < c->nreasons; i++)
+    if (c->reason[i] == why || strcmp(c->reason[i], why) == 0) {
+      c->reason_n[i]++;
+      return;
+    }
+  if (c->nreasons < REPORT_MAX_REASONS) {
+    c->reason[c->nreasons] = why;
+    c->reason_n[c->nreasons++] = 1;
+  }
+}
+
+static void note_disagreement(report *r, uint64_t conv, int j, int stage,
+                              bool pred, bool sim) {
+  r->ndis_total++;
+  if (r->ndis < REPORT_MAX_DISAGREE)
+    r->dis[r->ndis++] = (disagreement){conv, j, stage, pred, sim};
+}
+
+/*
+ * The analytic check of one row: stage 1 in its regime, stage 2 where a
+ * redundant ACK was sent to a paced reader. Returns the REPORT_P_* code.
+ */
+static int8_t check_row(report *r, const conv_params *cp, const double *vals,
+                        int j, uint64_t conv, uint8_t f, sqlite3_stmt *q) {
+  check_stats *c = &r->check[j];
+  predict_in in = {.p = cp};
+  if (strcmp(r->s.profiles[j], CONV_NATIVE) == 0) {
+    note_reason(c, "ns-3's own TCP is not the model");
+    return REPORT_P_OUT;
+  }
+  const char *sp =
+      r->s.server_profile[0] ? r->s.server_profile : r->s.profiles[j];
+  if (scn_profile(&r->s, r->s.profiles[j], vals, &in.client, NULL) != 0 ||
+      scn_profile(&r->s, sp, vals, &in.server, NULL) != 0) {
+    note_reason(c, "the profile does not resolve");
+    return REPORT_P_OUT;
+  }
+  uint64_t mss_max = cp->mtu - 40; /* as the conversation caps it */
+  if (in.client.mss > mss_max)
+    in.client.mss = (uint16_t)mss_max;
+  if (in.server.mss > mss_max)
+    in.server.mss = (uint16_t)mss_max;
+  in.phase_ns[0] = col_or_none(q, 9);
+  in.phase_ns[1] = col_or_none(q, 10);
+  bool sim = f & F_REDUNDANT;
+  /* stage 2: the reader's lag, given the measured redundant ACK */
+  int a = predict_app_reset(
+      &in, col_or_none(q, 11), col_or_none(q, 12),
+      (uint64_t)(col_or_none(q, 13) > 0 ? col_or_none(q, 13) : 0));
+  if (a >= 0 && cp->loss == 0) {
+    c->compared2++;
+    bool app = f & F_APP;
+    if ((a == 1) == app)
+      c->agree2++;
+    else
+      note_disagreement(r, conv, j, 2, a == 1, app);
+  }
+  predict_out o;
+  predict_redundant_ack(&in, &o);
+  if (!o.in_regime) {
+    note_reason(c, o.why ? o.why : "?");
+    return REPORT_P_OUT;
+  }
+  c->regime++;
+  if (o.by_definition) {
+    c->by_definition++;
+    if (sim) /* the simulation contradicts the profile's own rule */
+      note_disagreement(r, conv, j, 1, false, true);
+    return REPORT_P_DEF;
+  }
+  c->compared++;
+  c->predicted_yes += o.redundant_ack;
+  c->simulated_yes += sim;
+  if (o.redundant_ack == sim)
+    c->agree++;
+  else
+    note_disagreement(r, conv, j, 1, o.redundant_ack, sim);
+  return o.redundant_ack ? REPORT_P_YES : REPORT_P_NO;
+}
+
 static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(db,
                          "SELECT conversation, profile, redundant_ack, "
                          "server_rst, conn_reset, app_reset, completed, "
-                         "bytes_lost, reset_after_close FROM conversations "
-                         "ORDER BY conversation",
+                         "bytes_lost, reset_after_close, phase_client_ns, "
+                         "phase_server_ns, t_fin_arrived_ns, "
+                         "t_redundant_ack_ns, unread_at_fin_bytes FROM "
+                         "conversations ORDER BY conversation",
                          -1, &q, NULL) != SQLITE_OK) {
     snprintf(err, cap, "%s: not a halfclose results store (%s)", r->store_path,
              sqlite3_errmsg(db));
@@ -55,6 +144,10 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
   obs cur;
   int have = 0;
   bool started = false;
+  conv_params cp;
+  double *vals = malloc((size_t)(r->s.nkeys ? r->s.nkeys : 1) * sizeof *vals);
+  if (!vals)
+    goto nomem;
   int step;
   while ((step = sqlite3_step(q)) == SQLITE_ROW) {
     uint64_t conv = (uint64_t)sqlite3_column_int64(q, 0);
@@ -74,6 +167,7 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
       cur.conv = conv;
       have = 0;
       started = true;
+      scn_draw(&r->s, conv, &cp, vals);
     }
     int pi = -1;
     for (int i = 0; i < np; i++)
@@ -90,7 +184,9 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
                           (sqlite3_column_int64(q, 7) > 0 ? F_LOST : 0) |
                           (sqlite3_column_int(q, 8) ? F_HARMLESS : 0));
     cur.lost[pi] = (uint64_t)sqlite3_column_int64(q, 7);
+    cur.p1[pi] = check_row(r, &cp, vals, pi, conv, cur.f[pi], q);
   }
+  free(vals);
   if (step != SQLITE_DONE) { /* a damaged store is an error, not an end */
     snprintf(err, cap, "%s: reading the conversations: %s", r->store_path,
              sqlite3_errmsg(db));
@@ -111,32 +207,20 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
   return 0;
 nomem:
   sqlite3_finalize(q);
+  free(vals);
   snprintf(err, cap, "out of memory");
   return -1;
 }
 
-/* Draw every conversation's values again; closed-form predictions too. */
+/* Draw every conversation's values again, for the bins and plots. */
 static int redraw(report *r, data *d) {
-  int nk = r->s.nkeys, np = r->s.nprofiles;
+  int nk = r->s.nkeys;
   d->vals = malloc((d->n ? d->n : 1) * (size_t)(nk ? nk : 1) * sizeof(double));
-  d->pred = malloc((d->n ? d->n : 1) * (size_t)np * sizeof(float));
-  if (!d->vals || !d->pred)
+  if (!d->vals)
     return -1;
   for (size_t i = 0; i < d->n; i++) {
     conv_params p;
-    double *v = &d->vals[i * (size_t)nk];
-    scn_draw(&r->s, d->o[i].conv, &p, v);
-    for (int j = 0; j < np; j++) {
-      tcp_profile tp;
-      double pr = 0;
-      if (scn_profile(&r->s, r->s.profiles[j], v, &tp, NULL) == 0) {
-        uint64_t mss_max = p.mtu - 40;
-        if (tp.mss > mss_max)
-          tp.mss = (uint16_t)mss_max;
-        pr = closed_redundant_ack(&tp, &p);
-      }
-      d->pred[i * (size_t)np + (size_t)j] = (float)pr;
-    }
+    scn_draw(&r->s, d->o[i].conv, &p, &d->vals[i * (size_t)nk]);
   }
   return 0;
 }
@@ -158,7 +242,7 @@ static void profile_totals(report *r, const data *d) {
     profile_stats *ps = &r->prof[j];
     snprintf(ps->name, sizeof ps->name, "%s", r->s.profiles[j]);
     uint64_t k[7] = {0}, nl = 0;
-    double sum = 0, pred = 0;
+    double sum = 0;
     for (size_t i = 0; i < d->n; i++) {
       uint8_t f = d->o[i].f[j];
       k[0] += !!(f & F_REDUNDANT);
@@ -171,7 +255,6 @@ static void profile_totals(report *r, const data *d) {
       sum += (double)d->o[i].lost[j];
       if (d->o[i].lost[j] && lost)
         lost[nl++] = d->o[i].lost[j];
-      pred += d->pred[i * (size_t)np + (size_t)j];
     }
     ps->redundant_ack = make_rate(k[0], d->n);
     ps->server_rst = make_rate(k[1], d->n);
@@ -182,7 +265,6 @@ static void profile_totals(report *r, const data *d) {
     ps->reset_after_close = make_rate(k[6], d->n);
     ps->lost_mean = d->n ? sum / (double)d->n : 0;
     ps->lost_mean_affected = nl ? sum / (double)nl : 0;
-    ps->predicted = d->n ? pred / (double)d->n : 0;
     if (nl && lost) {
       qsort(lost, nl, sizeof *lost, cmp_u64);
       ps->lost_q50 = lost[(nl - 1) / 2];
@@ -293,8 +375,13 @@ static void fill_bins(report *r, const data *d, param_bins *pb) {
   uint64_t kr[REPORT_MAX_BINS][SCN_MAX_PROFILES] = {{0}};
   uint64_t kf[REPORT_MAX_BINS][SCN_MAX_PROFILES] = {{0}};
   uint64_t ka[REPORT_MAX_BINS][SCN_MAX_PROFILES] = {{0}};
-  double pr[REPORT_MAX_BINS][SCN_MAX_PROFILES] = {{0}};
   paired t[REPORT_MAX_BINS] = {{0, 0, 0, 0}};
+  static uint64_t x0[REPORT_MAX_BINS][SCN_MAX_PROFILES],
+      x1[REPORT_MAX_BINS][SCN_MAX_PROFILES],
+      x2[REPORT_MAX_BINS][SCN_MAX_PROFILES];
+  memset(x0, 0, sizeof x0);
+  memset(x1, 0, sizeof x1);
+  memset(x2, 0, sizeof x2);
   for (size_t i = 0; i < d->n; i++) {
     int b = report_bin_of(pb, d->vals[i * (size_t)nk + (size_t)pb->key]);
     if (b < 0)
@@ -305,7 +392,12 @@ static void fill_bins(report *r, const data *d, param_bins *pb) {
       kr[b][j] += !!(f & F_RESET);
       kf[b][j] += !!(f & F_APP);
       ka[b][j] += !!(f & F_REDUNDANT);
-      pr[b][j] += d->pred[i * (size_t)np + (size_t)j];
+      int8_t c = d->o[i].p1[j];
+      if (c == REPORT_P_NO || c == REPORT_P_YES) {
+        x0[b][j]++;
+        x1[b][j] += c == REPORT_P_YES;
+        x2[b][j] += !!(f & F_REDUNDANT);
+      }
     }
     if (np >= 2) {
       bool x = d->o[i].f[0] & F_APP, y = d->o[i].f[1] & F_APP;
@@ -326,13 +418,9 @@ static void fill_bins(report *r, const data *d, param_bins *pb) {
       x->reset[j] = make_rate(kr[b][j], n[b]);
       x->symptom[j] = make_rate(kf[b][j], n[b]);
       x->redundant[j] = make_rate(ka[b][j], n[b]);
-      x->predicted[j] = n[b] ? pr[b][j] / (double)n[b] : 0;
-      x->outside[j] = n[b] && (x->predicted[j] < x->redundant[j].wilson.lo ||
-                               x->predicted[j] > x->redundant[j].wilson.hi);
-      if (n[b]) {
-        r->compared++;
-        r->flagged += x->outside[j];
-      }
+      x->reg_n[j] = x0[b][j];
+      x->reg_pred[j] = x1[b][j];
+      x->reg_sim[j] = x2[b][j];
     }
     x->p_raw = np >= 2 ? stats_mcnemar(t[b], CONF).p_exact : 1;
     p[b] = x->p_raw;
@@ -464,7 +552,6 @@ void report_free(report *r) {
   scn_free(&r->s);
   free(r->data.o);
   free(r->data.vals);
-  free(r->data.pred);
   memset(&r->data, 0, sizeof r->data);
 }
 

@@ -22,7 +22,7 @@
 #include "scenario.h"
 #include "stats.h"
 
-#define REPORT_MAX_BINS 64
+#define REPORT_MAX_BINS 160 /* a grid of up to SCN_MAX_VALUES: one bin each */
 
 typedef enum report_format {
   REPORT_MD,
@@ -49,8 +49,31 @@ typedef struct profile_stats {
   double lost_mean;          /* bytes lost per conversation */
   double lost_mean_affected; /* per conversation that lost bytes */
   uint64_t lost_q50, lost_q90, lost_q99, lost_max; /* among those */
-  double predicted; /* closed-form P(redundant ACK), mean */
 } profile_stats;
+
+/* The analytic check of one profile (predict.h). */
+#define REPORT_MAX_REASONS 12
+typedef struct check_stats {
+  uint64_t regime;        /* conversations in stage 1's regime */
+  uint64_t by_definition; /* ... whose client cannot send one: not counted */
+  uint64_t compared;      /* regime - by_definition */
+  uint64_t agree;         /* prediction == simulation among those */
+  uint64_t predicted_yes, simulated_yes; /* among those compared */
+  int nreasons;                          /* why the others were not predicted */
+  const char *reason[REPORT_MAX_REASONS];
+  uint64_t reason_n[REPORT_MAX_REASONS];
+  uint64_t compared2, agree2; /* stage 2: app_reset given a redundant ACK */
+} check_stats;
+
+/* A conversation where prediction and simulation differ. */
+#define REPORT_MAX_DISAGREE 40
+typedef struct disagreement {
+  uint64_t conv;
+  int profile;
+  int stage; /* 1: redundant ACK, 2: app_reset */
+  bool predicted;
+  bool simulated;
+} disagreement;
 
 /* profile[0] against profile[j], on the same conversations. */
 typedef struct pair_stats {
@@ -63,12 +86,13 @@ typedef struct pair_stats {
 /* One bin of one parameter, for every profile. */
 typedef struct bin_stats {
   double lo, hi; /* [lo, hi), base units; lo == hi: one value */
-  rate symptom[SCN_MAX_PROFILES];     /* app_reset */
-  rate reset[SCN_MAX_PROFILES];       /* conn_reset */
-  rate redundant[SCN_MAX_PROFILES];   /* redundant_ack */
-  double predicted[SCN_MAX_PROFILES]; /* closed form, mean over the bin */
-  bool outside[SCN_MAX_PROFILES];     /* prediction outside the interval */
-  double p_raw, p_holm;               /* McNemar profile 0 vs 1 on app_reset */
+  rate symptom[SCN_MAX_PROFILES];      /* app_reset */
+  rate reset[SCN_MAX_PROFILES];        /* conn_reset */
+  rate redundant[SCN_MAX_PROFILES];    /* redundant_ack */
+  uint64_t reg_n[SCN_MAX_PROFILES];    /* stage-1 comparisons in the bin */
+  uint64_t reg_pred[SCN_MAX_PROFILES]; /* predicted redundant ACKs */
+  uint64_t reg_sim[SCN_MAX_PROFILES];  /* simulated ones, same conversations */
+  double p_raw, p_holm;                /* McNemar profile 0 vs 1 on app_reset */
 } bin_stats;
 
 typedef struct param_bins {
@@ -100,9 +124,18 @@ enum {
   REPORT_F_LOST = 64      /* bytes_lost > 0 */
 };
 
+/* Stage-1 codes per conversation and profile. */
+enum {
+  REPORT_P_OUT = -1, /* not in the regime */
+  REPORT_P_DEF = -2, /* in it, but no redundant ACK by definition */
+  REPORT_P_NO = 0,   /* predicted: none */
+  REPORT_P_YES = 1   /* predicted: a redundant ACK */
+};
+
 typedef struct report_obs {
   uint64_t conv;                   /* conversation index */
   uint8_t f[SCN_MAX_PROFILES];     /* REPORT_F_* per profile */
+  int8_t p1[SCN_MAX_PROFILES];     /* REPORT_P_* */
   uint64_t lost[SCN_MAX_PROFILES]; /* bytes lost per profile */
 } report_obs;
 
@@ -111,7 +144,6 @@ typedef struct report_data {
   report_obs *o;
   size_t n, cap;
   double *vals; /* n x nkeys: each key's drawn value */
-  float *pred;  /* n x nprofiles: closed-form P(redundant ACK) */
 } report_data;
 
 typedef struct report {
@@ -127,9 +159,11 @@ typedef struct report {
   param_bins params[SCN_MAX_KEYS];
   int nparams;
   regression reg[SCN_MAX_PROFILES];
-  report_data data; /* the conversations themselves */
-  int flagged;      /* closed-form bins outside their interval */
-  int compared;     /* closed-form bins compared */
+  report_data data;                    /* the conversations themselves */
+  check_stats check[SCN_MAX_PROFILES]; /* the analytic check */
+  disagreement dis[REPORT_MAX_DISAGREE];
+  int ndis;            /* listed (the first REPORT_MAX_DISAGREE) */
+  uint64_t ndis_total; /* all of them */
 } report;
 
 /* Read the store and compute everything. -1 with a message in err. */

@@ -154,6 +154,12 @@ static void out_path(ctx *c, const char *stem, char *path, size_t n) {
 static void common(ctx *c, vars *v, int width, int height, const char *datafile,
                    const char *title) {
   add_str(v, "term", c->format);
+  /* wide enough for the title on one line (about 8 px a character at the
+   * fonts common.gp sets, with a margin): a title cut at the edges is the
+   * first thing a reader of a paper notices */
+  int need = (int)(8.0 * (double)strlen(title)) + 80;
+  if (width < need)
+    width = need;
   add(v, "width=%d; height=%d; ", width, height);
   add_str(v, "datafile", datafile);
   add_str(v, "title", title);
@@ -455,52 +461,109 @@ static int bytes_lost(ctx *c) {
   return rv;
 }
 
-static int closed_form(ctx *c) {
+/*
+ * The effect against the response size in full segments: the simulated
+ * redundant-ACK rate, the analytic check's prediction and the simulated
+ * rate on the same (in-regime) conversations, and the failed-read rate -
+ * for the first profile, one point per swept response size.
+ */
+static int response_size(ctx *c) {
   const report *r = c->r;
-  char path[1024], outfile[1024], *titles[SCN_MAX_PROFILES],
-      *colours[SCN_MAX_PROFILES];
-  FILE *f = data_file(c, "closed-form", path, sizeof path);
+  int ri = key_index(r, "response");
+  if (ri < 0 || (r->s.keys[r->params[ri].key].dist != SCN_GRID &&
+                 r->s.keys[r->params[ri].key].dist != SCN_CHOICE)) {
+    skipped(c, "response-size", "the response size is not swept");
+    return 0;
+  }
+  const param_bins *pb = &r->params[ri];
+  int nk = r->s.nkeys;
+  conv_params p0;
+  scn_draw(&r->s, 0, &p0, NULL);
+  tcp_profile tp;
+  double v0[SCN_MAX_KEYS];
+  scn_draw(&r->s, 0, &p0, v0);
+  uint32_t mss = 1460;
+  if (scn_profile(&r->s, r->s.profiles[0], v0, &tp, NULL) == 0)
+    mss = tp.mss < p0.mtu - 40 ? tp.mss : (uint32_t)(p0.mtu - 40);
+  char path[1024], outfile[1024];
+  FILE *f = data_file(c, "response-size", path, sizeof path);
   if (!f)
     return CERR("cannot write %s: %s", path, strerror(errno));
-  double top = 0.1;
-  for (int j = 0; j < r->s.nprofiles; j++) {
-    fprintf(f, "# %s: predicted simulated low high (one line per bin)\n",
-            r->s.profiles[j]);
-    const profile_stats *p = &r->prof[j];
-    fprintf(f, "%.6f %.6f %.6f %.6f\n", p->predicted, p->redundant_ack.p,
-            p->redundant_ack.wilson.lo, p->redundant_ack.wilson.hi);
-    top = fmax(top, fmax(p->predicted, p->redundant_ack.wilson.hi));
-    for (int i = 0; i < r->nparams; i++)
-      for (int b = 0; b < r->params[i].nbins; b++) {
-        const bin_stats *x = &r->params[i].bin[b];
-        if (!x->redundant[j].n)
-          continue;
-        fprintf(f, "%.6f %.6f %.6f %.6f\n", x->predicted[j], x->redundant[j].p,
-                x->redundant[j].wilson.lo, x->redundant[j].wilson.hi);
-        top = fmax(top, fmax(x->predicted[j], x->redundant[j].wilson.hi));
-      }
+  /* per swept size: the conversations of the check's regime (predicted,
+   * simulated) and the others (simulated redundant ACK, failed read) */
+  static uint64_t rn[REPORT_MAX_BINS], rp[REPORT_MAX_BINS], rs[REPORT_MAX_BINS],
+      on[REPORT_MAX_BINS], ored[REPORT_MAX_BINS], oapp[REPORT_MAX_BINS];
+  memset(rn, 0, sizeof rn);
+  memset(rp, 0, sizeof rp);
+  memset(rs, 0, sizeof rs);
+  memset(on, 0, sizeof on);
+  memset(ored, 0, sizeof ored);
+  memset(oapp, 0, sizeof oapp);
+  for (size_t i = 0; i < r->data.n; i++) {
+    int b = report_bin_of(pb, r->data.vals[i * (size_t)nk + (size_t)pb->key]);
+    if (b < 0)
+      continue;
+    int8_t code = r->data.o[i].p1[0];
+    uint8_t fl = r->data.o[i].f[0];
+    if (code == REPORT_P_NO || code == REPORT_P_YES) {
+      rn[b]++;
+      rp[b] += code == REPORT_P_YES;
+      rs[b] += !!(fl & REPORT_F_REDUNDANT);
+    } else {
+      on[b]++;
+      ored[b] += !!(fl & REPORT_F_REDUNDANT);
+      oapp[b] += !!(fl & REPORT_F_APP);
+    }
+  }
+  static const char *const what[] = {
+      "predicted redundant ACK, the check's regime: segments rate n",
+      "simulated redundant ACK, the same conversations: segments rate n",
+      "simulated redundant ACK, the other conversations: segments rate lo "
+      "hi n",
+      "read failed (app_reset), the other conversations: segments rate lo "
+      "hi n"};
+  int nonempty[4] = {0};
+  for (int blk = 0; blk < 4; blk++) {
+    fprintf(f, "# %s, %s\n", r->s.profiles[0], what[blk]);
+    for (int b = 0; b < pb->nbins; b++) {
+      double seg = pb->bin[b].lo / mss;
+      uint64_t n = blk < 2 ? rn[b] : on[b];
+      uint64_t k = blk == 0   ? rp[b]
+                   : blk == 1 ? rs[b]
+                   : blk == 2 ? ored[b]
+                              : oapp[b];
+      if (!n)
+        continue;
+      nonempty[blk] = 1;
+      interval w = stats_wilson(k, n, 0.95);
+      if (blk < 2)
+        fprintf(f, "%.4f %.6f %llu\n", seg, (double)k / (double)n,
+                (unsigned long long)n);
+      else
+        fprintf(f, "%.4f %.6f %.6f %.6f %llu\n", seg, (double)k / (double)n,
+                w.lo, w.hi, (unsigned long long)n);
+    }
+    if (!nonempty[blk]) /* gnuplot needs a point in every block */
+      fprintf(f, "NaN NaN NaN NaN 0\n");
     fprintf(f, "\n\n");
-    titles[j] = strdup(r->s.profiles[j]);
-    colours[j] = strdup(plot_profile_colour(r->s.profiles[j], j));
   }
   fclose(f);
+  (void)nk;
   vars v = {0};
-  char title[256];
-  title_of(c, "simulated against closed-form P(redundant ACK), by bin", title,
-           sizeof title);
-  common(c, &v, 900, 800, path, title);
-  add(&v, "top=%.3f; ", fmin(1.0, top * 1.08));
-  add_array(&v, "T", titles, r->s.nprofiles);
-  add_array(&v, "C", colours, r->s.nprofiles);
-  out_path(c, "closed-form", outfile, sizeof outfile);
-  int rv = run_gnuplot("closed-form.gp", &v, outfile, c->err, c->cap);
-  for (int j = 0; j < r->s.nprofiles; j++) {
-    free(titles[j]);
-    free(colours[j]);
-  }
+  char title[256], lab[128];
+  snprintf(lab, sizeof lab, "redundant ACKs and failed reads, %s",
+           r->s.profiles[0]);
+  title_of(c, lab, title, sizeof title);
+  common(c, &v, 1100, 650, path, title);
+  snprintf(lab, sizeof lab, "response size (full segments of %u B)", mss);
+  add_str(&v, "xlabel", lab);
+  add_str(&v, "colour", plot_profile_colour(r->s.profiles[0], 0));
+  add(&v, "have_regime=%d; have_other=%d; ", nonempty[0], nonempty[2]);
+  out_path(c, "response-size", outfile, sizeof outfile);
+  int rv = run_gnuplot("response-size.gp", &v, outfile, c->err, c->cap);
   free(v.s);
   if (rv == 0)
-    done(c, "closed-form");
+    done(c, "response-size");
   return rv;
 }
 
@@ -519,7 +582,7 @@ int plot_store(const report *r, const char *dir, const char *format, FILE *log,
   if (reset_vs(&c, "delay", "reset-vs-delay", "one-way delay (ms)", "delack") ||
       reset_vs(&c, "delack", "reset-vs-delack", "delayed-ACK timeout (ms)",
                NULL) ||
-      heatmap(&c) || outcomes(&c) || bytes_lost(&c) || closed_form(&c))
+      heatmap(&c) || outcomes(&c) || bytes_lost(&c) || response_size(&c))
     return -1;
   return 0;
 }

@@ -27,9 +27,9 @@
 
 #define SCN_MAX_PROFILES 8
 #define SCN_MAX_KEYS     64
-#define SCN_MAX_VALUES   64 /* values of a choice or grid */
-#define SCN_MAX_USER     8  /* [profile NAME] sections */
-#define SCN_MAX_OVERRIDE 40 /* knobs one [profile NAME] section sets */
+#define SCN_MAX_VALUES   160 /* values of a choice or grid */
+#define SCN_MAX_USER     8   /* [profile NAME] sections */
+#define SCN_MAX_OVERRIDE 40  /* knobs one [profile NAME] section sets */
 
 typedef enum scn_dist {
   SCN_CONST,

@@ -76,7 +76,7 @@ cp "$tmp/s.db" "$tmp/same.db"
 sqlite3 "$tmp/same.db" "update conversations set app_reset=1 where profile='nt351-sp' and conversation < 6"
 "$hc" report "$tmp/same.db" | grep -q "Verdict: nt351-sp shows no significant difference in failed reads" && ok || bad "verdict does not follow app_reset"
 grep -q "Does the report count right?" "$tmp/r.md" && ok || bad "the scenario's question"
-for s in "## Outcomes" "### Bytes lost" "## The failed read by parameter" "## What drives the reset" "## Closed-form check" "## Methods"; do
+for s in "## Outcomes" "### Bytes lost" "## The failed read by parameter" "## What drives the failed read" "## The analytic check" "## Methods"; do
   grep -q "^$s" "$tmp/r.md" && ok || bad "no section $s"
 done
 

@@ -3,7 +3,10 @@
 # format: valid files (PNG and PDF signatures, SVG documents) of a sensible
 # size with the expected labels and titles (SVG text); the same colour for a
 # profile in every graph; the ladder of the article's scenario showing the
-# redundant ACK and the RST; and a clear error when gnuplot is missing.
+# redundant ACK and the RST; every text inside the image (SVG measured in
+# Chromium, PNG edges inspected), each check with a negative control; the
+# response-size graph of a swept store; and a clear error when gnuplot is
+# missing.
 set -u
 hc="$1"
 . "$(dirname "$0")/../lib.sh"
@@ -24,7 +27,7 @@ response = uniform(5KB, 40KB)
 delack = choice(100ms, 200ms, 300ms)
 INI
 "$hc" run "$tmp/small.ini" --out="$tmp/s.db" >/dev/null || bad "run failed"
-plots="reset-vs-delay reset-vs-delack heatmap outcomes bytes-lost closed-form"
+plots="reset-vs-delay reset-vs-delack heatmap outcomes bytes-lost"
 
 for fmt in svg png pdf; do
   "$hc" plot "$tmp/s.db" --out="$tmp/$fmt" --format=$fmt >"$tmp/log" 2>&1 || bad "plot --format=$fmt: $(cat "$tmp/log")"
@@ -54,13 +57,64 @@ has heatmap "one-way delay"
 has outcomes "read failed, data lost"
 has outcomes "fraction of conversations"
 has bytes-lost "bytes lost per failed conversation (B"
-has closed-form "closed-form P(redundant ACK)"
-has closed-form "y = x"
+grep -q "response-size: skipped, the response size is not swept" "$tmp/log" && ok || bad "response-size not skipped for a uniform response"
 # one colour per profile in every graph: nt351 is Okabe-Ito vermillion
-for p in reset-vs-delay reset-vs-delack closed-form bytes-lost; do
+for p in reset-vs-delay reset-vs-delack bytes-lost; do
   grep -qi 'rgb(213, *94, *0)\|#d55e00' "$svg/$p.svg" && ok || bad "$p.svg: nt351 not in its colour"
 done
 grep -qi 'rgb(  0, 114, 178)\|rgb(0, *114, *178)\|#0072b2' "$svg/reset-vs-delay.svg" && ok || bad "nt351-sp not in its colour"
+
+# the response-size graph: a swept size, prediction and simulation on it
+cat >"$tmp/sweep.ini" <<'INI'
+; Where does the effect live in the response size? A small sweep.
+[batch]
+conversations = 4
+profiles = nt351, nt351-sp
+[client]
+read_interval = grid(0ms, 100ms)
+[server]
+response = sweep(730B, 23360B, 32)
+INI
+"$hc" run "$tmp/sweep.ini" --out="$tmp/w.db" >/dev/null || bad "sweep run failed"
+"$hc" plot "$tmp/w.db" --out="$tmp/w" --format=svg >"$tmp/log" 2>&1 || bad "sweep plot: $(cat "$tmp/log")"
+for t in "response size (full segments of 1460 B)" "redundant ACK, predicted (reads as data arrives)" \
+         "redundant ACK, simulated (same conversations)" "read failed (app_reset), simulated (paced reader)"; do
+  grep -qF "$t" "$tmp/w/response-size.svg" && ok || bad "response-size.svg lacks \"$t\""
+done
+# its data: 32 sizes in each block, the prediction one line per size
+[ "$(awk '/^# .*predicted/{b=1; next} /^$/{b=0} b' "$tmp/w/data/response-size.dat" | wc -l)" -eq 32 ] && ok || bad "response-size data"
+"$hc" plot "$tmp/w.db" --out="$tmp/wp" --format=png >/dev/null 2>&1 || bad "sweep png"
+
+# every text inside its image: SVG text boxes measured by Chromium, and no
+# ink on the outermost pixels of a PNG. Negative controls: a title wider
+# than its image is caught by both.
+cat >"$tmp/cut.gp" <<'GP'
+set terminal svg size 300,200 font "Helvetica,13"
+set output ARG1
+set title "a title far too long for an image three hundred pixels wide"
+plot x notitle
+set terminal pngcairo size 300,200 font "Helvetica,12" background rgb "white"
+set output ARG2
+replot
+GP
+gnuplot -c "$tmp/cut.gp" "$tmp/cut.svg" "$tmp/cut.png" 2>/dev/null
+here=$(dirname "$0")
+if command -v python3 >/dev/null 2>&1; then
+  python3 "$here/png_edges.py" "$tmp/cut.png" >"$tmp/edges" 2>&1
+  [ $? -eq 1 ] && grep -q "CUT .*cut.png: left" "$tmp/edges" && ok || bad "the PNG edge check misses a cut title: $(cat "$tmp/edges")"
+  python3 "$here/png_edges.py" "$tmp/png"/*.png "$tmp/wp"/*.png >"$tmp/edges" 2>&1 && ok || bad "PNG text cut: $(cat "$tmp/edges")"
+elif [ "${CI:-}" = true ]; then
+  bad "python3 missing: the PNG edge check cannot run"
+fi
+sh "$here/text_inside.sh" "$tmp/cut.svg" >"$tmp/inside" 2>&1
+case $? in
+  77) [ "${CI:-}" = true ] && bad "chromium missing: the SVG text check cannot run" ;;
+  *) grep -q "OUTSIDE cut.svg: a title far too long" "$tmp/inside" && ok || bad "the SVG check misses a cut title: $(cat "$tmp/inside")"
+     sh "$here/text_inside.sh" "$svg"/*.svg "$tmp/w"/*.svg >"$tmp/inside" 2>&1
+     nsvg=$(ls "$svg"/*.svg "$tmp/w"/*.svg | wc -l)
+     ! grep -q OUTSIDE "$tmp/inside" && [ "$(grep -c '^measured [1-9]' "$tmp/inside")" -eq "$nsvg" ] && ok ||
+       bad "SVG text outside its image: $(cat "$tmp/inside")" ;;
+esac
 
 # a scenario that varies neither delay nor delack skips those graphs, says so
 cat >"$tmp/fixed.ini" <<'INI'
@@ -93,6 +147,6 @@ PATH="$tmp/bin" "$hc" plot "$tmp/s.db" --out="$tmp/x" >/dev/null 2>"$tmp/e"
 
 # the HTML report embeds the plots
 "$hc" report "$tmp/s.db" --format=html --plots="$svg" --out="$tmp/r.html" || bad "report with plots failed"
-[ "$(grep -o 'data:image/svg+xml;base64' "$tmp/r.html" | wc -l)" -eq 6 ] && ok || bad "the HTML report does not embed the six plots"
+[ "$(grep -o 'data:image/svg+xml;base64' "$tmp/r.html" | wc -l)" -eq 5 ] && ok || bad "the HTML report does not embed the five plots"
 
 finish

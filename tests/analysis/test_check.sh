@@ -1,0 +1,65 @@
+#!/bin/sh
+# test_check.sh HALFCLOSE - the analytic check (analysis/predict.c) against
+# the simulation, as the report states it: on a response-size sweep, stage
+# 1 predicts every conversation of its regime and agrees with each, with
+# both outcomes present (not a constant); stage 2 agrees on every paced
+# reader with a redundant ACK; nt351-sp counts as "by definition", never as
+# agreement. Negative controls: a shifted tick phase, a flipped outcome and
+# a moved redundant ACK in the store each produce listed disagreements.
+set -u
+hc="$1"
+. "$(dirname "$0")/../lib.sh"
+j() { sqlite3 :memory: "select json_extract(readfile('$1'), '$2')"; }
+
+cat >"$tmp/sweep.ini" <<'INI'
+; Does the analytic check agree with the simulation? A small sweep.
+[batch]
+conversations = 6
+seed = 4
+profiles = nt351, nt351-sp
+[link]
+; long enough that the FIN can come more than a tick after the arming
+; segment: the drawn phase then decides
+delay = 70ms
+[client]
+read_interval = grid(0ms, 100ms)
+[server]
+response = sweep(730B, 23360B, 32)
+INI
+"$hc" run "$tmp/sweep.ini" --out="$tmp/s.db" >/dev/null || bad "run failed"
+"$hc" report "$tmp/s.db" --format=json --out="$tmp/r.json" || bad "report failed"
+cmp1=$(j "$tmp/r.json" '$.check[0].compared')
+[ "$cmp1" -eq 192 ] && ok || bad "stage 1 compared $cmp1 of 192 instant readers"
+[ "$(j "$tmp/r.json" '$.check[0].agree')" -eq "$cmp1" ] && ok || bad "stage 1 disagrees: $(j "$tmp/r.json" '$.disagreements')"
+yes=$(j "$tmp/r.json" '$.check[0].predicted_yes')
+[ "$yes" -gt 20 ] && [ "$yes" -lt $((cmp1 - 20)) ] && ok || bad "predictions nearly constant: $yes of $cmp1"
+[ "$(j "$tmp/r.json" '$.check[0].stage2_compared')" -gt 20 ] &&
+  [ "$(j "$tmp/r.json" '$.check[0].stage2_agree')" -eq "$(j "$tmp/r.json" '$.check[0].stage2_compared')" ] && ok ||
+  bad "stage 2: $(j "$tmp/r.json" '$.check[0]')"
+[ "$(j "$tmp/r.json" '$.check[1].by_definition')" -eq 192 ] && [ "$(j "$tmp/r.json" '$.check[1].compared')" -eq 0 ] && ok ||
+  bad "nt351-sp should be by definition: $(j "$tmp/r.json" '$.check[1]')"
+[ "$(j "$tmp/r.json" '$.disagreements.total')" -eq 0 ] && ok || bad "disagreements listed"
+"$hc" report "$tmp/s.db" >"$tmp/r.md"
+grep -q "^| nt351 | 192 of 384 | 0 | 192 | 192 of 192 |" "$tmp/r.md" && ok || bad "report table: $(grep '^| nt351 |' "$tmp/r.md" | tail -2)"
+grep -q "Not predicted under nt351, measured only: the client does not read as data arrives (192)" "$tmp/r.md" && ok || bad "the reason is not stated"
+
+# control 1: the tick phase the predictor reads, shifted by half a tick
+cp "$tmp/s.db" "$tmp/c1.db"
+sqlite3 "$tmp/c1.db" "update conversations set phase_client_ns = (phase_client_ns + 50000000) % 100000000"
+"$hc" report "$tmp/c1.db" --format=json --out="$tmp/c1.json"
+[ "$(j "$tmp/c1.json" '$.disagreements.total')" -gt 0 ] && ok || bad "a shifted phase changes no prediction"
+# control 2: one in-regime outcome flipped: exactly that conversation listed
+conv=$(sqlite3 "$tmp/s.db" "select conversation from conversations where profile='nt351' and read_interval_ns=0 and redundant_ack=1 limit 1")
+cp "$tmp/s.db" "$tmp/c2.db"
+sqlite3 "$tmp/c2.db" "update conversations set redundant_ack=0 where profile='nt351' and conversation=$conv"
+"$hc" report "$tmp/c2.db" --format=json --out="$tmp/c2.json"
+[ "$(j "$tmp/c2.json" '$.disagreements.total')" -eq 1 ] &&
+  [ "$(j "$tmp/c2.json" '$.disagreements.listed[0].conversation')" -eq "$conv" ] &&
+  [ "$(j "$tmp/c2.json" '$.disagreements.listed[0].stage')" -eq 1 ] && ok || bad "flipped outcome: $(j "$tmp/c2.json" '$.disagreements')"
+"$hc" report "$tmp/c2.db" | grep -q "^| $conv | nt351 | 1: redundant ACK | yes | no | response " && ok || bad "the disagreement's row"
+# control 3: the measured redundant ACK moved a second later: stage 2 moves
+cp "$tmp/s.db" "$tmp/c3.db"
+sqlite3 "$tmp/c3.db" "update conversations set t_redundant_ack_ns = t_redundant_ack_ns + 1000000000 where read_interval_ns > 0"
+"$hc" report "$tmp/c3.db" --format=json --out="$tmp/c3.json"
+[ "$(j "$tmp/c3.json" '$.check[0].stage2_agree')" -lt "$(j "$tmp/c3.json" '$.check[0].stage2_compared')" ] && ok || bad "stage 2 ignores the redundant ACK's time"
+finish
