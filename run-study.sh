@@ -2,7 +2,9 @@
 # The main job: installs what is missing, builds, and runs the default
 # study (scenarios/kb-q152474.ini) - the batch, its plots, its report in
 # HTML (with the plots embedded) and Markdown, and one conversation's
-# timeline, ladder diagram and capture - then says where each is.
+# timeline, ladder diagram and capture - then the response-size sweep
+# (scenarios/response-size.ini: where the effect lives, with the analytic
+# check on it), and says where each is.
 set -eu
 cd "$(dirname "$0")"
 scripts/install-deps
@@ -20,6 +22,12 @@ $hc report "out/$name.db" --format=md --plots="out/$name-plots" \
   --out="out/$name-report.md"
 $hc replay --pcap="out/$name-conversation.pcap" \
   --ladder="out/$name-ladder.svg" >"out/$name-conversation.txt"
+sweep=response-size
+$hc run "scenarios/$sweep.ini" --out="out/$sweep.db"
+$hc plot "out/$sweep.db" --out="out/$sweep-plots" --format=svg >/dev/null
+$hc plot "out/$sweep.db" --out="out/$sweep-plots" --format=png >/dev/null
+$hc report "out/$sweep.db" --format=html --plots="out/$sweep-plots" \
+  --out="out/$sweep-report.html"
 cat <<DONE
 
 The default study is done:
@@ -29,4 +37,6 @@ The default study is done:
   one conversation: timeline out/$name-conversation.txt,
                     ladder out/$name-ladder.svg,
                     capture out/$name-conversation.pcap
+  the response-size sweep: out/$sweep-report.html, out/$sweep-plots/
+                    (response-size.svg: the sawtooth and the check)
 DONE

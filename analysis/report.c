@@ -5,8 +5,9 @@
  * row for every profile count, so every comparison is paired. Parameter
  * values are not read back from the columns but drawn again from the
  * scenario kept in the store (scn_draw is a pure function of scenario,
- * seed and index), which also gives the closed-form prediction for each
- * conversation the exact profile it ran with.
+ * seed and index). The analytic check (predict.h) runs per row as it is
+ * read, with the profiles the conversation ran with and the random choices
+ * the store kept (the tick phases).
  */
 #include "report.h"
 

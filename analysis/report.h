@@ -1,12 +1,14 @@
 /*
  * report.h - the statistical report of a results store.
  *
- * The report opens with the headline - every profile's reset and failure
- * rate with its 95 % interval, the paired test of the fix against the bug,
- * and the verdict - then gives the scenario and its question, the tables
- * (outcomes, bytes lost, every randomized parameter in bins, the paired
- * comparisons, a logistic regression of the reset on the parameters), the
- * closed-form comparison, and notes on the methods.
+ * The report opens with the headline - every profile's failed-read rate
+ * (app_reset, the KB symptom), lost-data rate and the chain behind them
+ * with 95 % intervals, the paired tests of each profile against the first,
+ * and the verdict on the failed read - then gives the scenario and its
+ * question, the tables (outcomes, bytes lost, every randomized parameter in
+ * bins, a logistic regression of the failed read on the parameters), the
+ * analytic check against an independent predictor, and notes on the
+ * methods.
  *
  * Markdown and self-contained HTML read the same; JSON carries every
  * number for scripts. The analysis is computed once (report_analyze) and

@@ -223,7 +223,7 @@ static const char *verdict_of(const profile_stats *p0, const profile_stats *pj,
 static void headline(doc *d, const report *r) {
   const scenario *s = &r->s;
   heading(d, 2, "Headline");
-  char a[96], b[96], c[96], e[96], f[96], g[96], p[32];
+  char a[128], b[128], c[128], e[128], f[128], g[32], p[32];
   para(d,
        "%llu conversations, each run under every profile with the same "
        "parameters (common random numbers). Rates are of conversations, "

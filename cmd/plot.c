@@ -12,13 +12,15 @@ static const char *const SUB = "plot";
 static void usage(FILE *f) {
   fprintf(f,
           "usage: halfclose plot STORE [--out=DIR] [--format=png|svg|pdf]\n\n"
-          "Draws the store's graphs into DIR (default out/NAME-plots): "
-          "reset probability\nagainst one-way delay and against the "
-          "delayed-ACK timeout (95 %% Wilson\nerror bars, one curve per "
-          "profile), a heatmap over both, the outcomes per\nprofile, the "
-          "distribution of bytes lost, and simulated against "
-          "closed-form\nprobability. Graphs whose parameter the scenario "
-          "does not vary are skipped.\nThe data behind each graph stays in "
+          "Draws the store's graphs into DIR (default out/NAME-plots): the "
+          "probability\nthat a read fails with a reset (app_reset) against "
+          "one-way delay and against\nthe delayed-ACK timeout (95 %% Wilson "
+          "error bars, one curve per profile), a\nheatmap over both, the "
+          "outcomes per profile, the distribution of bytes lost,\nand, for "
+          "a swept response size, the redundant ACK and failed read against "
+          "the\nsize in segments with the analytic check's prediction. "
+          "Graphs whose parameter\nthe scenario does not vary are "
+          "skipped.\nThe data behind each graph stays in "
           "DIR/data. Default format: svg.\n");
 }
 

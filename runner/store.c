@@ -619,7 +619,7 @@ int store_reset_counts(hc_store *st, uint64_t below, const scenario *s,
                        uint64_t *k, uint64_t *n) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(st->db,
-                         "SELECT profile, sum(conn_reset), count(*) FROM "
+                         "SELECT profile, sum(app_reset), count(*) FROM "
                          "conversations WHERE conversation < ? GROUP BY "
                          "profile",
                          -1, &q, NULL) != SQLITE_OK)

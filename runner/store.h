@@ -65,7 +65,7 @@ int store_put(hc_store *st, const scenario *s, uint64_t i,
 int store_begin(hc_store *st);
 int store_commit(hc_store *st);
 
-/* Each profile's client resets k[i] among n[i] conversations below
+/* Each profile's failed reads (app_reset) k[i] among n[i] conversations below
  * `below`, in the order of s->profiles. */
 int store_reset_counts(hc_store *st, uint64_t below, const scenario *s,
                        uint64_t *k, uint64_t *n);
