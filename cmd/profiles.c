@@ -54,6 +54,19 @@ static void md_cell(FILE *f, const char *text) {
     fputs(*c == '|' ? "\\|" : (char[2]){*c, 0}, f);
 }
 
+/* One knob: its value and where the value comes from. */
+static void knob_row(FILE *f, bool md, const char *knob, const char *value,
+                     const char *source) {
+  if (md) {
+    fprintf(f, "| `%s` | %s | ", knob, value);
+    md_cell(f, source);
+    fprintf(f, " |\n");
+  } else {
+    fprintf(f, "  %-22s %-9s ", knob, value);
+    wrapped(f, source, 35, 79);
+  }
+}
+
 /* The knobs of preset `name`, each with value and source; with `differ`,
  * only those whose value differs from that preset. */
 static void one_preset(FILE *f, const char *name, const char *differ, bool md) {
@@ -69,14 +82,7 @@ static void one_preset(FILE *f, const char *name, const char *differ, bool md) {
       if (strcmp(v, dv) == 0)
         continue;
     }
-    if (md) {
-      fprintf(f, "| `%s` | %s | ", k[i].name, v);
-      md_cell(f, src);
-      fprintf(f, " |\n");
-    } else {
-      fprintf(f, "  %-22s %-9s ", k[i].name, v);
-      wrapped(f, src, 35, 79);
-    }
+    knob_row(f, md, k[i].name, v, src);
   }
 }
 
@@ -192,14 +198,7 @@ static int user_profile(FILE *f, const char *spec, bool md) {
           snprintf(where, sizeof where, "%s: %s", base, bsrc);
           src = where;
         }
-        if (md) {
-          fprintf(f, "| `%s` | %s | ", k[i].name, v);
-          md_cell(f, src);
-          fprintf(f, " |\n");
-        } else {
-          fprintf(f, "  %-22s %-9s ", k[i].name, v);
-          wrapped(f, src, 35, 79);
-        }
+        knob_row(f, md, k[i].name, v, src);
       }
     }
   }
