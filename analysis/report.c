@@ -513,7 +513,7 @@ int report_analyze(report *r, const char *path, char *err, size_t cap) {
   memset(r, 0, sizeof *r);
   snprintf(r->store_path, sizeof r->store_path, "%s", path);
   hc_store *st;
-  if (store_open(&st, path, false, err, cap) != 0)
+  if (store_open(&st, path, STORE_READ, err, cap) != 0)
     return -1;
   if (store_scenario(st, &r->s, err, cap) != 0) {
     store_close(st);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cli_error(const char *sub, const char *fmt, ...) {
   va_list ap;
@@ -190,6 +191,18 @@ void cli_print_keys(FILE *f) {
 
 static void tmp_name(const char *out, char *buf, size_t cap) {
   snprintf(buf, cap, "%s.tmp", out);
+}
+
+int cli_out_guard(const char *sub, const char *out, const char *store) {
+  struct stat a, b;
+  if (!out || stat(out, &a) != 0 || stat(store, &b) != 0)
+    return 0;
+  if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+    return cli_error(sub,
+                     "--out=%s is the store %s itself: refusing to write "
+                     "over it",
+                     out, store);
+  return 0;
 }
 
 FILE *cli_out_open(const char *sub, const char *out) {

@@ -1,6 +1,7 @@
 /*
  * export.c - `halfclose export`: a store's rows as CSV or JSON.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,11 @@ int cmd_export(int argc, char **argv) {
   }
   if (!path)
     return cli_error(SUB, "which store? (see --help)");
+  if (cli_out_guard(SUB, out, path))
+    return 2;
   hc_store *st;
   char err[600] = "";
-  if (store_open(&st, path, false, err, sizeof err) != 0)
+  if (store_open(&st, path, STORE_READ, err, sizeof err) != 0)
     return cli_error(SUB, "%s", err);
   FILE *f = cli_out_open(SUB, out);
   if (!f) {
@@ -50,10 +53,12 @@ int cmd_export(int argc, char **argv) {
   }
   int rv = store_export(st, f, json, err, sizeof err);
   store_close(st);
-  rv = cli_out_close(f, out, rv);
-  if (rv != 0)
-    return fprintf(stderr, "halfclose export: %s\n",
-                   err[0] ? err : "write failed"),
+  int wrote = cli_out_close(f, out, rv);
+  if (rv != 0) /* the store could not be read to the end: bad input */
+    return cli_error(SUB, "%s", err);
+  if (wrote != 0)
+    return fprintf(stderr, "halfclose export: cannot write %s: %s\n",
+                   out ? out : "standard output", strerror(errno)),
            1;
   return 0;
 }

@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "plot.h"
@@ -43,12 +44,14 @@ int cmd_plot(int argc, char **argv) {
   }
   if (!path)
     return cli_error(SUB, "which store? (see --help)");
+  struct stat od;
+  if (out && stat(out, &od) == 0 && !S_ISDIR(od.st_mode))
+    return cli_error(SUB, "--out=%s: a file, not a directory for the graphs",
+                     out);
   static report r;
   char err[1200] = "";
-  if (report_analyze(&r, path, err, sizeof err) != 0) {
-    fprintf(stderr, "halfclose plot: %s\n", err);
-    return 1;
-  }
+  if (report_analyze(&r, path, err, sizeof err) != 0)
+    return cli_error(SUB, "%s", err); /* the store is the bad input */
   char dir[700];
   if (out)
     snprintf(dir, sizeof dir, "%s", out);

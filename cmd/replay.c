@@ -120,9 +120,10 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
   hc_store *st;
   char err[600] = "";
   scenario s;
-  if (store_open(&st, path, false, err, sizeof err) != 0)
+  if (store_open(&st, path, STORE_READ, err, sizeof err) != 0)
     return cli_error(SUB, "%s", err);
-  if (store_scenario(st, &s, err, sizeof err) != 0) {
+  if (store_check(st, err, sizeof err) != 0 ||
+      store_scenario(st, &s, err, sizeof err) != 0) {
     store_close(st);
     return cli_error(SUB, "%s", err);
   }
@@ -131,8 +132,14 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
     if (strcmp(s.profiles[i], profile) == 0)
       pr = i;
   conv_outcome stored;
-  bool have = pr >= 0 && store_get(st, index, profile, &stored);
+  int have = pr >= 0 ? store_get(st, index, profile, &stored, err,
+                                  sizeof err)
+                      : 0;
   store_close(st);
+  if (have < 0) {
+    scn_free(&s);
+    return cli_error(SUB, "%s", err);
+  }
   if (pr < 0) {
     scn_free(&s);
     return cli_error(SUB, "%s has no profile %s", path, profile);

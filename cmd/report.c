@@ -3,8 +3,11 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "plot.h"
 #include "report.h"
 
 static const char *const SUB = "report";
@@ -22,6 +25,27 @@ static void usage(FILE *f) {
              "self-contained and embeds the plots found in DIR (from\n"
              "`halfclose plot`); JSON carries every number. Default: Markdown "
              "on\nstandard output.\n");
+}
+
+/* Whether a graph in dir is not whole (a plot killed while writing, a
+ * full disk): the report would embed it as it is. */
+static bool incomplete_graph(const char *dir, char *err, size_t cap) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return false;
+  bool bad = false;
+  struct dirent *e;
+  while (!bad && (e = readdir(d))) {
+    const char *dot = strrchr(e->d_name, '.');
+    if (!dot ||
+        (strcmp(dot, ".svg") && strcmp(dot, ".png") && strcmp(dot, ".pdf")))
+      continue;
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+    bad = plot_complete(p, err, cap) != 0;
+  }
+  closedir(d);
+  return bad;
 }
 
 int cmd_report(int argc, char **argv) {
@@ -51,12 +75,20 @@ int cmd_report(int argc, char **argv) {
   }
   if (!path)
     return cli_error(SUB, "which store? (see --help)");
+  if (cli_out_guard(SUB, out, path))
+    return 2;
+  struct stat pd;
+  if (plots && (stat(plots, &pd) != 0 || !S_ISDIR(pd.st_mode)))
+    return cli_error(SUB,
+                     "--plots=%s: no such directory (halfclose plot "
+                     "STORE --out=DIR makes one)",
+                     plots);
+  char err[1200] = "";
+  if (plots && incomplete_graph(plots, err, sizeof err))
+    return cli_error(SUB, "--plots=%s: %s; draw the graphs again", plots, err);
   static report r;
-  char err[600] = "";
-  if (report_analyze(&r, path, err, sizeof err) != 0) {
-    fprintf(stderr, "halfclose report: %s\n", err);
-    return 1;
-  }
+  if (report_analyze(&r, path, err, sizeof err) != 0)
+    return cli_error(SUB, "%s", err); /* the store is the bad input */
   FILE *f = cli_out_open(SUB, out);
   if (!f) {
     report_free(&r);

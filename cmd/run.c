@@ -100,11 +100,17 @@ int cmd_run(int argc, char **argv) {
     } else if ((v = cli_opt(a, "conversations"))) {
       if (cli_u64(SUB, "conversations", v, &per_cell))
         return 2;
-      if (per_cell == 0)
-        return cli_error(SUB, "--conversations must be >= 1");
+      if (per_cell == 0 || per_cell > SCN_MAX_CONVERSATIONS)
+        return cli_error(SUB,
+                         "--conversations=%s: expected 1 to %.0e per grid "
+                         "cell",
+                         v, (double)SCN_MAX_CONVERSATIONS);
     } else if ((v = cli_opt(a, "seed"))) {
       if (cli_u64(SUB, "seed", v, &seed))
         return 2;
+      if (seed > SCN_MAX_CONVERSATIONS)
+        return cli_error(SUB, "--seed=%s: expected 0 to %.0e", v,
+                         (double)SCN_MAX_CONVERSATIONS);
       have_seed = true;
     } else if ((v = cli_opt(a, "jobs"))) {
       if (cli_u64(SUB, "jobs", v, &jobs) || jobs == 0 || jobs > 256)
@@ -120,8 +126,9 @@ int cmd_run(int argc, char **argv) {
                          "(0, 0.5), e.g. 0.01 or 1%%",
                          v);
     } else if ((v = cli_opt(a, "max-conversations"))) {
-      if (cli_u64(SUB, "max-conversations", v, &max_total) || !max_total)
-        return cli_error(SUB, "--max-conversations=%s: expected >= 1", v);
+      if (cli_u64(SUB, "max-conversations", v, &max_total) || !max_total ||
+          max_total > SCN_MAX_CONVERSATIONS)
+        return cli_error(SUB, "--max-conversations=%s: expected 1 to 1e+12", v);
     } else if (strcmp(a, "--check") == 0) {
       check = true;
     } else if (strcmp(a, "--quiet") == 0) {
@@ -139,8 +146,17 @@ int cmd_run(int argc, char **argv) {
     scn_free(&s);
     return 2;
   }
-  if (per_cell)
+  if (per_cell) {
+    if (per_cell > SCN_MAX_CONVERSATIONS / s.cells) {
+      cli_error(SUB,
+                "--conversations=%" PRIu64 ": x %" PRIu64
+                " grid cells is more than %.0e conversations",
+                per_cell, s.cells, (double)SCN_MAX_CONVERSATIONS);
+      scn_free(&s);
+      return 2;
+    }
     s.conversations = per_cell;
+  }
   if (have_seed)
     s.seed = seed;
   char store[600];
@@ -195,7 +211,7 @@ int cmd_run(int argc, char **argv) {
     uint64_t k[SCN_MAX_PROFILES], n[SCN_MAX_PROFILES];
     double widest = 0;
     hc_store *sto;
-    if (store_open(&sto, store, false, err, sizeof err) != 0 ||
+    if (store_open(&sto, store, STORE_WRITE, err, sizeof err) != 0 ||
         store_reset_counts(sto, total, &s, k, n) != 0) {
       st = BATCH_FAILED;
       break;
@@ -209,7 +225,7 @@ int cmd_run(int argc, char **argv) {
       char note[400];
       snprintf(note, sizeof note,
                "sequential: blocks of %" PRIu64 " conversations doubled "
-               "until every profile's reset-rate 95 %% Wilson half-width "
+               "until every profile's app_reset 95 %% Wilson half-width "
                "was at most %.4g, checked at block boundaries only, at most "
                "%" PRIu64 "; stopped at %" PRIu64 " with a widest half-width "
                "of %.4g%s",

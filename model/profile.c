@@ -463,6 +463,8 @@ static bool parse_number(const char *s, double *v, const char **unit) {
     s++;
   if (!isdigit((unsigned char)*s) && *s != '.')
     return false;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    return false; /* decimal only: strtod would take hexadecimal */
   char *end;
   errno = 0;
   *v = strtod(s, &end);

@@ -82,6 +82,49 @@ static void add_array(vars *v, const char *name, char **items, int n) {
   }
 }
 
+static bool has_bytes(const char *buf, size_t n, const char *what) {
+  size_t k = strlen(what);
+  for (size_t i = 0; i + k <= n; i++)
+    if (memcmp(buf + i, what, k) == 0)
+      return true;
+  return false;
+}
+
+int plot_complete(const char *path, char *err, size_t cap) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return ERR("cannot read %s: %s", path, strerror(errno));
+  char head[8] = {0}, tail[64] = {0};
+  size_t nh = fread(head, 1, sizeof head, f);
+  long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  size_t nt = 0;
+  if (size > (long)sizeof tail &&
+      fseek(f, size - (long)sizeof tail, SEEK_SET) == 0)
+    nt = fread(tail, 1, sizeof tail - 1, f);
+  bool bad = ferror(f);
+  fclose(f);
+  const char *dot = strrchr(path, '.');
+  if (dot && strcmp(dot, ".part") == 0) /* the extension before .part */
+    for (const char *p = dot - 1; p > path; p--)
+      if (*p == '.') {
+        dot = p;
+        break;
+      }
+  bool ok = !bad && size > 0;
+  if (ok && dot && strncmp(dot, ".png", 4) == 0) /* signature and IEND */
+    ok = nh == 8 && memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0 && nt >= 12 &&
+         has_bytes(tail, nt, "IEND");
+  else if (ok && dot && strncmp(dot, ".svg", 4) == 0)
+    ok = has_bytes(tail, nt, "</svg>");
+  else if (ok && dot && strncmp(dot, ".pdf", 4) == 0)
+    ok = nh >= 5 && memcmp(head, "%PDF-", 5) == 0 &&
+         has_bytes(tail, nt, "%%EOF");
+  if (!ok)
+    return ERR("%s is incomplete (%s)", path,
+               bad ? strerror(errno) : "its ending is missing");
+  return 0;
+}
+
 static int run_gnuplot(const char *script, vars *v, const char *outfile,
                        char *err, size_t cap) {
   char log[] = "/tmp/halfclose-gnuplot-XXXXXX";
@@ -91,7 +134,9 @@ static int run_gnuplot(const char *script, vars *v, const char *outfile,
   char path[1024];
   snprintf(path, sizeof path, "%s/%s", HALFCLOSE_PLOTS_DIR, script);
   add_str(v, "plotdir", HALFCLOSE_PLOTS_DIR);
-  add_str(v, "outfile", outfile);
+  char part[1100];
+  snprintf(part, sizeof part, "%s.part", outfile);
+  add_str(v, "outfile", part);
   fflush(NULL);
   pid_t pid = fork();
   if (pid < 0) {
@@ -123,11 +168,18 @@ static int run_gnuplot(const char *script, vars *v, const char *outfile,
       return ERR("gnuplot is not installed (Debian: apt-get install "
                  "gnuplot-nox): %s",
                  said);
+    unlink(part);
     return ERR("gnuplot failed on %s: %s", path, said);
   }
-  struct stat sb;
-  if (stat(outfile, &sb) != 0 || sb.st_size == 0)
-    return ERR("gnuplot wrote no %s: %s", outfile, said);
+  if (plot_complete(part, err, cap) != 0) {
+    unlink(part);
+    return -1;
+  }
+  if (rename(part, outfile) != 0) {
+    int e = errno;
+    unlink(part);
+    return ERR("cannot write %s: %s", outfile, strerror(e));
+  }
   return 0;
 }
 
@@ -142,9 +194,25 @@ typedef struct ctx {
   size_t cap;
 } ctx;
 
+/* A graph's data, written as PATH.part and renamed by data_done() only
+ * once every byte is on disk. */
 static FILE *data_file(ctx *c, const char *name, char *path, size_t n) {
   snprintf(path, n, "%s/%s.dat", c->datadir, name);
-  return fopen(path, "w");
+  char part[1100];
+  snprintf(part, sizeof part, "%s.part", path);
+  return fopen(part, "w");
+}
+
+static int data_done(ctx *c, FILE *f, const char *path) {
+  char part[1100];
+  snprintf(part, sizeof part, "%s.part", path);
+  int bad = ferror(f);
+  if (fclose(f) != 0 || bad || rename(part, path) != 0) {
+    int e = errno ? errno : EIO;
+    unlink(part);
+    return CERR("cannot write %s: %s", path, strerror(e));
+  }
+  return 0;
 }
 
 static void out_path(ctx *c, const char *stem, char *path, size_t n) {
@@ -252,7 +320,8 @@ static int reset_vs(ctx *c, const char *key, const char *stem,
       }
       fprintf(f, "\n\n");
     }
-  fclose(f);
+  if (data_done(c, f, path) != 0)
+    return -1;
   const scn_key *k = &r->s.keys[pb->key];
   bool logx = k->dist == SCN_LOGUNIFORM ||
               (pb->nbins > 1 && pb->bin[0].lo > 0 &&
@@ -323,7 +392,8 @@ static int heatmap(ctx *c) {
     }
     fprintf(f, "\n\n");
   }
-  fclose(f);
+  if (data_done(c, f, path) != 0)
+    return -1;
   if (nt == 0) {
     skipped(c, "heatmap", "no profile fails a read");
     return 0;
@@ -385,7 +455,8 @@ static int outcomes(ctx *c) {
             (double)k[0] / n, (double)k[1] / n, (double)k[2] / n,
             (double)k[3] / n);
   }
-  fclose(f);
+  if (data_done(c, f, path) != 0)
+    return -1;
   vars v = {0};
   char title[256];
   title_of(c, "outcomes", title, sizeof title);
@@ -439,7 +510,8 @@ static int bytes_lost(ctx *c) {
     titles[nt] = strdup(r->s.profiles[j]);
     colours[nt++] = strdup(plot_profile_colour(r->s.profiles[j], j));
   }
-  fclose(f);
+  if (data_done(c, f, path) != 0)
+    return -1;
   free(h);
   vars v = {0};
   char title[256];
@@ -547,7 +619,8 @@ static int response_size(ctx *c) {
       fprintf(f, "NaN NaN NaN NaN 0\n");
     fprintf(f, "\n\n");
   }
-  fclose(f);
+  if (data_done(c, f, path) != 0)
+    return -1;
   (void)nk;
   vars v = {0};
   char title[256], lab[128];

@@ -26,6 +26,11 @@
 
 /* Draw every graph of an analyzed store into dir ("png", "svg" or "pdf").
  * Progress lines go to log (may be NULL). 0 or -1 with a message. */
+/* Whether the graph file at path (.png, .svg or .pdf, or that with .part)
+ * is whole: its signature and its ending are there. 0, or -1 with a
+ * message. */
+int plot_complete(const char *path, char *err, size_t cap);
+
 int plot_store(const report *r, const char *dir, const char *format, FILE *log,
                char *err, size_t cap);
 

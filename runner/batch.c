@@ -169,7 +169,7 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
   store_range *list = NULL;
   size_t nranges = 0;
   uint64_t n = 0;
-  if (store_open(&st, o->store_path, true, err, cap) != 0)
+  if (store_open(&st, o->store_path, STORE_CREATE, err, cap) != 0)
     return BATCH_FAILED;
   if (store_bind(st, s, total, o->version, err, cap) != 0 ||
       store_missing(st, total, s->nprofiles, &list, &nranges, &n) != 0) {
@@ -212,7 +212,7 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
     live++;
   }
   batch_status status = BATCH_DONE;
-  if (store_open(&st, o->store_path, false, err, cap) != 0 ||
+  if (store_open(&st, o->store_path, STORE_WRITE, err, cap) != 0 ||
       store_bind(st, s, total, o->version, err, cap) != 0) {
     status = BATCH_FAILED;
     st = NULL;

@@ -86,7 +86,7 @@ batch_status batch_run_mpi(const scenario *s, uint64_t total,
   size_t nranges = 0;
   uint64_t n = 0;
   batch_status status = BATCH_DONE;
-  if (store_open(&st, o->store_path, true, err, cap) != 0) {
+  if (store_open(&st, o->store_path, STORE_CREATE, err, cap) != 0) {
     st = NULL;
     status = BATCH_FAILED;
   } else if (store_bind(st, s, total, o->version, err, cap) != 0 ||

@@ -7,8 +7,10 @@
  */
 #include "store.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@ struct hc_store {
   char path[512];
   char profiles[SCN_MAX_PROFILES][48];
   int nprofiles;
+  bool readonly; /* opened by a reader: nothing is ever written */
 };
 
 /* The outcome columns, after the parameters. */
@@ -78,33 +81,145 @@ static int fail(char *err, size_t cap, const char *fmt, const char *a,
   return -1;
 }
 
-int store_open(hc_store **out, const char *path, bool create, char *err,
+/* SQLite's application_id of a halfclose store: "HCls". */
+#define STORE_APP_ID 0x48436c73
+
+/* Whether `path-wal` holds frames a reader would need. */
+static bool wal_pending(const char *path) {
+  char wal[600];
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  struct stat sb;
+  return stat(wal, &sb) == 0 && sb.st_size > 0;
+}
+
+/* file:PATH?immutable=1 with the path percent-encoded. */
+static void immutable_uri(const char *path, char *buf, size_t cap) {
+  size_t n = (size_t)snprintf(buf, cap, "file:");
+  for (const unsigned char *c = (const unsigned char *)path; *c && n + 4 < cap;
+       c++)
+    n += (size_t)(isalnum(*c) || strchr("/._-~", *c)
+                      ? snprintf(buf + n, cap - n, "%c", *c)
+                      : snprintf(buf + n, cap - n, "%%%02X", *c));
+  snprintf(buf + n, cap - n, "?immutable=1");
+}
+
+/*
+ * Is the open database a halfclose store? Reads SQLite's header field
+ * application_id and nothing else, so a foreign file is never changed. An
+ * SQLite database without a single table counts as empty (`*empty`): what
+ * a run killed before its first commit leaves behind.
+ */
+static int identify(hc_store *st, bool *empty, char *err, size_t cap) {
+  sqlite3_stmt *q = NULL;
+  int id = -1,
+      rc = sqlite3_prepare_v2(st->db, "PRAGMA application_id", -1, &q, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+    id = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  if (id < 0)
+    return fail(err, cap, "%s: not an SQLite results store (%s)", st->path,
+                sqlite3_errmsg(st->db));
+  *empty = false;
+  if (id == STORE_APP_ID)
+    return 0;
+  int tables = -1;
+  if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1, &q,
+                         NULL) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    tables = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  if (tables == 0) {
+    *empty = true;
+    return 0;
+  }
+  int format = -1;
+  if (sqlite3_prepare_v2(st->db, "SELECT format FROM batch", -1, &q, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    format = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  if (format == 1)
+    return fail(err, cap,
+                "%s: store format 1, written by an older halfclose whose "
+                "outcomes client_reset and app_error are defined "
+                "differently; run the scenario again into a new store "
+                "(halfclose run SCENARIO --out=NEW.db)%s",
+                st->path, "");
+  return fail(err, cap,
+              "%s: an SQLite database, but not a halfclose results store "
+              "(no halfclose application id); left untouched%s",
+              st->path, "");
+}
+
+int store_open(hc_store **out, const char *path, store_mode mode, char *err,
                size_t cap) {
   hc_store *st = calloc(1, sizeof *st);
   if (!st)
     return fail(err, cap, "%s: out of memory%s", path, "");
   snprintf(st->path, sizeof st->path, "%s", path);
-  if (!create && access(path, F_OK) != 0) {
+  st->readonly = mode == STORE_READ;
+  struct stat sb;
+  bool exists = stat(path, &sb) == 0;
+  if (!exists && mode != STORE_CREATE) {
     free(st);
     return fail(err, cap, "%s: no such store%s", path, "");
   }
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+  if (exists && !S_ISREG(sb.st_mode)) {
+    free(st);
+    return fail(err, cap, "%s: not a regular file, not a results store%s", path,
+                "");
+  }
+  if (exists && sb.st_size == 0 && mode == STORE_READ) {
+    free(st);
+    return fail(err, cap, "%s: an empty file, not a results store%s", path, "");
+  }
+  int flags = mode == STORE_READ ? SQLITE_OPEN_READONLY
+              : mode == STORE_CREATE
+                  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                  : SQLITE_OPEN_READWRITE;
+  int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+  bool empty = false;
+  int id = rc == SQLITE_OK && (!exists || sb.st_size > 0)
+               ? identify(st, &empty, err, cap)
+               : 0;
+  if (rc == SQLITE_OK && id != 0 && mode == STORE_READ &&
+      sqlite3_errcode(st->db) == SQLITE_CANTOPEN && !wal_pending(path)) {
+    /* a store left in WAL mode on media we cannot write: nothing is
+     * pending in a -wal file, so the file alone is the whole store */
+    char uri[1400];
+    immutable_uri(path, uri, sizeof uri);
+    sqlite3_close(st->db);
+    st->db = NULL;
+    rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                         NULL);
+    id = rc == SQLITE_OK ? identify(st, &empty, err, cap) : 0;
+  }
+  if (rc != SQLITE_OK) {
     fail(err, cap, "%s: cannot open: %s", path,
          st->db ? sqlite3_errmsg(st->db) : "out of memory");
     store_close(st);
     return -1;
   }
-  sqlite3_busy_timeout(st->db, 5000);
-  char *msg = NULL;
-  if (sqlite3_exec(st->db,
-                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
-                   NULL, &msg) != SQLITE_OK) {
-    fail(err, cap, "%s: not an SQLite results store (%s)", path,
-         msg ? msg : "?");
-    sqlite3_free(msg);
+  if (id != 0) {
     store_close(st);
     return -1;
+  }
+  if (empty && mode == STORE_READ) {
+    store_close(st);
+    return fail(err, cap, "%s: an empty database, not a results store%s", path,
+                "");
+  }
+  sqlite3_busy_timeout(st->db, 5000);
+  if (mode != STORE_READ) {
+    char *msg = NULL;
+    if (sqlite3_exec(st->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+      fail(err, cap, "%s: cannot use the store (%s)", path, msg ? msg : "?");
+      sqlite3_free(msg);
+      store_close(st);
+      return -1;
+    }
   }
   *out = st;
   return 0;
@@ -114,12 +229,34 @@ void store_close(hc_store *st) {
   if (!st)
     return;
   sqlite3_finalize(st->ins);
+  /* a writer leaves a single file behind (no -wal, no -shm), so a reader
+   * can open the store anywhere, read-only media included; if another
+   * connection still has it, it stays in WAL mode for now */
+  if (st->db && !st->readonly)
+    sqlite3_exec(st->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
   sqlite3_close(st->db);
   free(st);
 }
 
 sqlite3 *store_db(hc_store *st) {
   return st->db;
+}
+
+int store_check(hc_store *st, char *err, size_t cap) {
+  sqlite3_stmt *q;
+  const char *verdict = NULL;
+  int rv = -1;
+  if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &q, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW) {
+    verdict = (const char *)sqlite3_column_text(q, 0);
+    rv = verdict && strcmp(verdict, "ok") == 0 ? 0 : -1;
+  }
+  if (rv != 0)
+    fail(err, cap, "%s: the store is damaged: %s", st->path,
+         verdict ? verdict : sqlite3_errmsg(st->db));
+  sqlite3_finalize(q);
+  return rv;
 }
 
 bool store_has_batch(hc_store *st) {
@@ -373,7 +510,10 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
     snprintf(st->profiles[i], sizeof st->profiles[i], "%s", s->profiles[i]);
   st->nprofiles = s->nprofiles;
   if (!store_has_batch(st)) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA application_id=%d", STORE_APP_ID);
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
         create_schema(st, s, err, cap) != 0)
       return -1;
     sqlite3_stmt *q;
@@ -491,14 +631,16 @@ int store_missing(hc_store *st, uint64_t total, int nprofiles,
   *nranges = 0;
   size_t cap = 0;
   uint64_t next = 0; /* first index not known to be present */
-  int rv = 0;
-  while (rv == 0 && sqlite3_step(q) == SQLITE_ROW) {
+  int rv = 0, step;
+  while (rv == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
     sqlite3_int64 i = sqlite3_column_int64(q, 0);
     if (i < 0 || (uint64_t)i >= total)
       continue;
     rv = add_range(ranges, nranges, &cap, next, (uint64_t)i);
     next = (uint64_t)i + 1;
   }
+  if (rv == 0 && step != SQLITE_DONE) /* damaged: not the end of the rows */
+    rv = -1;
   sqlite3_finalize(q);
   if (rv == 0)
     rv = add_range(ranges, nranges, &cap, next, total);
@@ -627,7 +769,8 @@ int store_reset_counts(hc_store *st, uint64_t below, const scenario *s,
   sqlite3_bind_int64(q, 1, (sqlite3_int64)below);
   for (int i = 0; i < s->nprofiles; i++)
     k[i] = n[i] = 0;
-  while (sqlite3_step(q) == SQLITE_ROW)
+  int step;
+  while ((step = sqlite3_step(q)) == SQLITE_ROW)
     for (int i = 0; i < s->nprofiles; i++)
       if (strcmp((const char *)sqlite3_column_text(q, 0), s->profiles[i]) ==
           0) {
@@ -635,7 +778,7 @@ int store_reset_counts(hc_store *st, uint64_t below, const scenario *s,
         n[i] = (uint64_t)sqlite3_column_int64(q, 2);
       }
   sqlite3_finalize(q);
-  return 0;
+  return step == SQLITE_DONE ? 0 : -1;
 }
 
 int store_note_stopping(hc_store *st, const char *text) {
@@ -684,7 +827,8 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
   return 0;
 }
 
-bool store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o) {
+int store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o,
+              char *err, size_t cap) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(st->db,
                          "SELECT redundant_ack, server_rst, conn_reset, "
@@ -695,10 +839,17 @@ bool store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o) {
                          "FROM conversations WHERE conversation = ? AND "
                          "profile = ?",
                          -1, &q, NULL) != SQLITE_OK)
-    return false;
+    return fail(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
   sqlite3_bind_int64(q, 1, (sqlite3_int64)i);
   sqlite3_bind_text(q, 2, profile, -1, SQLITE_STATIC);
-  bool found = sqlite3_step(q) == SQLITE_ROW;
+  int step = sqlite3_step(q);
+  bool found = step == SQLITE_ROW;
+  if (!found && step != SQLITE_DONE) {
+    fail(err, cap, "%s: reading the store: %s", st->path,
+         sqlite3_errmsg(st->db));
+    sqlite3_finalize(q);
+    return -1;
+  }
   if (found) {
     memset(o, 0, sizeof *o);
     o->redundant_ack = sqlite3_column_int(q, 0);
@@ -717,7 +868,7 @@ bool store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o) {
     o->reset_after_close = sqlite3_column_int(q, 13);
   }
   sqlite3_finalize(q);
-  return found;
+  return found ? 1 : 0;
 }
 
 static void csv_field(FILE *f, const char *v) {

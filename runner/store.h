@@ -31,11 +31,27 @@
 
 typedef struct hc_store hc_store;
 
-/* Open an existing store (create = false) or create it if absent. On
- * failure returns -1 with a message in err. */
-int store_open(hc_store **out, const char *path, bool create, char *err,
+typedef enum store_mode {
+  STORE_READ,  /* a reader: read-only, changes no byte of the file */
+  STORE_WRITE, /* an existing store, to extend or finish */
+  STORE_CREATE /* the same, or a new store where there is none (or an empty
+                  file, or an SQLite database without a table) */
+} store_mode;
+
+/*
+ * Open a store. A file that is not a halfclose store (SQLite's
+ * application_id says so) is refused in every mode without being changed.
+ * Readers open read-only; a store in WAL mode on media that cannot be
+ * written is read from the file alone when no -wal frames are pending. On
+ * failure returns -1 with a message in err.
+ */
+int store_open(hc_store **out, const char *path, store_mode mode, char *err,
                size_t cap);
 void store_close(hc_store *st);
+
+/* SQLite's quick_check over the whole file: 0, or -1 with a message naming
+ * the damage. For a reader that does not read every page itself. */
+int store_check(hc_store *st, char *err, size_t cap);
 
 /* Whether the store has its batch row yet. */
 bool store_has_batch(hc_store *st);
@@ -80,8 +96,10 @@ int store_finish(hc_store *st);
  * profile list is the store's. -1 with a message. */
 int store_scenario(hc_store *st, scenario *s, char *err, size_t cap);
 
-/* Rows of profile `profile` for conversation i; false if there is none. */
-bool store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o);
+/* The row of profile `profile` for conversation i: 1, 0 if there is none,
+ * or -1 with a message (a damaged store). */
+int store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o,
+              char *err, size_t cap);
 
 /* Export every row ordered by conversation and profile, CSV or JSON. */
 int store_export(hc_store *st, FILE *f, bool json, char *err, size_t cap);

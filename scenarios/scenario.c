@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct parse {
   scenario *s;
@@ -30,6 +31,7 @@ typedef struct parse {
   int line;           /* line the reader last returned */
   const char *cursor; /* reader position in the text */
   bool seen_batch[4]; /* conversations, seed, profiles, server_profile */
+  int batch_line[4];  /* where each was set */
   bool defer;         /* profile names may refer to later [profile] sections */
   struct {
     char name[48]; /* a profile name not known when it was read */
@@ -221,6 +223,17 @@ static char *reader(char *buf, int size, void *stream) {
     while (*p && *p != ']' && k + 1 < sizeof name)
       name[k++] = *p++;
     name[k] = 0;
+    if (*p != ']') {
+      problem(ps, NULL, NULL, NULL,
+              "a section header without its closing ']': expected [%s]", name);
+      return buf;
+    }
+    const char *after = p + 1;
+    while (isspace((unsigned char)*after))
+      after++;
+    if (*after && *after != ';' && *after != '#')
+      problem(ps, NULL, NULL, NULL,
+              "text after the section header [%s]: \"%s\"", name, after);
     const char *user = profile_section(name);
     if (user)
       user_profile_open(ps, user);
@@ -442,12 +455,28 @@ static int parse_dist(parse *ps, scn_key *k, const char *section,
                    in_range(ps, k, section, value, k->b)
                ? -1
                : 0;
-  case SCN_NORMAL:
+  case SCN_NORMAL: {
     if (!(k->b > 0)) {
       problem(ps, section, k->name, value, "normal needs sigma > 0");
       return -1;
     }
-    return in_range(ps, k, section, value, k->a);
+    if (in_range(ps, k, section, value, k->a))
+      return -1;
+    /* draws outside the key's range are clamped to it: allowed for a
+     * tail, not as the rule */
+    double out = 0.5 * erfc((k->a - k->min) / (k->b * 1.4142135623730951)) +
+                 0.5 * erfc((k->max - k->a) / (k->b * 1.4142135623730951));
+    if (out > 0.05) {
+      char lo[32], hi[32];
+      problem(ps, section, k->name, value,
+              "%.0f %% of its draws fall outside %s to %s and would be "
+              "clamped; narrow sigma",
+              out * 100, hc_format_value(k->kind, k->min, lo, sizeof lo),
+              hc_format_value(k->kind, k->max, hi, sizeof hi));
+      return -1;
+    }
+    return 0;
+  }
   case SCN_EXPONENTIAL:
     if (!(k->a > 0)) {
       problem(ps, section, k->name, value, "exponential needs a mean > 0");
@@ -487,6 +516,18 @@ static void batch_key(parse *ps, const char *name, const char *value) {
   scenario *s = ps->s;
   double v;
   char why[200];
+  static const char *const keys[] = {"conversations", "seed", "profiles",
+                                     "server_profile"};
+  for (int i = 0; i < 4; i++)
+    if (strcmp(name, keys[i]) == 0) {
+      if (ps->seen_batch[i]) {
+        problem(ps, "batch", name, value, "set twice (first on line %d)",
+                ps->batch_line[i]);
+        return;
+      }
+      ps->seen_batch[i] = true;
+      ps->batch_line[i] = ps->line;
+    }
   if (strcmp(name, "conversations") == 0 || strcmp(name, "seed") == 0) {
     bool conv = name[0] == 'c';
     if (hc_parse_value(HC_COUNT, value, &v, why, sizeof why) != 0 ||
@@ -539,6 +580,13 @@ static int handler(void *user, const char *section, const char *name,
                    const char *value) {
   parse *ps = user;
   scenario *s = ps->s;
+  if (!section[0]) {
+    problem(ps, NULL, NULL, NULL,
+            "%s = %s: a key before any section; every key belongs in a "
+            "[section]",
+            name, value);
+    return 1;
+  }
   if (!known_section(section))
     return 1; /* reported by the reader */
   const char *pname = profile_section(section);
@@ -709,8 +757,26 @@ int scn_load_text(scenario *s, const char *path, const char *text, FILE *err,
   for (int i = 0; i < s->nkeys; i++)
     if (s->keys[i].dist == SCN_GRID) {
       s->keys[i].stride = s->cells;
+      if (s->cells > SCN_MAX_CONVERSATIONS / (uint64_t)s->keys[i].nvals) {
+        ps.line = s->keys[i].line;
+        problem(&ps, NULL, NULL, NULL,
+                "%s: the grids cross into more than %.0e cells; at most "
+                "%.0e conversations in all",
+                s->keys[i].name, (double)SCN_MAX_CONVERSATIONS,
+                (double)SCN_MAX_CONVERSATIONS);
+        s->cells = 1;
+        break;
+      }
       s->cells *= (uint64_t)s->keys[i].nvals;
     }
+  if (!ps.errors && s->conversations > SCN_MAX_CONVERSATIONS / s->cells) {
+    ps.line = ps.batch_line[0];
+    problem(&ps, NULL, NULL, NULL,
+            "%llu conversations per cell x %llu cells is more than %.0e "
+            "conversations",
+            (unsigned long long)s->conversations, (unsigned long long)s->cells,
+            (double)SCN_MAX_CONVERSATIONS);
+  }
   if (ps.errors) {
     scn_free(s);
     return -1;
@@ -719,6 +785,21 @@ int scn_load_text(scenario *s, const char *path, const char *text, FILE *err,
 }
 
 int scn_load(scenario *s, const char *path, FILE *err, FILE *warn) {
+  struct stat sb;
+  if (stat(path, &sb) != 0) {
+    if (err)
+      fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
+    return -1;
+  }
+  if (!S_ISREG(sb.st_mode) || sb.st_size > SCN_MAX_FILE_BYTES) {
+    if (err)
+      fprintf(err, "%s: %s\n", path,
+              S_ISDIR(sb.st_mode) ? "a directory, not a scenario file"
+              : !S_ISREG(sb.st_mode)
+                  ? "not a regular file, not a scenario file"
+                  : "larger than 1 MiB: not a scenario file");
+    return -1;
+  }
   FILE *f = fopen(path, "rb");
   if (!f) {
     if (err)
@@ -728,7 +809,8 @@ int scn_load(scenario *s, const char *path, FILE *err, FILE *warn) {
   size_t cap = 4096, n = 0;
   char *text = malloc(cap);
   size_t got;
-  while (text && (got = fread(text + n, 1, cap - n - 1, f)) > 0) {
+  while (text && n <= SCN_MAX_FILE_BYTES &&
+         (got = fread(text + n, 1, cap - n - 1, f)) > 0) {
     n += got;
     if (n + 1 == cap) {
       char *t = realloc(text, cap *= 2);
@@ -740,10 +822,18 @@ int scn_load(scenario *s, const char *path, FILE *err, FILE *warn) {
       }
     }
   }
+  bool bad_read = ferror(f);
   fclose(f);
   if (!text) {
     if (err)
       fprintf(err, "%s: out of memory\n", path);
+    return -1;
+  }
+  if (bad_read || n > SCN_MAX_FILE_BYTES) {
+    if (err)
+      fprintf(err, "%s: %s\n", path,
+              bad_read ? "cannot read" : "larger than 1 MiB");
+    free(text);
     return -1;
   }
   text[n] = 0;

@@ -30,6 +30,8 @@
 #define SCN_MAX_VALUES   160 /* values of a choice or grid */
 #define SCN_MAX_USER     8   /* [profile NAME] sections */
 #define SCN_MAX_OVERRIDE 40  /* knobs one [profile NAME] section sets */
+#define SCN_MAX_CONVERSATIONS 1000000000000ull /* cells x per cell, at most */
+#define SCN_MAX_FILE_BYTES    (1 << 20) /* a scenario file, at most */
 
 typedef enum scn_dist {
   SCN_CONST,

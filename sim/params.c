@@ -149,6 +149,18 @@ int hc_parse_value(hc_kind kind, const char *text, double *v, char *why,
     snprintf(why, cap, "expected %s", hc_kind_units(kind));
     return -1;
   }
+  /* decimal only: strtod would also take 0x14, inf and nan */
+  const char *d = text + (*text == '+' || *text == '-');
+  if (d[0] == '0' && (d[1] == 'x' || d[1] == 'X')) {
+    snprintf(why, cap, "a hexadecimal number; expected %s in decimal",
+             hc_kind_units(kind));
+    return -1;
+  }
+  if (!isdigit((unsigned char)d[0]) &&
+      !(d[0] == '.' && isdigit((unsigned char)d[1]))) {
+    snprintf(why, cap, "expected %s", hc_kind_units(kind));
+    return -1;
+  }
   char *end;
   errno = 0;
   double x = strtod(text, &end);

@@ -57,6 +57,25 @@ static const bad table[] = {
     {"[batch]\nprofiles = nt351, nt4\n", "unknown profile \"nt4\""},
     {"[batch]\nprofiles = nt351, nt351\n", "profile nt351 listed twice"},
     {"[batch]\nserver_profile = win95\n", "unknown profile \"win95\""},
+    /* issue 13: defects an adversarial pass found */
+    {"[link]\ndelay = 0x14ms\n", "a hexadecimal number"},
+    {"[link]\ndelay = normal(20ms, 1e300s)\n",
+     "of its draws fall outside 0ms to 3600s and would be clamped"},
+    {"[batch]\nconversations = 5\nconversations = 6\n",
+     "t.ini:3: [batch] conversations = 6: set twice (first on line 2)"},
+    {"[batch]\nseed = 1\nseed = 2\n", "seed = 2: set twice"},
+    {"delay = 5KB\n[batch]\n", "t.ini:1: delay = 5KB: a key before any section"},
+    {"[link] junk\n", "t.ini:1: text after the section header [link]"},
+    {"[link\ndelay = 5ms\n",
+     "t.ini:1: a section header without its closing ']'"},
+    {"[link]\ndelay = sweep(1ms, 2ms, 100)\nrate = sweep(1Mbps, 2Mbps, 100)\n"
+     "loss = sweep(0, 0.1, 100)\nqueue = sweep(1, 100, 100)\n"
+     "mtu = sweep(600B, 1500B, 100)\n[client]\nrequest = sweep(1B, 99B, 100)\n"
+     "read_size = sweep(1B, 99B, 100)\n",
+     "t.ini:9: read_size: the grids cross into more than 1e+12 cells"},
+    {"[batch]\nconversations = 100000000000\n[link]\ndelay = "
+     "sweep(1ms, 2ms, 100)\n",
+     "more than 1e+12 conversations"},
     /* [profile NAME] sections */
     {"[batch]\nprofiles = nt351, mine\n[profile mine]\ndelack = 1ms\n",
      "t.ini:3: [profile mine] has no base"},
@@ -158,7 +177,7 @@ static const char *const good =
     "; Two lines of question.\n"
     "\n[batch]\nconversations = 7\nseed = 3\nprofiles = nt351, linux\n"
     "[link]\ndelay = grid(1ms, 2ms, 3ms)\nrate = uniform(1Mbps, 2Mbps)\n"
-    "loss = normal(1%, 5%)\n"
+    "loss = normal(3%, 1.5%)\n"
     "[server]\nresponse = sweep(1000B, 2000B, 2)\n"
     "think = exponential(10ms)\n"
     "[client]\nread_size = choice(1KiB, 2KiB, 4KiB)\n"
