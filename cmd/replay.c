@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "batch.h"
 #include "cli.h"
@@ -132,9 +133,8 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
     if (strcmp(s.profiles[i], profile) == 0)
       pr = i;
   conv_outcome stored;
-  int have = pr >= 0 ? store_get(st, index, profile, &stored, err,
-                                  sizeof err)
-                      : 0;
+  int have =
+      pr >= 0 ? store_get(st, index, profile, &stored, err, sizeof err) : 0;
   store_close(st);
   if (have < 0) {
     scn_free(&s);
@@ -195,6 +195,23 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
   return same ? 0 : 1;
 }
 
+/* An output's directory must exist before minutes of simulation. */
+static int out_dir_ok(const char *path, const char *opt) {
+  if (!path)
+    return 0;
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (!slash)
+    return 0;
+  *slash = 0;
+  struct stat sb;
+  if (stat(dir[0] ? dir : "/", &sb) != 0 || !S_ISDIR(sb.st_mode))
+    return cli_error(SUB, "--%s=%s: no such directory %s", opt, path,
+                     dir[0] ? dir : "/");
+  return 0;
+}
+
 int cmd_replay(int argc, char **argv) {
   cli_params cp = {0};
   conv_params_default(&cp.p);
@@ -202,6 +219,7 @@ int cmd_replay(int argc, char **argv) {
   uint64_t seed = 1, index = 0;
   bool show_ladder = true, have_index = false;
   const char *store_path = NULL;
+  int overrides = 0; /* --KEY=VALUE given */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -232,21 +250,35 @@ int cmd_replay(int argc, char **argv) {
         return 2;
       if (r == 0)
         return cli_error(SUB, "unknown option or key \"%s\" (see --help)", a);
+      overrides++;
     }
   }
   if (store_path) {
     if (!have_index)
       return cli_error(SUB, "replaying from a store needs --conversation=I");
-    if (cp.nknobs || seed != 1)
-      return cli_error(SUB, "a stored conversation takes its parameters and "
-                            "seed from the store; --KEY=VALUE and --seed do "
-                            "not apply");
+    if (overrides || seed != 1 || server_profile)
+      return cli_error(SUB, "a stored conversation takes its parameters, "
+                            "seed and server profile from the store; "
+                            "--KEY=VALUE, --seed and --server-profile do not "
+                            "apply (replay without the store to change "
+                            "them)");
+    if (out_dir_ok(pcap, "pcap") || out_dir_ok(ladder_file, "ladder"))
+      return 2;
     return replay_stored(store_path, index, profile, pcap, show_ladder);
   }
   tcp_profile cprof, sprof;
   if (cli_profile(SUB, profile, &cp, &cprof) ||
       cli_profile(SUB, server_profile ? server_profile : profile, &cp, &sprof))
     return 2;
+  if (out_dir_ok(pcap, "pcap") || out_dir_ok(ladder_file, "ladder"))
+    return 2;
+  double events = hc_conv_events(&cp.p);
+  if (events > HC_MAX_EVENTS)
+    return cli_error(SUB,
+                     "this conversation would take about %.2g simulation "
+                     "events (a few minutes or more): refused; lower "
+                     "response or time_limit, or read less often",
+                     events);
 
   char d[32], r[32], header[512], title[256];
   hc_format_value(HC_TIME, (double)cp.p.delay_ns, d, sizeof d);

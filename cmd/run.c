@@ -169,6 +169,34 @@ int cmd_run(int argc, char **argv) {
     }
     snprintf(store, sizeof store, "out/%s.db", s.name);
   }
+  /* before anything runs: the store's directory, and conversations that
+   * would each take minutes (checked on the first draws) */
+  char dir[600];
+  snprintf(dir, sizeof dir, "%s", store);
+  char *slash = strrchr(dir, '/');
+  struct stat db;
+  if (slash) {
+    *slash = 0;
+    if (stat(dir[0] ? dir : "/", &db) != 0 || !S_ISDIR(db.st_mode)) {
+      scn_free(&s);
+      return cli_error(SUB, "--out=%s: no such directory %s", store,
+                       dir[0] ? dir : "/");
+    }
+  }
+  uint64_t probe = scn_total(&s) < 2000 ? scn_total(&s) : 2000;
+  for (uint64_t i = 0; i < probe; i++) {
+    conv_params cp;
+    scn_draw(&s, i, &cp, NULL);
+    double ev = hc_conv_events(&cp);
+    if (ev > HC_MAX_EVENTS) {
+      scn_free(&s);
+      return cli_error(SUB,
+                       "conversation %" PRIu64 " would take about %.2g "
+                       "simulation events (minutes each): refused; lower "
+                       "response or time_limit, or read less often",
+                       i, ev);
+    }
+  }
   if (!jobs) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     jobs = n > 0 ? (uint64_t)n : 1;
@@ -253,6 +281,17 @@ int cmd_run(int argc, char **argv) {
            " run now, %.1f s, %.0f conv/s)\n",
            s.name, total, s.nprofiles, store, p.this_run, p.elapsed_s,
            p.elapsed_s > 0 ? (double)p.this_run / p.elapsed_s : 0.0);
+    uint64_t planned = 0;
+    hc_store *sr;
+    if (store_open(&sr, store, STORE_READ, err, sizeof err) == 0) {
+      planned = store_planned(sr);
+      store_close(sr);
+    }
+    if (planned > total)
+      printf("note: %s plans %" PRIu64 " conversations; a smaller "
+             "--conversations does not shrink it (nothing is deleted, and "
+             "the report covers every conversation in it)\n",
+             store, planned);
   } else if (st == BATCH_INTERRUPTED) {
     fprintf(stderr,
             "halfclose run: interrupted: %" PRIu64 " of %" PRIu64
@@ -261,7 +300,7 @@ int cmd_run(int argc, char **argv) {
     rc = 130;
   } else {
     fprintf(stderr, "halfclose run: %s\n", err);
-    rc = 1;
+    rc = st == BATCH_REFUSED ? 2 : 1;
   }
   scn_free(&s);
   return rc;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -172,7 +173,17 @@ static int run_gnuplot(const char *script, vars *v, const char *outfile,
     return ERR("gnuplot failed on %s: %s", path, said);
   }
   if (plot_complete(part, err, cap) != 0) {
+    /* gnuplot does not report a failed write: a short graph on a full
+     * disk is the disk's doing, and says so */
     unlink(part);
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s", outfile);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+      *slash = 0;
+    struct statvfs fs;
+    if (statvfs(slash ? dir : ".", &fs) == 0 && fs.f_bavail < 16)
+      return ERR("cannot write %s: %s", outfile, strerror(ENOSPC));
     return -1;
   }
   if (rename(part, outfile) != 0) {

@@ -170,9 +170,12 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
   size_t nranges = 0;
   uint64_t n = 0;
   if (store_open(&st, o->store_path, STORE_CREATE, err, cap) != 0)
-    return BATCH_FAILED;
-  if (store_bind(st, s, total, o->version, err, cap) != 0 ||
-      store_missing(st, total, s->nprofiles, &list, &nranges, &n) != 0) {
+    return BATCH_REFUSED;
+  if (store_bind(st, s, total, o->version, err, cap) != 0) {
+    store_close(st);
+    return BATCH_REFUSED;
+  }
+  if (store_missing(st, total, s->nprofiles, &list, &nranges, &n) != 0) {
     if (!err[0])
       snprintf(err, cap, "%s: cannot read the store", o->store_path);
     store_close(st);

@@ -42,7 +42,9 @@ typedef struct batch_opts {
 typedef enum batch_status {
   BATCH_DONE = 0,        /* every conversation is in the store */
   BATCH_INTERRUPTED = 1, /* stopped; the store holds whole conversations */
-  BATCH_FAILED = -1      /* an error; message in err */
+  BATCH_FAILED = -1,     /* an error; message in err */
+  BATCH_REFUSED = -2     /* the store cannot be used (not a store, another
+                            scenario, another run holds it): bad input */
 } batch_status;
 
 /* Run scenario s up to `total` conversations into the store. */

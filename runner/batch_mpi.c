@@ -88,9 +88,10 @@ batch_status batch_run_mpi(const scenario *s, uint64_t total,
   batch_status status = BATCH_DONE;
   if (store_open(&st, o->store_path, STORE_CREATE, err, cap) != 0) {
     st = NULL;
-    status = BATCH_FAILED;
-  } else if (store_bind(st, s, total, o->version, err, cap) != 0 ||
-             store_missing(st, total, s->nprofiles, &list, &nranges, &n) != 0) {
+    status = BATCH_REFUSED;
+  } else if (store_bind(st, s, total, o->version, err, cap) != 0) {
+    status = BATCH_REFUSED;
+  } else if (store_missing(st, total, s->nprofiles, &list, &nranges, &n) != 0) {
     if (!err[0])
       snprintf(err, cap, "%s: cannot read the store", o->store_path);
     status = BATCH_FAILED;

@@ -27,7 +27,9 @@ void sink_init(batch_sink *k, hc_store *st, const scenario *s,
 int sink_flush(batch_sink *k, char *err, size_t cap) {
   int rv = 0;
   if (k->in_tx && store_commit(k->st) != 0) {
-    snprintf(err, cap, "%s: cannot commit", k->o->store_path);
+    char why[400];
+    snprintf(err, cap, "%s: cannot commit: %s", k->o->store_path,
+             store_write_error(k->st, why, sizeof why));
     rv = -1;
   }
   k->in_tx = 0;
@@ -42,8 +44,10 @@ int sink_put(batch_sink *k, uint64_t index, const conv_outcome *o, char *err,
              size_t cap) {
   if ((k->in_tx == 0 && store_begin(k->st) != 0) ||
       store_put(k->st, k->s, index, o) != 0) {
-    snprintf(err, cap, "%s: cannot write conversation %llu", k->o->store_path,
-             (unsigned long long)index);
+    char why[400];
+    snprintf(err, cap, "%s: cannot write conversation %llu: %s",
+             k->o->store_path, (unsigned long long)index,
+             store_write_error(k->st, why, sizeof why));
     return -1;
   }
   k->in_tx++;

@@ -10,6 +10,8 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <sqlite3.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@ struct hc_store {
   char profiles[SCN_MAX_PROFILES][48];
   int nprofiles;
   bool readonly; /* opened by a reader: nothing is ever written */
+  int lock_fd;   /* a writer's flock on the file, or -1 */
 };
 
 /* The outcome columns, after the parameters. */
@@ -158,6 +161,7 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
     return fail(err, cap, "%s: out of memory%s", path, "");
   snprintf(st->path, sizeof st->path, "%s", path);
   st->readonly = mode == STORE_READ;
+  st->lock_fd = -1;
   struct stat sb;
   bool exists = stat(path, &sb) == 0;
   if (!exists && mode != STORE_CREATE) {
@@ -211,6 +215,17 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
   }
   sqlite3_busy_timeout(st->db, 5000);
   if (mode != STORE_READ) {
+    /* one writer at a time: a flock (SQLite's own locks are fcntl locks,
+     * independent of it); held until store_close, after SQLite closes */
+    st->lock_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+      fail(err, cap,
+           "%s: another halfclose run is writing to this store; wait for "
+           "it to end, or use another --out%s",
+           path, "");
+      store_close(st);
+      return -1;
+    }
     char *msg = NULL;
     if (sqlite3_exec(st->db,
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -232,10 +247,28 @@ void store_close(hc_store *st) {
   /* a writer leaves a single file behind (no -wal, no -shm), so a reader
    * can open the store anywhere, read-only media included; if another
    * connection still has it, it stays in WAL mode for now */
-  if (st->db && !st->readonly)
+  if (st->db && !st->readonly && st->lock_fd >= 0)
     sqlite3_exec(st->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
   sqlite3_close(st->db);
+  if (st->lock_fd >= 0)
+    close(st->lock_fd);
   free(st);
+}
+
+const char *store_write_error(hc_store *st, char *buf, size_t cap) {
+  int code = sqlite3_errcode(st->db) & 0xff;
+  snprintf(buf, cap, "%s%s", sqlite3_errmsg(st->db),
+           code == SQLITE_FULL
+               ? ": the disk is full. The store is intact: it holds every "
+                 "conversation committed before, whole; free space and run "
+                 "the same command again to resume"
+           : code == SQLITE_BUSY || code == SQLITE_LOCKED
+               ? ": another program holds the store"
+           : code == SQLITE_IOERR
+               ? ": an I/O error. The store holds every conversation "
+                 "committed before, whole; run again to resume"
+               : "");
+  return buf;
 }
 
 sqlite3 *store_db(hc_store *st) {
@@ -257,6 +290,17 @@ int store_check(hc_store *st, char *err, size_t cap) {
          verdict ? verdict : sqlite3_errmsg(st->db));
   sqlite3_finalize(q);
   return rv;
+}
+
+uint64_t store_planned(hc_store *st) {
+  sqlite3_stmt *q;
+  uint64_t n = 0;
+  if (sqlite3_prepare_v2(st->db, "SELECT conversations FROM batch", -1, &q,
+                         NULL) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    n = (uint64_t)sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  return n;
 }
 
 bool store_has_batch(hc_store *st) {
@@ -475,12 +519,18 @@ static int batch_row(hc_store *st, const char *cols, sqlite3_stmt **q,
                      char *err, size_t cap) {
   char sql[256];
   snprintf(sql, sizeof sql, "SELECT %s FROM batch", cols);
-  if (sqlite3_prepare_v2(st->db, sql, -1, q, NULL) != SQLITE_OK ||
-      sqlite3_step(*q) != SQLITE_ROW) {
+  int rc = sqlite3_prepare_v2(st->db, sql, -1, q, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step(*q);
+  if (rc != SQLITE_ROW) {
+    char why[300];
+    snprintf(why, sizeof why, "%s",
+             rc == SQLITE_DONE ? "its batch table is empty"
+                               : sqlite3_errmsg(st->db));
     sqlite3_finalize(*q);
     *q = NULL;
-    return fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
-                sqlite3_errmsg(st->db));
+    return fail(err, cap, "%s: not a whole halfclose results store: %s",
+                st->path, why);
   }
   int format = sqlite3_column_int(*q, 0);
   if (format != STORE_FORMAT) {

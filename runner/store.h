@@ -49,9 +49,16 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
                size_t cap);
 void store_close(hc_store *st);
 
+/* Why the last write failed, in words that say what to do (a full disk,
+ * another program holding the store); into buf. */
+const char *store_write_error(hc_store *st, char *buf, size_t cap);
+
 /* SQLite's quick_check over the whole file: 0, or -1 with a message naming
  * the damage. For a reader that does not read every page itself. */
 int store_check(hc_store *st, char *err, size_t cap);
+
+/* The conversations the batch plans (0 if unknown). */
+uint64_t store_planned(hc_store *st);
 
 /* Whether the store has its batch row yet. */
 bool store_has_batch(hc_store *st);

@@ -40,6 +40,7 @@ typedef struct parse {
     int line;
   } pending[SCN_MAX_PROFILES + 1];
   int npending;
+  bool from_cli; /* checking a command-line option, not the file */
 } parse;
 
 static void problem(parse *ps, const char *section, const char *key,
@@ -51,9 +52,13 @@ static void problem(parse *ps, const char *section, const char *key,
   ps->errors++;
   if (!ps->err)
     return;
-  fprintf(ps->err, "%s:%d: ", ps->s->path, ps->line);
-  if (key)
-    fprintf(ps->err, "[%s] %s = %s: ", section, key, value);
+  if (ps->from_cli) /* --profiles=..., not a line of the file */
+    fprintf(ps->err, "--%s=%s: ", key ? key : "?", value ? value : "");
+  else if (key)
+    fprintf(ps->err, "%s:%d: [%s] %s = %s: ", ps->s->path, ps->line, section,
+            key, value);
+  else
+    fprintf(ps->err, "%s:%d: ", ps->s->path, ps->line);
   va_list ap;
   va_start(ap, fmt);
   vfprintf(ps->err, fmt, ap);
@@ -859,7 +864,7 @@ uint64_t scn_total(const scenario *s) {
 }
 
 int scn_set_profiles(scenario *s, const char *list, FILE *err) {
-  parse ps = {.s = s, .err = err};
+  parse ps = {.s = s, .err = err, .from_cli = true};
   scenario tmp = *s;
   ps.s = &tmp;
   batch_key(&ps, "profiles", list);

@@ -84,6 +84,19 @@ void hc_param_set(conv_params *p, const hc_param *d, double v) {
     *(uint64_t *)f = (uint64_t)llround(v);
 }
 
+double hc_conv_events(const conv_params *p) {
+  double mss = p->mtu > 40 ? (double)(p->mtu - 40) : 1;
+  double segs = ceil(((double)p->request + (double)p->response) / mss) + 4;
+  double reads = segs;
+  if (p->read_interval_ns) {
+    double ticks = (double)p->time_limit_ns / (double)p->read_interval_ns;
+    double need =
+        (double)p->response / (double)(p->read_size ? p->read_size : 1) + 2;
+    reads = ticks < need ? ticks : need;
+  }
+  return 4 * segs + reads;
+}
+
 void conv_params_default(conv_params *p) {
   memset(p, 0, sizeof *p);
   for (size_t i = 0; i < NPARAMS; i++)

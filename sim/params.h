@@ -74,6 +74,16 @@ const hc_param *hc_param_find(const char *key);
 /* Every parameter at its default. */
 void conv_params_default(conv_params *p);
 
+/*
+ * About how many simulation events one conversation with these parameters
+ * takes at most: four per segment of the request and response at the
+ * link's MSS, and the application's paced reads (bounded by the time
+ * limit). For refusing, with the estimate, a conversation that would run
+ * for minutes (a terabyte response, reads every nanosecond).
+ */
+double hc_conv_events(const conv_params *p);
+#define HC_MAX_EVENTS 5e7 /* about a minute of one core */
+
 /* Read and write a parameter as a double in base units. */
 double hc_param_get(const conv_params *p, const hc_param *d);
 void hc_param_set(conv_params *p, const hc_param *d, double v);

@@ -13,7 +13,7 @@ src="$2"
 
 # the table: every knob, every preset, a source for each
 "$hc" profiles >"$tmp/all" 2>"$tmp/e" && ok || bad "profiles: $(cat "$tmp/e")"
-nknobs=$("$hc" replay --help | sed -n '/^Profile knobs/,$p' | grep -c '^    [a-z_0-9]* ')
+nknobs=$("$hc" replay --help | sed -n '/^Profile knobs/,$p' | grep -c '^    [a-z_0-9][a-z_0-9]* ')
 [ "$(sed -n '2,/^$/p' "$tmp/all" | grep -c '^[a-z_0-9]')" -eq "$nknobs" ] && ok ||
   bad "profiles lists $(sed -n '2,/^$/p' "$tmp/all" | grep -c '^[a-z_0-9]') knobs, replay --help $nknobs"
 for p in nt351 nt351-sp bsd44 linux; do
