@@ -15,6 +15,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -509,22 +510,24 @@ static void batch_info(report *r, sqlite3 *db) {
   sqlite3_finalize(q);
 }
 
-int report_analyze(report *r, const char *path, char *err, size_t cap) {
-  memset(r, 0, sizeof *r);
-  snprintf(r->store_path, sizeof r->store_path, "%s", path);
-  hc_store *st;
-  if (store_open(&st, path, STORE_READ, err, cap) != 0)
+/* Clear the report but the bins' bodies (megabytes): make_bins() writes
+ * every bin it uses, and nothing reads the others. */
+static void clear(report *r) {
+  memset(r, 0, offsetof(report, params));
+  memset(&r->nparams, 0, sizeof *r - offsetof(report, nparams));
+}
+
+int report_analyze_store(report *r, hc_store *st, const char *label,
+                         char *err, size_t cap) {
+  clear(r);
+  snprintf(r->store_path, sizeof r->store_path, "%s", label);
+  if (store_scenario(st, &r->s, err, cap) != 0)
     return -1;
-  if (store_scenario(st, &r->s, err, cap) != 0) {
-    store_close(st);
-    return -1;
-  }
   batch_info(r, store_db(st));
   data *dp = &r->data;
   int rv = load(r, store_db(st), dp, err, cap);
-  store_close(st);
   if (rv == 0 && dp->n == 0) {
-    snprintf(err, cap, "%s: no complete conversation in the store", path);
+    snprintf(err, cap, "%s: no complete conversation in the store", label);
     rv = -1;
   }
   if (rv == 0 && redraw(r, dp) != 0) {
@@ -546,6 +549,15 @@ int report_analyze(report *r, const char *path, char *err, size_t cap) {
   }
   if (rv != 0)
     report_free(r);
+  return rv;
+}
+
+int report_analyze(report *r, const char *path, char *err, size_t cap) {
+  hc_store *st;
+  if (store_open(&st, path, STORE_READ, err, cap) != 0)
+    return -1;
+  int rv = report_analyze_store(r, st, path, err, cap);
+  store_close(st);
   return rv;
 }
 

@@ -170,6 +170,11 @@ typedef struct report {
 
 /* Read the store and compute everything. -1 with a message in err. */
 int report_analyze(report *r, const char *store_path, char *err, size_t cap);
+
+/* The same from an open store (label names it in messages). */
+struct hc_store;
+int report_analyze_store(report *r, struct hc_store *st, const char *label,
+                         char *err, size_t cap);
 void report_free(report *r);
 
 /* Write the report. plots_dir (may be NULL) holds the plots to embed in

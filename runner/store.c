@@ -240,6 +240,41 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
   return 0;
 }
 
+int store_open_memory(hc_store **out, const void *bytes, size_t n, char *err,
+                      size_t cap) {
+  hc_store *st = calloc(1, sizeof *st);
+  if (!st)
+    return fail(err, cap, "(memory): out of memory%s", "", "");
+  snprintf(st->path, sizeof st->path, "(memory)");
+  st->readonly = true;
+  st->lock_fd = -1;
+  unsigned char *copy = n ? sqlite3_malloc64(n) : NULL;
+  if ((n && !copy) || sqlite3_open_v2(":memory:", &st->db,
+                                      SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    sqlite3_free(copy);
+    store_close(st);
+    return fail(err, cap, "(memory): cannot open%s", "", "");
+  }
+  if (n)
+    memcpy(copy, bytes, n);
+  if (sqlite3_deserialize(st->db, "main", copy, (sqlite3_int64)n,
+                          (sqlite3_int64)n,
+                          SQLITE_DESERIALIZE_FREEONCLOSE |
+                              SQLITE_DESERIALIZE_READONLY) != SQLITE_OK) {
+    store_close(st);
+    return fail(err, cap, "(memory): not an SQLite database%s", "", "");
+  }
+  bool empty = false;
+  if (identify(st, &empty, err, cap) != 0 || empty) {
+    if (empty)
+      fail(err, cap, "(memory): an empty database%s", "", "");
+    store_close(st);
+    return -1;
+  }
+  *out = st;
+  return 0;
+}
+
 void store_close(hc_store *st) {
   if (!st)
     return;

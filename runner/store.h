@@ -49,6 +49,11 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
                size_t cap);
 void store_close(hc_store *st);
 
+/* A reader over a store's bytes in memory (SQLite's deserialize), for the
+ * store fuzz target: read-only, identified like a file. */
+int store_open_memory(hc_store **out, const void *bytes, size_t n, char *err,
+                      size_t cap);
+
 /* Why the last write failed, in words that say what to do (a full disk,
  * another program holding the store); into buf. */
 const char *store_write_error(hc_store *st, char *buf, size_t cap);

@@ -1,0 +1,59 @@
+/*
+ * fuzz_params.c - libFuzzer target for replay's --KEY=VALUE parser: the
+ * input is split into arguments at newlines and each is parsed as the
+ * command line would parse it. An accepted parameter must leave the
+ * conversation's parameters in their valid ranges, and the profile with
+ * the accepted knobs must resolve; a violation aborts.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* A check that holds in every build (NDEBUG included): a violation is a
+ * finding, so abort. */
+#define MUST(cond, what)                                                       \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "%s\n", what);                                           \
+      abort();                                                                 \
+    }                                                                          \
+  } while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static bool quiet;
+  if (!quiet) { /* the parser's messages would drown the fuzzer's */
+    quiet = freopen("/dev/null", "w", stderr) != NULL;
+  }
+  if (size > 4096)
+    return 0;
+  char *text = malloc(size + 1);
+  if (!text)
+    return 0;
+  memcpy(text, data, size);
+  text[size] = 0;
+  cli_params cp = {0};
+  conv_params_default(&cp.p);
+  size_t np;
+  const hc_param *t = hc_params(&np);
+  char *save = NULL;
+  for (char *arg = strtok_r(text, "\n", &save); arg;
+       arg = strtok_r(NULL, "\n", &save)) {
+    if (cli_param_arg("fuzz", arg, &cp) < 0)
+      break;
+    for (size_t i = 0; i < np; i++) {
+      double v = hc_param_get(&cp.p, &t[i]);
+      MUST(isfinite(v) && v >= t[i].min && v <= t[i].max,
+           "fuzz_params: a parameter outside its range");
+    }
+  }
+  tcp_profile p;
+  MUST(cli_profile("fuzz", "nt351", &cp, &p) == 0,
+       "fuzz_params: accepted knobs do not apply");
+  MUST(hc_conv_events(&cp.p) >= 0, "fuzz_params: events");
+  free(text);
+  return 0;
+}
