@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -23,11 +25,20 @@
     }                                                                          \
   } while (0)
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static bool quiet;
-  if (!quiet) { /* the parser's messages would drown the fuzzer's */
-    quiet = freopen("/dev/null", "w", stderr) != NULL;
+/* The parser's messages would drown the fuzzer's: stderr goes to
+ * /dev/null while a parser runs, and comes back for the checks and for
+ * libFuzzer's reports. */
+static int quiet_fd = -1, loud_fd = -1;
+static void quiet(bool on) {
+  if (quiet_fd < 0) {
+    quiet_fd = open("/dev/null", O_WRONLY);
+    loud_fd = dup(STDERR_FILENO);
   }
+  fflush(stderr);
+  dup2(on ? quiet_fd : loud_fd, STDERR_FILENO);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 4096)
     return 0;
   char *text = malloc(size + 1);
@@ -42,7 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *save = NULL;
   for (char *arg = strtok_r(text, "\n", &save); arg;
        arg = strtok_r(NULL, "\n", &save)) {
-    if (cli_param_arg("fuzz", arg, &cp) < 0)
+    quiet(true);
+    int rv = cli_param_arg("fuzz", arg, &cp);
+    quiet(false);
+    if (rv < 0)
       break;
     for (size_t i = 0; i < np; i++) {
       double v = hc_param_get(&cp.p, &t[i]);
@@ -51,8 +65,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
   }
   tcp_profile p;
-  MUST(cli_profile("fuzz", "nt351", &cp, &p) == 0,
-       "fuzz_params: accepted knobs do not apply");
+  quiet(true);
+  int rv = cli_profile("fuzz", "nt351", &cp, &p);
+  quiet(false);
+  MUST(rv == 0, "fuzz_params: accepted knobs do not apply");
   MUST(hc_conv_events(&cp.p) >= 0, "fuzz_params: events");
   free(text);
   return 0;
