@@ -41,39 +41,6 @@ int cli_u64(const char *sub, const char *opt, const char *v, uint64_t *out) {
   return 0;
 }
 
-static const tcp_knob_info *find_knob(const char *key) {
-  size_t n;
-  const tcp_knob_info *k = tcp_profile_knobs(&n);
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(k[i].name, key) == 0)
-      return &k[i];
-  return NULL;
-}
-
-/* What a knob takes, e.g. "a time from 0ms to 10s" or "one of off, tick". */
-static const char *knob_range(const tcp_knob_info *k, char *buf, size_t cap) {
-  if (k->kind == TCP_KNOB_WORD) {
-    size_t n = (size_t)snprintf(buf, cap, "one of");
-    for (int i = 0; k->words[i] && n < cap; i++)
-      n += (size_t)snprintf(buf + n, cap - n, "%s %s", i ? "," : "",
-                            k->words[i]);
-  } else if (k->kind == TCP_KNOB_BOOL) {
-    snprintf(buf, cap, "true or false");
-  } else {
-    hc_kind kind = k->kind == TCP_KNOB_TIME    ? HC_TIME
-                   : k->kind == TCP_KNOB_BYTES ? HC_BYTES
-                                               : HC_COUNT;
-    char lo[32], hi[32];
-    snprintf(buf, cap, "%s from %s to %s",
-             kind == HC_TIME    ? "a time"
-             : kind == HC_BYTES ? "a size"
-                                : "a whole number",
-             hc_format_value(kind, (double)k->min, lo, sizeof lo),
-             hc_format_value(kind, (double)k->max, hi, sizeof hi));
-  }
-  return buf;
-}
-
 int cli_param_arg(const char *sub, const char *arg, cli_params *cp) {
   if (strncmp(arg, "--", 2) != 0)
     return 0;
@@ -104,14 +71,14 @@ int cli_param_arg(const char *sub, const char *arg, cli_params *cp) {
     hc_param_set(&cp->p, d, v);
     return 1;
   }
-  const tcp_knob_info *kn = find_knob(key);
+  const tcp_knob_info *kn = tcp_profile_knob(key);
   if (kn) {
     tcp_profile probe;
     tcp_profile_preset(&probe, "nt351");
     if (tcp_profile_set(&probe, key, val) != 0) {
       char range[160];
       cli_error(sub, "--%s=%s: expected %s", key, val,
-                knob_range(kn, range, sizeof range));
+                hc_knob_range(kn, range, sizeof range));
       return -1;
     }
     if (cp->nknobs == CLI_MAX_KNOBS) {
@@ -213,7 +180,7 @@ void cli_print_keys(FILE *f) {
     tcp_profile_get(&nt, k[i].name, v, sizeof v);
     fprintf(f, "    %-23s %-58s [%s]\n", k[i].name, k[i].help, v);
     fprintf(f, "    %-23s   value: %s\n", "",
-            knob_range(&k[i], range, sizeof range));
+            hc_knob_range(&k[i], range, sizeof range));
   }
 }
 

@@ -450,6 +450,15 @@ const tcp_knob_info *tcp_profile_knobs(size_t *n) {
   return infos;
 }
 
+const tcp_knob_info *tcp_profile_knob(const char *name) {
+  size_t n;
+  const tcp_knob_info *k = tcp_profile_knobs(&n);
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(k[i].name, name) == 0)
+      return &k[i];
+  return NULL;
+}
+
 static const knob *find_knob(const char *name) {
   for (size_t i = 0; i < NKNOBS; i++)
     if (strcmp(knobs[i].info.name, name) == 0)

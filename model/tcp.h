@@ -191,6 +191,9 @@ typedef struct tcp_knob_info {
 /* The table of knobs; *n receives its length. */
 const tcp_knob_info *tcp_profile_knobs(size_t *n);
 
+/* The knob named `name`, or NULL. */
+const tcp_knob_info *tcp_profile_knob(const char *name);
+
 /* The preset names, NULL-terminated. */
 const char *const *tcp_profile_presets(void);
 

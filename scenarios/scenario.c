@@ -148,12 +148,7 @@ static void user_profile_key(parse *ps, const char *section, const char *pname,
     }
     return;
   }
-  size_t nk;
-  const tcp_knob_info *knobs = tcp_profile_knobs(&nk);
-  const tcp_knob_info *kn = NULL;
-  for (size_t i = 0; i < nk; i++)
-    if (strcmp(knobs[i].name, key) == 0)
-      kn = &knobs[i];
+  const tcp_knob_info *kn = tcp_profile_knob(key);
   if (!kn) {
     problem(ps, section, key, value,
             "unknown knob; a [profile] section takes base and profile knobs "
@@ -168,23 +163,7 @@ static void user_profile_key(parse *ps, const char *section, const char *pname,
   tcp_profile_preset(&p, "nt351");
   if (tcp_profile_set(&p, key, value) != 0) {
     char range[160];
-    if (kn->kind == TCP_KNOB_WORD) {
-      size_t n = 0;
-      range[0] = 0;
-      for (int i = 0; kn->words[i]; i++)
-        n += (size_t)snprintf(range + n, sizeof range - n, "%s%s",
-                              i ? ", " : "one of ", kn->words[i]);
-    } else if (kn->kind == TCP_KNOB_BOOL) {
-      snprintf(range, sizeof range, "true or false");
-    } else {
-      char lo[32], hi[32];
-      hc_kind k = kn->kind == TCP_KNOB_TIME    ? HC_TIME
-                  : kn->kind == TCP_KNOB_BYTES ? HC_BYTES
-                                               : HC_COUNT;
-      snprintf(range, sizeof range, "%s from %s to %s", hc_kind_units(k),
-               hc_format_value(k, (double)kn->min, lo, sizeof lo),
-               hc_format_value(k, (double)kn->max, hi, sizeof hi));
-    }
+    hc_knob_range(kn, range, sizeof range);
     problem(ps, section, key, value,
             "expected %s (one value: a profile "
             "knob takes no distribution)",
@@ -600,12 +579,7 @@ static int handler(void *user, const char *section, const char *name,
     return 1;
   }
   const hc_param *d = hc_param_find(name);
-  size_t nk;
-  const tcp_knob_info *knobs = tcp_profile_knobs(&nk);
-  const tcp_knob_info *kn = NULL;
-  for (size_t i = 0; i < nk; i++)
-    if (strcmp(knobs[i].name, name) == 0)
-      kn = &knobs[i];
+  const tcp_knob_info *kn = tcp_profile_knob(name);
   if (strcmp(section, "batch") == 0 && !d) {
     batch_key(ps, name, value);
     return 1;

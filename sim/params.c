@@ -265,3 +265,26 @@ char *hc_format_value(hc_kind kind, double v, char *buf, size_t cap) {
   }
   return buf;
 }
+
+const char *hc_knob_range(const tcp_knob_info *k, char *buf, size_t cap) {
+  if (k->kind == TCP_KNOB_WORD) {
+    size_t n = (size_t)snprintf(buf, cap, "one of");
+    for (int i = 0; k->words[i] && n < cap; i++)
+      n += (size_t)snprintf(buf + n, cap - n, "%s %s", i ? "," : "",
+                            k->words[i]);
+  } else if (k->kind == TCP_KNOB_BOOL) {
+    snprintf(buf, cap, "true or false");
+  } else {
+    hc_kind kind = k->kind == TCP_KNOB_TIME    ? HC_TIME
+                   : k->kind == TCP_KNOB_BYTES ? HC_BYTES
+                                               : HC_COUNT;
+    char lo[32], hi[32];
+    snprintf(buf, cap, "%s from %s to %s",
+             kind == HC_TIME    ? "a time"
+             : kind == HC_BYTES ? "a size"
+                                : "a whole number",
+             hc_format_value(kind, (double)k->min, lo, sizeof lo),
+             hc_format_value(kind, (double)k->max, hi, sizeof hi));
+  }
+  return buf;
+}

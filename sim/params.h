@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcp.h"
+
 typedef enum hc_kind {
   HC_TIME,  /* nanoseconds */
   HC_BYTES, /* bytes */
@@ -101,5 +103,9 @@ char *hc_format_value(hc_kind kind, double v, char *buf, size_t cap);
 
 /* The unit words of a kind, for messages: "ns, us, ms, s", ... */
 const char *hc_kind_units(hc_kind kind);
+
+/* What a profile knob takes, in words: "a time from 0ms to 10s", "one of
+ * off, oneshot, tick", "true or false". Returns buf. */
+const char *hc_knob_range(const tcp_knob_info *k, char *buf, size_t cap);
 
 #endif

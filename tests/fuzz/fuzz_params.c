@@ -14,16 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-/* A check that holds in every build (NDEBUG included): a violation is a
- * finding, so abort. */
-#define MUST(cond, what)                                                       \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s\n", what);                                           \
-      abort();                                                                 \
-    }                                                                          \
-  } while (0)
+#include "fuzz_check.h"
 
 /* The parser's messages would drown the fuzzer's: stderr goes to
  * /dev/null while a parser runs, and comes back for the checks and for
@@ -39,13 +30,9 @@ static void quiet(bool on) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size > 4096)
-    return 0;
-  char *text = malloc(size + 1);
+  char *text = fuzz_text(data, size, 4096);
   if (!text)
     return 0;
-  memcpy(text, data, size);
-  text[size] = 0;
   cli_params cp = {0};
   conv_params_default(&cp.p);
   size_t np;

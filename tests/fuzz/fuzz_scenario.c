@@ -12,26 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "scenario.h"
 
-/* A check that holds in every build (NDEBUG included): a violation is a
- * finding, so abort. */
-#define MUST(cond, what)                                                       \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s\n", what);                                           \
-      abort();                                                                 \
-    }                                                                          \
-  } while (0)
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size > SCN_MAX_FILE_BYTES)
-    return 0;
-  char *text = malloc(size + 1);
+  char *text = fuzz_text(data, size, SCN_MAX_FILE_BYTES);
   if (!text)
     return 0;
-  memcpy(text, data, size);
-  text[size] = 0;
   static scenario s;
   if (scn_load_text(&s, "fuzz.ini", text, NULL, NULL) == 0) {
     uint64_t total = scn_total(&s);
