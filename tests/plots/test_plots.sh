@@ -105,10 +105,13 @@ if command -v python3 >/dev/null 2>&1; then
   python3 "$here/png_edges.py" "$tmp/png"/*.png "$tmp/wp"/*.png >"$tmp/edges" 2>&1 && ok || bad "PNG text cut: $(cat "$tmp/edges")"
 elif [ "${CI:-}" = true ]; then
   bad "python3 missing: the PNG edge check cannot run"
+else
+  echo "python3 not installed: PNG edge checks skipped" >&2
 fi
 sh "$here/text_inside.sh" "$tmp/cut.svg" >"$tmp/inside" 2>&1
 case $? in
-  77) [ "${CI:-}" = true ] && bad "chromium missing: the SVG text check cannot run" ;;
+  77) if [ "${CI:-}" = true ]; then bad "chromium missing: the SVG text check cannot run"
+      else echo "chromium not installed: SVG text checks skipped" >&2; fi ;;
   *) grep -q "OUTSIDE cut.svg: a title far too long" "$tmp/inside" && ok || bad "the SVG check misses a cut title: $(cat "$tmp/inside")"
      sh "$here/text_inside.sh" "$svg"/*.svg "$tmp/w"/*.svg >"$tmp/inside" 2>&1
      nsvg=$(ls "$svg"/*.svg "$tmp/w"/*.svg | wc -l)
