@@ -231,6 +231,18 @@ static void headline(doc *d, const report *r) {
        (unsigned long long)r->n);
   for (int j = 0; j < s->nprofiles; j++) {
     const profile_stats *ps = &r->prof[j];
+    if (!ps->app_reset.k && !ps->lost_any.k && !ps->redundant_ack.k &&
+        !ps->server_rst.k && !ps->conn_reset.k) {
+      char top[32];
+      pct(ps->app_reset.exact.hi, top, sizeof top);
+      para(d,
+           "Under %s, no read failed, no data was lost, the client sent no "
+           "redundant ACK, the server no RST, and no RST closed the "
+           "client's connection: 0 of %llu each (<= %s %%, the exact 95 %% "
+           "upper bound).",
+           ps->name, (unsigned long long)ps->app_reset.n, top);
+      continue;
+    }
     rate_text(&ps->app_reset, a, sizeof a);
     rate_text(&ps->lost_any, b, sizeof b);
     rate_text(&ps->redundant_ack, c, sizeof c);
