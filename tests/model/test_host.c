@@ -219,14 +219,54 @@ static void test_app_call_errors(void) {
   h_fini(&t);
 }
 
+static void drop_output(void *user, const uint8_t *d, size_t len) {
+  (void)user;
+  (void)d;
+  (void)len;
+}
+
+/* A config that tcp_host_new accepts, then each defect it must refuse:
+ * every refusal is shown against the same config without the defect. */
 static void test_host_config_errors(void) {
-  tcp_host *h;
-  tcp_host_config cfg = {0};
-  CHECK_EQ(tcp_host_new(&h, &cfg), TCP_ERR_INVAL); /* no output */
-  tcp_profile p = h_profile("nt351");
-  p.ack_every = 0;
-  cfg.profile = p;
+  tcp_host *h = NULL;
+  tcp_host_config good = {0};
+  good.output = drop_output;
+  good.profile = h_profile("nt351");
+  CHECK_EQ(tcp_host_new(&h, &good), TCP_OK);
+  tcp_host_free(h);
   CHECK_EQ(tcp_host_new(&h, NULL), TCP_ERR_INVAL);
+  tcp_host_config c = good;
+  c.output = NULL;
+  CHECK_EQ(tcp_host_new(&h, &c), TCP_ERR_INVAL);
+  c = good;
+  c.free = NULL;
+  c.alloc = (void *(*)(void *, size_t))1; /* alloc without free */
+  CHECK_EQ(tcp_host_new(&h, &c), TCP_ERR_INVAL);
+  for (int defect = 0; defect < 6; defect++) {
+    c = good;
+    switch (defect) {
+    case 0:
+      c.profile.mss = 63;
+      break;
+    case 1:
+      c.profile.ack_every = 0;
+      break;
+    case 2:
+      c.profile.rcv_buf = 0;
+      break;
+    case 3:
+      c.profile.rcv_buf = 65536;
+      break;
+    case 4:
+      c.profile.snd_buf = 0;
+      break;
+    default:
+      c.profile.delack_mode = TCP_DELACK_TICK;
+      c.profile.delack_tick_ns = 0;
+      break;
+    }
+    CHECK_EQ(tcp_host_new(&h, &c), TCP_ERR_INVAL);
+  }
 }
 
 static void test_many_connections_no_leak(void) {

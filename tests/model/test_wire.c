@@ -73,8 +73,17 @@ static void test_mss_option(void) {
 }
 
 static void test_payload_stream(void) {
-  /* a pure function of the offset, not periodic in 256 or 65536 */
-  CHECK_EQ(tcp_payload_byte(12345), tcp_payload_byte(12345));
+  /* a pure function of the offset: the bulk fill and check agree with
+   * the byte function at any offset, and a changed byte or a wrong offset
+   * is caught; not periodic in 256 or 65536 */
+  uint8_t buf[64];
+  tcp_payload_fill(buf, 12340, sizeof buf);
+  for (size_t i = 0; i < sizeof buf; i++)
+    CHECK_EQ(buf[i], tcp_payload_byte(12340 + i));
+  CHECK_EQ(tcp_payload_check(buf, 12340, sizeof buf), sizeof buf);
+  CHECK(tcp_payload_check(buf, 12341, sizeof buf) != sizeof buf);
+  buf[20] ^= 1;
+  CHECK_EQ(tcp_payload_check(buf, 12340, sizeof buf), 20);
   int same256 = 0, same64k = 0;
   for (uint64_t i = 0; i < 4096; i++) {
     same256 += tcp_payload_byte(i) == tcp_payload_byte(i + 256);

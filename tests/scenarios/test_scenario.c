@@ -64,7 +64,8 @@ static const bad table[] = {
     {"[batch]\nconversations = 5\nconversations = 6\n",
      "t.ini:3: [batch] conversations = 6: set twice (first on line 2)"},
     {"[batch]\nseed = 1\nseed = 2\n", "seed = 2: set twice"},
-    {"delay = 5KB\n[batch]\n", "t.ini:1: delay = 5KB: a key before any section"},
+    {"delay = 5KB\n[batch]\n",
+     "t.ini:1: delay = 5KB: a key before any section"},
     {"[link] junk\n", "t.ini:1: text after the section header [link]"},
     {"[link\ndelay = 5ms\n",
      "t.ini:1: a section header without its closing ']'"},
@@ -129,14 +130,13 @@ static char *load_msgs(const char *text, int *rv, char **warns) {
 }
 
 static void test_malformed_table(void) {
-  size_t n = sizeof table / sizeof *table, bad_files = 0;
+  size_t n = sizeof table / sizeof *table;
   for (size_t i = 0; i < n; i++) {
     int rv;
     char *msg = load_msgs(table[i].text, &rv, NULL);
     if (!table[i].expect) {
       CHECK_EQ(rv, 0);
     } else {
-      bad_files++;
       bool ok = rv == -1 && strstr(msg, table[i].expect) != NULL;
       if (!ok)
         fprintf(stderr, "case %zu: wanted \"%s\", got \"%s\"\n", i,
@@ -145,7 +145,6 @@ static void test_malformed_table(void) {
     }
     free(msg);
   }
-  CHECK(bad_files >= 30);
 }
 
 static void test_all_problems_reported(void) {
