@@ -492,6 +492,11 @@ static void regress(report *r, const data *d) {
   }
 }
 
+static const char *text_or_empty(sqlite3_stmt *q, int i) {
+  const unsigned char *t = sqlite3_column_text(q, i);
+  return t ? (const char *)t : "";
+}
+
 static void batch_info(report *r, sqlite3 *db) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(db,
@@ -500,12 +505,12 @@ static void batch_info(report *r, sqlite3 *db) {
                          "coalesce(stopping, '') FROM batch",
                          -1, &q, NULL) == SQLITE_OK &&
       sqlite3_step(q) == SQLITE_ROW) {
-    snprintf(r->version, sizeof r->version, "%s", sqlite3_column_text(q, 0));
-    snprintf(r->started, sizeof r->started, "%s", sqlite3_column_text(q, 1));
-    snprintf(r->finished, sizeof r->finished, "%s", sqlite3_column_text(q, 2));
-    snprintf(r->host, sizeof r->host, "%s", sqlite3_column_text(q, 3));
+    snprintf(r->version, sizeof r->version, "%s", text_or_empty(q, 0));
+    snprintf(r->started, sizeof r->started, "%s", text_or_empty(q, 1));
+    snprintf(r->finished, sizeof r->finished, "%s", text_or_empty(q, 2));
+    snprintf(r->host, sizeof r->host, "%s", text_or_empty(q, 3));
     r->planned = (uint64_t)sqlite3_column_int64(q, 4);
-    snprintf(r->stopping, sizeof r->stopping, "%s", sqlite3_column_text(q, 5));
+    snprintf(r->stopping, sizeof r->stopping, "%s", text_or_empty(q, 5));
   }
   sqlite3_finalize(q);
 }
@@ -517,8 +522,8 @@ static void clear(report *r) {
   memset(&r->nparams, 0, sizeof *r - offsetof(report, nparams));
 }
 
-int report_analyze_store(report *r, hc_store *st, const char *label,
-                         char *err, size_t cap) {
+int report_analyze_store(report *r, hc_store *st, const char *label, char *err,
+                         size_t cap) {
   clear(r);
   snprintf(r->store_path, sizeof r->store_path, "%s", label);
   if (store_scenario(st, &r->s, err, cap) != 0)

@@ -77,6 +77,12 @@ static const ocol outcome_cols[] = {
 };
 #define NOCOLS (sizeof outcome_cols / sizeof outcome_cols[0])
 
+/* A text column, "" where a damaged or foreign store holds NULL. */
+static const char *col_text(sqlite3_stmt *q, int i) {
+  const unsigned char *t = sqlite3_column_text(q, i);
+  return t ? (const char *)t : "";
+}
+
 static int fail(char *err, size_t cap, const char *fmt, const char *a,
                 const char *b) {
   if (err)
@@ -249,8 +255,9 @@ int store_open_memory(hc_store **out, const void *bytes, size_t n, char *err,
   st->readonly = true;
   st->lock_fd = -1;
   unsigned char *copy = n ? sqlite3_malloc64(n) : NULL;
-  if ((n && !copy) || sqlite3_open_v2(":memory:", &st->db,
-                                      SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+  if ((n && !copy) ||
+      sqlite3_open_v2(":memory:", &st->db, SQLITE_OPEN_READWRITE, NULL) !=
+          SQLITE_OK) {
     sqlite3_free(copy);
     store_close(st);
     return fail(err, cap, "(memory): cannot open%s", "", "");
@@ -642,13 +649,10 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
                 &q, err, cap) != 0)
     return -1;
   char old_hash[32], old_profs[512], old_path[512];
-  snprintf(old_hash, sizeof old_hash, "%s",
-           (const char *)sqlite3_column_text(q, 1));
+  snprintf(old_hash, sizeof old_hash, "%s", col_text(q, 1));
   uint64_t old_seed = (uint64_t)sqlite3_column_int64(q, 2);
-  snprintf(old_profs, sizeof old_profs, "%s",
-           (const char *)sqlite3_column_text(q, 3));
-  snprintf(old_path, sizeof old_path, "%s",
-           (const char *)sqlite3_column_text(q, 4));
+  snprintf(old_profs, sizeof old_profs, "%s", col_text(q, 3));
+  snprintf(old_path, sizeof old_path, "%s", col_text(q, 4));
   uint64_t old_total = (uint64_t)sqlite3_column_int64(q, 5);
   sqlite3_finalize(q);
   if (strcmp(old_hash, hash) != 0)
@@ -857,8 +861,7 @@ int store_reset_counts(hc_store *st, uint64_t below, const scenario *s,
   int step;
   while ((step = sqlite3_step(q)) == SQLITE_ROW)
     for (int i = 0; i < s->nprofiles; i++)
-      if (strcmp((const char *)sqlite3_column_text(q, 0), s->profiles[i]) ==
-          0) {
+      if (strcmp(col_text(q, 0), s->profiles[i]) == 0) {
         k[i] = (uint64_t)sqlite3_column_int64(q, 1);
         n[i] = (uint64_t)sqlite3_column_int64(q, 2);
       }
@@ -890,10 +893,10 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
                 &q, err, cap) != 0)
     return -1;
   char path[512];
-  snprintf(path, sizeof path, "%s", (const char *)sqlite3_column_text(q, 1));
-  char *text = strdup((const char *)sqlite3_column_text(q, 2));
+  snprintf(path, sizeof path, "%s", col_text(q, 1));
+  char *text = strdup(col_text(q, 2));
   char profs[512];
-  snprintf(profs, sizeof profs, "%s", (const char *)sqlite3_column_text(q, 3));
+  snprintf(profs, sizeof profs, "%s", col_text(q, 3));
   uint64_t per_cell = (uint64_t)sqlite3_column_int64(q, 4);
   sqlite3_finalize(q);
   int rv = text ? scn_load_text(s, path, text, NULL, NULL) : -1;
@@ -1011,14 +1014,14 @@ int store_export(hc_store *st, FILE *f, bool json, char *err, size_t cap) {
     }
     for (int c = 0; c < nc; c++) {
       int type = sqlite3_column_type(q, c);
-      const char *v = (const char *)sqlite3_column_text(q, c);
+      const char *v = col_text(q, c); /* never NULL, even for a BLOB */
       if (json) {
         fprintf(f, "%s", c ? ", " : "");
         json_string(f, sqlite3_column_name(q, c));
         fputs(": ", f);
         if (type == SQLITE_NULL)
           fputs("null", f);
-        else if (type == SQLITE_TEXT)
+        else if (type == SQLITE_TEXT || type == SQLITE_BLOB)
           json_string(f, v);
         else
           fputs(v, f);
