@@ -86,6 +86,7 @@ static int8_t check_row(report *r, const conv_params *cp, const double *vals,
     return REPORT_P_OUT;
   }
   uint64_t mss_max = cp->mtu - 40; /* as the conversation caps it */
+  int64_t unread = col_or_none(q, 13);
   if (in.client.mss > mss_max)
     in.client.mss = (uint16_t)mss_max;
   if (in.server.mss > mss_max)
@@ -94,9 +95,8 @@ static int8_t check_row(report *r, const conv_params *cp, const double *vals,
   in.phase_ns[1] = col_or_none(q, 10);
   bool sim = f & F_REDUNDANT;
   /* stage 2: the reader's lag, given the measured redundant ACK */
-  int a = predict_app_reset(
-      &in, col_or_none(q, 11), col_or_none(q, 12),
-      (uint64_t)(col_or_none(q, 13) > 0 ? col_or_none(q, 13) : 0));
+  int a = predict_app_reset(&in, col_or_none(q, 11), col_or_none(q, 12),
+                            (uint64_t)(unread > 0 ? unread : 0));
   if (a >= 0 && cp->loss == 0) {
     c->compared2++;
     bool app = f & F_APP;
@@ -128,6 +128,27 @@ static int8_t check_row(report *r, const conv_params *cp, const double *vals,
   return o.redundant_ack ? REPORT_P_YES : REPORT_P_NO;
 }
 
+/* Keep a conversation that has every profile's row, with the values drawn
+ * for it (d->o and d->vals grow together). 0, or -1 out of memory. */
+static int keep(data *d, const obs *o, const double *vals, int nk) {
+  size_t row = (size_t)(nk ? nk : 1);
+  if (d->n == d->cap) {
+    size_t cap = d->cap ? 2 * d->cap : 1024;
+    obs *p = realloc(d->o, cap * sizeof *p);
+    if (!p)
+      return -1;
+    d->o = p;
+    double *v = realloc(d->vals, cap * row * sizeof *v);
+    if (!v)
+      return -1;
+    d->vals = v;
+    d->cap = cap;
+  }
+  memcpy(&d->vals[d->n * row], vals, row * sizeof *vals);
+  d->o[d->n++] = *o;
+  return 0;
+}
+
 static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(db,
@@ -146,25 +167,19 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
   obs cur;
   int have = 0;
   bool started = false;
+  int nk = r->s.nkeys;
   conv_params cp;
-  double *vals = malloc((size_t)(r->s.nkeys ? r->s.nkeys : 1) * sizeof *vals);
+  double *vals = calloc((size_t)(nk ? nk : 1), sizeof *vals);
   if (!vals)
     goto nomem;
   int step;
   while ((step = sqlite3_step(q)) == SQLITE_ROW) {
     uint64_t conv = (uint64_t)sqlite3_column_int64(q, 0);
-    const char *prof = (const char *)sqlite3_column_text(q, 1);
+    const char *prof = store_col_text(q, 1);
     if (!started || conv != cur.conv) {
-      if (started && have == (1 << np) - 1) {
-        if (d->n == d->cap) {
-          d->cap = d->cap ? 2 * d->cap : 1024;
-          obs *p = realloc(d->o, d->cap * sizeof *p);
-          if (!p)
-            goto nomem;
-          d->o = p;
-        }
-        d->o[d->n++] = cur;
-      }
+      /* vals still holds the previous conversation's draw */
+      if (started && have == (1 << np) - 1 && keep(d, &cur, vals, nk) != 0)
+        goto nomem;
       memset(&cur, 0, sizeof cur);
       cur.conv = conv;
       have = 0;
@@ -173,7 +188,7 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
     }
     int pi = -1;
     for (int i = 0; i < np; i++)
-      if (prof && strcmp(prof, r->s.profiles[i]) == 0)
+      if (strcmp(prof, r->s.profiles[i]) == 0)
         pi = i;
     if (pi < 0)
       continue;
@@ -188,43 +203,23 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
     cur.lost[pi] = (uint64_t)sqlite3_column_int64(q, 7);
     cur.p1[pi] = check_row(r, &cp, vals, pi, conv, cur.f[pi], q);
   }
-  free(vals);
   if (step != SQLITE_DONE) { /* a damaged store is an error, not an end */
     snprintf(err, cap, "%s: reading the conversations: %s", r->store_path,
              sqlite3_errmsg(db));
     sqlite3_finalize(q);
+    free(vals);
     return -1;
   }
-  if (started && have == (1 << np) - 1) {
-    if (d->n == d->cap) {
-      obs *p = realloc(d->o, (d->cap + 1) * sizeof *p);
-      if (!p)
-        goto nomem;
-      d->o = p;
-      d->cap++;
-    }
-    d->o[d->n++] = cur;
-  }
+  if (started && have == (1 << np) - 1 && keep(d, &cur, vals, nk) != 0)
+    goto nomem;
   sqlite3_finalize(q);
+  free(vals);
   return 0;
 nomem:
   sqlite3_finalize(q);
   free(vals);
   snprintf(err, cap, "out of memory");
   return -1;
-}
-
-/* Draw every conversation's values again, for the bins and plots. */
-static int redraw(report *r, data *d) {
-  int nk = r->s.nkeys;
-  d->vals = malloc((d->n ? d->n : 1) * (size_t)(nk ? nk : 1) * sizeof(double));
-  if (!d->vals)
-    return -1;
-  for (size_t i = 0; i < d->n; i++) {
-    conv_params p;
-    scn_draw(&r->s, d->o[i].conv, &p, &d->vals[i * (size_t)nk]);
-  }
-  return 0;
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -492,11 +487,6 @@ static void regress(report *r, const data *d) {
   }
 }
 
-static const char *text_or_empty(sqlite3_stmt *q, int i) {
-  const unsigned char *t = sqlite3_column_text(q, i);
-  return t ? (const char *)t : "";
-}
-
 static void batch_info(report *r, sqlite3 *db) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(db,
@@ -505,12 +495,12 @@ static void batch_info(report *r, sqlite3 *db) {
                          "coalesce(stopping, '') FROM batch",
                          -1, &q, NULL) == SQLITE_OK &&
       sqlite3_step(q) == SQLITE_ROW) {
-    snprintf(r->version, sizeof r->version, "%s", text_or_empty(q, 0));
-    snprintf(r->started, sizeof r->started, "%s", text_or_empty(q, 1));
-    snprintf(r->finished, sizeof r->finished, "%s", text_or_empty(q, 2));
-    snprintf(r->host, sizeof r->host, "%s", text_or_empty(q, 3));
+    snprintf(r->version, sizeof r->version, "%s", store_col_text(q, 0));
+    snprintf(r->started, sizeof r->started, "%s", store_col_text(q, 1));
+    snprintf(r->finished, sizeof r->finished, "%s", store_col_text(q, 2));
+    snprintf(r->host, sizeof r->host, "%s", store_col_text(q, 3));
     r->planned = (uint64_t)sqlite3_column_int64(q, 4);
-    snprintf(r->stopping, sizeof r->stopping, "%s", text_or_empty(q, 5));
+    snprintf(r->stopping, sizeof r->stopping, "%s", store_col_text(q, 5));
   }
   sqlite3_finalize(q);
 }
@@ -533,10 +523,6 @@ int report_analyze_store(report *r, hc_store *st, const char *label, char *err,
   int rv = load(r, store_db(st), dp, err, cap);
   if (rv == 0 && dp->n == 0) {
     snprintf(err, cap, "%s: no complete conversation in the store", label);
-    rv = -1;
-  }
-  if (rv == 0 && redraw(r, dp) != 0) {
-    snprintf(err, cap, "out of memory");
     rv = -1;
   }
   if (rv == 0) {

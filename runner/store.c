@@ -77,8 +77,7 @@ static const ocol outcome_cols[] = {
 };
 #define NOCOLS (sizeof outcome_cols / sizeof outcome_cols[0])
 
-/* A text column, "" where a damaged or foreign store holds NULL. */
-static const char *col_text(sqlite3_stmt *q, int i) {
+const char *store_col_text(sqlite3_stmt *q, int i) {
   const unsigned char *t = sqlite3_column_text(q, i);
   return t ? (const char *)t : "";
 }
@@ -88,6 +87,22 @@ static int fail(char *err, size_t cap, const char *fmt, const char *a,
   if (err)
     snprintf(err, cap, fmt, a, b);
   return -1;
+}
+
+/* A store of a format this halfclose does not read: format 1's outcomes
+ * had other definitions, so it is never read as if they were the same. */
+static int format_error(hc_store *st, int format, char *err, size_t cap) {
+  char f[16];
+  snprintf(f, sizeof f, "%d", format);
+  if (format == 1)
+    return fail(err, cap,
+                "%s: store format %s, written by an older halfclose whose "
+                "outcomes client_reset and app_error are defined "
+                "differently; run the scenario again into a new store "
+                "(halfclose run SCENARIO --out=NEW.db)",
+                st->path, f);
+  return fail(err, cap, "%s: store format %s; this halfclose reads format 2",
+              st->path, f);
 }
 
 /* SQLite's application_id of a halfclose store: "HCls". */
@@ -148,12 +163,7 @@ static int identify(hc_store *st, bool *empty, char *err, size_t cap) {
     format = sqlite3_column_int(q, 0);
   sqlite3_finalize(q);
   if (format == 1)
-    return fail(err, cap,
-                "%s: store format 1, written by an older halfclose whose "
-                "outcomes client_reset and app_error are defined "
-                "differently; run the scenario again into a new store "
-                "(halfclose run SCENARIO --out=NEW.db)%s",
-                st->path, "");
+    return format_error(st, format, err, cap);
   return fail(err, cap,
               "%s: an SQLite database, but not a halfclose results store "
               "(no halfclose application id); left untouched%s",
@@ -576,19 +586,9 @@ static int batch_row(hc_store *st, const char *cols, sqlite3_stmt **q,
   }
   int format = sqlite3_column_int(*q, 0);
   if (format != STORE_FORMAT) {
-    char f[16];
-    snprintf(f, sizeof f, "%d", format);
     sqlite3_finalize(*q);
     *q = NULL;
-    if (format == 1)
-      return fail(err, cap,
-                  "%s: store format %s, written by an older halfclose whose "
-                  "outcomes client_reset and app_error are defined "
-                  "differently; run the scenario again into a new store "
-                  "(halfclose run SCENARIO --out=NEW.db)",
-                  st->path, f);
-    return fail(err, cap, "%s: store format %s; this halfclose reads format 2",
-                st->path, f);
+    return format_error(st, format, err, cap);
   }
   return 0;
 }
@@ -649,10 +649,10 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
                 &q, err, cap) != 0)
     return -1;
   char old_hash[32], old_profs[512], old_path[512];
-  snprintf(old_hash, sizeof old_hash, "%s", col_text(q, 1));
+  snprintf(old_hash, sizeof old_hash, "%s", store_col_text(q, 1));
   uint64_t old_seed = (uint64_t)sqlite3_column_int64(q, 2);
-  snprintf(old_profs, sizeof old_profs, "%s", col_text(q, 3));
-  snprintf(old_path, sizeof old_path, "%s", col_text(q, 4));
+  snprintf(old_profs, sizeof old_profs, "%s", store_col_text(q, 3));
+  snprintf(old_path, sizeof old_path, "%s", store_col_text(q, 4));
   uint64_t old_total = (uint64_t)sqlite3_column_int64(q, 5);
   sqlite3_finalize(q);
   if (strcmp(old_hash, hash) != 0)
@@ -861,7 +861,7 @@ int store_reset_counts(hc_store *st, uint64_t below, const scenario *s,
   int step;
   while ((step = sqlite3_step(q)) == SQLITE_ROW)
     for (int i = 0; i < s->nprofiles; i++)
-      if (strcmp(col_text(q, 0), s->profiles[i]) == 0) {
+      if (strcmp(store_col_text(q, 0), s->profiles[i]) == 0) {
         k[i] = (uint64_t)sqlite3_column_int64(q, 1);
         n[i] = (uint64_t)sqlite3_column_int64(q, 2);
       }
@@ -893,10 +893,10 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
                 &q, err, cap) != 0)
     return -1;
   char path[512];
-  snprintf(path, sizeof path, "%s", col_text(q, 1));
-  char *text = strdup(col_text(q, 2));
+  snprintf(path, sizeof path, "%s", store_col_text(q, 1));
+  char *text = strdup(store_col_text(q, 2));
   char profs[512];
-  snprintf(profs, sizeof profs, "%s", col_text(q, 3));
+  snprintf(profs, sizeof profs, "%s", store_col_text(q, 3));
   uint64_t per_cell = (uint64_t)sqlite3_column_int64(q, 4);
   sqlite3_finalize(q);
   int rv = text ? scn_load_text(s, path, text, NULL, NULL) : -1;
@@ -1014,7 +1014,7 @@ int store_export(hc_store *st, FILE *f, bool json, char *err, size_t cap) {
     }
     for (int c = 0; c < nc; c++) {
       int type = sqlite3_column_type(q, c);
-      const char *v = col_text(q, c); /* never NULL, even for a BLOB */
+      const char *v = store_col_text(q, c); /* never NULL, even for a BLOB */
       if (json) {
         fprintf(f, "%s", c ? ", " : "");
         json_string(f, sqlite3_column_name(q, c));

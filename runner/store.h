@@ -119,6 +119,11 @@ int store_export(hc_store *st, FILE *f, bool json, char *err, size_t cap);
 /* The underlying handle, for the analysis. */
 struct sqlite3 *store_db(hc_store *st);
 
+/* Text column i of a row, "" where a damaged or foreign store holds NULL
+ * (sqlite3_column_text gives NULL there), for every reader of the store. */
+struct sqlite3_stmt;
+const char *store_col_text(struct sqlite3_stmt *q, int i);
+
 /* Column name of a parameter or knob key ("delay_ns", "rate_bps"). */
 void store_column(const scn_key *k, const hc_param *d, char *buf, size_t cap);
 
