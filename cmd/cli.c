@@ -188,6 +188,22 @@ static void tmp_name(const char *out, char *buf, size_t cap) {
   snprintf(buf, cap, "%s.tmp", out);
 }
 
+int cli_out_dir(const char *sub, const char *opt, const char *path) {
+  if (!path)
+    return 0;
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (!slash)
+    return 0;
+  *slash = 0;
+  struct stat sb;
+  if (stat(dir[0] ? dir : "/", &sb) != 0 || !S_ISDIR(sb.st_mode))
+    return cli_error(sub, "--%s=%s: no such directory %s", opt, path,
+                     dir[0] ? dir : "/");
+  return 0;
+}
+
 int cli_out_guard(const char *sub, const char *out, const char *store) {
   struct stat a, b;
   if (!out || stat(out, &a) != 0 || stat(store, &b) != 0)

@@ -55,6 +55,10 @@ int cli_positional(const char *sub, const char *arg, const char **slot,
  * cli_out_close takes the writer's status and returns 0 or -1. */
 FILE *cli_out_open(const char *sub, const char *out);
 
+/* 0, or 2 after a message when the directory of output `path` (given as
+ * --OPT=path) does not exist: checked before minutes of work, not after. */
+int cli_out_dir(const char *sub, const char *opt, const char *path);
+
 /* 0, or 2 after a message when `out` is the file `store` (by any path or
  * link): an output never replaces the store it was made from. */
 int cli_out_guard(const char *sub, const char *out, const char *store);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "batch.h"
 #include "cli.h"
@@ -195,23 +194,6 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
   return same ? 0 : 1;
 }
 
-/* An output's directory must exist before minutes of simulation. */
-static int out_dir_ok(const char *path, const char *opt) {
-  if (!path)
-    return 0;
-  char dir[1024];
-  snprintf(dir, sizeof dir, "%s", path);
-  char *slash = strrchr(dir, '/');
-  if (!slash)
-    return 0;
-  *slash = 0;
-  struct stat sb;
-  if (stat(dir[0] ? dir : "/", &sb) != 0 || !S_ISDIR(sb.st_mode))
-    return cli_error(SUB, "--%s=%s: no such directory %s", opt, path,
-                     dir[0] ? dir : "/");
-  return 0;
-}
-
 int cmd_replay(int argc, char **argv) {
   cli_params cp = {0};
   conv_params_default(&cp.p);
@@ -253,6 +235,8 @@ int cmd_replay(int argc, char **argv) {
       overrides++;
     }
   }
+  if (cli_out_dir(SUB, "pcap", pcap) || cli_out_dir(SUB, "ladder", ladder_file))
+    return 2;
   if (store_path) {
     if (!have_index)
       return cli_error(SUB, "replaying from a store needs --conversation=I");
@@ -262,15 +246,11 @@ int cmd_replay(int argc, char **argv) {
                             "--KEY=VALUE, --seed and --server-profile do not "
                             "apply (replay without the store to change "
                             "them)");
-    if (out_dir_ok(pcap, "pcap") || out_dir_ok(ladder_file, "ladder"))
-      return 2;
     return replay_stored(store_path, index, profile, pcap, show_ladder);
   }
   tcp_profile cprof, sprof;
   if (cli_profile(SUB, profile, &cp, &cprof) ||
       cli_profile(SUB, server_profile ? server_profile : profile, &cp, &sprof))
-    return 2;
-  if (out_dir_ok(pcap, "pcap") || out_dir_ok(ladder_file, "ladder"))
     return 2;
   double events = hc_conv_events(&cp.p);
   if (events > HC_MAX_EVENTS)

@@ -171,17 +171,9 @@ int cmd_run(int argc, char **argv) {
   }
   /* before anything runs: the store's directory, and conversations that
    * would each take minutes (checked on the first draws) */
-  char dir[600];
-  snprintf(dir, sizeof dir, "%s", store);
-  char *slash = strrchr(dir, '/');
-  struct stat db;
-  if (slash) {
-    *slash = 0;
-    if (stat(dir[0] ? dir : "/", &db) != 0 || !S_ISDIR(db.st_mode)) {
-      scn_free(&s);
-      return cli_error(SUB, "--out=%s: no such directory %s", store,
-                       dir[0] ? dir : "/");
-    }
+  if (cli_out_dir(SUB, "out", store)) {
+    scn_free(&s);
+    return 2;
   }
   uint64_t probe = scn_total(&s) < 2000 ? scn_total(&s) : 2000;
   for (uint64_t i = 0; i < probe; i++) {

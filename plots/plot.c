@@ -561,7 +561,6 @@ static int response_size(ctx *c) {
   const param_bins *pb = &r->params[ri];
   int nk = r->s.nkeys;
   conv_params p0;
-  scn_draw(&r->s, 0, &p0, NULL);
   tcp_profile tp;
   double v0[SCN_MAX_KEYS];
   scn_draw(&r->s, 0, &p0, v0);
@@ -632,7 +631,6 @@ static int response_size(ctx *c) {
   }
   if (data_done(c, f, path) != 0)
     return -1;
-  (void)nk;
   vars v = {0};
   char title[256], lab[128];
   snprintf(lab, sizeof lab, "redundant ACKs and failed reads, %s",
