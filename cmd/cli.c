@@ -93,46 +93,48 @@ int cli_param_arg(const char *sub, const char *arg, cli_params *cp) {
   return 0;
 }
 
-/* FILE:NAME - profile NAME that scenario FILE defines - into *p. */
-static int scenario_profile(const char *sub, const char *spec,
-                            const char *colon, tcp_profile *p) {
+int cli_scenario_profile(const char *sub, const char *opt, const char *spec,
+                         scenario *s, const scn_user_profile **u) {
+  char what[600]; /* "--profile=FILE:NAME" or "FILE:NAME" in messages */
+  snprintf(what, sizeof what, "%s%s%s%s", opt ? "--" : "", opt ? opt : "",
+           opt ? "=" : "", spec);
+  const char *colon = strrchr(spec, ':');
   char path[512];
-  size_t n = (size_t)(colon - spec);
-  if (n >= sizeof path)
-    return cli_error(sub, "--profile=%s: path too long", spec), -1;
+  size_t n = colon ? (size_t)(colon - spec) : 0;
+  if (!colon || n >= sizeof path)
+    return cli_error(sub, "%s: expected FILE:NAME", what);
   memcpy(path, spec, n);
   path[n] = 0;
+  if (scn_load(s, path, stderr, NULL) != 0)
+    return cli_error(sub, "%s: the scenario does not load (above)", what);
+  *u = scn_user_find(s, colon + 1);
+  if (!*u) {
+    scn_free(s);
+    return cli_error(sub, "%s: %s defines no [profile %s]", what, path,
+                     colon + 1);
+  }
+  return 0;
+}
+
+/* FILE:NAME - profile NAME that scenario FILE defines - into *p. */
+static int scenario_profile(const char *sub, const char *spec, tcp_profile *p) {
   scenario *s = malloc(sizeof *s);
   if (!s)
     return cli_error(sub, "out of memory"), -1;
+  const scn_user_profile *u;
   int rv = -1;
-  if (scn_load(s, path, stderr, NULL) != 0) {
-    cli_error(sub, "--profile=%s: the scenario does not load (above)", spec);
-    free(s);
-    return -1;
+  if (cli_scenario_profile(sub, "profile", spec, s, &u) == 0) {
+    rv = scn_user_resolve(u, s->path, p, stderr);
+    scn_free(s);
   }
-  if (!scn_user_find(s, colon + 1)) {
-    cli_error(sub, "--profile=%s: %s defines no [profile %s]", spec, path,
-              colon + 1);
-  } else {
-    /* the profile alone: base and overrides, not the scenario's [tcp]
-     * keys, which are per-conversation draws (give them as --KEY=VALUE) */
-    scenario bare = {0};
-    bare.nuser = 1;
-    bare.user[0] = *scn_user_find(s, colon + 1);
-    snprintf(bare.path, sizeof bare.path, "%s", path);
-    rv = scn_profile(&bare, colon + 1, NULL, p, stderr);
-  }
-  scn_free(s);
   free(s);
   return rv;
 }
 
 int cli_profile(const char *sub, const char *name, const cli_params *cp,
                 tcp_profile *p) {
-  const char *colon = strrchr(name, ':');
-  if (colon) {
-    if (scenario_profile(sub, name, colon, p) != 0)
+  if (strchr(name, ':')) {
+    if (scenario_profile(sub, name, p) != 0)
       return -1;
   } else if (tcp_profile_preset(p, name) != 0) {
     char list[200] = "";

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "params.h"
+#include "scenario.h"
 #include "tcp.h"
 
 #define CLI_MAX_KNOBS 64
@@ -31,6 +32,12 @@ int cli_error(const char *sub, const char *fmt, ...)
  * apply it to *cp and return 1; return 0 if KEY is neither; return -1 after
  * printing an error for a bad value. */
 int cli_param_arg(const char *sub, const char *arg, cli_params *cp);
+
+/* FILE:NAME (given as --OPT=, or positionally when opt is NULL): scenario
+ * FILE loaded into *s (the caller scn_free()s it) and its [profile NAME]
+ * in *u. 0, or 2 after a message (nothing to free). */
+int cli_scenario_profile(const char *sub, const char *opt, const char *spec,
+                         scenario *s, const scn_user_profile **u);
 
 /* Fill *p from preset `name` and apply the knobs of *cp. Returns 0 or -1
  * after printing an error. */

@@ -145,61 +145,49 @@ static void all_presets(FILE *f, bool md) {
 
 /* FILE:NAME: the base's values with the profile's own knobs over them. */
 static int user_profile(FILE *f, const char *spec, bool md) {
-  const char *colon = strrchr(spec, ':');
-  char path[512];
-  size_t len = (size_t)(colon - spec);
-  if (len >= sizeof path)
-    return cli_error(SUB, "%s: path too long", spec);
-  memcpy(path, spec, len);
-  path[len] = 0;
   scenario *s = malloc(sizeof *s);
   if (!s)
     return cli_error(SUB, "out of memory");
-  if (scn_load(s, path, stderr, NULL) != 0) {
+  const scn_user_profile *u;
+  if (cli_scenario_profile(SUB, NULL, spec, s, &u) != 0) {
     free(s);
-    return cli_error(SUB, "%s: the scenario does not load (above)", path);
+    return 2;
   }
-  const scn_user_profile *u = scn_user_find(s, colon + 1);
   int rv = 0;
-  if (!u) {
-    rv = cli_error(SUB, "%s defines no [profile %s]", path, colon + 1);
+  tcp_profile p;
+  if (scn_user_resolve(u, s->path, &p, stderr) != 0) {
+    rv = 2;
   } else {
-    char base[48];
+    char base[48]; /* the preset the sources are of, without +rfc1337 */
     snprintf(base, sizeof base, "%s", u->base);
     char *plus = strchr(base, '+');
     if (plus)
       *plus = 0;
-    tcp_profile p;
-    cli_params none = {0};
-    if (cli_profile(SUB, spec, &none, &p) != 0) {
-      rv = 2;
-    } else {
-      size_t n;
-      const tcp_knob_info *k = tcp_profile_knobs(&n);
-      fprintf(f,
-              md ? "Profile `%s` (%s:%d): base `%s`.\n\n"
-                 : "profile %s (%s:%d), base %s\n",
-              u->name, path, u->line, u->base);
-      if (md)
-        fprintf(f, "| knob | value | source |\n|---|---|---|\n");
-      for (size_t i = 0; i < n; i++) {
-        char v[64], where[600];
-        tcp_profile_get(&p, k[i].name, v, sizeof v);
-        const char *src = NULL;
-        for (int j = 0; j < u->nover; j++)
-          if (strcmp(u->knob[j], k[i].name) == 0) {
-            snprintf(where, sizeof where, "set in %s:%d", path,
-                     u->knob_line[j]);
-            src = where;
-          }
-        if (!src) {
-          const char *bsrc;
-          tcp_profile_source(base, k[i].name, NULL, &bsrc);
-          snprintf(where, sizeof where, "%s: %s", base, bsrc);
+    size_t n;
+    const tcp_knob_info *k = tcp_profile_knobs(&n);
+    fprintf(f,
+            md ? "Profile `%s` (%s:%d): base `%s`.\n\n"
+               : "profile %s (%s:%d), base %s\n",
+            u->name, s->path, u->line, u->base);
+    if (md)
+      fprintf(f, "| knob | value | source |\n|---|---|---|\n");
+    for (size_t i = 0; i < n; i++) {
+      char v[64], where[600];
+      tcp_profile_get(&p, k[i].name, v, sizeof v);
+      const char *src = NULL;
+      for (int j = 0; j < u->nover; j++)
+        if (strcmp(u->knob[j], k[i].name) == 0) {
+          snprintf(where, sizeof where, "set in %s:%d", s->path,
+                   u->knob_line[j]);
           src = where;
         }
-        knob_row(f, md, k[i].name, v, src);
+      if (!src) {
+        const char *bsrc;
+        tcp_profile_source(base, k[i].name, NULL, &bsrc);
+        snprintf(where, sizeof where, "%s: %s", base, bsrc);
+        src = where;
       }
+      knob_row(f, md, k[i].name, v, src);
     }
   }
   scn_free(s);

@@ -931,6 +931,20 @@ void scn_knob_text(const scn_key *k, double v, char *buf, size_t cap) {
     hc_format_value(k->kind, v, buf, cap);
 }
 
+/* A [profile NAME]'s own knobs over *out, and its name. */
+static int apply_own_knobs(const scn_user_profile *u, const char *path,
+                           tcp_profile *out, FILE *err) {
+  for (int i = 0; i < u->nover; i++) /* validated when loaded */
+    if (tcp_profile_set(out, u->knob[i], u->value[i]) != 0) {
+      if (err)
+        fprintf(err, "%s:%d: %s = %s: not valid for profile %s\n", path,
+                u->knob_line[i], u->knob[i], u->value[i], u->name);
+      return -1;
+    }
+  snprintf(out->name, sizeof out->name, "%s", u->name);
+  return 0;
+}
+
 int scn_profile(const scenario *s, const char *name, const double *values,
                 tcp_profile *out, FILE *err) {
   const scn_user_profile *u = scn_user_find(s, name);
@@ -952,15 +966,15 @@ int scn_profile(const scenario *s, const char *name, const double *values,
       return -1;
     }
   }
-  if (!u)
-    return 0;
-  for (int i = 0; i < u->nover; i++) /* validated when loaded */
-    if (tcp_profile_set(out, u->knob[i], u->value[i]) != 0) {
-      if (err)
-        fprintf(err, "%s:%d: %s = %s: not valid for profile %s\n", s->path,
-                u->knob_line[i], u->knob[i], u->value[i], name);
-      return -1;
-    }
-  snprintf(out->name, sizeof out->name, "%s", name);
-  return 0;
+  return u ? apply_own_knobs(u, s->path, out, err) : 0;
+}
+
+int scn_user_resolve(const scn_user_profile *u, const char *path,
+                     tcp_profile *out, FILE *err) {
+  if (tcp_profile_preset(out, u->base) != 0) {
+    if (err)
+      fprintf(err, "%s:%d: unknown base %s\n", path, u->line, u->base);
+    return -1;
+  }
+  return apply_own_knobs(u, path, out, err);
 }

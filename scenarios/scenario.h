@@ -25,13 +25,13 @@
 #include "params.h"
 #include "tcp.h"
 
-#define SCN_MAX_PROFILES 8
-#define SCN_MAX_KEYS     64
-#define SCN_MAX_VALUES   160 /* values of a choice or grid */
-#define SCN_MAX_USER     8   /* [profile NAME] sections */
-#define SCN_MAX_OVERRIDE 40  /* knobs one [profile NAME] section sets */
+#define SCN_MAX_PROFILES      8
+#define SCN_MAX_KEYS          64
+#define SCN_MAX_VALUES        160 /* values of a choice or grid */
+#define SCN_MAX_USER          8   /* [profile NAME] sections */
+#define SCN_MAX_OVERRIDE      40  /* knobs one [profile NAME] section sets */
 #define SCN_MAX_CONVERSATIONS 1000000000000ull /* cells x per cell, at most */
-#define SCN_MAX_FILE_BYTES    (1 << 20) /* a scenario file, at most */
+#define SCN_MAX_FILE_BYTES    (1 << 20)        /* a scenario file, at most */
 
 typedef enum scn_dist {
   SCN_CONST,
@@ -125,6 +125,12 @@ int scn_profile(const scenario *s, const char *name, const double *values,
 
 /* The profile the scenario defines under `name`, or NULL. */
 const scn_user_profile *scn_user_find(const scenario *s, const char *name);
+
+/* That profile alone: its base, then its own knobs - without the
+ * scenario's [tcp] keys, which are each conversation's draws. 0 or -1
+ * (message to err; path names the file). */
+int scn_user_resolve(const scn_user_profile *u, const char *path,
+                     tcp_profile *out, FILE *err);
 
 /* The grid cell of conversation i. */
 uint64_t scn_cell(const scenario *s, uint64_t i);
