@@ -69,12 +69,11 @@ typedef struct play {
   uint64_t rtt_seq;
   int64_t rtt_start, srtt, rttvar, rto, rtx_at;
   int64_t s_delack_at; /* the server's delayed ACK of the request */
-  bool s_fin_ack_sent;
-  bool started; /* the server application began its response */
+  bool started;        /* the server application began its response */
 
   /* the client: receiver */
   uint64_t rcv_nxt, rcv_off, read_off, rcv_adv;
-  bool fin_rcvd, fin_ack_sent, c_closed;
+  bool fin_rcvd, fin_ack_sent;
   int64_t delack_at;
   uint32_t unacked_segs, quickack_left;
   uint64_t unacked_bytes;
@@ -154,10 +153,8 @@ static uint32_t c_advertise(play *y) {
 
 static void c_send_ack(play *y, int64_t now, bool delack) {
   const tcp_profile *c = &y->in->client;
-  if (y->fin_ack_sent && y->out->t_redundant_ns < 0) {
+  if (y->fin_ack_sent) /* an ACK after the ACK of the FIN */
     y->out->redundant_ack = true;
-    y->out->t_redundant_ns = now;
-  }
   ev e = {.what = W_ACK, .ack = y->rcv_nxt, .wnd = c_advertise(y)};
   send_dgram(y, 0, now, HDR, e);
   bool first_fin_ack = y->fin_rcvd && !y->fin_ack_sent;
@@ -197,8 +194,7 @@ static void c_read(play *y, int64_t now) {
     y->read_off += n;
     c_window_update(y, now);
   }
-  if (y->fin_rcvd)
-    y->c_closed = true; /* end of stream: close, nothing more to send */
+  /* at end of stream the application closes: nothing more to send */
 }
 
 static void c_ato_update(play *y, int64_t now) {
@@ -266,8 +262,6 @@ static void c_data(play *y, const ev *e, int64_t now) {
   } else {
     /* the FIN: one immediate ACK covers it and its data; a delayed ACK
      * armed by an earlier segment may outlive it */
-    y->out->t_fin_ns = now;
-    y->out->fin_alone = e->len == 0;
     y->fin_rcvd = true;
     y->rcv_nxt += 1;
     c_send_ack(y, now, false);
@@ -346,7 +340,6 @@ static void s_output(play *y, int64_t now) {
     }
     ev e = {.what = W_DATA, .off = y->nxt, .len = (uint32_t)len, .fin = fin};
     send_dgram(y, 1, now, HDR + (uint32_t)len, e);
-    y->out->data_segments += len > 0;
     s_after_ack(y, false);
     y->nxt += len + fin;
     if (fin)
@@ -505,7 +498,6 @@ int64_t predict_request_time(const predict_in *in) {
 
 int predict_redundant_ack(const predict_in *in, predict_out *out) {
   memset(out, 0, sizeof *out);
-  out->t_fin_ns = out->t_redundant_ns = -1;
   const tcp_profile *c = &in->client, *s = &in->server;
   if (!in->p || in->p->rate_bps == 0) {
     out->why = "no parameters";

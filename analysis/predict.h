@@ -42,16 +42,12 @@ typedef struct predict_in {
 } predict_in;
 
 typedef struct predict_out {
-  bool in_regime;         /* false: not predicted, `why` says why */
-  const char *why;        /* why not in the regime */
-  bool by_definition;     /* the client cannot send one whatever happens
-                             (its ACK of the FIN ends everything it sends
-                             of its own accord): not a test of the rules */
-  bool redundant_ack;     /* predicted */
-  int64_t t_fin_ns;       /* when the FIN reaches the client */
-  int64_t t_redundant_ns; /* when the redundant ACK leaves, or -1 */
-  uint32_t data_segments; /* of the response */
-  bool fin_alone;         /* the FIN came without data */
+  bool in_regime;     /* false: not predicted, `why` says why */
+  const char *why;    /* why not in the regime */
+  bool by_definition; /* the client cannot send one whatever happens
+                         (its ACK of the FIN ends everything it sends
+                         of its own accord): not a test of the rules */
+  bool redundant_ack; /* predicted */
 } predict_out;
 
 /* Stage 1: 0, or -1 when the inputs are unusable (out->why says why). */
