@@ -435,6 +435,22 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
   conn_send_ack(c, TCP_WHY_ACK_FIN, now);
 }
 
+/* Whether a reset in the connection's state reaches the application: after
+ * the FIN exchange (CLOSING, LAST-ACK, TIME-WAIT) it is the profile's call,
+ * before it always. */
+static bool reset_told(const tcp_conn *c) {
+  const tcp_profile *p = c->host->p;
+  switch (c->state) {
+  case TCP_TIME_WAIT:
+    return p->rst_timewait_notifies;
+  case TCP_CLOSING:
+  case TCP_LAST_ACK:
+    return p->rst_closing_notifies;
+  default:
+    return true;
+  }
+}
+
 /* §3.10.7.4: SYN-RECEIVED and every synchronized state. */
 void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   tcp_host *h = c->host;
@@ -518,10 +534,10 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
         trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
         break;
       }
-      conn_drop(c, TCP_ERR_RESET, p->rst_timewait_notifies, now);
+      conn_drop(c, TCP_ERR_RESET, reset_told(c), now);
       break;
     default: /* CLOSING, LAST-ACK */
-      conn_drop(c, TCP_ERR_RESET, p->rst_closing_notifies, now);
+      conn_drop(c, TCP_ERR_RESET, reset_told(c), now);
       break;
     }
     return;
@@ -536,11 +552,7 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       conn_send_ack(c, TCP_WHY_CHALLENGE, now);
     } else {
       host_send_rst(h, seg, TCP_WHY_RST_SYN, now);
-      bool tell = c->state == TCP_TIME_WAIT ? p->rst_timewait_notifies
-                  : c->state == TCP_CLOSING || c->state == TCP_LAST_ACK
-                      ? p->rst_closing_notifies
-                      : true;
-      conn_drop(c, TCP_ERR_RESET, tell, now);
+      conn_drop(c, TCP_ERR_RESET, reset_told(c), now);
     }
     return;
   }
