@@ -198,6 +198,10 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
                   ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                   : SQLITE_OPEN_READWRITE;
   int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+  /* before the first read: another process may hold a lock for a moment
+   * (a reader's checkpoint as it closes), which is no reason to fail */
+  if (rc == SQLITE_OK)
+    sqlite3_busy_timeout(st->db, 5000);
   bool empty = false;
   int id = rc == SQLITE_OK && (!exists || sb.st_size > 0)
                ? identify(st, &empty, err, cap)
@@ -212,6 +216,8 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
     st->db = NULL;
     rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
                          NULL);
+    if (rc == SQLITE_OK)
+      sqlite3_busy_timeout(st->db, 5000);
     id = rc == SQLITE_OK ? identify(st, &empty, err, cap) : 0;
   }
   if (rc != SQLITE_OK) {
@@ -229,7 +235,6 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
     return fail(err, cap, "%s: an empty database, not a results store%s", path,
                 "");
   }
-  sqlite3_busy_timeout(st->db, 5000);
   if (mode != STORE_READ) {
     /* one writer at a time: a flock (SQLite's own locks are fcntl locks,
      * independent of it); held until store_close, after SQLite closes */

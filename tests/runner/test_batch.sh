@@ -81,6 +81,24 @@ rc=$?
 "$hc" run "$scn/kb-q152474.ini" $big --out="$tmp/i.db" >/dev/null || bad "resume after SIGINT failed"
 "$hc" export "$tmp/i.db" | cmp -s - "$tmp/ref.csv" && ok || bad "export after SIGINT and resume differs"
 
+# a store another process holds locked for a moment (as a reader's
+# checkpoint does when it closes): readers and a run wait for it, not fail
+mkfifo "$tmp/lockctl"
+{ printf 'BEGIN EXCLUSIVE;\nSELECT count(*) FROM batch;\n'; read x <"$tmp/lockctl"
+  printf 'COMMIT;\n'; } | sqlite3 "$tmp/i.db" >"$tmp/lockout" &
+lockpid=$!
+# the holder printed its count: the exclusive lock is held from here on
+while [ ! -s "$tmp/lockout" ] && kill -0 $lockpid 2>/dev/null; do :; done
+"$hc" export "$tmp/i.db" >"$tmp/lock.csv" 2>"$tmp/e" &
+epid=$!
+"$hc" run "$scn/kb-q152474.ini" $big --out="$tmp/i.db" >/dev/null 2>"$tmp/e2" &
+rpid=$!
+sleep 1 # how long the lock is held: both commands are waiting in it
+echo go >"$tmp/lockctl"
+wait $lockpid
+wait $epid && cmp -s "$tmp/lock.csv" "$tmp/ref.csv" && ok || bad "export of a locked store: $(cat "$tmp/e")"
+wait $rpid && ok || bad "run on a locked store: $(cat "$tmp/e2")"
+
 # another seed or scenario on the same store: refused, store untouched
 "$hc" run "$tmp/small.ini" --seed=12 --out="$tmp/j1.db" >/dev/null 2>"$tmp/e"
 [ $? -ne 0 ] && grep -q "made with seed 11, not 12" "$tmp/e" && ok || bad "other seed: $(cat "$tmp/e")"
