@@ -74,17 +74,17 @@ static int8_t check_row(report *r, const conv_params *cp, const double *vals,
                         int j, uint64_t conv, uint8_t f, sqlite3_stmt *q) {
   check_stats *c = &r->check[j];
   predict_in in = {.p = cp};
-  if (strcmp(r->s.profiles[j], CONV_NATIVE) == 0) {
-    note_reason(c, "ns-3's own TCP is not the model");
-    return REPORT_P_OUT;
-  }
-  const char *sp =
-      r->s.server_profile[0] ? r->s.server_profile : r->s.profiles[j];
-  if (scn_profile(&r->s, r->s.profiles[j], vals, &in.client, NULL) != 0 ||
-      scn_profile(&r->s, sp, vals, &in.server, NULL) != 0) {
+  scn_ends ends;
+  if (scn_ends_for(&r->s, r->s.profiles[j], vals, &ends, NULL) != 0) {
     note_reason(c, "the profile does not resolve");
     return REPORT_P_OUT;
   }
+  if (ends.ns3) {
+    note_reason(c, "ns-3's own TCP is not the model");
+    return REPORT_P_OUT;
+  }
+  in.client = ends.client;
+  in.server = ends.server;
   uint64_t mss_max = cp->mtu - 40; /* as the conversation caps it */
   int64_t unread = col_or_none(q, 13);
   if (in.client.mss > mss_max)

@@ -6,8 +6,8 @@
  * in a process of its own so that each peak RSS is its own:
  *
  *   (a) halfclose: the model's hosts on an ns3c link, profile nt351;
- *   (b) ns-3's own TCP (TcpSocketBase over the internet stack), MSL 10 ms
- *       so TIME-WAIT sockets do not pile up;
+ *   (b) ns-3's own TCP (TcpSocketBase over the internet stack) under the
+ *       same conversation (CONV_STACK_NS3, MSL 500 ms);
  *   (c) the floor: as many raw datagrams per conversation as (a) sent,
  *       bounced over the same ns3c link with handlers that do nothing else.
  *
@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "conv.h"
+#include "ns3c.h"
 
 typedef struct figures {
   double seconds;
@@ -45,56 +46,25 @@ static conv_params shape(void) {
   return p;
 }
 
-static figures run_halfclose(long n) {
+static figures run_stack(long n, conv_stack stack) {
   figures f = {0, 0, 0};
   conv_params p = shape();
   tcp_profile prof;
   tcp_profile_preset(&prof, "nt351");
   conv_env *e;
-  if (conv_env_new(&e, 1) != 0)
+  if (conv_env_new(&e, 1, NULL) != 0)
     exit(1);
   double t0 = now_s();
   for (long i = 0; i < n; i++) {
     conv_outcome o;
-    if (conv_run(e, &p, &prof, &prof, 1, (uint64_t)i, NULL, &o, NULL) != 0)
+    if (conv_run(e, &p, stack, &prof, &prof, 1, (uint64_t)i, NULL, &o, NULL) !=
+            0 ||
+        !o.completed)
       exit(1);
     f.packets += o.segments[0] + o.segments[1];
   }
   f.seconds = now_s() - t0;
   conv_env_free(e);
-  return f;
-}
-
-static figures run_native(long n) {
-  figures f = {0, 0, 0};
-  conv_params p = shape();
-  ns3c_sim *s;
-  if (ns3c_sim_new(&s, 1, 0) != 0)
-    exit(1);
-  ns3c_native_params np = {0};
-  np.rate_bps = p.rate_bps;
-  np.delay_ns = p.delay_ns;
-  np.queue = (uint32_t)p.queue;
-  np.mtu = (uint32_t)p.mtu;
-  np.request = p.request;
-  np.response = p.response;
-  np.half_close = 1;
-  np.wait_eof = 1;
-  np.read_size = p.read_size;
-  np.time_limit_ns = 60 * TCP_S;
-  np.delack_ns = 200 * TCP_MS;
-  np.ack_every = 2;
-  np.msl_ns = 10 * TCP_MS;
-  double t0 = now_s();
-  for (long i = 0; i < n; i++) {
-    ns3c_native_result r;
-    np.stream = 2 * (uint64_t)i;
-    if (ns3c_native_run(s, &np, &r) != 0 || !r.completed)
-      exit(1);
-    f.packets += r.segments[0] + r.segments[1];
-  }
-  f.seconds = now_s() - t0;
-  ns3c_sim_free(s);
   return f;
 }
 
@@ -147,8 +117,8 @@ static figures in_child(int part, long n, double per_conv) {
   pid_t pid = fork();
   if (pid == 0) {
     close(fd[0]);
-    figures f = part == 0   ? run_halfclose(n)
-                : part == 1 ? run_native(n)
+    figures f = part == 0   ? run_stack(n, CONV_STACK_MODEL)
+                : part == 1 ? run_stack(n, CONV_STACK_NS3)
                             : run_floor(n, per_conv);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -80,6 +80,7 @@ static void print_result(const conv_outcome *o, ladder *lad, bool show,
 typedef struct replay_job {
   uint32_t ns3_seed;    /* the simulation's seed */
   const conv_params *p; /* the conversation */
+  conv_stack stack;
   const tcp_profile *client, *server;
   uint64_t seed, index; /* conv_run's randomness */
   const char *pcap;     /* capture, or NULL */
@@ -90,15 +91,16 @@ typedef struct replay_job {
 
 static int replay_one(const replay_job *j, conv_outcome *o) {
   conv_env *env;
-  if (conv_env_new(&env, j->ns3_seed) != 0) {
-    fprintf(stderr, "halfclose replay: ns-3: %s\n", ns3c_last_error());
+  const char *why = NULL;
+  if (conv_env_new(&env, j->ns3_seed, &why) != 0) {
+    fprintf(stderr, "halfclose replay: %s\n", why);
     return 1;
   }
   ladder *lad = ladder_new();
-  conv_opts opts = {ladder_on_event, lad, j->pcap, true};
-  const char *why = NULL;
-  int rv = conv_run(env, j->p, j->client, j->server, j->seed, j->index, &opts,
-                    o, &why);
+  conv_opts opts = {ladder_on_event, lad, j->pcap,
+                    j->stack == CONV_STACK_MODEL};
+  int rv = conv_run(env, j->p, j->stack, j->client, j->server, j->seed,
+                    j->index, &opts, o, &why);
   conv_env_free(env);
   if (rv) {
     fprintf(stderr, "halfclose replay: %s\n", why ? why : "failed");
@@ -151,24 +153,25 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
   conv_params p;
   double values[SCN_MAX_KEYS];
   scn_draw(&s, index, &p, values);
-  tcp_profile client, server;
-  if (scn_profile(&s, profile, values, &client, stderr) ||
-      scn_profile(&s, s.server_profile[0] ? s.server_profile : profile, values,
-                  &server, stderr)) {
+  scn_ends ends;
+  if (scn_ends_for(&s, profile, values, &ends, stderr) != 0) {
     scn_free(&s);
     return 1;
   }
+  const char *cname = ends.ns3 ? SCN_NS3_PROFILE : ends.client.name,
+             *sname = ends.ns3 ? SCN_NS3_PROFILE : ends.server.name;
   char header[512], title[256];
   snprintf(header, sizeof header,
            "conversation %" PRIu64 " of %s (scenario %s, cell %" PRIu64
            "): client %s, server %s",
-           index, path, s.name, scn_cell(&s, index), client.name, server.name);
+           index, path, s.name, scn_cell(&s, index), cname, sname);
   snprintf(title, sizeof title, "%s: conversation %" PRIu64 ", %s", s.name,
-           index, client.name);
+           index, cname);
   replay_job j = {batch_ns3_seed(&s),
                   &p,
-                  &client,
-                  &server,
+                  ends.ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
+                  &ends.client,
+                  &ends.server,
                   scn_conv_seed(&s),
                   index,
                   pcap,
@@ -249,8 +252,17 @@ int cmd_replay(int argc, char **argv) {
     return replay_stored(store_path, index, profile, pcap, show_ladder);
   }
   tcp_profile cprof, sprof;
-  if (cli_profile(SUB, profile, &cp, &cprof) ||
-      cli_profile(SUB, server_profile ? server_profile : profile, &cp, &sprof))
+  bool ns3 = strcmp(profile, SCN_NS3_PROFILE) == 0;
+  if (ns3 && server_profile && strcmp(server_profile, SCN_NS3_PROFILE) != 0)
+    return cli_error(SUB,
+                     "ns-3's own TCP runs both ends: --server-profile "
+                     "does not apply to %s",
+                     SCN_NS3_PROFILE);
+  if (cli_profile(SUB, ns3 ? "nt351" : profile, &cp, &cprof) ||
+      cli_profile(SUB,
+                  ns3 || !server_profile ? (ns3 ? "nt351" : profile)
+                                         : server_profile,
+                  &cp, &sprof))
     return 2;
   double events = hc_conv_events(&cp.p);
   if (events > HC_MAX_EVENTS)
@@ -265,12 +277,14 @@ int cmd_replay(int argc, char **argv) {
   hc_format_value(HC_RATE, (double)cp.p.rate_bps, r, sizeof r);
   snprintf(title, sizeof title,
            "client %s, server %s: delay %s, rate %s, response %" PRIu64 " B",
-           cprof.name, sprof.name, d, r, cp.p.response);
+           ns3 ? SCN_NS3_PROFILE : cprof.name,
+           ns3 ? SCN_NS3_PROFILE : sprof.name, d, r, cp.p.response);
   snprintf(header, sizeof header,
            "conversation %" PRIu64 " of seed %" PRIu64 ": %s", index, seed,
            title);
   replay_job j = {(uint32_t)(seed % 2147483646u) + 1,
                   &cp.p,
+                  ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
                   &cprof,
                   &sprof,
                   seed,

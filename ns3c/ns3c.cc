@@ -11,11 +11,9 @@
  * are ns-3 event uids, kept in a map only while the event is pending, so
  * ns3c_cancel of a finished event is a cheap no-op.
  */
-#include "ns3c.h"
+#include "ns3c_internal.h"
 
-#include <ns3/core-module.h>
-#include <ns3/network-module.h>
-#include <ns3/point-to-point-module.h>
+#include <ns3/internet-module.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -29,52 +27,10 @@ using namespace ns3;
 
 static thread_local std::string last_error;
 
-static int fail(int rv, const std::string &msg) {
+int ns3c_fail(int rv, const std::string &msg) {
   last_error = msg;
   return rv;
 }
-
-#define GUARD_BEGIN try {
-#define GUARD_END                                                              \
-  }                                                                            \
-  catch (const std::bad_alloc &) {                                             \
-    return fail(NS3C_ERR_NOMEM, "out of memory");                              \
-  }                                                                            \
-  catch (const std::exception &e) {                                            \
-    return fail(NS3C_ERR_NS3, std::string("ns-3: ") + e.what());               \
-  }                                                                            \
-  catch (...) {                                                                \
-    return fail(NS3C_ERR_NS3, "ns-3: unknown exception");                      \
-  }
-
-struct ns3c_link {
-  ns3c_sim *sim;
-  Ptr<Node> node[2];
-  Ptr<PointToPointNetDevice> dev[2];
-  Ptr<PointToPointChannel> chan;
-  Ptr<RateErrorModel> em[2];
-  Ptr<UniformRandomVariable> rv[2];
-  ns3c_link_config cfg;
-  ns3c_recv_fn recv;
-  void *user;
-  ns3c_link_stats stats;
-  Ptr<PcapFileWrapper> pcap;
-  Time pcap_t0; /* the capture's clock starts when it is opened */
-  std::vector<uint8_t> buf;
-
-  bool Receive(Ptr<NetDevice> d, Ptr<const Packet> p, uint16_t proto,
-               const Address &from);
-  void Lost(int i, Ptr<const Packet> p);
-  void QueueDrop(int i, Ptr<const Packet> p);
-  void Sniff(Ptr<const Packet> p);
-};
-
-struct ns3c_sim {
-  std::vector<ns3c_link *> links;
-  std::unordered_map<uint64_t, EventId> pending; /* by ns3c handle */
-  uint64_t next_id;                              /* last handle given */
-  uint64_t events;                               /* callbacks run */
-};
 
 static bool sim_alive = false;
 
@@ -104,28 +60,27 @@ extern "C" const char *ns3c_last_error(void) {
 
 extern "C" int ns3c_sim_new(ns3c_sim **out, uint32_t seed, uint64_t run) {
   if (!out || seed == 0)
-    return fail(NS3C_ERR_INVAL, "seed must be >= 1");
+    return ns3c_fail(NS3C_ERR_INVAL, "seed must be >= 1");
   if (sim_alive)
-    return fail(NS3C_ERR_BUSY, "one simulation per process");
+    return ns3c_fail(NS3C_ERR_BUSY, "one simulation per process");
   GUARD_BEGIN
   RngSeedManager::SetSeed(seed);
   RngSeedManager::SetRun(run);
   ns3c_sim *s = new ns3c_sim();
   s->events = 0;
   s->next_id = 0;
+  s->tcpnet = nullptr;
   sim_alive = true;
   *out = s;
   return NS3C_OK;
   GUARD_END
 }
 
-void ns3c_native_forget(void); /* native.cc */
-
 extern "C" void ns3c_sim_free(ns3c_sim *s) {
   if (!s)
     return;
-  ns3c_native_forget();
   try {
+    ns3c_tcpnet_free(s->tcpnet);
     for (ns3c_link *l : s->links)
       delete l;
     Simulator::Destroy();
@@ -149,10 +104,10 @@ static void trampoline(ns3c_sim *s, ns3c_fn fn, void *arg, uint64_t id) {
 extern "C" int ns3c_schedule(ns3c_sim *s, uint64_t at_ns, ns3c_fn fn, void *arg,
                              uint64_t *id) {
   if (!s || !fn)
-    return fail(NS3C_ERR_INVAL, "no simulation or no function");
+    return ns3c_fail(NS3C_ERR_INVAL, "no simulation or no function");
   uint64_t now = ns3c_now(s);
   if (at_ns < now)
-    return fail(NS3C_ERR_INVAL, "event scheduled in the past");
+    return ns3c_fail(NS3C_ERR_INVAL, "event scheduled in the past");
   GUARD_BEGIN
   uint64_t handle = ++s->next_id;
   s->pending[handle] = Simulator::Schedule(NanoSeconds(at_ns - now),
@@ -165,7 +120,7 @@ extern "C" int ns3c_schedule(ns3c_sim *s, uint64_t at_ns, ns3c_fn fn, void *arg,
 
 extern "C" int ns3c_cancel(ns3c_sim *s, uint64_t id) {
   if (!s)
-    return fail(NS3C_ERR_INVAL, "no simulation");
+    return ns3c_fail(NS3C_ERR_INVAL, "no simulation");
   auto it = s->pending.find(id);
   if (it == s->pending.end())
     return NS3C_OK;
@@ -179,7 +134,7 @@ extern "C" int ns3c_cancel(ns3c_sim *s, uint64_t id) {
 
 extern "C" int ns3c_run(ns3c_sim *s) {
   if (!s)
-    return fail(NS3C_ERR_INVAL, "no simulation");
+    return ns3c_fail(NS3C_ERR_INVAL, "no simulation");
   GUARD_BEGIN
   Simulator::Run();
   return NS3C_OK;
@@ -207,17 +162,17 @@ static void ns3c_link_qdrop_cb(ns3c_link *l, int i, Ptr<const Packet> p) {
   l->QueueDrop(i, p);
 }
 
-static int check_config(const ns3c_link_config *c) {
+int ns3c_link_check(const ns3c_link_config *c) {
   if (!c)
-    return fail(NS3C_ERR_INVAL, "no link configuration");
+    return ns3c_fail(NS3C_ERR_INVAL, "no link configuration");
   if (c->rate_bps == 0)
-    return fail(NS3C_ERR_INVAL, "link rate must be > 0");
+    return ns3c_fail(NS3C_ERR_INVAL, "link rate must be > 0");
   if (c->queue_packets == 0)
-    return fail(NS3C_ERR_INVAL, "queue must hold at least one packet");
+    return ns3c_fail(NS3C_ERR_INVAL, "queue must hold at least one packet");
   if (c->mtu < 68 || c->mtu > 65535)
-    return fail(NS3C_ERR_INVAL, "MTU must be within 68..65535");
+    return ns3c_fail(NS3C_ERR_INVAL, "MTU must be within 68..65535");
   if (!(c->loss >= 0.0 && c->loss < 1.0))
-    return fail(NS3C_ERR_INVAL, "loss must be within [0, 1)");
+    return ns3c_fail(NS3C_ERR_INVAL, "loss must be within [0, 1)");
   return NS3C_OK;
 }
 
@@ -237,6 +192,10 @@ bool ns3c_link::Receive(Ptr<NetDevice> d, Ptr<const Packet> p, uint16_t proto,
   return true;
 }
 
+void ns3c_link::Delivered(int i) {
+  stats.delivered[i]++;
+}
+
 void ns3c_link::Lost(int i, Ptr<const Packet> p) {
   (void)p;
   stats.lost[i]++;
@@ -247,16 +206,24 @@ void ns3c_link::QueueDrop(int i, Ptr<const Packet> p) {
   stats.queue_drops[i]++;
 }
 
-void ns3c_link::Sniff(Ptr<const Packet> p) {
-  if (!pcap)
+void ns3c_link::Sniff(int i, Ptr<const Packet> p) {
+  if (!(pcap && i == 0) && !capture)
     return;
   Ptr<Packet> q = p->Copy();
   PppHeader ppp;
   q->RemoveHeader(ppp);
-  pcap->Write(Simulator::Now() - pcap_t0, q);
+  if (pcap && i == 0)
+    pcap->Write(Simulator::Now() - pcap_t0, q);
+  if (capture) {
+    uint32_t n = q->GetSize();
+    if (buf.size() < n)
+      buf.resize(n);
+    q->CopyData(buf.data(), n);
+    capture(capture_user, i, buf.data(), n);
+  }
 }
 
-static void apply_config(ns3c_link *l, const ns3c_link_config *c) {
+void ns3c_link_apply(ns3c_link *l, const ns3c_link_config *c) {
   for (int i = 0; i < 2; i++) {
     l->dev[i]->SetDataRate(DataRate(c->rate_bps));
     l->dev[i]->SetMtu((uint16_t)c->mtu);
@@ -276,31 +243,50 @@ static void apply_config(ns3c_link *l, const ns3c_link_config *c) {
   l->stats = ns3c_link_stats{};
 }
 
-extern "C" int ns3c_link_new(ns3c_sim *s, const ns3c_link_config *cfg,
-                             ns3c_link **out) {
-  if (!s || !out)
-    return fail(NS3C_ERR_INVAL, "no simulation");
-  int rv = check_config(cfg);
-  if (rv)
-    return rv;
-  GUARD_BEGIN
+static void ns3c_link_sniff_cb(ns3c_link *l, int i, Ptr<const Packet> p) {
+  l->Sniff(i, p);
+}
+
+static void ns3c_link_rx_cb(ns3c_link *l, int i, Ptr<const Packet> p) {
+  (void)p;
+  l->Delivered(i);
+}
+
+static void ns3c_link_tx_cb(ns3c_link *l, int i, Ptr<const Packet> p) {
+  (void)p;
+  l->stats.sent[i]++;
+}
+
+ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
+                           bool internet) {
   ns3c_link *l = new ns3c_link();
   l->sim = s;
+  l->internet = internet;
   l->recv = nullptr;
   l->user = nullptr;
+  l->capture = nullptr;
+  l->capture_user = nullptr;
   l->chan = CreateObject<PointToPointChannel>();
+  NetDeviceContainer devs;
   for (int i = 0; i < 2; i++) {
     l->node[i] = CreateObject<Node>();
     l->dev[i] = CreateObject<PointToPointNetDevice>();
     l->dev[i]->SetAddress(Mac48Address::Allocate());
     l->dev[i]->SetQueue(CreateObject<DropTailQueue<Packet>>());
     l->node[i]->AddDevice(l->dev[i]);
+    devs.Add(l->dev[i]);
     l->rv[i] = CreateObject<UniformRandomVariable>();
     l->em[i] = CreateObject<RateErrorModel>();
     l->em[i]->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
     l->em[i]->SetRandomVariable(l->rv[i]);
     l->dev[i]->SetReceiveErrorModel(l->em[i]);
-    l->dev[i]->SetReceiveCallback(MakeCallback(&ns3c_link::Receive, l));
+    if (internet) { /* the stack sends and receives: count at the MAC */
+      l->dev[i]->TraceConnectWithoutContext(
+          "MacTx", MakeBoundCallback(&ns3c_link_tx_cb, l, i));
+      l->dev[i]->TraceConnectWithoutContext(
+          "MacRx", MakeBoundCallback(&ns3c_link_rx_cb, l, i));
+    } else
+      l->dev[i]->SetReceiveCallback(MakeCallback(&ns3c_link::Receive, l));
     l->dev[i]->TraceConnectWithoutContext(
         "PhyRxDrop", MakeBoundCallback(&ns3c_link_lost_cb, l, i));
     l->dev[i]->TraceConnectWithoutContext(
@@ -308,26 +294,49 @@ extern "C" int ns3c_link_new(ns3c_sim *s, const ns3c_link_config *cfg,
   }
   l->dev[0]->Attach(l->chan);
   l->dev[1]->Attach(l->chan);
-  l->dev[0]->TraceConnectWithoutContext("PromiscSniffer",
-                                        MakeCallback(&ns3c_link::Sniff, l));
-  apply_config(l, cfg);
+  for (int i = 0; i < 2; i++)
+    l->dev[i]->TraceConnectWithoutContext(
+        "PromiscSniffer", MakeBoundCallback(&ns3c_link_sniff_cb, l, i));
+  if (internet) {
+    InternetStackHelper stack;
+    stack.Install(NodeContainer(l->node[0], l->node[1]));
+    Ipv4AddressHelper ips;
+    ips.SetBase("10.0.0.0", "255.255.255.0");
+    ips.Assign(devs);
+    /* built outside Simulator::Run: initialize now (the traffic control
+     * layer learns its devices here), not at the next run */
+    for (int i = 0; i < 2; i++)
+      l->node[i]->Initialize();
+  }
+  ns3c_link_apply(l, cfg);
   s->links.push_back(l);
-  *out = l;
+  return l;
+}
+
+extern "C" int ns3c_link_new(ns3c_sim *s, const ns3c_link_config *cfg,
+                             ns3c_link **out) {
+  if (!s || !out)
+    return ns3c_fail(NS3C_ERR_INVAL, "no simulation");
+  int rv = ns3c_link_check(cfg);
+  if (rv)
+    return rv;
+  GUARD_BEGIN
+  *out = ns3c_link_build(s, cfg, false);
   return NS3C_OK;
   GUARD_END
 }
 
 extern "C" int ns3c_link_configure(ns3c_link *l, const ns3c_link_config *cfg) {
   if (!l)
-    return fail(NS3C_ERR_INVAL, "no link");
-  int rv = check_config(cfg);
+    return ns3c_fail(NS3C_ERR_INVAL, "no link");
+  int rv = ns3c_link_check(cfg);
   if (rv)
     return rv;
   for (int i = 0; i < 2; i++)
     if (l->dev[i]->GetQueue()->GetNPackets() > cfg->queue_packets)
-      return fail(NS3C_ERR_INVAL, "queue holds more than the new size");
+      return ns3c_fail(NS3C_ERR_INVAL, "queue holds more than the new size");
   GUARD_BEGIN
-  apply_config(l, cfg);
+  ns3c_link_apply(l, cfg);
   return NS3C_OK;
   GUARD_END
 }
@@ -338,23 +347,29 @@ extern "C" void ns3c_link_set_receive(ns3c_link *l, ns3c_recv_fn fn,
   l->user = user;
 }
 
+extern "C" void ns3c_link_set_capture(ns3c_link *l, ns3c_capture_fn fn,
+                                      void *user) {
+  l->capture = fn;
+  l->capture_user = user;
+}
+
 extern "C" int ns3c_link_send(ns3c_link *l, int node, const uint8_t *dgram,
                               size_t len) {
   if (!l || (node != 0 && node != 1) || !dgram || len == 0)
-    return fail(NS3C_ERR_INVAL, "bad node or empty datagram");
+    return ns3c_fail(NS3C_ERR_INVAL, "bad node or empty datagram");
   if (len > l->cfg.mtu)
-    return fail(NS3C_ERR_INVAL, "datagram larger than the MTU");
+    return ns3c_fail(NS3C_ERR_INVAL, "datagram larger than the MTU");
   GUARD_BEGIN
   Ptr<Packet> p = Create<Packet>(dgram, (uint32_t)len);
   l->stats.sent[node]++;
   bool ok = l->dev[node]->Send(p, l->dev[1 - node]->GetAddress(), 0x0800);
-  return ok ? NS3C_OK : fail(NS3C_ERR_FULL, "device queue full");
+  return ok ? NS3C_OK : ns3c_fail(NS3C_ERR_FULL, "device queue full");
   GUARD_END
 }
 
 extern "C" int ns3c_link_pcap(ns3c_link *l, const char *path) {
   if (!l)
-    return fail(NS3C_ERR_INVAL, "no link");
+    return ns3c_fail(NS3C_ERR_INVAL, "no link");
   GUARD_BEGIN
   l->pcap = nullptr;
   if (!path)
@@ -362,14 +377,14 @@ extern "C" int ns3c_link_pcap(ns3c_link *l, const char *path) {
   /* ns-3 aborts the process when it cannot open the file: look first */
   FILE *probe = fopen(path, "wb");
   if (!probe)
-    return fail(NS3C_ERR_IO,
-                std::string("cannot write ") + path + ": " + strerror(errno));
+    return ns3c_fail(NS3C_ERR_IO, std::string("cannot write ") + path + ": " +
+                                      strerror(errno));
   fclose(probe);
   PcapHelper helper;
   Ptr<PcapFileWrapper> f =
       helper.CreateFile(path, std::ios::out, PcapHelper::DLT_RAW);
   if (!f || f->Fail())
-    return fail(NS3C_ERR_IO, std::string("cannot write ") + path);
+    return ns3c_fail(NS3C_ERR_IO, std::string("cannot write ") + path);
   l->pcap = f;
   l->pcap_t0 = Simulator::Now();
   return NS3C_OK;

@@ -120,6 +120,12 @@ int ns3c_link_send(ns3c_link *l, int node, const uint8_t *dgram, size_t len);
  * runs. Returns 0, NS3C_ERR_IO or NS3C_ERR_NS3. */
 int ns3c_link_pcap(ns3c_link *l, const char *path);
 
+/* Every datagram a node's device sends or receives, as IPv4 bytes, with
+ * the node (fn may be NULL: none). */
+typedef void (*ns3c_capture_fn)(void *user, int node, const uint8_t *dgram,
+                                size_t len);
+void ns3c_link_set_capture(ns3c_link *l, ns3c_capture_fn fn, void *user);
+
 typedef struct ns3c_link_stats {
   uint64_t sent[2];        /* datagrams each node handed to its device */
   uint64_t delivered[2];   /* datagrams each node received */
@@ -130,36 +136,100 @@ typedef struct ns3c_link_stats {
 /* Counters since the last ns3c_link_configure (or creation). */
 void ns3c_link_stats_get(const ns3c_link *l, ns3c_link_stats *out);
 
-/* ---- ns-3's own TCP: the `ns3-native` reference ---- */
+/* ---- ns-3's own TCP (tcp_socket.cc) ----
+ *
+ * Two more nodes of the simulation with ns-3's internet stack (10.0.0.1
+ * and 10.0.0.2) on a point-to-point link of their own, built on first use
+ * and reconfigured like ns3c_link; TCP sockets on them (TcpSocketBase)
+ * behind a C handle. A socket's events reach one C callback; its state
+ * changes (ns-3's "State" trace) another. ns3c_tcp_free() detaches both
+ * before it frees the handle, so nothing calls back into a conversation
+ * that has ended while ns-3 runs the socket's last timers.
+ */
 
-typedef struct ns3c_native_params {
-  uint64_t rate_bps, delay_ns; /* link */
-  uint32_t queue, mtu;         /* packets, bytes */
-  double loss;                 /* per packet, each direction */
-  uint64_t stream;             /* first RNG stream of the loss (two) */
-  uint64_t request, response;  /* bytes */
-  int half_close, wait_eof;    /* 0/1, as the conversation's keys */
-  uint64_t shutdown_delay_ns, read_size, read_interval_ns, read_delay_ns;
-  uint64_t think_ns, close_delay_ns, time_limit_ns;
-  uint64_t delack_ns; /* TcpSocket::DelAckTimeout */
-  uint32_t ack_every; /* TcpSocket::DelAckCount */
-  uint64_t msl_ns;    /* TcpSocketBase::MaxSegLifetime */
-} ns3c_native_params;
+typedef struct ns3c_tcpnet ns3c_tcpnet;
+typedef struct ns3c_tcp ns3c_tcp;
 
-typedef struct ns3c_native_result {
-  int redundant_ack, server_rst, conn_reset, reset_after_close, app_reset,
-      completed;
-  uint64_t bytes_read, bytes_lost, duration_ns;
-  uint32_t segments[2]; /* seen on the client's device: client,
-                           server */
-  int64_t t_redundant_ack, t_server_rst, t_conn_reset, t_app_reset;
-} ns3c_native_result;
+typedef struct ns3c_tcp_config {
+  ns3c_link_config link; /* as for ns3c_link */
+  uint64_t delack_ns;    /* TcpSocket::DelAckTimeout */
+  uint32_t delack_count; /* TcpSocket::DelAckCount */
+  uint64_t msl_ns;       /* TcpSocketBase::MaxSegLifetime */
+} ns3c_tcp_config;       /* buffers: ns-3's defaults (128 KiB) */
 
-/* One conversation on TcpSocketBase over ns-3's internet stack (two more
- * nodes of the simulation, built on first use). Returns 0, NS3C_ERR_INVAL
- * or NS3C_ERR_NS3. */
-int ns3c_native_run(ns3c_sim *s, const ns3c_native_params *p,
-                    ns3c_native_result *r);
+/* The network of ns-3's TCP, built on first use; configured for the
+ * sockets created from here on. Returns 0, NS3C_ERR_INVAL or NS3C_ERR_NS3. */
+int ns3c_tcpnet_get(ns3c_sim *s, const ns3c_tcp_config *cfg, ns3c_tcpnet **out);
+
+/* Node `node`'s address (host byte order). */
+uint32_t ns3c_tcpnet_addr(const ns3c_tcpnet *n, int node);
+
+/* A port no listener of this network has used yet. */
+uint16_t ns3c_tcpnet_new_port(ns3c_tcpnet *n);
+
+/* The link the network's two nodes share: its counters, its capture. */
+ns3c_link *ns3c_tcpnet_link(ns3c_tcpnet *n);
+
+typedef enum ns3c_tcp_event {
+  NS3C_TCP_CONNECTED,      /* an active open completed */
+  NS3C_TCP_CONNECT_FAILED, /* it failed */
+  NS3C_TCP_ACCEPTED,       /* a listener's new connection (the `accepted`
+                              argument; its events go to the same callback) */
+  NS3C_TCP_READABLE,       /* data arrived */
+  NS3C_TCP_WRITABLE,       /* room in the send buffer */
+  NS3C_TCP_PEER_CLOSED,    /* the peer's FIN: end of stream after the data */
+  NS3C_TCP_ERROR           /* the connection failed: a RST or a time-out */
+} ns3c_tcp_event;
+
+/* ns-3's TcpStates_t, in the order of RFC 9293's names */
+typedef enum ns3c_tcp_state {
+  NS3C_TCP_CLOSED,
+  NS3C_TCP_LISTEN,
+  NS3C_TCP_SYN_SENT,
+  NS3C_TCP_SYN_RCVD,
+  NS3C_TCP_ESTABLISHED,
+  NS3C_TCP_CLOSE_WAIT,
+  NS3C_TCP_LAST_ACK,
+  NS3C_TCP_FIN_WAIT_1,
+  NS3C_TCP_FIN_WAIT_2,
+  NS3C_TCP_CLOSING,
+  NS3C_TCP_TIME_WAIT
+} ns3c_tcp_state;
+
+typedef struct ns3c_tcp_callbacks {
+  void (*event)(void *user, ns3c_tcp *sock, ns3c_tcp_event ev,
+                ns3c_tcp *accepted);
+  void (*state)(void *user, ns3c_tcp *sock, ns3c_tcp_state from,
+                ns3c_tcp_state to); /* may be NULL */
+  void *user;
+} ns3c_tcp_callbacks;
+
+/* A listening socket on `node` and `port`. Returns 0, NS3C_ERR_INVAL or
+ * NS3C_ERR_NS3. */
+int ns3c_tcp_listen(ns3c_tcpnet *n, int node, uint16_t port,
+                    const ns3c_tcp_callbacks *cb, ns3c_tcp **out);
+
+/* A socket on `node` connecting to `port` of the other node. */
+int ns3c_tcp_connect(ns3c_tcpnet *n, int node, uint16_t port,
+                     const ns3c_tcp_callbacks *cb, ns3c_tcp **out);
+
+/* Queue `len` bytes of the stream (zeros) to send: the count taken (0 when
+ * the buffer is full), or NS3C_ERR_INVAL after the socket failed. */
+int64_t ns3c_tcp_send(ns3c_tcp *t, uint64_t len);
+
+/* Take at most `max` received bytes: the count (0 when none is ready). */
+uint64_t ns3c_tcp_recv(ns3c_tcp *t, uint64_t max);
+
+/* Bytes received in order that the application has not taken. */
+uint64_t ns3c_tcp_unread(const ns3c_tcp *t);
+
+/* shutdown(SHUT_WR), close(). */
+int ns3c_tcp_shutdown(ns3c_tcp *t);
+int ns3c_tcp_close(ns3c_tcp *t);
+
+/* Detach the callbacks and free the handle; ns-3 keeps the socket until
+ * its own timers end. NULL is a no-op. */
+void ns3c_tcp_free(ns3c_tcp *t);
 
 #ifdef __cplusplus
 }

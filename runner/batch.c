@@ -33,39 +33,24 @@ int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
   conv_params p;
   double values[SCN_MAX_KEYS];
   scn_draw(s, i, &p, values);
-  tcp_profile server;
-  bool own_server = s->server_profile[0] != 0;
-  if (own_server && scn_profile(s, s->server_profile, values, &server, NULL))
-    goto bad_profile;
   for (int pr = 0; pr < s->nprofiles; pr++) {
-    tcp_profile client;
-    if (strcmp(s->profiles[pr], CONV_NATIVE) == 0) {
-      /* ns-3's own TCP, with the scenario's delayed-ACK knobs */
-      const char *why = NULL;
-      if (scn_profile(s, "nt351", values, &client, NULL) ||
-          conv_run_native(e, &p, &client, i, &outcomes[pr], &why) != 0) {
-        snprintf(err, cap, "conversation %llu, %s: %s", (unsigned long long)i,
-                 CONV_NATIVE, why ? why : "failed");
-        return -1;
-      }
-      continue;
+    scn_ends ends;
+    if (scn_ends_for(s, s->profiles[pr], values, &ends, NULL) != 0) {
+      snprintf(err, cap, "conversation %llu: a knob does not apply to %s",
+               (unsigned long long)i, s->profiles[pr]);
+      return -1;
     }
-    if (scn_profile(s, s->profiles[pr], values, &client, NULL))
-      goto bad_profile;
-    conv_opts opts = {NULL, NULL, NULL, check};
+    conv_opts opts = {NULL, NULL, NULL, check && !ends.ns3};
     const char *why = NULL;
-    if (conv_run(e, &p, &client, own_server ? &server : &client,
-                 scn_conv_seed(s), i, &opts, &outcomes[pr], &why) != 0) {
+    if (conv_run(e, &p, ends.ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
+                 &ends.client, &ends.server, scn_conv_seed(s), i, &opts,
+                 &outcomes[pr], &why) != 0) {
       snprintf(err, cap, "conversation %llu, profile %s: %s",
                (unsigned long long)i, s->profiles[pr], why ? why : "failed");
       return -1;
     }
   }
   return 0;
-bad_profile:
-  snprintf(err, cap, "conversation %llu: a knob does not apply to a profile",
-           (unsigned long long)i);
-  return -1;
 }
 
 static int write_all(int fd, const void *buf, size_t n) {
@@ -119,12 +104,12 @@ static void worker(const scenario *s, const store_range *r, size_t nr, int w,
   signal(SIGTERM, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
   conv_env *e;
+  const char *why = "out of memory";
   msg *m = calloc(1, sizeof *m);
-  if (!m || conv_env_new(&e, batch_ns3_seed(s)) != 0) {
+  if (!m || conv_env_new(&e, batch_ns3_seed(s), &why) != 0) {
     if (m) {
       m->status = -1;
-      snprintf(m->error, sizeof m->error, "worker: cannot start ns-3: %s",
-               ns3c_last_error());
+      snprintf(m->error, sizeof m->error, "worker: cannot start: %s", why);
       write_all(fd, m, sizeof *m);
     }
     _exit(1);

@@ -13,8 +13,6 @@
  */
 #include "scenario.h"
 
-#include "conv.h"
-
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
@@ -107,7 +105,7 @@ static void user_profile_open(parse *ps, const char *name) {
             name, sizeof s->user[0].name - 1);
     return;
   }
-  if (tcp_profile_preset(&p, name) == 0 || strcmp(name, CONV_NATIVE) == 0) {
+  if (tcp_profile_preset(&p, name) == 0 || strcmp(name, SCN_NS3_PROFILE) == 0) {
     problem(ps, NULL, NULL, NULL,
             "[profile %s]: that is a built-in profile; give yours another "
             "name",
@@ -475,7 +473,7 @@ static int parse_dist(parse *ps, scn_key *k, const char *section,
 static int check_profile(parse *ps, const char *section, const char *key,
                          const char *value, const char *name) {
   tcp_profile p;
-  if (tcp_profile_preset(&p, name) == 0 || strcmp(name, CONV_NATIVE) == 0 ||
+  if (tcp_profile_preset(&p, name) == 0 || strcmp(name, SCN_NS3_PROFILE) == 0 ||
       scn_user_find(ps->s, name))
     return 0;
   if (ps->defer &&
@@ -967,6 +965,18 @@ int scn_profile(const scenario *s, const char *name, const double *values,
     }
   }
   return u ? apply_own_knobs(u, s->path, out, err) : 0;
+}
+
+int scn_ends_for(const scenario *s, const char *name, const double *values,
+                 scn_ends *out, FILE *err) {
+  out->ns3 = strcmp(name, SCN_NS3_PROFILE) == 0;
+  if (scn_profile(s, out->ns3 ? "nt351" : name, values, &out->client, err))
+    return -1;
+  if (!s->server_profile[0] || out->ns3) {
+    out->server = out->client;
+    return 0;
+  }
+  return scn_profile(s, s->server_profile, values, &out->server, err);
 }
 
 int scn_user_resolve(const scn_user_profile *u, const char *path,

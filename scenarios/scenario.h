@@ -118,6 +118,24 @@ uint64_t scn_conv_seed(const scenario *s);
  * (values[k] for keys[k]; NaN-free). */
 void scn_draw(const scenario *s, uint64_t i, conv_params *p, double *values);
 
+/* The profile that runs ns-3's own TCP instead of the model. */
+#define SCN_NS3_PROFILE "ns3-native"
+
+/* What a profile name of the scenario runs, for one conversation. */
+typedef struct scn_ends {
+  bool ns3;           /* ns-3's own TCP (SCN_NS3_PROFILE): its delayed-ACK
+                         timeout and count are nt351's with the
+                         scenario's knobs applied */
+  tcp_profile client; /* the client's profile */
+  tcp_profile server; /* the server's: server_profile, or the client's */
+} scn_ends;
+
+/* Resolve profile `name` (one of s->profiles, or any the scenario knows)
+ * for the values drawn for a conversation, the one place the batch, replay
+ * and the report do it. 0 or -1 (message to err). */
+int scn_ends_for(const scenario *s, const char *name, const double *values,
+                 scn_ends *out, FILE *err);
+
 /* The profile `name` - a preset or one the scenario defines - with
  * conversation i's knob values applied; 0 or -1 (message to err). */
 int scn_profile(const scenario *s, const char *name, const double *values,

@@ -1,6 +1,15 @@
 /*
- * conv.c - the conversation: two model hosts on an ns3c link, the client
- * and server applications, and the outcome read off the trace.
+ * conv.c - the conversation: two endpoints on a link, the client and
+ * server applications, and the outcome read off the trace.
+ *
+ * An endpoint is a host of the model on an ns3c link, or a socket of ns-3's
+ * own TCP (CONV_STACK_NS3). The applications call the endpoint through
+ * ep_send/ep_recv/ep_shutdown/ep_close and hear from it through
+ * client_event/server_event, whichever stack is below. The outcome is read
+ * from one stream of trace events: the model's own for a model endpoint;
+ * for ns-3's TCP, events made here from what ns-3 shows - the datagrams on
+ * each device (seg-out, seg-in), the socket's "State" trace (state) and the
+ * application's calls (app, data-lost).
  *
  * Each host has at most one pending ns-3 event: its next deadline, moved
  * whenever the host's expiry changes. The applications' own waits (think,
@@ -17,6 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ns3c.h"
+#include "tcp_wire.h"
 
 #define MAX_APP_EVENTS 8 /* pending application events at most */
 
@@ -47,13 +59,23 @@ struct run {
   conv_env *e;
   const conv_params *p;
   const conv_opts *opts;
-  uint64_t t0; /* absolute start */
+  uint64_t t0;    /* absolute start */
+  uint64_t index; /* the conversation's number */
   side s[2];
   app_ev apps[MAX_APP_EVENTS];
   uint64_t limit_id; /* time-limit event */
   bool stopped;
   tcp_check *check;
   char *err; /* first failure, or NULL */
+
+  conv_stack stack;
+  ns3c_link *link; /* the link the endpoints share */
+  /* ns-3's TCP: its network and sockets, and what the sockets said */
+  ns3c_tcpnet *net;
+  ns3c_tcp *lis, *cs, *ss;
+  bool peer_closed[2], failed[2];
+  tcp_state cstate, sstate; /* the client's and the server's socket's
+                               state (their "State" trace) */
 
   /* client application */
   tcp_conn *cc;
@@ -62,6 +84,7 @@ struct run {
   /* server application */
   tcp_conn *sc;
   uint64_t srv_read, resp_sent;
+  bool srv_conn; /* the server has its connection */
   bool srv_started, close_sched, srv_done;
 
   /* outcome tracking, from the client's trace */
@@ -81,24 +104,23 @@ struct run {
   uint32_t arm_seq, arm_len;
 };
 
-int conv_env_new(conv_env **out, uint32_t seed) {
+int conv_env_new(conv_env **out, uint32_t seed, const char **err) {
+  static char msg[512];
   conv_env *e = calloc(1, sizeof *e);
-  if (!e)
-    return NS3C_ERR_NOMEM;
-  int rv = ns3c_sim_new(&e->sim, seed, 0);
-  if (rv) {
-    free(e);
-    return rv;
-  }
+  int rv = e ? ns3c_sim_new(&e->sim, seed, 0) : NS3C_ERR_NOMEM;
   ns3c_link_config lc = {10000000, 0, 100, 1500, 0, 0};
-  rv = ns3c_link_new(e->sim, &lc, &e->link);
-  if (rv) {
+  if (rv == 0 && (rv = ns3c_link_new(e->sim, &lc, &e->link)) != 0)
     ns3c_sim_free(e->sim);
-    free(e);
-    return rv;
+  if (rv == 0) {
+    *out = e;
+    return 0;
   }
-  *out = e;
-  return 0;
+  snprintf(msg, sizeof msg, "ns-3: %s",
+           e ? ns3c_last_error() : "out of memory");
+  free(e);
+  if (err)
+    *err = msg;
+  return -1;
 }
 
 void conv_env_free(conv_env *e) {
@@ -144,6 +166,8 @@ static void on_deadline(void *arg) {
 
 static void reschedule(side *s) {
   run *r = s->r;
+  if (!s->host)
+    return; /* ns-3's TCP keeps its own timers */
   uint64_t exp = tcp_host_expiry(s->host);
   uint64_t at = exp == TCP_NEVER ? 0 : r->t0 + exp;
   if (at == s->ev_at)
@@ -176,9 +200,18 @@ static void after(run *r, uint64_t delay, void (*fn)(run *r)) {
   fail(r, "%s", "too many application events pending");
 }
 
+/* Nothing will happen unless an application acts: no timer but TIME-WAIT's
+ * (ns-3's TCP cancels every other timer as it enters TIME-WAIT) */
+static bool quiescent(const run *r) {
+  if (r->stack == CONV_STACK_MODEL)
+    return tcp_host_quiescent(r->s[0].host) && tcp_host_quiescent(r->s[1].host);
+  return (r->cstate == TCP_TIME_WAIT || r->cstate == TCP_CLOSED) &&
+         r->sstate == TCP_CLOSED;
+}
+
 static bool link_idle(const run *r) {
   ns3c_link_stats st;
-  ns3c_link_stats_get(r->e->link, &st);
+  ns3c_link_stats_get(r->link, &st);
   for (int i = 0; i < 2; i++)
     if (st.sent[i] != st.delivered[1 - i] + st.lost[1 - i] + st.queue_drops[i])
       return false;
@@ -190,8 +223,7 @@ static void settle(run *r) {
   reschedule(&r->s[1]);
   if (r->stopped)
     return;
-  if (r->client_done && r->srv_done && tcp_host_quiescent(r->s[0].host) &&
-      tcp_host_quiescent(r->s[1].host) && link_idle(r)) {
+  if (r->client_done && r->srv_done && quiescent(r) && link_idle(r)) {
     r->stopped = true;
     r->out->completed = true;
     ns3c_stop(r->e->sim);
@@ -206,6 +238,77 @@ static void on_limit(void *arg) {
 }
 
 /* ---------------------------------------------------------------------------
+ * The endpoint: what the applications call, on either stack
+ */
+
+static void on_trace(void *user, const tcp_event *ev);
+
+/* An application call on ns-3's TCP, traced as the model traces its own. */
+static int64_t app_event(run *r, int node, tcp_app_call call, int64_t arg,
+                         int64_t result) {
+  if (node == 0) {
+    tcp_event ev = {0};
+    ev.type = TCP_EV_APP;
+    ev.time_ns = rel(r);
+    ev.host = CONV_CLIENT_ADDR;
+    ev.call = call;
+    ev.arg = arg;
+    ev.result = result;
+    ev.state = r->cstate;
+    on_trace(&r->s[0], &ev);
+  }
+  return result;
+}
+
+static ns3c_tcp *sock(run *r, int node) {
+  return node == 0 ? r->cs : r->ss;
+}
+
+static int64_t ep_send(run *r, int node, uint64_t n) {
+  tcp_conn *c = node == 0 ? r->cc : r->sc;
+  if (r->stack == CONV_STACK_MODEL)
+    return tcp_conn_send(c, n, rel(r));
+  int64_t rv =
+      r->failed[node] ? TCP_ERR_RESET : ns3c_tcp_send(sock(r, node), n);
+  if (rv < 0)
+    rv = TCP_ERR_RESET;
+  return app_event(r, node, TCP_CALL_SEND, (int64_t)n,
+                   rv == 0 ? TCP_ERR_WOULDBLOCK : rv);
+}
+
+/* > 0 bytes, 0 end of stream, TCP_ERR_WOULDBLOCK, or an error */
+static int64_t ep_recv(run *r, int node, uint64_t max) {
+  tcp_conn *c = node == 0 ? r->cc : r->sc;
+  if (r->stack == CONV_STACK_MODEL)
+    return tcp_conn_recv(c, NULL, max, rel(r));
+  int64_t rv;
+  if (r->failed[node])
+    rv = TCP_ERR_RESET;
+  else if ((rv = (int64_t)ns3c_tcp_recv(sock(r, node), max)) == 0)
+    rv = r->peer_closed[node] && ns3c_tcp_unread(sock(r, node)) == 0
+             ? 0
+             : TCP_ERR_WOULDBLOCK;
+  return app_event(r, node, TCP_CALL_RECV, (int64_t)max, rv);
+}
+
+static void ep_shutdown(run *r, int node) {
+  if (r->stack == CONV_STACK_MODEL) {
+    tcp_conn_shutdown(node == 0 ? r->cc : r->sc, rel(r));
+    return;
+  }
+  app_event(r, node, TCP_CALL_SHUTDOWN, 0,
+            r->failed[node] ? TCP_ERR_RESET : ns3c_tcp_shutdown(sock(r, node)));
+}
+
+static void ep_close(run *r, int node) {
+  if (r->stack == CONV_STACK_MODEL) {
+    tcp_conn_close(node == 0 ? r->cc : r->sc, rel(r));
+    return;
+  }
+  app_event(r, node, TCP_CALL_CLOSE, 0, ns3c_tcp_close(sock(r, node)));
+}
+
+/* ---------------------------------------------------------------------------
  * The applications
  */
 
@@ -213,7 +316,7 @@ static void client_close(run *r) {
   if (r->client_done)
     return;
   r->client_done = true;
-  tcp_conn_close(r->cc, rel(r));
+  ep_close(r, 0);
 }
 
 /* One read (paced) or every read that succeeds (read_interval 0). */
@@ -221,7 +324,7 @@ static void client_read(run *r) {
   if (r->client_done)
     return;
   for (;;) {
-    int64_t n = tcp_conn_recv(r->cc, NULL, r->p->read_size, rel(r));
+    int64_t n = ep_recv(r, 0, r->p->read_size);
     if (n > 0) {
       r->out->bytes_read += (uint64_t)n;
       if (r->p->read_interval_ns)
@@ -248,12 +351,12 @@ static void client_read_tick(run *r) {
 
 static void client_shutdown(run *r) {
   if (!r->client_done)
-    tcp_conn_shutdown(r->cc, rel(r));
+    ep_shutdown(r, 0);
 }
 
 static void client_write(run *r) {
   while (r->req_sent < r->p->request) {
-    int64_t n = tcp_conn_send(r->cc, r->p->request - r->req_sent, rel(r));
+    int64_t n = ep_send(r, 0, r->p->request - r->req_sent);
     if (n <= 0)
       return;
     r->req_sent += (uint64_t)n;
@@ -271,17 +374,17 @@ static void client_write(run *r) {
 }
 
 static void server_close(run *r) {
-  if (r->srv_done || !r->sc)
+  if (r->srv_done || !r->srv_conn)
     return;
   r->srv_done = true;
-  tcp_conn_close(r->sc, rel(r));
+  ep_close(r, 1);
 }
 
 static void server_write(run *r) {
   if (r->srv_done)
     return;
   while (r->resp_sent < r->p->response) {
-    int64_t n = tcp_conn_send(r->sc, r->p->response - r->resp_sent, rel(r));
+    int64_t n = ep_send(r, 1, r->p->response - r->resp_sent);
     if (n <= 0)
       return;
     r->resp_sent += (uint64_t)n;
@@ -297,7 +400,7 @@ static void server_write(run *r) {
 
 static void server_readable(run *r, tcp_notify what) {
   int64_t n;
-  while ((n = tcp_conn_recv(r->sc, NULL, 65536, rel(r))) > 0)
+  while ((n = ep_recv(r, 1, 65536)) > 0)
     r->srv_read += (uint64_t)n;
   bool eof = n == 0;
   if (n < 0 && n != TCP_ERR_WOULDBLOCK) {
@@ -316,30 +419,42 @@ static void server_readable(run *r, tcp_notify what) {
   }
 }
 
-static void on_notify(void *user, tcp_conn *c, tcp_notify what) {
-  side *s = user;
-  run *r = s->r;
-  if (s->node == 0) {
-    if (c != r->cc)
-      return;
-    if (what == TCP_NOTIFY_CONNECTED || what == TCP_NOTIFY_WRITABLE)
-      client_write(r);
-    if (what == TCP_NOTIFY_ERROR && !r->req_done)
-      client_read(r); /* the connection failed before the request */
-    else if ((what == TCP_NOTIFY_READABLE || what == TCP_NOTIFY_ERROR) &&
-             r->reading && r->p->read_interval_ns == 0)
-      client_read(r);
-    return;
-  }
-  if (what == TCP_NOTIFY_ACCEPTABLE && !r->sc &&
-      tcp_host_accept(s->host, CONV_SERVER_PORT, &r->sc, rel(r)) == 0)
-    c = r->sc;
-  if (c != r->sc || r->srv_done)
+/* What the client's endpoint said. */
+static void client_event(run *r, tcp_notify what) {
+  if (what == TCP_NOTIFY_CONNECTED || what == TCP_NOTIFY_WRITABLE)
+    client_write(r);
+  if (what == TCP_NOTIFY_ERROR && !r->req_done)
+    client_read(r); /* the connection failed before the request */
+  else if ((what == TCP_NOTIFY_READABLE || what == TCP_NOTIFY_ERROR) &&
+           r->reading && r->p->read_interval_ns == 0)
+    client_read(r);
+}
+
+/* What the server's endpoint said, once it has its connection. */
+static void server_event(run *r, tcp_notify what) {
+  if (!r->srv_conn || r->srv_done)
     return;
   if (what == TCP_NOTIFY_WRITABLE && r->srv_started)
     server_write(r);
   else
     server_readable(r, what);
+}
+
+static void on_notify(void *user, tcp_conn *c, tcp_notify what) {
+  side *s = user;
+  run *r = s->r;
+  if (s->node == 0) {
+    if (c == r->cc)
+      client_event(r, what);
+    return;
+  }
+  if (what == TCP_NOTIFY_ACCEPTABLE && !r->sc &&
+      tcp_host_accept(s->host, CONV_SERVER_PORT, &r->sc, rel(r)) == 0) {
+    c = r->sc;
+    r->srv_conn = true;
+  }
+  if (c == r->sc)
+    server_event(r, what);
 }
 
 /* ---------------------------------------------------------------------------
@@ -511,6 +626,136 @@ static int make_host(run *r, int node, const tcp_profile *prof, uint32_t addr) {
   return tcp_host_new(&s->host, &cfg);
 }
 
+/* ---- ns-3's TCP ---- */
+
+static tcp_state from_ns3(ns3c_tcp_state st) {
+  static const tcp_state map[] = {
+      TCP_CLOSED,      TCP_LISTEN,     TCP_SYN_SENT, TCP_SYN_RECEIVED,
+      TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_FIN_WAIT_1,
+      TCP_FIN_WAIT_2,  TCP_CLOSING,    TCP_TIME_WAIT};
+  return (size_t)st < sizeof map / sizeof map[0] ? map[st] : TCP_CLOSED;
+}
+
+static void on_ns3_state(void *user, ns3c_tcp *t, ns3c_tcp_state from,
+                         ns3c_tcp_state to) {
+  run *r = user;
+  if (t == r->ss) {
+    r->sstate = from_ns3(to);
+    settle(r);
+  }
+  if (t != r->cs)
+    return;
+  tcp_event ev = {0};
+  ev.type = TCP_EV_STATE;
+  ev.time_ns = rel(r);
+  ev.host = CONV_CLIENT_ADDR;
+  ev.from = from_ns3(from);
+  ev.to = ev.state = r->cstate = from_ns3(to);
+  on_trace(&r->s[0], &ev);
+  settle(r);
+}
+
+static void on_ns3_event(void *user, ns3c_tcp *t, ns3c_tcp_event what,
+                         ns3c_tcp *accepted) {
+  run *r = user;
+  if (what == NS3C_TCP_ACCEPTED) {
+    if (r->ss) { /* one connection per conversation */
+      ns3c_tcp_close(accepted);
+      ns3c_tcp_free(accepted);
+    } else {
+      r->ss = accepted;
+      r->sstate = TCP_ESTABLISHED;
+      r->srv_conn = true;
+    }
+    settle(r);
+    return;
+  }
+  int node = t == r->cs ? 0 : t == r->ss ? 1 : -1;
+  if (node < 0)
+    return;
+  tcp_notify n = TCP_NOTIFY_READABLE;
+  switch (what) {
+  case NS3C_TCP_CONNECTED:
+    n = TCP_NOTIFY_CONNECTED;
+    break;
+  case NS3C_TCP_WRITABLE:
+    n = TCP_NOTIFY_WRITABLE;
+    break;
+  case NS3C_TCP_PEER_CLOSED:
+    r->peer_closed[node] = true;
+    break;
+  case NS3C_TCP_CONNECT_FAILED:
+  case NS3C_TCP_ERROR:
+    if (!r->failed[node] && node == 0) {
+      /* what the client host had received in order and not handed to the
+       * application goes with the connection */
+      tcp_event ev = {0};
+      ev.type = TCP_EV_DATA_LOST;
+      ev.time_ns = rel(r);
+      ev.host = CONV_CLIENT_ADDR;
+      ev.arg = (int64_t)ns3c_tcp_unread(t);
+      ev.state = r->cstate;
+      if (ev.arg > 0)
+        on_trace(&r->s[0], &ev);
+    }
+    r->failed[node] = true;
+    n = TCP_NOTIFY_ERROR;
+    break;
+  default:
+    break;
+  }
+  if (node == 0)
+    client_event(r, n);
+  else
+    server_event(r, n);
+  settle(r);
+}
+
+/* A datagram on either device, as the trace event of the host it left or
+ * reached: the client's seg-out and seg-in, the server's seg-out. */
+static void on_ns3_capture(void *user, int node, const uint8_t *d, size_t len) {
+  run *r = user;
+  tcp_event ev = {0};
+  if (tcp_wire_decode(&ev.seg, d, len) != TCP_WIRE_OK)
+    return;
+  uint32_t self = node == 0 ? CONV_CLIENT_ADDR : CONV_SERVER_ADDR;
+  bool out = ev.seg.src == self;
+  if (node == 1 && !out)
+    return; /* the server's arrivals tell the outcome nothing */
+  ev.type = out ? TCP_EV_SEG_OUT : TCP_EV_SEG_IN;
+  ev.time_ns = rel(r);
+  ev.host = self;
+  ev.dgram = d;
+  ev.dgram_len = len;
+  ev.why = TCP_WHY_NONE; /* ns-3 does not say why it sent a segment */
+  ev.state = node == 0 ? r->cstate : r->sstate;
+  on_trace(&r->s[node], &ev);
+  settle(r); /* a datagram left or arrived: the link may be idle now */
+}
+
+static int start_ns3(run *r, const tcp_profile *client) {
+  ns3c_tcp_config tc = {
+      .link = {r->p->rate_bps, r->p->delay_ns, (uint32_t)r->p->queue,
+               (uint32_t)r->p->mtu, r->p->loss, 2 * r->index},
+      .delack_ns = client->delack_ns,
+      .delack_count = client->ack_every,
+      .msl_ns = 500 * TCP_MS}; /* TIME-WAIT sockets must not pile up */
+  int rv = ns3c_tcpnet_get(r->e->sim, &tc, &r->net);
+  if (rv)
+    return rv;
+  r->link = ns3c_tcpnet_link(r->net);
+  r->cstate = r->sstate = TCP_CLOSED;
+  ns3c_tcp_callbacks cb = {on_ns3_event, on_ns3_state, r};
+  uint16_t port = ns3c_tcpnet_new_port(r->net);
+  ns3c_link_set_capture(r->link, on_ns3_capture, r);
+  rv = ns3c_tcp_listen(r->net, 1, port, &cb, &r->lis);
+  if (rv == 0)
+    rv = ns3c_tcp_connect(r->net, 0, port, &cb, &r->cs);
+  return rv;
+}
+
+/* ---- both ---- */
+
 static void end_run(run *r) {
   for (int i = 0; i < 2; i++)
     if (r->s[i].ev_at)
@@ -520,18 +765,34 @@ static void end_run(run *r) {
       ns3c_cancel(r->e->sim, r->apps[i].id);
   if (r->limit_id)
     ns3c_cancel(r->e->sim, r->limit_id);
-  /* drain what is still on the wire, with nobody listening */
+  if (r->stack == CONV_STACK_NS3) {
+    /* end what the limit left open, and let go of the sockets before ns-3
+     * runs their last timers: nothing may call back into this run */
+    ns3c_link_set_capture(r->link, NULL, NULL);
+    if (!r->client_done && r->cs)
+      ns3c_tcp_close(r->cs);
+    if (!r->srv_done && r->ss)
+      ns3c_tcp_close(r->ss);
+    if (r->lis)
+      ns3c_tcp_close(r->lis);
+    ns3c_tcp_free(r->cs);
+    ns3c_tcp_free(r->ss);
+    ns3c_tcp_free(r->lis);
+  }
+  /* drain what is still on the wire (and, for ns-3's TCP, its timers),
+   * with nobody listening */
   ns3c_link_set_receive(r->e->link, NULL, NULL);
   ns3c_run(r->e->sim);
-  ns3c_link_pcap(r->e->link, NULL);
+  ns3c_link_pcap(r->link, NULL);
   for (int i = 0; i < 2; i++)
     tcp_host_free(r->s[i].host);
   tcp_check_free(r->check);
 }
 
-int conv_run(conv_env *e, const conv_params *p, const tcp_profile *client,
-             const tcp_profile *server, uint64_t seed, uint64_t index,
-             const conv_opts *opts, conv_outcome *out, const char **err) {
+int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
+             const tcp_profile *client, const tcp_profile *server,
+             uint64_t seed, uint64_t index, const conv_opts *opts,
+             conv_outcome *out, const char **err) {
   static char msg[512];
   run *r = calloc(1, sizeof *r);
   if (!r)
@@ -543,38 +804,53 @@ int conv_run(conv_env *e, const conv_params *p, const tcp_profile *client,
           out->phase_ns[0] = out->phase_ns[1] = CONV_NONE;
   r->e = e;
   r->p = p;
+  r->stack = stack;
+  r->index = index;
   r->opts = opts;
   r->out = out;
   r->t0 = ns3c_now(e->sim);
   r->last_in_time = CONV_NONE;
+  r->link = e->link;
+  r->s[0] = (side){.r = r, .node = 0};
+  r->s[1] = (side){.r = r, .node = 1};
   uint64_t base = seed * 0xD1B54A32D192ED03ull ^ index;
   splitmix(&base);
   r->s[0].rng = splitmix(&base);
   r->s[1].rng = splitmix(&base);
 
-  ns3c_link_config lc = {p->rate_bps,      p->delay_ns, (uint32_t)p->queue,
-                         (uint32_t)p->mtu, p->loss,     2 * index};
-  int rv = ns3c_link_configure(e->link, &lc);
+  int rv = 0;
+  if (stack == CONV_STACK_MODEL) {
+    ns3c_link_config lc = {p->rate_bps,      p->delay_ns, (uint32_t)p->queue,
+                           (uint32_t)p->mtu, p->loss,     2 * index};
+    rv = ns3c_link_configure(e->link, &lc);
+  } else {
+    rv = start_ns3(r, client);
+  }
   if (rv == 0 && opts && opts->pcap_path)
-    rv = ns3c_link_pcap(e->link, opts->pcap_path);
+    rv = ns3c_link_pcap(r->link, opts->pcap_path);
   if (rv) {
-    snprintf(msg, sizeof msg, "link: %s", ns3c_last_error());
+    snprintf(msg, sizeof msg, "%s: %s",
+             stack == CONV_STACK_MODEL ? "link" : "ns-3's TCP",
+             ns3c_last_error());
     if (err)
       *err = msg;
+    end_run(r);
     free(r);
     return -1;
   }
-  ns3c_link_set_receive(e->link, on_receive, r);
-  if (opts && opts->check)
+  if (opts && opts->check && stack == CONV_STACK_MODEL)
     tcp_check_new(&r->check);
-  rv = make_host(r, 0, client, CONV_CLIENT_ADDR);
-  if (rv == 0)
-    rv = make_host(r, 1, server, CONV_SERVER_ADDR);
-  if (rv == 0)
-    rv = tcp_host_listen(r->s[1].host, CONV_SERVER_PORT, 16, 0);
-  if (rv == 0)
-    rv = tcp_host_connect(r->s[0].host, &r->cc, 0, CONV_SERVER_ADDR,
-                          CONV_SERVER_PORT, 0);
+  if (stack == CONV_STACK_MODEL) {
+    ns3c_link_set_receive(e->link, on_receive, r);
+    rv = make_host(r, 0, client, CONV_CLIENT_ADDR);
+    if (rv == 0)
+      rv = make_host(r, 1, server, CONV_SERVER_ADDR);
+    if (rv == 0)
+      rv = tcp_host_listen(r->s[1].host, CONV_SERVER_PORT, 16, 0);
+    if (rv == 0)
+      rv = tcp_host_connect(r->s[0].host, &r->cc, 0, CONV_SERVER_ADDR,
+                            CONV_SERVER_PORT, 0);
+  }
   if (rv == 0)
     rv = ns3c_schedule(e->sim, r->t0 + p->time_limit_ns, on_limit, r,
                        &r->limit_id);
@@ -584,7 +860,7 @@ int conv_run(conv_env *e, const conv_params *p, const tcp_profile *client,
   }
   out->duration_ns = rel(r);
   ns3c_link_stats st;
-  ns3c_link_stats_get(e->link, &st);
+  ns3c_link_stats_get(r->link, &st);
   out->lost = (uint32_t)(st.lost[0] + st.lost[1] + st.queue_drops[0] +
                          st.queue_drops[1]);
   if (!r->client_done || !r->srv_done)
@@ -602,58 +878,4 @@ int conv_run(conv_env *e, const conv_params *p, const tcp_profile *client,
   if (rv && err)
     *err = msg;
   return rv ? -1 : 0;
-}
-
-int conv_run_native(conv_env *e, const conv_params *p, const tcp_profile *knobs,
-                    uint64_t index, conv_outcome *out, const char **err) {
-  ns3c_native_params np = {0};
-  np.rate_bps = p->rate_bps;
-  np.delay_ns = p->delay_ns;
-  np.queue = (uint32_t)p->queue;
-  np.mtu = (uint32_t)p->mtu;
-  np.loss = p->loss;
-  np.stream = 2 * index;
-  np.request = p->request;
-  np.response = p->response;
-  np.half_close = (int)p->half_close;
-  np.wait_eof = (int)p->wait_eof;
-  np.shutdown_delay_ns = p->shutdown_delay_ns;
-  np.read_size = p->read_size;
-  np.read_interval_ns = p->read_interval_ns;
-  np.read_delay_ns = p->read_delay_ns;
-  np.think_ns = p->think_ns;
-  np.close_delay_ns = p->close_delay_ns;
-  np.time_limit_ns = p->time_limit_ns;
-  np.delack_ns = knobs->delack_ns;
-  np.ack_every = knobs->ack_every;
-  np.msl_ns = 500 * TCP_MS; /* short: TIME-WAIT sockets must not pile up */
-  ns3c_native_result r;
-  if (ns3c_native_run(e->sim, &np, &r) != 0) {
-    if (err)
-      *err = "ns-3's own TCP failed";
-    return -1;
-  }
-  memset(out, 0, sizeof *out);
-  out->redundant_ack = r.redundant_ack;
-  out->server_rst = r.server_rst;
-  out->conn_reset = r.conn_reset;
-  out->reset_after_close = r.reset_after_close;
-  out->app_reset = r.app_reset;
-  out->completed = r.completed;
-  out->bytes_lost = r.bytes_lost;
-  out->bytes_read = r.bytes_read;
-  out->client_error = r.app_reset ? TCP_ERR_RESET : 0;
-  out->duration_ns = r.duration_ns;
-  out->segments[0] = r.segments[0];
-  out->segments[1] = r.segments[1];
-  conv_anatomy *a = &out->a;
-  a->delack_armed = a->fin_arrived = a->fin_acked = a->unread_at_fin =
-      out->phase_ns[0] = out->phase_ns[1] = CONV_NONE;
-  a->redundant_ack = r.t_redundant_ack;
-  a->server_rst = r.t_server_rst;
-  a->conn_reset = r.t_conn_reset;
-  a->reset_state = TCP_TIME_WAIT;
-  a->app_reset = r.t_app_reset;
-  a->bytes_lost = r.bytes_lost;
-  return 0;
 }

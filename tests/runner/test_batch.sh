@@ -156,6 +156,21 @@ INI
 [ "$(sqlite3 "$tmp/n.db" "select count(*) from conversations where profile='ns3-native' and completed=1 and bytes_read=response_bytes")" -eq 20 ] && ok || bad "ns3-native conversations incomplete"
 [ "$(sqlite3 "$tmp/n.db" "select count(*) from conversations where profile='ns3-native' and segments_client > 3 and segments_server > 3")" -eq 20 ] && ok || bad "ns3-native segments not seen"
 "$hc" report "$tmp/n.db" | grep -q "^| ns3-native | 0 of 20 " && ok || bad "the report does not show ns3-native"
+# the three ns3-native failures of issue 15, each as it was reported:
+# a conversation that reaches its time limit (it crashed the worker), no
+# half-close (the worker died), and a stored row replayed (unknown profile)
+printf '[batch]\nconversations = 3\nprofiles = nt351, ns3-native\ntime_limit = 1s\n[server]\nthink = 2s\n' >"$tmp/nlimit.ini"
+"$hc" run "$tmp/nlimit.ini" --out="$tmp/nl.db" >/dev/null 2>"$tmp/e" && ok || bad "ns3-native at its time limit: $(cat "$tmp/e")"
+[ "$(sqlite3 "$tmp/nl.db" "select count(*) from conversations where profile='ns3-native' and completed=0 and duration_ns=1000000000")" -eq 3 ] && ok || bad "ns3-native rows at the limit"
+printf '[batch]\nconversations = 4\nprofiles = nt351, ns3-native\n[client]\nhalf_close = false\n' >"$tmp/nhc.ini"
+"$hc" run "$tmp/nhc.ini" --out="$tmp/nh.db" >/dev/null 2>"$tmp/e" && ok || bad "ns3-native without half-close: $(cat "$tmp/e")"
+[ "$(sqlite3 "$tmp/nh.db" "select count(*) from conversations where profile='ns3-native' and completed=1")" -eq 4 ] && ok || bad "ns3-native without half-close did not complete"
+for i in 0 7; do
+  "$hc" replay "$tmp/n.db" --conversation=$i --profile=ns3-native --no-ladder >"$tmp/r" 2>&1 &&
+    grep -q "stored outcome is reproduced" "$tmp/r" && ok || bad "replay ns3-native $i: $(tail -3 "$tmp/r")"
+done
+"$hc" replay "$tmp/nl.db" --conversation=1 --profile=ns3-native --no-ladder >"$tmp/r" 2>&1 &&
+  grep -q "stored outcome is reproduced" "$tmp/r" && ok || bad "replay ns3-native at its limit: $(tail -3 "$tmp/r")"
 printf '[batch]\nprofiles = nt351, ns4-native\n' >"$tmp/badp.ini"
 "$hc" run "$tmp/badp.ini" --out="$tmp/bp.db" >/dev/null 2>"$tmp/e"
 [ $? -eq 2 ] && grep -q 'unknown profile "ns4-native".*ns3-native' "$tmp/e" && ok || bad "bad profile: $(cat "$tmp/e")"

@@ -1,0 +1,84 @@
+/*
+ * ns3c_internal.h - what the wrapper's C++ files share and its C API does
+ * not show: the error funnel (fail() and the GUARD macros every extern "C"
+ * function wraps itself in), the simulation and the link objects.
+ */
+#ifndef HALFCLOSE_NS3C_INTERNAL_H
+#define HALFCLOSE_NS3C_INTERNAL_H
+
+#include "ns3c.h"
+
+#include <ns3/core-module.h>
+#include <ns3/network-module.h>
+#include <ns3/point-to-point-module.h>
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+/* Keep `msg` as the last error and return `rv`. */
+int ns3c_fail(int rv, const std::string &msg);
+
+#define GUARD_BEGIN try {
+#define GUARD_END                                                              \
+  }                                                                            \
+  catch (const std::bad_alloc &) {                                             \
+    return ns3c_fail(NS3C_ERR_NOMEM, "out of memory");                         \
+  }                                                                            \
+  catch (const std::exception &e) {                                            \
+    return ns3c_fail(NS3C_ERR_NS3, std::string("ns-3: ") + e.what());          \
+  }                                                                            \
+  catch (...) {                                                                \
+    return ns3c_fail(NS3C_ERR_NS3, "ns-3: unknown exception");                 \
+  }
+
+struct ns3c_link {
+  ns3c_sim *sim;
+  bool internet; /* the nodes run ns-3's internet stack (tcp_socket.cc) */
+  ns3::Ptr<ns3::Node> node[2];
+  ns3::Ptr<ns3::PointToPointNetDevice> dev[2];
+  ns3::Ptr<ns3::PointToPointChannel> chan;
+  ns3::Ptr<ns3::RateErrorModel> em[2];
+  ns3::Ptr<ns3::UniformRandomVariable> rv[2];
+  ns3c_link_config cfg;
+  ns3c_recv_fn recv;
+  void *user;
+  ns3c_capture_fn capture; /* each node's traffic as IPv4 bytes, or null */
+  void *capture_user;
+  ns3c_link_stats stats;
+  ns3::Ptr<ns3::PcapFileWrapper> pcap;
+  ns3::Time pcap_t0; /* the capture's clock starts when it is opened */
+  std::vector<uint8_t> buf;
+
+  bool Receive(ns3::Ptr<ns3::NetDevice> d, ns3::Ptr<const ns3::Packet> p,
+               uint16_t proto, const ns3::Address &from);
+  void Delivered(int i);
+  void Lost(int i, ns3::Ptr<const ns3::Packet> p);
+  void QueueDrop(int i, ns3::Ptr<const ns3::Packet> p);
+  void Sniff(int i, ns3::Ptr<const ns3::Packet> p);
+};
+
+struct ns3c_sim {
+  std::vector<ns3c_link *> links;
+  std::unordered_map<uint64_t, ns3::EventId> pending; /* by ns3c handle */
+  uint64_t next_id;                                   /* last handle given */
+  uint64_t events;                                    /* callbacks run */
+  ns3c_tcpnet *tcpnet; /* ns-3's TCP, once used (tcp_socket.cc) */
+};
+
+/* Check a link configuration: 0, or NS3C_ERR_INVAL with the reason. */
+int ns3c_link_check(const ns3c_link_config *c);
+
+/* Build a link between two new nodes; with `internet`, the nodes get ns-3's
+ * internet stack and the addresses 10.0.0.1 and 10.0.0.2, and datagrams
+ * reach the stack instead of the receive callback. Throws as ns-3 does. */
+ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
+                           bool internet);
+
+/* Apply a configuration (checked) and reset the counters. */
+void ns3c_link_apply(ns3c_link *l, const ns3c_link_config *c);
+
+/* Free ns-3's TCP network of a simulation (tcp_socket.cc). */
+void ns3c_tcpnet_free(ns3c_tcpnet *n);
+
+#endif
