@@ -32,7 +32,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "params.h"
+#include "conv_params.h"
 #include "tcp.h"
 
 typedef struct predict_in {

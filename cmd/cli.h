@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "params.h"
+#include "conv_params.h"
 #include "scenario.h"
 #include "tcp.h"
 

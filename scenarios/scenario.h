@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "params.h"
+#include "conv_params.h"
 #include "tcp.h"
 
 #define SCN_MAX_PROFILES      8

@@ -24,7 +24,7 @@
 
 #include <stdio.h>
 
-#include "params.h"
+#include "conv_params.h"
 #include "tcp.h"
 
 #define CONV_CLIENT_ADDR 0x0a000001u
@@ -129,7 +129,7 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
              uint64_t seed, uint64_t index, const conv_opts *opts,
              conv_outcome *out, const char **err);
 
-/* One-paragraph outcome, and the chain with its times (outcome.c). */
+/* One-paragraph outcome, and the chain with its times (outcome_print.c). */
 void conv_outcome_print(FILE *f, const conv_outcome *o);
 void conv_anatomy_print(FILE *f, const conv_outcome *o);
 

@@ -1,12 +1,12 @@
 /*
- * params.c - the conversation parameter table and value parsing.
+ * conv_params.c - the conversation parameter table and value parsing.
  *
  * Defaults are the article's conversation on a 10 Mb/s, 20 ms path: a
  * 300-byte request, half-close, a 20 000-byte response, and a client that
  * reads 1 KiB every 100 ms, slower than the network delivers, so data is
  * still unread when the connection ends.
  */
-#include "params.h"
+#include "conv_params.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * params.h - the parameters of one half-close conversation: their names,
+ * conv_params.h - the parameters of one half-close conversation: their names,
  * units, defaults and valid ranges, and the parsing of values with units.
  *
  * One table serves `halfclose replay --KEY=VALUE`, the scenario files and
@@ -11,8 +11,8 @@
  * bytes); rates bps, kbps, Mbps, Gbps; probabilities as a fraction or with
  * %; booleans true/false, yes/no, on/off, 1/0.
  */
-#ifndef HALFCLOSE_PARAMS_H
-#define HALFCLOSE_PARAMS_H
+#ifndef HALFCLOSE_CONV_PARAMS_H
+#define HALFCLOSE_CONV_PARAMS_H
 
 #include <stdbool.h>
 #include <stddef.h>
