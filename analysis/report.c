@@ -13,7 +13,6 @@
 
 #include <inttypes.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -41,12 +40,6 @@ static rate make_rate(uint64_t k, uint64_t n) {
   return r;
 }
 
-static int64_t col_or_none(sqlite3_stmt *q, int col) {
-  return sqlite3_column_type(q, col) == SQLITE_NULL
-             ? -1
-             : sqlite3_column_int64(q, col);
-}
-
 static void note_reason(check_stats *c, const char *why) {
   for (int i = 0; i < c->nreasons; i++)
     if (c->reason[i] == why || strcmp(c->reason[i], why) == 0) {
@@ -71,7 +64,8 @@ static void note_disagreement(report *r, uint64_t conv, int j, int stage,
  * redundant ACK was sent to a paced reader. Returns the REPORT_P_* code.
  */
 static int8_t check_row(report *r, const conv_params *cp, const double *vals,
-                        int j, uint64_t conv, uint8_t f, sqlite3_stmt *q) {
+                        int j, uint64_t conv, uint8_t f,
+                        const conv_outcome *row) {
   check_stats *c = &r->check[j];
   predict_in in = {.p = cp};
   scn_ends ends;
@@ -86,16 +80,16 @@ static int8_t check_row(report *r, const conv_params *cp, const double *vals,
   in.client = ends.client;
   in.server = ends.server;
   uint64_t mss_max = cp->mtu - 40; /* as the conversation caps it */
-  int64_t unread = col_or_none(q, 13);
+  int64_t unread = row->a.unread_at_fin;
   if (in.client.mss > mss_max)
     in.client.mss = (uint16_t)mss_max;
   if (in.server.mss > mss_max)
     in.server.mss = (uint16_t)mss_max;
-  in.phase_ns[0] = col_or_none(q, 9);
-  in.phase_ns[1] = col_or_none(q, 10);
+  in.phase_ns[0] = row->phase_ns[0];
+  in.phase_ns[1] = row->phase_ns[1];
   bool sim = f & F_REDUNDANT;
   /* stage 2: the reader's lag, given the measured redundant ACK */
-  int a = predict_app_reset(&in, col_or_none(q, 11), col_or_none(q, 12),
+  int a = predict_app_reset(&in, row->a.fin_arrived, row->a.redundant_ack,
                             (uint64_t)(unread > 0 ? unread : 0));
   if (a >= 0 && cp->loss == 0) {
     c->compared2++;
@@ -149,20 +143,10 @@ static int keep(data *d, const obs *o, const double *vals, int nk) {
   return 0;
 }
 
-static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
-  sqlite3_stmt *q;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT conversation, profile, redundant_ack, "
-                         "server_rst, conn_reset, app_reset, completed, "
-                         "bytes_lost, reset_after_close, phase_client_ns, "
-                         "phase_server_ns, t_fin_arrived_ns, "
-                         "t_redundant_ack_ns, unread_at_fin_bytes FROM "
-                         "conversations ORDER BY conversation",
-                         -1, &q, NULL) != SQLITE_OK) {
-    snprintf(err, cap, "%s: not a halfclose results store (%s)", r->store_path,
-             sqlite3_errmsg(db));
+static int load(report *r, hc_store *st, data *d, char *err, size_t cap) {
+  store_rows *it;
+  if (store_rows_open(st, &it, err, cap) != 0)
     return -1;
-  }
   int np = r->s.nprofiles;
   obs cur;
   int have = 0;
@@ -172,10 +156,11 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
   double *vals = calloc((size_t)(nk ? nk : 1), sizeof *vals);
   if (!vals)
     goto nomem;
+  store_row row;
   int step;
-  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-    uint64_t conv = (uint64_t)sqlite3_column_int64(q, 0);
-    const char *prof = store_col_text(q, 1);
+  while ((step = store_rows_next(it, &row, err, cap)) == 1) {
+    uint64_t conv = row.conversation;
+    const conv_outcome *o = &row.o;
     if (!started || conv != cur.conv) {
       /* vals still holds the previous conversation's draw */
       if (started && have == (1 << np) - 1 && keep(d, &cur, vals, nk) != 0)
@@ -188,35 +173,32 @@ static int load(report *r, sqlite3 *db, data *d, char *err, size_t cap) {
     }
     int pi = -1;
     for (int i = 0; i < np; i++)
-      if (strcmp(prof, r->s.profiles[i]) == 0)
+      if (strcmp(row.profile, r->s.profiles[i]) == 0)
         pi = i;
     if (pi < 0)
       continue;
     have |= 1 << pi;
-    cur.f[pi] = (uint8_t)((sqlite3_column_int(q, 2) ? F_REDUNDANT : 0) |
-                          (sqlite3_column_int(q, 3) ? F_SRST : 0) |
-                          (sqlite3_column_int(q, 4) ? F_RESET : 0) |
-                          (sqlite3_column_int(q, 5) ? F_APP : 0) |
-                          (sqlite3_column_int(q, 6) ? F_DONE : 0) |
-                          (sqlite3_column_int64(q, 7) > 0 ? F_LOST : 0) |
-                          (sqlite3_column_int(q, 8) ? F_HARMLESS : 0));
-    cur.lost[pi] = (uint64_t)sqlite3_column_int64(q, 7);
-    cur.p1[pi] = check_row(r, &cp, vals, pi, conv, cur.f[pi], q);
+    cur.f[pi] =
+        (uint8_t)((o->redundant_ack ? F_REDUNDANT : 0) |
+                  (o->server_rst ? F_SRST : 0) | (o->conn_reset ? F_RESET : 0) |
+                  (o->app_reset ? F_APP : 0) | (o->completed ? F_DONE : 0) |
+                  (o->bytes_lost > 0 ? F_LOST : 0) |
+                  (o->reset_after_close ? F_HARMLESS : 0));
+    cur.lost[pi] = o->bytes_lost;
+    cur.p1[pi] = check_row(r, &cp, vals, pi, conv, cur.f[pi], o);
   }
-  if (step != SQLITE_DONE) { /* a damaged store is an error, not an end */
-    snprintf(err, cap, "%s: reading the conversations: %s", r->store_path,
-             sqlite3_errmsg(db));
-    sqlite3_finalize(q);
+  if (step != 0) {
+    store_rows_close(it);
     free(vals);
     return -1;
   }
   if (started && have == (1 << np) - 1 && keep(d, &cur, vals, nk) != 0)
     goto nomem;
-  sqlite3_finalize(q);
+  store_rows_close(it);
   free(vals);
   return 0;
 nomem:
-  sqlite3_finalize(q);
+  store_rows_close(it);
   free(vals);
   snprintf(err, cap, "out of memory");
   return -1;
@@ -487,22 +469,15 @@ static void regress(report *r, const data *d) {
   }
 }
 
-static void batch_info(report *r, sqlite3 *db) {
-  sqlite3_stmt *q;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT halfclose_version, started, "
-                         "coalesce(finished, ''), host, conversations, "
-                         "coalesce(stopping, '') FROM batch",
-                         -1, &q, NULL) == SQLITE_OK &&
-      sqlite3_step(q) == SQLITE_ROW) {
-    snprintf(r->version, sizeof r->version, "%s", store_col_text(q, 0));
-    snprintf(r->started, sizeof r->started, "%s", store_col_text(q, 1));
-    snprintf(r->finished, sizeof r->finished, "%s", store_col_text(q, 2));
-    snprintf(r->host, sizeof r->host, "%s", store_col_text(q, 3));
-    r->planned = (uint64_t)sqlite3_column_int64(q, 4);
-    snprintf(r->stopping, sizeof r->stopping, "%s", store_col_text(q, 5));
-  }
-  sqlite3_finalize(q);
+static void batch_info(report *r, hc_store *st) {
+  store_batch b;
+  store_batch_info(st, &b);
+  snprintf(r->version, sizeof r->version, "%s", b.version);
+  snprintf(r->started, sizeof r->started, "%s", b.started);
+  snprintf(r->finished, sizeof r->finished, "%s", b.finished);
+  snprintf(r->host, sizeof r->host, "%s", b.host);
+  r->planned = b.planned;
+  snprintf(r->stopping, sizeof r->stopping, "%s", b.stopping);
 }
 
 /* Clear the report but the bins' bodies (megabytes): make_bins() writes
@@ -518,9 +493,9 @@ int report_analyze_store(report *r, hc_store *st, const char *label, char *err,
   snprintf(r->store_path, sizeof r->store_path, "%s", label);
   if (store_scenario(st, &r->s, err, cap) != 0)
     return -1;
-  batch_info(r, store_db(st));
+  batch_info(r, st);
   data *dp = &r->data;
-  int rv = load(r, store_db(st), dp, err, cap);
+  int rv = load(r, st, dp, err, cap);
   if (rv == 0 && dp->n == 0) {
     snprintf(err, cap, "%s: no complete conversation in the store", label);
     rv = -1;

@@ -152,7 +152,7 @@ typedef struct report {
   scenario s; /* from the store */
   char store_path[512];
   char version[32], started[32], finished[32], host[128];
-  char stopping[400]; /* the sequential stopping rule, or "" */
+  char stopping[512]; /* the sequential stopping rule, or "" */
   uint64_t n;         /* conversations with every profile's row */
   uint64_t planned;
   profile_stats prof[SCN_MAX_PROFILES];

@@ -77,7 +77,9 @@ static const ocol outcome_cols[] = {
 };
 #define NOCOLS (sizeof outcome_cols / sizeof outcome_cols[0])
 
-const char *store_col_text(sqlite3_stmt *q, int i) {
+/* Text column i of a row, "" where a damaged or foreign store holds NULL
+ * (sqlite3_column_text gives NULL there). */
+static const char *store_col_text(sqlite3_stmt *q, int i) {
   const unsigned char *t = sqlite3_column_text(q, i);
   return t ? (const char *)t : "";
 }
@@ -326,10 +328,6 @@ const char *store_write_error(hc_store *st, char *buf, size_t cap) {
                  "committed before, whole; run again to resume"
                : "");
   return buf;
-}
-
-sqlite3 *store_db(hc_store *st) {
-  return st->db;
 }
 
 int store_check(hc_store *st, char *err, size_t cap) {
@@ -920,17 +918,114 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
   return 0;
 }
 
+/* The columns every reader of rows takes, in the order decode_row reads. */
+#define ROW_COLUMNS                                                            \
+  "conversation, profile, redundant_ack, server_rst, conn_reset, app_reset, "  \
+  "completed, bytes_lost, bytes_read, duration_ns, segments_client, "          \
+  "segments_server, retransmits_client, retransmits_server, lost, "            \
+  "reset_after_close, phase_client_ns, phase_server_ns, t_fin_arrived_ns, "    \
+  "t_redundant_ack_ns, unread_at_fin_bytes"
+
+static int64_t col_or_none(sqlite3_stmt *q, int col) {
+  return sqlite3_column_type(q, col) == SQLITE_NULL
+             ? CONV_NONE
+             : sqlite3_column_int64(q, col);
+}
+
+static void decode_row(sqlite3_stmt *q, store_row *row) {
+  conv_outcome *o = &row->o;
+  memset(o, 0, sizeof *o);
+  row->conversation = (uint64_t)sqlite3_column_int64(q, 0);
+  row->profile = store_col_text(q, 1);
+  o->redundant_ack = sqlite3_column_int(q, 2);
+  o->server_rst = sqlite3_column_int(q, 3);
+  o->conn_reset = sqlite3_column_int(q, 4);
+  o->app_reset = sqlite3_column_int(q, 5);
+  o->completed = sqlite3_column_int(q, 6);
+  o->bytes_lost = (uint64_t)sqlite3_column_int64(q, 7);
+  o->bytes_read = (uint64_t)sqlite3_column_int64(q, 8);
+  o->duration_ns = (uint64_t)sqlite3_column_int64(q, 9);
+  o->segments[0] = (uint32_t)sqlite3_column_int(q, 10);
+  o->segments[1] = (uint32_t)sqlite3_column_int(q, 11);
+  o->retransmits[0] = (uint32_t)sqlite3_column_int(q, 12);
+  o->retransmits[1] = (uint32_t)sqlite3_column_int(q, 13);
+  o->lost = (uint32_t)sqlite3_column_int(q, 14);
+  o->reset_after_close = sqlite3_column_int(q, 15);
+  o->phase_ns[0] = col_or_none(q, 16);
+  o->phase_ns[1] = col_or_none(q, 17);
+  o->a.fin_arrived = col_or_none(q, 18);
+  o->a.redundant_ack = col_or_none(q, 19);
+  o->a.unread_at_fin = col_or_none(q, 20);
+}
+
+struct store_rows {
+  hc_store *st;
+  sqlite3_stmt *q;
+};
+
+int store_rows_open(hc_store *st, store_rows **out, char *err, size_t cap) {
+  store_rows *it = calloc(1, sizeof *it);
+  if (!it)
+    return fail(err, cap, "%s: out of memory%s", st->path, "");
+  it->st = st;
+  if (sqlite3_prepare_v2(st->db,
+                         "SELECT " ROW_COLUMNS " FROM conversations "
+                         "ORDER BY conversation",
+                         -1, &it->q, NULL) != SQLITE_OK) {
+    fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
+         sqlite3_errmsg(st->db));
+    free(it);
+    return -1;
+  }
+  *out = it;
+  return 0;
+}
+
+int store_rows_next(store_rows *it, store_row *row, char *err, size_t cap) {
+  int step = sqlite3_step(it->q);
+  if (step == SQLITE_ROW) {
+    decode_row(it->q, row);
+    return 1;
+  }
+  if (step == SQLITE_DONE)
+    return 0;
+  /* a damaged store is an error, not an end */
+  return fail(err, cap, "%s: reading the conversations: %s", it->st->path,
+              sqlite3_errmsg(it->st->db));
+}
+
+void store_rows_close(store_rows *it) {
+  if (!it)
+    return;
+  sqlite3_finalize(it->q);
+  free(it);
+}
+
+void store_batch_info(hc_store *st, store_batch *b) {
+  memset(b, 0, sizeof *b);
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(st->db,
+                         "SELECT halfclose_version, started, "
+                         "coalesce(finished, ''), host, conversations, "
+                         "coalesce(stopping, '') FROM batch",
+                         -1, &q, NULL) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW) {
+    snprintf(b->version, sizeof b->version, "%s", store_col_text(q, 0));
+    snprintf(b->started, sizeof b->started, "%s", store_col_text(q, 1));
+    snprintf(b->finished, sizeof b->finished, "%s", store_col_text(q, 2));
+    snprintf(b->host, sizeof b->host, "%s", store_col_text(q, 3));
+    b->planned = (uint64_t)sqlite3_column_int64(q, 4);
+    snprintf(b->stopping, sizeof b->stopping, "%s", store_col_text(q, 5));
+  }
+  sqlite3_finalize(q);
+}
+
 int store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o,
               char *err, size_t cap) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(st->db,
-                         "SELECT redundant_ack, server_rst, conn_reset, "
-                         "app_reset, completed, bytes_lost, bytes_read, "
-                         "duration_ns, segments_client, segments_server, "
-                         "retransmits_client, retransmits_server, lost, "
-                         "reset_after_close "
-                         "FROM conversations WHERE conversation = ? AND "
-                         "profile = ?",
+                         "SELECT " ROW_COLUMNS " FROM conversations WHERE "
+                         "conversation = ? AND profile = ?",
                          -1, &q, NULL) != SQLITE_OK)
     return fail(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
   sqlite3_bind_int64(q, 1, (sqlite3_int64)i);
@@ -944,21 +1039,9 @@ int store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o,
     return -1;
   }
   if (found) {
-    memset(o, 0, sizeof *o);
-    o->redundant_ack = sqlite3_column_int(q, 0);
-    o->server_rst = sqlite3_column_int(q, 1);
-    o->conn_reset = sqlite3_column_int(q, 2);
-    o->app_reset = sqlite3_column_int(q, 3);
-    o->completed = sqlite3_column_int(q, 4);
-    o->bytes_lost = (uint64_t)sqlite3_column_int64(q, 5);
-    o->bytes_read = (uint64_t)sqlite3_column_int64(q, 6);
-    o->duration_ns = (uint64_t)sqlite3_column_int64(q, 7);
-    o->segments[0] = (uint32_t)sqlite3_column_int(q, 8);
-    o->segments[1] = (uint32_t)sqlite3_column_int(q, 9);
-    o->retransmits[0] = (uint32_t)sqlite3_column_int(q, 10);
-    o->retransmits[1] = (uint32_t)sqlite3_column_int(q, 11);
-    o->lost = (uint32_t)sqlite3_column_int(q, 12);
-    o->reset_after_close = sqlite3_column_int(q, 13);
+    store_row row;
+    decode_row(q, &row);
+    *o = row.o;
   }
   sqlite3_finalize(q);
   return found ? 1 : 0;

@@ -116,13 +116,32 @@ int store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o,
 /* Export every row ordered by conversation and profile, CSV or JSON. */
 int store_export(hc_store *st, FILE *f, bool json, char *err, size_t cap);
 
-/* The underlying handle, for the analysis. */
-struct sqlite3 *store_db(hc_store *st);
+/* One stored row: conversation, profile, and the outcome as far as the
+ * store keeps it (the outcome's counts and flags, the tick phases, and of
+ * the anatomy the FIN's arrival, the redundant ACK and the bytes unread at
+ * the FIN; what the store does not keep is zero). `profile` is valid until
+ * the next call. */
+typedef struct store_row {
+  uint64_t conversation;
+  const char *profile;
+  conv_outcome o;
+} store_row;
 
-/* Text column i of a row, "" where a damaged or foreign store holds NULL
- * (sqlite3_column_text gives NULL there), for every reader of the store. */
-struct sqlite3_stmt;
-const char *store_col_text(struct sqlite3_stmt *q, int i);
+/* Every row, ordered by conversation: open, then next until it returns 0
+ * (the end) or -1 (an error with its message: a damaged store is never a
+ * short read), then close. */
+typedef struct store_rows store_rows;
+int store_rows_open(hc_store *st, store_rows **it, char *err, size_t cap);
+int store_rows_next(store_rows *it, store_row *row, char *err, size_t cap);
+void store_rows_close(store_rows *it);
+
+/* The batch row: who ran it, when, how far. */
+typedef struct store_batch {
+  char version[32], started[32], finished[32], host[128];
+  uint64_t planned;
+  char stopping[512]; /* the sequential stopping rule, or "" */
+} store_batch;
+void store_batch_info(hc_store *st, store_batch *b);
 
 /* Column name of a parameter or knob key ("delay_ns", "rate_bps"). */
 void store_column(const scn_key *k, const hc_param *d, char *buf, size_t cap);
