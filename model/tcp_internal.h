@@ -13,6 +13,7 @@
 #define HALFCLOSE_TCP_INTERNAL_H
 
 #include "tcp.h"
+#include "tcp_wire.h"
 
 #define SEQ_LT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
 #define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)

@@ -91,6 +91,8 @@ const char *tcp_strerror(int rv) {
   case TCP_ERR_PIPE:
     return "broken pipe (reset in CLOSE-WAIT)";
   }
+  if (rv <= TCP_WIRE_TOO_SHORT && rv >= TCP_WIRE_BAD_TCP_CHECKSUM)
+    return tcp_wire_strerror(rv);
   return "unknown error";
 }
 

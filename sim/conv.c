@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "ns3c.h"
-#include "tcp_wire.h"
 
 #define MAX_APP_EVENTS 8 /* pending application events at most */
 

@@ -16,6 +16,7 @@
  * crash or a sanitizer report, is a finding.
  */
 #include "tcp.h"
+#include "tcp_wire.h" /* white-box: encoding, payload bytes */
 
 #include <stdio.h>
 #include <stdlib.h>

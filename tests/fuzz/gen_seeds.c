@@ -4,6 +4,7 @@
  * connection's states, so fuzzing starts deep rather than at the checksum.
  */
 #include "tcp.h"
+#include "tcp_wire.h" /* white-box: encoding, payload bytes */
 
 #include <stdio.h>
 #include <string.h>

@@ -17,6 +17,7 @@
 #define HALFCLOSE_TEST_HARNESS_H
 
 #include "tcp.h"
+#include "tcp_wire.h" /* white-box: encoding, payload bytes */
 
 #include <stdio.h>
 

@@ -268,8 +268,25 @@ static void test_ip_options_skipped(void) {
   tcp_segment d;
   CHECK_EQ(tcp_wire_decode(&d, out, n + 4), TCP_WIRE_OK);
   CHECK_EQ(d.len, 10);
-  /* trailing link padding past the total length is ignored */
-  CHECK_EQ(tcp_wire_decode(&d, buf, n), TCP_WIRE_OK);
+  /* trailing link padding past the total length is ignored: six bytes
+   * of junk after the datagram decode to the same ten-byte payload */
+  memset(buf + n, 0xA5, 6);
+  memset(&d, 0, sizeof d);
+  CHECK_EQ(tcp_wire_decode(&d, buf, n + 6), TCP_WIRE_OK);
+  CHECK_EQ(d.len, 10);
+  CHECK_EQ(tcp_payload_check(d.data, s.payload_off, d.len), 10);
+}
+
+static void test_wire_errors_named_apart(void) {
+  /* a wire error from tcp_host_input is named as what it is by
+   * tcp_strerror, never as a tcp_error with the same number */
+  for (int e = TCP_WIRE_BAD_TCP_CHECKSUM; e <= TCP_WIRE_TOO_SHORT; e++) {
+    CHECK(strcmp(tcp_strerror(e), tcp_wire_strerror(e)) == 0);
+    for (int t = TCP_ERR_PIPE; t <= TCP_ERR_INVAL; t++)
+      CHECK(e != t && strcmp(tcp_strerror(e), tcp_strerror(t)) != 0);
+  }
+  CHECK(strcmp(tcp_strerror(TCP_WIRE_TOO_SHORT), "datagram too short") == 0);
+  CHECK(strcmp(tcp_strerror(-31), "unknown error") == 0);
 }
 
 int main(void) {
@@ -279,5 +296,6 @@ int main(void) {
   RUN(test_payload_stream);
   RUN(test_malformed_table);
   RUN(test_ip_options_skipped);
+  RUN(test_wire_errors_named_apart);
   return t_summary();
 }

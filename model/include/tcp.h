@@ -38,7 +38,72 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcp_wire.h"
+/* ---------------------------------------------------------------------------
+ * Segments on the wire
+ */
+
+/* TCP header flag bits, as on the wire. */
+#define TCP_FIN 0x01u
+#define TCP_SYN 0x02u
+#define TCP_RST 0x04u
+#define TCP_PSH 0x08u
+#define TCP_ACK 0x10u
+#define TCP_URG 0x20u
+
+#define TCP_IPV4_HDR_LEN 20u /* IPv4 header without options, bytes */
+#define TCP_TCP_HDR_LEN  20u /* TCP header without options, bytes */
+#define TCP_MSS_OPT_LEN  4u  /* kind 2, length 4, 16-bit value */
+#define TCP_IPPROTO_TCP  6u
+#define TCP_MAX_DATAGRAM 65535u /* largest IPv4 datagram, bytes */
+
+/* One TCP segment in host byte order, as encoded or decoded. */
+typedef struct tcp_segment {
+  uint32_t src;         /* IPv4 source address */
+  uint32_t dst;         /* IPv4 destination address */
+  uint16_t sport;       /* TCP source port */
+  uint16_t dport;       /* TCP destination port */
+  uint32_t seq;         /* sequence number */
+  uint32_t ack;         /* acknowledgment number (meaningful with TCP_ACK) */
+  uint8_t flags;        /* TCP_FIN | TCP_SYN | ... */
+  uint16_t wnd;         /* advertised window, bytes (no scaling) */
+  uint16_t urp;         /* urgent pointer (never set by the model) */
+  uint16_t mss;         /* MSS option value, bytes; 0 = option absent */
+  uint8_t ttl;          /* IPv4 time to live */
+  uint16_t ip_id;       /* IPv4 identification */
+  uint16_t len;         /* payload length, bytes */
+  const uint8_t *data;  /* decode: payload inside the datagram; encode: the
+                           payload to copy, or NULL to generate it */
+  uint64_t payload_off; /* encode with data == NULL: stream offset of the
+                           first payload byte */
+} tcp_segment;
+
+/* Why a datagram was rejected by tcp_wire_decode (all negative, and apart
+ * from tcp_error's values: tcp_strerror names both). */
+typedef enum tcp_wire_error {
+  TCP_WIRE_OK = 0,
+  TCP_WIRE_TOO_SHORT = -32,       /* fewer bytes than the headers need */
+  TCP_WIRE_NOT_IPV4 = -33,        /* IP version is not 4 */
+  TCP_WIRE_BAD_IHL = -34,         /* IHL < 5 or past the datagram */
+  TCP_WIRE_BAD_TOTAL_LEN = -35,   /* total length disagrees with the buffer */
+  TCP_WIRE_BAD_IP_CHECKSUM = -36, /* IPv4 header checksum wrong */
+  TCP_WIRE_FRAGMENT = -37,        /* MF set or fragment offset non-zero */
+  TCP_WIRE_NOT_TCP = -38,         /* protocol is not 6 */
+  TCP_WIRE_BAD_DATA_OFFSET = -39, /* TCP data offset < 5 or past the
+                                     datagram */
+  TCP_WIRE_BAD_OPTION = -40,      /* an option runs past the header */
+  TCP_WIRE_BAD_TCP_CHECKSUM = -41 /* TCP checksum (with pseudo-header)
+                                     wrong */
+} tcp_wire_error;
+
+/* The name of a tcp_wire_error, e.g. "bad TCP checksum". */
+const char *tcp_wire_strerror(int err);
+
+/*
+ * Decode the datagram buf[0..len) into `s` (s->data points into buf).
+ * Returns TCP_WIRE_OK or a negative tcp_wire_error; `s` is unspecified then.
+ * For a driver that watches datagrams the model did not send.
+ */
+int tcp_wire_decode(tcp_segment *s, const uint8_t *buf, size_t len);
 
 #define TCP_NEVER UINT64_MAX    /* a deadline that never comes */
 #define TCP_MS    1000000ull    /* nanoseconds in a millisecond */
@@ -63,6 +128,7 @@ typedef enum tcp_error {
   TCP_ERR_PIPE = -15             /* broken pipe: a RST in CLOSE-WAIT (Linux) */
 } tcp_error;
 
+/* The name of a tcp_error or a tcp_wire_error. */
 const char *tcp_strerror(int rv);
 
 /* The eleven states of RFC 9293 §3.3.2. */
