@@ -14,39 +14,40 @@
  */
 #include "tcp_internal.h"
 
-void conn_note(tcp_conn *c, tcp_notify n) {
+void tcp_conn_note(tcp_conn *c, tcp_notify n) {
   c->notes |= NOTE(n);
 }
 
-void conn_set_state(tcp_conn *c, tcp_state to, uint64_t now) {
+void tcp_conn_set_state(tcp_conn *c, tcp_state to, uint64_t now) {
   tcp_state from = c->state;
   if (from == to)
     return;
   c->state = to;
   if (TRACING(c->host)) {
     tcp_event ev = {.type = TCP_EV_STATE, .from = from, .to = to};
-    trace_conn(c, &ev, now);
+    tcp_trace_conn(c, &ev, now);
   }
   if (to == TCP_CLOSED)
     for (int t = 0; t < TCP_NTIMERS; t++)
-      conn_timer_stop(c, (tcp_timer)t, now);
+      tcp_conn_timer_stop(c, (tcp_timer)t, now);
 }
 
-void conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline, uint64_t now) {
+void tcp_conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline,
+                        uint64_t now) {
   c->deadline[t] = deadline;
   if (TRACING(c->host))
-    trace_timer(c, TCP_EV_TIMER_ARM, t, deadline, now);
+    tcp_trace_timer(c, TCP_EV_TIMER_ARM, t, deadline, now);
 }
 
-void conn_timer_stop(tcp_conn *c, tcp_timer t, uint64_t now) {
+void tcp_conn_timer_stop(tcp_conn *c, tcp_timer t, uint64_t now) {
   if (c->deadline[t] == TCP_NEVER)
     return;
   if (TRACING(c->host))
-    trace_timer(c, TCP_EV_TIMER_CANCEL, t, c->deadline[t], now);
+    tcp_trace_timer(c, TCP_EV_TIMER_CANCEL, t, c->deadline[t], now);
   c->deadline[t] = TCP_NEVER;
 }
 
-void conn_discard_unread(tcp_conn *c, uint64_t now) {
+void tcp_conn_discard_unread(tcp_conn *c, uint64_t now) {
   uint64_t unread = c->rcv_off - c->read_off;
   if (!unread)
     return;
@@ -54,7 +55,7 @@ void conn_discard_unread(tcp_conn *c, uint64_t now) {
   c->read_off = c->rcv_off;
   if (TRACING(c->host)) {
     tcp_event ev = {.type = TCP_EV_DATA_LOST, .arg = (int64_t)unread};
-    trace_conn(c, &ev, now);
+    tcp_trace_conn(c, &ev, now);
   }
 }
 
@@ -63,22 +64,22 @@ void conn_discard_unread(tcp_conn *c, uint64_t now) {
  * on its next call (and unread data is discarded when the profile says so);
  * otherwise the connection ends silently and reads drain what was received.
  */
-void conn_drop(tcp_conn *c, int error, bool notify_app, uint64_t now) {
-  conn_set_state(c, TCP_CLOSED, now);
+void tcp_conn_drop(tcp_conn *c, int error, bool notify_app, uint64_t now) {
+  tcp_conn_set_state(c, TCP_CLOSED, now);
   if (!notify_app || !c->owned || c->app_closed)
     return;
   c->error = error;
   if (c->host->p->rst_discards_unread)
-    conn_discard_unread(c, now);
-  conn_note(c, TCP_NOTIFY_ERROR);
-  conn_note(c, TCP_NOTIFY_READABLE);
+    tcp_conn_discard_unread(c, now);
+  tcp_conn_note(c, TCP_NOTIFY_ERROR);
+  tcp_conn_note(c, TCP_NOTIFY_READABLE);
 }
 
-void conn_enter_time_wait(tcp_conn *c, uint64_t now) {
-  conn_set_state(c, TCP_TIME_WAIT, now);
-  conn_timer_stop(c, TCP_TIMER_RTX, now);
-  conn_timer_stop(c, TCP_TIMER_PERSIST, now);
-  conn_timer_set(c, TCP_TIMER_TIMEWAIT, now + 2 * c->host->p->msl_ns, now);
+void tcp_conn_enter_time_wait(tcp_conn *c, uint64_t now) {
+  tcp_conn_set_state(c, TCP_TIME_WAIT, now);
+  tcp_conn_timer_stop(c, TCP_TIMER_RTX, now);
+  tcp_conn_timer_stop(c, TCP_TIMER_PERSIST, now);
+  tcp_conn_timer_set(c, TCP_TIMER_TIMEWAIT, now + 2 * c->host->p->msl_ns, now);
 }
 
 /* RFC 6298 §5: the retransmission timer expired. */
@@ -87,7 +88,7 @@ static void on_rtx(tcp_conn *c, uint64_t now) {
   bool handshake = c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED;
   uint32_t limit = handshake ? p->syn_retries : p->max_retries;
   if (c->backoff >= limit) {
-    conn_drop(c, TCP_ERR_TIMEOUT, true, now);
+    tcp_conn_drop(c, TCP_ERR_TIMEOUT, true, now);
     return;
   }
   c->backoff++;
@@ -102,31 +103,31 @@ static void on_rtx(tcp_conn *c, uint64_t now) {
   c->in_recovery = false;
   c->snd_nxt = c->snd_una;
   c->deadline[TCP_TIMER_RTX] = TCP_NEVER;
-  conn_output(c, now);
-  conn_rtx_restart(c, now);
+  tcp_conn_output(c, now);
+  tcp_conn_rtx_restart(c, now);
 }
 
 static void on_persist(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
   if (c->snd_wnd > 0) { /* a small window: override SWS avoidance */
     c->force_send = true;
-    conn_output(c, now);
+    tcp_conn_output(c, now);
     return;
   }
-  conn_send_probe(c, now);
+  tcp_conn_send_probe(c, now);
   c->persist_backoff++;
   uint64_t t = c->rto_ns;
   for (uint32_t i = 0; i < c->persist_backoff && t < p->rto_max_ns; i++)
     t *= 2;
   if (t > p->rto_max_ns)
     t = p->rto_max_ns;
-  conn_timer_set(c, TCP_TIMER_PERSIST, now + t, now);
+  tcp_conn_timer_set(c, TCP_TIMER_PERSIST, now + t, now);
 }
 
-void conn_on_timer(tcp_conn *c, tcp_timer t, uint64_t now) {
+void tcp_conn_on_timer(tcp_conn *c, tcp_timer t, uint64_t now) {
   uint64_t deadline = c->deadline[t];
   if (TRACING(c->host))
-    trace_timer(c, TCP_EV_TIMER_FIRE, t, deadline, now);
+    tcp_trace_timer(c, TCP_EV_TIMER_FIRE, t, deadline, now);
   c->deadline[t] = TCP_NEVER;
   switch (t) {
   case TCP_TIMER_RTX:
@@ -135,14 +136,14 @@ void conn_on_timer(tcp_conn *c, tcp_timer t, uint64_t now) {
   case TCP_TIMER_DELACK:
     /* Whatever state we are in now: with the KB Q152474 bug this is the
      * redundant ACK sent after the ACK of the peer's FIN. */
-    conn_send_ack(c, TCP_WHY_DELACK, now);
+    tcp_conn_send_ack(c, TCP_WHY_DELACK, now);
     break;
   case TCP_TIMER_PERSIST:
     on_persist(c, now);
     break;
   case TCP_TIMER_TIMEWAIT:
-    conn_set_state(c, TCP_CLOSED, now);
-    conn_note(c, TCP_NOTIFY_CLOSED);
+    tcp_conn_set_state(c, TCP_CLOSED, now);
+    tcp_conn_note(c, TCP_NOTIFY_CLOSED);
     break;
   case TCP_NTIMERS:
     break;
@@ -156,7 +157,7 @@ void conn_on_timer(tcp_conn *c, tcp_timer t, uint64_t now) {
 int64_t tcp_conn_send(tcp_conn *c, size_t len, uint64_t now) {
   tcp_host *h = c->host;
   int64_t rv;
-  host_enter(h, now);
+  tcp_host_enter(h, now);
   if (c->error) {
     rv = c->error;
   } else if (c->shut_wr) {
@@ -171,17 +172,17 @@ int64_t tcp_conn_send(tcp_conn *c, size_t len, uint64_t now) {
     c->app_sent += n;
     rv = (int64_t)n;
     if (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)
-      conn_output(c, now);
+      tcp_conn_output(c, now);
   }
-  trace_app(c, TCP_CALL_SEND, (int64_t)len, rv, now);
-  host_leave(h);
+  tcp_trace_app(c, TCP_CALL_SEND, (int64_t)len, rv, now);
+  tcp_host_leave(h);
   return rv;
 }
 
 int64_t tcp_conn_recv(tcp_conn *c, uint8_t *buf, size_t len, uint64_t now) {
   tcp_host *h = c->host;
   int64_t rv;
-  host_enter(h, now);
+  tcp_host_enter(h, now);
   uint64_t avail = c->rcv_off - c->read_off;
   if (avail && len) {
     uint64_t n = len < avail ? len : avail;
@@ -189,7 +190,7 @@ int64_t tcp_conn_recv(tcp_conn *c, uint8_t *buf, size_t len, uint64_t now) {
       tcp_payload_fill(buf, c->read_off, (size_t)n);
     c->read_off += n;
     rv = (int64_t)n;
-    conn_maybe_window_update(c, now);
+    tcp_conn_maybe_window_update(c, now);
   } else if (c->error) {
     rv = c->error;
   } else if (c->fin_rcvd || c->state == TCP_CLOSED) {
@@ -198,8 +199,8 @@ int64_t tcp_conn_recv(tcp_conn *c, uint8_t *buf, size_t len, uint64_t now) {
   } else {
     rv = len ? TCP_ERR_WOULDBLOCK : 0;
   }
-  trace_app(c, TCP_CALL_RECV, (int64_t)len, rv, now);
-  host_leave(h);
+  tcp_trace_app(c, TCP_CALL_RECV, (int64_t)len, rv, now);
+  tcp_host_leave(h);
   return rv;
 }
 
@@ -209,24 +210,24 @@ static int shutdown_send(tcp_conn *c, uint64_t now) {
   case TCP_SYN_RECEIVED:
   case TCP_ESTABLISHED:
     c->shut_wr = true;
-    conn_set_state(c, TCP_FIN_WAIT_1, now);
+    tcp_conn_set_state(c, TCP_FIN_WAIT_1, now);
     break;
   case TCP_CLOSE_WAIT:
     c->shut_wr = true;
-    conn_set_state(c, TCP_LAST_ACK, now);
+    tcp_conn_set_state(c, TCP_LAST_ACK, now);
     break;
   default:
     return c->shut_wr ? TCP_OK : TCP_ERR_STATE;
   }
-  conn_output(c, now);
+  tcp_conn_output(c, now);
   return TCP_OK;
 }
 
 int tcp_conn_shutdown(tcp_conn *c, uint64_t now) {
-  host_enter(c->host, now);
+  tcp_host_enter(c->host, now);
   int rv = c->shut_wr ? TCP_OK : shutdown_send(c, now);
-  trace_app(c, TCP_CALL_SHUTDOWN, 0, rv, now);
-  host_leave(c->host);
+  tcp_trace_app(c, TCP_CALL_SHUTDOWN, 0, rv, now);
+  tcp_host_leave(c->host);
   return rv;
 }
 
@@ -237,34 +238,34 @@ static void abort_conn(tcp_conn *c, tcp_why why, uint64_t now) {
   case TCP_FIN_WAIT_1:
   case TCP_FIN_WAIT_2:
   case TCP_CLOSE_WAIT:
-    conn_send_rst(c, why, now); /* <SEQ=SND.NXT><CTL=RST> */
+    tcp_conn_send_rst(c, why, now); /* <SEQ=SND.NXT><CTL=RST> */
     break;
   default:
     break;
   }
-  conn_set_state(c, TCP_CLOSED, now);
+  tcp_conn_set_state(c, TCP_CLOSED, now);
 }
 
 int tcp_conn_close(tcp_conn *c, uint64_t now) {
-  host_enter(c->host, now);
-  trace_app(c, TCP_CALL_CLOSE, 0, 0, now);
+  tcp_host_enter(c->host, now);
+  tcp_trace_app(c, TCP_CALL_CLOSE, 0, 0, now);
   c->app_closed = true;
   if (c->rcv_off != c->read_off && c->state != TCP_CLOSED)
     abort_conn(c, TCP_WHY_RST_UNREAD, now);
   else if (c->state == TCP_SYN_SENT)
-    conn_set_state(c, TCP_CLOSED, now);
+    tcp_conn_set_state(c, TCP_CLOSED, now);
   else if (!c->shut_wr)
     shutdown_send(c, now);
-  host_leave(c->host);
+  tcp_host_leave(c->host);
   return TCP_OK;
 }
 
 int tcp_conn_abort(tcp_conn *c, uint64_t now) {
-  host_enter(c->host, now);
-  trace_app(c, TCP_CALL_ABORT, 0, 0, now);
+  tcp_host_enter(c->host, now);
+  tcp_trace_app(c, TCP_CALL_ABORT, 0, 0, now);
   c->app_closed = true;
   abort_conn(c, TCP_WHY_RST_ABORT, now);
-  host_leave(c->host);
+  tcp_host_leave(c->host);
   return TCP_OK;
 }
 
@@ -298,7 +299,7 @@ void tcp_conn_info_get(const tcp_conn *c, tcp_conn_info *o) {
   o->snd_nxt = c->snd_nxt;
   o->snd_wnd = c->snd_wnd;
   o->rcv_nxt = c->rcv_nxt;
-  o->rcv_wnd = conn_rcv_wnd(c);
+  o->rcv_wnd = tcp_conn_rcv_wnd(c);
   o->mss = c->mss;
   o->cwnd = c->cwnd;
   o->ssthresh = c->ssthresh;

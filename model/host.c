@@ -7,7 +7,7 @@
  * neither is answered with a RST built by RFC 9293 §3.10.7.1; that is where
  * the server's RST of KB Q152474 comes from, once its TCB is gone.
  *
- * Connections are freed only when the host is left (host_leave), never in
+ * Connections are freed only when the host is left (tcp_host_leave), never in
  * the middle of processing, and only once no handle refers to them: a
  * CLOSED connection whose application has not called close() stays, so the
  * application can still read what it had received and learn the error.
@@ -31,18 +31,18 @@ static void default_free(void *user, void *ptr) {
   free(ptr);
 }
 
-void *host_alloc(tcp_host *h, size_t n) {
+void *tcp_mem_alloc(tcp_host *h, size_t n) {
   void *p = h->cfg.alloc(h->cfg.user, n);
   if (p)
     memset(p, 0, n);
   return p;
 }
 
-void host_free(tcp_host *h, void *ptr) {
+void tcp_mem_free(tcp_host *h, void *ptr) {
   h->cfg.free(h->cfg.user, ptr);
 }
 
-uint32_t host_random(tcp_host *h) {
+uint32_t tcp_host_random(tcp_host *h) {
   if (h->cfg.random)
     return h->cfg.random(h->cfg.user);
   /* splitmix64: deterministic when the driver supplies no randomness */
@@ -81,7 +81,7 @@ int tcp_host_new(tcp_host **out, const tcp_host_config *cfg) {
   h->p = &h->cfg.profile;
   h->next_id = 1;
   h->rng = 0x243F6A8885A308D3ull ^ cfg->addr;
-  h->ip_id = (uint16_t)host_random(h);
+  h->ip_id = (uint16_t)tcp_host_random(h);
   *out = h;
   return TCP_OK;
 }
@@ -92,11 +92,11 @@ void tcp_host_free(tcp_host *h) {
   tcp_conn *c = h->conns;
   while (c) {
     tcp_conn *next = c->next;
-    host_free(h, c);
+    tcp_mem_free(h, c);
     c = next;
   }
-  host_free(h, h->listeners);
-  host_free(h, h->obuf);
+  tcp_mem_free(h, h->listeners);
+  tcp_mem_free(h, h->obuf);
   h->cfg.free(h->cfg.user, h);
 }
 
@@ -128,9 +128,9 @@ size_t tcp_host_conn_count(const tcp_host *h) {
   return n;
 }
 
-tcp_conn *conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
-                   uint16_t rport) {
-  tcp_conn *c = host_alloc(h, sizeof *c);
+tcp_conn *tcp_conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
+                       uint16_t rport) {
+  tcp_conn *c = tcp_mem_alloc(h, sizeof *c);
   if (!c)
     return NULL;
   const tcp_profile *p = h->p;
@@ -141,7 +141,7 @@ tcp_conn *conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
   c->raddr = raddr;
   c->lport = lport;
   c->rport = rport;
-  c->iss = host_random(h);
+  c->iss = tcp_host_random(h);
   c->snd_una = c->snd_nxt = c->snd_max = c->iss;
   c->mss = TCP_DEFAULT_MSS < p->mss ? TCP_DEFAULT_MSS : p->mss;
   c->rto_ns = p->rto_initial_ns;
@@ -168,7 +168,7 @@ static void reap(tcp_host *h) {
     bool referenced = c->owned && !c->app_closed;
     if (c->state == TCP_CLOSED && !referenced) {
       *pp = c->next;
-      host_free(h, c);
+      tcp_mem_free(h, c);
     } else {
       h->tail = c;
       pp = &c->next;
@@ -176,12 +176,12 @@ static void reap(tcp_host *h) {
   }
 }
 
-void host_enter(tcp_host *h, uint64_t now) {
+void tcp_host_enter(tcp_host *h, uint64_t now) {
   if (h->depth++ == 0)
     h->now = now;
 }
 
-void host_leave(tcp_host *h) {
+void tcp_host_leave(tcp_host *h) {
   if (h->depth > 1) {
     h->depth--;
     return;
@@ -203,7 +203,7 @@ void host_leave(tcp_host *h) {
           continue;
         if (TRACING(h)) {
           tcp_event ev = {.type = TCP_EV_NOTIFY, .notify = (tcp_notify)n};
-          trace_conn(c, &ev, h->now);
+          tcp_trace_conn(c, &ev, h->now);
         }
         if (h->cfg.notify) {
           h->cfg.notify(h->cfg.user, c, (tcp_notify)n);
@@ -216,14 +216,14 @@ void host_leave(tcp_host *h) {
   reap(h);
 }
 
-tcp_listener *host_listener(tcp_host *h, uint16_t port) {
+tcp_listener *tcp_host_listener(tcp_host *h, uint16_t port) {
   for (size_t i = 0; i < h->nlisteners; i++)
     if (h->listeners[i].port == port)
       return &h->listeners[i];
   return NULL;
 }
 
-uint32_t host_backlog_count(tcp_host *h, uint16_t port) {
+uint32_t tcp_host_backlog_count(tcp_host *h, uint16_t port) {
   uint32_t n = 0;
   for (tcp_conn *c = h->conns; c; c = c->next)
     n += c->passive && !c->owned && c->lport == port && c->state != TCP_CLOSED;
@@ -244,14 +244,14 @@ static void emit(tcp_host *h, const tcp_segment *s, tcp_why why, uint64_t now) {
     tcp_event ev = {.type = TCP_EV_SEG_OUT, .seg = *s, .why = why};
     ev.dgram = h->obuf;
     ev.dgram_len = n;
-    trace_host(h, &ev, now);
+    tcp_trace_host(h, &ev, now);
   }
   h->cfg.output(h->cfg.user, h->obuf, n);
 }
 
 /* RFC 9293 §3.10.7.1: the reset for a segment that has no connection. */
-void host_send_rst(tcp_host *h, const tcp_segment *in, tcp_why why,
-                   uint64_t now) {
+void tcp_host_send_rst(tcp_host *h, const tcp_segment *in, tcp_why why,
+                       uint64_t now) {
   if (in->flags & TCP_RST) /* a reset is never answered */
     return;
   tcp_segment s = {0};
@@ -278,9 +278,9 @@ int tcp_host_input(tcp_host *h, const uint8_t *dgram, size_t len,
                    uint64_t now) {
   tcp_segment seg;
   int rv = tcp_wire_decode(&seg, dgram, len);
-  host_enter(h, now);
+  tcp_host_enter(h, now);
   if (rv != TCP_WIRE_OK) {
-    trace_drop(h, NULL, NULL, TCP_WHY_MALFORMED, rv, now);
+    tcp_trace_drop(h, NULL, NULL, TCP_WHY_MALFORMED, rv, now);
     goto out;
   }
   tcp_conn *c = lookup(h, &seg);
@@ -289,24 +289,24 @@ int tcp_host_input(tcp_host *h, const uint8_t *dgram, size_t len,
     ev.dgram = dgram;
     ev.dgram_len = len;
     if (c)
-      trace_conn(c, &ev, now);
+      tcp_trace_conn(c, &ev, now);
     else
-      trace_host(h, &ev, now);
+      tcp_trace_host(h, &ev, now);
   }
   if (seg.dst != h->cfg.addr) {
-    trace_drop(h, NULL, &seg, TCP_WHY_NOT_MINE, 0, now);
+    tcp_trace_drop(h, NULL, &seg, TCP_WHY_NOT_MINE, 0, now);
     goto out;
   }
   if (c)
-    conn_input(c, &seg, now);
-  else if (host_listener(h, seg.dport))
-    listen_input(h, &seg, now);
+    tcp_conn_input(c, &seg, now);
+  else if (tcp_host_listener(h, seg.dport))
+    tcp_listen_input(h, &seg, now);
   else if (seg.flags & TCP_RST)
-    trace_drop(h, NULL, &seg, TCP_WHY_RST_IGNORED, 0, now);
+    tcp_trace_drop(h, NULL, &seg, TCP_WHY_RST_IGNORED, 0, now);
   else
-    host_send_rst(h, &seg, TCP_WHY_RST_NO_CONN, now);
+    tcp_host_send_rst(h, &seg, TCP_WHY_RST_NO_CONN, now);
 out:
-  host_leave(h);
+  tcp_host_leave(h);
   return rv;
 }
 
@@ -320,36 +320,36 @@ uint64_t tcp_host_expiry(const tcp_host *h) {
 }
 
 void tcp_host_on_expiry(tcp_host *h, uint64_t now) {
-  host_enter(h, now);
+  tcp_host_enter(h, now);
   for (tcp_conn *c = h->conns; c; c = c->next)
     for (int i = 0; i < TCP_NTIMERS; i++)
       if (c->deadline[i] <= now && c->state != TCP_CLOSED)
-        conn_on_timer(c, (tcp_timer)i, now);
-  host_leave(h);
+        tcp_conn_on_timer(c, (tcp_timer)i, now);
+  tcp_host_leave(h);
 }
 
 int tcp_host_listen(tcp_host *h, uint16_t port, uint32_t backlog,
                     uint64_t now) {
   int rv = TCP_OK;
-  host_enter(h, now);
+  tcp_host_enter(h, now);
   if (port == 0 || backlog == 0) {
     rv = TCP_ERR_INVAL;
     goto out;
   }
-  if (host_listener(h, port)) {
+  if (tcp_host_listener(h, port)) {
     rv = TCP_ERR_ADDRINUSE;
     goto out;
   }
   if (h->nlisteners == h->caplisteners) {
     size_t cap = h->caplisteners ? 2 * h->caplisteners : 4;
-    tcp_listener *l = host_alloc(h, cap * sizeof *l);
+    tcp_listener *l = tcp_mem_alloc(h, cap * sizeof *l);
     if (!l) {
       rv = TCP_ERR_NOMEM;
       goto out;
     }
     if (h->listeners)
       memcpy(l, h->listeners, h->nlisteners * sizeof *l);
-    host_free(h, h->listeners);
+    tcp_mem_free(h, h->listeners);
     h->listeners = l;
     h->caplisteners = cap;
   }
@@ -359,40 +359,40 @@ out:
     tcp_event ev = {.type = TCP_EV_APP, .call = TCP_CALL_LISTEN};
     ev.arg = port;
     ev.result = rv;
-    trace_host(h, &ev, now);
+    tcp_trace_host(h, &ev, now);
   }
-  host_leave(h);
+  tcp_host_leave(h);
   return rv;
 }
 
 int tcp_host_unlisten(tcp_host *h, uint16_t port, uint64_t now) {
-  tcp_listener *l = host_listener(h, port);
+  tcp_listener *l = tcp_host_listener(h, port);
   if (!l)
     return TCP_ERR_INVAL;
-  host_enter(h, now);
+  tcp_host_enter(h, now);
   *l = h->listeners[--h->nlisteners];
   for (tcp_conn *c = h->conns; c; c = c->next)
     if (c->passive && !c->owned && c->lport == port && c->state != TCP_CLOSED) {
-      conn_send_rst(c, TCP_WHY_RST_ABORT, now);
-      conn_drop(c, TCP_ERR_ABORTED, false, now);
+      tcp_conn_send_rst(c, TCP_WHY_RST_ABORT, now);
+      tcp_conn_drop(c, TCP_ERR_ABORTED, false, now);
     }
-  host_leave(h);
+  tcp_host_leave(h);
   return TCP_OK;
 }
 
 int tcp_host_accept(tcp_host *h, uint16_t port, tcp_conn **out, uint64_t now) {
-  if (!out || !host_listener(h, port))
+  if (!out || !tcp_host_listener(h, port))
     return TCP_ERR_INVAL;
   for (tcp_conn *c = h->conns; c; c = c->next) {
     if (!c->passive || c->owned || c->lport != port)
       continue;
     if (c->state == TCP_CLOSED || c->state == TCP_SYN_RECEIVED)
       continue;
-    host_enter(h, now);
+    tcp_host_enter(h, now);
     c->owned = true;
     *out = c;
-    trace_app(c, TCP_CALL_ACCEPT, port, 0, now);
-    host_leave(h);
+    tcp_trace_app(c, TCP_CALL_ACCEPT, port, 0, now);
+    tcp_host_leave(h);
     return TCP_OK;
   }
   return TCP_ERR_WOULDBLOCK;
@@ -415,21 +415,21 @@ int tcp_host_connect(tcp_host *h, tcp_conn **out, uint16_t lport,
     return TCP_ERR_ADDRINUSE;
   /* ephemeral range 49152-65535 (RFC 6335), random start, first free */
   for (uint32_t tries = 0; !lport && tries < 16384; tries++) {
-    uint16_t cand = (uint16_t)(49152 + (host_random(h) + tries) % 16384);
-    if (!tuple_in_use(h, cand, raddr, rport) && !host_listener(h, cand))
+    uint16_t cand = (uint16_t)(49152 + (tcp_host_random(h) + tries) % 16384);
+    if (!tuple_in_use(h, cand, raddr, rport) && !tcp_host_listener(h, cand))
       lport = cand;
   }
   if (!lport)
     return TCP_ERR_NOPORT;
-  tcp_conn *c = conn_new(h, raddr, lport, rport);
+  tcp_conn *c = tcp_conn_new(h, raddr, lport, rport);
   if (!c)
     return TCP_ERR_NOMEM;
-  host_enter(h, now);
+  tcp_host_enter(h, now);
   c->owned = true;
-  trace_app(c, TCP_CALL_CONNECT, rport, 0, now);
-  conn_set_state(c, TCP_SYN_SENT, now);
-  conn_send_syn(c, now);
+  tcp_trace_app(c, TCP_CALL_CONNECT, rport, 0, now);
+  tcp_conn_set_state(c, TCP_SYN_SENT, now);
+  tcp_conn_send_syn(c, now);
   *out = c;
-  host_leave(h);
+  tcp_host_leave(h);
   return TCP_OK;
 }

@@ -1,8 +1,8 @@
 /*
  * tcp_in.c - segment arrival: RFC 9293 §3.10.7 step by step.
  *
- * listen_input() is §3.10.7.2 (LISTEN), syn_sent_input() §3.10.7.3
- * (SYN-SENT), and conn_input() §3.10.7.4 for every other state, in the
+ * tcp_listen_input() is §3.10.7.2 (LISTEN), syn_sent_input() §3.10.7.3
+ * (SYN-SENT), and tcp_conn_input() §3.10.7.4 for every other state, in the
  * RFC's order: sequence check, RST, SYN, ACK, text, FIN. Checks that hold in
  * every state come first; the per-state switch follows.
  *
@@ -62,7 +62,7 @@ static void window_update(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   if (seg->wnd > c->max_wnd)
     c->max_wnd = seg->wnd;
   if (seg->wnd > 0) {
-    conn_timer_stop(c, TCP_TIMER_PERSIST, now);
+    tcp_conn_timer_stop(c, TCP_TIMER_PERSIST, now);
     c->persist_backoff = 0;
   }
 }
@@ -70,34 +70,34 @@ static void window_update(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
 /* A SYN-RECEIVED connection from a listener goes back to LISTEN: its TCB
  * is gone and the listener carries on (§3.10.7.4, second and fourth). */
 static void back_to_listen(tcp_conn *c, uint64_t now) {
-  conn_set_state(c, TCP_LISTEN, now);
+  tcp_conn_set_state(c, TCP_LISTEN, now);
   for (int t = 0; t < TCP_NTIMERS; t++)
-    conn_timer_stop(c, (tcp_timer)t, now);
+    tcp_conn_timer_stop(c, (tcp_timer)t, now);
   c->state = TCP_CLOSED;
 }
 
 /* §3.10.7.2: a segment for a listening port and no connection. */
-void listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now) {
+void tcp_listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now) {
   if (seg->flags & TCP_RST) {
-    trace_drop(h, NULL, seg, TCP_WHY_RST_IGNORED, 0, now);
+    tcp_trace_drop(h, NULL, seg, TCP_WHY_RST_IGNORED, 0, now);
     return;
   }
   if (seg->flags & TCP_ACK) {
-    host_send_rst(h, seg, TCP_WHY_RST_LISTEN, now);
+    tcp_host_send_rst(h, seg, TCP_WHY_RST_LISTEN, now);
     return;
   }
   if (!(seg->flags & TCP_SYN)) {
-    trace_drop(h, NULL, seg, TCP_WHY_STRAY, 0, now);
+    tcp_trace_drop(h, NULL, seg, TCP_WHY_STRAY, 0, now);
     return;
   }
-  tcp_listener *l = host_listener(h, seg->dport);
-  if (host_backlog_count(h, seg->dport) >= l->backlog) {
-    trace_drop(h, NULL, seg, TCP_WHY_STRAY, 1, now);
+  tcp_listener *l = tcp_host_listener(h, seg->dport);
+  if (tcp_host_backlog_count(h, seg->dport) >= l->backlog) {
+    tcp_trace_drop(h, NULL, seg, TCP_WHY_STRAY, 1, now);
     return;
   }
-  tcp_conn *c = conn_new(h, seg->src, seg->dport, seg->sport);
+  tcp_conn *c = tcp_conn_new(h, seg->src, seg->dport, seg->sport);
   if (!c) {
-    trace_drop(h, NULL, seg, TCP_WHY_STRAY, TCP_ERR_NOMEM, now);
+    tcp_trace_drop(h, NULL, seg, TCP_WHY_STRAY, TCP_ERR_NOMEM, now);
     return;
   }
   c->passive = true;
@@ -107,8 +107,8 @@ void listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now) {
   c->rcv_adv = c->rcv_nxt;
   set_peer_mss(c, seg);
   window_update(c, seg, now);
-  conn_set_state(c, TCP_SYN_RECEIVED, now);
-  conn_send_syn(c, now);
+  tcp_conn_set_state(c, TCP_SYN_RECEIVED, now);
+  tcp_conn_send_syn(c, now);
 }
 
 /* §3.10.7.3 */
@@ -118,20 +118,20 @@ static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   if ((flags & TCP_ACK) &&
       (SEQ_LEQ(seg->ack, c->iss) || SEQ_GT(seg->ack, c->snd_max))) {
     if (!(flags & TCP_RST))
-      host_send_rst(h, seg, TCP_WHY_RST_BAD_ACK, now);
+      tcp_host_send_rst(h, seg, TCP_WHY_RST_BAD_ACK, now);
     else
-      trace_drop(h, c, seg, TCP_WHY_BAD_ACK, 0, now);
+      tcp_trace_drop(h, c, seg, TCP_WHY_BAD_ACK, 0, now);
     return;
   }
   if (flags & TCP_RST) {
     if (flags & TCP_ACK)
-      conn_drop(c, TCP_ERR_REFUSED, true, now);
+      tcp_conn_drop(c, TCP_ERR_REFUSED, true, now);
     else
-      trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
+      tcp_trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
     return;
   }
   if (!(flags & TCP_SYN)) {
-    trace_drop(h, c, seg, TCP_WHY_STRAY, 0, now);
+    tcp_trace_drop(h, c, seg, TCP_WHY_STRAY, 0, now);
     return;
   }
   c->irs = seg->seq;
@@ -147,19 +147,19 @@ static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       c->rtt_timing = false;
     }
     c->backoff = 0;
-    conn_timer_stop(c, TCP_TIMER_RTX, now);
-    conn_set_state(c, TCP_ESTABLISHED, now);
-    conn_note(c, TCP_NOTIFY_CONNECTED);
-    conn_note(c, TCP_NOTIFY_WRITABLE);
+    tcp_conn_timer_stop(c, TCP_TIMER_RTX, now);
+    tcp_conn_set_state(c, TCP_ESTABLISHED, now);
+    tcp_conn_note(c, TCP_NOTIFY_CONNECTED);
+    tcp_conn_note(c, TCP_NOTIFY_WRITABLE);
     uint32_t before = c->snd_nxt;
-    conn_output(c, now);
+    tcp_conn_output(c, now);
     if (c->snd_nxt == before)
-      conn_send_ack(c, TCP_WHY_ACK_HANDSHAKE, now);
+      tcp_conn_send_ack(c, TCP_WHY_ACK_HANDSHAKE, now);
   } else {
     /* simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
-    conn_set_state(c, TCP_SYN_RECEIVED, now);
+    tcp_conn_set_state(c, TCP_SYN_RECEIVED, now);
     c->snd_nxt = c->iss;
-    conn_send_syn(c, now);
+    tcp_conn_send_syn(c, now);
   }
 }
 
@@ -181,8 +181,8 @@ static bool acceptable(const tcp_conn *c, uint32_t seq, uint32_t seg_len,
 static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   uint32_t ack = seg->ack;
   if (SEQ_GT(ack, c->snd_max)) { /* acknowledges something not yet sent */
-    conn_send_ack(c, TCP_WHY_UNACCEPTABLE, now);
-    trace_drop(c->host, c, seg, TCP_WHY_BAD_ACK, 0, now);
+    tcp_conn_send_ack(c, TCP_WHY_UNACCEPTABLE, now);
+    tcp_trace_drop(c->host, c, seg, TCP_WHY_BAD_ACK, 0, now);
     return false;
   }
   bool dup = ack == c->snd_una && seg->len == 0 &&
@@ -220,9 +220,9 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       uint32_t inc = (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd);
       c->cwnd += inc ? inc : 1;
     }
-    conn_rtx_restart(c, now);
+    tcp_conn_rtx_restart(c, now);
     if (acked && !c->shut_wr)
-      conn_note(c, TCP_NOTIFY_WRITABLE);
+      tcp_conn_note(c, TCP_NOTIFY_WRITABLE);
   } else if (dup) {
     c->dupacks++;
     if (c->dupacks == 3) { /* RFC 5681 §3.2 fast retransmit */
@@ -231,7 +231,7 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
       c->recover = c->snd_max;
       c->in_recovery = true;
-      conn_retransmit_one(c, now);
+      tcp_conn_retransmit_one(c, now);
       c->cwnd = c->ssthresh + 3u * c->mss;
     } else if (c->dupacks > 3 && c->in_recovery) {
       c->cwnd += c->mss; /* each further duplicate: a segment left */
@@ -240,16 +240,16 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   switch (c->state) {
   case TCP_FIN_WAIT_1:
     if (c->fin_acked)
-      conn_set_state(c, TCP_FIN_WAIT_2, now);
+      tcp_conn_set_state(c, TCP_FIN_WAIT_2, now);
     break;
   case TCP_CLOSING:
     if (c->fin_acked)
-      conn_enter_time_wait(c, now);
+      tcp_conn_enter_time_wait(c, now);
     break;
   case TCP_LAST_ACK:
     if (c->fin_acked) {
-      conn_set_state(c, TCP_CLOSED, now);
-      conn_note(c, TCP_NOTIFY_CLOSED);
+      tcp_conn_set_state(c, TCP_CLOSED, now);
+      tcp_conn_note(c, TCP_NOTIFY_CLOSED);
       return false;
     }
     break;
@@ -370,18 +370,18 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
     uint64_t off = c->rcv_off + gap;
     if (tcp_payload_check(data, off, len) != len) {
       c->integrity_errors++;
-      trace_drop(c->host, c, NULL, TCP_WHY_INTEGRITY, (int64_t)off, now);
+      tcp_trace_drop(c->host, c, NULL, TCP_WHY_INTEGRITY, (int64_t)off, now);
     }
   }
   if (gap) { /* out of order: hold it, send a duplicate ACK at once */
     uint64_t start = c->rcv_off + gap;
     if (len && !ooo_insert(c, start, start + len))
-      trace_drop(c->host, c, NULL, TCP_WHY_STRAY, 0, now);
+      tcp_trace_drop(c->host, c, NULL, TCP_WHY_STRAY, 0, now);
     if (fin) {
       c->ooo_fin = true;
       c->ooo_fin_off = start + len;
     }
-    conn_send_ack(c, TCP_WHY_ACK_OOO, now);
+    tcp_conn_send_ack(c, TCP_WHY_ACK_OOO, now);
     return;
   }
 
@@ -391,13 +391,13 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
     c->rcv_off += len;
     c->rcv_nxt += len;
     ato_update(c, now);
-    conn_note(c, TCP_NOTIFY_READABLE);
+    tcp_conn_note(c, TCP_NOTIFY_READABLE);
     d = ack_policy(c, len, &why);
   }
   if (ooo_merge(c)) {
     d = ACK_SEND;
     why = TCP_WHY_ACK_OOO;
-    conn_note(c, TCP_NOTIFY_READABLE);
+    tcp_conn_note(c, TCP_NOTIFY_READABLE);
   }
   if (c->ooo_fin && c->ooo_fin_off == c->rcv_off) {
     fin = true;
@@ -405,9 +405,10 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
   }
   if (!fin) {
     if (d == ACK_SEND)
-      conn_send_ack(c, why, now);
+      tcp_conn_send_ack(c, why, now);
     else if (d == ACK_DELAY && c->deadline[TCP_TIMER_DELACK] == TCP_NEVER)
-      conn_timer_set(c, TCP_TIMER_DELACK, conn_delack_deadline(c, now), now);
+      tcp_conn_timer_set(c, TCP_TIMER_DELACK, tcp_conn_delack_deadline(c, now),
+                         now);
     return;
   }
   /* eighth: the FIN. Whatever its data wanted, one immediate ACK covers
@@ -415,24 +416,24 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
    * whether this ACK clears it is the profile's call (KB Q152474). */
   c->fin_rcvd = true;
   c->rcv_nxt += 1;
-  conn_note(c, TCP_NOTIFY_READABLE);
+  tcp_conn_note(c, TCP_NOTIFY_READABLE);
   switch (c->state) {
   case TCP_ESTABLISHED:
-    conn_set_state(c, TCP_CLOSE_WAIT, now);
+    tcp_conn_set_state(c, TCP_CLOSE_WAIT, now);
     break;
   case TCP_FIN_WAIT_1:
     if (c->fin_acked)
-      conn_enter_time_wait(c, now);
+      tcp_conn_enter_time_wait(c, now);
     else
-      conn_set_state(c, TCP_CLOSING, now);
+      tcp_conn_set_state(c, TCP_CLOSING, now);
     break;
   case TCP_FIN_WAIT_2:
-    conn_enter_time_wait(c, now);
+    tcp_conn_enter_time_wait(c, now);
     break;
   default:
     break;
   }
-  conn_send_ack(c, TCP_WHY_ACK_FIN, now);
+  tcp_conn_send_ack(c, TCP_WHY_ACK_FIN, now);
 }
 
 /* Whether a reset in the connection's state reaches the application: after
@@ -452,7 +453,7 @@ static bool reset_told(const tcp_conn *c) {
 }
 
 /* §3.10.7.4: SYN-RECEIVED and every synchronized state. */
-void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
+void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   tcp_host *h = c->host;
   const tcp_profile *p = h->p;
   if (c->state == TCP_SYN_SENT) {
@@ -474,14 +475,14 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       flags &= (uint8_t)~TCP_FIN;
     } else {
       if (flags & TCP_RST) {
-        trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
+        tcp_trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
         return;
       }
       if (c->state == TCP_TIME_WAIT && (flags & TCP_FIN) &&
           seq + seg_len == c->rcv_nxt) /* retransmitted FIN: 2 MSL again */
-        conn_timer_set(c, TCP_TIMER_TIMEWAIT, now + 2 * p->msl_ns, now);
-      trace_drop(h, c, seg, TCP_WHY_OUT_OF_WINDOW, 0, now);
-      conn_send_ack(c, TCP_WHY_UNACCEPTABLE, now);
+        tcp_conn_timer_set(c, TCP_TIMER_TIMEWAIT, now + 2 * p->msl_ns, now);
+      tcp_trace_drop(h, c, seg, TCP_WHY_OUT_OF_WINDOW, 0, now);
+      tcp_conn_send_ack(c, TCP_WHY_UNACCEPTABLE, now);
       return;
     }
   }
@@ -510,7 +511,7 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
    * (already checked above) resets. */
   if (flags & TCP_RST) {
     if (p->rfc5961 && seq != c->rcv_nxt) {
-      conn_send_ack(c, TCP_WHY_CHALLENGE, now);
+      tcp_conn_send_ack(c, TCP_WHY_CHALLENGE, now);
       return;
     }
     switch (c->state) {
@@ -518,26 +519,26 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       if (c->passive)
         back_to_listen(c, now);
       else
-        conn_drop(c, TCP_ERR_REFUSED, true, now);
+        tcp_conn_drop(c, TCP_ERR_REFUSED, true, now);
       break;
     case TCP_ESTABLISHED:
     case TCP_FIN_WAIT_1:
     case TCP_FIN_WAIT_2:
-      conn_drop(c, TCP_ERR_RESET, true, now);
+      tcp_conn_drop(c, TCP_ERR_RESET, true, now);
       break;
     case TCP_CLOSE_WAIT:
-      conn_drop(c, p->rst_close_wait_epipe ? TCP_ERR_PIPE : TCP_ERR_RESET, true,
-                now);
+      tcp_conn_drop(c, p->rst_close_wait_epipe ? TCP_ERR_PIPE : TCP_ERR_RESET,
+                    true, now);
       break;
     case TCP_TIME_WAIT:
       if (p->rfc1337) {
-        trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
+        tcp_trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
         break;
       }
-      conn_drop(c, TCP_ERR_RESET, reset_told(c), now);
+      tcp_conn_drop(c, TCP_ERR_RESET, reset_told(c), now);
       break;
     default: /* CLOSING, LAST-ACK */
-      conn_drop(c, TCP_ERR_RESET, reset_told(c), now);
+      tcp_conn_drop(c, TCP_ERR_RESET, reset_told(c), now);
       break;
     }
     return;
@@ -549,22 +550,22 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     if (c->state == TCP_SYN_RECEIVED && c->passive) {
       back_to_listen(c, now);
     } else if (p->rfc5961) {
-      conn_send_ack(c, TCP_WHY_CHALLENGE, now);
+      tcp_conn_send_ack(c, TCP_WHY_CHALLENGE, now);
     } else {
-      host_send_rst(h, seg, TCP_WHY_RST_SYN, now);
-      conn_drop(c, TCP_ERR_RESET, reset_told(c), now);
+      tcp_host_send_rst(h, seg, TCP_WHY_RST_SYN, now);
+      tcp_conn_drop(c, TCP_ERR_RESET, reset_told(c), now);
     }
     return;
   }
 
   /* fifth: ACK */
   if (!(flags & TCP_ACK)) {
-    trace_drop(h, c, seg, TCP_WHY_NO_ACK, 0, now);
+    tcp_trace_drop(h, c, seg, TCP_WHY_NO_ACK, 0, now);
     return;
   }
   if (c->state == TCP_SYN_RECEIVED) {
     if (!(SEQ_LT(c->snd_una, seg->ack) && SEQ_LEQ(seg->ack, c->snd_max))) {
-      host_send_rst(h, seg, TCP_WHY_RST_BAD_ACK, now);
+      tcp_host_send_rst(h, seg, TCP_WHY_RST_BAD_ACK, now);
       return;
     }
     window_update(c, seg, now);
@@ -572,8 +573,8 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       rtt_sample(c, now - c->rtt_start);
       c->rtt_timing = false;
     }
-    conn_set_state(c, TCP_ESTABLISHED, now);
-    conn_note(c, c->passive ? TCP_NOTIFY_ACCEPTABLE : TCP_NOTIFY_CONNECTED);
+    tcp_conn_set_state(c, TCP_ESTABLISHED, now);
+    tcp_conn_note(c, c->passive ? TCP_NOTIFY_ACCEPTABLE : TCP_NOTIFY_CONNECTED);
   }
   if (!process_ack(c, seg, now))
     return;
@@ -582,5 +583,5 @@ void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   if (len || (flags & TCP_FIN)) {
     process_text(c, seq, data, len, (flags & TCP_FIN) != 0, now);
   }
-  conn_output(c, now);
+  tcp_conn_output(c, now);
 }

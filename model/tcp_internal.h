@@ -127,53 +127,55 @@ struct tcp_host {
 };
 
 /* host.c */
-void *host_alloc(tcp_host *h, size_t n);
-void host_free(tcp_host *h, void *ptr);
-uint32_t host_random(tcp_host *h);
-void host_enter(tcp_host *h, uint64_t now);
-void host_leave(tcp_host *h);
-void host_send_rst(tcp_host *h, const tcp_segment *in, tcp_why why,
-                   uint64_t now);
-tcp_listener *host_listener(tcp_host *h, uint16_t port);
-uint32_t host_backlog_count(tcp_host *h, uint16_t port);
-tcp_conn *conn_new(tcp_host *h, uint32_t raddr, uint16_t lport, uint16_t rport);
+void *tcp_mem_alloc(tcp_host *h, size_t n);
+void tcp_mem_free(tcp_host *h, void *ptr);
+uint32_t tcp_host_random(tcp_host *h);
+void tcp_host_enter(tcp_host *h, uint64_t now);
+void tcp_host_leave(tcp_host *h);
+void tcp_host_send_rst(tcp_host *h, const tcp_segment *in, tcp_why why,
+                       uint64_t now);
+tcp_listener *tcp_host_listener(tcp_host *h, uint16_t port);
+uint32_t tcp_host_backlog_count(tcp_host *h, uint16_t port);
+tcp_conn *tcp_conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
+                       uint16_t rport);
 
 /* trace.c */
-void trace_conn(const tcp_conn *c, tcp_event *ev, uint64_t now);
-void trace_host(const tcp_host *h, tcp_event *ev, uint64_t now);
-void trace_app(tcp_conn *c, tcp_app_call call, int64_t arg, int64_t result,
-               uint64_t now);
-void trace_timer(tcp_conn *c, tcp_event_type type, tcp_timer t,
-                 uint64_t deadline, uint64_t now);
-void trace_drop(tcp_host *h, tcp_conn *c, const tcp_segment *seg, tcp_why why,
-                int64_t result, uint64_t now);
+void tcp_trace_conn(const tcp_conn *c, tcp_event *ev, uint64_t now);
+void tcp_trace_host(const tcp_host *h, tcp_event *ev, uint64_t now);
+void tcp_trace_app(tcp_conn *c, tcp_app_call call, int64_t arg, int64_t result,
+                   uint64_t now);
+void tcp_trace_timer(tcp_conn *c, tcp_event_type type, tcp_timer t,
+                     uint64_t deadline, uint64_t now);
+void tcp_trace_drop(tcp_host *h, tcp_conn *c, const tcp_segment *seg,
+                    tcp_why why, int64_t result, uint64_t now);
 #define TRACING(h) ((h)->cfg.trace != NULL)
 
 /* conn.c: state, timers, errors */
-void conn_set_state(tcp_conn *c, tcp_state to, uint64_t now);
-void conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline, uint64_t now);
-void conn_timer_stop(tcp_conn *c, tcp_timer t, uint64_t now);
-void conn_note(tcp_conn *c, tcp_notify n);
-void conn_drop(tcp_conn *c, int error, bool notify_app, uint64_t now);
-void conn_enter_time_wait(tcp_conn *c, uint64_t now);
-void conn_on_timer(tcp_conn *c, tcp_timer t, uint64_t now);
-void conn_discard_unread(tcp_conn *c, uint64_t now);
+void tcp_conn_set_state(tcp_conn *c, tcp_state to, uint64_t now);
+void tcp_conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline,
+                        uint64_t now);
+void tcp_conn_timer_stop(tcp_conn *c, tcp_timer t, uint64_t now);
+void tcp_conn_note(tcp_conn *c, tcp_notify n);
+void tcp_conn_drop(tcp_conn *c, int error, bool notify_app, uint64_t now);
+void tcp_conn_enter_time_wait(tcp_conn *c, uint64_t now);
+void tcp_conn_on_timer(tcp_conn *c, tcp_timer t, uint64_t now);
+void tcp_conn_discard_unread(tcp_conn *c, uint64_t now);
 
 /* tcp_in.c */
-void conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now);
-void listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now);
+void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now);
+void tcp_listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now);
 
 /* tcp_out.c */
-void conn_output(tcp_conn *c, uint64_t now);
-void conn_send_ack(tcp_conn *c, tcp_why why, uint64_t now);
-void conn_send_rst(tcp_conn *c, tcp_why why, uint64_t now);
-void conn_send_syn(tcp_conn *c, uint64_t now);
-void conn_retransmit_one(tcp_conn *c, uint64_t now);
-void conn_send_probe(tcp_conn *c, uint64_t now);
-void conn_maybe_window_update(tcp_conn *c, uint64_t now);
-uint32_t conn_rcv_wnd(const tcp_conn *c);
-void conn_rtx_restart(tcp_conn *c, uint64_t now);
-uint64_t conn_delack_deadline(tcp_conn *c, uint64_t now);
+void tcp_conn_output(tcp_conn *c, uint64_t now);
+void tcp_conn_send_ack(tcp_conn *c, tcp_why why, uint64_t now);
+void tcp_conn_send_rst(tcp_conn *c, tcp_why why, uint64_t now);
+void tcp_conn_send_syn(tcp_conn *c, uint64_t now);
+void tcp_conn_retransmit_one(tcp_conn *c, uint64_t now);
+void tcp_conn_send_probe(tcp_conn *c, uint64_t now);
+void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now);
+uint32_t tcp_conn_rcv_wnd(const tcp_conn *c);
+void tcp_conn_rtx_restart(tcp_conn *c, uint64_t now);
+uint64_t tcp_conn_delack_deadline(tcp_conn *c, uint64_t now);
 
 /* The sequence number of our FIN (valid once shut_wr is set). */
 static inline uint32_t conn_fin_seq(const tcp_conn *c) {

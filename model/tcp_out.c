@@ -10,7 +10,7 @@
  * fin_ack_cancels_delack (bsd44, linux) or fin_ack_final (the article's fix:
  * nt351-sp) says so; nt351 leaves it armed, and it later fires as a
  * redundant ACK. fin_ack_final also stops window updates after that ACK
- * (conn_maybe_window_update), so nothing follows it of the host's accord.
+ * (tcp_conn_maybe_window_update), so nothing follows it of the host's accord.
  *
  * Retransmission is go-back-N from snd_una after a timeout (snd_nxt rewinds,
  * snd_max remembers how far we had gone); fast retransmit resends the one
@@ -18,7 +18,7 @@
  */
 #include "tcp_internal.h"
 
-uint32_t conn_rcv_wnd(const tcp_conn *c) {
+uint32_t tcp_conn_rcv_wnd(const tcp_conn *c) {
   uint64_t buffered = c->rcv_off - c->read_off;
   uint32_t buf = c->host->p->rcv_buf;
   return buffered < buf ? buf - (uint32_t)buffered : 0;
@@ -30,7 +30,7 @@ uint32_t conn_rcv_wnd(const tcp_conn *c) {
  * avoidance, RFC 1122 §4.2.3.3).
  */
 static uint16_t advertise(tcp_conn *c) {
-  uint32_t space = conn_rcv_wnd(c);
+  uint32_t space = tcp_conn_rcv_wnd(c);
   uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
   uint32_t half = c->host->p->rcv_buf / 2;
   uint32_t step = half < c->mss ? half : c->mss;
@@ -59,7 +59,7 @@ static void after_ack(tcp_conn *c, tcp_why why, uint64_t now) {
   if (c->fin_rcvd)
     c->fin_ack_sent = true;
   if (cancel || why == TCP_WHY_DELACK)
-    conn_timer_stop(c, TCP_TIMER_DELACK, now);
+    tcp_conn_timer_stop(c, TCP_TIMER_DELACK, now);
 }
 
 static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
@@ -91,26 +91,26 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
     tcp_event ev = {.type = TCP_EV_SEG_OUT, .seg = s, .why = why};
     ev.dgram = h->obuf;
     ev.dgram_len = n;
-    trace_conn(c, &ev, now);
+    tcp_trace_conn(c, &ev, now);
   }
   h->cfg.output(h->cfg.user, h->obuf, n);
   if (flags & TCP_ACK)
     after_ack(c, why, now);
 }
 
-void conn_rtx_restart(tcp_conn *c, uint64_t now) {
+void tcp_conn_rtx_restart(tcp_conn *c, uint64_t now) {
   if (c->snd_una == c->snd_max)
-    conn_timer_stop(c, TCP_TIMER_RTX, now);
+    tcp_conn_timer_stop(c, TCP_TIMER_RTX, now);
   else
-    conn_timer_set(c, TCP_TIMER_RTX, now + c->rto_ns, now);
+    tcp_conn_timer_set(c, TCP_TIMER_RTX, now + c->rto_ns, now);
 }
 
 static void rtx_ensure(tcp_conn *c, uint64_t now) {
   if (c->deadline[TCP_TIMER_RTX] == TCP_NEVER && c->snd_una != c->snd_max)
-    conn_timer_set(c, TCP_TIMER_RTX, now + c->rto_ns, now);
+    tcp_conn_timer_set(c, TCP_TIMER_RTX, now + c->rto_ns, now);
 }
 
-void conn_send_syn(tcp_conn *c, uint64_t now) {
+void tcp_conn_send_syn(tcp_conn *c, uint64_t now) {
   bool synack = c->state == TCP_SYN_RECEIVED;
   if (!c->rtt_timing && c->backoff == 0) {
     c->rtt_timing = true;
@@ -125,24 +125,24 @@ void conn_send_syn(tcp_conn *c, uint64_t now) {
   rtx_ensure(c, now);
 }
 
-void conn_send_ack(tcp_conn *c, tcp_why why, uint64_t now) {
+void tcp_conn_send_ack(tcp_conn *c, tcp_why why, uint64_t now) {
   if (c->state == TCP_CLOSED || c->state == TCP_LISTEN ||
       c->state == TCP_SYN_SENT)
     return;
   send_seg(c, c->snd_nxt, TCP_ACK, 0, why, now);
 }
 
-void conn_send_rst(tcp_conn *c, tcp_why why, uint64_t now) {
+void tcp_conn_send_rst(tcp_conn *c, tcp_why why, uint64_t now) {
   send_seg(c, c->snd_nxt, TCP_RST, 0, why, now);
 }
 
-void conn_send_probe(tcp_conn *c, uint64_t now) {
+void tcp_conn_send_probe(tcp_conn *c, uint64_t now) {
   /* an already acknowledged sequence number: the peer answers with an ACK
    * that carries its current window, and no sequence space is used */
   send_seg(c, c->snd_una - 1, TCP_ACK, 0, TCP_WHY_PERSIST, now);
 }
 
-void conn_retransmit_one(tcp_conn *c, uint64_t now) {
+void tcp_conn_retransmit_one(tcp_conn *c, uint64_t now) {
   uint64_t left = c->app_sent - c->una_off;
   uint32_t len = left < c->mss ? (uint32_t)left : c->mss;
   bool fin = c->shut_wr && len == left;
@@ -154,11 +154,11 @@ void conn_retransmit_one(tcp_conn *c, uint64_t now) {
     c->snd_nxt = end;
 }
 
-void conn_output(tcp_conn *c, uint64_t now) {
+void tcp_conn_output(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
   if ((c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED) &&
       c->snd_nxt == c->iss)
-    conn_send_syn(c, now);
+    tcp_conn_send_syn(c, now);
   switch (c->state) {
   case TCP_ESTABLISHED:
   case TCP_CLOSE_WAIT:
@@ -222,28 +222,28 @@ void conn_output(tcp_conn *c, uint64_t now) {
   if ((c->snd_wnd == 0 || small_window) && unsent > 0 &&
       c->snd_una == c->snd_max && c->deadline[TCP_TIMER_PERSIST] == TCP_NEVER) {
     c->persist_backoff = 0;
-    conn_timer_set(c, TCP_TIMER_PERSIST, now + c->rto_ns, now);
+    tcp_conn_timer_set(c, TCP_TIMER_PERSIST, now + c->rto_ns, now);
   }
 }
 
-void conn_maybe_window_update(tcp_conn *c, uint64_t now) {
+void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
   bool may = c->fin_rcvd ? p->winupdate_after_fin && c->state != TCP_CLOSED &&
                                !(p->fin_ack_final && c->fin_ack_sent)
                          : state_receives(c->state);
   if (!may)
     return;
-  uint32_t space = conn_rcv_wnd(c);
+  uint32_t space = tcp_conn_rcv_wnd(c);
   uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
   if (space <= cur)
     return;
   uint32_t opened = space - cur;
   /* 4.4BSD's rule: two segments' worth, or half the buffer */
   if (opened >= 2u * c->mss || 2 * opened >= p->rcv_buf)
-    conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
+    tcp_conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
 }
 
-uint64_t conn_delack_deadline(tcp_conn *c, uint64_t now) {
+uint64_t tcp_conn_delack_deadline(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
   if (p->delack_mode == TCP_DELACK_ONESHOT)
     return now + (p->delack_max_ns ? c->ato_ns : p->delack_ns);

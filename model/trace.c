@@ -12,48 +12,48 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-void trace_host(const tcp_host *h, tcp_event *ev, uint64_t now) {
+void tcp_trace_host(const tcp_host *h, tcp_event *ev, uint64_t now) {
   ev->time_ns = now;
   ev->host = h->cfg.addr;
   h->cfg.trace(h->cfg.user, ev);
 }
 
-void trace_conn(const tcp_conn *c, tcp_event *ev, uint64_t now) {
+void tcp_trace_conn(const tcp_conn *c, tcp_event *ev, uint64_t now) {
   ev->conn = c;
   ev->conn_id = c->id;
   ev->state = c->state;
   ev->snd_una = c->snd_una;
   ev->snd_nxt = c->snd_nxt;
   ev->rcv_nxt = c->rcv_nxt;
-  trace_host(c->host, ev, now);
+  tcp_trace_host(c->host, ev, now);
 }
 
-void trace_app(tcp_conn *c, tcp_app_call call, int64_t arg, int64_t result,
-               uint64_t now) {
+void tcp_trace_app(tcp_conn *c, tcp_app_call call, int64_t arg, int64_t result,
+                   uint64_t now) {
   if (!TRACING(c->host))
     return;
   tcp_event ev = {.type = TCP_EV_APP, .call = call, .arg = arg};
   ev.result = result;
-  trace_conn(c, &ev, now);
+  tcp_trace_conn(c, &ev, now);
 }
 
-void trace_timer(tcp_conn *c, tcp_event_type type, tcp_timer t,
-                 uint64_t deadline, uint64_t now) {
+void tcp_trace_timer(tcp_conn *c, tcp_event_type type, tcp_timer t,
+                     uint64_t deadline, uint64_t now) {
   tcp_event ev = {.type = type, .timer = t, .deadline_ns = deadline};
-  trace_conn(c, &ev, now);
+  tcp_trace_conn(c, &ev, now);
 }
 
-void trace_drop(tcp_host *h, tcp_conn *c, const tcp_segment *seg, tcp_why why,
-                int64_t result, uint64_t now) {
+void tcp_trace_drop(tcp_host *h, tcp_conn *c, const tcp_segment *seg,
+                    tcp_why why, int64_t result, uint64_t now) {
   if (!TRACING(h))
     return;
   tcp_event ev = {.type = TCP_EV_SEG_DROP, .why = why, .result = result};
   if (seg)
     ev.seg = *seg;
   if (c)
-    trace_conn(c, &ev, now);
+    tcp_trace_conn(c, &ev, now);
   else
-    trace_host(h, &ev, now);
+    tcp_trace_host(h, &ev, now);
 }
 
 const char *tcp_strerror(int rv) {
