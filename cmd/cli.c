@@ -73,12 +73,10 @@ int cli_param_arg(const char *sub, const char *arg, cli_params *cp) {
   }
   const tcp_knob_info *kn = tcp_profile_knob(key);
   if (kn) {
-    tcp_profile probe;
-    tcp_profile_preset(&probe, "nt351");
-    if (tcp_profile_set(&probe, key, val) != 0) {
-      char range[160];
-      cli_error(sub, "--%s=%s: expected %s", key, val,
-                hc_knob_range(kn, range, sizeof range));
+    uint64_t kv;
+    char why[200];
+    if (hc_parse_knob(kn, val, &kv, why, sizeof why) != 0) {
+      cli_error(sub, "--%s=%s: %s", key, val, why);
       return -1;
     }
     if (cp->nknobs == CLI_MAX_KNOBS) {
@@ -87,6 +85,7 @@ int cli_param_arg(const char *sub, const char *arg, cli_params *cp) {
     }
     snprintf(cp->knob[cp->nknobs], sizeof cp->knob[0], "%s", key);
     cp->value[cp->nknobs] = val;
+    cp->v[cp->nknobs] = kv;
     cp->nknobs++;
     return 1;
   }
@@ -149,7 +148,7 @@ int cli_profile(const char *sub, const char *name, const cli_params *cp,
     return -1;
   }
   for (int i = 0; i < cp->nknobs; i++)
-    if (tcp_profile_set(p, cp->knob[i], cp->value[i]) != 0) {
+    if (tcp_profile_set(p, cp->knob[i], cp->v[i]) != 0) {
       cli_error(sub, "--%s=%s: not valid for profile %s", cp->knob[i],
                 cp->value[i], name);
       return -1;
@@ -179,7 +178,7 @@ void cli_print_keys(FILE *f) {
              "brackets):\n");
   for (size_t i = 0; i < n; i++) {
     char v[32], range[160];
-    tcp_profile_get(&nt, k[i].name, v, sizeof v);
+    hc_profile_get_text(&nt, k[i].name, v, sizeof v);
     fprintf(f, "    %-23s %-58s [%s]\n", k[i].name, k[i].help, v);
     fprintf(f, "    %-23s   value: %s\n", "",
             hc_knob_range(&k[i], range, sizeof range));

@@ -21,6 +21,7 @@ typedef struct cli_params {
   conv_params p;
   char knob[CLI_MAX_KNOBS][64];     /* knob names */
   const char *value[CLI_MAX_KNOBS]; /* their values as written */
+  uint64_t v[CLI_MAX_KNOBS];        /* ... and as the model takes them */
   int nknobs;
 } cli_params;
 

@@ -75,14 +75,17 @@ static void one_preset(FILE *f, const char *name, const char *differ, bool md) {
   if (md)
     fprintf(f, "| knob | value | source |\n|---|---|---|\n");
   for (size_t i = 0; i < n; i++) {
-    const char *v, *src, *dv;
+    uint64_t v, dv;
+    const char *src;
+    char text[48];
     tcp_profile_source(name, k[i].name, &v, &src);
     if (differ) {
       tcp_profile_source(differ, k[i].name, &dv, NULL);
-      if (strcmp(v, dv) == 0)
+      if (v == dv)
         continue;
     }
-    knob_row(f, md, k[i].name, v, src);
+    knob_row(f, md, k[i].name, hc_format_knob(&k[i], v, text, sizeof text),
+             src);
   }
 }
 
@@ -110,14 +113,16 @@ static void all_presets(FILE *f, bool md) {
       fprintf(f, "| `%s` | %s |", k[i].name, units[k[i].kind]);
     else
       fprintf(f, "%-22s", k[i].name);
-    const char *nt = NULL;
+    uint64_t nt = 0;
     for (const char *const *p = names; *p; p++) {
-      const char *v;
-      tcp_profile_source(*p, k[i].name, &v, NULL);
+      uint64_t x;
+      char v[48];
+      tcp_profile_source(*p, k[i].name, &x, NULL);
+      hc_format_knob(&k[i], x, v, sizeof v);
       if (p == names)
-        nt = v;
+        nt = x;
       /* the fix's one difference stands out */
-      bool bold = md && strcmp(*p, "nt351-sp") == 0 && strcmp(v, nt) != 0;
+      bool bold = md && strcmp(*p, "nt351-sp") == 0 && x != nt;
       if (md)
         fprintf(f, bold ? " **%s** |" : " %s |", v);
       else
@@ -173,7 +178,7 @@ static int user_profile(FILE *f, const char *spec, bool md) {
       fprintf(f, "| knob | value | source |\n|---|---|---|\n");
     for (size_t i = 0; i < n; i++) {
       char v[64], where[600];
-      tcp_profile_get(&p, k[i].name, v, sizeof v);
+      hc_profile_get_text(&p, k[i].name, v, sizeof v);
       const char *src = NULL;
       for (int j = 0; j < u->nover; j++)
         if (strcmp(u->knob[j], k[i].name) == 0) {
@@ -215,7 +220,7 @@ int cmd_profiles(int argc, char **argv) {
   }
   if (strchr(name, ':'))
     return user_profile(stdout, name, md);
-  const char *v;
+  uint64_t v;
   if (tcp_profile_source(name, "delack", &v, NULL) != 0) {
     char list[200] = "";
     for (const char *const *n = tcp_profile_presets(); *n; n++) {

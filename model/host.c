@@ -45,11 +45,15 @@ void tcp_mem_free(tcp_host *h, void *ptr) {
 uint32_t tcp_host_random(tcp_host *h) {
   if (h->cfg.random)
     return h->cfg.random(h->cfg.user);
-  /* splitmix64: deterministic when the driver supplies no randomness */
-  uint64_t z = (h->rng += 0x9E3779B97F4A7C15ull);
+  /* deterministic when the driver supplies no randomness */
+  return (uint32_t)(tcp_splitmix64(&h->rng) >> 32);
+}
+
+uint64_t tcp_splitmix64(uint64_t *state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return (uint32_t)((z ^ (z >> 31)) >> 32);
+  return z ^ (z >> 31);
 }
 
 int tcp_host_new(tcp_host **out, const tcp_host_config *cfg) {

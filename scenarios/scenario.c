@@ -158,9 +158,9 @@ static void user_profile_key(parse *ps, const char *section, const char *pname,
       problem(ps, section, key, value, "set twice in this profile");
       return;
     }
-  tcp_profile_preset(&p, "nt351");
-  if (tcp_profile_set(&p, key, value) != 0) {
-    char range[160];
+  uint64_t v;
+  char range[160], why[200];
+  if (hc_parse_knob(kn, value, &v, why, sizeof why) != 0) {
     hc_knob_range(kn, range, sizeof range);
     problem(ps, section, key, value,
             "expected %s (one value: a profile "
@@ -174,6 +174,7 @@ static void user_profile_key(parse *ps, const char *section, const char *pname,
   }
   snprintf(u->knob[u->nover], sizeof u->knob[0], "%s", key);
   snprintf(u->value[u->nover], sizeof u->value[0], "%s", value);
+  u->v[u->nover] = v;
   u->knob_line[u->nover] = ps->line;
   u->nover++;
 }
@@ -855,16 +856,9 @@ uint64_t scn_cell(const scenario *s, uint64_t i) {
   return i % s->cells;
 }
 
-static uint64_t splitmix(uint64_t *x) {
-  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 /* Uniform in [0, 1). */
 static double unit(uint64_t *x) {
-  return (double)(splitmix(x) >> 11) * 0x1.0p-53;
+  return (double)(tcp_splitmix64(x) >> 11) * 0x1.0p-53;
 }
 
 static double draw_one(const scn_key *k, uint64_t cell, uint64_t *rng) {
@@ -909,7 +903,7 @@ static double draw_one(const scn_key *k, uint64_t cell, uint64_t *rng) {
 void scn_draw(const scenario *s, uint64_t i, conv_params *p, double *values) {
   conv_params_default(p);
   uint64_t rng = scn_conv_seed(s) ^ (i * 0xD1B54A32D192ED03ull);
-  splitmix(&rng);
+  tcp_splitmix64(&rng);
   uint64_t cell = scn_cell(s, i);
   for (int k = 0; k < s->nkeys; k++) {
     double v = draw_one(&s->keys[k], cell, &rng);
@@ -933,7 +927,7 @@ void scn_knob_text(const scn_key *k, double v, char *buf, size_t cap) {
 static int apply_own_knobs(const scn_user_profile *u, const char *path,
                            tcp_profile *out, FILE *err) {
   for (int i = 0; i < u->nover; i++) /* validated when loaded */
-    if (tcp_profile_set(out, u->knob[i], u->value[i]) != 0) {
+    if (tcp_profile_set(out, u->knob[i], u->v[i]) != 0) {
       if (err)
         fprintf(err, "%s:%d: %s = %s: not valid for profile %s\n", path,
                 u->knob_line[i], u->knob[i], u->value[i], u->name);
@@ -955,12 +949,17 @@ int scn_profile(const scenario *s, const char *name, const double *values,
     const scn_key *key = &s->keys[k];
     if (key->param)
       continue;
-    char text[64];
-    scn_knob_text(key, values[k], text, sizeof text);
-    if (tcp_profile_set(out, key->name, text) != 0) {
-      if (err)
-        fprintf(err, "%s:%d: %s = %s: not valid for profile %s\n", s->path,
-                key->line, key->name, text, name);
+    const tcp_knob_info *kn = tcp_profile_knob(key->name);
+    uint64_t v = 0;
+    char why[200] = "no such knob";
+    if (!kn || hc_knob_value(kn, values[k], &v, why, sizeof why) != 0 ||
+        tcp_profile_set(out, key->name, v) != 0) {
+      if (err) {
+        char text[64];
+        scn_knob_text(key, values[k], text, sizeof text);
+        fprintf(err, "%s:%d: %s = %s: not valid for profile %s (%s)\n", s->path,
+                key->line, key->name, text, name, why);
+      }
       return -1;
     }
   }

@@ -70,6 +70,7 @@ typedef struct scn_user_profile {
   int nover;                        /* overrides */
   char knob[SCN_MAX_OVERRIDE][32];  /* knob names */
   char value[SCN_MAX_OVERRIDE][64]; /* their values as written */
+  uint64_t v[SCN_MAX_OVERRIDE];     /* ... and as the model takes them */
   int knob_line[SCN_MAX_OVERRIDE];  /* where each was set */
 } scn_user_profile;
 

@@ -129,13 +129,6 @@ void conv_env_free(conv_env *e) {
   free(e);
 }
 
-static uint64_t splitmix(uint64_t *x) {
-  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 static uint64_t rel(const run *r) {
   return ns3c_now(r->e->sim) - r->t0;
 }
@@ -597,7 +590,7 @@ static void on_receive(void *user, int node, const uint8_t *d, size_t len) {
 
 static uint32_t on_random(void *user) {
   side *s = user;
-  return (uint32_t)(splitmix(&s->rng) >> 32);
+  return (uint32_t)(tcp_splitmix64(&s->rng) >> 32);
 }
 
 static int make_host(run *r, int node, const tcp_profile *prof, uint32_t addr) {
@@ -612,7 +605,7 @@ static int make_host(run *r, int node, const tcp_profile *prof, uint32_t addr) {
     cfg.profile.mss = (uint16_t)mss_max;
   if (cfg.profile.delack_mode == TCP_DELACK_TICK && r->p->random_phase)
     cfg.profile.delack_phase_ns =
-        splitmix(&s->rng) % cfg.profile.delack_tick_ns;
+        tcp_splitmix64(&s->rng) % cfg.profile.delack_tick_ns;
   r->out->phase_ns[node] =
       cfg.profile.delack_mode == TCP_DELACK_TICK
           ? (int64_t)(cfg.profile.delack_phase_ns % cfg.profile.delack_tick_ns)
@@ -813,9 +806,9 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
   r->s[0] = (side){.r = r, .node = 0};
   r->s[1] = (side){.r = r, .node = 1};
   uint64_t base = seed * 0xD1B54A32D192ED03ull ^ index;
-  splitmix(&base);
-  r->s[0].rng = splitmix(&base);
-  r->s[1].rng = splitmix(&base);
+  tcp_splitmix64(&base);
+  r->s[0].rng = tcp_splitmix64(&base);
+  r->s[1].rng = tcp_splitmix64(&base);
 
   int rv = 0;
   if (stack == CONV_STACK_MODEL) {

@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,5 +287,104 @@ const char *hc_knob_range(const tcp_knob_info *k, char *buf, size_t cap) {
              hc_format_value(kind, (double)k->min, lo, sizeof lo),
              hc_format_value(kind, (double)k->max, hi, sizeof hi));
   }
+  return buf;
+}
+
+static hc_kind knob_kind(const tcp_knob_info *k) {
+  return k->kind == TCP_KNOB_TIME    ? HC_TIME
+         : k->kind == TCP_KNOB_BYTES ? HC_BYTES
+         : k->kind == TCP_KNOB_BOOL  ? HC_BOOL
+                                     : HC_COUNT;
+}
+
+int hc_knob_value(const tcp_knob_info *k, double v, uint64_t *out, char *why,
+                  size_t cap) {
+  char range[200];
+  if (!(v >= 0) || v > 1.8e19 || v + 0.5 < (double)k->min ||
+      v - 0.5 > (double)k->max) {
+    snprintf(why, cap, "expected %s", hc_knob_range(k, range, sizeof range));
+    return -1;
+  }
+  uint64_t x = (uint64_t)(v + 0.5);
+  if (x < k->min || x > k->max) {
+    snprintf(why, cap, "expected %s", hc_knob_range(k, range, sizeof range));
+    return -1;
+  }
+  *out = x;
+  return 0;
+}
+
+int hc_parse_knob(const tcp_knob_info *k, const char *text, uint64_t *out,
+                  char *why, size_t cap) {
+  char range[200];
+  if (k->kind == TCP_KNOB_WORD) {
+    while (isspace((unsigned char)*text))
+      text++;
+    for (int i = 0; k->words[i]; i++)
+      if (strcasecmp(text, k->words[i]) == 0) {
+        *out = (uint64_t)i;
+        return 0;
+      }
+    snprintf(why, cap, "expected %s", hc_knob_range(k, range, sizeof range));
+    return -1;
+  }
+  double v;
+  if (hc_parse_value(knob_kind(k), text, &v, why, cap) != 0) {
+    snprintf(why, cap, "expected %s", hc_knob_range(k, range, sizeof range));
+    return -1;
+  }
+  return hc_knob_value(k, v, out, why, cap);
+}
+
+char *hc_format_knob(const tcp_knob_info *k, uint64_t v, char *buf,
+                     size_t cap) {
+  switch (k->kind) {
+  case TCP_KNOB_BOOL:
+    snprintf(buf, cap, "%s", v ? "true" : "false");
+    break;
+  case TCP_KNOB_WORD:
+    snprintf(buf, cap, "%s", v <= k->max ? k->words[v] : "?");
+    break;
+  case TCP_KNOB_TIME:
+    if (v != 0 && v % TCP_S == 0)
+      snprintf(buf, cap, "%" PRIu64 "s", v / (uint64_t)TCP_S);
+    else if (v % TCP_MS == 0)
+      snprintf(buf, cap, "%" PRIu64 "ms", v / (uint64_t)TCP_MS);
+    else if (v % 1000 == 0)
+      snprintf(buf, cap, "%" PRIu64 "us", v / 1000);
+    else
+      snprintf(buf, cap, "%" PRIu64 "ns", v);
+    break;
+  case TCP_KNOB_BYTES:
+    snprintf(buf, cap, "%" PRIu64 "B", v);
+    break;
+  case TCP_KNOB_COUNT:
+    snprintf(buf, cap, "%" PRIu64, v);
+    break;
+  }
+  return buf;
+}
+
+int hc_profile_set_text(tcp_profile *p, const char *knob, const char *text,
+                        char *why, size_t cap) {
+  const tcp_knob_info *k = tcp_profile_knob(knob);
+  uint64_t v;
+  if (!k) {
+    snprintf(why, cap, "no such knob");
+    return -1;
+  }
+  if (hc_parse_knob(k, text, &v, why, cap) != 0)
+    return -1;
+  return tcp_profile_set(p, knob, v) == 0 ? 0 : -1;
+}
+
+char *hc_profile_get_text(const tcp_profile *p, const char *knob, char *buf,
+                          size_t cap) {
+  const tcp_knob_info *k = tcp_profile_knob(knob);
+  uint64_t v;
+  if (!k || tcp_profile_get(p, knob, &v) != 0)
+    snprintf(buf, cap, "?");
+  else
+    hc_format_knob(k, v, buf, cap);
   return buf;
 }

@@ -108,4 +108,25 @@ const char *hc_kind_units(hc_kind kind);
  * off, oneshot, tick", "true or false". Returns buf. */
 const char *hc_knob_range(const tcp_knob_info *k, char *buf, size_t cap);
 
+/*
+ * Profile knobs as text, the one place text meets the model's typed knobs:
+ * hc_parse_knob reads `text` with the units of the knob's kind (the same
+ * parser as every conversation key) or one of its words; hc_knob_value
+ * takes a value already in base units (a scenario's draw). Both check the
+ * knob's range and say what was expected in why[0..cap). hc_format_knob
+ * prints a value as hc_parse_knob reads it.
+ */
+int hc_parse_knob(const tcp_knob_info *k, const char *text, uint64_t *v,
+                  char *why, size_t cap);
+int hc_knob_value(const tcp_knob_info *k, double v, uint64_t *out, char *why,
+                  size_t cap);
+char *hc_format_knob(const tcp_knob_info *k, uint64_t v, char *buf, size_t cap);
+
+/* Set or print knob `knob` of `p` through the two above: 0, or -1 with
+ * the reason in why. */
+int hc_profile_set_text(tcp_profile *p, const char *knob, const char *text,
+                        char *why, size_t cap);
+char *hc_profile_get_text(const tcp_profile *p, const char *knob, char *buf,
+                          size_t cap);
+
 #endif

@@ -1,5 +1,6 @@
 /*
- * outcome_print.c - printing a conversation's outcome and the anatomy of a reset.
+ * outcome_print.c - printing a conversation's outcome and the anatomy of a
+ * reset.
  */
 #include <inttypes.h>
 #include <stdio.h>

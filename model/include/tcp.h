@@ -123,10 +123,15 @@ typedef enum tcp_error {
   TCP_ERR_WOULDBLOCK = -10,      /* nothing to read / no room to write now */
   TCP_ERR_ABORTED = -11,         /* this side aborted the connection */
   TCP_ERR_UNKNOWN_KNOB = -12,    /* tcp_profile_set: no such knob */
-  TCP_ERR_BAD_VALUE = -13,       /* tcp_profile_set: value does not parse */
+  TCP_ERR_BAD_VALUE = -13,       /* tcp_profile_set: value out of range */
   TCP_ERR_UNKNOWN_PROFILE = -14, /* tcp_profile_preset: no such preset */
   TCP_ERR_PIPE = -15             /* broken pipe: a RST in CLOSE-WAIT (Linux) */
 } tcp_error;
+
+/* SplitMix64 (Steele, Lea and Flood 2014): the next number of the stream
+ * whose state is *state. The model's own generator when the driver gives
+ * none, and the one mixer every layer above draws its randomness from. */
+uint64_t tcp_splitmix64(uint64_t *state);
 
 /* The name of a tcp_error or a tcp_wire_error. */
 const char *tcp_strerror(int rv);
@@ -225,17 +230,17 @@ typedef struct tcp_profile {
 int tcp_profile_preset(tcp_profile *p, const char *name);
 
 /*
- * Set knob `knob` of `p` from text: booleans as true/false/yes/no/on/off/1/0,
- * times with a unit (ns, us, ms, s), sizes in bytes (B, KB, KiB), counts as
- * plain integers, word knobs as one of their words (delack_mode:
- * off/oneshot/tick; ack_rule: none/segments/bytes).
- * Returns 0, TCP_ERR_UNKNOWN_KNOB or TCP_ERR_BAD_VALUE.
+ * Set knob `knob` of `p` to `value`, in the knob's base unit: nanoseconds,
+ * bytes, a count, 0/1, or the index of one of its words (delack_mode:
+ * off/oneshot/tick; ack_rule: none/segments/bytes). The knob's range is
+ * checked here, and only here. Text with units is the business of the
+ * layers above (sim/conv_params.h). Returns 0, TCP_ERR_UNKNOWN_KNOB or
+ * TCP_ERR_BAD_VALUE (out of the knob's range).
  */
-int tcp_profile_set(tcp_profile *p, const char *knob, const char *value);
+int tcp_profile_set(tcp_profile *p, const char *knob, uint64_t value);
 
-/* Format knob `knob` of `p` into buf (as tcp_profile_set accepts it). */
-int tcp_profile_get(const tcp_profile *p, const char *knob, char *buf,
-                    size_t cap);
+/* Knob `knob` of `p`, in its base unit. 0 or TCP_ERR_UNKNOWN_KNOB. */
+int tcp_profile_get(const tcp_profile *p, const char *knob, uint64_t *value);
 
 typedef enum tcp_knob_kind {
   TCP_KNOB_BOOL,
@@ -265,11 +270,11 @@ const char *const *tcp_profile_presets(void);
 
 /*
  * Where preset `preset`'s value of `knob` comes from: *value receives the
- * value as text, *source the source (an RFC section, a stack's file and
+ * value (base unit), *source the source (an RFC section, a stack's file and
  * function, Microsoft's documentation, or "assumed: " and the reason).
  * Returns 0, TCP_ERR_UNKNOWN_PROFILE or TCP_ERR_UNKNOWN_KNOB.
  */
-int tcp_profile_source(const char *preset, const char *knob, const char **value,
+int tcp_profile_source(const char *preset, const char *knob, uint64_t *value,
                        const char **source);
 
 /* ---------------------------------------------------------------------------

@@ -290,7 +290,64 @@ static void test_profiles_override(void) {
   scn_free(&s);
 }
 
+/* Profile knobs as text: the one unit parser of conversation keys, the
+ * knob's words, and the model's ranges (checked once, by the model's
+ * table), round-tripping through hc_format_knob. */
+static void test_knob_text(void) {
+  const tcp_knob_info *delack = tcp_profile_knob("delack"),
+                      *rcv = tcp_profile_knob("rcv_buf"),
+                      *snd = tcp_profile_knob("snd_buf"),
+                      *mode = tcp_profile_knob("delack_mode"),
+                      *nagle = tcp_profile_knob("nagle"),
+                      *every = tcp_profile_knob("ack_every");
+  uint64_t v;
+  char why[200], buf[64];
+  CHECK_EQ(hc_parse_knob(delack, "150ms", &v, why, sizeof why), 0);
+  CHECK_EQ(v, 150 * TCP_MS);
+  CHECK_EQ(hc_parse_knob(delack, "0.25 s", &v, why, sizeof why), 0);
+  CHECK_EQ(v, 250 * TCP_MS);
+  CHECK_EQ(hc_parse_knob(delack, "1500us", &v, why, sizeof why), 0);
+  CHECK_EQ(v, 1500000);
+  CHECK_EQ(hc_parse_knob(rcv, "16KiB", &v, why, sizeof why), 0);
+  CHECK_EQ(v, 16384);
+  CHECK_EQ(hc_parse_knob(rcv, "8760", &v, why, sizeof why), 0);
+  CHECK_EQ(v, 8760);
+  /* the units of a conversation's sizes, GB included, for knobs too */
+  CHECK_EQ(hc_parse_knob(snd, "2GB", &v, why, sizeof why), 0);
+  CHECK_EQ(v, 2000000000);
+  CHECK_EQ(hc_parse_knob(mode, "tick", &v, why, sizeof why), 0);
+  CHECK_EQ(v, TCP_DELACK_TICK);
+  CHECK_EQ(hc_parse_knob(nagle, "off", &v, why, sizeof why), 0);
+  CHECK_EQ(v, 0);
+  CHECK_EQ(hc_parse_knob(delack, "200", &v, why, sizeof why), -1);
+  CHECK(strstr(why, "expected a time from 0ms to 10s") != NULL);
+  CHECK_EQ(hc_parse_knob(delack, "200 parsecs", &v, why, sizeof why), -1);
+  CHECK_EQ(hc_parse_knob(delack, "-5ms", &v, why, sizeof why), -1);
+  CHECK_EQ(hc_parse_knob(delack, "20s", &v, why, sizeof why), -1);
+  CHECK(strstr(why, "from 0ms to 10s") != NULL);
+  CHECK_EQ(hc_parse_knob(rcv, "100000", &v, why, sizeof why), -1);
+  /* 2^32 once wrapped to 0 on its way to a 32-bit field */
+  CHECK_EQ(hc_parse_knob(snd, "4294967296", &v, why, sizeof why), -1);
+  CHECK_EQ(hc_parse_knob(nagle, "maybe", &v, why, sizeof why), -1);
+  CHECK_EQ(hc_parse_knob(every, "2x", &v, why, sizeof why), -1);
+  CHECK_EQ(hc_parse_knob(every, "2.5", &v, why, sizeof why), -1);
+  CHECK_EQ(hc_parse_knob(mode, "sometimes", &v, why, sizeof why), -1);
+  CHECK(strstr(why, "off, oneshot, tick") != NULL);
+  /* every knob of every preset prints as text that parses back to it */
+  size_t n;
+  const tcp_knob_info *k = tcp_profile_knobs(&n);
+  for (const char *const *name = tcp_profile_presets(); *name; name++)
+    for (size_t i = 0; i < n; i++) {
+      uint64_t x, y = ~0ull;
+      CHECK_EQ(tcp_profile_source(*name, k[i].name, &x, NULL), 0);
+      hc_format_knob(&k[i], x, buf, sizeof buf);
+      CHECK_EQ(hc_parse_knob(&k[i], buf, &y, why, sizeof why), 0);
+      CHECK_EQ(x, y);
+    }
+}
+
 int main(void) {
+  RUN(test_knob_text);
   RUN(test_malformed_table);
   RUN(test_all_problems_reported);
   RUN(test_delack_warning);
