@@ -14,12 +14,7 @@
 #include <unistd.h>
 
 #include "batch.h"
-#include "batch_mpi.h"
-#ifdef HALFCLOSE_MPI
-#include <mpi.h>
-#endif
 #include "cli.h"
-#include "stats.h"
 #include "store.h"
 
 static const char *const SUB = "run";
@@ -203,68 +198,18 @@ int cmd_run(int argc, char **argv) {
   bar b = {!quiet && isatty(STDERR_FILENO), 0};
   batch_opts o = {store, HALFCLOSE_VERSION, (int)jobs, check, &stop_flag, show,
                   &b};
-  batch_progress p;
   char err[600] = "";
-  uint64_t total = scn_total(&s);
-  if (until > 0 && total > max_total)
-    total = max_total;
-  batch_status st;
-#ifdef HALFCLOSE_MPI
-  if (batch_mpi_launched()) {
-    /* under mpirun: rank 0 writes the store, the other ranks simulate */
-    int rank = 0;
-    MPI_Init(NULL, NULL);
-    o.progress = NULL;
-    st = batch_run_mpi(&s, total, &o, &p, err, sizeof err, &rank);
-    MPI_Finalize();
-    if (rank != 0) {
-      scn_free(&s);
-      return 0;
-    }
-    until = 0; /* sequential stopping is for single-machine runs */
-  } else
-#endif
-    st = batch_run(&s, total, &o, &p, err, sizeof err);
-  /* sequential stopping: double the batch until every profile's interval
-   * is narrow enough; looking only at block boundaries */
-  while (until > 0 && st == BATCH_DONE) {
-    uint64_t k[SCN_MAX_PROFILES], n[SCN_MAX_PROFILES];
-    double widest = 0;
-    hc_store *sto;
-    if (store_open(&sto, store, STORE_WRITE, err, sizeof err) != 0 ||
-        store_reset_counts(sto, total, &s, k, n) != 0) {
-      st = BATCH_FAILED;
-      break;
-    }
-    for (int i = 0; i < s.nprofiles; i++) {
-      interval w = stats_wilson(k[i], n[i], 0.95);
-      widest = fmax(widest, (w.hi - w.lo) / 2);
-    }
-    bool enough = widest <= until;
-    if (enough || total >= max_total) {
-      char note[400];
-      snprintf(note, sizeof note,
-               "sequential: blocks of %" PRIu64 " conversations doubled "
-               "until every profile's app_reset 95 %% Wilson half-width "
-               "was at most %.4g, checked at block boundaries only, at most "
-               "%" PRIu64 "; stopped at %" PRIu64 " with a widest half-width "
-               "of %.4g%s",
-               scn_total(&s) < total ? scn_total(&s) : total, until, max_total,
-               total, widest, enough ? "" : " (the limit, not the target)");
-      store_note_stopping(sto, note);
-      store_close(sto);
-      if (!b.tty)
-        printf("%s\n", note);
-      break;
-    }
-    store_close(sto);
-    total = total * 2 > max_total ? max_total : total * 2;
-    batch_progress q;
-    st = batch_run(&s, total, &o, &q, err, sizeof err);
-    q.this_run += p.this_run;
-    q.elapsed_s += p.elapsed_s;
-    p = q;
+  study_opts so = {scn_total(&s), until, max_total};
+  study_result res;
+  batch_status st = batch_study(&s, &so, &o, &res, err, sizeof err);
+  if (res.worker_rank) { /* rank 0 reports */
+    scn_free(&s);
+    return 0;
   }
+  batch_progress p = res.p;
+  uint64_t total = res.total;
+  if (res.note[0] && !b.tty)
+    printf("%s\n", res.note);
   if (b.tty)
     fputc('\n', stderr);
   int rc = 0;

@@ -51,6 +51,29 @@ typedef enum batch_status {
 batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
                        batch_progress *out, char *err, size_t cap);
 
+/* What `halfclose run` asks for: the first block of conversations, and
+ * with until > 0 sequential stopping (double the batch until every
+ * profile's app_reset 95 % Wilson half-width is at most `until`, checked at
+ * block boundaries only, never past max_total). */
+typedef struct study_opts {
+  uint64_t total;
+  double until;
+  uint64_t max_total;
+} study_opts;
+
+typedef struct study_result {
+  batch_progress p; /* of the whole study */
+  uint64_t total;   /* conversations it ran to */
+  bool worker_rank; /* an MPI rank other than 0: nothing to report */
+  char note[400];   /* the stopping rule and where it stopped, or "" */
+} study_result;
+
+/* The study: under mpirun across the ranks (MPI set up and torn down
+ * here; no sequential stopping), else batch_run, block after block. */
+batch_status batch_study(const scenario *s, const study_opts *so,
+                         const batch_opts *o, study_result *res, char *err,
+                         size_t cap);
+
 /* The ns-3 seed of a batch (>= 1), from the scenario's hash and seed. */
 uint32_t batch_ns3_seed(const scenario *s);
 

@@ -24,6 +24,7 @@
 #define TAG_RANGES 1
 #define TAG_RESULT 2
 #define TAG_DONE   3
+#define TAG_STOP   4 /* rank 0 to the others: stop after this conversation */
 
 typedef struct mpi_msg {
   uint64_t index;
@@ -51,9 +52,13 @@ static void serve(const scenario *s, const batch_opts *o, int rank, int size) {
   bool ok = m && r && conv_env_new(&e, batch_ns3_seed(s), NULL) == 0;
   uint64_t workers = (uint64_t)size - 1, w = (uint64_t)rank - 1, j = 0;
   for (uint64_t k = 0; ok && k < nr; k++)
-    for (uint64_t i = r[k].start; i < r[k].end; i++, j++) {
+    for (uint64_t i = r[k].start; ok && i < r[k].end; i++, j++) {
       if (j % workers != w)
         continue;
+      int stop = 0;
+      MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &stop, MPI_STATUS_IGNORE);
+      if (stop)
+        break;
       memset(m, 0, sizeof *m);
       m->index = i;
       if (batch_conversation(e, s, i, o->check, m->o, m->error,
@@ -65,22 +70,62 @@ static void serve(const scenario *s, const batch_opts *o, int rank, int size) {
     }
   int done = ok ? 0 : -1;
   MPI_Send(&done, 1, MPI_INT, 0, TAG_DONE, MPI_COMM_WORLD);
+  /* a stop rank 0 sent, read or not, is received before leaving */
+  int stop = 0;
+  MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &stop, MPI_STATUS_IGNORE);
+  if (stop)
+    MPI_Recv(&stop, 1, MPI_INT, 0, TAG_STOP, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
   conv_env_free(e);
   free(m);
   free(r);
 }
 
+/* Rank 0 after a failure or a stop: tell every other rank, and take what
+ * they still send until each has said it is done. */
+static void stop_ranks(int size, int open) {
+  static mpi_msg m; /* what they still send is dropped */
+  int stop = 1;
+  for (int k = 1; k < size; k++)
+    MPI_Send(&stop, 1, MPI_INT, k, TAG_STOP, MPI_COMM_WORLD);
+  while (open > 0) {
+    MPI_Status ms;
+    MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
+    if (ms.MPI_TAG == TAG_DONE) {
+      int done;
+      MPI_Recv(&done, 1, MPI_INT, ms.MPI_SOURCE, TAG_DONE, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
+      open--;
+    } else {
+      MPI_Recv(&m, (int)sizeof m, MPI_BYTE, ms.MPI_SOURCE, ms.MPI_TAG,
+               MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
+  }
+}
+
+static batch_status run_rank0(const scenario *s, uint64_t total,
+                              const batch_opts *o, batch_progress *out,
+                              char *err, size_t cap, int size);
+
 batch_status batch_run_mpi(const scenario *s, uint64_t total,
                            const batch_opts *o, batch_progress *out, char *err,
                            size_t cap, int *rank_out) {
-  int rank, size;
+  int rank = 0, size = 1;
+  MPI_Init(NULL, NULL);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   *rank_out = rank;
-  if (rank != 0) {
+  batch_status st = BATCH_DONE;
+  if (rank != 0)
     serve(s, o, rank, size);
-    return BATCH_DONE;
-  }
+  else
+    st = run_rank0(s, total, o, out, err, cap, size);
+  MPI_Finalize();
+  return st;
+}
+
+static batch_status run_rank0(const scenario *s, uint64_t total,
+                              const batch_opts *o, batch_progress *out,
+                              char *err, size_t cap, int size) {
   hc_store *st;
   store_range *list = NULL;
   size_t nranges = 0;
@@ -167,15 +212,11 @@ batch_status batch_run_mpi(const scenario *s, uint64_t total,
   sink.pr.elapsed_s = sink_now() - sink.t0;
   store_close(st);
   conv_env_free(e);
-  free(m);
   free(list);
   if (out)
     *out = sink.pr;
-  if (status != BATCH_DONE && size > 1) {
-    fprintf(stderr, "halfclose run: %s\n",
-            status == BATCH_INTERRUPTED ? "interrupted" : err);
-    fflush(NULL);
-    MPI_Abort(MPI_COMM_WORLD, status == BATCH_INTERRUPTED ? 130 : 1);
-  }
+  if (status != BATCH_DONE && size > 1)
+    stop_ranks(size, open);
+  free(m);
   return status;
 }

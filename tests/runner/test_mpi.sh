@@ -36,4 +36,12 @@ $mpi -np 2 "$hc" run "$scn/kb-q152474.ini" --conversations=700 --out="$tmp/h.db"
 "$hc" run $run --jobs=2 --out="$tmp/h.db" >/dev/null || bad "finishing without MPI failed"
 "$hc" export "$tmp/h.db" | cmp -s - "$tmp/ref.csv" && ok || bad "mixed MPI / local store differs"
 
+# a store rank 0 refuses (another seed): one message, a failing exit, and
+# every rank ends (rank 0 stops the others; no MPI_Abort, no rank waiting)
+timeout -s KILL 120 $mpi -np 3 "$hc" run $run --seed=99 --out="$tmp/ref.db" >"$tmp/out" 2>&1
+rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 137 ] && ok || bad "refused store under MPI: exit $rc"
+[ "$(grep -c 'made with seed' "$tmp/out")" -eq 1 ] && ok || bad "refused store under MPI: $(cat "$tmp/out")"
+"$hc" export "$tmp/ref.db" | cmp -s - "$tmp/ref.csv" && ok || bad "a refused MPI run changed the store"
+
 finish
