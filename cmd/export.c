@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "export.h"
 #include "store.h"
 
 static const char *const SUB = "export";
@@ -51,7 +52,7 @@ int cmd_export(int argc, char **argv) {
     store_close(st);
     return 2;
   }
-  int rv = store_export(st, f, json, err, sizeof err);
+  int rv = export_rows(st, f, json, err, sizeof err);
   store_close(st);
   int wrote = cli_out_close(f, out, rv);
   if (rv != 0) /* the store could not be read to the end: bad input */

@@ -1047,85 +1047,58 @@ int store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o,
   return found ? 1 : 0;
 }
 
-static void csv_field(FILE *f, const char *v) {
-  if (!strpbrk(v, ",\"\n")) {
-    fputs(v, f);
-    return;
-  }
-  fputc('"', f);
-  for (; *v; v++) {
-    if (*v == '"')
-      fputc('"', f);
-    fputc(*v, f);
-  }
-  fputc('"', f);
-}
-
-static void json_string(FILE *f, const char *v) {
-  fputc('"', f);
-  for (; *v; v++) {
-    if (*v == '"' || *v == '\\')
-      fprintf(f, "\\%c", *v);
-    else if ((unsigned char)*v < 0x20)
-      fprintf(f, "\\u%04x", *v);
-    else
-      fputc(*v, f);
-  }
-  fputc('"', f);
-}
-
-int store_export(hc_store *st, FILE *f, bool json, char *err, size_t cap) {
+struct store_table {
+  hc_store *st;
   sqlite3_stmt *q;
+};
+
+int store_table_open(hc_store *st, store_table **out, char *err, size_t cap) {
+  store_table *t = calloc(1, sizeof *t);
+  if (!t)
+    return fail(err, cap, "%s: out of memory%s", st->path, "");
+  t->st = st;
   if (sqlite3_prepare_v2(st->db,
                          "SELECT * FROM conversations ORDER BY conversation, "
                          "profile",
-                         -1, &q, NULL) != SQLITE_OK)
-    return fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
-                sqlite3_errmsg(st->db));
-  int nc = sqlite3_column_count(q);
-  if (json)
-    fputs("[", f);
-  else
-    for (int c = 0; c < nc; c++) {
-      if (c)
-        fputc(',', f);
-      fputs(sqlite3_column_name(q, c), f);
-    }
-  if (!json)
-    fputc('\n', f);
-  bool first = true;
-  int rv;
-  while ((rv = sqlite3_step(q)) == SQLITE_ROW) {
-    if (json) {
-      fputs(first ? "\n  {" : ",\n  {", f);
-      first = false;
-    }
-    for (int c = 0; c < nc; c++) {
-      int type = sqlite3_column_type(q, c);
-      const char *v = store_col_text(q, c); /* never NULL, even for a BLOB */
-      if (json) {
-        fprintf(f, "%s", c ? ", " : "");
-        json_string(f, sqlite3_column_name(q, c));
-        fputs(": ", f);
-        if (type == SQLITE_NULL)
-          fputs("null", f);
-        else if (type == SQLITE_TEXT || type == SQLITE_BLOB)
-          json_string(f, v);
-        else
-          fputs(v, f);
-      } else {
-        if (c)
-          fputc(',', f);
-        if (type != SQLITE_NULL)
-          csv_field(f, v);
-      }
-    }
-    fputs(json ? "}" : "\n", f);
+                         -1, &t->q, NULL) != SQLITE_OK) {
+    fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
+         sqlite3_errmsg(st->db));
+    free(t);
+    return -1;
   }
-  if (json)
-    fputs(first ? "]\n" : "\n]\n", f);
-  sqlite3_finalize(q);
-  if (rv != SQLITE_DONE)
-    return fail(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+  *out = t;
   return 0;
+}
+
+int store_table_columns(const store_table *t) {
+  return sqlite3_column_count(t->q);
+}
+
+const char *store_table_column(const store_table *t, int c) {
+  const char *name = sqlite3_column_name(t->q, c);
+  return name ? name : "";
+}
+
+int store_table_next(store_table *t, char *err, size_t cap) {
+  int rv = sqlite3_step(t->q);
+  if (rv == SQLITE_ROW)
+    return 1;
+  if (rv == SQLITE_DONE)
+    return 0;
+  return fail(err, cap, "%s: %s", t->st->path, sqlite3_errmsg(t->st->db));
+}
+
+store_cell store_table_cell(const store_table *t, int c, const char **text) {
+  int type = sqlite3_column_type(t->q, c);
+  *text = store_col_text(t->q, c); /* never NULL, even for a BLOB */
+  return type == SQLITE_NULL                          ? STORE_CELL_NULL
+         : type == SQLITE_TEXT || type == SQLITE_BLOB ? STORE_CELL_TEXT
+                                                      : STORE_CELL_NUMBER;
+}
+
+void store_table_close(store_table *t) {
+  if (!t)
+    return;
+  sqlite3_finalize(t->q);
+  free(t);
 }

@@ -113,8 +113,23 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap);
 int store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o,
               char *err, size_t cap);
 
-/* Export every row ordered by conversation and profile, CSV or JSON. */
-int store_export(hc_store *st, FILE *f, bool json, char *err, size_t cap);
+/* Every column of every row, ordered by conversation and profile, as the
+ * store holds them (for export.c): open, then next until 0 (the end) or
+ * -1 (an error with its message), reading the cells of each row; close. */
+typedef struct store_table store_table;
+typedef enum store_cell {
+  STORE_CELL_NULL,
+  STORE_CELL_NUMBER, /* an integer or a real, as text */
+  STORE_CELL_TEXT
+} store_cell;
+int store_table_open(hc_store *st, store_table **t, char *err, size_t cap);
+int store_table_columns(const store_table *t);
+const char *store_table_column(const store_table *t, int c);
+int store_table_next(store_table *t, char *err, size_t cap);
+/* Cell c of the current row: its kind, and its text (never NULL; valid
+ * until the next row). */
+store_cell store_table_cell(const store_table *t, int c, const char **text);
+void store_table_close(store_table *t);
 
 /* One stored row: conversation, profile, and the outcome as far as the
  * store keeps it (the outcome's counts and flags, the tick phases, and of

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "report.h"
+#include "export.h"
 #include "store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -27,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     store_get(st, 0, s.profiles[0], &o, err, sizeof err);
     scn_free(&s);
   }
-  store_export(st, null, false, err, sizeof err);
-  store_export(st, null, true, err, sizeof err);
+  export_rows(st, null, false, err, sizeof err);
+  export_rows(st, null, true, err, sizeof err);
   static report r;
   if (report_analyze_store(&r, st, "(fuzz)", err, sizeof err) == 0) {
     report_write(&r, REPORT_MD, NULL, null);
