@@ -69,7 +69,7 @@ static int8_t check_row(report *r, const conv_params *cp, const double *vals,
   check_stats *c = &r->check[j];
   predict_in in = {.p = cp};
   scn_ends ends;
-  if (scn_ends_for(&r->s, r->s.profiles[j], vals, &ends, NULL) != 0) {
+  if (scn_ends_for(&r->s, r->s.profiles[j], vals, &ends, NULL, 0) != 0) {
     note_reason(c, "the profile does not resolve");
     return REPORT_P_OUT;
   }

@@ -20,7 +20,9 @@ int main(int argc, char **argv) {
   int jobs = argc > 2 ? atoi(argv[2]) : 1;
   const char *path = argc > 3 ? argv[3] : HALFCLOSE_DEFAULT_SCENARIO;
   scenario s;
-  if (n <= 0 || jobs <= 0 || scn_load(&s, path, stderr, NULL) != 0) {
+  char msgs[4096];
+  if (n <= 0 || jobs <= 0 || scn_load(&s, path, msgs, sizeof msgs, NULL)) {
+    fprintf(stderr, "%s\n", n <= 0 || jobs <= 0 ? "" : msgs);
     fprintf(stderr, "usage: bench_batch [N] [JOBS] [SCENARIO]\n");
     return 2;
   }

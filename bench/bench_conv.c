@@ -34,15 +34,15 @@ int main(int argc, char **argv) {
   conv_params_default(&cp);
   cp.read_interval_ns = 0; /* read as data arrives: the KB shape */
   conv_env *e;
-  if (conv_env_new(&e, 1, NULL) != 0)
+  if (conv_env_new(&e, 1, NULL, 0) != 0)
     return 1;
   uint64_t packets = 0, resets = 0;
   double t0 = seconds();
   for (long i = 0; i < n; i++) {
     conv_outcome o;
-    const char *err;
+    char err[400];
     if (conv_run(e, &cp, CONV_STACK_MODEL, &p, &p, 1, (uint64_t)i, NULL, &o,
-                 &err) != 0) {
+                 err, sizeof err) != 0) {
       fprintf(stderr, "conversation %ld: %s\n", i, err);
       return 1;
     }

@@ -52,12 +52,12 @@ static figures run_stack(long n, conv_stack stack) {
   tcp_profile prof;
   tcp_profile_preset(&prof, "nt351");
   conv_env *e;
-  if (conv_env_new(&e, 1, NULL) != 0)
+  if (conv_env_new(&e, 1, NULL, 0) != 0)
     exit(1);
   double t0 = now_s();
   for (long i = 0; i < n; i++) {
     conv_outcome o;
-    if (conv_run(e, &p, stack, &prof, &prof, 1, (uint64_t)i, NULL, &o, NULL) !=
+    if (conv_run(e, &p, stack, &prof, &prof, 1, (uint64_t)i, NULL, &o, NULL, 0) !=
             0 ||
         !o.completed)
       exit(1);

@@ -104,8 +104,11 @@ int cli_scenario_profile(const char *sub, const char *opt, const char *spec,
     return cli_error(sub, "%s: expected FILE:NAME", what);
   memcpy(path, spec, n);
   path[n] = 0;
-  if (scn_load(s, path, stderr, NULL) != 0)
+  static char msgs[16384]; /* every problem of the file, one per line */
+  if (scn_load(s, path, msgs, sizeof msgs, NULL) != 0) {
+    fprintf(stderr, "%s\n", msgs);
     return cli_error(sub, "%s: the scenario does not load (above)", what);
+  }
   *u = scn_user_find(s, colon + 1);
   if (!*u) {
     scn_free(s);
@@ -123,7 +126,10 @@ static int scenario_profile(const char *sub, const char *spec, tcp_profile *p) {
   const scn_user_profile *u;
   int rv = -1;
   if (cli_scenario_profile(sub, "profile", spec, s, &u) == 0) {
-    rv = scn_user_resolve(u, s->path, p, stderr);
+    char why[400];
+    rv = scn_user_resolve(u, s->path, p, why, sizeof why);
+    if (rv != 0)
+      cli_error(sub, "%s", why);
     scn_free(s);
   }
   free(s);

@@ -160,7 +160,9 @@ static int user_profile(FILE *f, const char *spec, bool md) {
   }
   int rv = 0;
   tcp_profile p;
-  if (scn_user_resolve(u, s->path, &p, stderr) != 0) {
+  char why[400];
+  if (scn_user_resolve(u, s->path, &p, why, sizeof why) != 0) {
+    cli_error(SUB, "%s", why);
     rv = 2;
   } else {
     char base[48]; /* the preset the sources are of, without +rfc1337 */

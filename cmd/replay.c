@@ -91,8 +91,8 @@ typedef struct replay_job {
 
 static int replay_one(const replay_job *j, conv_outcome *o) {
   conv_env *env;
-  const char *why = NULL;
-  if (conv_env_new(&env, j->ns3_seed, &why) != 0) {
+  char why[600] = "";
+  if (conv_env_new(&env, j->ns3_seed, why, sizeof why) != 0) {
     fprintf(stderr, "halfclose replay: %s\n", why);
     return 1;
   }
@@ -100,10 +100,10 @@ static int replay_one(const replay_job *j, conv_outcome *o) {
   conv_opts opts = {ladder_on_event, lad, j->pcap,
                     j->stack == CONV_STACK_MODEL};
   int rv = conv_run(env, j->p, j->stack, j->client, j->server, j->seed,
-                    j->index, &opts, o, &why);
+                    j->index, &opts, o, why, sizeof why);
   conv_env_free(env);
   if (rv) {
-    fprintf(stderr, "halfclose replay: %s\n", why ? why : "failed");
+    fprintf(stderr, "halfclose replay: %s\n", why);
     ladder_free(lad);
     return 1;
   }
@@ -154,9 +154,9 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
   double values[SCN_MAX_KEYS];
   scn_draw(&s, index, &p, values);
   scn_ends ends;
-  if (scn_ends_for(&s, profile, values, &ends, stderr) != 0) {
+  if (scn_ends_for(&s, profile, values, &ends, err, sizeof err) != 0) {
     scn_free(&s);
-    return 1;
+    return cli_error(SUB, "%s", err);
   }
   const char *cname = ends.ns3 ? SCN_NS3_PROFILE : ends.client.name,
              *sname = ends.ns3 ? SCN_NS3_PROFILE : ends.server.name;

@@ -135,9 +135,13 @@ int cmd_run(int argc, char **argv) {
   if (!path)
     path = HALFCLOSE_DEFAULT_SCENARIO;
   scenario s;
-  if (scn_load(&s, path, stderr, stderr) != 0)
+  static char msgs[16384]; /* every problem of the file, one per line */
+  if (scn_load(&s, path, msgs, sizeof msgs, stderr) != 0) {
+    fprintf(stderr, "%s\n", msgs);
     return 2;
-  if (profiles && scn_set_profiles(&s, profiles, stderr) != 0) {
+  }
+  if (profiles && scn_set_profiles(&s, profiles, msgs, sizeof msgs) != 0) {
+    fprintf(stderr, "%s\n", msgs);
     scn_free(&s);
     return 2;
   }

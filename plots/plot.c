@@ -565,7 +565,7 @@ static int response_size(ctx *c) {
   double v0[SCN_MAX_KEYS];
   scn_draw(&r->s, 0, &p0, v0);
   uint32_t mss = 1460;
-  if (scn_profile(&r->s, r->s.profiles[0], v0, &tp, NULL) == 0)
+  if (scn_profile(&r->s, r->s.profiles[0], v0, &tp, NULL, 0) == 0)
     mss = tp.mss < p0.mtu - 40 ? tp.mss : (uint32_t)(p0.mtu - 40);
   char path[1024], outfile[1024];
   FILE *f = data_file(c, "response-size", path, sizeof path);

@@ -35,18 +35,17 @@ int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
   scn_draw(s, i, &p, values);
   for (int pr = 0; pr < s->nprofiles; pr++) {
     scn_ends ends;
-    if (scn_ends_for(s, s->profiles[pr], values, &ends, NULL) != 0) {
-      snprintf(err, cap, "conversation %llu: a knob does not apply to %s",
-               (unsigned long long)i, s->profiles[pr]);
+    char why[400] = "";
+    if (scn_ends_for(s, s->profiles[pr], values, &ends, why, sizeof why)) {
+      snprintf(err, cap, "conversation %llu: %s", (unsigned long long)i, why);
       return -1;
     }
     conv_opts opts = {NULL, NULL, NULL, check && !ends.ns3};
-    const char *why = NULL;
     if (conv_run(e, &p, ends.ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
                  &ends.client, &ends.server, scn_conv_seed(s), i, &opts,
-                 &outcomes[pr], &why) != 0) {
+                 &outcomes[pr], why, sizeof why) != 0) {
       snprintf(err, cap, "conversation %llu, profile %s: %s",
-               (unsigned long long)i, s->profiles[pr], why ? why : "failed");
+               (unsigned long long)i, s->profiles[pr], why);
       return -1;
     }
   }
@@ -104,9 +103,9 @@ static void worker(const scenario *s, const store_range *r, size_t nr, int w,
   signal(SIGTERM, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
   conv_env *e;
-  const char *why = "out of memory";
+  char why[300] = "out of memory";
   msg *m = calloc(1, sizeof *m);
-  if (!m || conv_env_new(&e, batch_ns3_seed(s), &why) != 0) {
+  if (!m || conv_env_new(&e, batch_ns3_seed(s), why, sizeof why) != 0) {
     if (m) {
       m->status = -1;
       snprintf(m->error, sizeof m->error, "worker: cannot start: %s", why);

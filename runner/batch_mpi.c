@@ -49,7 +49,7 @@ static void serve(const scenario *s, const batch_opts *o, int rank, int size) {
              MPI_STATUS_IGNORE);
   mpi_msg *m = calloc(1, sizeof *m);
   conv_env *e = NULL;
-  bool ok = m && r && conv_env_new(&e, batch_ns3_seed(s), NULL) == 0;
+  bool ok = m && r && conv_env_new(&e, batch_ns3_seed(s), NULL, 0) == 0;
   uint64_t workers = (uint64_t)size - 1, w = (uint64_t)rank - 1, j = 0;
   for (uint64_t k = 0; ok && k < nr; k++)
     for (uint64_t i = r[k].start; ok && i < r[k].end; i++, j++) {
@@ -162,8 +162,8 @@ static batch_status run_rank0(const scenario *s, uint64_t total,
       break;
     }
     if (size == 1) { /* one rank: run it here */
-      const char *why = NULL;
-      if (!e && conv_env_new(&e, batch_ns3_seed(s), &why) != 0) {
+      char why[300] = "";
+      if (!e && conv_env_new(&e, batch_ns3_seed(s), why, sizeof why) != 0) {
         snprintf(err, cap, "cannot start: %s", why);
         status = BATCH_FAILED;
         break;

@@ -902,17 +902,17 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
   snprintf(profs, sizeof profs, "%s", store_col_text(q, 3));
   uint64_t per_cell = (uint64_t)sqlite3_column_int64(q, 4);
   sqlite3_finalize(q);
-  int rv = text ? scn_load_text(s, path, text, NULL, NULL) : -1;
+  char why[400] = "out of memory";
+  int rv = text ? scn_load_text(s, path, text, why, sizeof why, NULL) : -1;
   free(text);
   if (rv != 0)
     return fail(err, cap,
-                "%s: the scenario kept in the store does not "
-                "load%s",
-                st->path, "");
-  if (scn_set_profiles(s, profs, NULL) != 0) {
+                "%s: the scenario kept in the store does not load: %s",
+                st->path, why);
+  if (scn_set_profiles(s, profs, why, sizeof why) != 0) {
     scn_free(s);
-    return fail(err, cap, "%s: the store lists unknown profiles%s", st->path,
-                "");
+    return fail(err, cap, "%s: the store lists unknown profiles: %s",
+                st->path, why);
   }
   s->conversations = per_cell;
   return 0;

@@ -22,9 +22,30 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Append one message as a line of err[0..cap) (err may be NULL): the
+ * loader reports every problem it finds, not only the first. */
+static void note(char *err, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void note(char *err, size_t cap, const char *fmt, ...) {
+  if (!err || !cap)
+    return;
+  size_t n = strnlen(err, cap);
+  if (n + 2 >= cap)
+    return;
+  if (n)
+    err[n++] = '\n';
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err + n, cap - n, fmt, ap);
+  va_end(ap);
+}
+
 typedef struct parse {
   scenario *s;
-  FILE *err, *warn;
+  char *err; /* messages, one per line (or NULL) */
+  size_t cap;
+  FILE *warn;
   int errors;
   int line;           /* line the reader last returned */
   const char *cursor; /* reader position in the text */
@@ -50,18 +71,19 @@ static void problem(parse *ps, const char *section, const char *key,
   ps->errors++;
   if (!ps->err)
     return;
-  if (ps->from_cli) /* --profiles=..., not a line of the file */
-    fprintf(ps->err, "--%s=%s: ", key ? key : "?", value ? value : "");
-  else if (key)
-    fprintf(ps->err, "%s:%d: [%s] %s = %s: ", ps->s->path, ps->line, section,
-            key, value);
-  else
-    fprintf(ps->err, "%s:%d: ", ps->s->path, ps->line);
+  char what[400];
   va_list ap;
   va_start(ap, fmt);
-  vfprintf(ps->err, fmt, ap);
+  vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
-  fputc('\n', ps->err);
+  if (ps->from_cli) /* --profiles=..., not a line of the file */
+    note(ps->err, ps->cap, "--%s=%s: %s", key ? key : "?", value ? value : "",
+         what);
+  else if (key)
+    note(ps->err, ps->cap, "%s:%d: [%s] %s = %s: %s", ps->s->path, ps->line,
+         section, key, value, what);
+  else
+    note(ps->err, ps->cap, "%s:%d: %s", ps->s->path, ps->line, what);
 }
 
 static const char *const sections[] = {"batch", "link", "client", "server",
@@ -684,8 +706,8 @@ static char *question_of(const char *text) {
   return q;
 }
 
-int scn_load_text(scenario *s, const char *path, const char *text, FILE *err,
-                  FILE *warn) {
+int scn_load_text(scenario *s, const char *path, const char *text,
+                  char *err, size_t cap, FILE *warn) {
   memset(s, 0, sizeof *s);
   snprintf(s->path, sizeof s->path, "%s", path);
   const char *base = strrchr(path, '/');
@@ -697,8 +719,7 @@ int scn_load_text(scenario *s, const char *path, const char *text, FILE *err,
   s->text = strdup(text);
   s->question = question_of(text);
   if (!s->text || !s->question) {
-    if (err)
-      fprintf(err, "%s: out of memory\n", path);
+    note(err, cap, "%s: out of memory", path);
     scn_free(s);
     return -1;
   }
@@ -708,7 +729,9 @@ int scn_load_text(scenario *s, const char *path, const char *text, FILE *err,
   snprintf(s->profiles[0], sizeof s->profiles[0], "nt351");
   snprintf(s->profiles[1], sizeof s->profiles[1], "nt351-sp");
   s->nprofiles = 2;
-  parse ps = {.s = s, .err = err, .warn = warn, .cursor = s->text};
+  if (err && cap)
+    err[0] = 0;
+  parse ps = {.s = s, .err = err, .cap = cap, .warn = warn, .cursor = s->text};
   ps.defer = true;
   int rv = ini_parse_stream(reader, &ps, handler, &ps);
   if (rv > 0 && ps.errors == 0) { /* a syntax error libinih found */
@@ -762,16 +785,17 @@ int scn_load_text(scenario *s, const char *path, const char *text, FILE *err,
   return 0;
 }
 
-int scn_load(scenario *s, const char *path, FILE *err, FILE *warn) {
+int scn_load(scenario *s, const char *path, char *err, size_t cap,
+             FILE *warn) {
+  if (err && cap)
+    err[0] = 0;
   struct stat sb;
   if (stat(path, &sb) != 0) {
-    if (err)
-      fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
+    note(err, cap, "%s: cannot open: %s", path, strerror(errno));
     return -1;
   }
   if (!S_ISREG(sb.st_mode) || sb.st_size > SCN_MAX_FILE_BYTES) {
-    if (err)
-      fprintf(err, "%s: %s\n", path,
+    note(err, cap, "%s: %s", path,
               S_ISDIR(sb.st_mode) ? "a directory, not a scenario file"
               : !S_ISREG(sb.st_mode)
                   ? "not a regular file, not a scenario file"
@@ -780,18 +804,17 @@ int scn_load(scenario *s, const char *path, FILE *err, FILE *warn) {
   }
   FILE *f = fopen(path, "rb");
   if (!f) {
-    if (err)
-      fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
+    note(err, cap, "%s: cannot open: %s", path, strerror(errno));
     return -1;
   }
-  size_t cap = 4096, n = 0;
-  char *text = malloc(cap);
+  size_t room = 4096, n = 0;
+  char *text = malloc(room);
   size_t got;
   while (text && n <= SCN_MAX_FILE_BYTES &&
-         (got = fread(text + n, 1, cap - n - 1, f)) > 0) {
+         (got = fread(text + n, 1, room - n - 1, f)) > 0) {
     n += got;
-    if (n + 1 == cap) {
-      char *t = realloc(text, cap *= 2);
+    if (n + 1 == room) {
+      char *t = realloc(text, room *= 2);
       if (!t) {
         free(text);
         text = NULL;
@@ -803,25 +826,22 @@ int scn_load(scenario *s, const char *path, FILE *err, FILE *warn) {
   bool bad_read = ferror(f);
   fclose(f);
   if (!text) {
-    if (err)
-      fprintf(err, "%s: out of memory\n", path);
+    note(err, cap, "%s: out of memory", path);
     return -1;
   }
   if (bad_read || n > SCN_MAX_FILE_BYTES) {
-    if (err)
-      fprintf(err, "%s: %s\n", path,
+    note(err, cap, "%s: %s", path,
               bad_read ? "cannot read" : "larger than 1 MiB");
     free(text);
     return -1;
   }
   text[n] = 0;
   if (strlen(text) != n) {
-    if (err)
-      fprintf(err, "%s: not a text file (NUL byte)\n", path);
+    note(err, cap, "%s: not a text file (NUL byte)", path);
     free(text);
     return -1;
   }
-  int rv = scn_load_text(s, path, text, err, warn);
+  int rv = scn_load_text(s, path, text, err, cap, warn);
   free(text);
   return rv;
 }
@@ -836,8 +856,10 @@ uint64_t scn_total(const scenario *s) {
   return s->cells * s->conversations;
 }
 
-int scn_set_profiles(scenario *s, const char *list, FILE *err) {
-  parse ps = {.s = s, .err = err, .from_cli = true};
+int scn_set_profiles(scenario *s, const char *list, char *err, size_t cap) {
+  if (err && cap)
+    err[0] = 0;
+  parse ps = {.s = s, .err = err, .cap = cap, .from_cli = true};
   scenario tmp = *s;
   ps.s = &tmp;
   batch_key(&ps, "profiles", list);
@@ -925,11 +947,10 @@ void scn_knob_text(const scn_key *k, double v, char *buf, size_t cap) {
 
 /* A [profile NAME]'s own knobs over *out, and its name. */
 static int apply_own_knobs(const scn_user_profile *u, const char *path,
-                           tcp_profile *out, FILE *err) {
+                           tcp_profile *out, char *err, size_t cap) {
   for (int i = 0; i < u->nover; i++) /* validated when loaded */
     if (tcp_profile_set(out, u->knob[i], u->v[i]) != 0) {
-      if (err)
-        fprintf(err, "%s:%d: %s = %s: not valid for profile %s\n", path,
+      note(err, cap, "%s:%d: %s = %s: not valid for profile %s", path,
                 u->knob_line[i], u->knob[i], u->value[i], u->name);
       return -1;
     }
@@ -938,11 +959,10 @@ static int apply_own_knobs(const scn_user_profile *u, const char *path,
 }
 
 int scn_profile(const scenario *s, const char *name, const double *values,
-                tcp_profile *out, FILE *err) {
+                tcp_profile *out, char *err, size_t cap) {
   const scn_user_profile *u = scn_user_find(s, name);
   if (tcp_profile_preset(out, u ? u->base : name) != 0) {
-    if (err)
-      fprintf(err, "unknown profile %s\n", name);
+    note(err, cap, "unknown profile %s", name);
     return -1;
   }
   for (int k = 0; k < s->nkeys; k++) {
@@ -957,33 +977,33 @@ int scn_profile(const scenario *s, const char *name, const double *values,
       if (err) {
         char text[64];
         scn_knob_text(key, values[k], text, sizeof text);
-        fprintf(err, "%s:%d: %s = %s: not valid for profile %s (%s)\n", s->path,
-                key->line, key->name, text, name, why);
+        note(err, cap, "%s:%d: %s = %s: not valid for profile %s (%s)",
+             s->path, key->line, key->name, text, name, why);
       }
       return -1;
     }
   }
-  return u ? apply_own_knobs(u, s->path, out, err) : 0;
+  return u ? apply_own_knobs(u, s->path, out, err, cap) : 0;
 }
 
 int scn_ends_for(const scenario *s, const char *name, const double *values,
-                 scn_ends *out, FILE *err) {
+                 scn_ends *out, char *err, size_t cap) {
   out->ns3 = strcmp(name, SCN_NS3_PROFILE) == 0;
-  if (scn_profile(s, out->ns3 ? "nt351" : name, values, &out->client, err))
+  if (scn_profile(s, out->ns3 ? "nt351" : name, values, &out->client, err,
+                  cap))
     return -1;
   if (!s->server_profile[0] || out->ns3) {
     out->server = out->client;
     return 0;
   }
-  return scn_profile(s, s->server_profile, values, &out->server, err);
+  return scn_profile(s, s->server_profile, values, &out->server, err, cap);
 }
 
 int scn_user_resolve(const scn_user_profile *u, const char *path,
-                     tcp_profile *out, FILE *err) {
+                     tcp_profile *out, char *err, size_t cap) {
   if (tcp_profile_preset(out, u->base) != 0) {
-    if (err)
-      fprintf(err, "%s:%d: unknown base %s\n", path, u->line, u->base);
+    note(err, cap, "%s:%d: unknown base %s", path, u->line, u->base);
     return -1;
   }
-  return apply_own_knobs(u, path, out, err);
+  return apply_own_knobs(u, path, out, err, cap);
 }

@@ -93,15 +93,19 @@ typedef struct scenario {
 } scenario;
 
 /*
- * Load and validate `path`. Returns 0, or -1 with one message per problem
- * written to `err` (file:line: key = value: what was expected). Warnings
- * (a delayed-ACK timeout over 500 ms) go to `warn` (may be NULL).
+ * Load and validate `path`. Returns 0, or -1 with one line per problem in
+ * err[0..cap) (file:line: key = value: what was expected; err may be
+ * NULL). Warnings (a delayed-ACK timeout over 500 ms) go to `warn` (may be
+ * NULL). Every function of the loader reports errors this way: the
+ * convention of every layer above the model (0 or -1, and a message that
+ * keeps what a lower layer said).
  */
-int scn_load(scenario *s, const char *path, FILE *err, FILE *warn);
+int scn_load(scenario *s, const char *path, char *err, size_t cap,
+             FILE *warn);
 
 /* The same from text already in memory (path is used in messages). */
-int scn_load_text(scenario *s, const char *path, const char *text, FILE *err,
-                  FILE *warn);
+int scn_load_text(scenario *s, const char *path, const char *text,
+                  char *err, size_t cap, FILE *warn);
 
 void scn_free(scenario *s);
 
@@ -110,7 +114,7 @@ uint64_t scn_total(const scenario *s);
 
 /* Replace the profile list by a comma-separated one; -1 if one is unknown
  * (message to err). */
-int scn_set_profiles(scenario *s, const char *list, FILE *err);
+int scn_set_profiles(scenario *s, const char *list, char *err, size_t cap);
 
 /* The seed conv_run takes for this batch (text hash and seed). */
 uint64_t scn_conv_seed(const scenario *s);
@@ -135,12 +139,12 @@ typedef struct scn_ends {
  * for the values drawn for a conversation, the one place the batch, replay
  * and the report do it. 0 or -1 (message to err). */
 int scn_ends_for(const scenario *s, const char *name, const double *values,
-                 scn_ends *out, FILE *err);
+                 scn_ends *out, char *err, size_t cap);
 
 /* The profile `name` - a preset or one the scenario defines - with
  * conversation i's knob values applied; 0 or -1 (message to err). */
 int scn_profile(const scenario *s, const char *name, const double *values,
-                tcp_profile *out, FILE *err);
+                tcp_profile *out, char *err, size_t cap);
 
 /* The profile the scenario defines under `name`, or NULL. */
 const scn_user_profile *scn_user_find(const scenario *s, const char *name);
@@ -149,7 +153,7 @@ const scn_user_profile *scn_user_find(const scenario *s, const char *name);
  * scenario's [tcp] keys, which are each conversation's draws. 0 or -1
  * (message to err; path names the file). */
 int scn_user_resolve(const scn_user_profile *u, const char *path,
-                     tcp_profile *out, FILE *err);
+                     tcp_profile *out, char *err, size_t cap);
 
 /* The grid cell of conversation i. */
 uint64_t scn_cell(const scenario *s, uint64_t i);

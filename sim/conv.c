@@ -103,8 +103,7 @@ struct run {
   uint32_t arm_seq, arm_len;
 };
 
-int conv_env_new(conv_env **out, uint32_t seed, const char **err) {
-  static char msg[512];
+int conv_env_new(conv_env **out, uint32_t seed, char *err, size_t cap) {
   conv_env *e = calloc(1, sizeof *e);
   int rv = e ? ns3c_sim_new(&e->sim, seed, 0) : NS3C_ERR_NOMEM;
   ns3c_link_config lc = {10000000, 0, 100, 1500, 0, 0};
@@ -114,11 +113,9 @@ int conv_env_new(conv_env **out, uint32_t seed, const char **err) {
     *out = e;
     return 0;
   }
-  snprintf(msg, sizeof msg, "ns-3: %s",
-           e ? ns3c_last_error() : "out of memory");
-  free(e);
   if (err)
-    *err = msg;
+    snprintf(err, cap, "ns-3: %s", e ? ns3c_last_error() : "out of memory");
+  free(e);
   return -1;
 }
 
@@ -784,8 +781,8 @@ static void end_run(run *r) {
 int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
              const tcp_profile *client, const tcp_profile *server,
              uint64_t seed, uint64_t index, const conv_opts *opts,
-             conv_outcome *out, const char **err) {
-  static char msg[512];
+             conv_outcome *out, char *err, size_t cap) {
+  char msg[512];
   run *r = calloc(1, sizeof *r);
   if (!r)
     return TCP_ERR_NOMEM;
@@ -825,7 +822,7 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
              stack == CONV_STACK_MODEL ? "link" : "ns-3's TCP",
              ns3c_last_error());
     if (err)
-      *err = msg;
+      snprintf(err, cap, "%s", msg);
     end_run(r);
     free(r);
     return -1;
@@ -868,6 +865,6 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
   end_run(r);
   free(r);
   if (rv && err)
-    *err = msg;
+    snprintf(err, cap, "%s", msg);
   return rv ? -1 : 0;
 }

@@ -92,8 +92,8 @@ typedef struct conv_env conv_env;
 
 /* A simulation with one link. seed (>= 1) seeds ns-3's generator, whose
  * streams drive the link's loss. Returns 0, or -1 with ns-3's message in
- * *err (when err is not NULL; valid until the next call). */
-int conv_env_new(conv_env **out, uint32_t seed, const char **err);
+ * err[0..cap) (err may be NULL). */
+int conv_env_new(conv_env **out, uint32_t seed, char *err, size_t cap);
 void conv_env_free(conv_env *e);
 
 typedef struct conv_opts {
@@ -122,12 +122,12 @@ typedef enum conv_stack {
  * Run conversation `index` with parameters `p` on `stack`, the client's and
  * the server's profile, and randomness from (seed, index) only: ISNs, the
  * tick grids' phases, the link's loss. Returns 0, or -1 with a message
- * in *err (when err is not NULL; valid until the next call).
+ * in err[0..cap) that keeps what ns-3 or the model said (err may be NULL).
  */
 int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
              const tcp_profile *client, const tcp_profile *server,
              uint64_t seed, uint64_t index, const conv_opts *opts,
-             conv_outcome *out, const char **err);
+             conv_outcome *out, char *err, size_t cap);
 
 /* One-paragraph outcome, and the chain with its times (outcome_print.c). */
 void conv_outcome_print(FILE *f, const conv_outcome *o);

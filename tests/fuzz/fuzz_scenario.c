@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!text)
     return 0;
   static scenario s;
-  if (scn_load_text(&s, "fuzz.ini", text, NULL, NULL) == 0) {
+  if (scn_load_text(&s, "fuzz.ini", text, NULL, 0, NULL) == 0) {
     uint64_t total = scn_total(&s);
     MUST(s.cells >= 1 && total >= s.cells, "fuzz_scenario: counts");
     for (uint64_t i = 0; i < total && i < 8; i++) {
@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       for (int j = 0; j < s.nprofiles; j++) {
         tcp_profile tp;
         if (strcmp(s.profiles[j], "ns3-native") != 0)
-          MUST(scn_profile(&s, s.profiles[j], v, &tp, NULL) == 0,
+          MUST(scn_profile(&s, s.profiles[j], v, &tp, NULL, 0) == 0,
                "fuzz_scenario: an accepted profile does not resolve");
       }
       (void)hc_conv_events(&p);

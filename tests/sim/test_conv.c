@@ -37,8 +37,9 @@ static int run1(conv_env *e, const conv_params *p, const char *profile,
                 conv_outcome *o) {
   tcp_profile c = prof(profile);
   conv_opts opts = {log ? keep_segs : NULL, log, pcap, true};
-  const char *err = NULL;
-  int rv = conv_run(e, p, CONV_STACK_MODEL, &c, &c, 1, index, &opts, o, &err);
+  char err[400] = "";
+  int rv = conv_run(e, p, CONV_STACK_MODEL, &c, &c, 1, index, &opts, o, err,
+                    sizeof err);
   if (rv)
     fprintf(stderr, "conv_run: %s\n", err);
   return rv;
@@ -189,7 +190,7 @@ static void test_reproducible_whatever_ran_before(void) {
   CHECK_EQ(run1(env, &p, "nt351", 7, NULL, a, &o1), 0);
   /* ... and alone on a new one */
   conv_env_free(env);
-  CHECK_EQ(conv_env_new(&env, 1, NULL), 0);
+  CHECK_EQ(conv_env_new(&env, 1, NULL, 0), 0);
   CHECK_EQ(run1(env, &p, "nt351", 7, NULL, b, &o2), 0);
   CHECK(memcmp(&o1, &o2, sizeof o1) == 0);
   CHECK(same_file(a, b));
@@ -215,7 +216,7 @@ static void test_time_limit(void) {
 }
 
 int main(void) {
-  if (conv_env_new(&env, 1, NULL) != 0) {
+  if (conv_env_new(&env, 1, NULL, 0) != 0) {
     fprintf(stderr, "no ns-3 simulation\n");
     return 1;
   }
