@@ -9,7 +9,7 @@
  * read, with the profiles the conversation ran with and the random choices
  * the store kept (the tick phases).
  */
-#include "report.h"
+#include "report_data.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -480,16 +480,10 @@ static void batch_info(report *r, hc_store *st) {
   snprintf(r->stopping, sizeof r->stopping, "%s", b.stopping);
 }
 
-/* Clear the report but the bins' bodies (megabytes): make_bins() writes
- * every bin it uses, and nothing reads the others. */
-static void clear(report *r) {
-  memset(r, 0, offsetof(report, params));
-  memset(&r->nparams, 0, sizeof *r - offsetof(report, nparams));
-}
-
-int report_analyze_store(report *r, hc_store *st, const char *label, char *err,
-                         size_t cap) {
-  clear(r);
+/* The analysis into r, zeroed (calloc: the bins' megabytes are pages the
+ * kernel hands out zeroed and only make_bins() touches). */
+static int analyze(report *r, hc_store *st, const char *label, char *err,
+                   size_t cap) {
   snprintf(r->store_path, sizeof r->store_path, "%s", label);
   if (store_scenario(st, &r->s, err, cap) != 0)
     return -1;
@@ -513,25 +507,44 @@ int report_analyze_store(report *r, hc_store *st, const char *label, char *err,
     }
     regress(r, dp);
   }
-  if (rv != 0)
-    report_free(r);
   return rv;
 }
 
-int report_analyze(report *r, const char *path, char *err, size_t cap) {
+int report_analyze_store(report **out, hc_store *st, const char *label,
+                         char *err, size_t cap) {
+  report *r = calloc(1, sizeof *r);
+  if (!r) {
+    snprintf(err, cap, "%s: out of memory for the report", label);
+    return -1;
+  }
+  if (analyze(r, st, label, err, cap) != 0) {
+    report_free(r);
+    return -1;
+  }
+  *out = r;
+  return 0;
+}
+
+int report_analyze(report **out, const char *path, char *err, size_t cap) {
   hc_store *st;
   if (store_open(&st, path, STORE_READ, err, cap) != 0)
     return -1;
-  int rv = report_analyze_store(r, st, path, err, cap);
+  int rv = report_analyze_store(out, st, path, err, cap);
   store_close(st);
   return rv;
 }
 
 void report_free(report *r) {
+  if (!r)
+    return;
   scn_free(&r->s);
   free(r->data.o);
   free(r->data.vals);
-  memset(&r->data, 0, sizeof r->data);
+  free(r);
+}
+
+const char *report_scenario_name(const report *r) {
+  return r->s.name;
 }
 
 void report_value_text(const report *r, int key, double v, char *buf,

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report_data.h"
 
 typedef struct doc {
   FILE *f;

@@ -48,7 +48,7 @@ int cmd_plot(int argc, char **argv) {
   if (out && stat(out, &od) == 0 && !S_ISDIR(od.st_mode))
     return cli_error(SUB, "--out=%s: a file, not a directory for the graphs",
                      out);
-  static report r;
+  report *r;
   char err[1200] = "";
   if (report_analyze(&r, path, err, sizeof err) != 0)
     return cli_error(SUB, "%s", err); /* the store is the bad input */
@@ -56,10 +56,10 @@ int cmd_plot(int argc, char **argv) {
   if (out)
     snprintf(dir, sizeof dir, "%s", out);
   else
-    snprintf(dir, sizeof dir, "out/%s-plots", r.s.name);
+    snprintf(dir, sizeof dir, "out/%s-plots", report_scenario_name(r));
   printf("plots of %s in %s:\n", path, dir);
-  int rv = plot_store(&r, dir, format, stdout, err, sizeof err);
-  report_free(&r);
+  int rv = plot_store(r, dir, format, stdout, err, sizeof err);
+  report_free(r);
   if (rv != 0) {
     fprintf(stderr, "halfclose plot: %s\n", err);
     return 1;

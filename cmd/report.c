@@ -86,16 +86,16 @@ int cmd_report(int argc, char **argv) {
   char err[1200] = "";
   if (plots && incomplete_graph(plots, err, sizeof err))
     return cli_error(SUB, "--plots=%s: %s; draw the graphs again", plots, err);
-  static report r;
+  report *r;
   if (report_analyze(&r, path, err, sizeof err) != 0)
     return cli_error(SUB, "%s", err); /* the store is the bad input */
   FILE *f = cli_out_open(SUB, out);
   if (!f) {
-    report_free(&r);
+    report_free(r);
     return 2;
   }
-  int rv = report_write(&r, fmt, plots, f);
-  report_free(&r);
+  int rv = report_write(r, fmt, plots, f);
+  report_free(r);
   rv = cli_out_close(f, out, rv);
   if (rv != 0) {
     fprintf(stderr, "halfclose report: cannot write the report\n");

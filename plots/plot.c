@@ -6,6 +6,7 @@
  * file, so a failure reports what gnuplot said.
  */
 #include "plot.h"
+#include "report_data.h"
 
 #include <errno.h>
 #include <math.h>

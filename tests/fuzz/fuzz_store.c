@@ -30,11 +30,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   export_rows(st, null, false, err, sizeof err);
   export_rows(st, null, true, err, sizeof err);
-  static report r;
+  report *r;
   if (report_analyze_store(&r, st, "(fuzz)", err, sizeof err) == 0) {
-    report_write(&r, REPORT_MD, NULL, null);
-    report_write(&r, REPORT_JSON, NULL, null);
-    report_free(&r);
+    report_write(r, REPORT_MD, NULL, null);
+    report_write(r, REPORT_JSON, NULL, null);
+    report_free(r);
   }
   store_close(st);
   return 0;
