@@ -22,12 +22,6 @@
  */
 #include "tcp_internal.h"
 
-typedef enum ack_decision {
-  ACK_NONE,  /* nothing to acknowledge */
-  ACK_DELAY, /* arm the delayed ACK */
-  ACK_SEND   /* acknowledge at once, for `why` */
-} ack_decision;
-
 static void set_peer_mss(tcp_conn *c, const tcp_segment *seg) {
   uint16_t peer = seg->mss ? seg->mss : TCP_DEFAULT_MSS;
   uint16_t mine = c->host->p->mss;
@@ -304,62 +298,6 @@ static bool ooo_merge(tcp_conn *c) {
   return filled;
 }
 
-/* Linux's ATO estimate (tcp_event_data_recv), kept in [delack, delack_max]. */
-static void ato_update(tcp_conn *c, uint64_t now) {
-  const tcp_profile *p = c->host->p;
-  if (!p->delack_max_ns)
-    return;
-  uint64_t m = c->last_data_ns ? now - c->last_data_ns : 0;
-  c->last_data_ns = now;
-  if (!m)
-    return;
-  if (m <= p->delack_ns / 2)
-    c->ato_ns = c->ato_ns / 2 + p->delack_ns / 2;
-  else if (m < c->ato_ns)
-    c->ato_ns = c->ato_ns / 2 + m;
-  if (c->ato_ns < p->delack_ns)
-    c->ato_ns = p->delack_ns;
-  if (c->ato_ns > p->delack_max_ns)
-    c->ato_ns = p->delack_max_ns;
-}
-
-/* How an in-order data segment of `len` bytes is acknowledged. */
-static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
-  const tcp_profile *p = c->host->p;
-  bool may_delay = p->delack_mode != TCP_DELACK_OFF &&
-                   (c->state == TCP_ESTABLISHED ||
-                    (p->delack_finwait && (c->state == TCP_FIN_WAIT_1 ||
-                                           c->state == TCP_FIN_WAIT_2)));
-  if (!may_delay) {
-    *why = TCP_WHY_ACK_NOW;
-    return ACK_SEND;
-  }
-  if (c->quickack_left) {
-    c->quickack_left--;
-    *why = TCP_WHY_ACK_QUICK;
-    return ACK_SEND;
-  }
-  bool now = false;
-  switch (p->ack_rule) {
-  case TCP_ACK_RULE_NONE:
-    break;
-  case TCP_ACK_RULE_SEGMENTS: /* RFC 1122 §4.2.3.2: full-sized segments */
-    if (len >= c->mss)
-      c->unacked_segs++;
-    now = c->unacked_segs >= p->ack_every;
-    break;
-  case TCP_ACK_RULE_BYTES: /* Linux __tcp_ack_snd_check() */
-    c->unacked_bytes += len;
-    now = c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss;
-    break;
-  }
-  if (now) {
-    *why = TCP_WHY_ACK_EVERY;
-    return ACK_SEND;
-  }
-  return ACK_DELAY;
-}
-
 /* §3.10.7.4 seventh and eighth: segment text and FIN, after trimming. */
 static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
                          uint32_t len, bool fin, uint64_t now) {
@@ -390,9 +328,8 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
   if (len) {
     c->rcv_off += len;
     c->rcv_nxt += len;
-    ato_update(c, now);
     tcp_conn_note(c, TCP_NOTIFY_READABLE);
-    d = ack_policy(c, len, &why);
+    d = tcp_delack_on_data(c, len, &why, now);
   }
   if (ooo_merge(c)) {
     d = ACK_SEND;
@@ -406,9 +343,8 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
   if (!fin) {
     if (d == ACK_SEND)
       tcp_conn_send_ack(c, why, now);
-    else if (d == ACK_DELAY && c->deadline[TCP_TIMER_DELACK] == TCP_NEVER)
-      tcp_conn_timer_set(c, TCP_TIMER_DELACK, tcp_conn_delack_deadline(c, now),
-                         now);
+    else if (d == ACK_DELAY)
+      tcp_delack_arm(c, now);
     return;
   }
   /* eighth: the FIN. Whatever its data wanted, one immediate ACK covers

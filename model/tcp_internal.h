@@ -175,7 +175,22 @@ void tcp_conn_send_probe(tcp_conn *c, uint64_t now);
 void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now);
 uint32_t tcp_conn_rcv_wnd(const tcp_conn *c);
 void tcp_conn_rtx_restart(tcp_conn *c, uint64_t now);
-uint64_t tcp_conn_delack_deadline(tcp_conn *c, uint64_t now);
+
+/* The delayed ACK (delack.c). */
+typedef enum ack_decision {
+  ACK_NONE,  /* nothing to acknowledge */
+  ACK_DELAY, /* arm the delayed ACK */
+  ACK_SEND   /* acknowledge at once, for `why` */
+} ack_decision;
+/* In-order data of `len` bytes arrived: acknowledge it now (*why) or
+ * delay (updates the adaptive ATO and the every-N counters). */
+ack_decision tcp_delack_on_data(tcp_conn *c, uint32_t len, tcp_why *why,
+                                uint64_t now);
+/* Arm the delayed-ACK timer unless it is armed. */
+void tcp_delack_arm(tcp_conn *c, uint64_t now);
+/* An ACK went out (for `why`): reset the counters, and cancel a pending
+ * delayed ACK as the profile says. */
+void tcp_delack_after_ack(tcp_conn *c, tcp_why why, uint64_t now);
 
 /* The sequence number of our FIN (valid once shut_wr is set). */
 static inline uint32_t conn_fin_seq(const tcp_conn *c) {

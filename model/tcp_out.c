@@ -1,16 +1,14 @@
 /*
  * tcp_out.c - everything a connection sends: SYNs, data and FIN under the
  * send window, congestion window, Nagle and sender-side SWS avoidance; pure
- * ACKs; RSTs; zero-window probes; and the delayed-ACK deadline.
+ * ACKs; RSTs; zero-window probes.
  *
- * Every segment a connection sends goes through send_seg(), which is also
- * the one place that decides what sending an ACK does to a pending delayed
- * ACK. That decision is where KB Q152474 lives: the first ACK that covers
- * the peer's FIN clears the pending delayed ACK only if the profile's
- * fin_ack_cancels_delack (bsd44, linux) or fin_ack_final (the article's fix:
- * nt351-sp) says so; nt351 leaves it armed, and it later fires as a
- * redundant ACK. fin_ack_final also stops window updates after that ACK
- * (tcp_conn_maybe_window_update), so nothing follows it of the host's accord.
+ * Every segment a connection sends goes through send_seg(), which hands
+ * each ACK to tcp_delack_after_ack() (delack.c): what sending an ACK does to
+ * a pending delayed ACK is decided there, and that is where KB Q152474
+ * lives. fin_ack_final (the article's fix) also stops window updates after
+ * the ACK of the FIN (tcp_conn_maybe_window_update), so nothing follows it
+ * of the host's accord.
  *
  * Retransmission is go-back-N from snd_una after a timeout (snd_nxt rewinds,
  * snd_max remembers how far we had gone); fast retransmit resends the one
@@ -48,20 +46,6 @@ static uint64_t seq_off(const tcp_conn *c, uint32_t seq) {
   return c->una_off + (uint32_t)(seq - c->snd_una) - syn;
 }
 
-/* What sending an ACK does to delayed-ACK bookkeeping. */
-static void after_ack(tcp_conn *c, tcp_why why, uint64_t now) {
-  const tcp_profile *p = c->host->p;
-  bool first_fin_ack = c->fin_rcvd && !c->fin_ack_sent;
-  bool cancel = first_fin_ack ? p->fin_ack_cancels_delack || p->fin_ack_final
-                              : p->ack_cancels_delack;
-  c->unacked_segs = 0;
-  c->unacked_bytes = 0;
-  if (c->fin_rcvd)
-    c->fin_ack_sent = true;
-  if (cancel || why == TCP_WHY_DELACK)
-    tcp_conn_timer_stop(c, TCP_TIMER_DELACK, now);
-}
-
 static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
                      tcp_why why, uint64_t now) {
   tcp_host *h = c->host;
@@ -95,7 +79,7 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
   }
   h->cfg.output(h->cfg.user, h->obuf, n);
   if (flags & TCP_ACK)
-    after_ack(c, why, now);
+    tcp_delack_after_ack(c, why, now);
 }
 
 void tcp_conn_rtx_restart(tcp_conn *c, uint64_t now) {
@@ -241,18 +225,4 @@ void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now) {
   /* 4.4BSD's rule: two segments' worth, or half the buffer */
   if (opened >= 2u * c->mss || 2 * opened >= p->rcv_buf)
     tcp_conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
-}
-
-uint64_t tcp_conn_delack_deadline(tcp_conn *c, uint64_t now) {
-  const tcp_profile *p = c->host->p;
-  if (p->delack_mode == TCP_DELACK_ONESHOT)
-    return now + (p->delack_max_ns ? c->ato_ns : p->delack_ns);
-  /* tick: the first grid point after now + delack - tick, so a timeout of
-   * k ticks fires at the k-th tick boundary after the arrival */
-  uint64_t tick = p->delack_tick_ns;
-  uint64_t base = now + (p->delack_ns > tick ? p->delack_ns - tick : 0);
-  uint64_t phase = p->delack_phase_ns % tick;
-  if (base < phase)
-    return phase;
-  return phase + ((base - phase) / tick + 1) * tick;
 }

@@ -1,0 +1,107 @@
+/*
+ * delack.c - the delayed ACK, all of it: whether an in-order data segment
+ * is acknowledged at once or arms the timer (the state condition,
+ * quick-ACK mode, and the every-N rule: full segments, RFC 1122 §4.2.3.2,
+ * or bytes, Linux __tcp_ack_snd_check()), Linux's adaptive ATO, the
+ * deadline in one-shot and tick modes, and what an ACK sent does to a
+ * pending delayed ACK - where KB Q152474 lives. The timer's firing sends
+ * the ACK through tcp_conn_on_timer() (conn.c), as every timer does.
+ */
+#include "tcp_internal.h"
+
+/* Linux's ATO estimate (tcp_event_data_recv), kept in [delack, delack_max]. */
+static void ato_update(tcp_conn *c, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  if (!p->delack_max_ns)
+    return;
+  uint64_t m = c->last_data_ns ? now - c->last_data_ns : 0;
+  c->last_data_ns = now;
+  if (!m)
+    return;
+  if (m <= p->delack_ns / 2)
+    c->ato_ns = c->ato_ns / 2 + p->delack_ns / 2;
+  else if (m < c->ato_ns)
+    c->ato_ns = c->ato_ns / 2 + m;
+  if (c->ato_ns < p->delack_ns)
+    c->ato_ns = p->delack_ns;
+  if (c->ato_ns > p->delack_max_ns)
+    c->ato_ns = p->delack_max_ns;
+}
+
+/* How an in-order data segment of `len` bytes is acknowledged. */
+static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
+  const tcp_profile *p = c->host->p;
+  bool may_delay = p->delack_mode != TCP_DELACK_OFF &&
+                   (c->state == TCP_ESTABLISHED ||
+                    (p->delack_finwait && (c->state == TCP_FIN_WAIT_1 ||
+                                           c->state == TCP_FIN_WAIT_2)));
+  if (!may_delay) {
+    *why = TCP_WHY_ACK_NOW;
+    return ACK_SEND;
+  }
+  if (c->quickack_left) {
+    c->quickack_left--;
+    *why = TCP_WHY_ACK_QUICK;
+    return ACK_SEND;
+  }
+  bool now = false;
+  switch (p->ack_rule) {
+  case TCP_ACK_RULE_NONE:
+    break;
+  case TCP_ACK_RULE_SEGMENTS: /* RFC 1122 §4.2.3.2: full-sized segments */
+    if (len >= c->mss)
+      c->unacked_segs++;
+    now = c->unacked_segs >= p->ack_every;
+    break;
+  case TCP_ACK_RULE_BYTES: /* Linux __tcp_ack_snd_check() */
+    c->unacked_bytes += len;
+    now = c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss;
+    break;
+  }
+  if (now) {
+    *why = TCP_WHY_ACK_EVERY;
+    return ACK_SEND;
+  }
+  return ACK_DELAY;
+}
+
+/* When a delayed ACK armed now fires: one-shot, from the arrival (Linux:
+ * the adaptive ATO); tick, at a host-wide grid point (NT, 4.4BSD). */
+static uint64_t deadline(tcp_conn *c, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  if (p->delack_mode == TCP_DELACK_ONESHOT)
+    return now + (p->delack_max_ns ? c->ato_ns : p->delack_ns);
+  /* tick: the first grid point after now + delack - tick, so a timeout of
+   * k ticks fires at the k-th tick boundary after the arrival */
+  uint64_t tick = p->delack_tick_ns;
+  uint64_t base = now + (p->delack_ns > tick ? p->delack_ns - tick : 0);
+  uint64_t phase = p->delack_phase_ns % tick;
+  if (base < phase)
+    return phase;
+  return phase + ((base - phase) / tick + 1) * tick;
+}
+
+ack_decision tcp_delack_on_data(tcp_conn *c, uint32_t len, tcp_why *why,
+                                uint64_t now) {
+  ato_update(c, now);
+  return ack_policy(c, len, why);
+}
+
+void tcp_delack_arm(tcp_conn *c, uint64_t now) {
+  if (c->deadline[TCP_TIMER_DELACK] == TCP_NEVER) /* armed: stays as it is */
+    tcp_conn_timer_set(c, TCP_TIMER_DELACK, deadline(c, now), now);
+}
+
+/* What sending an ACK does to delayed-ACK bookkeeping. */
+void tcp_delack_after_ack(tcp_conn *c, tcp_why why, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  bool first_fin_ack = c->fin_rcvd && !c->fin_ack_sent;
+  bool cancel = first_fin_ack ? p->fin_ack_cancels_delack || p->fin_ack_final
+                              : p->ack_cancels_delack;
+  c->unacked_segs = 0;
+  c->unacked_bytes = 0;
+  if (c->fin_rcvd)
+    c->fin_ack_sent = true;
+  if (cancel || why == TCP_WHY_DELACK)
+    tcp_conn_timer_stop(c, TCP_TIMER_DELACK, now);
+}
