@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "report_data.h"
 
 typedef struct doc {
@@ -220,6 +221,17 @@ static const char *verdict_of(const profile_stats *p0, const profile_stats *pj,
   return "shows no significant difference in failed reads";
 }
 
+/* A profile's name and its chain's rates: the first six cells of the
+ * headline's table and of the outcomes table. */
+static void chain_cells(const profile_stats *ps, char cells[][160]) {
+  snprintf(cells[0], 160, "%s", ps->name);
+  rate_text(&ps->app_reset, cells[1], 160);
+  rate_text(&ps->lost_any, cells[2], 160);
+  rate_text(&ps->redundant_ack, cells[3], 160);
+  rate_text(&ps->server_rst, cells[4], 160);
+  rate_text(&ps->conn_reset, cells[5], 160);
+}
+
 static void headline(doc *d, const report *r) {
   const scenario *s = &r->s;
   heading(d, 2, "Headline");
@@ -304,12 +316,7 @@ static void headline(doc *d, const report *r) {
   row(d, 7, cells, true);
   for (int j = 0; j < s->nprofiles; j++) {
     const profile_stats *ps = &r->prof[j];
-    snprintf(cells[0], sizeof cells[0], "%s", ps->name);
-    rate_text(&ps->app_reset, cells[1], sizeof cells[1]);
-    rate_text(&ps->lost_any, cells[2], sizeof cells[2]);
-    rate_text(&ps->redundant_ack, cells[3], sizeof cells[3]);
-    rate_text(&ps->server_rst, cells[4], sizeof cells[4]);
-    rate_text(&ps->conn_reset, cells[5], sizeof cells[5]);
+    chain_cells(ps, cells);
     snprintf(cells[6], sizeof cells[6], "%llu",
              (unsigned long long)ps->reset_after_close.k);
     row(d, 7, cells, false);
@@ -442,12 +449,7 @@ static void outcomes(doc *d, const report *r) {
   row(d, 8, cells, true);
   for (int j = 0; j < s->nprofiles; j++) {
     const profile_stats *ps = &r->prof[j];
-    snprintf(cells[0], sizeof cells[0], "%s", ps->name);
-    rate_text(&ps->app_reset, cells[1], sizeof cells[1]);
-    rate_text(&ps->lost_any, cells[2], sizeof cells[2]);
-    rate_text(&ps->redundant_ack, cells[3], sizeof cells[3]);
-    rate_text(&ps->server_rst, cells[4], sizeof cells[4]);
-    rate_text(&ps->conn_reset, cells[5], sizeof cells[5]);
+    chain_cells(ps, cells);
     rate_text(&ps->reset_after_close, cells[6], sizeof cells[6]);
     rate_text(&ps->completed, cells[7], sizeof cells[7]);
     row(d, 8, cells, false);
@@ -836,19 +838,6 @@ static void jrate(FILE *f, const char *name, const rate *r) {
           r->wilson.lo, r->wilson.hi, r->exact.lo, r->exact.hi);
 }
 
-static void jstr(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\')
-      fprintf(f, "\\%c", *s);
-    else if ((unsigned char)*s < 0x20)
-      fprintf(f, "\\u%04x", *s);
-    else
-      fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 static void jpair(FILE *f, const char *name, const paired *t,
                   const mcnemar *m) {
   fprintf(f,
@@ -864,27 +853,27 @@ static void write_json(const report *r, FILE *f) {
   const scenario *s = &r->s;
   int np = s->nprofiles;
   fprintf(f, "{\n  \"store\": ");
-  jstr(f, r->store_path);
+  export_json_string(f, r->store_path);
   fprintf(f, ",\n  \"scenario\": {\"name\": ");
-  jstr(f, s->name);
+  export_json_string(f, s->name);
   fprintf(f, ", \"path\": ");
-  jstr(f, s->path);
+  export_json_string(f, s->path);
   fprintf(f, ", \"question\": ");
-  jstr(f, s->question);
+  export_json_string(f, s->question);
   fprintf(f, ", \"seed\": %llu, \"cells\": %llu, \"user_profiles\": [",
           (unsigned long long)s->seed, (unsigned long long)s->cells);
   for (int i = 0; i < s->nuser; i++) {
     const scn_user_profile *u = &s->user[i];
     fprintf(f, "%s{\"name\": ", i ? ", " : "");
-    jstr(f, u->name);
+    export_json_string(f, u->name);
     fprintf(f, ", \"base\": ");
-    jstr(f, u->base);
+    export_json_string(f, u->base);
     fprintf(f, ", \"knobs\": {");
     for (int k = 0; k < u->nover; k++) {
       fputs(k ? ", " : "", f);
-      jstr(f, u->knob[k]);
+      export_json_string(f, u->knob[k]);
       fputs(": ", f);
-      jstr(f, u->value[k]);
+      export_json_string(f, u->value[k]);
     }
     fputs("}}", f);
   }
@@ -893,7 +882,7 @@ static void write_json(const report *r, FILE *f) {
           (unsigned long long)r->n, (unsigned long long)r->planned);
   fprintf(f, "  \"stopping\": ");
   if (r->stopping[0])
-    jstr(f, r->stopping);
+    export_json_string(f, r->stopping);
   else
     fputs("null", f);
   fputs(",\n", f);
@@ -901,7 +890,7 @@ static void write_json(const report *r, FILE *f) {
   for (int j = 0; j < np; j++) {
     const profile_stats *ps = &r->prof[j];
     fprintf(f, "%s\n    {\"name\": ", j ? "," : "");
-    jstr(f, ps->name);
+    export_json_string(f, ps->name);
     fputs(", ", f);
     jrate(f, "app_reset", &ps->app_reset);
     fputs(", ", f);
@@ -928,9 +917,9 @@ static void write_json(const report *r, FILE *f) {
   for (int i = 0; i < r->npairs; i++) {
     const pair_stats *pp = &r->pair[i];
     fprintf(f, "%s\n    {\"first\": ", i ? "," : "");
-    jstr(f, s->profiles[0]);
+    export_json_string(f, s->profiles[0]);
     fprintf(f, ", \"second\": ");
-    jstr(f, s->profiles[pp->j]);
+    export_json_string(f, s->profiles[pp->j]);
     fputs(", ", f);
     jpair(f, "app_reset", &pp->symptom, &pp->symptom_test);
     fputs(", ", f);
@@ -943,9 +932,9 @@ static void write_json(const report *r, FILE *f) {
   for (int i = 0; i < r->nparams; i++) {
     const param_bins *pb = &r->params[i];
     fprintf(f, "%s\n    {\"key\": ", i ? "," : "");
-    jstr(f, s->keys[pb->key].name);
+    export_json_string(f, s->keys[pb->key].name);
     fprintf(f, ", \"column\": ");
-    jstr(f, pb->column);
+    export_json_string(f, pb->column);
     fprintf(f, ", \"distribution\": \"%s\", \"log_scale\": %s, \"bins\": [",
             dist_name(s->keys[pb->key].dist), pb->log_scale ? "true" : "false");
     for (int b = 0; b < pb->nbins; b++) {
@@ -954,7 +943,7 @@ static void write_json(const report *r, FILE *f) {
       report_bin_label(r, pb, x, label, sizeof label);
       fprintf(f, "%s\n      {\"lo\": %.10g, \"hi\": %.10g, \"label\": ",
               b ? "," : "", x->lo, x->hi);
-      jstr(f, label);
+      export_json_string(f, label);
       fprintf(f, ", \"p_mcnemar\": %.10g, \"p_holm\": %.10g, \"by_profile\": [",
               x->p_raw, x->p_holm);
       for (int j = 0; j < np; j++) {
@@ -979,11 +968,11 @@ static void write_json(const report *r, FILE *f) {
   for (int j = 0; j < np; j++) {
     const regression *g = &r->reg[j];
     fprintf(f, "%s\n    {\"profile\": ", j ? "," : "");
-    jstr(f, s->profiles[j]);
+    export_json_string(f, s->profiles[j]);
     fprintf(f, ", \"fitted\": %s", g->fitted ? "true" : "false");
     if (!g->fitted) {
       fprintf(f, ", \"why\": ");
-      jstr(f, g->why);
+      export_json_string(f, g->why);
     } else {
       fprintf(f,
               ", \"coefficients\": [{\"term\": \"intercept\", \"beta\": "
@@ -991,7 +980,7 @@ static void write_json(const report *r, FILE *f) {
               g->fit.beta[0], g->fit.se[0]);
       for (int c = 0; c < g->nx; c++) {
         fprintf(f, ", {\"term\": ");
-        jstr(f, s->keys[g->key[c]].name);
+        export_json_string(f, s->keys[g->key[c]].name);
         fprintf(f,
                 ", \"log10\": %s, \"mean\": %.10g, \"sd\": %.10g, \"beta\": "
                 "%.10g, \"se\": %.10g, \"odds_ratio\": %.10g, \"p\": %.10g}",
@@ -1007,7 +996,7 @@ static void write_json(const report *r, FILE *f) {
   for (int j = 0; j < np; j++) {
     const check_stats *c = &r->check[j];
     fprintf(f, "%s\n    {\"profile\": ", j ? "," : "");
-    jstr(f, s->profiles[j]);
+    export_json_string(f, s->profiles[j]);
     fprintf(f,
             ", \"regime\": %llu, \"by_definition\": %llu, \"compared\": "
             "%llu, \"agree\": %llu, \"predicted_yes\": %llu, "
@@ -1020,7 +1009,7 @@ static void write_json(const report *r, FILE *f) {
             (unsigned long long)c->compared2, (unsigned long long)c->agree2);
     for (int i = 0; i < c->nreasons; i++) {
       fputs(i ? ", " : "", f);
-      jstr(f, c->reason[i]);
+      export_json_string(f, c->reason[i]);
       fprintf(f, ": %llu", (unsigned long long)c->reason_n[i]);
     }
     fputs("}}", f);
@@ -1031,7 +1020,7 @@ static void write_json(const report *r, FILE *f) {
     const disagreement *x = &r->dis[i];
     fprintf(f, "%s\n    {\"conversation\": %llu, \"profile\": ", i ? "," : "",
             (unsigned long long)x->conv);
-    jstr(f, s->profiles[x->profile]);
+    export_json_string(f, s->profiles[x->profile]);
     fprintf(f, ", \"stage\": %d, \"predicted\": %s, \"simulated\": %s}",
             x->stage, x->predicted ? "true" : "false",
             x->simulated ? "true" : "false");

@@ -141,13 +141,24 @@ extern "C" ns3c_link *ns3c_tcpnet_link(ns3c_tcpnet *n) {
   return n->link;
 }
 
+/* A new TCP socket on `node`, or null after ns3c_fail (a caller's mistake:
+ * no network, a node that is not 0 or 1, no callbacks). */
+static Ptr<Socket> new_socket(ns3c_tcpnet *n, int node,
+                              const ns3c_tcp_callbacks *cb, ns3c_tcp **out) {
+  if (!n || (node != 0 && node != 1) || !cb || !out) {
+    ns3c_fail(NS3C_ERR_INVAL, "bad node or no callbacks");
+    return nullptr;
+  }
+  return Socket::CreateSocket(n->link->node[node],
+                              TcpSocketFactory::GetTypeId());
+}
+
 extern "C" int ns3c_tcp_listen(ns3c_tcpnet *n, int node, uint16_t port,
                                const ns3c_tcp_callbacks *cb, ns3c_tcp **out) {
-  if (!n || (node != 0 && node != 1) || !cb || !out)
-    return ns3c_fail(NS3C_ERR_INVAL, "bad node or no callbacks");
   GUARD_BEGIN
-  Ptr<Socket> s =
-      Socket::CreateSocket(n->link->node[node], TcpSocketFactory::GetTypeId());
+  Ptr<Socket> s = new_socket(n, node, cb, out);
+  if (!s)
+    return NS3C_ERR_INVAL;
   if (s->Bind(InetSocketAddress(Ipv4Address::GetAny(), port)) != 0 ||
       s->Listen() != 0)
     return ns3c_fail(NS3C_ERR_INVAL,
@@ -162,11 +173,10 @@ extern "C" int ns3c_tcp_listen(ns3c_tcpnet *n, int node, uint16_t port,
 
 extern "C" int ns3c_tcp_connect(ns3c_tcpnet *n, int node, uint16_t port,
                                 const ns3c_tcp_callbacks *cb, ns3c_tcp **out) {
-  if (!n || (node != 0 && node != 1) || !cb || !out)
-    return ns3c_fail(NS3C_ERR_INVAL, "bad node or no callbacks");
   GUARD_BEGIN
-  Ptr<Socket> s =
-      Socket::CreateSocket(n->link->node[node], TcpSocketFactory::GetTypeId());
+  Ptr<Socket> s = new_socket(n, node, cb, out);
+  if (!s)
+    return NS3C_ERR_INVAL;
   ns3c_tcp *t = make_tcp(n, s, cb);
   Ipv4Address to(ns3c_tcpnet_addr(n, 1 - node));
   if (s->Bind() != 0 || s->Connect(InetSocketAddress(to, port)) != 0) {

@@ -38,6 +38,15 @@ bool batch_mpi_launched(void) {
          getenv("PMIX_RANK");
 }
 
+/* Conversation i into m, its status -1 with the message if it failed. */
+static void run_one(conv_env *e, const scenario *s, uint64_t i, bool check,
+                    mpi_msg *m) {
+  memset(m, 0, sizeof *m);
+  m->index = i;
+  if (batch_conversation(e, s, i, check, m->o, m->error, sizeof m->error))
+    m->status = -1;
+}
+
 /* Ranks 1..N-1: run every missing index whose position is w mod workers. */
 static void serve(const scenario *s, const batch_opts *o, int rank, int size) {
   uint64_t nr = 0;
@@ -59,11 +68,7 @@ static void serve(const scenario *s, const batch_opts *o, int rank, int size) {
       MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &stop, MPI_STATUS_IGNORE);
       if (stop)
         break;
-      memset(m, 0, sizeof *m);
-      m->index = i;
-      if (batch_conversation(e, s, i, o->check, m->o, m->error,
-                             sizeof m->error) != 0)
-        m->status = -1;
+      run_one(e, s, i, o->check, m);
       MPI_Send(m, (int)sizeof *m, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
       if (m->status)
         break;
@@ -82,6 +87,14 @@ static void serve(const scenario *s, const batch_opts *o, int rank, int size) {
 
 /* Rank 0 after a failure or a stop: tell every other rank, and take what
  * they still send until each has said it is done. */
+/* A rank's last word (0: it ran its share; -1: it could not start). */
+static int recv_done(int source) {
+  int done;
+  MPI_Recv(&done, 1, MPI_INT, source, TAG_DONE, MPI_COMM_WORLD,
+           MPI_STATUS_IGNORE);
+  return done;
+}
+
 static void stop_ranks(int size, int open) {
   static mpi_msg m; /* what they still send is dropped */
   int stop = 1;
@@ -91,9 +104,7 @@ static void stop_ranks(int size, int open) {
     MPI_Status ms;
     MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
     if (ms.MPI_TAG == TAG_DONE) {
-      int done;
-      MPI_Recv(&done, 1, MPI_INT, ms.MPI_SOURCE, TAG_DONE, MPI_COMM_WORLD,
-               MPI_STATUS_IGNORE);
+      recv_done(ms.MPI_SOURCE);
       open--;
     } else {
       MPI_Recv(&m, (int)sizeof m, MPI_BYTE, ms.MPI_SOURCE, ms.MPI_TAG,
@@ -168,22 +179,15 @@ static batch_status run_rank0(const scenario *s, uint64_t total,
         status = BATCH_FAILED;
         break;
       }
-      memset(m, 0, sizeof *m);
-      m->index = i;
-      if (batch_conversation(e, s, i, o->check, m->o, m->error,
-                             sizeof m->error) != 0)
-        m->status = -1;
+      run_one(e, s, i, o->check, m);
       if (++i >= list[k].end && ++k < nranges)
         i = list[k].start;
     } else {
       MPI_Status ms;
       MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
       if (ms.MPI_TAG == TAG_DONE) {
-        int done;
-        MPI_Recv(&done, 1, MPI_INT, ms.MPI_SOURCE, TAG_DONE, MPI_COMM_WORLD,
-                 MPI_STATUS_IGNORE);
         open--;
-        if (done != 0) {
+        if (recv_done(ms.MPI_SOURCE) != 0) {
           snprintf(err, cap, "rank %d could not start ns-3", ms.MPI_SOURCE);
           status = BATCH_FAILED;
         }

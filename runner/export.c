@@ -20,7 +20,7 @@ static void csv_field(FILE *f, const char *v) {
   fputc('"', f);
 }
 
-static void json_string(FILE *f, const char *v) {
+void export_json_string(FILE *f, const char *v) {
   fputc('"', f);
   for (; *v; v++) {
     if (*v == '"' || *v == '\\')
@@ -60,12 +60,12 @@ int export_rows(hc_store *st, FILE *f, bool json, char *err, size_t cap) {
       store_cell kind = store_table_cell(t, c, &v);
       if (json) {
         fprintf(f, "%s", c ? ", " : "");
-        json_string(f, store_table_column(t, c));
+        export_json_string(f, store_table_column(t, c));
         fputs(": ", f);
         if (kind == STORE_CELL_NULL)
           fputs("null", f);
         else if (kind == STORE_CELL_TEXT)
-          json_string(f, v);
+          export_json_string(f, v);
         else
           fputs(v, f);
       } else {

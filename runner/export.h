@@ -16,4 +16,7 @@
  * error, never a short export). */
 int export_rows(hc_store *st, FILE *f, bool json, char *err, size_t cap);
 
+/* v as a JSON string, quoted and escaped (the report's JSON uses it too). */
+void export_json_string(FILE *f, const char *v);
+
 #endif

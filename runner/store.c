@@ -911,8 +911,8 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
                 st->path, why);
   if (scn_set_profiles(s, profs, why, sizeof why) != 0) {
     scn_free(s);
-    return fail(err, cap, "%s: the store lists unknown profiles: %s",
-                st->path, why);
+    return fail(err, cap, "%s: the store lists unknown profiles: %s", st->path,
+                why);
   }
   s->conversations = per_cell;
   return 0;
@@ -958,22 +958,49 @@ static void decode_row(sqlite3_stmt *q, store_row *row) {
   o->a.unread_at_fin = col_or_none(q, 20);
 }
 
-struct store_rows {
+/* A cursor over the conversations: the rows' (decoded outcomes) and the
+ * table's (every column, for export) share it. */
+typedef struct cursor {
   hc_store *st;
   sqlite3_stmt *q;
+} cursor;
+
+struct store_rows {
+  cursor c;
 };
+
+struct store_table {
+  cursor c;
+};
+
+static int cursor_open(cursor *c, hc_store *st, const char *sql, char *err,
+                       size_t cap) {
+  c->st = st;
+  if (sqlite3_prepare_v2(st->db, sql, -1, &c->q, NULL) == SQLITE_OK)
+    return 0;
+  return fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
+              sqlite3_errmsg(st->db));
+}
+
+/* 1 a row, 0 the end, -1 an error: a damaged store is not an end */
+static int cursor_next(cursor *c, char *err, size_t cap) {
+  int step = sqlite3_step(c->q);
+  if (step == SQLITE_ROW)
+    return 1;
+  if (step == SQLITE_DONE)
+    return 0;
+  return fail(err, cap, "%s: reading the conversations: %s", c->st->path,
+              sqlite3_errmsg(c->st->db));
+}
 
 int store_rows_open(hc_store *st, store_rows **out, char *err, size_t cap) {
   store_rows *it = calloc(1, sizeof *it);
   if (!it)
     return fail(err, cap, "%s: out of memory%s", st->path, "");
-  it->st = st;
-  if (sqlite3_prepare_v2(st->db,
-                         "SELECT " ROW_COLUMNS " FROM conversations "
-                         "ORDER BY conversation",
-                         -1, &it->q, NULL) != SQLITE_OK) {
-    fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
-         sqlite3_errmsg(st->db));
+  if (cursor_open(&it->c, st,
+                  "SELECT " ROW_COLUMNS " FROM conversations "
+                  "ORDER BY conversation",
+                  err, cap) != 0) {
     free(it);
     return -1;
   }
@@ -982,22 +1009,16 @@ int store_rows_open(hc_store *st, store_rows **out, char *err, size_t cap) {
 }
 
 int store_rows_next(store_rows *it, store_row *row, char *err, size_t cap) {
-  int step = sqlite3_step(it->q);
-  if (step == SQLITE_ROW) {
-    decode_row(it->q, row);
-    return 1;
-  }
-  if (step == SQLITE_DONE)
-    return 0;
-  /* a damaged store is an error, not an end */
-  return fail(err, cap, "%s: reading the conversations: %s", it->st->path,
-              sqlite3_errmsg(it->st->db));
+  int rv = cursor_next(&it->c, err, cap);
+  if (rv == 1)
+    decode_row(it->c.q, row);
+  return rv;
 }
 
 void store_rows_close(store_rows *it) {
   if (!it)
     return;
-  sqlite3_finalize(it->q);
+  sqlite3_finalize(it->c.q);
   free(it);
 }
 
@@ -1047,22 +1068,14 @@ int store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o,
   return found ? 1 : 0;
 }
 
-struct store_table {
-  hc_store *st;
-  sqlite3_stmt *q;
-};
-
 int store_table_open(hc_store *st, store_table **out, char *err, size_t cap) {
   store_table *t = calloc(1, sizeof *t);
   if (!t)
     return fail(err, cap, "%s: out of memory%s", st->path, "");
-  t->st = st;
-  if (sqlite3_prepare_v2(st->db,
-                         "SELECT * FROM conversations ORDER BY conversation, "
-                         "profile",
-                         -1, &t->q, NULL) != SQLITE_OK) {
-    fail(err, cap, "%s: not a halfclose results store (%s)", st->path,
-         sqlite3_errmsg(st->db));
+  if (cursor_open(&t->c, st,
+                  "SELECT * FROM conversations ORDER BY conversation, "
+                  "profile",
+                  err, cap) != 0) {
     free(t);
     return -1;
   }
@@ -1071,26 +1084,21 @@ int store_table_open(hc_store *st, store_table **out, char *err, size_t cap) {
 }
 
 int store_table_columns(const store_table *t) {
-  return sqlite3_column_count(t->q);
+  return sqlite3_column_count(t->c.q);
 }
 
 const char *store_table_column(const store_table *t, int c) {
-  const char *name = sqlite3_column_name(t->q, c);
+  const char *name = sqlite3_column_name(t->c.q, c);
   return name ? name : "";
 }
 
 int store_table_next(store_table *t, char *err, size_t cap) {
-  int rv = sqlite3_step(t->q);
-  if (rv == SQLITE_ROW)
-    return 1;
-  if (rv == SQLITE_DONE)
-    return 0;
-  return fail(err, cap, "%s: %s", t->st->path, sqlite3_errmsg(t->st->db));
+  return cursor_next(&t->c, err, cap);
 }
 
 store_cell store_table_cell(const store_table *t, int c, const char **text) {
-  int type = sqlite3_column_type(t->q, c);
-  *text = store_col_text(t->q, c); /* never NULL, even for a BLOB */
+  int type = sqlite3_column_type(t->c.q, c);
+  *text = store_col_text(t->c.q, c); /* never NULL, even for a BLOB */
   return type == SQLITE_NULL                          ? STORE_CELL_NULL
          : type == SQLITE_TEXT || type == SQLITE_BLOB ? STORE_CELL_TEXT
                                                       : STORE_CELL_NUMBER;
@@ -1099,6 +1107,6 @@ store_cell store_table_cell(const store_table *t, int c, const char **text) {
 void store_table_close(store_table *t) {
   if (!t)
     return;
-  sqlite3_finalize(t->q);
+  sqlite3_finalize(t->c.q);
   free(t);
 }
