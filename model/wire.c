@@ -40,29 +40,42 @@ const char *tcp_wire_strerror(int err) {
   return "unknown wire error";
 }
 
+/* The stream's word w as its 8 bytes appear in memory (byte k of the word
+ * at offset 8w + k), in the host's order for memcpy. */
+static inline uint64_t word_in_memory(uint64_t w) {
+  uint64_t x = tcp_payload_word(w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  x = __builtin_bswap64(x);
+#endif
+  return x;
+}
+
 void tcp_payload_fill(uint8_t *dst, uint64_t off, size_t len) {
   size_t i = 0;
   for (; i < len && ((off + i) & 7); i++) /* up to a word boundary */
     dst[i] = tcp_payload_byte(off + i);
-  for (; i + 8 <= len; i += 8) { /* a word at a time, little-endian */
-    uint64_t w = tcp_payload_word((off + i) >> 3);
-    for (int b = 0; b < 8; b++)
-      dst[i + (size_t)b] = (uint8_t)(w >> (8 * b));
+  for (; i + 8 <= len; i += 8) { /* a word at a time */
+    uint64_t w = word_in_memory((off + i) >> 3);
+    memcpy(dst + i, &w, 8);
   }
   for (; i < len; i++)
     dst[i] = tcp_payload_byte(off + i);
 }
 
 size_t tcp_payload_check(const uint8_t *src, uint64_t off, size_t len) {
-  uint8_t want[256];
-  for (size_t i = 0; i < len; i += sizeof want) {
-    size_t n = len - i < sizeof want ? len - i : sizeof want;
-    tcp_payload_fill(want, off + i, n);
-    if (memcmp(src + i, want, n) != 0)
-      for (size_t k = 0; k < n; k++)
-        if (src[i + k] != want[k])
-          return i + k;
+  size_t i = 0;
+  for (; i < len && ((off + i) & 7); i++)
+    if (src[i] != tcp_payload_byte(off + i))
+      return i;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t got, want = word_in_memory((off + i) >> 3);
+    memcpy(&got, src + i, 8);
+    if (got != want)
+      break; /* the byte is found below */
   }
+  for (; i < len; i++)
+    if (src[i] != tcp_payload_byte(off + i))
+      return i;
   return len;
 }
 
@@ -87,23 +100,43 @@ static uint32_t get32(const uint8_t *p) {
          ((uint32_t)p[2] << 8) | p[3];
 }
 
-static uint32_t sum_bytes(const uint8_t *buf, size_t len, uint32_t sum) {
-  size_t i = 0;
-  for (; i + 1 < len; i += 2)
-    sum += (uint32_t)((buf[i] << 8) | buf[i + 1]);
-  if (i < len)
-    sum += (uint32_t)(buf[i] << 8);
-  return sum;
-}
-
-static uint16_t fold(uint32_t sum) {
-  while (sum >> 16)
-    sum = (sum & 0xffffu) + (sum >> 16);
-  return (uint16_t)~sum;
-}
-
+/* The Internet checksum (RFC 1071) of buf[0..len) plus `sum` (big-endian
+ * 16-bit words, as the pseudo-header's), complemented. The bytes are added
+ * 64 bits at a time in the host's order with the carry wrapped around,
+ * which gives the same one's complement sum, byte-swapped on a
+ * little-endian host (RFC 1071 §2(B) and (C)). */
 uint16_t tcp_wire_checksum(const uint8_t *buf, size_t len, uint32_t sum) {
-  return fold(sum_bytes(buf, len, sum));
+  uint64_t acc = 0;
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) { /* 64 bits at a time, end-around carry */
+    uint64_t w;
+    memcpy(&w, buf + i, 8);
+    acc += w;
+    acc += acc < w;
+  }
+  /* fold to 32 bits so the tail cannot overflow */
+  acc = (acc & 0xffffffffu) + (acc >> 32);
+  for (; i + 2 <= len; i += 2) {
+    uint16_t h;
+    memcpy(&h, buf + i, 2);
+    acc += h;
+  }
+  if (i < len) { /* a last odd byte is the high byte of a zero-padded word */
+    uint8_t pad[2] = {buf[i], 0};
+    uint16_t h;
+    memcpy(&h, pad, 2);
+    acc += h;
+  }
+  while (acc >> 16)
+    acc = (acc & 0xffffu) + (acc >> 16);
+  uint16_t native = (uint16_t)acc;
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  native = (uint16_t)((native >> 8) | (native << 8));
+#endif
+  uint64_t total = (uint64_t)native + sum;
+  while (total >> 16)
+    total = (total & 0xffffu) + (total >> 16);
+  return (uint16_t) ~(uint16_t)total;
 }
 
 /* The pseudo-header sum of RFC 9293 §3.1 for a TCP length of `tcp_len`. */

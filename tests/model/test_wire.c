@@ -277,6 +277,45 @@ static void test_ip_options_skipped(void) {
   CHECK_EQ(tcp_payload_check(d.data, s.payload_off, d.len), 10);
 }
 
+/* RFC 1071 by the book: 16-bit big-endian words, a last odd byte padded,
+ * carries folded, complemented. The word-at-a-time checksum must agree on
+ * every length and alignment, and the payload check find the first wrong
+ * byte wherever it is. */
+static uint16_t checksum_bytewise(const uint8_t *b, size_t n, uint32_t sum) {
+  uint64_t acc = sum;
+  for (size_t i = 0; i < n; i += 2)
+    acc += (uint32_t)(b[i] << 8) | (i + 1 < n ? b[i + 1] : 0);
+  while (acc >> 16)
+    acc = (acc & 0xffff) + (acc >> 16);
+  return (uint16_t)~acc;
+}
+
+static void test_checksum_and_check_by_the_book(void) {
+  uint8_t buf[300];
+  uint64_t x = 7;
+  for (size_t i = 0; i < sizeof buf; i++)
+    buf[i] = (uint8_t)(tcp_splitmix64(&x) >> 56);
+  int wrong = 0;
+  for (size_t start = 0; start < 8; start++)
+    for (size_t n = 0; n + start <= sizeof buf; n += 1 + n / 7)
+      for (uint32_t sum = 0; sum < 0x30000; sum += 0xfff1)
+        wrong += tcp_wire_checksum(buf + start, n, sum) !=
+                 checksum_bytewise(buf + start, n, sum);
+  CHECK_EQ(wrong, 0);
+  uint8_t pay[200];
+  for (uint64_t off = 0; off < 9; off++) {
+    tcp_payload_fill(pay, 1000 + off, sizeof pay);
+    for (size_t i = 0; i < sizeof pay; i++)
+      CHECK_EQ(pay[i], tcp_payload_byte(1000 + off + i));
+    CHECK_EQ(tcp_payload_check(pay, 1000 + off, sizeof pay), sizeof pay);
+    for (size_t k = 0; k < sizeof pay; k += 13) {
+      pay[k] ^= 0x40;
+      CHECK_EQ(tcp_payload_check(pay, 1000 + off, sizeof pay), k);
+      pay[k] ^= 0x40;
+    }
+  }
+}
+
 static void test_wire_errors_named_apart(void) {
   /* a wire error from tcp_host_input is named as what it is by
    * tcp_strerror, never as a tcp_error with the same number */
@@ -297,5 +336,6 @@ int main(void) {
   RUN(test_malformed_table);
   RUN(test_ip_options_skipped);
   RUN(test_wire_errors_named_apart);
+  RUN(test_checksum_and_check_by_the_book);
   return t_summary();
 }
