@@ -15,7 +15,9 @@
 
 #include <ns3/internet-module.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -206,6 +208,79 @@ void ns3c_link::QueueDrop(int i, Ptr<const Packet> p) {
   stats.queue_drops[i]++;
 }
 
+/* ---- the raw link's transmitters ----
+ *
+ * As PointToPointNetDevice: Send enqueues (a full queue drops: MacTxDrop);
+ * an idle transmitter starts at once; starting sniffs the frame (the pcap
+ * of node 0) and schedules, in this order, its own completion after the
+ * frame's transmission time (the datagram and the 2-byte PPP header at the
+ * rate) and - as PointToPointChannel - the arrival at the other end one
+ * propagation delay later (ScheduleWithContext, the receiving node's id);
+ * completion starts the next waiting frame. The arrival draws the
+ * receiver's loss as RateErrorModel does with ERROR_UNIT_PACKET (one
+ * uniform from the receiver's stream, lost below the rate; none drawn when
+ * loss is off), then sniffs and delivers. The same events are scheduled in
+ * the same order at the same times, so ns-3 assigns them the same order
+ * among equal times, and a conversation's events, captures and outcome are
+ * those of ns-3's devices, byte for byte - without an ns-3 packet, header,
+ * queue or trace callback per datagram. */
+
+ns3c_link::Frame *ns3c_link::NewFrame(const uint8_t *d, size_t len) {
+  Frame *f;
+  if (spare.empty()) {
+    frames.emplace_back(new Frame());
+    f = frames.back().get();
+  } else {
+    f = spare.back();
+    spare.pop_back();
+  }
+  f->bytes.assign(d, d + len);
+  return f;
+}
+
+void ns3c_link::Capture(int i, const uint8_t *d, size_t len) {
+  if (pcap && i == 0)
+    pcap->Write(Simulator::Now() - pcap_t0, Create<Packet>(d, (uint32_t)len));
+  if (capture)
+    capture(capture_user, i, d, len);
+}
+
+void ns3c_link::TransmitStart(int i, Frame *f) {
+  tx[i].busy = true;
+  Capture(i, f->bytes.data(), f->bytes.size());
+  uint32_t bytes = (uint32_t)f->bytes.size() + 2; /* and the PPP header */
+  uint32_t slot = bytes % 16;
+  if (txlen[slot] != bytes) {
+    txlen[slot] = bytes;
+    txtime[slot] = rate.CalculateBytesTxTime(bytes);
+  }
+  Time t = txtime[slot];
+  Simulator::Schedule(t, &ns3c_link::TransmitComplete, this, i);
+  Simulator::ScheduleWithContext(node[1 - i]->GetId(), t + delay,
+                                 &ns3c_link::Deliver, this, 1 - i, f);
+}
+
+void ns3c_link::TransmitComplete(int i) {
+  tx[i].busy = false;
+  if (tx[i].waiting.empty())
+    return;
+  Frame *f = tx[i].waiting.front();
+  tx[i].waiting.pop_front();
+  TransmitStart(i, f);
+}
+
+void ns3c_link::Deliver(int j, Frame *f) {
+  if (cfg.loss > 0 && rv[j]->GetValue() < cfg.loss) {
+    stats.lost[j]++;
+  } else {
+    Capture(j, f->bytes.data(), f->bytes.size());
+    stats.delivered[j]++;
+    if (recv)
+      recv(user, j, f->bytes.data(), f->bytes.size());
+  }
+  spare.push_back(f);
+}
+
 void ns3c_link::Sniff(int i, Ptr<const Packet> p) {
   if (!(pcap && i == 0) && !capture)
     return;
@@ -225,20 +300,28 @@ void ns3c_link::Sniff(int i, Ptr<const Packet> p) {
 
 void ns3c_link_apply(ns3c_link *l, const ns3c_link_config *c) {
   for (int i = 0; i < 2; i++) {
+    /* a fresh stream position for every configuration: what is lost
+     * depends only on (seed, run, stream) and the packets from here on
+     * (without loss nothing is drawn, and the position does not matter) */
+    if (c->loss > 0)
+      l->rv[i]->SetStream((int64_t)(c->stream + (uint64_t)i));
+    if (!l->internet)
+      continue;
     l->dev[i]->SetDataRate(DataRate(c->rate_bps));
     l->dev[i]->SetMtu((uint16_t)c->mtu);
     l->dev[i]->GetQueue()->SetMaxSize(
         QueueSize(QueueSizeUnit::PACKETS, c->queue_packets));
     l->em[i]->SetRate(c->loss);
-    /* a fresh stream position for every configuration: what is lost
-     * depends only on (seed, run, stream) and the packets from here on */
-    l->rv[i]->SetStream((int64_t)(c->stream + (uint64_t)i));
     if (c->loss > 0)
       l->em[i]->Enable();
     else
       l->em[i]->Disable();
   }
-  l->chan->SetAttribute("Delay", TimeValue(NanoSeconds(c->delay_ns)));
+  if (l->internet)
+    l->chan->SetAttribute("Delay", TimeValue(NanoSeconds(c->delay_ns)));
+  l->rate = DataRate(c->rate_bps);
+  l->delay = NanoSeconds(c->delay_ns);
+  std::fill(std::begin(l->txlen), std::end(l->txlen), 0u);
   l->cfg = *c;
   l->stats = ns3c_link_stats{};
 }
@@ -266,27 +349,32 @@ ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
   l->user = nullptr;
   l->capture = nullptr;
   l->capture_user = nullptr;
+  for (int i = 0; i < 2; i++) {
+    l->node[i] = CreateObject<Node>();
+    l->rv[i] = CreateObject<UniformRandomVariable>();
+  }
+  if (!internet) { /* the transmitters are simulated here (above) */
+    ns3c_link_apply(l, cfg);
+    s->links.push_back(l);
+    return l;
+  }
   l->chan = CreateObject<PointToPointChannel>();
   NetDeviceContainer devs;
   for (int i = 0; i < 2; i++) {
-    l->node[i] = CreateObject<Node>();
     l->dev[i] = CreateObject<PointToPointNetDevice>();
     l->dev[i]->SetAddress(Mac48Address::Allocate());
     l->dev[i]->SetQueue(CreateObject<DropTailQueue<Packet>>());
     l->node[i]->AddDevice(l->dev[i]);
     devs.Add(l->dev[i]);
-    l->rv[i] = CreateObject<UniformRandomVariable>();
     l->em[i] = CreateObject<RateErrorModel>();
     l->em[i]->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
     l->em[i]->SetRandomVariable(l->rv[i]);
     l->dev[i]->SetReceiveErrorModel(l->em[i]);
-    if (internet) { /* the stack sends and receives: count at the MAC */
-      l->dev[i]->TraceConnectWithoutContext(
-          "MacTx", MakeBoundCallback(&ns3c_link_tx_cb, l, i));
-      l->dev[i]->TraceConnectWithoutContext(
-          "MacRx", MakeBoundCallback(&ns3c_link_rx_cb, l, i));
-    } else
-      l->dev[i]->SetReceiveCallback(MakeCallback(&ns3c_link::Receive, l));
+    /* the stack sends and receives: count at the MAC */
+    l->dev[i]->TraceConnectWithoutContext(
+        "MacTx", MakeBoundCallback(&ns3c_link_tx_cb, l, i));
+    l->dev[i]->TraceConnectWithoutContext(
+        "MacRx", MakeBoundCallback(&ns3c_link_rx_cb, l, i));
     l->dev[i]->TraceConnectWithoutContext(
         "PhyRxDrop", MakeBoundCallback(&ns3c_link_lost_cb, l, i));
     l->dev[i]->TraceConnectWithoutContext(
@@ -297,17 +385,15 @@ ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
   for (int i = 0; i < 2; i++)
     l->dev[i]->TraceConnectWithoutContext(
         "PromiscSniffer", MakeBoundCallback(&ns3c_link_sniff_cb, l, i));
-  if (internet) {
-    InternetStackHelper stack;
-    stack.Install(NodeContainer(l->node[0], l->node[1]));
-    Ipv4AddressHelper ips;
-    ips.SetBase("10.0.0.0", "255.255.255.0");
-    ips.Assign(devs);
-    /* built outside Simulator::Run: initialize now (the traffic control
-     * layer learns its devices here), not at the next run */
-    for (int i = 0; i < 2; i++)
-      l->node[i]->Initialize();
-  }
+  InternetStackHelper stack;
+  stack.Install(NodeContainer(l->node[0], l->node[1]));
+  Ipv4AddressHelper ips;
+  ips.SetBase("10.0.0.0", "255.255.255.0");
+  ips.Assign(devs);
+  /* built outside Simulator::Run: initialize now (the traffic control
+   * layer learns its devices here), not at the next run */
+  for (int i = 0; i < 2; i++)
+    l->node[i]->Initialize();
   ns3c_link_apply(l, cfg);
   s->links.push_back(l);
   return l;
@@ -333,7 +419,8 @@ extern "C" int ns3c_link_configure(ns3c_link *l, const ns3c_link_config *cfg) {
   if (rv)
     return rv;
   for (int i = 0; i < 2; i++)
-    if (l->dev[i]->GetQueue()->GetNPackets() > cfg->queue_packets)
+    if ((l->internet ? l->dev[i]->GetQueue()->GetNPackets()
+                     : l->tx[i].waiting.size()) > cfg->queue_packets)
       return ns3c_fail(NS3C_ERR_INVAL, "queue holds more than the new size");
   GUARD_BEGIN
   ns3c_link_apply(l, cfg);
@@ -359,11 +446,21 @@ extern "C" int ns3c_link_send(ns3c_link *l, int node, const uint8_t *dgram,
     return ns3c_fail(NS3C_ERR_INVAL, "bad node or empty datagram");
   if (len > l->cfg.mtu)
     return ns3c_fail(NS3C_ERR_INVAL, "datagram larger than the MTU");
+  if (l->internet)
+    return ns3c_fail(NS3C_ERR_INVAL, "ns-3's internet stack sends here");
   GUARD_BEGIN
-  Ptr<Packet> p = Create<Packet>(dgram, (uint32_t)len);
   l->stats.sent[node]++;
-  bool ok = l->dev[node]->Send(p, l->dev[1 - node]->GetAddress(), 0x0800);
-  return ok ? NS3C_OK : ns3c_fail(NS3C_ERR_FULL, "device queue full");
+  ns3c_link::Transmitter &t = l->tx[node];
+  if (t.busy && t.waiting.size() >= l->cfg.queue_packets) {
+    l->stats.queue_drops[node]++;
+    return ns3c_fail(NS3C_ERR_FULL, "device queue full");
+  }
+  ns3c_link::Frame *f = l->NewFrame(dgram, len);
+  if (t.busy)
+    t.waiting.push_back(f);
+  else
+    l->TransmitStart(node, f);
+  return NS3C_OK;
   GUARD_END
 }
 

@@ -12,6 +12,8 @@
 #include <ns3/network-module.h>
 #include <ns3/point-to-point-module.h>
 
+#include <deque>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,6 +51,34 @@ struct ns3c_link {
   ns3::Ptr<ns3::PcapFileWrapper> pcap;
   ns3::Time pcap_t0; /* the capture's clock starts when it is opened */
   std::vector<uint8_t> buf;
+
+  /* A raw link (not internet) has no ns-3 device: its two transmitters are
+   * simulated here, event for event as PointToPointNetDevice and
+   * PointToPointChannel schedule them (see ns3c.cc), without ns-3 packets,
+   * headers, queues or traces on the way. */
+  struct Frame {
+    std::vector<uint8_t> bytes;
+  };
+  struct Transmitter {
+    bool busy = false;
+    std::deque<Frame *> waiting; /* the device queue: not yet on the wire */
+  };
+  Transmitter tx[2];
+  std::vector<std::unique_ptr<Frame>> frames; /* every frame, owned */
+  std::vector<Frame *> spare;                 /* frames free for reuse */
+  ns3::DataRate rate;
+  ns3::Time delay;
+  /* transmission times by frame length, as DataRate computes them (its
+   * 64-bit fixed-point division is a hot spot): a small direct-mapped
+   * cache, cleared when the rate changes */
+  uint32_t txlen[16] = {};
+  ns3::Time txtime[16];
+
+  Frame *NewFrame(const uint8_t *d, size_t len);
+  void TransmitStart(int i, Frame *f);
+  void TransmitComplete(int i);
+  void Deliver(int j, Frame *f);
+  void Capture(int i, const uint8_t *d, size_t len);
 
   bool Receive(ns3::Ptr<ns3::NetDevice> d, ns3::Ptr<const ns3::Packet> p,
                uint16_t proto, const ns3::Address &from);
