@@ -178,22 +178,6 @@ int ns3c_link_check(const ns3c_link_config *c) {
   return NS3C_OK;
 }
 
-bool ns3c_link::Receive(Ptr<NetDevice> d, Ptr<const Packet> p, uint16_t proto,
-                        const Address &from) {
-  (void)proto;
-  (void)from;
-  int i = d == dev[0] ? 0 : 1;
-  stats.delivered[i]++;
-  if (!recv)
-    return true;
-  uint32_t n = p->GetSize();
-  if (buf.size() < n)
-    buf.resize(n);
-  p->CopyData(buf.data(), n);
-  recv(user, i, buf.data(), n);
-  return true;
-}
-
 void ns3c_link::Delivered(int i) {
   stats.delivered[i]++;
 }

@@ -6,13 +6,17 @@
  * new one may follow. Time is in nanoseconds. Callbacks are plain C
  * function pointers with a user pointer.
  *
- * A link (ns3c_link) is two ns-3 nodes joined by a point-to-point channel:
+ * A link (ns3c_link) is two ns-3 nodes joined by a point-to-point link:
  * data rate, propagation delay, a drop-tail queue counted in packets, an
- * MTU, and per-packet loss on each receiving side (ns-3's RateErrorModel
- * with ERROR_UNIT_PACKET). Raw IPv4 datagrams go in with ns3c_link_send()
- * and come out through the receive callback of the other node; nothing of
- * ns-3's internet stack is involved. A link can be reconfigured between
- * conversations, so one simulation serves a whole batch.
+ * MTU, and per-packet loss on each receiving side. Raw IPv4 datagrams go in
+ * with ns3c_link_send() and come out through the receive callback of the
+ * other node; nothing of ns-3's internet stack is involved. The link's
+ * transmitters are simulated on ns-3's scheduler by the wrapper itself,
+ * scheduling exactly the events PointToPointNetDevice and
+ * PointToPointChannel would (and drawing loss as RateErrorModel with
+ * ERROR_UNIT_PACKET would), without an ns-3 packet per datagram. A link can
+ * be reconfigured between conversations, so one simulation serves a whole
+ * batch.
  *
  * Randomness: ns-3's generator is seeded from (seed, run) at ns3c_sim_new,
  * and every random variable the wrapper creates is pinned to an explicit

@@ -80,8 +80,6 @@ struct ns3c_link {
   void Deliver(int j, Frame *f);
   void Capture(int i, const uint8_t *d, size_t len);
 
-  bool Receive(ns3::Ptr<ns3::NetDevice> d, ns3::Ptr<const ns3::Packet> p,
-               uint16_t proto, const ns3::Address &from);
   void Delivered(int i);
   void Lost(int i, ns3::Ptr<const ns3::Packet> p);
   void QueueDrop(int i, ns3::Ptr<const ns3::Packet> p);
