@@ -8,8 +8,9 @@
  * caller's mistake is an error return, not an abort inside ns-3.
  *
  * Scheduled C callbacks are ns-3 events that call a trampoline; handles
- * are ns-3 event uids, kept in a map only while the event is pending, so
- * ns3c_cancel of a finished event is a cheap no-op.
+ * name reusable slots (index and generation) that hold the pending
+ * events, so ns3c_cancel of a finished event is a cheap no-op and no event
+ * costs an allocation of the wrapper's.
  */
 #include "ns3c_internal.h"
 
@@ -22,7 +23,6 @@
 #include <cstring>
 #include <exception>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 using namespace ns3;
@@ -70,7 +70,6 @@ extern "C" int ns3c_sim_new(ns3c_sim **out, uint32_t seed, uint64_t run) {
   RngSeedManager::SetRun(run);
   ns3c_sim *s = new ns3c_sim();
   s->events = 0;
-  s->next_id = 0;
   s->tcpnet = nullptr;
   sim_alive = true;
   *out = s;
@@ -97,8 +96,27 @@ extern "C" uint64_t ns3c_now(const ns3c_sim *s) {
   return (uint64_t)Simulator::Now().GetNanoSeconds();
 }
 
+/* Handles: a slot's index + 1 in the low 32 bits and its generation in the
+ * high ones, so a handle of an event that ran or was cancelled matches no
+ * live slot. No allocation per event (the slots are reused). */
+static ns3c_sim::Slot *slot_of(ns3c_sim *s, uint64_t id) {
+  uint64_t i = (id & 0xffffffffu) - 1;
+  if (i >= s->slots.size())
+    return nullptr;
+  ns3c_sim::Slot *sl = &s->slots[i];
+  return sl->live && sl->gen == (uint32_t)(id >> 32) ? sl : nullptr;
+}
+
+static void release(ns3c_sim *s, ns3c_sim::Slot *sl) {
+  sl->live = false;
+  sl->gen++;
+  s->free_slots.push_back((uint32_t)(sl - s->slots.data()));
+}
+
 static void trampoline(ns3c_sim *s, ns3c_fn fn, void *arg, uint64_t id) {
-  s->pending.erase(id);
+  ns3c_sim::Slot *sl = slot_of(s, id);
+  if (sl)
+    release(s, sl);
   s->events++;
   fn(arg);
 }
@@ -111,9 +129,17 @@ extern "C" int ns3c_schedule(ns3c_sim *s, uint64_t at_ns, ns3c_fn fn, void *arg,
   if (at_ns < now)
     return ns3c_fail(NS3C_ERR_INVAL, "event scheduled in the past");
   GUARD_BEGIN
-  uint64_t handle = ++s->next_id;
-  s->pending[handle] = Simulator::Schedule(NanoSeconds(at_ns - now),
-                                           &trampoline, s, fn, arg, handle);
+  if (s->free_slots.empty()) {
+    s->slots.emplace_back();
+    s->free_slots.push_back((uint32_t)(s->slots.size() - 1));
+  }
+  uint32_t i = s->free_slots.back();
+  s->free_slots.pop_back();
+  ns3c_sim::Slot &sl = s->slots[i];
+  uint64_t handle = (uint64_t)sl.gen << 32 | (uint64_t)(i + 1);
+  sl.live = true;
+  sl.ev = Simulator::Schedule(NanoSeconds(at_ns - now), &trampoline, s, fn, arg,
+                              handle);
   if (id)
     *id = handle;
   return NS3C_OK;
@@ -123,13 +149,13 @@ extern "C" int ns3c_schedule(ns3c_sim *s, uint64_t at_ns, ns3c_fn fn, void *arg,
 extern "C" int ns3c_cancel(ns3c_sim *s, uint64_t id) {
   if (!s)
     return ns3c_fail(NS3C_ERR_INVAL, "no simulation");
-  auto it = s->pending.find(id);
-  if (it == s->pending.end())
+  ns3c_sim::Slot *sl = slot_of(s, id);
+  if (!sl)
     return NS3C_OK;
   GUARD_BEGIN
-  Simulator::Remove(it->second); /* out of the queue: the clock does not
-                                    advance to a cancelled event */
-  s->pending.erase(it);
+  Simulator::Remove(sl->ev); /* out of the queue: the clock does not
+                                advance to a cancelled event */
+  release(s, sl);
   return NS3C_OK;
   GUARD_END
 }
@@ -233,7 +259,7 @@ void ns3c_link::TransmitStart(int i, Frame *f) {
   tx[i].busy = true;
   Capture(i, f->bytes.data(), f->bytes.size());
   uint32_t bytes = (uint32_t)f->bytes.size() + 2; /* and the PPP header */
-  uint32_t slot = bytes % 16;
+  uint32_t slot = (bytes * 2654435761u) >> 26;    /* 64 slots */
   if (txlen[slot] != bytes) {
     txlen[slot] = bytes;
     txtime[slot] = rate.CalculateBytesTxTime(bytes);

@@ -15,7 +15,6 @@
 #include <deque>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 /* Keep `msg` as the last error and return `rv`. */
@@ -71,8 +70,8 @@ struct ns3c_link {
   /* transmission times by frame length, as DataRate computes them (its
    * 64-bit fixed-point division is a hot spot): a small direct-mapped
    * cache, cleared when the rate changes */
-  uint32_t txlen[16] = {};
-  ns3::Time txtime[16];
+  uint32_t txlen[64] = {};
+  ns3::Time txtime[64];
 
   Frame *NewFrame(const uint8_t *d, size_t len);
   void TransmitStart(int i, Frame *f);
@@ -88,10 +87,15 @@ struct ns3c_link {
 
 struct ns3c_sim {
   std::vector<ns3c_link *> links;
-  std::unordered_map<uint64_t, ns3::EventId> pending; /* by ns3c handle */
-  uint64_t next_id;                                   /* last handle given */
-  uint64_t events;                                    /* callbacks run */
-  ns3c_tcpnet *tcpnet; /* ns-3's TCP, once used (tcp_socket.cc) */
+  struct Slot {
+    ns3::EventId ev;
+    uint32_t gen = 1; /* bumped at every release */
+    bool live = false;
+  };
+  std::vector<Slot> slots;          /* scheduled C callbacks, by handle */
+  std::vector<uint32_t> free_slots; /* indices of slots not live */
+  uint64_t events;                  /* callbacks run */
+  ns3c_tcpnet *tcpnet;              /* ns-3's TCP, once used (tcp_socket.cc) */
 };
 
 /* Check a link configuration: 0, or NS3C_ERR_INVAL with the reason. */
