@@ -281,7 +281,7 @@ void tcp_host_send_rst(tcp_host *h, const tcp_segment *in, tcp_why why,
 int tcp_host_input(tcp_host *h, const uint8_t *dgram, size_t len,
                    uint64_t now) {
   tcp_segment seg;
-  int rv = tcp_wire_decode(&seg, dgram, len);
+  int rv = tcp_wire_decode_opt(&seg, dgram, len, !h->cfg.trust_input);
   tcp_host_enter(h, now);
   if (rv != TCP_WIRE_OK) {
     tcp_trace_drop(h, NULL, NULL, TCP_WHY_MALFORMED, rv, now);

@@ -19,6 +19,7 @@
 #ifndef HALFCLOSE_TCP_WIRE_H
 #define HALFCLOSE_TCP_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,10 @@ size_t tcp_wire_size(const tcp_segment *s);
  * not fit in `cap` or exceeds TCP_MAX_DATAGRAM.
  */
 size_t tcp_wire_encode(uint8_t *buf, size_t cap, const tcp_segment *s);
+
+/* tcp_wire_decode, with the TCP checksum verified or not. */
+int tcp_wire_decode_opt(tcp_segment *s, const uint8_t *buf, size_t len,
+                        bool verify_tcp_checksum);
 
 /* The Internet checksum of buf[0..len) folded with `sum` (host order). */
 uint16_t tcp_wire_checksum(const uint8_t *buf, size_t len, uint32_t sum);

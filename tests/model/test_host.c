@@ -374,6 +374,44 @@ static void test_integrity_error_counted(void) {
   h_fini(&t);
 }
 
+static int outputs;
+static void count_output(void *user, const uint8_t *d, size_t len) {
+  (void)user, (void)d, (void)len;
+  outputs++;
+}
+
+/* trust_input skips the TCP checksum (and the payload check): a SYN whose
+ * checksum is wrong is answered by a trusting host and dropped as
+ * malformed by a checking one (the control) */
+static void test_trust_input(void) {
+  for (int trust = 0; trust < 2; trust++) {
+    tcp_host_config cfg = {0};
+    cfg.addr = H_ADDR_B;
+    cfg.output = count_output;
+    cfg.profile = h_profile("nt351");
+    cfg.trust_input = trust;
+    tcp_host *h;
+    CHECK_EQ(tcp_host_new(&h, &cfg), TCP_OK);
+    CHECK_EQ(tcp_host_listen(h, 80, 4, 0), TCP_OK);
+    tcp_segment syn = {.src = H_ADDR_A,
+                       .dst = H_ADDR_B,
+                       .sport = 1234,
+                       .dport = 80,
+                       .seq = 1000,
+                       .flags = TCP_SYN,
+                       .wnd = 8192,
+                       .ttl = 64};
+    uint8_t d[64];
+    size_t n = tcp_wire_encode(d, sizeof d, &syn);
+    d[TCP_IPV4_HDR_LEN + 16] ^= 0x5a; /* the TCP checksum */
+    outputs = 0;
+    int rv = tcp_host_input(h, d, n, 0);
+    CHECK_EQ(rv, trust ? TCP_WIRE_OK : TCP_WIRE_BAD_TCP_CHECKSUM);
+    CHECK_EQ(outputs, trust ? 1 : 0); /* the SYN-ACK */
+    tcp_host_free(h);
+  }
+}
+
 int main(void) {
   RUN(test_rst_for_closed_port);
   RUN(test_listener_answers);
@@ -384,5 +422,6 @@ int main(void) {
   RUN(test_many_connections_no_leak);
   RUN(test_checker_catches);
   RUN(test_integrity_error_counted);
+  RUN(test_trust_input);
   return t_summary();
 }
