@@ -52,9 +52,10 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
                        batch_progress *out, char *err, size_t cap);
 
 /* What `halfclose run` asks for: the first block of conversations, and
- * with until > 0 sequential stopping (double the batch until every
- * profile's app_reset 95 % Wilson half-width is at most `until`, checked at
- * block boundaries only, never past max_total). */
+ * with until > 0 sequential stopping (grow the batch block by block, each
+ * a quarter larger (batch_next_block), until every profile's app_reset 95 %
+ * Wilson half-width is at most `until`, checked at block boundaries only,
+ * never past max_total). */
 typedef struct study_opts {
   uint64_t total;
   double until;
@@ -67,6 +68,9 @@ typedef struct study_result {
   bool worker_rank; /* an MPI rank other than 0: nothing to report */
   char note[400];   /* the stopping rule and where it stopped, or "" */
 } study_result;
+
+/* The block of sequential stopping after `total` conversations. */
+uint64_t batch_next_block(uint64_t total, uint64_t cells);
 
 /* The study: under mpirun across the ranks (MPI set up and torn down
  * here; no sequential stopping), else batch_run, block after block. */
