@@ -23,7 +23,7 @@ void tcp_conn_set_state(tcp_conn *c, tcp_state to, uint64_t now) {
   if (from == to)
     return;
   c->state = to;
-  if (TRACING(c->host)) {
+  if (TRACES(c->host, TCP_EV_STATE)) {
     tcp_event ev = {.type = TCP_EV_STATE, .from = from, .to = to};
     tcp_trace_conn(c, &ev, now);
   }
@@ -35,14 +35,14 @@ void tcp_conn_set_state(tcp_conn *c, tcp_state to, uint64_t now) {
 void tcp_conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline,
                         uint64_t now) {
   c->deadline[t] = deadline;
-  if (TRACING(c->host))
+  if (TRACES_TIMER(c->host, TCP_EV_TIMER_ARM, t))
     tcp_trace_timer(c, TCP_EV_TIMER_ARM, t, deadline, now);
 }
 
 void tcp_conn_timer_stop(tcp_conn *c, tcp_timer t, uint64_t now) {
   if (c->deadline[t] == TCP_NEVER)
     return;
-  if (TRACING(c->host))
+  if (TRACES_TIMER(c->host, TCP_EV_TIMER_CANCEL, t))
     tcp_trace_timer(c, TCP_EV_TIMER_CANCEL, t, c->deadline[t], now);
   c->deadline[t] = TCP_NEVER;
 }
@@ -53,7 +53,7 @@ void tcp_conn_discard_unread(tcp_conn *c, uint64_t now) {
     return;
   c->bytes_discarded += unread;
   c->read_off = c->rcv_off;
-  if (TRACING(c->host)) {
+  if (TRACES(c->host, TCP_EV_DATA_LOST)) {
     tcp_event ev = {.type = TCP_EV_DATA_LOST, .arg = (int64_t)unread};
     tcp_trace_conn(c, &ev, now);
   }
@@ -126,7 +126,7 @@ static void on_persist(tcp_conn *c, uint64_t now) {
 
 void tcp_conn_on_timer(tcp_conn *c, tcp_timer t, uint64_t now) {
   uint64_t deadline = c->deadline[t];
-  if (TRACING(c->host))
+  if (TRACES_TIMER(c->host, TCP_EV_TIMER_FIRE, t))
     tcp_trace_timer(c, TCP_EV_TIMER_FIRE, t, deadline, now);
   c->deadline[t] = TCP_NEVER;
   switch (t) {

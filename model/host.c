@@ -205,7 +205,7 @@ void tcp_host_leave(tcp_host *h) {
         bool for_listener = n == TCP_NOTIFY_ACCEPTABLE;
         if ((!c->owned && !for_listener) || c->app_closed)
           continue;
-        if (TRACING(h)) {
+        if (TRACES(h, TCP_EV_NOTIFY)) {
           tcp_event ev = {.type = TCP_EV_NOTIFY, .notify = (tcp_notify)n};
           tcp_trace_conn(c, &ev, h->now);
         }
@@ -244,7 +244,7 @@ static tcp_conn *lookup(tcp_host *h, const tcp_segment *s) {
 
 static void emit(tcp_host *h, const tcp_segment *s, tcp_why why, uint64_t now) {
   size_t n = tcp_wire_encode(h->obuf, h->obuf_cap, s);
-  if (TRACING(h)) {
+  if (TRACES(h, TCP_EV_SEG_OUT)) {
     tcp_event ev = {.type = TCP_EV_SEG_OUT, .seg = *s, .why = why};
     ev.dgram = h->obuf;
     ev.dgram_len = n;
@@ -288,7 +288,7 @@ int tcp_host_input(tcp_host *h, const uint8_t *dgram, size_t len,
     goto out;
   }
   tcp_conn *c = lookup(h, &seg);
-  if (TRACING(h)) {
+  if (TRACES(h, TCP_EV_SEG_IN)) {
     tcp_event ev = {.type = TCP_EV_SEG_IN, .seg = seg};
     ev.dgram = dgram;
     ev.dgram_len = len;
@@ -359,7 +359,7 @@ int tcp_host_listen(tcp_host *h, uint16_t port, uint32_t backlog,
   }
   h->listeners[h->nlisteners++] = (tcp_listener){port, backlog};
 out:
-  if (TRACING(h)) {
+  if (TRACES(h, TCP_EV_APP)) {
     tcp_event ev = {.type = TCP_EV_APP, .call = TCP_CALL_LISTEN};
     ev.arg = port;
     ev.result = rv;

@@ -149,6 +149,13 @@ void tcp_trace_timer(tcp_conn *c, tcp_event_type type, tcp_timer t,
 void tcp_trace_drop(tcp_host *h, tcp_conn *c, const tcp_segment *seg,
                     tcp_why why, int64_t result, uint64_t now);
 #define TRACING(h) ((h)->cfg.trace != NULL)
+/* Whether events of `type` (and, for timer events, of timer `t`) are
+ * wanted: the trace is on and the masks let them through. */
+#define TRACES(h, type)                                                        \
+  (TRACING(h) && (!(h)->cfg.trace_types || ((h)->cfg.trace_types >> (type)&1u)))
+#define TRACES_TIMER(h, type, t)                                               \
+  (TRACES(h, type) &&                                                          \
+   (!(h)->cfg.trace_timers || ((h)->cfg.trace_timers >> (t)&1u)))
 
 /* conn.c: state, timers, errors */
 void tcp_conn_set_state(tcp_conn *c, tcp_state to, uint64_t now);

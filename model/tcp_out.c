@@ -71,7 +71,7 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
   size_t n = tcp_wire_encode(h->obuf, h->obuf_cap, &s);
   if (SEQ_LT(seq, c->snd_max) && (len || (flags & (TCP_SYN | TCP_FIN))))
     c->retransmits++;
-  if (TRACING(h)) {
+  if (TRACES(h, TCP_EV_SEG_OUT)) {
     tcp_event ev = {.type = TCP_EV_SEG_OUT, .seg = s, .why = why};
     ev.dgram = h->obuf;
     ev.dgram_len = n;

@@ -30,7 +30,7 @@ void tcp_trace_conn(const tcp_conn *c, tcp_event *ev, uint64_t now) {
 
 void tcp_trace_app(tcp_conn *c, tcp_app_call call, int64_t arg, int64_t result,
                    uint64_t now) {
-  if (!TRACING(c->host))
+  if (!TRACES(c->host, TCP_EV_APP))
     return;
   tcp_event ev = {.type = TCP_EV_APP, .call = call, .arg = arg};
   ev.result = result;
@@ -45,7 +45,7 @@ void tcp_trace_timer(tcp_conn *c, tcp_event_type type, tcp_timer t,
 
 void tcp_trace_drop(tcp_host *h, tcp_conn *c, const tcp_segment *seg,
                     tcp_why why, int64_t result, uint64_t now) {
-  if (!TRACING(h))
+  if (!TRACES(h, TCP_EV_SEG_DROP))
     return;
   tcp_event ev = {.type = TCP_EV_SEG_DROP, .why = why, .result = result};
   if (seg)

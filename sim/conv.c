@@ -610,6 +610,14 @@ static int make_host(run *r, int node, const tcp_profile *prof, uint32_t addr) {
   /* without the invariant checker (a batch run without --check) the
    * datagrams are trusted: they come unchanged from the other host */
   cfg.trust_input = !(r->opts && r->opts->check);
+  if (!(r->opts && (r->opts->check || r->opts->trace))) {
+    /* only the events the outcome and the anatomy are read from (the
+     * checker and a replay's ladder get every event) */
+    cfg.trace_types = 1u << TCP_EV_SEG_OUT | 1u << TCP_EV_SEG_IN |
+                      1u << TCP_EV_STATE | 1u << TCP_EV_TIMER_ARM |
+                      1u << TCP_EV_APP | 1u << TCP_EV_DATA_LOST;
+    cfg.trace_timers = 1u << TCP_TIMER_DELACK;
+  }
   cfg.user = s;
   cfg.output = on_output;
   cfg.notify = on_notify;

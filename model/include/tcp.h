@@ -424,6 +424,11 @@ typedef struct tcp_host_config {
    * another host of the model, where neither can fail; a batch run without
    * --check. Tests, fuzzing and replays leave it false. */
   bool trust_input;
+  /* Which events reach `trace`: a mask of (1 << tcp_event_type), 0 for
+   * all; and of timer events, a mask of (1 << tcp_timer), 0 for all. A
+   * driver that reads the trace only for its outcome skips building the
+   * rest (the invariant checker needs them all). */
+  uint32_t trace_types, trace_timers;
 } tcp_host_config;
 
 /* Create a host. Returns 0, TCP_ERR_INVAL or TCP_ERR_NOMEM. */

@@ -412,6 +412,55 @@ static void test_trust_input(void) {
   }
 }
 
+static int seen[TCP_EV_DATA_LOST + 1], timers_seen[TCP_NTIMERS];
+static void count_event(void *user, const tcp_event *ev) {
+  (void)user;
+  seen[ev->type]++;
+  if (ev->type == TCP_EV_TIMER_ARM || ev->type == TCP_EV_TIMER_CANCEL ||
+      ev->type == TCP_EV_TIMER_FIRE)
+    timers_seen[ev->timer]++;
+}
+
+/* the trace masks: only the types (and timers) asked for reach the
+ * callback; with no mask (the control) every kind a SYN's answer makes
+ * does */
+static void test_trace_masks(void) {
+  for (int masked = 0; masked < 2; masked++) {
+    tcp_host_config cfg = {0};
+    cfg.addr = H_ADDR_B;
+    cfg.output = count_output;
+    cfg.trace = count_event;
+    cfg.profile = h_profile("nt351");
+    if (masked) {
+      cfg.trace_types = 1u << TCP_EV_SEG_OUT | 1u << TCP_EV_TIMER_ARM;
+      cfg.trace_timers = 1u << TCP_TIMER_DELACK;
+    }
+    memset(seen, 0, sizeof seen);
+    memset(timers_seen, 0, sizeof timers_seen);
+    tcp_host *h;
+    CHECK_EQ(tcp_host_new(&h, &cfg), TCP_OK);
+    CHECK_EQ(tcp_host_listen(h, 80, 4, 0), TCP_OK);
+    tcp_segment syn = {.src = H_ADDR_A,
+                       .dst = H_ADDR_B,
+                       .sport = 1234,
+                       .dport = 80,
+                       .seq = 1000,
+                       .flags = TCP_SYN,
+                       .wnd = 8192,
+                       .ttl = 64};
+    uint8_t d[64];
+    size_t n = tcp_wire_encode(d, sizeof d, &syn);
+    CHECK_EQ(tcp_host_input(h, d, n, 0), TCP_WIRE_OK);
+    CHECK_EQ(seen[TCP_EV_SEG_OUT], 1); /* the SYN-ACK, either way */
+    CHECK_EQ(seen[TCP_EV_SEG_IN], masked ? 0 : 1);
+    CHECK_EQ(seen[TCP_EV_STATE], masked ? 0 : 1);
+    CHECK_EQ(seen[TCP_EV_APP], masked ? 0 : 1); /* listen() */
+    /* the SYN-ACK arms the retransmission timer: masked, not reported */
+    CHECK_EQ(timers_seen[TCP_TIMER_RTX], masked ? 0 : 1);
+    tcp_host_free(h);
+  }
+}
+
 int main(void) {
   RUN(test_rst_for_closed_port);
   RUN(test_listener_answers);
@@ -423,5 +472,6 @@ int main(void) {
   RUN(test_checker_catches);
   RUN(test_integrity_error_counted);
   RUN(test_trust_input);
+  RUN(test_trace_masks);
   return t_summary();
 }
