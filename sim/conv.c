@@ -733,7 +733,7 @@ static void on_ns3_capture(void *user, int node, const uint8_t *d, size_t len) {
   settle(r); /* a datagram left or arrived: the link may be idle now */
 }
 
-static int start_ns3(run *r, const tcp_profile *client) {
+static int start_ns3(run *r, const tcp_profile *client, const char *pcap) {
   ns3c_tcp_config tc = {
       .link = {r->p->rate_bps, r->p->delay_ns, (uint32_t)r->p->queue,
                (uint32_t)r->p->mtu, r->p->loss, 2 * r->index},
@@ -744,6 +744,9 @@ static int start_ns3(run *r, const tcp_profile *client) {
   if (rv)
     return rv;
   r->link = ns3c_tcpnet_link(r->net);
+  /* the capture opens before the SYN goes out */
+  if (pcap && (rv = ns3c_link_pcap(r->link, pcap)) != 0)
+    return rv;
   r->cstate = r->sstate = TCP_CLOSED;
   ns3c_tcp_callbacks cb = {on_ns3_event, on_ns3_state, r};
   uint16_t port = ns3c_tcpnet_new_port(r->net);
@@ -823,11 +826,11 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
     ns3c_link_config lc = {p->rate_bps,      p->delay_ns, (uint32_t)p->queue,
                            (uint32_t)p->mtu, p->loss,     2 * index};
     rv = ns3c_link_configure(e->link, &lc);
+    if (rv == 0 && opts && opts->pcap_path)
+      rv = ns3c_link_pcap(r->link, opts->pcap_path);
   } else {
-    rv = start_ns3(r, client);
+    rv = start_ns3(r, client, opts ? opts->pcap_path : NULL);
   }
-  if (rv == 0 && opts && opts->pcap_path)
-    rv = ns3c_link_pcap(r->link, opts->pcap_path);
   if (rv) {
     snprintf(msg, sizeof msg, "%s: %s",
              stack == CONV_STACK_MODEL ? "link" : "ns-3's TCP",

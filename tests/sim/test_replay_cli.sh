@@ -70,4 +70,13 @@ sent=$(( ${segs% *} + ${segs#* } ))
 [ "$n" -eq "$sent" ] && ok || bad "capture has $n packets, replay sent $sent"
 good=$(awk -F'\t' '$1 ~ /^raw:ip:tcp/ && $2 == 1 && $3 == 1' "$tmp/fields" | wc -l)
 [ "$good" -eq "$n" ] && ok || bad "$((n - good)) of $n packets not IPv4/TCP with good checksums"
+
+# ns-3's own TCP replayed: its capture starts with the client's SYN (the
+# capture opens before the connection does) and every checksum is good
+"$hc" replay --profile=ns3-native --pcap="$tmp/n.pcap" --no-ladder >"$tmp/nout" 2>&1 || bad "ns3-native replay: $(cat "$tmp/nout")"
+tshark -r "$tmp/n.pcap" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+  -T fields -e ip.src -e tcp.flags.syn -e tcp.flags.ack -e ip.checksum.status \
+  -e tcp.checksum.status >"$tmp/nf" 2>/dev/null
+head -1 "$tmp/nf" | grep -q "^10.0.0.1	1	0	" && ok || bad "the ns3-native capture does not start with the SYN: $(head -2 "$tmp/nf")"
+[ "$(awk -F'\t' '$4 != 1 || $5 != 1' "$tmp/nf" | wc -l)" -eq 0 ] && [ -s "$tmp/nf" ] && ok || bad "ns3-native capture has bad checksums"
 finish
