@@ -380,6 +380,25 @@ static void count_output(void *user, const uint8_t *d, size_t len) {
   outputs++;
 }
 
+/* A host of cfg at 10.0.0.2 listening on port 80, and in d[0..*n) a SYN
+ * to it from 10.0.0.1. */
+static tcp_host *syn_host(const tcp_host_config *cfg, uint8_t d[64],
+                          size_t *n) {
+  tcp_host *h = NULL;
+  CHECK_EQ(tcp_host_new(&h, cfg), TCP_OK);
+  CHECK_EQ(tcp_host_listen(h, 80, 4, 0), TCP_OK);
+  tcp_segment syn = {.src = H_ADDR_A,
+                     .dst = H_ADDR_B,
+                     .sport = 1234,
+                     .dport = 80,
+                     .seq = 1000,
+                     .flags = TCP_SYN,
+                     .wnd = 8192,
+                     .ttl = 64};
+  *n = tcp_wire_encode(d, 64, &syn);
+  return h;
+}
+
 /* trust_input skips the TCP checksum (and the payload check): a SYN whose
  * checksum is wrong is answered by a trusting host and dropped as
  * malformed by a checking one (the control) */
@@ -390,19 +409,9 @@ static void test_trust_input(void) {
     cfg.output = count_output;
     cfg.profile = h_profile("nt351");
     cfg.trust_input = trust;
-    tcp_host *h;
-    CHECK_EQ(tcp_host_new(&h, &cfg), TCP_OK);
-    CHECK_EQ(tcp_host_listen(h, 80, 4, 0), TCP_OK);
-    tcp_segment syn = {.src = H_ADDR_A,
-                       .dst = H_ADDR_B,
-                       .sport = 1234,
-                       .dport = 80,
-                       .seq = 1000,
-                       .flags = TCP_SYN,
-                       .wnd = 8192,
-                       .ttl = 64};
     uint8_t d[64];
-    size_t n = tcp_wire_encode(d, sizeof d, &syn);
+    size_t n;
+    tcp_host *h = syn_host(&cfg, d, &n);
     d[TCP_IPV4_HDR_LEN + 16] ^= 0x5a; /* the TCP checksum */
     outputs = 0;
     int rv = tcp_host_input(h, d, n, 0);
@@ -437,19 +446,9 @@ static void test_trace_masks(void) {
     }
     memset(seen, 0, sizeof seen);
     memset(timers_seen, 0, sizeof timers_seen);
-    tcp_host *h;
-    CHECK_EQ(tcp_host_new(&h, &cfg), TCP_OK);
-    CHECK_EQ(tcp_host_listen(h, 80, 4, 0), TCP_OK);
-    tcp_segment syn = {.src = H_ADDR_A,
-                       .dst = H_ADDR_B,
-                       .sport = 1234,
-                       .dport = 80,
-                       .seq = 1000,
-                       .flags = TCP_SYN,
-                       .wnd = 8192,
-                       .ttl = 64};
     uint8_t d[64];
-    size_t n = tcp_wire_encode(d, sizeof d, &syn);
+    size_t n;
+    tcp_host *h = syn_host(&cfg, d, &n);
     CHECK_EQ(tcp_host_input(h, d, n, 0), TCP_WIRE_OK);
     CHECK_EQ(seen[TCP_EV_SEG_OUT], 1); /* the SYN-ACK, either way */
     CHECK_EQ(seen[TCP_EV_SEG_IN], masked ? 0 : 1);
