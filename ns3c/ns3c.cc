@@ -285,7 +285,9 @@ void ns3c_link::Deliver(int j, Frame *f) {
   } else {
     Capture(j, f->bytes.data(), f->bytes.size());
     stats.delivered[j]++;
-    if (recv)
+    if (fd[j])
+      ToKernel(j, f->bytes.data(), f->bytes.size());
+    else if (recv)
       recv(user, j, f->bytes.data(), f->bytes.size());
   }
   spare.push_back(f);

@@ -235,6 +235,22 @@ int ns3c_tcp_close(ns3c_tcp *t);
  * its own timers end. NULL is a no-op. */
 void ns3c_tcp_free(ns3c_tcp *t);
 
+/* ---- emulation: real kernels on a link, in real time (emu.cc) ---- */
+
+/* A simulation on ns-3's RealtimeSimulatorImpl: events run when the wall
+ * clock reaches them. Otherwise as ns3c_sim_new. */
+int ns3c_sim_new_realtime(ns3c_sim **out, uint32_t seed, uint64_t run);
+
+/* Put a real host behind node `node` of a raw link: `fd` is a TAP (opened
+ * with IFF_TAP | IFF_NO_PI) whose kernel side has the address the node
+ * stands for. IPv4 frames from the kernel to `self_mac` enter the link as
+ * if the node had sent them (rate, delay, queue, loss and capture apply);
+ * what the link delivers to the node goes to the kernel, addressed to
+ * `kernel_mac`. The link's receive callback no longer sees that node's
+ * arrivals. Returns 0, NS3C_ERR_INVAL or NS3C_ERR_NS3. */
+int ns3c_link_attach_fd(ns3c_link *l, int node, int fd,
+                        const uint8_t self_mac[6], const uint8_t kernel_mac[6]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -73,6 +73,14 @@ struct ns3c_link {
   uint32_t txlen[64] = {};
   ns3::Time txtime[64];
 
+  /* emulation: a real kernel behind a node, through a TAP (emu.cc) */
+  ns3::Ptr<ns3::NetDevice> fd[2];
+  ns3::Mac48Address kernel_mac[2];
+  bool FromKernel(int i, ns3::Ptr<ns3::NetDevice> d,
+                  ns3::Ptr<const ns3::Packet> p, uint16_t proto,
+                  const ns3::Address &from);
+  void ToKernel(int j, const uint8_t *d, size_t len);
+
   Frame *NewFrame(const uint8_t *d, size_t len);
   void TransmitStart(int i, Frame *f);
   void TransmitComplete(int i);

@@ -1,0 +1,74 @@
+/*
+ * emu.cc - the emulation link: the wrapper's raw link in real time, with a
+ * real kernel behind a node through a TAP and ns-3's FdNetDevice.
+ *
+ * The link itself is unchanged (ns3c.cc): its transmitters are events on
+ * the scheduler, which RealtimeSimulatorImpl runs when the wall clock
+ * reaches them. A node with a kernel behind it has an FdNetDevice on the
+ * TAP (Ethernet II framing): frames the kernel sends to the node's MAC come
+ * up its receive callback and go into the link as the node's own sends;
+ * what the link delivers to the node is sent down the TAP to the kernel's
+ * MAC. ARP never crosses: the kernel side holds a permanent neighbour entry
+ * for the peer (see ../shared/EMULATION.md).
+ */
+#include "ns3c_internal.h"
+
+#include <ns3/fd-net-device-module.h>
+
+using namespace ns3;
+
+extern "C" int ns3c_sim_new_realtime(ns3c_sim **out, uint32_t seed,
+                                     uint64_t run) {
+  GUARD_BEGIN
+  GlobalValue::Bind("SimulatorImplementationType",
+                    StringValue("ns3::RealtimeSimulatorImpl"));
+  GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+  return ns3c_sim_new(out, seed, run);
+  GUARD_END
+}
+
+bool ns3c_link::FromKernel(int i, Ptr<NetDevice> d, Ptr<const Packet> p,
+                           uint16_t proto, const Address &from) {
+  (void)d;
+  (void)from;
+  if (proto != 0x0800)
+    return true; /* only IPv4 crosses the link */
+  uint32_t n = p->GetSize();
+  std::vector<uint8_t> b(n);
+  p->CopyData(b.data(), n);
+  ns3c_link_send(this, i, b.data(), n);
+  return true;
+}
+
+void ns3c_link::ToKernel(int j, const uint8_t *d, size_t len) {
+  fd[j]->Send(Create<Packet>(d, (uint32_t)len), kernel_mac[j], 0x0800);
+}
+
+static bool from_kernel_cb(ns3c_link *l, int i, Ptr<NetDevice> d,
+                           Ptr<const Packet> p, uint16_t proto,
+                           const Address &from) {
+  return l->FromKernel(i, d, p, proto, from);
+}
+
+extern "C" int ns3c_link_attach_fd(ns3c_link *l, int node, int fd,
+                                   const uint8_t self_mac[6],
+                                   const uint8_t kernel_mac[6]) {
+  if (!l || l->internet || (node != 0 && node != 1) || fd < 0)
+    return ns3c_fail(NS3C_ERR_INVAL, "no raw link, bad node or no TAP");
+  GUARD_BEGIN
+  Ptr<FdNetDevice> dev = CreateObject<FdNetDevice>();
+  dev->SetEncapsulationMode(FdNetDevice::DIX);
+  Mac48Address self, kernel;
+  self.CopyFrom(self_mac);
+  kernel.CopyFrom(kernel_mac);
+  dev->SetAddress(self);
+  dev->SetFileDescriptor(fd);
+  l->node[node]->AddDevice(dev);
+  /* after AddDevice, which installs the node's own callback */
+  dev->SetReceiveCallback(MakeBoundCallback(&from_kernel_cb, l, node));
+  l->node[node]->Initialize();
+  l->fd[node] = dev;
+  l->kernel_mac[node] = kernel;
+  return NS3C_OK;
+  GUARD_END
+}
