@@ -1,0 +1,222 @@
+/*
+ * netns.c - network namespaces for real kernels at the ends of an
+ * emulation link: creation with a TAP and pinned TCP settings, our end of
+ * the TAP, programs run inside, and removal on every exit path. See
+ * netns.h.
+ */
+#define _GNU_SOURCE
+#include "netns.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NETNS_DIR "/var/run/netns"
+
+/* Run `ip` with the given arguments, quietly; 0 if it succeeded. */
+static int ip(const char *first, ...) {
+  char *argv[32];
+  int n = 0;
+  argv[n++] = "ip";
+  va_list ap;
+  va_start(ap, first);
+  for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
+    argv[n++] = (char *)a;
+  va_end(ap);
+  argv[n] = NULL;
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+      dup2(null, STDOUT_FILENO);
+      dup2(null, STDERR_FILENO);
+    }
+    execvp("ip", argv);
+    _exit(127);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static void mac_text(const uint8_t m[6], char *buf) {
+  snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+           m[4], m[5]);
+}
+
+static void addr_text(uint32_t a, char *buf, size_t cap) {
+  snprintf(buf, cap, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
+           a & 255);
+}
+
+int emu_check(char *err, size_t cap) {
+  if (geteuid() != 0) {
+    snprintf(err, cap, "emulation needs root (network namespaces, TAPs)");
+    return -1;
+  }
+  if (access("/dev/net/tun", R_OK | W_OK) != 0) {
+    snprintf(err, cap, "emulation needs /dev/net/tun: %s", strerror(errno));
+    return -1;
+  }
+  if (ip("-V", NULL) != 0) {
+    snprintf(err, cap, "emulation needs iproute2's ip");
+    return -1;
+  }
+  return 0;
+}
+
+void emu_sweep(void) {
+  DIR *d = opendir(NETNS_DIR);
+  if (!d)
+    return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    int pid;
+    char tag[16];
+    if (sscanf(e->d_name, "hc-%d-%15s", &pid, tag) != 2)
+      continue;
+    if (kill(pid, 0) == 0 || errno != ESRCH)
+      continue; /* its run is alive */
+    ip("netns", "del", e->d_name, NULL);
+  }
+  closedir(d);
+}
+
+/* Our end of tap0 inside namespace `name`: setns in, open the TUN device
+ * as that TAP, setns back. -1 on failure. */
+static int open_tap(const char *name) {
+  char path[256];
+  snprintf(path, sizeof path, NETNS_DIR "/%s", name);
+  int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  int target = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = -1;
+  if (self >= 0 && target >= 0 && setns(target, CLONE_NEWNET) == 0) {
+    fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "tap0");
+    if (fd >= 0 && ioctl(fd, TUNSETIFF, &ifr) != 0) {
+      close(fd);
+      fd = -1;
+    }
+    if (setns(self, CLONE_NEWNET) != 0) {
+      if (fd >= 0)
+        close(fd);
+      fd = -1;
+    }
+  }
+  if (self >= 0)
+    close(self);
+  if (target >= 0)
+    close(target);
+  return fd;
+}
+
+int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
+                  const uint8_t mac[6], uint32_t peer,
+                  const uint8_t peer_mac[6], uint32_t mtu, char *err,
+                  size_t cap) {
+  memset(ns, 0, sizeof *ns);
+  ns->tap_fd = -1;
+  snprintf(ns->name, sizeof ns->name, "hc-%d-%s", (int)getpid(), tag);
+  ns->addr = addr;
+  memcpy(ns->mac, mac, 6);
+  char a[20], p[20], m[18], pm[18], mtu_s[12], cidr[24];
+  addr_text(addr, a, sizeof a);
+  addr_text(peer, p, sizeof p);
+  mac_text(mac, m);
+  mac_text(peer_mac, pm);
+  snprintf(mtu_s, sizeof mtu_s, "%u", mtu);
+  snprintf(cidr, sizeof cidr, "%s/24", a);
+  const char *n = ns->name;
+  ip("netns", "del", n, NULL); /* a name of ours from an earlier call */
+  int rv = ip("netns", "add", n, NULL);
+  if (rv == 0)
+    ns->created = true;
+  /* the kernel's TCP as the model has it: no timestamps, SACK or window
+   * scaling; no metrics carried from one connection to the next; no IPv6
+   * so nothing else crosses the link */
+  static const char *const sysctls[] = {
+      "net.ipv6.conf.all.disable_ipv6=1", "net.ipv4.tcp_timestamps=0",
+      "net.ipv4.tcp_sack=0", "net.ipv4.tcp_window_scaling=0",
+      "net.ipv4.tcp_no_metrics_save=1"};
+  for (size_t i = 0; rv == 0 && i < sizeof sysctls / sizeof *sysctls; i++)
+    rv = ip("netns", "exec", n, "sysctl", "-qw", sysctls[i], NULL);
+  if (rv == 0)
+    rv = ip("-n", n, "tuntap", "add", "dev", "tap0", "mode", "tap", NULL);
+  if (rv == 0)
+    rv = ip("-n", n, "link", "set", "tap0", "address", m, "mtu", mtu_s, NULL);
+  if (rv == 0)
+    rv = ip("-n", n, "addr", "add", cidr, "dev", "tap0", NULL);
+  if (rv == 0)
+    rv = ip("-n", n, "link", "set", "lo", "up", NULL);
+  if (rv == 0)
+    rv = ip("-n", n, "link", "set", "tap0", "up", NULL);
+  /* ARP does not cross a point-to-point link: the peer is a permanent
+   * neighbour */
+  if (rv == 0)
+    rv = ip("-n", n, "neigh", "replace", p, "lladdr", pm, "dev", "tap0", "nud",
+            "permanent", NULL);
+  if (rv == 0 && (ns->tap_fd = open_tap(n)) < 0)
+    rv = -1;
+  if (rv != 0) {
+    snprintf(err, cap, "cannot set up network namespace %s", n);
+    emu_ns_delete(ns);
+    return -1;
+  }
+  return 0;
+}
+
+void emu_ns_delete(emu_ns *ns) {
+  if (ns->tap_fd >= 0)
+    close(ns->tap_fd);
+  ns->tap_fd = -1;
+  if (ns->created)
+    ip("netns", "del", ns->name, NULL);
+  ns->created = false;
+}
+
+int emu_ns_spawn(const emu_ns *ns, char *const argv[], int *out, pid_t *pid) {
+  int fd[2];
+  if (pipe2(fd, O_CLOEXEC) != 0)
+    return -1;
+  pid_t p = fork();
+  if (p < 0) {
+    close(fd[0]);
+    close(fd[1]);
+    return -1;
+  }
+  if (p == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the run */
+    dup2(fd[1], STDOUT_FILENO);
+    char *args[40] = {"ip", "netns", "exec", (char *)ns->name};
+    int n = 4;
+    for (int i = 0; argv[i] && n < 39; i++)
+      args[n++] = argv[i];
+    args[n] = NULL;
+    execvp("ip", args);
+    _exit(127);
+  }
+  close(fd[1]);
+  *out = fd[0];
+  *pid = p;
+  return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * netns.h - a real Linux kernel at one end of an emulation link: its own
+ * network namespace with a TAP (tap0) that has the end's address and MAC,
+ * the peer as a permanent neighbour, IPv6 off, and the kernel's TCP pinned
+ * to what the model has (no timestamps, SACK or window scaling; no metrics
+ * kept between connections). Congestion control is chosen per socket by
+ * halfclose-peer (cubic).
+ *
+ * Names are hc-PID-TAG: a run killed with -9 leaves its namespaces behind,
+ * and emu_sweep() of a later run removes those whose PID is gone. Every
+ * function reports errors as 0/-1 and a message in (err, cap).
+ */
+#ifndef HALFCLOSE_NETNS_H
+#define HALFCLOSE_NETNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct emu_ns {
+  char name[48];  /* hc-PID-TAG */
+  uint32_t addr;  /* the kernel's IPv4 address */
+  uint8_t mac[6]; /* tap0's MAC */
+  int tap_fd;     /* our end of tap0, or -1 */
+  bool created;   /* the namespace exists */
+} emu_ns;
+
+/* Root, /dev/net/tun and ip: 0, or -1 with what is missing. */
+int emu_check(char *err, size_t cap);
+
+/* Remove the namespaces of runs that are gone. */
+void emu_sweep(void);
+
+/* Create namespace hc-PID-TAG for a kernel at `addr` (MAC `mac`) whose
+ * peer is `peer` at `peer_mac`, with an MTU; ns->tap_fd is our end. */
+int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
+                  const uint8_t mac[6], uint32_t peer,
+                  const uint8_t peer_mac[6], uint32_t mtu, char *err,
+                  size_t cap);
+
+/* Close our end and remove the namespace (its TAP goes with it). */
+void emu_ns_delete(emu_ns *ns);
+
+/* Run argv inside the namespace, its standard output into *out (a pipe);
+ * the process dies with ours. 0 or -1. */
+int emu_ns_spawn(const emu_ns *ns, char *const argv[], int *out, pid_t *pid);
+
+#endif
