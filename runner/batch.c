@@ -40,7 +40,7 @@ int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
       snprintf(err, cap, "conversation %llu: %s", (unsigned long long)i, why);
       return -1;
     }
-    conv_opts opts = {NULL, NULL, NULL, check && !ends.ns3};
+    conv_opts opts = {NULL, NULL, NULL, check && !ends.ns3, NULL};
     if (conv_run(e, &p, ends.ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
                  &ends.client, &ends.server, scn_conv_seed(s), i, &opts,
                  &outcomes[pr], why, sizeof why) != 0) {

@@ -23,6 +23,7 @@
  */
 #include "conv.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,9 @@ struct run {
   char *err; /* first failure, or NULL */
 
   conv_stack stack;
-  ns3c_link *link; /* the link the endpoints share */
+  const conv_kernel *kernel; /* real kernels at the ends, or NULL */
+  uint64_t watch_id;         /* the event that polls their programs */
+  ns3c_link *link;           /* the link the endpoints share */
   /* ns-3's TCP: its network and sockets, and what the sockets said */
   ns3c_tcpnet *net;
   ns3c_tcp *lis, *cs, *ss;
@@ -103,9 +106,12 @@ struct run {
   uint32_t arm_seq, arm_len;
 };
 
-int conv_env_new(conv_env **out, uint32_t seed, char *err, size_t cap) {
+static int env_new(conv_env **out, uint32_t seed, bool realtime, char *err,
+                   size_t cap) {
   conv_env *e = calloc(1, sizeof *e);
-  int rv = e ? ns3c_sim_new(&e->sim, seed, 0) : NS3C_ERR_NOMEM;
+  int rv = !e         ? NS3C_ERR_NOMEM
+           : realtime ? ns3c_sim_new_realtime(&e->sim, seed, 0)
+                      : ns3c_sim_new(&e->sim, seed, 0);
   ns3c_link_config lc = {10000000, 0, 100, 1500, 0, 0};
   if (rv == 0 && (rv = ns3c_link_new(e->sim, &lc, &e->link)) != 0)
     ns3c_sim_free(e->sim);
@@ -117,6 +123,23 @@ int conv_env_new(conv_env **out, uint32_t seed, char *err, size_t cap) {
     snprintf(err, cap, "ns-3: %s", e ? ns3c_last_error() : "out of memory");
   free(e);
   return -1;
+}
+
+int conv_env_new(conv_env **out, uint32_t seed, char *err, size_t cap) {
+  return env_new(out, seed, false, err, cap);
+}
+
+int conv_env_new_realtime(conv_env **out, uint32_t seed, char *err,
+                          size_t cap) {
+  return env_new(out, seed, true, err, cap);
+}
+
+ns3c_link *conv_env_link(conv_env *e) {
+  return e->link;
+}
+
+uint64_t conv_env_now(const conv_env *e) {
+  return ns3c_now(e->sim);
 }
 
 void conv_env_free(conv_env *e) {
@@ -191,9 +214,14 @@ static void after(run *r, uint64_t delay, void (*fn)(run *r)) {
 
 /* Nothing will happen unless an application acts: no timer but TIME-WAIT's
  * (ns-3's TCP cancels every other timer as it enters TIME-WAIT) */
+static bool is_kernel(const run *r, int node) {
+  return r->kernel && r->kernel->end[node];
+}
+
 static bool quiescent(const run *r) {
-  if (r->stack == CONV_STACK_MODEL)
-    return tcp_host_quiescent(r->s[0].host) && tcp_host_quiescent(r->s[1].host);
+  if (r->stack == CONV_STACK_MODEL) /* a kernel end: its program exited */
+    return (is_kernel(r, 0) || tcp_host_quiescent(r->s[0].host)) &&
+           (is_kernel(r, 1) || tcp_host_quiescent(r->s[1].host));
   return (r->cstate == TCP_TIME_WAIT || r->cstate == TCP_CLOSED) &&
          r->sstate == TCP_CLOSED;
 }
@@ -609,7 +637,7 @@ static int make_host(run *r, int node, const tcp_profile *prof, uint32_t addr) {
           : CONV_NONE;
   /* without the invariant checker (a batch run without --check) the
    * datagrams are trusted: they come unchanged from the other host */
-  cfg.trust_input = !(r->opts && r->opts->check);
+  cfg.trust_input = !(r->opts && r->opts->check) && !r->kernel;
   if (!(r->opts && (r->opts->check || r->opts->trace))) {
     /* only the events the outcome and the anatomy are read from (the
      * checker and a replay's ladder get every event) */
@@ -715,6 +743,8 @@ static void on_ns3_event(void *user, ns3c_tcp *t, ns3c_tcp_event what,
  * reached: the client's seg-out and seg-in, the server's seg-out. */
 static void on_ns3_capture(void *user, int node, const uint8_t *d, size_t len) {
   run *r = user;
+  if (r->stack == CONV_STACK_MODEL && !is_kernel(r, node))
+    return; /* a model end traces itself */
   tcp_event ev = {0};
   if (tcp_wire_decode(&ev.seg, d, len) != TCP_WIRE_OK)
     return;
@@ -731,6 +761,78 @@ static void on_ns3_capture(void *user, int node, const uint8_t *d, size_t len) {
   ev.state = node == 0 ? r->cstate : r->sstate;
   on_trace(&r->s[node], &ev);
   settle(r); /* a datagram left or arrived: the link may be idle now */
+}
+
+/* ---- real kernels at the ends (emulation) ---- */
+
+#define KERNEL_POLL_NS (5 * TCP_MS) /* how often their programs are polled */
+
+static int64_t tcp_error_of(int e) {
+  switch (e) {
+  case 0:
+    return 0;
+  case ECONNRESET:
+    return TCP_ERR_RESET;
+  case EPIPE:
+    return TCP_ERR_PIPE;
+  case ETIMEDOUT:
+    return TCP_ERR_TIMEOUT;
+  case ECONNREFUSED:
+    return TCP_ERR_REFUSED;
+  default:
+    return TCP_ERR_INVAL;
+  }
+}
+
+/* A kernel client's program exited: what its application saw, as the
+ * application events the model would have traced (the reads, the end of
+ * stream or the error, the close). Without a state trace, a reset is
+ * known only when the application got it: conn_reset then. */
+static void kernel_client_done(run *r, uint64_t bytes, bool eof, int error) {
+  int64_t err = tcp_error_of(error);
+  r->out->bytes_read = bytes;
+  r->out->client_error = (int)err;
+  if (bytes)
+    app_event(r, 0, TCP_CALL_RECV, (int64_t)bytes, (int64_t)bytes);
+  if (eof)
+    app_event(r, 0, TCP_CALL_RECV, 1, 0);
+  if (err) {
+    app_event(r, 0, TCP_CALL_RECV, 1, err);
+    if (err == TCP_ERR_RESET && !r->out->conn_reset) {
+      r->out->conn_reset = true;
+      r->out->a.conn_reset = (int64_t)rel(r);
+    }
+  }
+  app_event(r, 0, TCP_CALL_CLOSE, 0, 0);
+}
+
+static void on_watch(void *arg) {
+  run *r = arg;
+  r->watch_id = 0;
+  for (int end = 0; end < 2; end++) {
+    bool *done = end == 0 ? &r->client_done : &r->srv_done;
+    uint64_t bytes = 0;
+    bool eof = false;
+    int error = 0;
+    if (!is_kernel(r, end) || *done ||
+        !r->kernel->poll(r->kernel->user, end, &bytes, &eof, &error))
+      continue;
+    *done = true;
+    if (end == 0)
+      kernel_client_done(r, bytes, eof, error);
+  }
+  if (!(is_kernel(r, 0) && !r->client_done) &&
+      !(is_kernel(r, 1) && !r->srv_done)) {
+    settle(r);
+    return;
+  }
+  ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + KERNEL_POLL_NS, on_watch, r,
+                &r->watch_id);
+  settle(r);
+}
+
+static void on_drained(void *sim) {
+  ns3c_stop(sim);
 }
 
 static int start_ns3(run *r, const tcp_profile *client, const char *pcap) {
@@ -768,6 +870,14 @@ static void end_run(run *r) {
       ns3c_cancel(r->e->sim, r->apps[i].id);
   if (r->limit_id)
     ns3c_cancel(r->e->sim, r->limit_id);
+  if (r->watch_id)
+    ns3c_cancel(r->e->sim, r->watch_id);
+  if (r->kernel) { /* what the kernels still send goes nowhere; a real
+                      clock drains for a moment, not until they stop */
+    ns3c_link_set_capture(r->e->link, NULL, NULL);
+    ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + 200 * TCP_MS, on_drained,
+                  r->e->sim, NULL);
+  }
   if (r->stack == CONV_STACK_NS3) {
     /* end what the limit left open, and let go of the sockets before ns-3
      * runs their last timers: nothing may call back into this run */
@@ -810,6 +920,7 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
   r->stack = stack;
   r->index = index;
   r->opts = opts;
+  r->kernel = opts ? opts->kernel : NULL;
   r->out = out;
   r->t0 = ns3c_now(e->sim);
   r->last_in_time = CONV_NONE;
@@ -845,14 +956,22 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
     tcp_check_new(&r->check);
   if (stack == CONV_STACK_MODEL) {
     ns3c_link_set_receive(e->link, on_receive, r);
-    rv = make_host(r, 0, client, CONV_CLIENT_ADDR);
-    if (rv == 0)
+    if (r->kernel) { /* what the kernels send and receive, as trace */
+      ns3c_link_set_capture(e->link, on_ns3_capture, r);
+      rv = ns3c_schedule(e->sim, r->t0 + KERNEL_POLL_NS, on_watch, r,
+                         &r->watch_id);
+    }
+    if (rv == 0 && !is_kernel(r, 0))
+      rv = make_host(r, 0, client, CONV_CLIENT_ADDR);
+    if (rv == 0 && !is_kernel(r, 1))
       rv = make_host(r, 1, server, CONV_SERVER_ADDR);
-    if (rv == 0)
+    if (rv == 0 && !is_kernel(r, 1))
       rv = tcp_host_listen(r->s[1].host, CONV_SERVER_PORT, 16, 0);
-    if (rv == 0)
+    if (rv == 0 && !is_kernel(r, 0))
       rv = tcp_host_connect(r->s[0].host, &r->cc, 0, CONV_SERVER_ADDR,
                             CONV_SERVER_PORT, 0);
+    if (rv == 0 && is_kernel(r, 0))
+      r->kernel->start(r->kernel->user);
   }
   if (rv == 0)
     rv = ns3c_schedule(e->sim, r->t0 + p->time_limit_ns, on_limit, r,

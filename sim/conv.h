@@ -96,13 +96,38 @@ typedef struct conv_env conv_env;
 int conv_env_new(conv_env **out, uint32_t seed, char *err, size_t cap);
 void conv_env_free(conv_env *e);
 
+/* The same in real time (emulation), and its link, for attaching kernels
+ * (ns3c_link_attach_fd) before conv_run. */
+int conv_env_new_realtime(conv_env **out, uint32_t seed, char *err, size_t cap);
+struct ns3c_link *conv_env_link(conv_env *e);
+
+/* The simulation's clock, ns. */
+uint64_t conv_env_now(const conv_env *e);
+
+/*
+ * A real kernel at an end (emulation): its application is a program that
+ * runs outside (halfclose-peer), and the link's node for that end already
+ * leads to the kernel's TAP (conv_env_link). The conversation starts the
+ * client's program through `start` (a kernel server is listening before
+ * conv_run), asks `poll` whether an end's program has exited and, once it
+ * has, what it saw (`report`: bytes read, end of stream, the error).
+ */
+typedef struct conv_kernel {
+  bool end[2];               /* client, server: a real kernel */
+  void (*start)(void *user); /* start the kernel client's program */
+  bool (*poll)(void *user, int end, uint64_t *bytes_read, bool *eof,
+               int *error); /* exited? then what it saw (error: an errno) */
+  void *user;
+} conv_kernel;
+
 typedef struct conv_opts {
   /* Every trace event of both hosts, with times from the start (may be
    * NULL). */
   void (*trace)(void *user, const tcp_event *ev);
   void *trace_user;
-  const char *pcap_path; /* capture of the client's link, or NULL */
-  bool check;            /* run the invariant checker; a violation fails */
+  const char *pcap_path;     /* capture of the client's link, or NULL */
+  bool check;                /* run the invariant checker; a violation fails */
+  const conv_kernel *kernel; /* real kernels at the ends, or NULL */
 } conv_opts;
 
 /* The TCP below the applications. */
