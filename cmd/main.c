@@ -10,6 +10,7 @@ int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
+int cmd_emulate(int argc, char **argv);
 
 static void usage(FILE *f) {
   fprintf(f, "usage: halfclose COMMAND [options]\n\n"
@@ -25,7 +26,9 @@ static void usage(FILE *f) {
              "  replay    run one conversation (or one from a store): its "
              "timeline,\n"
              "            outcome, anatomy, ladder diagram and capture\n"
-             "  profiles  every profile's knob values and their sources\n\n"
+             "  profiles  every profile's knob values and their sources\n"
+             "  emulate   one conversation in real time, real Linux kernels "
+             "at kernel ends\n\n"
              "The default study: halfclose run && halfclose plot "
              "out/kb-q152474.db && \n"
              "halfclose report out/kb-q152474.db --format=html "
@@ -60,6 +63,8 @@ int main(int argc, char **argv) {
     return cmd_plot(argc - 2, argv + 2);
   if (strcmp(c, "profiles") == 0)
     return cmd_profiles(argc - 2, argv + 2);
+  if (strcmp(c, "emulate") == 0)
+    return cmd_emulate(argc - 2, argv + 2);
   fprintf(stderr, "halfclose: unknown command \"%s\" (see halfclose --help)\n",
           c);
   return 2;

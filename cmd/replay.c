@@ -12,6 +12,7 @@
 #include "conv.h"
 #include "ladder.h"
 #include "plot.h"
+#include "replay.h"
 #include "store.h"
 
 static const char *const SUB = "replay";
@@ -44,7 +45,7 @@ static void usage(FILE *f) {
   cli_print_keys(f);
 }
 
-static const char *ladder_file; /* --ladder=FILE, or NULL */
+const char *ladder_file;
 
 /* Draw the ladder diagram if asked; 0 or 1 (after a message). */
 static int draw_ladder(const ladder *lad, const char *title) {
@@ -74,36 +75,44 @@ static void print_result(const conv_outcome *o, ladder *lad, bool show,
     printf("\ncapture: %s\n", pcap);
 }
 
-/* One conversation with its timeline: run it, print the header, the
- * ladder, the outcome and the anatomy, draw the ladder if asked. Returns 0
- * or 1 (after a message); *o receives the outcome. */
-typedef struct replay_job {
-  uint32_t ns3_seed;    /* the simulation's seed */
-  const conv_params *p; /* the conversation */
-  conv_stack stack;
-  const tcp_profile *client, *server;
-  uint64_t seed, index; /* conv_run's randomness */
-  const char *pcap;     /* capture, or NULL */
-  bool show;            /* print the ladder */
-  const char *header;   /* the first line */
-  const char *title;    /* the ladder diagram's title */
-} replay_job;
+int replay_opt(const char *sub, const char *a, replay_opts *o) {
+  const char *v;
+  if ((v = cli_opt(a, "seed")))
+    return cli_u64(sub, "seed", v, &o->seed) ? -1 : 1;
+  if ((v = cli_opt(a, "pcap"))) {
+    o->pcap = v;
+    return 1;
+  }
+  if (strcmp(a, "--no-ladder") == 0) {
+    o->show = false;
+    return 1;
+  }
+  if ((v = cli_opt(a, "ladder"))) {
+    ladder_file = v;
+    return 1;
+  }
+  return 0;
+}
 
-static int replay_one(const replay_job *j, conv_outcome *o) {
-  conv_env *env;
+int replay_one(const replay_job *j, conv_outcome *o) {
+  conv_env *env = j->env;
   char why[600] = "";
-  if (conv_env_new(&env, j->ns3_seed, why, sizeof why) != 0) {
-    fprintf(stderr, "halfclose replay: %s\n", why);
+  const char *sub = j->sub ? j->sub : SUB;
+  if (!env && conv_env_new(&env, j->ns3_seed, why, sizeof why) != 0) {
+    fprintf(stderr, "halfclose %s: %s\n", sub, why);
     return 1;
   }
   ladder *lad = ladder_new();
+  /* the checker reads every event of both hosts: a kernel's are not all
+   * there */
   conv_opts opts = {ladder_on_event, lad, j->pcap,
-                    j->stack == CONV_STACK_MODEL};
+                    j->stack == CONV_STACK_MODEL && !j->kernel, j->kernel};
   int rv = conv_run(env, j->p, j->stack, j->client, j->server, j->seed,
                     j->index, &opts, o, why, sizeof why);
-  conv_env_free(env);
+  if (!j->env)
+    conv_env_free(env);
   if (rv) {
-    fprintf(stderr, "halfclose replay: %s\n", why);
+    fprintf(stderr, "halfclose %s: %s\n", sub, why);
     ladder_free(lad);
     return 1;
   }
@@ -168,6 +177,9 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
   snprintf(title, sizeof title, "%s: conversation %" PRIu64 ", %s", s.name,
            index, cname);
   replay_job j = {batch_ns3_seed(&s),
+                  NULL,
+                  NULL,
+                  SUB,
                   &p,
                   ends.ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
                   &ends.client,
@@ -200,9 +212,11 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
 int cmd_replay(int argc, char **argv) {
   cli_params cp = {0};
   conv_params_default(&cp.p);
-  const char *profile = "nt351", *server_profile = NULL, *pcap = NULL;
-  uint64_t seed = 1, index = 0;
-  bool show_ladder = true, have_index = false;
+  const char *profile = "nt351", *server_profile = NULL;
+  replay_opts ro = {1, NULL, true};
+  uint64_t index = 0;
+  bool have_index = false;
+  int got;
   const char *store_path = NULL;
   int overrides = 0; /* --KEY=VALUE given */
   for (int i = 0; i < argc; i++) {
@@ -214,30 +228,27 @@ int cmd_replay(int argc, char **argv) {
       profile = v;
     } else if ((v = cli_opt(a, "server-profile"))) {
       server_profile = v;
-    } else if ((v = cli_opt(a, "seed"))) {
-      if (cli_u64(SUB, "seed", v, &seed))
+    } else if ((got = replay_opt(SUB, a, &ro)) != 0) {
+      if (got < 0)
         return 2;
     } else if ((v = cli_opt(a, "conversation"))) {
       if (cli_u64(SUB, "conversation", v, &index))
         return 2;
       have_index = true;
-    } else if ((v = cli_opt(a, "pcap"))) {
-      pcap = v;
-    } else if (strcmp(a, "--no-ladder") == 0) {
-      show_ladder = false;
-    } else if ((v = cli_opt(a, "ladder"))) {
-      ladder_file = v;
     } else if (a[0] != '-' && !store_path) {
       store_path = a;
     } else {
-      int r = cli_param_arg(SUB, a, &cp);
-      if (r < 0)
+      got = cli_param_arg(SUB, a, &cp);
+      if (got < 0)
         return 2;
-      if (r == 0)
+      if (got == 0)
         return cli_error(SUB, "unknown option or key \"%s\" (see --help)", a);
       overrides++;
     }
   }
+  uint64_t seed = ro.seed;
+  const char *pcap = ro.pcap;
+  bool show_ladder = ro.show;
   if (cli_out_dir(SUB, "pcap", pcap) || cli_out_dir(SUB, "ladder", ladder_file))
     return 2;
   if (store_path) {
@@ -283,6 +294,9 @@ int cmd_replay(int argc, char **argv) {
            "conversation %" PRIu64 " of seed %" PRIu64 ": %s", index, seed,
            title);
   replay_job j = {(uint32_t)(seed % 2147483646u) + 1,
+                  NULL,
+                  NULL,
+                  SUB,
                   &cp.p,
                   ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
                   &cprof,
