@@ -1,0 +1,48 @@
+#!/bin/sh
+# test_emulate.sh HALFCLOSE - halfclose emulate against this machine's Linux
+# kernel, in real time: kernel to kernel; the article's race through a real
+# server (nt351 reset, its fix not: the control); a Linux client never
+# sending the redundant ACK; no namespace left behind, and one of a run
+# killed earlier removed; bad input refused. Needs root, /dev/net/tun and
+# ip: without them it is skipped (77), and under CI=true it fails.
+set -u
+hc="$1"
+. "$(dirname "$0")/../lib.sh"
+why=""
+[ "$(id -u)" -eq 0 ] || why="not root"
+[ -c /dev/net/tun ] || why="${why:+$why, }no /dev/net/tun"
+command -v ip >/dev/null 2>&1 || why="${why:+$why, }no ip (iproute2)"
+if [ -n "$why" ]; then
+  echo "emulation cannot run here: $why" >&2
+  [ "${CI:-}" = true ] && { echo "FAIL: required under CI"; exit 1; }
+  exit 77
+fi
+emu() { # the outcome line of one emulated conversation
+  "$hc" emulate --no-ladder "$@" >"$tmp/o" 2>&1 || echo "exit $?" >>"$tmp/o"
+  grep "^outcome:" "$tmp/o" || cat "$tmp/o"
+}
+
+out=$(emu --client=kernel --server=kernel)
+echo "$out" | grep -q "redundant_ack=no server_rst=no conn_reset=no app_reset=no bytes_lost=0 completed=yes" &&
+  grep -q "bytes_read=20000" "$tmp/o" && ok || bad "kernel to kernel: $out"
+
+out=$(emu --client=nt351 --server=kernel)
+echo "$out" | grep -q "redundant_ack=yes server_rst=yes conn_reset=yes app_reset=yes" && ok ||
+  bad "nt351 against a Linux server: $out"
+grep -q "^timing: events ran at most [0-9.]* ms behind the wall clock" "$tmp/o" && ok || bad "no timing line: $(tail -3 "$tmp/o")"
+out=$(emu --client=nt351-sp --server=kernel)
+echo "$out" | grep -q "redundant_ack=no server_rst=no conn_reset=no app_reset=no bytes_lost=0 completed=yes" && ok ||
+  bad "nt351-sp against a Linux server: $out"
+
+out=$(emu --client=kernel --server=nt351)
+echo "$out" | grep -q "redundant_ack=no" && grep -q "bytes_read=20000" "$tmp/o" && ok ||
+  bad "a Linux client against nt351: $out"
+
+# nothing of these runs is left; a namespace of a dead run is removed
+ip netns add hc-999999-leftover
+emu --client=kernel --server=kernel >/dev/null
+[ -z "$(ip netns list | grep '^hc-')" ] && ok || bad "namespaces left: $(ip netns list)"
+
+"$hc" emulate --client=nt4 >/dev/null 2>"$tmp/e"
+[ $? -eq 2 ] && grep -q 'unknown profile "nt4"' "$tmp/e" && ok || bad "bad profile: $(cat "$tmp/e")"
+finish
