@@ -145,6 +145,14 @@ static const preset_row table[] = {
       {1, LINUX_ACK_SENT}}},
     {"fin_ack_cancels_delack",
      {{0, KB_BUG}, SAME, {1, BSD_OUTPUT_CLEARS}, {1, LINUX_ACK_SENT}}},
+    {"fin_ack_now",
+     {{1, "RFC 9293 §3.10.7.4 eighth: a FIN is acknowledged; assumed at "
+          "once, as the article's traces show for the client"},
+      SAME,
+      {1, "4.4BSD-Lite2 tcp_input.c: a FIN sets TF_ACKNOW in every state"},
+      {0, "Linux tcp_fin(): ESTABLISHED -> CLOSE_WAIT only schedules the "
+          "ACK (inet_csk_schedule_ack()) and enters pingpong mode; "
+          "FIN-WAIT-1/2 call tcp_send_ack() at once"}}},
     {"fin_ack_final",
      {{0, KB_BUG},
       {1, "KB Q152474's fix: TCPIP.SYS changed 'to not send an "
@@ -409,6 +417,8 @@ static const knob knobs[] = {
       "any ACK sent clears a pending delayed ACK"),
     K(fin_ack_cancels_delack, TCP_KNOB_BOOL, 0, 1,
       "the ACK of the peer's FIN clears it (false: KB Q152474 bug)"),
+    K(fin_ack_now, TCP_KNOB_BOOL, 0, 1,
+      "ACK a FIN ending ESTABLISHED at once (false: delayed, Linux)"),
     K(fin_ack_final, TCP_KNOB_BOOL, 0, 1,
       "after the ACK of the FIN no ACK of our own accord (the KB fix)"),
     K(rfc1337, TCP_KNOB_BOOL, 0, 1, "ignore RST in TIME-WAIT (RFC 1337)"),

@@ -348,11 +348,15 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
     return;
   }
   /* eighth: the FIN. Whatever its data wanted, one immediate ACK covers
-   * both. A delayed ACK armed by an earlier segment may still be pending:
-   * whether this ACK clears it is the profile's call (KB Q152474). */
+   * both - unless the profile delays the ACK of a FIN that ends
+   * ESTABLISHED (Linux tcp_fin(): scheduled, pingpong mode: no more quick
+   * ACKs), so the application's answer carries it. A delayed ACK armed by
+   * an earlier segment may still be pending: whether the ACK of the FIN
+   * clears it is the profile's call (KB Q152474). */
   c->fin_rcvd = true;
   c->rcv_nxt += 1;
   tcp_conn_note(c, TCP_NOTIFY_READABLE);
+  bool delay = c->state == TCP_ESTABLISHED && !c->host->p->fin_ack_now;
   switch (c->state) {
   case TCP_ESTABLISHED:
     tcp_conn_set_state(c, TCP_CLOSE_WAIT, now);
@@ -368,6 +372,11 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
     break;
   default:
     break;
+  }
+  if (delay) {
+    c->quickack_left = 0;
+    tcp_delack_arm(c, now);
+    return;
   }
   tcp_conn_send_ack(c, TCP_WHY_ACK_FIN, now);
 }

@@ -191,6 +191,10 @@ typedef struct tcp_profile {
   bool ack_cancels_delack;     /* any ACK sent clears a pending delayed ACK */
   bool fin_ack_cancels_delack; /* the ACK of the peer's FIN clears it; false
                                   is the KB Q152474 bug */
+  bool fin_ack_now;            /* a FIN that ends ESTABLISHED is ACKed at
+                                  once; false: the ACK is delayed like
+                                  data's and rides on what the application
+                                  sends next (Linux) */
   bool fin_ack_final;          /* after the ACK of the peer's FIN, send no
                                   ACK of our own accord (no delayed ACK, no
                                   window update): the article's fix */

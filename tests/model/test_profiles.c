@@ -340,6 +340,30 @@ static void test_ack_rule(void) {
   CHECK(d_bytes < d_segs);
 }
 
+/* Linux ACKs a FIN that ends ESTABLISHED later (tcp_fin() schedules the
+ * ACK), so the server's response carries it: the linux server sends no
+ * bare ACK of the client's FIN, and the first response segment ACKs it;
+ * fin_ack_now on (the control) brings the bare ACK back. */
+static void test_linux_fin_ack_rides_on_data(void) {
+  for (int now = 0; now < 2; now++) {
+    tcp_profile p = h_profile("linux");
+    if (now)
+      tcp_profile_set(&p, "fin_ack_now", 1);
+    harness t;
+    start_kb(&t, &p);
+    h_run(&t, 600 * TCP_S);
+    CHECK_EQ(h_count(&t, TCP_EV_SEG_OUT, H_ADDR_B, TCP_WHY_ACK_FIN),
+             now ? 1 : 0);
+    const tcp_event *d = first(&t, H_ADDR_B, TCP_EV_SEG_OUT, TCP_WHY_DATA),
+                    *syn = first(&t, H_ADDR_A, TCP_EV_SEG_OUT, TCP_WHY_SYN);
+    CHECK(d != NULL && syn != NULL);
+    if (d && syn) /* request 300 B, then its FIN: ACK = ISS + 302 */
+      CHECK_EQ((uint32_t)(d->seg.ack - syn->seg.seq), 302u);
+    CHECK_EQ(t.kb.client_read, 20000);
+    h_fini(&t);
+  }
+}
+
 static void test_bsd44_tick_200ms(void) {
   tcp_profile p = h_profile("bsd44");
   harness t;
@@ -559,6 +583,7 @@ int main(void) {
   RUN(test_initial_window);
   RUN(test_ack_rule);
   RUN(test_bsd44_tick_200ms);
+  RUN(test_linux_fin_ack_rides_on_data);
   RUN(test_any_ack_clears_delack);
   RUN(test_linux_quickack_and_oneshot);
   RUN(test_linux_timewait_detached);
