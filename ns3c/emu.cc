@@ -32,11 +32,13 @@ bool ns3c_link::FromKernel(int i, Ptr<NetDevice> d, Ptr<const Packet> p,
   (void)d;
   (void)from;
   if (proto != 0x0800)
-    return true; /* only IPv4 crosses the link */
-  uint32_t n = p->GetSize();
-  std::vector<uint8_t> b(n);
-  p->CopyData(b.data(), n);
-  ns3c_link_send(this, i, b.data(), n);
+    return true;             /* only IPv4 crosses the link */
+  uint32_t n = p->GetSize(); /* into the link's scratch buffer: no
+                                allocation per frame */
+  if (buf.size() < n)
+    buf.resize(n);
+  p->CopyData(buf.data(), n);
+  ns3c_link_send(this, i, buf.data(), n);
   return true;
 }
 

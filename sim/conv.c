@@ -91,7 +91,9 @@ struct run {
 
   /* outcome tracking, from the client's trace */
   conv_outcome *out;
-  uint32_t irs; /* server's ISN as the client saw it */
+  uint32_t irs;         /* server's ISN as the client saw it */
+  uint64_t kernel_rcvd; /* a kernel client: response bytes its host has
+                           received in order (from the capture) */
   bool have_irs;
   bool have_fin;        /* the server's FIN arrived */
   uint32_t fin_end;     /* sequence number after that FIN */
@@ -741,7 +743,7 @@ static void on_ns3_event(void *user, ns3c_tcp *t, ns3c_tcp_event what,
 
 /* A datagram on either device, as the trace event of the host it left or
  * reached: the client's seg-out and seg-in, the server's seg-out. */
-static void on_ns3_capture(void *user, int node, const uint8_t *d, size_t len) {
+static void on_capture(void *user, int node, const uint8_t *d, size_t len) {
   run *r = user;
   if (r->stack == CONV_STACK_MODEL && !is_kernel(r, node))
     return; /* a model end traces itself */
@@ -760,6 +762,11 @@ static void on_ns3_capture(void *user, int node, const uint8_t *d, size_t len) {
   ev.why = TCP_WHY_NONE; /* ns-3 does not say why it sent a segment */
   ev.state = node == 0 ? r->cstate : r->sstate;
   on_trace(&r->s[node], &ev);
+  if (node == 0 && !out && r->have_irs && ev.seg.len) {
+    uint64_t start = (uint32_t)(ev.seg.seq - r->irs - 1);
+    if (start <= r->kernel_rcvd && start + ev.seg.len > r->kernel_rcvd)
+      r->kernel_rcvd = start + ev.seg.len;
+  }
   settle(r); /* a datagram left or arrived: the link may be idle now */
 }
 
@@ -787,7 +794,9 @@ static int64_t tcp_error_of(int e) {
 /* A kernel client's program exited: what its application saw, as the
  * application events the model would have traced (the reads, the end of
  * stream or the error, the close). Without a state trace, a reset is
- * known only when the application got it: conn_reset then. */
+ * known only when the application got it: conn_reset then; the bytes its
+ * host had received in order (the capture) and the application never
+ * read are then lost. */
 static void kernel_client_done(run *r, uint64_t bytes, bool eof, int error) {
   int64_t err = tcp_error_of(error);
   r->out->bytes_read = bytes;
@@ -796,6 +805,14 @@ static void kernel_client_done(run *r, uint64_t bytes, bool eof, int error) {
     app_event(r, 0, TCP_CALL_RECV, (int64_t)bytes, (int64_t)bytes);
   if (eof)
     app_event(r, 0, TCP_CALL_RECV, 1, 0);
+  if (err == TCP_ERR_RESET && r->kernel_rcvd > bytes) {
+    tcp_event ev = {0};
+    ev.type = TCP_EV_DATA_LOST;
+    ev.time_ns = rel(r);
+    ev.host = CONV_CLIENT_ADDR;
+    ev.arg = (int64_t)(r->kernel_rcvd - bytes);
+    on_trace(&r->s[0], &ev);
+  }
   if (err) {
     app_event(r, 0, TCP_CALL_RECV, 1, err);
     if (err == TCP_ERR_RESET && !r->out->conn_reset) {
@@ -852,7 +869,7 @@ static int start_ns3(run *r, const tcp_profile *client, const char *pcap) {
   r->cstate = r->sstate = TCP_CLOSED;
   ns3c_tcp_callbacks cb = {on_ns3_event, on_ns3_state, r};
   uint16_t port = ns3c_tcpnet_new_port(r->net);
-  ns3c_link_set_capture(r->link, on_ns3_capture, r);
+  ns3c_link_set_capture(r->link, on_capture, r);
   rv = ns3c_tcp_listen(r->net, 1, port, &cb, &r->lis);
   if (rv == 0)
     rv = ns3c_tcp_connect(r->net, 0, port, &cb, &r->cs);
@@ -957,7 +974,7 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
   if (stack == CONV_STACK_MODEL) {
     ns3c_link_set_receive(e->link, on_receive, r);
     if (r->kernel) { /* what the kernels send and receive, as trace */
-      ns3c_link_set_capture(e->link, on_ns3_capture, r);
+      ns3c_link_set_capture(e->link, on_capture, r);
       rv = ns3c_schedule(e->sim, r->t0 + KERNEL_POLL_NS, on_watch, r,
                          &r->watch_id);
     }
