@@ -23,7 +23,10 @@ extern "C" int ns3c_sim_new_realtime(ns3c_sim **out, uint32_t seed,
   GlobalValue::Bind("SimulatorImplementationType",
                     StringValue("ns3::RealtimeSimulatorImpl"));
   GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
-  return ns3c_sim_new(out, seed, run);
+  int rv = ns3c_sim_new(out, seed, run);
+  if (rv == NS3C_OK)
+    (*out)->realtime = true;
+  return rv;
   GUARD_END
 }
 

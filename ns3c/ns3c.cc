@@ -21,6 +21,7 @@
 #include <iterator>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <exception>
 #include <string>
 #include <vector>
@@ -71,6 +72,7 @@ extern "C" int ns3c_sim_new(ns3c_sim **out, uint32_t seed, uint64_t run) {
   ns3c_sim *s = new ns3c_sim();
   s->events = 0;
   s->tcpnet = nullptr;
+  s->realtime = false;
   sim_alive = true;
   *out = s;
   return NS3C_OK;
@@ -255,6 +257,13 @@ void ns3c_link::Capture(int i, const uint8_t *d, size_t len) {
     capture(capture_user, i, d, len);
 }
 
+/* The wall clock, ns (CLOCK_MONOTONIC). */
+static int64_t ns3c_wall_ns() {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
 void ns3c_link::TransmitStart(int i, Frame *f) {
   tx[i].busy = true;
   Capture(i, f->bytes.data(), f->bytes.size());
@@ -265,6 +274,10 @@ void ns3c_link::TransmitStart(int i, Frame *f) {
     txtime[slot] = rate.CalculateBytesTxTime(bytes);
   }
   Time t = txtime[slot];
+  if (sim->realtime) {
+    f->wall_ns = ns3c_wall_ns();
+    f->tx_ns = t.GetNanoSeconds();
+  }
   Simulator::Schedule(t, &ns3c_link::TransmitComplete, this, i);
   Simulator::ScheduleWithContext(node[1 - i]->GetId(), t + delay,
                                  &ns3c_link::Deliver, this, 1 - i, f);
@@ -279,12 +292,28 @@ void ns3c_link::TransmitComplete(int i) {
   TransmitStart(i, f);
 }
 
+void ns3c_link::MeasureWall(int i, const Frame *f) {
+  int64_t d = ns3c_wall_ns() - f->wall_ns - f->tx_ns;
+  int64_t off = d - (int64_t)cfg.delay_ns;
+  if (stats.wall_n[i] == 0 || d < stats.wall_min_ns[i])
+    stats.wall_min_ns[i] = d;
+  if (stats.wall_n[i] == 0 || d > stats.wall_max_ns[i])
+    stats.wall_max_ns[i] = d;
+  stats.wall_n[i]++;
+  stats.wall_sum_ns[i] += d;
+  if (off > 1000000 || off < -1000000)
+    stats.wall_off_1ms[i]++;
+}
+
 void ns3c_link::Deliver(int j, Frame *f) {
+  if (sim->realtime)
+    MeasureWall(1 - j, f);
   if (cfg.loss > 0 && rv[j]->GetValue() < cfg.loss) {
     stats.lost[j]++;
   } else {
+    stats.delivered[j]++; /* first: the capture's reader may ask whether
+                             the link is idle */
     Capture(j, f->bytes.data(), f->bytes.size());
-    stats.delivered[j]++;
     if (fd[j])
       ToKernel(j, f->bytes.data(), f->bytes.size());
     else if (recv)

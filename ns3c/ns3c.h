@@ -135,6 +135,16 @@ typedef struct ns3c_link_stats {
   uint64_t delivered[2];   /* datagrams each node received */
   uint64_t lost[2];        /* dropped by the loss model at each receiver */
   uint64_t queue_drops[2]; /* dropped by each sender's full queue */
+  /* In real time (emulation), each direction's one-way delay as the wall
+   * clock measured it, frame by frame: from the start of a frame's
+   * transmission by node i to its arrival at the other node, less its
+   * transmission time - the link's configured delay when the simulation
+   * keeps up with the clock. Index: the sending node. */
+  uint64_t wall_n[2];       /* frames measured */
+  int64_t wall_sum_ns[2];   /* the sum of their delays */
+  int64_t wall_min_ns[2];   /* the least */
+  int64_t wall_max_ns[2];   /* the greatest */
+  uint64_t wall_off_1ms[2]; /* frames more than 1 ms off the configured */
 } ns3c_link_stats;
 
 /* Counters since the last ns3c_link_configure (or creation). */

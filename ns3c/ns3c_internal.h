@@ -57,6 +57,8 @@ struct ns3c_link {
    * headers, queues or traces on the way. */
   struct Frame {
     std::vector<uint8_t> bytes;
+    int64_t wall_ns; /* real time: the wall clock at its transmission */
+    int64_t tx_ns;   /* ... and its transmission time */
   };
   struct Transmitter {
     bool busy = false;
@@ -85,6 +87,7 @@ struct ns3c_link {
   void TransmitStart(int i, Frame *f);
   void TransmitComplete(int i);
   void Deliver(int j, Frame *f);
+  void MeasureWall(int i, const Frame *f);
   void Capture(int i, const uint8_t *d, size_t len);
 
   void Delivered(int i);
@@ -103,6 +106,7 @@ struct ns3c_sim {
   std::vector<Slot> slots;          /* scheduled C callbacks, by handle */
   std::vector<uint32_t> free_slots; /* indices of slots not live */
   uint64_t events;                  /* callbacks run */
+  bool realtime;                    /* RealtimeSimulatorImpl (emu.cc) */
   ns3c_tcpnet *tcpnet;              /* ns-3's TCP, once used (tcp_socket.cc) */
 };
 
