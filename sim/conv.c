@@ -65,6 +65,7 @@ struct run {
   app_ev apps[MAX_APP_EVENTS];
   uint64_t limit_id; /* time-limit event */
   bool stopped;
+  uint64_t end_ns; /* when it stopped (from the start) */
   tcp_check *check;
   char *err; /* first failure, or NULL */
 
@@ -237,23 +238,43 @@ static bool link_idle(const run *r) {
   return true;
 }
 
+static void on_drained(void *sim) {
+  ns3c_stop(sim);
+}
+
+/* The conversation is over. With kernels at the ends the simulation runs a
+ * moment longer, nobody listening, so that what they still send goes
+ * nowhere - in this same run: a real-time simulation started again would
+ * wait for its clock from zero, not from where it stopped. */
+static void stop(run *r) {
+  r->stopped = true;
+  r->end_ns = rel(r);
+  if (!r->kernel) {
+    ns3c_stop(r->e->sim);
+    return;
+  }
+  ns3c_link_set_capture(r->e->link, NULL, NULL);
+  ns3c_link_set_receive(r->e->link, NULL, NULL);
+  if (ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + 200 * TCP_MS, on_drained,
+                    r->e->sim, NULL) != 0)
+    ns3c_stop(r->e->sim);
+}
+
 static void settle(run *r) {
   reschedule(&r->s[0]);
   reschedule(&r->s[1]);
   if (r->stopped)
     return;
   if (r->client_done && r->srv_done && quiescent(r) && link_idle(r)) {
-    r->stopped = true;
     r->out->completed = true;
-    ns3c_stop(r->e->sim);
+    stop(r);
   }
 }
 
 static void on_limit(void *arg) {
   run *r = arg;
   r->limit_id = 0;
-  r->stopped = true;
-  ns3c_stop(r->e->sim);
+  stop(r);
 }
 
 /* ---------------------------------------------------------------------------
@@ -752,8 +773,11 @@ static void on_capture(void *user, int node, const uint8_t *d, size_t len) {
     return;
   uint32_t self = node == 0 ? CONV_CLIENT_ADDR : CONV_SERVER_ADDR;
   bool out = ev.seg.src == self;
-  if (node == 1 && !out)
-    return; /* the server's arrivals tell the outcome nothing */
+  if (node == 1 && !out) { /* the server's arrivals tell the outcome
+                              nothing, but the link may be idle now */
+    settle(r);
+    return;
+  }
   ev.type = out ? TCP_EV_SEG_OUT : TCP_EV_SEG_IN;
   ev.time_ns = rel(r);
   ev.host = self;
@@ -848,10 +872,6 @@ static void on_watch(void *arg) {
   settle(r);
 }
 
-static void on_drained(void *sim) {
-  ns3c_stop(sim);
-}
-
 static int start_ns3(run *r, const tcp_profile *client, const char *pcap) {
   ns3c_tcp_config tc = {
       .link = {r->p->rate_bps, r->p->delay_ns, (uint32_t)r->p->queue,
@@ -889,12 +909,6 @@ static void end_run(run *r) {
     ns3c_cancel(r->e->sim, r->limit_id);
   if (r->watch_id)
     ns3c_cancel(r->e->sim, r->watch_id);
-  if (r->kernel) { /* what the kernels still send goes nowhere; a real
-                      clock drains for a moment, not until they stop */
-    ns3c_link_set_capture(r->e->link, NULL, NULL);
-    ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + 200 * TCP_MS, on_drained,
-                  r->e->sim, NULL);
-  }
   if (r->stack == CONV_STACK_NS3) {
     /* end what the limit left open, and let go of the sockets before ns-3
      * runs their last timers: nothing may call back into this run */
@@ -912,7 +926,8 @@ static void end_run(run *r) {
   /* drain what is still on the wire (and, for ns-3's TCP, its timers),
    * with nobody listening */
   ns3c_link_set_receive(r->e->link, NULL, NULL);
-  ns3c_run(r->e->sim);
+  if (!r->kernel) /* kernels: drained in the run (stop) */
+    ns3c_run(r->e->sim);
   ns3c_link_pcap(r->link, NULL);
   for (int i = 0; i < 2; i++)
     tcp_host_free(r->s[i].host);
@@ -997,7 +1012,7 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
     settle(r);
     rv = ns3c_run(e->sim);
   }
-  out->duration_ns = rel(r);
+  out->duration_ns = r->stopped ? r->end_ns : rel(r);
   ns3c_link_stats st;
   ns3c_link_stats_get(r->link, &st);
   out->lost = (uint32_t)(st.lost[0] + st.lost[1] + st.queue_drops[0] +
