@@ -11,6 +11,7 @@ int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_emulate(int argc, char **argv);
+int cmd_crosscheck(int argc, char **argv);
 
 static void usage(FILE *f) {
   fprintf(f, "usage: halfclose COMMAND [options]\n\n"
@@ -28,7 +29,11 @@ static void usage(FILE *f) {
              "            outcome, anatomy, ladder diagram and capture\n"
              "  profiles  every profile's knob values and their sources\n"
              "  emulate   one conversation in real time, real Linux kernels "
-             "at kernel ends\n\n"
+             "at kernel ends\n"
+             "  crosscheck  a scenario's conversations kernel to kernel "
+             "(emulated) against\n"
+             "            the linux profile (simulated), segment for "
+             "segment\n\n"
              "The default study: halfclose run && halfclose plot "
              "out/kb-q152474.db && \n"
              "halfclose report out/kb-q152474.db --format=html "
@@ -65,6 +70,8 @@ int main(int argc, char **argv) {
     return cmd_profiles(argc - 2, argv + 2);
   if (strcmp(c, "emulate") == 0)
     return cmd_emulate(argc - 2, argv + 2);
+  if (strcmp(c, "crosscheck") == 0)
+    return cmd_crosscheck(argc - 2, argv + 2);
   fprintf(stderr, "halfclose: unknown command \"%s\" (see halfclose --help)\n",
           c);
   return 2;

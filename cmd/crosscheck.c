@@ -1,0 +1,651 @@
+/*
+ * crosscheck.c - `halfclose crosscheck`: each conversation of a scenario
+ * twice, the Linux kernel to itself over the emulation link in real time
+ * and the `linux` profile to itself in simulation with the same
+ * parameters; both reduced to canonical segment sequences (sim/segseq.h)
+ * and compared.
+ *
+ * The simulations run first, in this process. Each emulated conversation
+ * then runs in a child of its own (--jobs of them at a time), which sends
+ * back its sequence, outcome and timing through a pipe: a real-time
+ * simulation is best started fresh, and a child that fails takes only its
+ * conversation with it. Every pair goes into an SQLite store written
+ * beside --out and renamed over it only when complete.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "conv.h"
+#include "netns.h"
+#include "scenario.h"
+#include "segseq.h"
+#include "session.h"
+
+static const char *const SUB = "crosscheck";
+
+/* SQLite's application_id of a crosscheck store: "HCcx". */
+#define XSTORE_APP_ID 0x48436378
+#define XSTORE_FORMAT 1
+#define XMAX_SEGS     4096 /* segments kept of one conversation */
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: halfclose crosscheck [SCENARIO] [--conversations=N] "
+             "[--out=STORE] [--jobs=J]\n\n"
+             "Runs each conversation of SCENARIO (default "
+             "scenarios/crosscheck.ini) twice:\nthe real Linux kernel of this "
+             "machine at both ends of the emulation link, in\nreal time, and "
+             "the linux profile at both ends in simulation, with the same\n"
+             "parameters. Both are reduced to canonical segment sequences "
+             "(direction, flags\nwithout PSH, SEQ and ACK relative to the "
+             "ISNs, length, a zero window) as the\nclient's side of the link "
+             "saw them, and compared. Every pair goes into STORE\n(default "
+             "out/NAME-crosscheck.db) with its verdict; a mismatch with its "
+             "first\ndiffering segment. Runs whose link delays were more than "
+             "1 ms off (the\nwall clock's measure) are counted apart. Needs "
+             "root and /dev/net/tun.\n\n"
+             "  --conversations=N  the first N conversations of the scenario "
+             "[all]\n"
+             "  --jobs=J           emulated conversations at a time [1]\n");
+}
+
+/* What a child sends back for one emulated conversation. */
+typedef struct xrec {
+  uint64_t index;
+  int status; /* 0, or -1 with err */
+  char err[256];
+  conv_outcome o;
+  emu_timing t;
+  uint32_t nsegs; /* followed by this many seg_canon */
+} xrec;
+
+/* One conversation's pair. */
+typedef struct xpair {
+  conv_params p;
+  char params[512];
+  seg_seq model, kernel;
+  conv_outcome mo, ko;
+  emu_timing t;
+  segseq_kind kind; /* kernel (a) against model (b) */
+  size_t first_diff;
+  bool done;
+} xpair;
+
+static void collect(void *user, const tcp_event *ev) {
+  seg_seq *s = user;
+  if (ev->host != CONV_CLIENT_ADDR ||
+      (ev->type != TCP_EV_SEG_OUT && ev->type != TCP_EV_SEG_IN))
+    return;
+  if (s->n < XMAX_SEGS)
+    segseq_add(s, &ev->seg, ev->type == TCP_EV_SEG_OUT, ev->time_ns);
+}
+
+static int write_all(int fd, const void *buf, size_t n) {
+  const char *p = buf;
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+static int read_all(int fd, void *buf, size_t n) {
+  char *p = buf;
+  while (n) {
+    ssize_t r = read(fd, p, n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      return -1;
+    p += r;
+    n -= (size_t)r;
+  }
+  return 0;
+}
+
+/* The child: one emulated kernel-to-kernel conversation, its record to fd. */
+static void emulate_child(int fd, const conv_params *p, uint64_t seed,
+                          uint64_t index) {
+  xrec r;
+  memset(&r, 0, sizeof r);
+  r.index = index;
+  seg_seq s;
+  segseq_init(&s);
+  emu_session *m;
+  bool kern[2] = {true, true};
+  tcp_profile none = {0};
+  if (emu_session_open(&m, p, kern, seed, r.err, sizeof r.err) != 0) {
+    r.status = -1;
+  } else {
+    conv_opts o = {0};
+    o.trace = collect;
+    o.trace_user = &s;
+    o.kernel = emu_session_kernel(m);
+    if (conv_run(emu_session_env(m), p, CONV_STACK_MODEL, &none, &none, seed,
+                 index, &o, &r.o, r.err, sizeof r.err) != 0)
+      r.status = -1;
+    emu_session_timing(m, &r.t);
+  }
+  emu_session_close(m);
+  r.nsegs = s.oom ? 0 : (uint32_t)s.n;
+  if (s.oom && r.status == 0) {
+    r.status = -1;
+    snprintf(r.err, sizeof r.err, "out of memory");
+  }
+  int rc = write_all(fd, &r, sizeof r) == 0 &&
+                   write_all(fd, s.v, r.nsegs * sizeof *s.v) == 0
+               ? 0
+               : 1;
+  segseq_free(&s);
+  _exit(rc);
+}
+
+/* ---- the store ---- */
+
+static int sql(sqlite3 *db, const char *q, char *err, size_t cap) {
+  char *e = NULL;
+  if (sqlite3_exec(db, q, NULL, NULL, &e) == SQLITE_OK)
+    return 0;
+  snprintf(err, cap, "%s", e ? e : sqlite3_errmsg(db));
+  sqlite3_free(e);
+  return -1;
+}
+
+/* An existing --out must be a crosscheck store (it is replaced) or absent:
+ * anything else is left alone. 0, or -1 with the reason. */
+static int out_check(const char *path, char *err, size_t cap) {
+  struct stat sb;
+  if (stat(path, &sb) != 0)
+    return 0;
+  if (!S_ISREG(sb.st_mode)) {
+    snprintf(err, cap, "%.400s: not a regular file", path);
+    return -1;
+  }
+  sqlite3 *db = NULL;
+  int id = -1;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &q, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+      id = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+  }
+  sqlite3_close(db);
+  if (id == XSTORE_APP_ID)
+    return 0;
+  snprintf(
+      err, cap,
+      "%.400s exists and is not a crosscheck store; left untouched (choose "
+      "another --out)",
+      path);
+  return -1;
+}
+
+static const char SCHEMA[] =
+    "CREATE TABLE crosscheck(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE pairs("
+    " conversation INTEGER PRIMARY KEY," /* index in the scenario */
+    " params TEXT,"                      /* its drawn parameters */
+    " verdict TEXT,"       /* identical, different, timing, failed */
+    " class TEXT,"         /* the kind of difference */
+    " first_diff INTEGER," /* index of the first differing segment */
+    " kernel_segment TEXT, model_segment TEXT," /* that segment of each */
+    " kernel_segments INTEGER, model_segments INTEGER,"
+    " kernel_seq TEXT, model_seq TEXT,"   /* both sequences, a line each */
+    " late_ms REAL,"                      /* events behind the wall clock */
+    " delay_ms REAL,"                     /* configured one-way delay */
+    " c2s_mean_ms REAL, c2s_max_ms REAL," /* measured, client to server */
+    " s2c_mean_ms REAL, s2c_max_ms REAL," /* measured, server to client */
+    " frames_off INTEGER,"                /* frames > 1 ms off */
+    " kernel_app_reset INTEGER, model_app_reset INTEGER,"
+    " kernel_bytes_read INTEGER, model_bytes_read INTEGER,"
+    " kernel_completed INTEGER, model_completed INTEGER,"
+    " error TEXT);";
+
+static const char *const KIND_TEXT[] = {
+    "identical",
+    "identical but for segments of opposite directions crossing within "
+    "1 ms",
+    "interleaving: each direction identical, their order differs by more "
+    "than 1 ms",
+    "a segment the kernel sent or received that the model did not",
+    "a segment the model sent or received that the kernel did not",
+    "one segment differs",
+    "several differences"};
+
+static int put_meta(sqlite3 *db, const char *k, const char *v) {
+  sqlite3_stmt *q = NULL;
+  int rc = sqlite3_prepare_v2(
+      db, "INSERT OR REPLACE INTO crosscheck VALUES(?,?)", -1, &q, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(q, 1, k, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, v, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+  }
+  sqlite3_finalize(q);
+  return rc == SQLITE_OK ? 0 : -1;
+}
+
+typedef enum verdict { V_IDENTICAL, V_DIFFERENT, V_TIMING, V_FAILED } verdict;
+static const char *const VERDICT[] = {"identical", "different", "timing",
+                                      "failed"};
+
+static verdict judge(const xpair *x, const char *err) {
+  if (err && err[0])
+    return V_FAILED;
+  if (!x->t.trusted)
+    return V_TIMING;
+  return x->kind <= SEGSEQ_CROSSED ? V_IDENTICAL : V_DIFFERENT;
+}
+
+static int put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
+                    const char *err) {
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(db,
+                         "INSERT INTO pairs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                         "?,?,?,?,?,?,?,?,?,?,?,?)",
+                         -1, &q, NULL) != SQLITE_OK)
+    return -1;
+  size_t k = x->kind == SEGSEQ_IDENTICAL ? SIZE_MAX : x->first_diff;
+  char ks[64] = "", ms[64] = "";
+  if (k != SIZE_MAX && k < x->kernel.n)
+    segseq_format(&x->kernel.v[k], ks, sizeof ks);
+  if (k != SIZE_MAX && k < x->model.n)
+    segseq_format(&x->model.v[k], ms, sizeof ms);
+  char *kt = segseq_text(&x->kernel), *mt = segseq_text(&x->model);
+  int c = 1;
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)i);
+  sqlite3_bind_text(q, c++, x->params, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, c++, VERDICT[v], -1, SQLITE_STATIC);
+  if (v == V_FAILED)
+    sqlite3_bind_null(q, c++);
+  else
+    sqlite3_bind_text(q, c++, KIND_TEXT[x->kind], -1, SQLITE_STATIC);
+  if (k == SIZE_MAX || v == V_FAILED) {
+    sqlite3_bind_null(q, c++);
+    sqlite3_bind_null(q, c++);
+    sqlite3_bind_null(q, c++);
+  } else {
+    sqlite3_bind_int64(q, c++, (sqlite3_int64)k);
+    sqlite3_bind_text(q, c++, ks, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, c++, ms, -1, SQLITE_STATIC);
+  }
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->kernel.n);
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->model.n);
+  sqlite3_bind_text(q, c++, kt ? kt : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, c++, mt ? mt : "", -1, SQLITE_STATIC);
+  sqlite3_bind_double(q, c++, x->t.late_ms);
+  sqlite3_bind_double(q, c++, (double)x->p.delay_ns / 1e6);
+  sqlite3_bind_double(q, c++, x->t.mean_ms[0]);
+  sqlite3_bind_double(q, c++, x->t.max_ms[0]);
+  sqlite3_bind_double(q, c++, x->t.mean_ms[1]);
+  sqlite3_bind_double(q, c++, x->t.max_ms[1]);
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)(x->t.off[0] + x->t.off[1]));
+  sqlite3_bind_int(q, c++, x->ko.app_reset);
+  sqlite3_bind_int(q, c++, x->mo.app_reset);
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->ko.bytes_read);
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->mo.bytes_read);
+  sqlite3_bind_int(q, c++, x->ko.completed);
+  sqlite3_bind_int(q, c++, x->mo.completed);
+  if (err && err[0])
+    sqlite3_bind_text(q, c++, err, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(q, c++);
+  int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+  sqlite3_finalize(q);
+  free(kt);
+  free(mt);
+  return rc;
+}
+
+/* ---- the run ---- */
+
+static volatile sig_atomic_t interrupted;
+static void on_signal(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+typedef struct slot {
+  pid_t pid;
+  int fd;
+  uint64_t i;
+} slot;
+
+static void params_text(const scenario *s, const double *values, char *buf,
+                        size_t cap) {
+  size_t n = 0;
+  buf[0] = 0;
+  for (int k = 0; k < s->nkeys && n < cap; k++) {
+    char v[48];
+    if (s->keys[k].param)
+      hc_format_value(s->keys[k].kind, values[k], v, sizeof v);
+    else
+      scn_knob_text(&s->keys[k], values[k], v, sizeof v);
+    n += (size_t)snprintf(buf + n, cap - n, "%s%s=%s", n ? " " : "",
+                          s->keys[k].name, v);
+  }
+}
+
+/* Collect a finished child's record into its pair; 0 or -1 (err set). */
+static int reap(slot *sl, xpair *pairs, char *err, size_t cap) {
+  xrec r;
+  int rc = read_all(sl->fd, &r, sizeof r);
+  xpair *x = &pairs[sl->i];
+  if (rc == 0 && r.index == sl->i && r.nsegs <= XMAX_SEGS) {
+    seg_canon *v = r.nsegs ? malloc(r.nsegs * sizeof *v) : NULL;
+    if (r.nsegs && (!v || read_all(sl->fd, v, r.nsegs * sizeof *v) != 0)) {
+      free(v);
+      rc = -1;
+    } else {
+      x->kernel.v = v;
+      x->kernel.n = x->kernel.cap = r.nsegs;
+      x->ko = r.o;
+      x->t = r.t;
+      snprintf(err, cap, "%s", r.status ? r.err : "");
+    }
+  } else {
+    rc = -1;
+  }
+  if (rc != 0)
+    snprintf(err, cap, "the emulation's process ended without a result");
+  close(sl->fd);
+  int st;
+  waitpid(sl->pid, &st, 0);
+  sl->pid = 0;
+  x->done = true;
+  return 0;
+}
+
+int cmd_crosscheck(int argc, char **argv) {
+  const char *path = NULL, *out = NULL;
+  uint64_t n_conv = 0, jobs = 1;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      usage(stdout);
+      return 0;
+    } else if ((v = cli_opt(a, "out"))) {
+      out = v;
+    } else if ((v = cli_opt(a, "conversations"))) {
+      if (cli_u64(SUB, "conversations", v, &n_conv) || n_conv == 0 ||
+          n_conv > 1000000)
+        return cli_error(SUB, "--conversations=%s: expected 1 to 1000000", v);
+    } else if ((v = cli_opt(a, "jobs"))) {
+      if (cli_u64(SUB, "jobs", v, &jobs) || jobs == 0 || jobs > 16)
+        return cli_error(SUB, "--jobs=%s: expected 1 to 16", v);
+    } else if (cli_positional(SUB, a, &path, "scenario")) {
+      return 2;
+    }
+  }
+  if (!path)
+    path = HALFCLOSE_CROSSCHECK_SCENARIO;
+  static char msgs[16384];
+  scenario s;
+  if (scn_load(&s, path, msgs, sizeof msgs, stderr) != 0) {
+    fprintf(stderr, "%s\n", msgs);
+    return 2;
+  }
+  /* the kernel has no knobs: a scenario that sets them would compare a
+   * changed profile with an unchanged kernel */
+  for (int k = 0; k < s.nkeys; k++)
+    if (!s.keys[k].param) {
+      cli_error(SUB,
+                "%s:%d: %s: crosscheck compares the linux profile with the "
+                "kernel, which has no profile knobs; remove the key",
+                path, s.keys[k].line, s.keys[k].name);
+      scn_free(&s);
+      return 2;
+    }
+  uint64_t total = scn_total(&s);
+  if (n_conv && n_conv < total)
+    total = n_conv;
+  char store[600], err[600];
+  if (out) {
+    snprintf(store, sizeof store, "%s", out);
+  } else {
+    if (mkdir("out", 0777) != 0 && errno != EEXIST) {
+      scn_free(&s);
+      return cli_error(SUB, "cannot create out/: %s", strerror(errno));
+    }
+    snprintf(store, sizeof store, "out/%s-crosscheck.db", s.name);
+  }
+  if (cli_out_dir(SUB, "out", store) || cli_out_guard(SUB, store, path)) {
+    scn_free(&s);
+    return 2;
+  }
+  if (out_check(store, err, sizeof err) != 0 ||
+      emu_check(err, sizeof err) != 0) {
+    scn_free(&s);
+    return cli_error(SUB, "%s", err);
+  }
+  tcp_profile linux_p;
+  if (tcp_profile_preset(&linux_p, "linux") != 0) {
+    scn_free(&s);
+    return cli_error(SUB, "no linux profile");
+  }
+  xpair *pairs = calloc(total, sizeof *pairs);
+  double *values = calloc((size_t)s.nkeys + 1, sizeof *values);
+  if (!pairs || !values) {
+    free(pairs);
+    free(values);
+    scn_free(&s);
+    return cli_error(SUB, "out of memory");
+  }
+  uint64_t seed = scn_conv_seed(&s);
+  int rc = 0;
+
+  /* the simulations, here */
+  conv_env *env = NULL;
+  if (conv_env_new(&env, (uint32_t)(s.seed % 2147483646u) + 1, err,
+                   sizeof err) != 0) {
+    cli_error(SUB, "%s", err);
+    rc = 1;
+  }
+  for (uint64_t i = 0; rc == 0 && i < total; i++) {
+    xpair *x = &pairs[i];
+    scn_draw(&s, i, &x->p, values);
+    params_text(&s, values, x->params, sizeof x->params);
+    segseq_init(&x->model);
+    segseq_init(&x->kernel);
+    conv_opts o = {0};
+    o.trace = collect;
+    o.trace_user = &x->model;
+    if (conv_run(env, &x->p, CONV_STACK_MODEL, &linux_p, &linux_p, seed, i, &o,
+                 &x->mo, err, sizeof err) != 0) {
+      cli_error(SUB, "conversation %" PRIu64 " (simulated): %s", i, err);
+      rc = 1;
+    }
+  }
+  conv_env_free(env);
+
+  /* the store, beside its final name */
+  char tmp[700];
+  snprintf(tmp, sizeof tmp, "%s.tmp-%d", store, (int)getpid());
+  sqlite3 *db = NULL;
+  if (rc == 0) {
+    unlink(tmp);
+    if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK ||
+        sql(db, SCHEMA, err, sizeof err) != 0) {
+      cli_error(SUB, "%s: %s", tmp, db ? sqlite3_errmsg(db) : "cannot open");
+      rc = 1;
+    }
+  }
+
+  /* the emulations, a child each */
+  struct sigaction sa = {0}, old_int, old_term;
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  slot slots[16] = {0};
+  uint64_t next = 0, counts[4] = {0};
+  uint64_t kinds[7] = {0}, kind_first[7];
+  for (int k = 0; k < 7; k++)
+    kind_first[k] = UINT64_MAX;
+  time_t t_start = time(NULL);
+  int active = 0;
+  while (rc == 0 && !interrupted && (next < total || active)) {
+    while (next < total && active < (int)jobs) {
+      int fd[2];
+      if (pipe2(fd, O_CLOEXEC) != 0) {
+        cli_error(SUB, "pipe: %s", strerror(errno));
+        rc = 1;
+        break;
+      }
+      fflush(NULL);
+      pid_t pid = fork();
+      if (pid == 0) {
+        close(fd[0]);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        emulate_child(fd[1], &pairs[next].p, seed, next);
+      }
+      close(fd[1]);
+      if (pid < 0) {
+        close(fd[0]);
+        cli_error(SUB, "fork: %s", strerror(errno));
+        rc = 1;
+        break;
+      }
+      int j = 0;
+      while (slots[j].pid)
+        j++;
+      slots[j] = (slot){pid, fd[0], next++};
+      active++;
+    }
+    struct pollfd pf[16];
+    int map[16], np = 0;
+    for (int j = 0; j < (int)jobs; j++)
+      if (slots[j].pid) {
+        pf[np] = (struct pollfd){slots[j].fd, POLLIN, 0};
+        map[np++] = j;
+      }
+    if (np == 0)
+      break;
+    if (poll(pf, (nfds_t)np, -1) < 0)
+      continue; /* EINTR: a signal, looked at above */
+    for (int q = 0; q < np; q++) {
+      if (!(pf[q].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      slot *sl = &slots[map[q]];
+      uint64_t i = sl->i;
+      char xerr[300];
+      reap(sl, pairs, xerr, sizeof xerr);
+      active--;
+      xpair *x = &pairs[i];
+      x->kind =
+          segseq_compare(&x->kernel, &x->model,
+                         (uint64_t)(EMU_TOLERANCE_MS * 1e6), &x->first_diff);
+      verdict v = judge(x, xerr);
+      counts[v]++;
+      if (v == V_DIFFERENT || v == V_IDENTICAL) {
+        segseq_kind k = x->kind;
+        kinds[k]++;
+        if (kind_first[k] == UINT64_MAX)
+          kind_first[k] = i;
+      }
+      if (v == V_FAILED)
+        fprintf(stderr, "halfclose crosscheck: conversation %" PRIu64 ": %s\n",
+                i, xerr);
+      if (put_pair(db, i, x, v, xerr) != 0) {
+        cli_error(SUB, "%s: %s", tmp, sqlite3_errmsg(db));
+        rc = 1;
+      }
+    }
+  }
+  for (int j = 0; j < 16; j++)
+    if (slots[j].pid) {
+      kill(slots[j].pid, SIGTERM);
+      waitpid(slots[j].pid, NULL, 0);
+      close(slots[j].fd);
+    }
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  if (interrupted && rc == 0) {
+    cli_error(SUB, "interrupted; %s left as it was", store);
+    rc = 130;
+  }
+
+  if (rc == 0) {
+    char settings[256], b[64];
+    emu_kernel_settings(settings, sizeof settings);
+    snprintf(b, sizeof b, "%d", XSTORE_FORMAT);
+    put_meta(db, "format", b);
+    put_meta(db, "scenario", path);
+    put_meta(db, "scenario_text", s.text);
+    snprintf(b, sizeof b, "%" PRIu64, total);
+    put_meta(db, "conversations", b);
+    put_meta(db, "kernel", settings);
+    put_meta(db, "model", "linux profile, both ends, simulated");
+    snprintf(b, sizeof b, "%.1f ms", EMU_TOLERANCE_MS);
+    put_meta(db, "tolerance", b);
+    snprintf(b, sizeof b, "%.0f s", difftime(time(NULL), t_start));
+    put_meta(db, "wall_time", b);
+    char q[64];
+    snprintf(q, sizeof q, "PRAGMA application_id=%d", XSTORE_APP_ID);
+    if (sql(db, q, err, sizeof err) != 0) {
+      cli_error(SUB, "%s: %s", tmp, err);
+      rc = 1;
+    }
+  }
+  if (db && sqlite3_close(db) != SQLITE_OK && rc == 0) {
+    cli_error(SUB, "%s: cannot close", tmp);
+    rc = 1;
+  }
+  if (rc == 0 && rename(tmp, store) != 0) {
+    cli_error(SUB, "%s: %s", store, strerror(errno));
+    rc = 1;
+  }
+  if (rc != 0)
+    unlink(tmp);
+
+  if (rc == 0) {
+    uint64_t compared = counts[V_IDENTICAL] + counts[V_DIFFERENT];
+    printf("crosscheck of %s: %" PRIu64 " conversations, the Linux kernel "
+           "(emulated) against the linux profile (simulated), in %.0f s\n",
+           path, total, difftime(time(NULL), t_start));
+    for (int k = 0; k < 7; k++)
+      if (kinds[k])
+        printf("  %6" PRIu64 "  %s (first: conversation %" PRIu64 ")\n",
+               kinds[k], KIND_TEXT[k], kind_first[k]);
+    printf("store: %s\n", store);
+    printf("crosscheck: %" PRIu64 " of %" PRIu64
+           " conversations identical (%" PRIu64
+           " more discarded for timing: link delay off by more than %.1f "
+           "ms)\n",
+           counts[V_IDENTICAL], compared, counts[V_TIMING], EMU_TOLERANCE_MS);
+    if (counts[V_FAILED])
+      printf("crosscheck: %" PRIu64 " conversations failed to run (above)\n",
+             counts[V_FAILED]);
+    if (counts[V_FAILED])
+      rc = 1;
+  }
+  for (uint64_t i = 0; i < total; i++) {
+    segseq_free(&pairs[i].model);
+    segseq_free(&pairs[i].kernel);
+  }
+  free(pairs);
+  free(values);
+  scn_free(&s);
+  return rc;
+}
