@@ -10,9 +10,11 @@
  *
  * The server reads to end of stream (or the whole request when WAIT_EOF is
  * 0), thinks, writes the response and closes after CLOSE_DELAY_NS. The
- * client connects, writes the request, shuts down sending (HALF_CLOSE),
- * reads READ_SIZE at a time every READ_INTERVAL_NS (0: as data arrives)
- * from READ_DELAY_NS on, and closes at end of stream or error. Every socket
+ * client connects, writes the request, shuts down sending (HALF_CLOSE)
+ * SHUTDOWN_DELAY_NS after it, reads READ_SIZE at a time on a clock - at
+ * READ_DELAY_NS after the request and every READ_INTERVAL_NS from there,
+ * taking what is there (0: whenever data is there) - and closes at end of
+ * stream or error. Every socket
  * uses cubic (TCP_CONGESTION), whatever the host's default.
  *
  * One line on standard output at the end, what the application saw:
@@ -25,6 +27,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,19 +167,52 @@ static int client(char **a) {
     err = errno;
     t_err = (int64_t)(now_ns() - t0);
   } else {
-    uint64_t t_req = now_ns();
-    if (half_close) {
-      sleep_ns(shutdown_delay);
-      shutdown(c, SHUT_WR);
-    }
-    uint64_t since = now_ns() - t_req;
-    if (read_delay > since)
-      sleep_ns(read_delay - since);
+    /* as the simulated client: the shutdown SHUTDOWN_DELAY_NS after the
+     * request, and - independently - a paced reader's reads on a clock,
+     * READ_DELAY_NS after the request and every READ_INTERVAL_NS from
+     * there, each taking what is there (nothing there: the next tick); an
+     * unpaced reader reads whenever data is there */
+    uint64_t t_req = now_ns(), t_sd = t_req + shutdown_delay,
+             t_rd = t_req + read_delay;
+    bool sd_pending = half_close != 0;
     char *buf = malloc(read_size);
-    for (;;) {
-      ssize_t n = recv(c, buf, read_size, 0);
+    while (buf) {
+      if (sd_pending && t_sd <= t_rd) {
+        uint64_t t = now_ns();
+        if (t_sd > t)
+          sleep_ns(t_sd - t);
+        shutdown(c, SHUT_WR);
+        sd_pending = false;
+        continue;
+      }
+      uint64_t t = now_ns();
+      if (t_rd > t)
+        sleep_ns(t_rd - t);
+      if (!read_interval) { /* wait for data, or for the shutdown */
+        int timeout = -1;
+        if (sd_pending) {
+          t = now_ns();
+          timeout = t_sd > t ? (int)((t_sd - t + 999999) / 1000000) : 0;
+        }
+        struct pollfd pf = {c, POLLIN, 0};
+        int pr = poll(&pf, 1, timeout);
+        if (pr < 0 && errno == EINTR)
+          continue;
+        if (pr == 0) { /* the shutdown is due */
+          t_rd = now_ns();
+          if (t_rd < t_sd)
+            t_rd = t_sd;
+          continue;
+        }
+      }
+      ssize_t n = recv(c, buf, read_size, MSG_DONTWAIT);
       if (n < 0 && errno == EINTR)
         continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (read_interval)
+          t_rd += read_interval;
+        continue;
+      }
       if (n < 0) {
         err = errno;
         t_err = (int64_t)(now_ns() - t0);
@@ -187,7 +224,7 @@ static int client(char **a) {
       }
       got += (uint64_t)n;
       if (read_interval)
-        sleep_ns(read_interval);
+        t_rd += read_interval;
     }
     free(buf);
   }
