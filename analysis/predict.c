@@ -61,6 +61,7 @@ typedef struct play {
 
   /* the server: sender of the response */
   uint64_t una, nxt, maxs; /* sequence offsets: data bytes, +1 with FIN */
+  uint64_t sml;            /* end of the last small segment sent, 0: none */
   uint64_t app_sent;       /* response bytes written by the application */
   bool closed;             /* close() called: the FIN follows the data */
   bool fin_sent, fin_acked, done;
@@ -181,7 +182,11 @@ static void c_window_update(play *y, int64_t now) {
   if (space <= cur)
     return;
   uint32_t opened = space - cur;
-  if (opened >= 2 * y->mss || 2 * opened >= R) /* two segments or half */
+  uint32_t clamp = R < 65535 ? R : 65535;
+  if (c->winupdate == TCP_WINUPDATE_LINUX
+          ? 2 * (uint64_t)cur <= clamp && space >= 2 * (uint64_t)cur
+          : opened >= 2 * y->mss || 2 * opened >= R) /* two segments or
+                                                         half */
     c_send_ack(y, now, false);
 }
 
@@ -331,7 +336,8 @@ static void s_output(play *y, int64_t now) {
         y->fail = "the window is too small to use (persist)";
       break;
     }
-    if (s->nagle && len < y->mss && len == unsent && flight > 0 && !fin)
+    if (s->nagle && len < y->mss && len == unsent && flight > 0 && !fin &&
+        (!s->nagle_minshall || (y->sml > y->una && y->sml <= y->nxt)))
       break;
     if (!y->timing) {
       y->timing = true;
@@ -342,6 +348,8 @@ static void s_output(play *y, int64_t now) {
     send_dgram(y, 1, now, HDR + (uint32_t)len, e);
     s_after_ack(y, false);
     y->nxt += len + fin;
+    if (len < y->mss && y->nxt > y->maxs) /* new data (Minshall) */
+      y->sml = y->nxt;
     if (fin)
       y->fin_sent = true;
     if (y->nxt > y->maxs)

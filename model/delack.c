@@ -39,6 +39,19 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
     *why = TCP_WHY_ACK_NOW;
     return ACK_SEND;
   }
+  if (p->rcv_grow_quickack && len >= 128) {
+    /* Linux tcp_grow_window(): while the threshold of the window can grow
+     * towards the free space, it does by two segments an arrival, and
+     * quick-ACK mode holds (icsk_ack.quick |= 1) */
+    uint32_t space = tcp_conn_rcv_wnd(c);
+    if (space > c->rcv_ssthresh) {
+      uint32_t room = space - c->rcv_ssthresh, incr = 2 * c->mss;
+      if (incr < 2 * len)
+        incr = 2 * len;
+      c->rcv_ssthresh += room < incr ? room : incr;
+      c->quickack_left |= 1;
+    }
+  }
   if (c->quickack_left) {
     c->quickack_left--;
     *why = TCP_WHY_ACK_QUICK;
@@ -56,6 +69,11 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
   case TCP_ACK_RULE_BYTES: /* Linux __tcp_ack_snd_check() */
     c->unacked_bytes += len;
     now = c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss;
+    if (now && p->ack_window_holds) { /* ... and the window offered would
+                                         not shrink */
+      uint32_t space = tcp_conn_rcv_wnd(c);
+      now = (space > 65535 ? 65535 : space) >= c->rcv_wnd_offered;
+    }
     break;
   }
   if (now) {

@@ -60,7 +60,7 @@ int tcp_host_new(tcp_host **out, const tcp_host_config *cfg) {
   if (!out || !cfg || !cfg->output || (!cfg->alloc) != (!cfg->free))
     return TCP_ERR_INVAL;
   if (cfg->profile.mss < 64 || cfg->profile.ack_every == 0 ||
-      cfg->profile.rcv_buf == 0 || cfg->profile.rcv_buf > 65535 ||
+      cfg->profile.rcv_buf == 0 || cfg->profile.rcv_buf > TCP_RCV_BUF_MAX ||
       cfg->profile.snd_buf == 0 ||
       (cfg->profile.delack_mode == TCP_DELACK_TICK &&
        cfg->profile.delack_tick_ns == 0))
@@ -152,6 +152,7 @@ tcp_conn *tcp_conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
   c->cwnd = 2 * p->mss; /* raised to the RFC 5681 IW once MSS is known */
   c->ssthresh = UINT32_MAX;
   c->quickack_left = p->quickack;
+  c->rcv_ssthresh = p->rcv_buf < 65535 ? p->rcv_buf : 65535;
   c->ato_ns = p->delack_ns;
   for (int t = 0; t < TCP_NTIMERS; t++)
     c->deadline[t] = TCP_NEVER;

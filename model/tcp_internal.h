@@ -61,6 +61,7 @@ struct tcp_conn {
   uint32_t irs;               /* initial receive sequence number */
   uint32_t rcv_nxt;           /* next expected */
   uint32_t rcv_adv;           /* right edge of the window last advertised */
+  uint32_t rcv_wnd_offered;   /* ... and that window's size */
   uint64_t rcv_off;           /* stream offset of rcv_nxt's data */
   uint64_t read_off;          /* stream offset the application has read to */
   bool fin_rcvd;              /* the peer's FIN arrived in order */
@@ -74,11 +75,14 @@ struct tcp_conn {
   uint32_t unacked_segs;  /* full segments received since the last ACK */
   uint64_t unacked_bytes; /* in-order bytes received since the last ACK */
   uint32_t quickack_left; /* data segments still ACKed at once */
-  uint64_t ato_ns;        /* adaptive timeout (delack_max_ns != 0) */
-  uint64_t last_data_ns;  /* arrival of the previous data segment */
+  uint32_t rcv_ssthresh; /* the window's growth threshold (rcv_grow_quickack) */
+  uint64_t ato_ns;       /* adaptive timeout (delack_max_ns != 0) */
+  uint64_t last_data_ns; /* arrival of the previous data segment */
 
   /* retransmission (RFC 6298) */
   bool rtt_timing;    /* a segment is being timed */
+  uint32_t snd_sml;   /* end of the last small segment sent (Minshall) */
+  bool sml_sent;      /* ... once there was one */
   uint32_t rtt_seq;   /* its sequence number */
   uint64_t rtt_start; /* when it was sent */
   bool have_rtt;      /* srtt/rttvar hold a sample */

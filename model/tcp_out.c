@@ -37,6 +37,7 @@ static uint16_t advertise(tcp_conn *c) {
   if (space > 65535)
     space = 65535;
   c->rcv_adv = c->rcv_nxt + space;
+  c->rcv_wnd_offered = space;
   return (uint16_t)space;
 }
 
@@ -62,7 +63,9 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
   if (flags & TCP_ACK)
     s.ack = c->rcv_nxt;
   if (!(flags & TCP_RST))
-    s.wnd = (flags & TCP_ACK) ? advertise(c) : (uint16_t)p->rcv_buf;
+    s.wnd = (flags & TCP_ACK)    ? advertise(c)
+            : p->rcv_buf > 65535 ? 65535
+                                 : (uint16_t)p->rcv_buf;
   if (flags & TCP_SYN)
     s.mss = p->mss;
   s.len = (uint16_t)len;
@@ -179,8 +182,11 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
       small_window = true;
       break;
     }
-    /* Nagle (RFC 896): one small segment in flight at a time; a FIN goes */
-    if (p->nagle && len < c->mss && len == unsent && flight > 0 && !fin)
+    /* Nagle (RFC 896): no small segment while data is in flight - or,
+     * Minshall's variant, while an earlier small segment is; a FIN goes */
+    if (p->nagle && len < c->mss && len == unsent && flight > 0 && !fin &&
+        (!p->nagle_minshall || (c->sml_sent && SEQ_GT(c->snd_sml, c->snd_una) &&
+                                SEQ_LEQ(c->snd_sml, c->snd_nxt))))
       break;
     bool rexmit = SEQ_LT(c->snd_nxt, c->snd_max);
     tcp_why why =
@@ -194,6 +200,10 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
     }
     send_seg(c, c->snd_nxt, flags, len, why, now);
     c->snd_nxt += len + fin;
+    if (!rexmit && len < c->mss) { /* tcp_minshall_update() */
+      c->snd_sml = c->snd_nxt;
+      c->sml_sent = true;
+    }
     if (SEQ_GT(c->snd_nxt, c->snd_max))
       c->snd_max = c->snd_nxt;
     rtx_ensure(c, now);
@@ -219,10 +229,26 @@ void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now) {
     return;
   uint32_t space = tcp_conn_rcv_wnd(c);
   uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+  if (p->winupdate == TCP_WINUPDATE_LINUX) {
+    /* tcp_cleanup_rbuf(): the ACK the arrival held back (more than one
+     * segment unacknowledged, the window would have shrunk) goes with
+     * the read; else a window update when the window offered has fallen
+     * to half the largest it can be and the read at least doubles it */
+    uint32_t clamp = p->rcv_buf < 65535 ? p->rcv_buf : 65535;
+    if (space > clamp)
+      space = clamp;
+    if (c->deadline[TCP_TIMER_DELACK] != TCP_NEVER &&
+        c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss)
+      tcp_conn_send_ack(c, TCP_WHY_ACK_EVERY, now);
+    else if (2 * (uint64_t)cur <= clamp && space > cur &&
+             space >= 2 * (uint64_t)cur)
+      tcp_conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
+    return;
+  }
   if (space <= cur)
     return;
-  uint32_t opened = space - cur;
   /* 4.4BSD's rule: two segments' worth, or half the buffer */
+  uint32_t opened = space - cur;
   if (opened >= 2u * c->mss || 2 * opened >= p->rcv_buf)
     tcp_conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
 }

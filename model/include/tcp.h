@@ -175,56 +175,77 @@ typedef enum tcp_ack_rule {
                             bytes are unacknowledged (Linux) */
 } tcp_ack_rule;
 
+/* When a read that opened the receive window makes the receiver say so. */
+typedef enum tcp_winupdate_rule {
+  TCP_WINUPDATE_BSD,  /* the window opened by two segments or half the
+                         buffer (4.4BSD tcp_output) */
+  TCP_WINUPDATE_LINUX /* the window offered had fallen to half the largest
+                         or less, and the new one is at least twice it
+                         (Linux tcp_cleanup_rbuf) */
+} tcp_winupdate_rule;
+
+/* The largest receive buffer a profile may have; the window offered is at
+ * most 65535 whatever the buffer (no window scaling). */
+#define TCP_RCV_BUF_MAX (1u << 20)
+
 typedef struct tcp_profile {
-  char name[48];               /* preset name plus modifiers, for reports */
-  tcp_delack_mode delack_mode; /* how a delayed ACK is scheduled */
-  uint64_t delack_ns;          /* delayed-ACK timeout (linux: minimum), ns */
-  uint64_t delack_max_ns;      /* adaptive timeout ceiling, ns; 0 = fixed */
-  uint64_t delack_tick_ns;     /* tick mode: tick period, ns */
-  uint64_t delack_phase_ns;    /* tick mode: grid offset from time 0, ns */
-  bool delack_finwait;         /* delay ACKs in FIN-WAIT-1/2 too (else
-                                  ESTABLISHED only) */
-  tcp_ack_rule ack_rule;       /* what counts towards an immediate ACK */
-  uint32_t ack_every;          /* N of the ack rule: segments, or MSS-sized
-                                  amounts of bytes */
-  uint32_t quickack;           /* first N data segments ACKed at once */
-  bool ack_cancels_delack;     /* any ACK sent clears a pending delayed ACK */
-  bool fin_ack_cancels_delack; /* the ACK of the peer's FIN clears it; false
-                                  is the KB Q152474 bug */
-  bool fin_ack_now;            /* a FIN that ends ESTABLISHED is ACKed at
-                                  once; false: the ACK is delayed like
-                                  data's and rides on what the application
-                                  sends next (Linux) */
-  bool fin_ack_final;          /* after the ACK of the peer's FIN, send no
-                                  ACK of our own accord (no delayed ACK, no
-                                  window update): the article's fix */
-  bool rfc1337;                /* ignore RST in TIME-WAIT */
-  bool rfc5961;                /* RST acted on only at exactly RCV.NXT, SYN
-                                  answered by a challenge ACK; false: RFC
-                                  793, any in-window RST or SYN resets */
-  bool rst_timewait_notifies;  /* a RST in TIME-WAIT reaches the application
-                                  (else the TCB dies silently) */
-  bool rst_closing_notifies;   /* a RST in CLOSING or LAST-ACK reaches the
-                                  application */
-  bool rst_close_wait_epipe;   /* a RST in CLOSE-WAIT is reported as EPIPE
-                                  (TCP_ERR_PIPE), not as a reset */
-  bool rst_discards_unread;    /* a reset discards unread data at once
-                                  (Winsock); else data stays readable first */
-  bool winupdate_after_fin;    /* send window updates after the peer's FIN */
-  bool nagle;                  /* Nagle's algorithm (RFC 896) */
-  uint16_t mss;                /* MSS announced and used at most, bytes */
-  uint32_t init_cwnd;          /* initial congestion window, segments */
-  uint32_t rcv_buf;            /* receive buffer, bytes (<= 65535) */
-  uint32_t snd_buf;            /* send buffer, bytes */
-  uint64_t rto_initial_ns;     /* RTO before any RTT sample, ns */
-  uint64_t rto_min_ns;         /* lower bound of the RTO, ns */
-  uint64_t rto_max_ns;         /* upper bound of the backed-off RTO, ns */
-  uint32_t max_retries;        /* retransmissions of one segment before the
-                                  connection is aborted with a timeout */
-  uint32_t syn_retries;        /* retransmissions of a SYN before giving up */
-  uint64_t msl_ns;             /* maximum segment lifetime; TIME-WAIT lasts
-                                  2 * msl_ns */
-  uint8_t ttl;                 /* IPv4 TTL of segments sent */
+  char name[48];                /* preset name plus modifiers, for reports */
+  tcp_delack_mode delack_mode;  /* how a delayed ACK is scheduled */
+  uint64_t delack_ns;           /* delayed-ACK timeout (linux: minimum), ns */
+  uint64_t delack_max_ns;       /* adaptive timeout ceiling, ns; 0 = fixed */
+  uint64_t delack_tick_ns;      /* tick mode: tick period, ns */
+  uint64_t delack_phase_ns;     /* tick mode: grid offset from time 0, ns */
+  bool delack_finwait;          /* delay ACKs in FIN-WAIT-1/2 too (else
+                                   ESTABLISHED only) */
+  tcp_ack_rule ack_rule;        /* what counts towards an immediate ACK */
+  bool ack_window_holds;        /* bytes rule: only if the window offered
+                                   would not shrink (Linux) */
+  bool rcv_grow_quickack;       /* quick-ACK mode holds while the window's
+                                   threshold grows (Linux tcp_grow_window) */
+  uint32_t ack_every;           /* N of the ack rule: segments, or MSS-sized
+                                   amounts of bytes */
+  uint32_t quickack;            /* first N data segments ACKed at once */
+  bool ack_cancels_delack;      /* any ACK sent clears a pending delayed ACK */
+  bool fin_ack_cancels_delack;  /* the ACK of the peer's FIN clears it; false
+                                   is the KB Q152474 bug */
+  bool fin_ack_now;             /* a FIN that ends ESTABLISHED is ACKed at
+                                   once; false: the ACK is delayed like
+                                   data's and rides on what the application
+                                   sends next (Linux) */
+  bool fin_ack_final;           /* after the ACK of the peer's FIN, send no
+                                   ACK of our own accord (no delayed ACK, no
+                                   window update): the article's fix */
+  bool rfc1337;                 /* ignore RST in TIME-WAIT */
+  bool rfc5961;                 /* RST acted on only at exactly RCV.NXT, SYN
+                                   answered by a challenge ACK; false: RFC
+                                   793, any in-window RST or SYN resets */
+  bool rst_timewait_notifies;   /* a RST in TIME-WAIT reaches the application
+                                   (else the TCB dies silently) */
+  bool rst_closing_notifies;    /* a RST in CLOSING or LAST-ACK reaches the
+                                   application */
+  bool rst_close_wait_epipe;    /* a RST in CLOSE-WAIT is reported as EPIPE
+                                   (TCP_ERR_PIPE), not as a reset */
+  bool rst_discards_unread;     /* a reset discards unread data at once
+                                   (Winsock); else data stays readable first */
+  bool winupdate_after_fin;     /* send window updates after the peer's FIN */
+  tcp_winupdate_rule winupdate; /* when a read sends a window update */
+  bool nagle;                   /* Nagle's algorithm (RFC 896) */
+  bool nagle_minshall;          /* ... holding a small segment only while an
+                                   earlier small one is unacknowledged
+                                   (Minshall's variant, Linux) */
+  uint16_t mss;                 /* MSS announced and used at most, bytes */
+  uint32_t init_cwnd;           /* initial congestion window, segments */
+  uint32_t rcv_buf;             /* receive buffer, bytes (<= 65535) */
+  uint32_t snd_buf;             /* send buffer, bytes */
+  uint64_t rto_initial_ns;      /* RTO before any RTT sample, ns */
+  uint64_t rto_min_ns;          /* lower bound of the RTO, ns */
+  uint64_t rto_max_ns;          /* upper bound of the backed-off RTO, ns */
+  uint32_t max_retries;         /* retransmissions of one segment before the
+                                   connection is aborted with a timeout */
+  uint32_t syn_retries;         /* retransmissions of a SYN before giving up */
+  uint64_t msl_ns;              /* maximum segment lifetime; TIME-WAIT lasts
+                                   2 * msl_ns */
+  uint8_t ttl;                  /* IPv4 TTL of segments sent */
 } tcp_profile;
 
 /*

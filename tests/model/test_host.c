@@ -255,7 +255,7 @@ static void test_host_config_errors(void) {
       c.profile.rcv_buf = 0;
       break;
     case 3:
-      c.profile.rcv_buf = 65536;
+      c.profile.rcv_buf = TCP_RCV_BUF_MAX + 1;
       break;
     case 4:
       c.profile.snd_buf = 0;

@@ -307,6 +307,7 @@ static void test_initial_window(void) {
 static size_t ack_every_sent(tcp_ack_rule rule, size_t *delacks) {
   tcp_profile c = h_profile("linux");
   tcp_profile_set(&c, "quickack", 0);
+  tcp_profile_set(&c, "rcv_grow_quickack", 0);
   tcp_profile_set(&c, "ack_rule", rule);
   tcp_profile s = h_profile("linux");
   tcp_profile_set(&s, "nagle", 0);
@@ -428,6 +429,7 @@ static void test_any_ack_clears_delack(void) {
 static void test_linux_quickack_and_oneshot(void) {
   tcp_profile p = h_profile("linux");
   tcp_profile_set(&p, "quickack", 4);
+  tcp_profile_set(&p, "rcv_grow_quickack", 0);
   harness t;
   start_kb(&t, &p);
   h_run(&t, 600 * TCP_S);
@@ -485,6 +487,155 @@ static void test_nt351_with_fix_knob_equals_sp(void) {
   CHECK(memcmp(&a, &b, sizeof a) == 0);
 }
 
+/* A linux client reading `response` bytes (paced or as data arrives):
+ * the ACKs it sends at once as quick ACKs. */
+static size_t quick_acks(bool grow, uint64_t read_interval,
+                         uint64_t read_delay) {
+  tcp_profile c = h_profile("linux");
+  tcp_profile_set(&c, "rcv_grow_quickack", grow);
+  tcp_profile s = h_profile("linux");
+  harness t;
+  h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 60000;
+  t.kb.read_interval = read_interval;
+  t.kb.read_delay = read_delay;
+  t.kb.read_size = 65536;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.kb.client_read, 60000);
+  size_t n = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_ACK_QUICK);
+  h_fini(&t);
+  return n;
+}
+
+/* Linux tcp_grow_window(): while the window's threshold grows towards the
+ * free space (by two segments an arrival, from 65535 up to rcv_buf less
+ * what is unread), quick-ACK mode holds. The kernel, measured by
+ * crosscheck, ACKs 22 segments at once for a reader that keeps up and 20
+ * for one that reads nothing meanwhile; without the coupling, the 16 of
+ * TCP_MAX_QUICKACKS. */
+static void test_linux_quickack_grows_with_window(void) {
+  CHECK_EQ(quick_acks(true, 0, 0), 22);
+  CHECK_EQ(quick_acks(true, 0, 2 * TCP_S), 20);
+  CHECK_EQ(quick_acks(false, 0, 0), 16);
+}
+
+/* A linux server writing `response` bytes and closing at once: whether
+ * its FIN rode on the last data segment, and how long that segment was. */
+static bool fin_on_data(bool minshall, uint32_t *last_len) {
+  tcp_profile c = h_profile("linux");
+  tcp_profile s = h_profile("linux");
+  tcp_profile_set(&s, "nagle_minshall", minshall);
+  harness t;
+  h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 5 * 1460 + 117; /* fits the first flight */
+  t.kb.read_interval = 0;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.kb.client_read, 5 * 1460 + 117);
+  bool with_data = false;
+  *last_len = 0;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->host != H_ADDR_B || e->type != TCP_EV_SEG_OUT)
+      continue;
+    if (e->seg.len)
+      *last_len = e->seg.len;
+    if (e->seg.flags & TCP_FIN)
+      with_data = e->seg.len > 0;
+  }
+  h_fini(&t);
+  return with_data;
+}
+
+/* Linux's Nagle is Minshall's (tcp_nagle_check(), tcp_minshall_check()):
+ * a short segment waits only while an earlier short one is unacknowledged,
+ * so the 117-byte tail leaves with the full segments and the FIN, queued
+ * a moment later, goes alone - as the kernel does. RFC 896 holds the tail
+ * while anything is in flight, and the FIN rides on it. */
+static void test_linux_minshall_nagle(void) {
+  uint32_t len;
+  CHECK(!fin_on_data(true, &len));
+  CHECK_EQ(len, 117);
+  CHECK(fin_on_data(false, &len));
+  CHECK_EQ(len, 117);
+}
+
+/* A linux client reading 1 KiB every 20 ms of a 30000-byte response: its
+ * window updates (why window-update) and immediate ACKs (ack-every). */
+static void paced_reader_acks(const char *knob, uint64_t v, size_t *updates,
+                              size_t *every) {
+  tcp_profile c = h_profile("linux");
+  tcp_profile_set(&c, knob, v);
+  tcp_profile s = h_profile("linux");
+  harness t;
+  h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 30000;
+  t.kb.read_interval = 20 * TCP_MS;
+  t.kb.read_size = 1024;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.kb.client_read, 30000);
+  *updates = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_WINDOW_UPDATE);
+  *every = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_ACK_EVERY);
+  h_fini(&t);
+}
+
+/* Linux tcp_cleanup_rbuf(): a read sends a window update only once the
+ * window offered has fallen to half the largest and would double - never
+ * here, where 30000 bytes never halve an 81920-byte space; 4.4BSD's rule
+ * (opened by two segments) sends them as the reader drains. */
+static void test_linux_window_update_rule(void) {
+  size_t upd, every;
+  paced_reader_acks("winupdate", TCP_WINUPDATE_LINUX, &upd, &every);
+  CHECK_EQ(upd, 0);
+  paced_reader_acks("winupdate", TCP_WINUPDATE_BSD, &upd, &every);
+  CHECK(upd > 0);
+}
+
+/* A linux client with a 20000-byte space reading 1 KiB every 20 ms of a
+ * 60000-byte response: its every-second-segment ACKs sent the moment a
+ * data segment arrived (not at a read). */
+static size_t acks_at_arrival(bool window_holds) {
+  tcp_profile c = h_profile("linux");
+  tcp_profile_set(&c, "rcv_buf", 20000);
+  tcp_profile_set(&c, "ack_window_holds", window_holds);
+  tcp_profile s = h_profile("linux");
+  harness t;
+  h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 60000;
+  t.kb.read_interval = 20 * TCP_MS;
+  t.kb.read_size = 1024;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.kb.client_read, 60000);
+  size_t n = 0;
+  for (size_t i = 1; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i], *prev = &t.log[i - 1];
+    if (e->host == H_ADDR_A && e->type == TCP_EV_SEG_OUT &&
+        e->why == TCP_WHY_ACK_EVERY && prev->host == H_ADDR_A &&
+        prev->type == TCP_EV_SEG_IN && prev->seg.len > 0 &&
+        prev->time_ns == e->time_ns)
+      n++;
+  }
+  h_fini(&t);
+  return n;
+}
+
+/* Linux __tcp_ack_snd_check(): the every-second-segment ACK goes at once
+ * only while the window offered would not shrink; a slow reader with a
+ * small space shrinks it, and the ACK waits for a read or the timer.
+ * Without the condition, the arrivals ACK every second segment. */
+static void test_linux_ack_waits_for_window(void) {
+  size_t holds = acks_at_arrival(true), without = acks_at_arrival(false);
+  CHECK(holds < without);
+  CHECK(without > 5);
+}
+
 static void test_knob_roundtrip(void) {
   size_t n;
   const tcp_knob_info *k = tcp_profile_knobs(&n);
@@ -513,7 +664,8 @@ static void test_knob_ranges(void) {
   CHECK(!p.nagle);
   CHECK_EQ(tcp_profile_set(&p, "bogus", 1), TCP_ERR_UNKNOWN_KNOB);
   CHECK_EQ(tcp_profile_set(&p, "delack", 10 * TCP_S + 1), TCP_ERR_BAD_VALUE);
-  CHECK_EQ(tcp_profile_set(&p, "rcv_buf", 65536), TCP_ERR_BAD_VALUE);
+  CHECK_EQ(tcp_profile_set(&p, "rcv_buf", TCP_RCV_BUF_MAX + 1),
+           TCP_ERR_BAD_VALUE);
   CHECK_EQ(tcp_profile_set(&p, "snd_buf", 4294967296ull), TCP_ERR_BAD_VALUE);
   CHECK_EQ(tcp_profile_set(&p, "mss", 0), TCP_ERR_BAD_VALUE);
   CHECK_EQ(tcp_profile_set(&p, "nagle", 2), TCP_ERR_BAD_VALUE);
@@ -586,6 +738,10 @@ int main(void) {
   RUN(test_linux_fin_ack_rides_on_data);
   RUN(test_any_ack_clears_delack);
   RUN(test_linux_quickack_and_oneshot);
+  RUN(test_linux_quickack_grows_with_window);
+  RUN(test_linux_minshall_nagle);
+  RUN(test_linux_window_update_rule);
+  RUN(test_linux_ack_waits_for_window);
   RUN(test_linux_timewait_detached);
   RUN(test_rfc1337_ignores_rst);
   RUN(test_nt351_with_fix_knob_equals_sp);
