@@ -44,7 +44,8 @@ static const char *const SUB = "crosscheck";
 
 static void usage(FILE *f) {
   fprintf(f, "usage: halfclose crosscheck [SCENARIO] [--conversations=N] "
-             "[--out=STORE] [--jobs=J]\n\n"
+             "[--out=STORE] [--jobs=J]\n"
+             "                            [--profile=P]\n\n"
              "Runs each conversation of SCENARIO (default "
              "scenarios/crosscheck.ini) twice:\nthe real Linux kernel of this "
              "machine at both ends of the emulation link, in\nreal time, and "
@@ -59,7 +60,9 @@ static void usage(FILE *f) {
              "root and /dev/net/tun.\n\n"
              "  --conversations=N  the first N conversations of the scenario "
              "[all]\n"
-             "  --jobs=J           emulated conversations at a time [1]\n");
+             "  --jobs=J           emulated conversations at a time [1]\n"
+             "  --profile=P        the profile compared with the kernel "
+             "[linux]\n");
 }
 
 /* What a child sends back for one emulated conversation. */
@@ -377,7 +380,7 @@ static int reap(slot *sl, xpair *pairs, char *err, size_t cap) {
 }
 
 int cmd_crosscheck(int argc, char **argv) {
-  const char *path = NULL, *out = NULL;
+  const char *path = NULL, *out = NULL, *profile = "linux";
   uint64_t n_conv = 0, jobs = 1;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v;
@@ -390,6 +393,8 @@ int cmd_crosscheck(int argc, char **argv) {
       if (cli_u64(SUB, "conversations", v, &n_conv) || n_conv == 0 ||
           n_conv > 1000000)
         return cli_error(SUB, "--conversations=%s: expected 1 to 1000000", v);
+    } else if ((v = cli_opt(a, "profile"))) {
+      profile = v;
     } else if ((v = cli_opt(a, "jobs"))) {
       if (cli_u64(SUB, "jobs", v, &jobs) || jobs == 0 || jobs > 16)
         return cli_error(SUB, "--jobs=%s: expected 1 to 16", v);
@@ -439,9 +444,12 @@ int cmd_crosscheck(int argc, char **argv) {
     return cli_error(SUB, "%s", err);
   }
   tcp_profile linux_p;
-  if (tcp_profile_preset(&linux_p, "linux") != 0) {
+  if (tcp_profile_preset(&linux_p, profile) != 0) {
     scn_free(&s);
-    return cli_error(SUB, "no linux profile");
+    return cli_error(SUB,
+                     "--profile=%s: unknown profile (nt351, nt351-sp, bsd44, "
+                     "linux, each optionally +rfc1337)",
+                     profile);
   }
   xpair *pairs = calloc(total, sizeof *pairs);
   double *values = calloc((size_t)s.nkeys + 1, sizeof *values);
@@ -596,7 +604,9 @@ int cmd_crosscheck(int argc, char **argv) {
     snprintf(b, sizeof b, "%" PRIu64, total);
     put_meta(db, "conversations", b);
     put_meta(db, "kernel", settings);
-    put_meta(db, "model", "linux profile, both ends, simulated");
+    char model[96];
+    snprintf(model, sizeof model, "%s profile, both ends, simulated", profile);
+    put_meta(db, "model", model);
     snprintf(b, sizeof b, "%.1f ms", EMU_TOLERANCE_MS);
     put_meta(db, "tolerance", b);
     snprintf(b, sizeof b, "%.0f s", difftime(time(NULL), t_start));
@@ -622,8 +632,8 @@ int cmd_crosscheck(int argc, char **argv) {
   if (rc == 0) {
     uint64_t compared = counts[V_IDENTICAL] + counts[V_DIFFERENT];
     printf("crosscheck of %s: %" PRIu64 " conversations, the Linux kernel "
-           "(emulated) against the linux profile (simulated), in %.0f s\n",
-           path, total, difftime(time(NULL), t_start));
+           "(emulated) against the %s profile (simulated), in %.0f s\n",
+           path, total, profile, difftime(time(NULL), t_start));
     for (int k = 0; k < 7; k++)
       if (kinds[k])
         printf("  %6" PRIu64 "  %s (first: conversation %" PRIu64 ")\n",
