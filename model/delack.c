@@ -69,11 +69,10 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
   case TCP_ACK_RULE_BYTES: /* Linux __tcp_ack_snd_check() */
     c->unacked_bytes += len;
     now = c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss;
-    if (now && p->ack_window_holds) { /* ... and the window offered would
-                                         not shrink */
-      uint32_t space = tcp_conn_rcv_wnd(c);
-      now = (space > 65535 ? 65535 : space) >= c->rcv_wnd_offered;
-    }
+    if (now && p->ack_window_holds) /* ... and the window offered would
+                                       not shrink (unclamped, as Linux
+                                       compares tp->rcv_wnd) */
+      now = tcp_conn_rcv_wnd(c) >= c->rcv_wnd_offered;
     break;
   }
   if (now) {

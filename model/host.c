@@ -152,7 +152,11 @@ tcp_conn *tcp_conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
   c->cwnd = 2 * p->mss; /* raised to the RFC 5681 IW once MSS is known */
   c->ssthresh = UINT32_MAX;
   c->quickack_left = p->quickack;
+  /* Linux starts the threshold at its first window: the space, at most
+   * 65535, rounded down to whole segments (tcp_select_initial_window) */
   c->rcv_ssthresh = p->rcv_buf < 65535 ? p->rcv_buf : 65535;
+  if (c->rcv_ssthresh > p->mss)
+    c->rcv_ssthresh -= c->rcv_ssthresh % p->mss;
   c->ato_ns = p->delack_ns;
   for (int t = 0; t < TCP_NTIMERS; t++)
     c->deadline[t] = TCP_NEVER;

@@ -98,7 +98,8 @@ void tcp_listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now) {
   c->state = TCP_LISTEN;
   c->irs = seg->seq;
   c->rcv_nxt = seg->seq + 1;
-  c->rcv_adv = c->rcv_nxt;
+  c->rcv_adv = c->rcv_wup = c->rcv_nxt;
+  c->rcv_wnd_offered = 0;
   set_peer_mss(c, seg);
   window_update(c, seg, now);
   tcp_conn_set_state(c, TCP_SYN_RECEIVED, now);
@@ -130,7 +131,8 @@ static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   }
   c->irs = seg->seq;
   c->rcv_nxt = seg->seq + 1;
-  c->rcv_adv = c->rcv_nxt;
+  c->rcv_adv = c->rcv_wup = c->rcv_nxt;
+  c->rcv_wnd_offered = 0;
   set_peer_mss(c, seg);
   window_update(c, seg, now);
   if (flags & TCP_ACK)

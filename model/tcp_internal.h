@@ -61,7 +61,9 @@ struct tcp_conn {
   uint32_t irs;               /* initial receive sequence number */
   uint32_t rcv_nxt;           /* next expected */
   uint32_t rcv_adv;           /* right edge of the window last advertised */
-  uint32_t rcv_wnd_offered;   /* ... and that window's size */
+  uint32_t rcv_wnd_offered;   /* ... that window's size before the 16-bit
+                                 clamp (Linux's tp->rcv_wnd) ... */
+  uint32_t rcv_wup;           /* ... and rcv_nxt when it was offered */
   uint64_t rcv_off;           /* stream offset of rcv_nxt's data */
   uint64_t read_off;          /* stream offset the application has read to */
   bool fin_rcvd;              /* the peer's FIN arrived in order */

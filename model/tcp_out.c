@@ -22,22 +22,31 @@ uint32_t tcp_conn_rcv_wnd(const tcp_conn *c) {
   return buffered < buf ? buf - (uint32_t)buffered : 0;
 }
 
+/* The window offered last as it stands now - before its 16-bit clamp, as
+ * Linux keeps it (tp->rcv_wnd): a receive space over 65535 offers more
+ * than the field can say. */
+static uint32_t offered_now(const tcp_conn *c) {
+  uint32_t edge = c->rcv_wup + c->rcv_wnd_offered;
+  return SEQ_GT(edge, c->rcv_nxt) ? edge - c->rcv_nxt : 0;
+}
+
 /*
  * The window to advertise now. The right edge never moves left, and it moves
  * right only by at least min(rcv_buf / 2, MSS) at a time (receiver SWS
- * avoidance, RFC 1122 §4.2.3.3).
+ * avoidance, RFC 1122 §4.2.3.3). The field carries at most 65535.
  */
 static uint16_t advertise(tcp_conn *c) {
   uint32_t space = tcp_conn_rcv_wnd(c);
-  uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+  uint32_t cur = offered_now(c);
   uint32_t half = c->host->p->rcv_buf / 2;
   uint32_t step = half < c->mss ? half : c->mss;
   if (space < cur || space - cur < step)
     space = cur;
+  c->rcv_wnd_offered = space;
+  c->rcv_wup = c->rcv_nxt;
   if (space > 65535)
     space = 65535;
   c->rcv_adv = c->rcv_nxt + space;
-  c->rcv_wnd_offered = space;
   return (uint16_t)space;
 }
 
@@ -233,15 +242,14 @@ void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now) {
     /* tcp_cleanup_rbuf(): the ACK the arrival held back (more than one
      * segment unacknowledged, the window would have shrunk) goes with
      * the read; else a window update when the window offered has fallen
-     * to half the largest it can be and the read at least doubles it */
-    uint32_t clamp = p->rcv_buf < 65535 ? p->rcv_buf : 65535;
-    if (space > clamp)
-      space = clamp;
+     * to half the space or less and the read at least doubles it (in
+     * Linux's unclamped terms: window_clamp, tcp_receive_window()) */
+    uint32_t now_wnd = offered_now(c);
     if (c->deadline[TCP_TIMER_DELACK] != TCP_NEVER &&
         c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss)
       tcp_conn_send_ack(c, TCP_WHY_ACK_EVERY, now);
-    else if (2 * (uint64_t)cur <= clamp && space > cur &&
-             space >= 2 * (uint64_t)cur)
+    else if (2 * (uint64_t)now_wnd <= p->rcv_buf && space > now_wnd &&
+             space >= 2 * (uint64_t)now_wnd)
       tcp_conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
     return;
   }
