@@ -210,8 +210,10 @@ static const char SCHEMA[] =
     " params TEXT,"                      /* its drawn parameters */
     " verdict TEXT,"       /* identical, different, timing, failed */
     " class TEXT,"         /* the kind of difference */
-    " first_diff INTEGER," /* index of the first differing segment */
-    " kernel_segment TEXT, model_segment TEXT," /* that segment of each */
+    " first_diff INTEGER," /* the kernel's first segment that differs
+                              (each direction compared on its own) */
+    " kernel_segment TEXT, model_segment TEXT," /* it, and the model's
+                                                   counterpart */
     " kernel_segments INTEGER, model_segments INTEGER,"
     " kernel_seq TEXT, model_seq TEXT,"   /* both sequences, a line each */
     " late_ms REAL,"                      /* events behind the wall clock */
@@ -268,12 +270,17 @@ static int put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
                          "?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &q, NULL) != SQLITE_OK)
     return -1;
-  size_t k = x->kind == SEGSEQ_IDENTICAL ? SIZE_MAX : x->first_diff;
+  /* the first real difference (each direction on its own): the kernel's
+   * segment and the model's counterpart there */
+  size_t k = SIZE_MAX, km = SIZE_MAX;
+  if (x->kind > SEGSEQ_CROSSED &&
+      !segseq_first_real_diff(&x->kernel, &x->model, &k, &km))
+    k = x->first_diff, km = x->first_diff; /* only the order differs */
   char ks[64] = "", ms[64] = "";
   if (k != SIZE_MAX && k < x->kernel.n)
     segseq_format(&x->kernel.v[k], ks, sizeof ks);
-  if (k != SIZE_MAX && k < x->model.n)
-    segseq_format(&x->model.v[k], ms, sizeof ms);
+  if (km != SIZE_MAX && km < x->model.n)
+    segseq_format(&x->model.v[km], ms, sizeof ms);
   char *kt = segseq_text(&x->kernel), *mt = segseq_text(&x->model);
   int c = 1;
   sqlite3_bind_int64(q, c++, (sqlite3_int64)i);

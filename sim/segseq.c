@@ -156,6 +156,33 @@ static bool crossings_close(const seg_seq *a, const seg_seq *b,
   return ok;
 }
 
+bool segseq_first_real_diff(const seg_seq *a, const seg_seq *b, size_t *ia,
+                            size_t *ib) {
+  bool found = false;
+  for (int d = 0; d < 2; d++) {
+    size_t i = 0, j = 0;
+    for (;;) {
+      while (i < a->n && a->v[i].dir != d)
+        i++;
+      while (j < b->n && b->v[j].dir != d)
+        j++;
+      if (i == a->n && j == b->n)
+        break;
+      if (i == a->n || j == b->n || !same(&a->v[i], &b->v[j])) {
+        if (!found || i < *ia || (i == *ia && j < *ib)) {
+          *ia = i;
+          *ib = j;
+        }
+        found = true;
+        break;
+      }
+      i++;
+      j++;
+    }
+  }
+  return found;
+}
+
 segseq_kind segseq_compare(const seg_seq *a, const seg_seq *b, uint64_t tol_ns,
                            size_t *first_diff) {
   size_t k = segseq_first_diff(a, b);

@@ -81,4 +81,12 @@ typedef enum segseq_kind {
 segseq_kind segseq_compare(const seg_seq *a, const seg_seq *b, uint64_t tol_ns,
                            size_t *first_diff);
 
+/* The first real difference, whatever the order across directions: the
+ * earliest segment of a (by its index *ia) whose counterpart in b - the
+ * same direction, the same rank - differs, and that counterpart's index
+ * *ib; an index equal to n means that side has no such segment. False
+ * when each direction is the same in both. */
+bool segseq_first_real_diff(const seg_seq *a, const seg_seq *b, size_t *ia,
+                            size_t *ib);
+
 #endif

@@ -89,6 +89,14 @@ static void test_kinds(void) {
   /* the same crossing 30 ms apart is an order, not timing */
   b.v[6].t_ns = 31 * MS;
   CHECK_EQ(segseq_compare(&a, &b, MS, NULL), SEGSEQ_INTERLEAVING);
+  size_t ia, ib;
+  CHECK(!segseq_first_real_diff(&a, &b, &ia, &ib));
+  /* a crossing first, a real difference after it: the real one is named,
+   * on each side */
+  b.v[7].len = 99; /* the server's FIN segment, now at index 7 of b */
+  CHECK(segseq_first_real_diff(&a, &b, &ia, &ib));
+  CHECK_EQ(ia, 6);
+  CHECK_EQ(ib, 7);
   segseq_free(&b);
 
   /* one more ACK (the redundant ACK) on one side */
