@@ -281,8 +281,9 @@ static const preset_row table[] = {
       {8192, "4.4BSD-Lite2 tcp_usrreq.c tcp_sendspace 1024*8"},
       {87040, "Linux tcp_sndbuf_expand() at establishment: 2 x max(10, "
               "cwnd) x 4352 B per segment (tcp_wmem[1] 16384 is only the "
-              "start); grows with cwnd, so a 64 KB response never waits "
-              "(crosscheck: no short segment mid-response)"}}},
+              "start); grows with cwnd: crosscheck saw no short segment "
+              "mid-response, though a write of 35-60 KB may wait (memory is "
+              "counted in truesize)"}}},
     {"rto_initial",
      {{3 * TCP_S, "RFC 1122 §4.2.3.1: 3 s before a sample"},
       SAME,

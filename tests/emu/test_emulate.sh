@@ -26,6 +26,18 @@ out=$(emu --client=kernel --server=kernel)
 echo "$out" | grep -q "redundant_ack=no server_rst=no conn_reset=no app_reset=no bytes_lost=0 completed=yes" &&
   grep -q "bytes_read=20000" "$tmp/o" && ok || bad "kernel to kernel: $out"
 
+# a client that reads as data arrives: the conversation ends when the link
+# is idle, not at its time limit (it once ran all 10 s here)
+out=$(emu --client=kernel --server=kernel --read_interval=0ms --time_limit=10s)
+echo "$out" | grep -q "completed=yes" &&
+  grep -q "duration=[0-9][0-9]*\.[0-9]* ms" "$tmp/o" &&
+  [ "$(sed -n 's/.*duration=\([0-9]*\)\..*/\1/p' "$tmp/o")" -lt 1000 ] && ok ||
+  bad "an unpaced kernel client did not end: $(grep duration "$tmp/o")"
+# the link's delay measured per direction, within 1 ms of the configured
+grep -q "^  client to server: mean 19\.[0-9]* ms\|^  client to server: mean 20\.[0-9]* ms" "$tmp/o" &&
+  grep -q "^  server to client: mean" "$tmp/o" && ok ||
+  bad "no measured delay: $(grep -A3 'link delay' "$tmp/o")"
+
 out=$(emu --client=nt351 --server=kernel)
 echo "$out" | grep -q "redundant_ack=yes server_rst=yes conn_reset=yes app_reset=yes" && ok ||
   bad "nt351 against a Linux server: $out"
