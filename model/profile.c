@@ -279,11 +279,13 @@ static const preset_row table[] = {
      {{8192, "Winsock SO_SNDBUF default 8 KB"},
       SAME,
       {8192, "4.4BSD-Lite2 tcp_usrreq.c tcp_sendspace 1024*8"},
-      {87040, "Linux tcp_sndbuf_expand() at establishment: 2 x max(10, "
-              "cwnd) x 4352 B per segment (tcp_wmem[1] 16384 is only the "
-              "start); grows with cwnd: crosscheck saw no short segment "
-              "mid-response, though a write of 35-60 KB may wait (memory is "
-              "counted in truesize)"}}},
+      {87040, "Linux tcp_sndbuf_expand(): 2 x max(10, cwnd) x 2304 B of "
+              "memory, 46080 at the first write and growing with cwnd "
+              "(measured: ss -tmi tb46080, then tb101376), about 1.23 B of "
+              "memory a byte queued; the profile counts payload and takes "
+              "87040, which no 64 KB response fills - the kernel's write "
+              "waits past about 37 KB (crosscheck: 4 of 199 then send the "
+              "FIN alone)"}}},
     {"rto_initial",
      {{3 * TCP_S, "RFC 1122 §4.2.3.1: 3 s before a sample"},
       SAME,
