@@ -53,11 +53,13 @@ static void usage(FILE *f) {
              "parameters. Both are reduced to canonical segment sequences "
              "(direction, flags\nwithout PSH, SEQ and ACK relative to the "
              "ISNs, length, a zero window) as the\nclient's side of the link "
-             "saw them, and compared. Every pair goes into STORE\n(default "
-             "out/NAME-crosscheck.db) with its verdict; a mismatch with its "
-             "first\ndiffering segment. Runs whose link delays were more than "
-             "1 ms off (the\nwall clock's measure) are counted apart. Needs "
-             "root and /dev/net/tun.\n\n"
+             "saw them, and compared; segments of opposite\ndirections "
+             "crossing within 1 ms count as identical. Every pair goes into\n"
+             "STORE (default out/crosscheck.db, or out/NAME-crosscheck.db) "
+             "with its verdict;\na mismatch with its first differing "
+             "segment. Runs whose link delays were more\nthan 1 ms off (the "
+             "wall clock's measure) are counted apart. Needs root and\n"
+             "/dev/net/tun.\n\n"
              "  --conversations=N  the first N conversations of the scenario "
              "[all]\n"
              "  --jobs=J           emulated conversations at a time [1]\n"
@@ -439,7 +441,12 @@ int cmd_crosscheck(int argc, char **argv) {
       scn_free(&s);
       return cli_error(SUB, "cannot create out/: %s", strerror(errno));
     }
-    snprintf(store, sizeof store, "out/%s-crosscheck.db", s.name);
+    /* out/crosscheck.db for the shipped scenario, out/NAME-crosscheck.db
+     * for another */
+    if (strcmp(s.name, "crosscheck") == 0)
+      snprintf(store, sizeof store, "out/crosscheck.db");
+    else
+      snprintf(store, sizeof store, "out/%s-crosscheck.db", s.name);
   }
   if (cli_out_dir(SUB, "out", store) || cli_out_guard(SUB, store, path)) {
     scn_free(&s);
