@@ -43,28 +43,32 @@ static const char *const SUB = "crosscheck";
 #define XMAX_SEGS     4096 /* segments kept of one conversation */
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: halfclose crosscheck [SCENARIO] [--conversations=N] "
-             "[--out=STORE] [--jobs=J]\n"
-             "                            [--profile=P]\n\n"
-             "Runs each conversation of SCENARIO (default "
-             "scenarios/crosscheck.ini) twice:\nthe real Linux kernel of this "
-             "machine at both ends of the emulation link, in\nreal time, and "
-             "the linux profile at both ends in simulation, with the same\n"
-             "parameters. Both are reduced to canonical segment sequences "
-             "(direction, flags\nwithout PSH, SEQ and ACK relative to the "
-             "ISNs, length, a zero window) as the\nclient's side of the link "
-             "saw them, and compared; segments of opposite\ndirections "
-             "crossing within 1 ms count as identical. Every pair goes into\n"
-             "STORE (default out/crosscheck.db, or out/NAME-crosscheck.db) "
-             "with its verdict;\na mismatch with its first differing "
-             "segment. Runs whose link delays were more\nthan 1 ms off (the "
-             "wall clock's measure) are counted apart. Needs root and\n"
-             "/dev/net/tun.\n\n"
-             "  --conversations=N  the first N conversations of the scenario "
-             "[all]\n"
-             "  --jobs=J           emulated conversations at a time [1]\n"
-             "  --profile=P        the profile compared with the kernel "
-             "[linux]\n");
+  fprintf(f,
+          "usage: halfclose crosscheck [SCENARIO] [--conversations=N] "
+          "[--out=STORE] [--jobs=J]\n"
+          "                            [--profile=P] [--no-repeat]\n\n"
+          "Runs each conversation of SCENARIO (default "
+          "scenarios/crosscheck.ini) twice:\nthe real Linux kernel of this "
+          "machine at both ends of the emulation link, in\nreal time, and "
+          "the linux profile at both ends in simulation, with the same\n"
+          "parameters. Both are reduced to canonical segment sequences "
+          "(direction, flags\nwithout PSH, SEQ and ACK relative to the "
+          "ISNs, length, a zero window) as the\nclient's side of the link "
+          "saw them, and compared; segments of opposite\ndirections "
+          "crossing within 1 ms count as identical. Every pair goes into\n"
+          "STORE (default out/crosscheck.db, or out/NAME-crosscheck.db) "
+          "with its verdict;\na mismatch with its first differing "
+          "segment. Runs whose link delays were more\nthan 1 ms off (the "
+          "wall clock's measure) are counted apart. Needs root and\n"
+          "/dev/net/tun.\n\n"
+          "  --conversations=N  the first N conversations of the scenario "
+          "[all]\n"
+          "  --jobs=J           emulated conversations at a time [1]\n"
+          "  --no-repeat        do not run a differing conversation's kernel "
+          "side again\n                     (to tell the kernel's own "
+          "timing sensitivity)\n"
+          "  --profile=P        the profile compared with the kernel "
+          "[linux]\n");
 }
 
 /* What a child sends back for one emulated conversation. */
@@ -86,7 +90,7 @@ typedef struct xpair {
   emu_timing t;
   segseq_kind kind; /* kernel (a) against model (b) */
   size_t first_diff;
-  bool done;
+  int verdict; /* the first pass's (verdict) */
 } xpair;
 
 static void collect(void *user, const tcp_event *ev) {
@@ -226,7 +230,12 @@ static const char SCHEMA[] =
     " kernel_app_reset INTEGER, model_app_reset INTEGER,"
     " kernel_bytes_read INTEGER, model_bytes_read INTEGER,"
     " kernel_completed INTEGER, model_completed INTEGER,"
-    " error TEXT);";
+    " error TEXT,"
+    " kernel_repeated INTEGER,"       /* a differing pair's kernel run again:
+                                         1 the same sequence, 0 another, NULL
+                                         not run or not trusted */
+    " kernel_seq_again TEXT,"         /* that second run's sequence */
+    " model_matches_again INTEGER);"; /* the model identical to it */
 
 static const char *const KIND_TEXT[] = {
     "identical",
@@ -269,7 +278,7 @@ static int put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
   sqlite3_stmt *q = NULL;
   if (sqlite3_prepare_v2(db,
                          "INSERT INTO pairs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                         "?,?,?,?,?,?,?,?,?,?,?,?)",
+                         "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &q, NULL) != SQLITE_OK)
     return -1;
   /* the first real difference (each direction on its own): the kernel's
@@ -322,6 +331,9 @@ static int put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
     sqlite3_bind_text(q, c++, err, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null(q, c++);
+  sqlite3_bind_null(q, c++); /* kernel_repeated, kernel_seq_again, */
+  sqlite3_bind_null(q, c++); /* model_matches_again: the second pass */
+  sqlite3_bind_null(q, c++);
   int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
   sqlite3_finalize(q);
   free(kt);
@@ -358,39 +370,210 @@ static void params_text(const scenario *s, const double *values, char *buf,
   }
 }
 
-/* Collect a finished child's record into its pair; 0 or -1 (err set). */
-static int reap(slot *sl, xpair *pairs, char *err, size_t cap) {
+/* What becomes of one finished emulation: its record, its kernel
+ * sequence (the callee owns segs), and an error text ("" if none). 0, or
+ * -1 to stop. */
+typedef int (*xdone_fn)(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
+                        const char *err);
+
+/* Read a finished child's record; calls fn. */
+static int reap(slot *sl, xdone_fn fn, void *ctx) {
   xrec r;
+  memset(&r, 0, sizeof r);
+  char err[300] = "";
+  seg_canon *v = NULL;
   int rc = read_all(sl->fd, &r, sizeof r);
-  xpair *x = &pairs[sl->i];
   if (rc == 0 && r.index == sl->i && r.nsegs <= XMAX_SEGS) {
-    seg_canon *v = r.nsegs ? malloc(r.nsegs * sizeof *v) : NULL;
-    if (r.nsegs && (!v || read_all(sl->fd, v, r.nsegs * sizeof *v) != 0)) {
-      free(v);
+    v = r.nsegs ? malloc(r.nsegs * sizeof *v) : NULL;
+    if (r.nsegs && (!v || read_all(sl->fd, v, r.nsegs * sizeof *v) != 0))
       rc = -1;
-    } else {
-      x->kernel.v = v;
-      x->kernel.n = x->kernel.cap = r.nsegs;
-      x->ko = r.o;
-      x->t = r.t;
-      snprintf(err, cap, "%s", r.status ? r.err : "");
-    }
+    else
+      snprintf(err, sizeof err, "%s", r.status ? r.err : "");
   } else {
     rc = -1;
   }
-  if (rc != 0)
-    snprintf(err, cap, "the emulation's process ended without a result");
+  if (rc != 0) {
+    free(v);
+    v = NULL;
+    r.nsegs = 0;
+    snprintf(err, sizeof err, "the emulation's process ended without a result");
+  }
   close(sl->fd);
   int st;
   waitpid(sl->pid, &st, 0);
   sl->pid = 0;
-  x->done = true;
+  return fn(ctx, sl->i, &r, v, err);
+}
+
+/* Emulate conversations idx[0..n), `jobs` at a time, a child each; fn gets
+ * each result as it comes. 0, or 1 (after a message, or when fn stopped or
+ * a signal came). */
+static int emulate_all(const uint64_t *idx, uint64_t n, int jobs,
+                       const xpair *pairs, uint64_t seed, xdone_fn fn,
+                       void *ctx) {
+  slot slots[16] = {0};
+  uint64_t next = 0;
+  int active = 0, rc = 0;
+  while (rc == 0 && !interrupted && (next < n || active)) {
+    while (next < n && active < jobs) {
+      int fd[2];
+      if (pipe2(fd, O_CLOEXEC) != 0) {
+        cli_error(SUB, "pipe: %s", strerror(errno));
+        rc = 1;
+        break;
+      }
+      fflush(NULL);
+      pid_t pid = fork();
+      if (pid == 0) {
+        close(fd[0]);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        emulate_child(fd[1], &pairs[idx[next]].p, seed, idx[next]);
+      }
+      close(fd[1]);
+      if (pid < 0) {
+        close(fd[0]);
+        cli_error(SUB, "fork: %s", strerror(errno));
+        rc = 1;
+        break;
+      }
+      int j = 0;
+      while (slots[j].pid)
+        j++;
+      slots[j] = (slot){pid, fd[0], idx[next++]};
+      active++;
+    }
+    struct pollfd pf[16];
+    int map[16], np = 0;
+    for (int j = 0; j < jobs; j++)
+      if (slots[j].pid) {
+        pf[np] = (struct pollfd){slots[j].fd, POLLIN, 0};
+        map[np++] = j;
+      }
+    if (np == 0)
+      break;
+    if (poll(pf, (nfds_t)np, -1) < 0)
+      continue; /* EINTR: a signal, looked at above */
+    for (int q = 0; q < np; q++) {
+      if (!(pf[q].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      active--;
+      if (reap(&slots[map[q]], fn, ctx) != 0)
+        rc = 1;
+    }
+  }
+  for (int j = 0; j < 16; j++)
+    if (slots[j].pid) {
+      kill(slots[j].pid, SIGTERM);
+      waitpid(slots[j].pid, NULL, 0);
+      close(slots[j].fd);
+    }
+  return rc || interrupted;
+}
+
+/* The first pass: each conversation's kernel run against its simulation. */
+typedef struct pass1 {
+  xpair *pairs;
+  sqlite3 *db;
+  const char *tmp;
+  uint64_t counts[4];
+  uint64_t kinds[7], kind_first[7];
+} pass1;
+
+static int on_first(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
+                    const char *err) {
+  pass1 *c = ctx;
+  xpair *x = &c->pairs[i];
+  x->kernel.v = segs;
+  x->kernel.n = x->kernel.cap = r->nsegs;
+  x->ko = r->o;
+  x->t = r->t;
+  x->kind = segseq_compare(&x->kernel, &x->model,
+                           (uint64_t)(EMU_TOLERANCE_MS * 1e6), &x->first_diff);
+  verdict v = judge(x, err);
+  x->verdict = v;
+  c->counts[v]++;
+  if (v == V_DIFFERENT || v == V_IDENTICAL) {
+    c->kinds[x->kind]++;
+    if (c->kind_first[x->kind] == UINT64_MAX)
+      c->kind_first[x->kind] = i;
+  }
+  if (v == V_FAILED)
+    fprintf(stderr, "halfclose crosscheck: conversation %" PRIu64 ": %s\n", i,
+            err);
+  if (put_pair(c->db, i, x, v, err) != 0) {
+    cli_error(SUB, "%s: %s", c->tmp, sqlite3_errmsg(c->db));
+    return -1;
+  }
+  return 0;
+}
+
+/* The second pass: a differing conversation's kernel run again - did the
+ * kernel repeat itself? */
+typedef struct pass2 {
+  xpair *pairs;
+  sqlite3 *db;
+  const char *tmp;
+  uint64_t repeated, not_repeated, unknown;
+  uint64_t model_matches; /* of not_repeated: the model is the repeat */
+} pass2;
+
+static int on_repeat(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
+                     const char *err) {
+  pass2 *c = ctx;
+  xpair *x = &c->pairs[i];
+  seg_seq again;
+  segseq_init(&again);
+  again.v = segs;
+  again.n = again.cap = r->nsegs;
+  int same = -1, model = -1; /* unknown: failed, or its timing was off */
+  uint64_t tol = (uint64_t)(EMU_TOLERANCE_MS * 1e6);
+  if (!err[0] && r->t.trusted) {
+    same = segseq_compare(&x->kernel, &again, tol, NULL) <= SEGSEQ_CROSSED;
+    model = segseq_compare(&again, &x->model, tol, NULL) <= SEGSEQ_CROSSED;
+  }
+  char *text = same < 0 ? NULL : segseq_text(&again);
+  segseq_free(&again);
+  if (same == 1) {
+    c->repeated++;
+  } else if (same == 0) {
+    c->not_repeated++;
+    c->model_matches += model == 1;
+  } else {
+    c->unknown++;
+  }
+  sqlite3_stmt *q = NULL;
+  int rc = sqlite3_prepare_v2(c->db,
+                              "UPDATE pairs SET kernel_repeated = ?, "
+                              "kernel_seq_again = ?, model_matches_again = ? "
+                              "WHERE conversation = ?",
+                              -1, &q, NULL);
+  if (rc == SQLITE_OK) {
+    if (same < 0) {
+      sqlite3_bind_null(q, 1);
+      sqlite3_bind_null(q, 2);
+      sqlite3_bind_null(q, 3);
+    } else {
+      sqlite3_bind_int(q, 1, same);
+      sqlite3_bind_text(q, 2, text ? text : "", -1, SQLITE_STATIC);
+      sqlite3_bind_int(q, 3, model);
+    }
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)i);
+    rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+  }
+  sqlite3_finalize(q);
+  free(text);
+  if (rc != SQLITE_OK) {
+    cli_error(SUB, "%s: %s", c->tmp, sqlite3_errmsg(c->db));
+    return -1;
+  }
   return 0;
 }
 
 int cmd_crosscheck(int argc, char **argv) {
   const char *path = NULL, *out = NULL, *profile = "linux";
   uint64_t n_conv = 0, jobs = 1;
+  bool repeat = true;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -402,6 +585,8 @@ int cmd_crosscheck(int argc, char **argv) {
       if (cli_u64(SUB, "conversations", v, &n_conv) || n_conv == 0 ||
           n_conv > 1000000)
         return cli_error(SUB, "--conversations=%s: expected 1 to 1000000", v);
+    } else if (strcmp(a, "--no-repeat") == 0) {
+      repeat = false;
     } else if ((v = cli_opt(a, "profile"))) {
       profile = v;
     } else if ((v = cli_opt(a, "jobs"))) {
@@ -519,88 +704,33 @@ int cmd_crosscheck(int argc, char **argv) {
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
-  slot slots[16] = {0};
-  uint64_t next = 0, counts[4] = {0};
-  uint64_t kinds[7] = {0}, kind_first[7];
-  for (int k = 0; k < 7; k++)
-    kind_first[k] = UINT64_MAX;
   time_t t_start = time(NULL);
-  int active = 0;
-  while (rc == 0 && !interrupted && (next < total || active)) {
-    while (next < total && active < (int)jobs) {
-      int fd[2];
-      if (pipe2(fd, O_CLOEXEC) != 0) {
-        cli_error(SUB, "pipe: %s", strerror(errno));
-        rc = 1;
-        break;
-      }
-      fflush(NULL);
-      pid_t pid = fork();
-      if (pid == 0) {
-        close(fd[0]);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        emulate_child(fd[1], &pairs[next].p, seed, next);
-      }
-      close(fd[1]);
-      if (pid < 0) {
-        close(fd[0]);
-        cli_error(SUB, "fork: %s", strerror(errno));
-        rc = 1;
-        break;
-      }
-      int j = 0;
-      while (slots[j].pid)
-        j++;
-      slots[j] = (slot){pid, fd[0], next++};
-      active++;
-    }
-    struct pollfd pf[16];
-    int map[16], np = 0;
-    for (int j = 0; j < (int)jobs; j++)
-      if (slots[j].pid) {
-        pf[np] = (struct pollfd){slots[j].fd, POLLIN, 0};
-        map[np++] = j;
-      }
-    if (np == 0)
-      break;
-    if (poll(pf, (nfds_t)np, -1) < 0)
-      continue; /* EINTR: a signal, looked at above */
-    for (int q = 0; q < np; q++) {
-      if (!(pf[q].revents & (POLLIN | POLLHUP | POLLERR)))
-        continue;
-      slot *sl = &slots[map[q]];
-      uint64_t i = sl->i;
-      char xerr[300];
-      reap(sl, pairs, xerr, sizeof xerr);
-      active--;
-      xpair *x = &pairs[i];
-      x->kind =
-          segseq_compare(&x->kernel, &x->model,
-                         (uint64_t)(EMU_TOLERANCE_MS * 1e6), &x->first_diff);
-      verdict v = judge(x, xerr);
-      counts[v]++;
-      if (v == V_DIFFERENT || v == V_IDENTICAL) {
-        segseq_kind k = x->kind;
-        kinds[k]++;
-        if (kind_first[k] == UINT64_MAX)
-          kind_first[k] = i;
-      }
-      if (v == V_FAILED)
-        fprintf(stderr, "halfclose crosscheck: conversation %" PRIu64 ": %s\n",
-                i, xerr);
-      if (put_pair(db, i, x, v, xerr) != 0) {
-        cli_error(SUB, "%s: %s", tmp, sqlite3_errmsg(db));
-        rc = 1;
-      }
-    }
+  pass1 c1 = {pairs, db, tmp, {0}, {0}, {0}};
+  for (int k = 0; k < 7; k++)
+    c1.kind_first[k] = UINT64_MAX;
+  uint64_t *idx = malloc((total + 1) * sizeof *idx);
+  if (!idx && rc == 0) {
+    cli_error(SUB, "out of memory");
+    rc = 1;
   }
-  for (int j = 0; j < 16; j++)
-    if (slots[j].pid) {
-      kill(slots[j].pid, SIGTERM);
-      waitpid(slots[j].pid, NULL, 0);
-      close(slots[j].fd);
-    }
+  for (uint64_t i = 0; idx && i < total; i++)
+    idx[i] = i;
+  if (rc == 0 &&
+      emulate_all(idx, total, (int)jobs, pairs, seed, on_first, &c1) != 0 &&
+      !interrupted)
+    rc = 1;
+  /* each differing conversation's kernel run once more */
+  pass2 c2 = {pairs, db, tmp, 0, 0, 0, 0};
+  uint64_t ndiff = 0;
+  for (uint64_t i = 0; idx && rc == 0 && repeat && i < total; i++)
+    if (pairs[i].verdict == V_DIFFERENT)
+      idx[ndiff++] = i;
+  if (rc == 0 && !interrupted && ndiff &&
+      emulate_all(idx, ndiff, (int)jobs, pairs, seed, on_repeat, &c2) != 0 &&
+      !interrupted)
+    rc = 1;
+  free(idx);
+  uint64_t *counts = c1.counts, *kinds = c1.kinds, *kind_first = c1.kind_first;
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   if (interrupted && rc == 0) {
@@ -652,6 +782,12 @@ int cmd_crosscheck(int argc, char **argv) {
       if (kinds[k])
         printf("  %6" PRIu64 "  %s (first: conversation %" PRIu64 ")\n",
                kinds[k], KIND_TEXT[k], kind_first[k]);
+    if (ndiff)
+      printf("the kernel run again on the %" PRIu64
+             " differing: the same sequence in %" PRIu64 ", another in %" PRIu64
+             " (timing-sensitive; the model is that other in %" PRIu64
+             "), %" PRIu64 " not trusted\n",
+             ndiff, c2.repeated, c2.not_repeated, c2.model_matches, c2.unknown);
     printf("store: %s\n", store);
     printf("crosscheck: %" PRIu64 " of %" PRIu64
            " conversations identical (%" PRIu64

@@ -42,13 +42,26 @@ odd=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM pairs WHERE verdict='different' 
 sqlite3 "$tmp/x.db" "SELECT kernel_seq FROM pairs WHERE conversation=0" |
   grep -q "C>S SYN 0 0 0" && ok || bad "no canonical sequence stored"
 ls "$tmp" | grep -q "\.tmp-" && bad "a temporary store left behind" || ok
+# each differing conversation's kernel side ran again (1 or 0, NULL only
+# when that run was not trusted), and the summary says what came of it
+diff_n=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM pairs WHERE verdict='different'")
+rep_n=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM pairs WHERE kernel_repeated IS NOT NULL")
+if [ "$diff_n" -gt 0 ]; then
+  [ "$rep_n" -gt 0 ] && grep -q "^the kernel run again on the $diff_n differing" "$tmp/o" && ok ||
+    bad "no repeat of the $diff_n differing: $rep_n, $(grep 'run again' "$tmp/o")"
+fi
+[ "$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM pairs WHERE verdict!='different' AND kernel_repeated IS NOT NULL")" = 0 ] &&
+  ok || bad "a conversation that did not differ was repeated"
 
 # the control: nt351 (an initial window of 2, 200 ms delayed-ACK ticks)
 # is not what Linux does
-"$hc" crosscheck "$scn" --conversations=8 --profile=nt351 --out="$tmp/n.db" >"$tmp/o" 2>&1
+"$hc" crosscheck "$scn" --conversations=8 --profile=nt351 --no-repeat --out="$tmp/n.db" >"$tmp/o" 2>&1
 [ $? -eq 0 ] && ok || bad "crosscheck --profile=nt351 failed: $(tail -3 "$tmp/o")"
 set -- $(kof "$tmp/o") 9 0 0
 [ "$1" -le 1 ] && ok || bad "nt351 matched the kernel in $1 of $2: the check tells nothing"
+# --no-repeat: nothing ran twice
+[ "$(sqlite3 "$tmp/n.db" "SELECT count(*) FROM pairs WHERE kernel_repeated IS NOT NULL")" = 0 ] &&
+  ! grep -q "run again" "$tmp/o" && ok || bad "--no-repeat repeated"
 
 # bad input: a file that is not a crosscheck store is never replaced
 echo "precious" >"$tmp/notes.txt"
