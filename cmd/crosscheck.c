@@ -46,7 +46,9 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: halfclose crosscheck [SCENARIO] [--conversations=N] "
           "[--out=STORE] [--jobs=J]\n"
-          "                            [--profile=P] [--no-repeat]\n\n"
+          "                            [--profile=P] [--no-repeat] "
+          "[--KNOB=VALUE ...]\n"
+          "                            [--against=STORE]\n\n"
           "Runs each conversation of SCENARIO (default "
           "scenarios/crosscheck.ini) twice:\nthe real Linux kernel of this "
           "machine at both ends of the emulation link, in\nreal time, and "
@@ -68,7 +70,14 @@ static void usage(FILE *f) {
           "side again\n                     (to tell the kernel's own "
           "timing sensitivity)\n"
           "  --profile=P        the profile compared with the kernel "
-          "[linux]\n");
+          "[linux]; a preset or\n"
+          "                     FILE:NAME, a [profile NAME] of a scenario\n"
+          "  --KNOB=VALUE       set a knob of that profile (not a conversation "
+          "parameter)\n"
+          "  --against=STORE    compare with the kernel runs a crosscheck of "
+          "this scenario\n"
+          "                     stored, instead of running the kernel (no "
+          "root needed)\n");
 }
 
 /* What a child sends back for one emulated conversation. */
@@ -570,10 +579,121 @@ static int on_repeat(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
   return 0;
 }
 
+/* --against: a crosscheck store of the same scenario, opened read-only;
+ * *n: its conversations (0..n-1), *kernel: the kernel it ran. */
+static sqlite3 *against_open(const char *path, const scenario *s, uint64_t *n,
+                             char *kernel, size_t kcap, char *err, size_t cap) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *q = NULL;
+  int id = -1;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &q, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    id = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  if (id != XSTORE_APP_ID) {
+    snprintf(err, cap, "--against=%.400s: not a crosscheck store", path);
+    sqlite3_close(db);
+    return NULL;
+  }
+  bool same = false;
+  kernel[0] = 0;
+  if (sqlite3_prepare_v2(db, "SELECT key, value FROM crosscheck", -1, &q,
+                         NULL) == SQLITE_OK)
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      const char *k = (const char *)sqlite3_column_text(q, 0),
+                 *v = (const char *)sqlite3_column_text(q, 1);
+      if (k && v && strcmp(k, "scenario_text") == 0)
+        same = strcmp(v, s->text) == 0;
+      if (k && v && strcmp(k, "kernel") == 0)
+        snprintf(kernel, kcap, "%s", v);
+    }
+  sqlite3_finalize(q);
+  int64_t count = -1, max = -1;
+  if (sqlite3_prepare_v2(db, "SELECT count(*), max(conversation) FROM pairs",
+                         -1, &q, NULL) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW) {
+    count = sqlite3_column_int64(q, 0);
+    max = sqlite3_column_type(q, 1) == SQLITE_NULL ? -1
+                                                   : sqlite3_column_int64(q, 1);
+  }
+  sqlite3_finalize(q);
+  if (!same || count < 1 || max + 1 != count) {
+    snprintf(err, cap, "--against=%.400s: %s", path,
+             !same ? "made from another scenario text than this one"
+                   : "its conversations are not 0 to n-1");
+    sqlite3_close(db);
+    return NULL;
+  }
+  *n = (uint64_t)count;
+  return db;
+}
+
+/* Every stored kernel run below `total` to fn, as if just emulated. */
+static int against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
+                       char *err, size_t cap) {
+  sqlite3_stmt *q = NULL;
+  int rc = sqlite3_prepare_v2(
+      db,
+      "SELECT conversation, verdict, kernel_seq, late_ms, c2s_mean_ms, "
+      "c2s_max_ms, s2c_mean_ms, s2c_max_ms, frames_off, kernel_app_reset, "
+      "kernel_bytes_read, kernel_completed, error FROM pairs ORDER BY "
+      "conversation",
+      -1, &q, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+    uint64_t i = (uint64_t)sqlite3_column_int64(q, 0);
+    if (i >= total)
+      continue;
+    const char *vd = (const char *)sqlite3_column_text(q, 1),
+               *text = (const char *)sqlite3_column_text(q, 2),
+               *e = (const char *)sqlite3_column_text(q, 12);
+    xrec r;
+    memset(&r, 0, sizeof r);
+    r.index = i;
+    r.t.trusted = !vd || strcmp(vd, "timing") != 0;
+    r.t.rt_priority = true;
+    r.t.late_ms = sqlite3_column_double(q, 3);
+    r.t.mean_ms[0] = sqlite3_column_double(q, 4);
+    r.t.max_ms[0] = sqlite3_column_double(q, 5);
+    r.t.mean_ms[1] = sqlite3_column_double(q, 6);
+    r.t.max_ms[1] = sqlite3_column_double(q, 7);
+    r.t.off[0] = (uint64_t)sqlite3_column_int64(q, 8);
+    r.o.app_reset = sqlite3_column_int(q, 9) != 0;
+    r.o.bytes_read = (uint64_t)sqlite3_column_int64(q, 10);
+    r.o.completed = sqlite3_column_int(q, 11) != 0;
+    seg_seq k;
+    segseq_init(&k);
+    int line = 0;
+    if (segseq_parse(&k, text ? text : "", &line) != 0) {
+      snprintf(err, cap, "conversation %" PRIu64 ": kernel_seq line %d", i,
+               line);
+      segseq_free(&k);
+      sqlite3_finalize(q);
+      return -1;
+    }
+    r.nsegs = (uint32_t)k.n;
+    bool failed = vd && strcmp(vd, "failed") == 0;
+    if (fn(ctx, i, &r, k.v, failed ? (e ? e : "failed") : "") != 0) {
+      sqlite3_finalize(q);
+      return -1;
+    }
+    rc = SQLITE_OK;
+  }
+  if (rc != SQLITE_DONE)
+    snprintf(err, cap, "%s", sqlite3_errmsg(db));
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int cmd_crosscheck(int argc, char **argv) {
   const char *path = NULL, *out = NULL, *profile = "linux";
   uint64_t n_conv = 0, jobs = 1;
   bool repeat = true;
+  const char *against = NULL; /* a store whose kernel runs to use */
+  cli_params cp = {0};
+  conv_params_default(&cp.p);
+  int nk = 0, r;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -592,6 +712,18 @@ int cmd_crosscheck(int argc, char **argv) {
     } else if ((v = cli_opt(a, "jobs"))) {
       if (cli_u64(SUB, "jobs", v, &jobs) || jobs == 0 || jobs > 16)
         return cli_error(SUB, "--jobs=%s: expected 1 to 16", v);
+    } else if ((v = cli_opt(a, "against"))) {
+      against = v;
+    } else if (a[0] == '-' && a[1] == '-' && strchr(a, '=') &&
+               (r = cli_param_arg(SUB, a, &cp)) != 0) {
+      if (r < 0)
+        return 2;
+      if (cp.nknobs == nk) /* a conversation parameter */
+        return cli_error(SUB,
+                         "%s: the scenario draws the conversations; only "
+                         "profile knobs may be set here",
+                         a);
+      nk = cp.nknobs;
     } else if (cli_positional(SUB, a, &path, "scenario")) {
       return 2;
     }
@@ -638,17 +770,31 @@ int cmd_crosscheck(int argc, char **argv) {
     return 2;
   }
   if (out_check(store, err, sizeof err) != 0 ||
-      emu_check(err, sizeof err) != 0) {
+      (!against && emu_check(err, sizeof err) != 0)) {
     scn_free(&s);
     return cli_error(SUB, "%s", err);
   }
-  tcp_profile linux_p;
-  if (tcp_profile_preset(&linux_p, profile) != 0) {
+  if (against && cli_out_guard(SUB, store, against)) {
     scn_free(&s);
-    return cli_error(SUB,
-                     "--profile=%s: unknown profile (nt351, nt351-sp, bsd44, "
-                     "linux, each optionally +rfc1337)",
-                     profile);
+    return 2;
+  }
+  sqlite3 *adb = NULL;
+  char against_kernel[256] = "";
+  if (against) {
+    uint64_t n = 0;
+    adb = against_open(against, &s, &n, against_kernel, sizeof against_kernel,
+                       err, sizeof err);
+    if (!adb) {
+      scn_free(&s);
+      return cli_error(SUB, "%s", err);
+    }
+    if (n < total)
+      total = n;
+  }
+  tcp_profile linux_p;
+  if (cli_profile(SUB, profile, &cp, &linux_p) != 0) {
+    scn_free(&s);
+    return 2;
   }
   xpair *pairs = calloc(total, sizeof *pairs);
   double *values = calloc((size_t)s.nkeys + 1, sizeof *values);
@@ -715,10 +861,19 @@ int cmd_crosscheck(int argc, char **argv) {
   }
   for (uint64_t i = 0; idx && i < total; i++)
     idx[i] = i;
-  if (rc == 0 &&
-      emulate_all(idx, total, (int)jobs, pairs, seed, on_first, &c1) != 0 &&
-      !interrupted)
+  if (rc == 0 && adb) { /* the kernel runs of an earlier crosscheck */
+    if (against_run(adb, total, on_first, &c1, err, sizeof err) != 0) {
+      cli_error(SUB, "--against=%s: %s", against, err);
+      rc = 1;
+    }
+    repeat = false;
+  } else if (rc == 0 &&
+             emulate_all(idx, total, (int)jobs, pairs, seed, on_first, &c1) !=
+                 0 &&
+             !interrupted) {
     rc = 1;
+  }
+  sqlite3_close(adb);
   /* each differing conversation's kernel run once more */
   pass2 c2 = {pairs, db, tmp, 0, 0, 0, 0};
   uint64_t ndiff = 0;
@@ -740,7 +895,10 @@ int cmd_crosscheck(int argc, char **argv) {
 
   if (rc == 0) {
     char settings[256], b[64];
-    emu_kernel_settings(settings, sizeof settings);
+    if (against)
+      snprintf(settings, sizeof settings, "%s", against_kernel);
+    else
+      emu_kernel_settings(settings, sizeof settings);
     snprintf(b, sizeof b, "%d", XSTORE_FORMAT);
     put_meta(db, "format", b);
     put_meta(db, "scenario", path);
@@ -751,6 +909,8 @@ int cmd_crosscheck(int argc, char **argv) {
     char model[96];
     snprintf(model, sizeof model, "%s profile, both ends, simulated", profile);
     put_meta(db, "model", model);
+    if (against)
+      put_meta(db, "kernel_runs_from", against);
     snprintf(b, sizeof b, "%.1f ms", EMU_TOLERANCE_MS);
     put_meta(db, "tolerance", b);
     snprintf(b, sizeof b, "%.0f s", difftime(time(NULL), t_start));

@@ -67,6 +67,68 @@ char *segseq_text(const seg_seq *s) {
   return t;
 }
 
+/* "SYN,ACK" back to its bits; -1 for a name that is not a flag. */
+static int parse_flags(const char *w) {
+  static const struct {
+    const char *name;
+    uint8_t bit;
+  } f[] = {{"SYN", TCP_SYN}, {"FIN", TCP_FIN}, {"RST", TCP_RST},
+           {"PSH", TCP_PSH}, {"ACK", TCP_ACK}, {"URG", TCP_URG}};
+  int bits = 0;
+  while (*w) {
+    size_t n = strcspn(w, ",");
+    size_t i = 0;
+    for (; i < sizeof f / sizeof *f; i++)
+      if (strlen(f[i].name) == n && strncmp(w, f[i].name, n) == 0)
+        break;
+    if (i == sizeof f / sizeof *f)
+      return -1;
+    bits |= f[i].bit;
+    w += n + (w[n] == ',');
+  }
+  return bits;
+}
+
+int segseq_parse(seg_seq *s, const char *text, int *line) {
+  int ln = 0;
+  for (const char *p = text; *p;) {
+    const char *end = strchr(p, '\n');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    char buf[128], dir[8], flags[40], extra[16] = "";
+    ln++;
+    if (n == 0 || n >= sizeof buf)
+      goto bad;
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    double t_ms;
+    unsigned seq, ack, len;
+    int k = sscanf(buf, "%lf %7s %39s %u %u %u %15s", &t_ms, dir, flags, &seq,
+                   &ack, &len, extra);
+    int bits = k >= 6 ? parse_flags(flags) : -1;
+    bool c2s = strcmp(dir, "C>S") == 0;
+    if (bits < 0 || (!c2s && strcmp(dir, "S>C") != 0) || t_ms < 0 ||
+        (k == 7 && strcmp(extra, "win=0") != 0) || len > 65535)
+      goto bad;
+    if (s->n == s->cap) {
+      size_t cap = s->cap ? 2 * s->cap : 64;
+      seg_canon *v = realloc(s->v, cap * sizeof *v);
+      if (!v)
+        goto bad;
+      s->v = v;
+      s->cap = cap;
+    }
+    s->v[s->n++] = (seg_canon){(uint8_t)!c2s, (uint8_t)bits, k == 7,
+                               seq,          ack,           len,
+                               (uint64_t)(t_ms * 1e6 + 0.5)};
+    p += n + (end != NULL);
+  }
+  return 0;
+bad:
+  if (line)
+    *line = ln;
+  return -1;
+}
+
 static bool same(const seg_canon *a, const seg_canon *b) {
   return a->dir == b->dir && a->flags == b->flags &&
          a->zero_window == b->zero_window && a->seq == b->seq &&

@@ -54,6 +54,11 @@ char *segseq_format(const seg_canon *c, char *buf, size_t cap);
  * into a malloc'd string (NULL when out of memory). */
 char *segseq_text(const seg_seq *s);
 
+/* Read back what segseq_text() wrote into an empty sequence (segseq_init);
+ * 0, or -1 at the first line that is not such a segment (*line: its
+ * number, from 1). */
+int segseq_parse(seg_seq *s, const char *text, int *line);
+
 /* The index of the first segment where a and b differ (one may end first),
  * or SIZE_MAX when they are identical. */
 size_t segseq_first_diff(const seg_seq *a, const seg_seq *b);

@@ -53,6 +53,22 @@ fi
 [ "$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM pairs WHERE verdict!='different' AND kernel_repeated IS NOT NULL")" = 0 ] &&
   ok || bad "a conversation that did not differ was repeated"
 
+# --against: the same comparison from the stored kernel runs, no kernel
+# needed - the same answer; a profile knob turned off (the quick-ACK phase
+# growing with the window) matches fewer; another scenario, or a
+# conversation parameter, refused
+"$hc" crosscheck "$scn" --conversations=20 --against="$tmp/x.db" --out="$tmp/a.db" >"$tmp/o2" 2>&1
+[ $? -eq 0 ] && [ "$(summary "$tmp/o2")" = "$(summary "$tmp/o")" ] && ok ||
+  bad "--against gave another answer: $(summary "$tmp/o2") / $(summary "$tmp/o")"
+"$hc" crosscheck "$scn" --against="$tmp/x.db" --rcv_grow_quickack=false --out="$tmp/b.db" >"$tmp/o2" 2>&1
+set -- $(kof "$tmp/o2") 99 0 0
+[ "$1" -lt "$k" ] && ok || bad "rcv_grow_quickack off still matched $1 of $2 (on: $k)"
+printf '[batch]\nconversations = 20\n[link]\ndelay = 5ms\n' >"$tmp/other.ini"
+"$hc" crosscheck "$tmp/other.ini" --against="$tmp/x.db" --out="$tmp/c.db" >"$tmp/o2" 2>&1
+[ $? -eq 2 ] && grep -q "another scenario" "$tmp/o2" && ok || bad "--against another scenario: $(cat "$tmp/o2")"
+"$hc" crosscheck "$scn" --against="$tmp/x.db" --delay=5ms --out="$tmp/c.db" >"$tmp/o2" 2>&1
+[ $? -eq 2 ] && grep -q "only profile knobs" "$tmp/o2" && ok || bad "a parameter on the command line: $(cat "$tmp/o2")"
+
 # the control: nt351 (an initial window of 2, 200 ms delayed-ACK ticks)
 # is not what Linux does
 "$hc" crosscheck "$scn" --conversations=8 --profile=nt351 --no-repeat --out="$tmp/n.db" >"$tmp/o" 2>&1

@@ -52,6 +52,28 @@ static void test_canonical_form(void) {
   CHECK(strstr(segseq_format(&s.v[8], buf, sizeof buf), " win=0") != NULL);
   char *t = segseq_text(&s);
   CHECK(t && strstr(t, "    61.000 C>S ACK 302 1563 0\n") != NULL);
+  /* read back: the same sequence, times to the microsecond */
+  seg_seq back;
+  segseq_init(&back);
+  int line = 0;
+  CHECK_EQ(segseq_parse(&back, t, &line), 0);
+  CHECK_EQ(back.n, s.n);
+  CHECK_EQ(segseq_compare(&s, &back, 0, NULL), SEGSEQ_IDENTICAL);
+  CHECK_EQ(back.v[8].t_ns, 70 * MS);
+  CHECK(back.v[8].zero_window);
+  segseq_free(&back);
+  /* and refused where it is not such a text */
+  static const char *const bad[] = {
+      "1.0 C>S ACK 1 1 0\nnonsense\n", "1.0 X>Y ACK 1 1 0\n",
+      "1.0 C>S ACK,BOGUS 1 1 0\n", "1.0 C>S ACK 1 1 0 win=1\n",
+      "1.0 C>S ACK 1 1\n"};
+  int want[] = {2, 1, 1, 1, 1};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    segseq_init(&back);
+    CHECK_EQ(segseq_parse(&back, bad[i], &line), -1);
+    CHECK_EQ(line, want[i]);
+    segseq_free(&back);
+  }
   free(t);
   segseq_free(&s);
 }
