@@ -28,6 +28,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,11 +44,19 @@ static uint64_t now_ns(void) {
   return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
-static void sleep_ns(uint64_t ns) {
-  struct timespec t = {(time_t)(ns / 1000000000ull),
-                       (long)(ns % 1000000000ull)};
-  while (nanosleep(&t, &t) != 0 && errno == EINTR)
+/* Sleep until the monotonic clock reads t (ns). */
+static void sleep_until(uint64_t t) {
+  struct timespec ts = {(time_t)(t / 1000000000ull), (long)(t % 1000000000ull)};
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
     ;
+}
+
+/* Wake when asked, as the simulated applications do: no timer slack (50 us
+ * by default, which made every sleep that much longer). Real-time priority
+ * is left to the link: given to these programs too, it made the link's
+ * events later (measured: 3 of 200 runs off by more than 1 ms). */
+static void punctual(void) {
+  prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 }
 
 static const char *errname(int e) {
@@ -128,12 +137,12 @@ static int server(char **a) {
     got += (uint64_t)n;
   }
   if (!err) {
-    sleep_ns(think);
+    sleep_until(now_ns() + think);
     if (write_all(c, response) != 0) {
       err = errno;
       t_err = (int64_t)(now_ns() - t0);
     }
-    sleep_ns(close_delay);
+    sleep_until(now_ns() + close_delay);
   }
   close(c);
   close(l);
@@ -178,16 +187,13 @@ static int client(char **a) {
     char *buf = malloc(read_size);
     while (buf) {
       if (sd_pending && t_sd <= t_rd) {
-        uint64_t t = now_ns();
-        if (t_sd > t)
-          sleep_ns(t_sd - t);
+        sleep_until(t_sd);
         shutdown(c, SHUT_WR);
         sd_pending = false;
         continue;
       }
-      uint64_t t = now_ns();
-      if (t_rd > t)
-        sleep_ns(t_rd - t);
+      sleep_until(t_rd);
+      uint64_t t;
       if (!read_interval) { /* wait for data, or for the shutdown */
         int timeout = -1;
         if (sd_pending) {
@@ -234,6 +240,7 @@ static int client(char **a) {
 }
 
 int main(int argc, char **argv) {
+  punctual();
   if (argc == 8 && strcmp(argv[1], "server") == 0)
     return server(argv + 2);
   if (argc == 10 && strcmp(argv[1], "client") == 0)
