@@ -40,6 +40,7 @@ void segseq_add(seg_seq *s, const tcp_segment *seg, bool client_sent,
   c->dir = (uint8_t)d;
   c->flags = seg->flags & CANON_FLAGS;
   c->zero_window = seg->wnd == 0 && !(seg->flags & TCP_RST);
+  c->psh = (seg->flags & TCP_PSH) != 0;
   c->seq = seg->seq - s->isn[d];
   c->ack = (seg->flags & TCP_ACK) ? seg->ack - s->isn[1 - d] : 0;
   c->len = seg->len;
@@ -61,9 +62,9 @@ char *segseq_text(const seg_seq *s) {
     return NULL;
   t[0] = 0;
   for (size_t i = 0; i < s->n; i++)
-    n += (size_t)snprintf(t + n, cap - n, "%10.3f %s\n",
-                          (double)s->v[i].t_ns / 1e6,
-                          segseq_format(&s->v[i], line, sizeof line));
+    n += (size_t)snprintf(
+        t + n, cap - n, "%10.3f %s%s\n", (double)s->v[i].t_ns / 1e6,
+        segseq_format(&s->v[i], line, sizeof line), s->v[i].psh ? " psh" : "");
   return t;
 }
 
@@ -94,7 +95,7 @@ int segseq_parse(seg_seq *s, const char *text, int *line) {
   for (const char *p = text; *p;) {
     const char *end = strchr(p, '\n');
     size_t n = end ? (size_t)(end - p) : strlen(p);
-    char buf[128], dir[8], flags[40], extra[16] = "";
+    char buf[128], dir[8], flags[40], extra[2][16] = {"", ""};
     ln++;
     if (n == 0 || n >= sizeof buf)
       goto bad;
@@ -102,12 +103,20 @@ int segseq_parse(seg_seq *s, const char *text, int *line) {
     buf[n] = 0;
     double t_ms;
     unsigned seq, ack, len;
-    int k = sscanf(buf, "%lf %7s %39s %u %u %u %15s", &t_ms, dir, flags, &seq,
-                   &ack, &len, extra);
+    int k = sscanf(buf, "%lf %7s %39s %u %u %u %15s %15s", &t_ms, dir, flags,
+                   &seq, &ack, &len, extra[0], extra[1]);
     int bits = k >= 6 ? parse_flags(flags) : -1;
-    bool c2s = strcmp(dir, "C>S") == 0;
+    bool c2s = strcmp(dir, "C>S") == 0, win0 = false, psh = false;
+    for (int e = 0; e < k - 6; e++) {
+      if (strcmp(extra[e], "win=0") == 0 && !win0 && !psh)
+        win0 = true;
+      else if (strcmp(extra[e], "psh") == 0 && !psh)
+        psh = true;
+      else
+        bits = -1;
+    }
     if (bits < 0 || (!c2s && strcmp(dir, "S>C") != 0) || t_ms < 0 ||
-        (k == 7 && strcmp(extra, "win=0") != 0) || len > 65535)
+        len > 65535)
       goto bad;
     if (s->n == s->cap) {
       size_t cap = s->cap ? 2 * s->cap : 64;
@@ -117,9 +126,9 @@ int segseq_parse(seg_seq *s, const char *text, int *line) {
       s->v = v;
       s->cap = cap;
     }
-    s->v[s->n++] = (seg_canon){(uint8_t)!c2s, (uint8_t)bits, k == 7,
-                               seq,          ack,           len,
-                               (uint64_t)(t_ms * 1e6 + 0.5)};
+    s->v[s->n++] = (seg_canon){
+        (uint8_t)!c2s, (uint8_t)bits, win0, psh,
+        seq,           ack,           len,  (uint64_t)(t_ms * 1e6 + 0.5)};
     p += n + (end != NULL);
   }
   return 0;

@@ -27,6 +27,7 @@ typedef struct seg_canon {
   uint8_t dir;   /* 0: client to server, 1: server to client */
   uint8_t flags; /* TCP_FIN | TCP_SYN | TCP_RST | TCP_ACK */
   bool zero_window;
+  bool psh; /* PSH was set: shown, never compared */
   uint32_t seq, ack, len;
   uint64_t t_ns; /* when it was seen (not compared but for crossings) */
 } seg_canon;
@@ -47,11 +48,12 @@ void segseq_add(seg_seq *s, const tcp_segment *seg, bool client_sent,
                 uint64_t t_ns);
 
 /* "C>S ACK 302 20002 0" (direction, flags, SEQ, ACK, length, and " win=0"
- * for a closed window); returns buf. */
+ * for a closed window) - what is compared; returns buf. */
 char *segseq_format(const seg_canon *c, char *buf, size_t cap);
 
-/* The whole sequence, one segment a line after the time it was seen (ms),
- * into a malloc'd string (NULL when out of memory). */
+/* The whole sequence, one segment a line after the time it was seen (ms)
+ * and with " psh" where PSH was set (shown, not compared), into a malloc'd
+ * string (NULL when out of memory). */
 char *segseq_text(const seg_seq *s);
 
 /* Read back what segseq_text() wrote into an empty sequence (segseq_init);

@@ -61,13 +61,18 @@ static void test_canonical_form(void) {
   CHECK_EQ(segseq_compare(&s, &back, 0, NULL), SEGSEQ_IDENTICAL);
   CHECK_EQ(back.v[8].t_ns, 70 * MS);
   CHECK(back.v[8].zero_window);
+  /* PSH shown after the compared part, and read back */
+  CHECK(strstr(t, "C>S ACK 1 1 300 psh\n") != NULL);
+  CHECK(back.v[3].psh && !back.v[2].psh);
   segseq_free(&back);
   /* and refused where it is not such a text */
-  static const char *const bad[] = {
-      "1.0 C>S ACK 1 1 0\nnonsense\n", "1.0 X>Y ACK 1 1 0\n",
-      "1.0 C>S ACK,BOGUS 1 1 0\n", "1.0 C>S ACK 1 1 0 win=1\n",
-      "1.0 C>S ACK 1 1\n"};
-  int want[] = {2, 1, 1, 1, 1};
+  static const char *const bad[] = {"1.0 C>S ACK 1 1 0\nnonsense\n",
+                                    "1.0 X>Y ACK 1 1 0\n",
+                                    "1.0 C>S ACK,BOGUS 1 1 0\n",
+                                    "1.0 C>S ACK 1 1 0 win=1\n",
+                                    "1.0 C>S ACK 1 1\n",
+                                    "1.0 C>S ACK 1 1 0 psh psh\n"};
+  int want[] = {2, 1, 1, 1, 1, 1};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     segseq_init(&back);
     CHECK_EQ(segseq_parse(&back, bad[i], &line), -1);
