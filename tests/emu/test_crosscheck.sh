@@ -1,6 +1,6 @@
 #!/bin/sh
 # test_crosscheck.sh HALFCLOSE SCENARIO - halfclose crosscheck on the first
-# conversations of scenarios/crosscheck.ini: most are identical between
+# 30 conversations of scenarios/crosscheck.ini: most are identical between
 # the kernel and the linux profile, and with nt351 in its place (the
 # control) almost none are; the store holds every pair with its verdict;
 # bad input is refused and touches nothing. Needs root, /dev/net/tun and
@@ -23,15 +23,18 @@ fi
 summary() { grep "^crosscheck: [0-9]* of [0-9]* conversations identical" "$1"; }
 kof() { summary "$1" | sed 's/^crosscheck: \([0-9]*\) of \([0-9]*\).*(\([0-9]*\) more.*/\1 \2 \3/'; }
 
-"$hc" crosscheck "$scn" --conversations=20 --out="$tmp/x.db" >"$tmp/o" 2>&1
+"$hc" crosscheck "$scn" --conversations=30 --out="$tmp/x.db" >"$tmp/o" 2>&1
 [ $? -eq 0 ] && ok || bad "crosscheck failed: $(tail -5 "$tmp/o")"
 set -- $(kof "$tmp/o") 0 0 0
 k=$1 n=$2 d=$3
-[ $((n + d)) -eq 20 ] && ok || bad "compared $n + discarded $d is not 20: $(summary "$tmp/o")"
-# measured here: 16 of the first 20 (83 of the first 100)
-[ "$k" -ge 12 ] && ok || bad "only $k of $n identical: $(cat "$tmp/o")"
+[ $((n + d)) -eq 30 ] && ok || bad "compared $n + discarded $d is not 30: $(summary "$tmp/o")"
+# measured here on an idle machine: 25-27 of the first 30; a busy one (the
+# sanitizer build beside a fuzzer) sets more runs apart for timing, so the
+# bar is a share of those compared: at least 60 %, of at least 10
+[ "$n" -ge 10 ] && [ $((k * 10)) -ge $((n * 6)) ] && ok ||
+  bad "only $k of $n identical ($d set apart for timing): $(cat "$tmp/o")"
 rows=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM pairs")
-[ "$rows" = 20 ] && ok || bad "the store holds $rows pairs, not 20"
+[ "$rows" = 30 ] && ok || bad "the store holds $rows pairs, not 30"
 [ "$(sqlite3 "$tmp/x.db" "PRAGMA application_id")" = 1212375928 ] && ok || bad "no crosscheck application id"
 same=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM pairs WHERE verdict='identical'")
 [ "$same" = "$k" ] && ok || bad "store says $same identical, the summary $k"
@@ -57,7 +60,7 @@ fi
 # needed - the same answer; a profile knob turned off (the quick-ACK phase
 # growing with the window) matches fewer; another scenario, or a
 # conversation parameter, refused
-"$hc" crosscheck "$scn" --conversations=20 --against="$tmp/x.db" --out="$tmp/a.db" >"$tmp/o2" 2>&1
+"$hc" crosscheck "$scn" --conversations=30 --against="$tmp/x.db" --out="$tmp/a.db" >"$tmp/o2" 2>&1
 [ $? -eq 0 ] && [ "$(summary "$tmp/o2")" = "$(summary "$tmp/o")" ] && ok ||
   bad "--against gave another answer: $(summary "$tmp/o2") / $(summary "$tmp/o")"
 "$hc" crosscheck "$scn" --against="$tmp/x.db" --rcv_grow_quickack=false --out="$tmp/b.db" >"$tmp/o2" 2>&1
