@@ -33,14 +33,10 @@
 #include "netns.h"
 #include "scenario.h"
 #include "segseq.h"
+#include "crosscheck.h"
 #include "session.h"
 
 static const char *const SUB = "crosscheck";
-
-/* SQLite's application_id of a crosscheck store: "HCcx". */
-#define XSTORE_APP_ID 0x48436378
-#define XSTORE_FORMAT 1
-#define XMAX_SEGS     4096 /* segments kept of one conversation */
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -79,28 +75,6 @@ static void usage(FILE *f) {
           "                     stored, instead of running the kernel (no "
           "root needed)\n");
 }
-
-/* What a child sends back for one emulated conversation. */
-typedef struct xrec {
-  uint64_t index;
-  int status; /* 0, or -1 with err */
-  char err[256];
-  conv_outcome o;
-  emu_timing t;
-  uint32_t nsegs; /* followed by this many seg_canon */
-} xrec;
-
-/* One conversation's pair. */
-typedef struct xpair {
-  conv_params p;
-  char params[512];
-  seg_seq model, kernel;
-  conv_outcome mo, ko;
-  emu_timing t;
-  segseq_kind kind; /* kernel (a) against model (b) */
-  size_t first_diff;
-  int verdict; /* the first pass's (verdict) */
-} xpair;
 
 static void collect(void *user, const tcp_event *ev) {
   seg_seq *s = user;
@@ -176,178 +150,12 @@ static void emulate_child(int fd, const conv_params *p, uint64_t seed,
   _exit(rc);
 }
 
-/* ---- the store ---- */
-
-static int sql(sqlite3 *db, const char *q, char *err, size_t cap) {
-  char *e = NULL;
-  if (sqlite3_exec(db, q, NULL, NULL, &e) == SQLITE_OK)
-    return 0;
-  snprintf(err, cap, "%s", e ? e : sqlite3_errmsg(db));
-  sqlite3_free(e);
-  return -1;
-}
-
-/* An existing --out must be a crosscheck store (it is replaced) or absent:
- * anything else is left alone. 0, or -1 with the reason. */
-static int out_check(const char *path, char *err, size_t cap) {
-  struct stat sb;
-  if (stat(path, &sb) != 0)
-    return 0;
-  if (!S_ISREG(sb.st_mode)) {
-    snprintf(err, cap, "%.400s: not a regular file", path);
-    return -1;
-  }
-  sqlite3 *db = NULL;
-  int id = -1;
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &q, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW)
-      id = sqlite3_column_int(q, 0);
-    sqlite3_finalize(q);
-  }
-  sqlite3_close(db);
-  if (id == XSTORE_APP_ID)
-    return 0;
-  snprintf(
-      err, cap,
-      "%.400s exists and is not a crosscheck store; left untouched (choose "
-      "another --out)",
-      path);
-  return -1;
-}
-
-static const char SCHEMA[] =
-    "CREATE TABLE crosscheck(key TEXT PRIMARY KEY, value TEXT);"
-    "CREATE TABLE pairs("
-    " conversation INTEGER PRIMARY KEY," /* index in the scenario */
-    " params TEXT,"                      /* its drawn parameters */
-    " verdict TEXT,"       /* identical, different, timing, failed */
-    " class TEXT,"         /* the kind of difference */
-    " first_diff INTEGER," /* the kernel's first segment that differs
-                              (each direction compared on its own) */
-    " kernel_segment TEXT, model_segment TEXT," /* it, and the model's
-                                                   counterpart */
-    " kernel_segments INTEGER, model_segments INTEGER,"
-    " kernel_seq TEXT, model_seq TEXT,"   /* both sequences, a line each */
-    " late_ms REAL,"                      /* events behind the wall clock */
-    " delay_ms REAL,"                     /* configured one-way delay */
-    " c2s_mean_ms REAL, c2s_max_ms REAL," /* measured, client to server */
-    " s2c_mean_ms REAL, s2c_max_ms REAL," /* measured, server to client */
-    " frames_off INTEGER,"                /* frames > 1 ms off */
-    " kernel_app_reset INTEGER, model_app_reset INTEGER,"
-    " kernel_bytes_read INTEGER, model_bytes_read INTEGER,"
-    " kernel_completed INTEGER, model_completed INTEGER,"
-    " error TEXT,"
-    " kernel_repeated INTEGER,"       /* a differing pair's kernel run again:
-                                         1 the same sequence, 0 another, NULL
-                                         not run or not trusted */
-    " kernel_seq_again TEXT,"         /* that second run's sequence */
-    " model_matches_again INTEGER);"; /* the model identical to it */
-
-static const char *const KIND_TEXT[] = {
-    "identical",
-    "identical but for segments of opposite directions crossing within "
-    "1 ms",
-    "interleaving: each direction identical, their order differs by more "
-    "than 1 ms",
-    "a segment the kernel sent or received that the model did not",
-    "a segment the model sent or received that the kernel did not",
-    "one segment differs",
-    "several differences"};
-
-static int put_meta(sqlite3 *db, const char *k, const char *v) {
-  sqlite3_stmt *q = NULL;
-  int rc = sqlite3_prepare_v2(
-      db, "INSERT OR REPLACE INTO crosscheck VALUES(?,?)", -1, &q, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_text(q, 1, k, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, v, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-  }
-  sqlite3_finalize(q);
-  return rc == SQLITE_OK ? 0 : -1;
-}
-
-typedef enum verdict { V_IDENTICAL, V_DIFFERENT, V_TIMING, V_FAILED } verdict;
-static const char *const VERDICT[] = {"identical", "different", "timing",
-                                      "failed"};
-
 static verdict judge(const xpair *x, const char *err) {
   if (err && err[0])
     return V_FAILED;
   if (!x->t.trusted)
     return V_TIMING;
   return x->kind <= SEGSEQ_CROSSED ? V_IDENTICAL : V_DIFFERENT;
-}
-
-static int put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
-                    const char *err) {
-  sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(db,
-                         "INSERT INTO pairs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                         "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                         -1, &q, NULL) != SQLITE_OK)
-    return -1;
-  /* the first real difference (each direction on its own): the kernel's
-   * segment and the model's counterpart there */
-  size_t k = SIZE_MAX, km = SIZE_MAX;
-  if (x->kind > SEGSEQ_CROSSED &&
-      !segseq_first_real_diff(&x->kernel, &x->model, &k, &km))
-    k = x->first_diff, km = x->first_diff; /* only the order differs */
-  char ks[64] = "", ms[64] = "";
-  if (k != SIZE_MAX && k < x->kernel.n)
-    segseq_format(&x->kernel.v[k], ks, sizeof ks);
-  if (km != SIZE_MAX && km < x->model.n)
-    segseq_format(&x->model.v[km], ms, sizeof ms);
-  char *kt = segseq_text(&x->kernel), *mt = segseq_text(&x->model);
-  int c = 1;
-  sqlite3_bind_int64(q, c++, (sqlite3_int64)i);
-  sqlite3_bind_text(q, c++, x->params, -1, SQLITE_STATIC);
-  sqlite3_bind_text(q, c++, VERDICT[v], -1, SQLITE_STATIC);
-  if (v == V_FAILED)
-    sqlite3_bind_null(q, c++);
-  else
-    sqlite3_bind_text(q, c++, KIND_TEXT[x->kind], -1, SQLITE_STATIC);
-  if (k == SIZE_MAX || v == V_FAILED) {
-    sqlite3_bind_null(q, c++);
-    sqlite3_bind_null(q, c++);
-    sqlite3_bind_null(q, c++);
-  } else {
-    sqlite3_bind_int64(q, c++, (sqlite3_int64)k);
-    sqlite3_bind_text(q, c++, ks, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, c++, ms, -1, SQLITE_STATIC);
-  }
-  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->kernel.n);
-  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->model.n);
-  sqlite3_bind_text(q, c++, kt ? kt : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text(q, c++, mt ? mt : "", -1, SQLITE_STATIC);
-  sqlite3_bind_double(q, c++, x->t.late_ms);
-  sqlite3_bind_double(q, c++, (double)x->p.delay_ns / 1e6);
-  sqlite3_bind_double(q, c++, x->t.mean_ms[0]);
-  sqlite3_bind_double(q, c++, x->t.max_ms[0]);
-  sqlite3_bind_double(q, c++, x->t.mean_ms[1]);
-  sqlite3_bind_double(q, c++, x->t.max_ms[1]);
-  sqlite3_bind_int64(q, c++, (sqlite3_int64)(x->t.off[0] + x->t.off[1]));
-  sqlite3_bind_int(q, c++, x->ko.app_reset);
-  sqlite3_bind_int(q, c++, x->mo.app_reset);
-  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->ko.bytes_read);
-  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->mo.bytes_read);
-  sqlite3_bind_int(q, c++, x->ko.completed);
-  sqlite3_bind_int(q, c++, x->mo.completed);
-  if (err && err[0])
-    sqlite3_bind_text(q, c++, err, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null(q, c++);
-  sqlite3_bind_null(q, c++); /* kernel_repeated, kernel_seq_again, */
-  sqlite3_bind_null(q, c++); /* model_matches_again: the second pass */
-  sqlite3_bind_null(q, c++);
-  int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
-  sqlite3_finalize(q);
-  free(kt);
-  free(mt);
-  return rc;
 }
 
 /* ---- the run ---- */
@@ -378,12 +186,6 @@ static void params_text(const scenario *s, const double *values, char *buf,
                           s->keys[k].name, v);
   }
 }
-
-/* What becomes of one finished emulation: its record, its kernel
- * sequence (the callee owns segs), and an error text ("" if none). 0, or
- * -1 to stop. */
-typedef int (*xdone_fn)(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
-                        const char *err);
 
 /* Read a finished child's record; calls fn. */
 static int reap(slot *sl, xdone_fn fn, void *ctx) {
@@ -510,7 +312,7 @@ static int on_first(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
   if (v == V_FAILED)
     fprintf(stderr, "halfclose crosscheck: conversation %" PRIu64 ": %s\n", i,
             err);
-  if (put_pair(c->db, i, x, v, err) != 0) {
+  if (xstore_put_pair(c->db, i, x, v, err) != 0) {
     cli_error(SUB, "%s: %s", c->tmp, sqlite3_errmsg(c->db));
     return -1;
   }
@@ -551,139 +353,13 @@ static int on_repeat(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
   } else {
     c->unknown++;
   }
-  sqlite3_stmt *q = NULL;
-  int rc = sqlite3_prepare_v2(c->db,
-                              "UPDATE pairs SET kernel_repeated = ?, "
-                              "kernel_seq_again = ?, model_matches_again = ? "
-                              "WHERE conversation = ?",
-                              -1, &q, NULL);
-  if (rc == SQLITE_OK) {
-    if (same < 0) {
-      sqlite3_bind_null(q, 1);
-      sqlite3_bind_null(q, 2);
-      sqlite3_bind_null(q, 3);
-    } else {
-      sqlite3_bind_int(q, 1, same);
-      sqlite3_bind_text(q, 2, text ? text : "", -1, SQLITE_STATIC);
-      sqlite3_bind_int(q, 3, model);
-    }
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)i);
-    rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-  }
-  sqlite3_finalize(q);
+  int rc = xstore_put_repeat(c->db, i, same, text, model);
   free(text);
-  if (rc != SQLITE_OK) {
+  if (rc != 0) {
     cli_error(SUB, "%s: %s", c->tmp, sqlite3_errmsg(c->db));
     return -1;
   }
   return 0;
-}
-
-/* --against: a crosscheck store of the same scenario, opened read-only;
- * *n: its conversations (0..n-1), *kernel: the kernel it ran. */
-static sqlite3 *against_open(const char *path, const scenario *s, uint64_t *n,
-                             char *kernel, size_t kcap, char *err, size_t cap) {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *q = NULL;
-  int id = -1;
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-      sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &q, NULL) ==
-          SQLITE_OK &&
-      sqlite3_step(q) == SQLITE_ROW)
-    id = sqlite3_column_int(q, 0);
-  sqlite3_finalize(q);
-  if (id != XSTORE_APP_ID) {
-    snprintf(err, cap, "--against=%.400s: not a crosscheck store", path);
-    sqlite3_close(db);
-    return NULL;
-  }
-  bool same = false;
-  kernel[0] = 0;
-  if (sqlite3_prepare_v2(db, "SELECT key, value FROM crosscheck", -1, &q,
-                         NULL) == SQLITE_OK)
-    while (sqlite3_step(q) == SQLITE_ROW) {
-      const char *k = (const char *)sqlite3_column_text(q, 0),
-                 *v = (const char *)sqlite3_column_text(q, 1);
-      if (k && v && strcmp(k, "scenario_text") == 0)
-        same = strcmp(v, s->text) == 0;
-      if (k && v && strcmp(k, "kernel") == 0)
-        snprintf(kernel, kcap, "%s", v);
-    }
-  sqlite3_finalize(q);
-  int64_t count = -1, max = -1;
-  if (sqlite3_prepare_v2(db, "SELECT count(*), max(conversation) FROM pairs",
-                         -1, &q, NULL) == SQLITE_OK &&
-      sqlite3_step(q) == SQLITE_ROW) {
-    count = sqlite3_column_int64(q, 0);
-    max = sqlite3_column_type(q, 1) == SQLITE_NULL ? -1
-                                                   : sqlite3_column_int64(q, 1);
-  }
-  sqlite3_finalize(q);
-  if (!same || count < 1 || max + 1 != count) {
-    snprintf(err, cap, "--against=%.400s: %s", path,
-             !same ? "made from another scenario text than this one"
-                   : "its conversations are not 0 to n-1");
-    sqlite3_close(db);
-    return NULL;
-  }
-  *n = (uint64_t)count;
-  return db;
-}
-
-/* Every stored kernel run below `total` to fn, as if just emulated. */
-static int against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
-                       char *err, size_t cap) {
-  sqlite3_stmt *q = NULL;
-  int rc = sqlite3_prepare_v2(
-      db,
-      "SELECT conversation, verdict, kernel_seq, late_ms, c2s_mean_ms, "
-      "c2s_max_ms, s2c_mean_ms, s2c_max_ms, frames_off, kernel_app_reset, "
-      "kernel_bytes_read, kernel_completed, error FROM pairs ORDER BY "
-      "conversation",
-      -1, &q, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-    uint64_t i = (uint64_t)sqlite3_column_int64(q, 0);
-    if (i >= total)
-      continue;
-    const char *vd = (const char *)sqlite3_column_text(q, 1),
-               *text = (const char *)sqlite3_column_text(q, 2),
-               *e = (const char *)sqlite3_column_text(q, 12);
-    xrec r;
-    memset(&r, 0, sizeof r);
-    r.index = i;
-    r.t.trusted = !vd || strcmp(vd, "timing") != 0;
-    r.t.rt_priority = true;
-    r.t.late_ms = sqlite3_column_double(q, 3);
-    r.t.mean_ms[0] = sqlite3_column_double(q, 4);
-    r.t.max_ms[0] = sqlite3_column_double(q, 5);
-    r.t.mean_ms[1] = sqlite3_column_double(q, 6);
-    r.t.max_ms[1] = sqlite3_column_double(q, 7);
-    r.t.off[0] = (uint64_t)sqlite3_column_int64(q, 8);
-    r.o.app_reset = sqlite3_column_int(q, 9) != 0;
-    r.o.bytes_read = (uint64_t)sqlite3_column_int64(q, 10);
-    r.o.completed = sqlite3_column_int(q, 11) != 0;
-    seg_seq k;
-    segseq_init(&k);
-    int line = 0;
-    if (segseq_parse(&k, text ? text : "", &line) != 0) {
-      snprintf(err, cap, "conversation %" PRIu64 ": kernel_seq line %d", i,
-               line);
-      segseq_free(&k);
-      sqlite3_finalize(q);
-      return -1;
-    }
-    r.nsegs = (uint32_t)k.n;
-    bool failed = vd && strcmp(vd, "failed") == 0;
-    if (fn(ctx, i, &r, k.v, failed ? (e ? e : "failed") : "") != 0) {
-      sqlite3_finalize(q);
-      return -1;
-    }
-    rc = SQLITE_OK;
-  }
-  if (rc != SQLITE_DONE)
-    snprintf(err, cap, "%s", sqlite3_errmsg(db));
-  sqlite3_finalize(q);
-  return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int cmd_crosscheck(int argc, char **argv) {
@@ -769,7 +445,7 @@ int cmd_crosscheck(int argc, char **argv) {
     scn_free(&s);
     return 2;
   }
-  if (out_check(store, err, sizeof err) != 0 ||
+  if (xstore_out_check(store, err, sizeof err) != 0 ||
       (!against && emu_check(err, sizeof err) != 0)) {
     scn_free(&s);
     return cli_error(SUB, "%s", err);
@@ -782,8 +458,8 @@ int cmd_crosscheck(int argc, char **argv) {
   char against_kernel[256] = "";
   if (against) {
     uint64_t n = 0;
-    adb = against_open(against, &s, &n, against_kernel, sizeof against_kernel,
-                       err, sizeof err);
+    adb = xstore_against_open(against, &s, &n, against_kernel,
+                              sizeof against_kernel, err, sizeof err);
     if (!adb) {
       scn_free(&s);
       return cli_error(SUB, "%s", err);
@@ -837,10 +513,8 @@ int cmd_crosscheck(int argc, char **argv) {
   sqlite3 *db = NULL;
   if (rc == 0) {
     unlink(tmp);
-    if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        NULL) != SQLITE_OK ||
-        sql(db, SCHEMA, err, sizeof err) != 0) {
-      cli_error(SUB, "%s: %s", tmp, db ? sqlite3_errmsg(db) : "cannot open");
+    if (xstore_create(tmp, &db, err, sizeof err) != 0) {
+      cli_error(SUB, "%s: %s", tmp, err);
       rc = 1;
     }
   }
@@ -862,7 +536,7 @@ int cmd_crosscheck(int argc, char **argv) {
   for (uint64_t i = 0; idx && i < total; i++)
     idx[i] = i;
   if (rc == 0 && adb) { /* the kernel runs of an earlier crosscheck */
-    if (against_run(adb, total, on_first, &c1, err, sizeof err) != 0) {
+    if (xstore_against_run(adb, total, on_first, &c1, err, sizeof err) != 0) {
       cli_error(SUB, "--against=%s: %s", against, err);
       rc = 1;
     }
@@ -900,24 +574,22 @@ int cmd_crosscheck(int argc, char **argv) {
     else
       emu_kernel_settings(settings, sizeof settings);
     snprintf(b, sizeof b, "%d", XSTORE_FORMAT);
-    put_meta(db, "format", b);
-    put_meta(db, "scenario", path);
-    put_meta(db, "scenario_text", s.text);
+    xstore_put_meta(db, "format", b);
+    xstore_put_meta(db, "scenario", path);
+    xstore_put_meta(db, "scenario_text", s.text);
     snprintf(b, sizeof b, "%" PRIu64, total);
-    put_meta(db, "conversations", b);
-    put_meta(db, "kernel", settings);
+    xstore_put_meta(db, "conversations", b);
+    xstore_put_meta(db, "kernel", settings);
     char model[96];
     snprintf(model, sizeof model, "%s profile, both ends, simulated", profile);
-    put_meta(db, "model", model);
+    xstore_put_meta(db, "model", model);
     if (against)
-      put_meta(db, "kernel_runs_from", against);
+      xstore_put_meta(db, "kernel_runs_from", against);
     snprintf(b, sizeof b, "%.1f ms", EMU_TOLERANCE_MS);
-    put_meta(db, "tolerance", b);
+    xstore_put_meta(db, "tolerance", b);
     snprintf(b, sizeof b, "%.0f s", difftime(time(NULL), t_start));
-    put_meta(db, "wall_time", b);
-    char q[64];
-    snprintf(q, sizeof q, "PRAGMA application_id=%d", XSTORE_APP_ID);
-    if (sql(db, q, err, sizeof err) != 0) {
+    xstore_put_meta(db, "wall_time", b);
+    if (xstore_finish(db, err, sizeof err) != 0) {
       cli_error(SUB, "%s: %s", tmp, err);
       rc = 1;
     }
@@ -941,7 +613,7 @@ int cmd_crosscheck(int argc, char **argv) {
     for (int k = 0; k < 7; k++)
       if (kinds[k])
         printf("  %6" PRIu64 "  %s (first: conversation %" PRIu64 ")\n",
-               kinds[k], KIND_TEXT[k], kind_first[k]);
+               kinds[k], xstore_kind_text((segseq_kind)k), kind_first[k]);
     if (ndiff)
       printf("the kernel run again on the %" PRIu64
              " differing: the same sequence in %" PRIu64 ", another in %" PRIu64

@@ -1,0 +1,85 @@
+/*
+ * crosscheck.h - what `halfclose crosscheck` keeps of a conversation, and
+ * its store (crosscheck_store.c): an SQLite file of its own, written beside
+ * its name and renamed when complete, and read back by --against.
+ */
+#ifndef HALFCLOSE_CROSSCHECK_H
+#define HALFCLOSE_CROSSCHECK_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conv.h"
+#include "scenario.h"
+#include "segseq.h"
+#include "session.h"
+
+/* SQLite's application_id of a crosscheck store: "HCcx". */
+#define XSTORE_APP_ID 0x48436378
+#define XSTORE_FORMAT 1
+#define XMAX_SEGS     4096 /* segments kept of one conversation */
+
+/* What a child sends back for one emulated conversation. */
+typedef struct xrec {
+  uint64_t index;
+  int status; /* 0, or -1 with err */
+  char err[256];
+  conv_outcome o;
+  emu_timing t;
+  uint32_t nsegs; /* followed by this many seg_canon */
+} xrec;
+
+typedef enum verdict { V_IDENTICAL, V_DIFFERENT, V_TIMING, V_FAILED } verdict;
+
+/* One conversation's pair. */
+typedef struct xpair {
+  conv_params p;
+  char params[512];
+  seg_seq model, kernel;
+  conv_outcome mo, ko;
+  emu_timing t;
+  segseq_kind kind; /* kernel (a) against model (b) */
+  size_t first_diff;
+  verdict verdict; /* the first pass's */
+} xpair;
+
+/* What becomes of one kernel run: its record, its sequence (the callee
+ * owns segs), and an error text ("" if none). 0, or -1 to stop. */
+typedef int (*xdone_fn)(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
+                        const char *err);
+
+/* The kind of difference in words. */
+const char *xstore_kind_text(segseq_kind k);
+
+/* An existing file at `path` must be a crosscheck store (it is replaced)
+ * or nothing; 0, or -1 with the reason. */
+int xstore_out_check(const char *path, char *err, size_t cap);
+
+/* A new store at `path` with its tables; 0, or -1 with SQLite's message. */
+int xstore_create(const char *path, sqlite3 **db, char *err, size_t cap);
+
+int xstore_put_meta(sqlite3 *db, const char *key, const char *value);
+int xstore_put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
+                    const char *err);
+
+/* The second kernel run of conversation i: whether the kernel repeated
+ * itself (same; -1 unknown), its sequence, whether the model matches it. */
+int xstore_put_repeat(sqlite3 *db, uint64_t i, int same, const char *text,
+                      int model);
+
+/* Mark the store as a crosscheck store: the last write. */
+int xstore_finish(sqlite3 *db, char *err, size_t cap);
+
+/* --against: a crosscheck store of scenario s, opened read-only; *n its
+ * conversations (0..n-1), kernel: the kernel it ran. NULL and a message
+ * in err if it is not one. */
+sqlite3 *xstore_against_open(const char *path, const scenario *s, uint64_t *n,
+                             char *kernel, size_t kcap, char *err, size_t cap);
+
+/* Every stored kernel run below `total` to fn, as if just emulated. */
+int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
+                       char *err, size_t cap);
+
+#endif

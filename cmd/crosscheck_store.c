@@ -1,0 +1,326 @@
+/*
+ * crosscheck_store.c - crosscheck's store: the tables, the rows of each
+ * pair, and reading a store back for --against. See crosscheck.h.
+ */
+#include "crosscheck.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int sql(sqlite3 *db, const char *q, char *err, size_t cap) {
+  char *e = NULL;
+  if (sqlite3_exec(db, q, NULL, NULL, &e) == SQLITE_OK)
+    return 0;
+  snprintf(err, cap, "%s", e ? e : sqlite3_errmsg(db));
+  sqlite3_free(e);
+  return -1;
+}
+
+/* An existing --out must be a crosscheck store (it is replaced) or absent:
+ * anything else is left alone. 0, or -1 with the reason. */
+int xstore_out_check(const char *path, char *err, size_t cap) {
+  struct stat sb;
+  if (stat(path, &sb) != 0)
+    return 0;
+  if (!S_ISREG(sb.st_mode)) {
+    snprintf(err, cap, "%.400s: not a regular file", path);
+    return -1;
+  }
+  sqlite3 *db = NULL;
+  int id = -1;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &q, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+      id = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+  }
+  sqlite3_close(db);
+  if (id == XSTORE_APP_ID)
+    return 0;
+  snprintf(
+      err, cap,
+      "%.400s exists and is not a crosscheck store; left untouched (choose "
+      "another --out)",
+      path);
+  return -1;
+}
+
+static const char SCHEMA[] =
+    "CREATE TABLE crosscheck(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE pairs("
+    " conversation INTEGER PRIMARY KEY," /* index in the scenario */
+    " params TEXT,"                      /* its drawn parameters */
+    " verdict TEXT,"       /* identical, different, timing, failed */
+    " class TEXT,"         /* the kind of difference */
+    " first_diff INTEGER," /* the kernel's first segment that differs
+                              (each direction compared on its own) */
+    " kernel_segment TEXT, model_segment TEXT," /* it, and the model's
+                                                   counterpart */
+    " kernel_segments INTEGER, model_segments INTEGER,"
+    " kernel_seq TEXT, model_seq TEXT,"   /* both sequences, a line each */
+    " late_ms REAL,"                      /* events behind the wall clock */
+    " delay_ms REAL,"                     /* configured one-way delay */
+    " c2s_mean_ms REAL, c2s_max_ms REAL," /* measured, client to server */
+    " s2c_mean_ms REAL, s2c_max_ms REAL," /* measured, server to client */
+    " frames_off INTEGER,"                /* frames > 1 ms off */
+    " kernel_app_reset INTEGER, model_app_reset INTEGER,"
+    " kernel_bytes_read INTEGER, model_bytes_read INTEGER,"
+    " kernel_completed INTEGER, model_completed INTEGER,"
+    " error TEXT,"
+    " kernel_repeated INTEGER,"       /* a differing pair's kernel run again:
+                                         1 the same sequence, 0 another, NULL
+                                         not run or not trusted */
+    " kernel_seq_again TEXT,"         /* that second run's sequence */
+    " model_matches_again INTEGER);"; /* the model identical to it */
+
+static const char *const KIND_TEXT[] = {
+    "identical",
+    "identical but for segments of opposite directions crossing within "
+    "1 ms",
+    "interleaving: each direction identical, their order differs by more "
+    "than 1 ms",
+    "a segment the kernel sent or received that the model did not",
+    "a segment the model sent or received that the kernel did not",
+    "one segment differs",
+    "several differences"};
+
+int xstore_put_meta(sqlite3 *db, const char *k, const char *v) {
+  sqlite3_stmt *q = NULL;
+  int rc = sqlite3_prepare_v2(
+      db, "INSERT OR REPLACE INTO crosscheck VALUES(?,?)", -1, &q, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(q, 1, k, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, v, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+  }
+  sqlite3_finalize(q);
+  return rc == SQLITE_OK ? 0 : -1;
+}
+
+static const char *const VERDICT[] = {"identical", "different", "timing",
+                                      "failed"};
+
+int xstore_put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
+                    const char *err) {
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(db,
+                         "INSERT INTO pairs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                         "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         -1, &q, NULL) != SQLITE_OK)
+    return -1;
+  /* the first real difference (each direction on its own): the kernel's
+   * segment and the model's counterpart there */
+  size_t k = SIZE_MAX, km = SIZE_MAX;
+  if (x->kind > SEGSEQ_CROSSED &&
+      !segseq_first_real_diff(&x->kernel, &x->model, &k, &km))
+    k = x->first_diff, km = x->first_diff; /* only the order differs */
+  char ks[64] = "", ms[64] = "";
+  if (k != SIZE_MAX && k < x->kernel.n)
+    segseq_format(&x->kernel.v[k], ks, sizeof ks);
+  if (km != SIZE_MAX && km < x->model.n)
+    segseq_format(&x->model.v[km], ms, sizeof ms);
+  char *kt = segseq_text(&x->kernel), *mt = segseq_text(&x->model);
+  int c = 1;
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)i);
+  sqlite3_bind_text(q, c++, x->params, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, c++, VERDICT[v], -1, SQLITE_STATIC);
+  if (v == V_FAILED)
+    sqlite3_bind_null(q, c++);
+  else
+    sqlite3_bind_text(q, c++, KIND_TEXT[x->kind], -1, SQLITE_STATIC);
+  if (k == SIZE_MAX || v == V_FAILED) {
+    sqlite3_bind_null(q, c++);
+    sqlite3_bind_null(q, c++);
+    sqlite3_bind_null(q, c++);
+  } else {
+    sqlite3_bind_int64(q, c++, (sqlite3_int64)k);
+    sqlite3_bind_text(q, c++, ks, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, c++, ms, -1, SQLITE_STATIC);
+  }
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->kernel.n);
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->model.n);
+  sqlite3_bind_text(q, c++, kt ? kt : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, c++, mt ? mt : "", -1, SQLITE_STATIC);
+  sqlite3_bind_double(q, c++, x->t.late_ms);
+  sqlite3_bind_double(q, c++, (double)x->p.delay_ns / 1e6);
+  sqlite3_bind_double(q, c++, x->t.mean_ms[0]);
+  sqlite3_bind_double(q, c++, x->t.max_ms[0]);
+  sqlite3_bind_double(q, c++, x->t.mean_ms[1]);
+  sqlite3_bind_double(q, c++, x->t.max_ms[1]);
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)(x->t.off[0] + x->t.off[1]));
+  sqlite3_bind_int(q, c++, x->ko.app_reset);
+  sqlite3_bind_int(q, c++, x->mo.app_reset);
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->ko.bytes_read);
+  sqlite3_bind_int64(q, c++, (sqlite3_int64)x->mo.bytes_read);
+  sqlite3_bind_int(q, c++, x->ko.completed);
+  sqlite3_bind_int(q, c++, x->mo.completed);
+  if (err && err[0])
+    sqlite3_bind_text(q, c++, err, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(q, c++);
+  sqlite3_bind_null(q, c++); /* kernel_repeated, kernel_seq_again, */
+  sqlite3_bind_null(q, c++); /* model_matches_again: the second pass */
+  sqlite3_bind_null(q, c++);
+  int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+  sqlite3_finalize(q);
+  free(kt);
+  free(mt);
+  return rc;
+}
+
+const char *xstore_kind_text(segseq_kind k) {
+  return KIND_TEXT[k];
+}
+
+int xstore_create(const char *path, sqlite3 **db, char *err, size_t cap) {
+  *db = NULL;
+  if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                      NULL) != SQLITE_OK) {
+    snprintf(err, cap, "%s", *db ? sqlite3_errmsg(*db) : "cannot open");
+    return -1;
+  }
+  return sql(*db, SCHEMA, err, cap);
+}
+
+int xstore_finish(sqlite3 *db, char *err, size_t cap) {
+  char q[64];
+  snprintf(q, sizeof q, "PRAGMA application_id=%d", XSTORE_APP_ID);
+  return sql(db, q, err, cap);
+}
+
+int xstore_put_repeat(sqlite3 *db, uint64_t i, int same, const char *text,
+                      int model) {
+  sqlite3_stmt *q = NULL;
+  int rc = sqlite3_prepare_v2(db,
+                              "UPDATE pairs SET kernel_repeated = ?, "
+                              "kernel_seq_again = ?, model_matches_again = ? "
+                              "WHERE conversation = ?",
+                              -1, &q, NULL);
+  if (rc == SQLITE_OK) {
+    if (same < 0) {
+      sqlite3_bind_null(q, 1);
+      sqlite3_bind_null(q, 2);
+      sqlite3_bind_null(q, 3);
+    } else {
+      sqlite3_bind_int(q, 1, same);
+      sqlite3_bind_text(q, 2, text ? text : "", -1, SQLITE_STATIC);
+      sqlite3_bind_int(q, 3, model);
+    }
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)i);
+    rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+  }
+  sqlite3_finalize(q);
+  return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* --against: a crosscheck store of the same scenario, opened read-only;
+ * *n: its conversations (0..n-1), *kernel: the kernel it ran. */
+sqlite3 *xstore_against_open(const char *path, const scenario *s, uint64_t *n,
+                             char *kernel, size_t kcap, char *err, size_t cap) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *q = NULL;
+  int id = -1;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &q, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    id = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  if (id != XSTORE_APP_ID) {
+    snprintf(err, cap, "--against=%.400s: not a crosscheck store", path);
+    sqlite3_close(db);
+    return NULL;
+  }
+  bool same = false;
+  kernel[0] = 0;
+  if (sqlite3_prepare_v2(db, "SELECT key, value FROM crosscheck", -1, &q,
+                         NULL) == SQLITE_OK)
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      const char *k = (const char *)sqlite3_column_text(q, 0),
+                 *v = (const char *)sqlite3_column_text(q, 1);
+      if (k && v && strcmp(k, "scenario_text") == 0)
+        same = strcmp(v, s->text) == 0;
+      if (k && v && strcmp(k, "kernel") == 0)
+        snprintf(kernel, kcap, "%s", v);
+    }
+  sqlite3_finalize(q);
+  int64_t count = -1, max = -1;
+  if (sqlite3_prepare_v2(db, "SELECT count(*), max(conversation) FROM pairs",
+                         -1, &q, NULL) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW) {
+    count = sqlite3_column_int64(q, 0);
+    max = sqlite3_column_type(q, 1) == SQLITE_NULL ? -1
+                                                   : sqlite3_column_int64(q, 1);
+  }
+  sqlite3_finalize(q);
+  if (!same || count < 1 || max + 1 != count) {
+    snprintf(err, cap, "--against=%.400s: %s", path,
+             !same ? "made from another scenario text than this one"
+                   : "its conversations are not 0 to n-1");
+    sqlite3_close(db);
+    return NULL;
+  }
+  *n = (uint64_t)count;
+  return db;
+}
+
+/* Every stored kernel run below `total` to fn, as if just emulated. */
+int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
+                       char *err, size_t cap) {
+  sqlite3_stmt *q = NULL;
+  int rc = sqlite3_prepare_v2(
+      db,
+      "SELECT conversation, verdict, kernel_seq, late_ms, c2s_mean_ms, "
+      "c2s_max_ms, s2c_mean_ms, s2c_max_ms, frames_off, kernel_app_reset, "
+      "kernel_bytes_read, kernel_completed, error FROM pairs ORDER BY "
+      "conversation",
+      -1, &q, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+    uint64_t i = (uint64_t)sqlite3_column_int64(q, 0);
+    if (i >= total)
+      continue;
+    const char *vd = (const char *)sqlite3_column_text(q, 1),
+               *text = (const char *)sqlite3_column_text(q, 2),
+               *e = (const char *)sqlite3_column_text(q, 12);
+    xrec r;
+    memset(&r, 0, sizeof r);
+    r.index = i;
+    r.t.trusted = !vd || strcmp(vd, "timing") != 0;
+    r.t.rt_priority = true;
+    r.t.late_ms = sqlite3_column_double(q, 3);
+    r.t.mean_ms[0] = sqlite3_column_double(q, 4);
+    r.t.max_ms[0] = sqlite3_column_double(q, 5);
+    r.t.mean_ms[1] = sqlite3_column_double(q, 6);
+    r.t.max_ms[1] = sqlite3_column_double(q, 7);
+    r.t.off[0] = (uint64_t)sqlite3_column_int64(q, 8);
+    r.o.app_reset = sqlite3_column_int(q, 9) != 0;
+    r.o.bytes_read = (uint64_t)sqlite3_column_int64(q, 10);
+    r.o.completed = sqlite3_column_int(q, 11) != 0;
+    seg_seq k;
+    segseq_init(&k);
+    int line = 0;
+    if (segseq_parse(&k, text ? text : "", &line) != 0) {
+      snprintf(err, cap, "conversation %" PRIu64 ": kernel_seq line %d", i,
+               line);
+      segseq_free(&k);
+      sqlite3_finalize(q);
+      return -1;
+    }
+    r.nsegs = (uint32_t)k.n;
+    bool failed = vd && strcmp(vd, "failed") == 0;
+    if (fn(ctx, i, &r, k.v, failed ? (e ? e : "failed") : "") != 0) {
+      sqlite3_finalize(q);
+      return -1;
+    }
+    rc = SQLITE_OK;
+  }
+  if (rc != SQLITE_DONE)
+    snprintf(err, cap, "%s", sqlite3_errmsg(db));
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
