@@ -13,6 +13,7 @@
  * beside --out and renamed over it only when complete.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -158,6 +159,36 @@ static verdict judge(const xpair *x, const char *err) {
   return x->kind <= SEGSEQ_CROSSED ? V_IDENTICAL : V_DIFFERENT;
 }
 
+/* Remove what a crosscheck killed with -9 left beside `store`:
+ * STORE.tmp-PID of a process that is gone. */
+static void sweep_tmp(const char *store) {
+  char dir[700], pat[700];
+  snprintf(dir, sizeof dir, "%s", store);
+  char *slash = strrchr(dir, '/');
+  const char *base = slash ? slash + 1 : store;
+  if (slash)
+    *slash = 0;
+  else
+    snprintf(dir, sizeof dir, ".");
+  snprintf(pat, sizeof pat, "%s.tmp-", base);
+  DIR *d = opendir(dir);
+  if (!d)
+    return;
+  for (struct dirent *e; (e = readdir(d));) {
+    size_t n = strlen(pat);
+    if (strncmp(e->d_name, pat, n) != 0)
+      continue;
+    char *end;
+    long pid = strtol(e->d_name + n, &end, 10);
+    if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+      continue;
+    char path[1500];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    unlink(path);
+  }
+  closedir(d);
+}
+
 /* ---- the run ---- */
 
 static volatile sig_atomic_t interrupted;
@@ -273,12 +304,16 @@ static int emulate_all(const uint64_t *idx, uint64_t n, int jobs,
         rc = 1;
     }
   }
+  bool killed = false;
   for (int j = 0; j < 16; j++)
     if (slots[j].pid) {
       kill(slots[j].pid, SIGTERM);
       waitpid(slots[j].pid, NULL, 0);
       close(slots[j].fd);
+      killed = true;
     }
+  if (killed) /* their namespaces: they had no time to remove them */
+    emu_sweep();
   return rc || interrupted;
 }
 
@@ -512,6 +547,7 @@ int cmd_crosscheck(int argc, char **argv) {
   snprintf(tmp, sizeof tmp, "%s.tmp-%d", store, (int)getpid());
   sqlite3 *db = NULL;
   if (rc == 0) {
+    sweep_tmp(store);
     unlink(tmp);
     if (xstore_create(tmp, &db, err, sizeof err) != 0) {
       cli_error(SUB, "%s: %s", tmp, err);

@@ -82,6 +82,24 @@ set -- $(kof "$tmp/o") 9 0 0
 [ "$(sqlite3 "$tmp/n.db" "SELECT count(*) FROM pairs WHERE kernel_repeated IS NOT NULL")" = 0 ] &&
   ! grep -q "run again" "$tmp/o" && ok || bad "--no-repeat repeated"
 
+# interrupted while a kernel run is under way (its namespaces exist):
+# exit 130, no store under the name, no temporary one, no namespace left;
+# a temporary store of a process that is gone is removed by the next run
+"$hc" crosscheck "$scn" --conversations=20 --out="$tmp/i.db" >"$tmp/oi" 2>&1 &
+pid=$!
+tries=0
+until ip netns list | grep -q "^hc-" || [ $tries -ge 500 ]; do
+  tries=$((tries + 1)); sleep 0.01
+done
+kill -INT $pid; wait $pid; st=$?
+[ $st -eq 130 ] && [ ! -e "$tmp/i.db" ] && ! ls "$tmp" | grep -q "^i\.db\.tmp-" &&
+  [ -z "$(ip netns list | grep '^hc-')" ] && ok ||
+  bad "interrupted: exit $st, $(ls "$tmp" | grep '^i\.db'), $(ip netns list | grep '^hc-')"
+: >"$tmp/i.db.tmp-999999"
+"$hc" crosscheck "$scn" --conversations=1 --out="$tmp/i.db" >/dev/null 2>&1 &&
+  [ -e "$tmp/i.db" ] && [ ! -e "$tmp/i.db.tmp-999999" ] && ok ||
+  bad "a dead run's temporary store left: $(ls "$tmp" | grep '^i\.db')"
+
 # bad input: a file that is not a crosscheck store is never replaced
 echo "precious" >"$tmp/notes.txt"
 "$hc" crosscheck "$scn" --conversations=1 --out="$tmp/notes.txt" >"$tmp/o" 2>&1
