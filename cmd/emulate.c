@@ -5,11 +5,14 @@
  * `replay`, with the link's delays as the wall clock measured them.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "conv.h"
+#include "netns.h"
 #include "ns3c.h"
 #include "replay.h"
 #include "session.h"
@@ -33,6 +36,13 @@ static void usage(FILE *f) {
           "[nt351]\n"
           "  --server=P   the same [kernel]\n\n");
   cli_print_keys(f);
+}
+
+/* Interrupted: remove the namespaces now (the kernel ends' programs die
+ * with this process) and exit as a signal would. */
+static void on_signal(int sig) {
+  emu_ns_remove_all_now();
+  _exit(128 + sig);
 }
 
 int cmd_emulate(int argc, char **argv) {
@@ -74,6 +84,10 @@ int cmd_emulate(int argc, char **argv) {
   if (cp.p.time_limit_ns > 60 * TCP_S)
     cp.p.time_limit_ns = 60 * TCP_S; /* a real minute at most */
   char err[600];
+  struct sigaction sa = {0};
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
   emu_session *m;
   int rc = 1;
   if (emu_session_open(&m, &cp.p, kern, seed, err, sizeof err) != 0) {

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -130,6 +131,37 @@ static int open_tap(const char *name) {
   return fd;
 }
 
+/* The namespaces this process has now, for emu_ns_remove_all_now(). */
+#define NS_LIVE_MAX 4
+static char ns_live[NS_LIVE_MAX][sizeof(((emu_ns *)0)->name)];
+
+static void live_set(const char *name, bool on) {
+  for (int i = 0; i < NS_LIVE_MAX; i++) {
+    if (on && !ns_live[i][0]) {
+      snprintf(ns_live[i], sizeof ns_live[i], "%s", name);
+      return;
+    }
+    if (!on && strcmp(ns_live[i], name) == 0) {
+      ns_live[i][0] = 0;
+      return;
+    }
+  }
+}
+
+void emu_ns_remove_all_now(void) {
+  for (int i = 0; i < NS_LIVE_MAX; i++) {
+    if (!ns_live[i][0])
+      continue;
+    char path[128] = NETNS_DIR "/";
+    size_t n = strlen(path);
+    for (const char *c = ns_live[i]; *c && n + 1 < sizeof path; c++)
+      path[n++] = *c;
+    path[n] = 0;
+    umount2(path, MNT_DETACH);
+    unlink(path);
+  }
+}
+
 int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
                   const uint8_t mac[6], uint32_t peer,
                   const uint8_t peer_mac[6], uint32_t mtu, char *err,
@@ -149,8 +181,10 @@ int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
   const char *n = ns->name;
   ip("netns", "del", n, NULL); /* a name of ours from an earlier call */
   int rv = ip("netns", "add", n, NULL);
-  if (rv == 0)
+  if (rv == 0) {
     ns->created = true;
+    live_set(n, true);
+  }
   /* the kernel's TCP as the model has it: no timestamps, SACK or window
    * scaling; no metrics carried from one connection to the next; no IPv6
    * so nothing else crosses the link */
@@ -189,8 +223,10 @@ void emu_ns_delete(emu_ns *ns) {
   if (ns->tap_fd >= 0)
     close(ns->tap_fd);
   ns->tap_fd = -1;
-  if (ns->created)
+  if (ns->created) {
     ip("netns", "del", ns->name, NULL);
+    live_set(ns->name, false);
+  }
   ns->created = false;
 }
 

@@ -42,6 +42,11 @@ int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
 /* Close our end and remove the namespace (its TAP goes with it). */
 void emu_ns_delete(emu_ns *ns);
 
+/* Remove every namespace of this process that exists now, from a signal
+ * handler: only system calls (unmount and unlink, as `ip netns del`
+ * does), nothing that allocates. */
+void emu_ns_remove_all_now(void);
+
 /* Run argv inside the namespace, its standard output into *out (a pipe);
  * the process dies with ours. 0 or -1. */
 int emu_ns_spawn(const emu_ns *ns, char *const argv[], int *out, pid_t *pid);

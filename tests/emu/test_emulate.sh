@@ -38,6 +38,18 @@ grep -q "^  client to server: mean 19\.[0-9]* ms\|^  client to server: mean 20\.
   grep -q "^  server to client: mean" "$tmp/o" && ok ||
   bad "no measured delay: $(grep -A3 'link delay' "$tmp/o")"
 
+# interrupted in the middle of a conversation (its namespaces exist): exit
+# 130 and no namespace left, without waiting for the next run's sweep
+"$hc" emulate --client=kernel --server=kernel --no-ladder --read_interval=500ms >/dev/null 2>&1 &
+pid=$!
+tries=0
+until ip netns list | grep -q "^hc-$pid-" || [ $tries -ge 500 ]; do
+  tries=$((tries + 1)); sleep 0.01
+done
+kill -INT $pid; wait $pid; st=$?
+[ $st -eq 130 ] && [ -z "$(ip netns list | grep "^hc-$pid-")" ] && ok ||
+  bad "emulate interrupted: exit $st, left $(ip netns list | grep "^hc-$pid-")"
+
 out=$(emu --client=nt351 --server=kernel)
 echo "$out" | grep -q "redundant_ack=yes server_rst=yes conn_reset=yes app_reset=yes" && ok ||
   bad "nt351 against a Linux server: $out"
