@@ -165,28 +165,6 @@ static bool match_without(const seg_seq *a, size_t skip, const seg_seq *b) {
   return true;
 }
 
-/* Is each direction's subsequence the same in a and b? */
-static bool same_per_direction(const seg_seq *a, const seg_seq *b) {
-  if (a->n != b->n)
-    return false;
-  for (int d = 0; d < 2; d++) {
-    size_t i = 0, j = 0;
-    for (;;) {
-      while (i < a->n && a->v[i].dir != d)
-        i++;
-      while (j < b->n && b->v[j].dir != d)
-        j++;
-      if (i == a->n || j == b->n) {
-        if (i != a->n || j != b->n)
-          return false;
-        break;
-      }
-      if (!same(&a->v[i++], &b->v[j++]))
-        return false;
-    }
-  }
-  return true;
-}
 
 /* Positions (in merged order) of each direction's segments. */
 static size_t *positions(const seg_seq *s, int d, size_t *n) {
@@ -261,7 +239,8 @@ segseq_kind segseq_compare(const seg_seq *a, const seg_seq *b, uint64_t tol_ns,
     *first_diff = k;
   if (k == SIZE_MAX)
     return SEGSEQ_IDENTICAL;
-  if (same_per_direction(a, b))
+  size_t ia, ib;
+  if (!segseq_first_real_diff(a, b, &ia, &ib)) /* each direction the same */
     return crossings_close(a, b, tol_ns) ? SEGSEQ_CROSSED : SEGSEQ_INTERLEAVING;
   if (match_without(a, k, b))
     return SEGSEQ_EXTRA_A;
