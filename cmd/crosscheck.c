@@ -35,6 +35,7 @@
 #include "scenario.h"
 #include "segseq.h"
 #include "crosscheck.h"
+#include "fdio.h"
 #include "session.h"
 
 static const char *const SUB = "crosscheck";
@@ -86,34 +87,6 @@ static void collect(void *user, const tcp_event *ev) {
     segseq_add(s, &ev->seg, ev->type == TCP_EV_SEG_OUT, ev->time_ns);
 }
 
-static int write_all(int fd, const void *buf, size_t n) {
-  const char *p = buf;
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
-static int read_all(int fd, void *buf, size_t n) {
-  char *p = buf;
-  while (n) {
-    ssize_t r = read(fd, p, n);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      return -1;
-    p += r;
-    n -= (size_t)r;
-  }
-  return 0;
-}
-
 /* The child: one emulated kernel-to-kernel conversation, its record to fd. */
 static void emulate_child(int fd, const conv_params *p, uint64_t seed,
                           uint64_t index) {
@@ -143,8 +116,8 @@ static void emulate_child(int fd, const conv_params *p, uint64_t seed,
     r.status = -1;
     snprintf(r.err, sizeof r.err, "out of memory");
   }
-  int rc = write_all(fd, &r, sizeof r) == 0 &&
-                   write_all(fd, s.v, r.nsegs * sizeof *s.v) == 0
+  int rc = fd_write_all(fd, &r, sizeof r) == 0 &&
+                   fd_write_all(fd, s.v, r.nsegs * sizeof *s.v) == 0
                ? 0
                : 1;
   segseq_free(&s);
@@ -230,10 +203,10 @@ static int reap(slot *sl, xdone_fn fn, void *ctx) {
   memset(&r, 0, sizeof r);
   char err[300] = "";
   seg_canon *v = NULL;
-  int rc = read_all(sl->fd, &r, sizeof r);
+  int rc = fd_read_all(sl->fd, &r, sizeof r);
   if (rc == 0 && r.index == sl->i && r.nsegs <= XMAX_SEGS) {
     v = r.nsegs ? malloc(r.nsegs * sizeof *v) : NULL;
-    if (r.nsegs && (!v || read_all(sl->fd, v, r.nsegs * sizeof *v) != 0))
+    if (r.nsegs && (!v || fd_read_all(sl->fd, v, r.nsegs * sizeof *v) != 0))
       rc = -1;
     else
       snprintf(err, sizeof err, "%s", r.status ? r.err : "");

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "sink.h"
 #include "store.h"
 
@@ -48,20 +49,6 @@ int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
                (unsigned long long)i, s->profiles[pr], why);
       return -1;
     }
-  }
-  return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t n) {
-  const char *p = buf;
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return -1;
-    p += w;
-    n -= (size_t)w;
   }
   return 0;
 }
@@ -109,7 +96,7 @@ static void worker(const scenario *s, const store_range *r, size_t nr, int w,
     if (m) {
       m->status = -1;
       snprintf(m->error, sizeof m->error, "worker: cannot start: %s", why);
-      write_all(fd, m, sizeof *m);
+      fd_write_all(fd, m, sizeof *m);
     }
     _exit(1);
   }
@@ -134,12 +121,12 @@ static void worker(const scenario *s, const store_range *r, size_t nr, int w,
       if (nb == 1)
         first = sink_now();
       if (nb == BATCH_MSGS || b->status || sink_now() - first > 0.2) {
-        if (write_all(fd, batch, nb * sizeof *batch) != 0 || b->status)
+        if (fd_write_all(fd, batch, nb * sizeof *batch) != 0 || b->status)
           _exit(1);
         nb = 0;
       }
     }
-  if (nb && write_all(fd, batch, nb * sizeof *batch) != 0)
+  if (nb && fd_write_all(fd, batch, nb * sizeof *batch) != 0)
     _exit(1);
   free(batch);
   conv_env_free(e);
