@@ -166,11 +166,6 @@ static void sweep_tmp(const char *store) {
 
 static volatile sig_atomic_t interrupted;
 
-/* An emulating child stopped: its namespaces go with it. */
-static void on_child_signal(int sig) {
-  emu_ns_remove_all_now();
-  _exit(128 + sig);
-}
 static void on_signal(int sig) {
   (void)sig;
   interrupted = 1;
@@ -247,8 +242,8 @@ static int emulate_all(const uint64_t *idx, uint64_t n, int jobs,
       pid_t pid = fork();
       if (pid == 0) {
         close(fd[0]);
-        signal(SIGINT, on_child_signal);
-        signal(SIGTERM, on_child_signal);
+        signal(SIGINT, emu_ns_exit_on_signal); /* its namespaces go */
+        signal(SIGTERM, emu_ns_exit_on_signal);
         emulate_child(fd[1], &pairs[idx[next]].p, seed, idx[next]);
       }
       close(fd[1]);

@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "conv.h"
@@ -36,13 +35,6 @@ static void usage(FILE *f) {
           "[nt351]\n"
           "  --server=P   the same [kernel]\n\n");
   cli_print_keys(f);
-}
-
-/* Interrupted: remove the namespaces now (the kernel ends' programs die
- * with this process) and exit as a signal would. */
-static void on_signal(int sig) {
-  emu_ns_remove_all_now();
-  _exit(128 + sig);
 }
 
 int cmd_emulate(int argc, char **argv) {
@@ -85,7 +77,7 @@ int cmd_emulate(int argc, char **argv) {
     cp.p.time_limit_ns = 60 * TCP_S; /* a real minute at most */
   char err[600];
   struct sigaction sa = {0};
-  sa.sa_handler = on_signal;
+  sa.sa_handler = emu_ns_exit_on_signal; /* namespaces removed, exit 130 */
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   emu_session *m;

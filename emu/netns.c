@@ -162,6 +162,11 @@ void emu_ns_remove_all_now(void) {
   }
 }
 
+void emu_ns_exit_on_signal(int sig) {
+  emu_ns_remove_all_now();
+  _exit(128 + sig);
+}
+
 int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
                   const uint8_t mac[6], uint32_t peer,
                   const uint8_t peer_mac[6], uint32_t mtu, char *err,

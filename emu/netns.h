@@ -47,6 +47,10 @@ void emu_ns_delete(emu_ns *ns);
  * does), nothing that allocates. */
 void emu_ns_remove_all_now(void);
 
+/* A handler for SIGINT and SIGTERM: emu_ns_remove_all_now(), then exit
+ * 128 + sig as the signal would. */
+void emu_ns_exit_on_signal(int sig);
+
 /* Run argv inside the namespace, its standard output into *out (a pipe);
  * the process dies with ours. 0 or -1. */
 int emu_ns_spawn(const emu_ns *ns, char *const argv[], int *out, pid_t *pid);
