@@ -8,6 +8,21 @@ failed=0
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 rows() { sqlite3 "$1" "select count(*) from conversations" 2>/dev/null || echo 0; }
+# Emulation needs root, /dev/net/tun and ip (and whatever else is named):
+# without them, exit 77 with the reason (CTest: skipped), or fail under
+# CI=true, where a missing capability is never a silent skip.
+need_emulation() {
+  why=""
+  [ "$(id -u)" -eq 0 ] || why="not root"
+  [ -c /dev/net/tun ] || why="${why:+$why, }no /dev/net/tun"
+  for t in ip "$@"; do
+    command -v "$t" >/dev/null 2>&1 || why="${why:+$why, }no $t"
+  done
+  [ -z "$why" ] && return 0
+  echo "emulation cannot run here: $why" >&2
+  [ "${CI:-}" = true ] && { echo "FAIL: required under CI"; exit 1; }
+  exit 77
+}
 # "N passed, N failed", and the exit status
 finish() {
   echo "$passed passed, $failed failed"

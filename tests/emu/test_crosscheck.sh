@@ -9,16 +9,7 @@ set -u
 hc="$1"
 scn="$2"
 . "$(dirname "$0")/../lib.sh"
-why=""
-[ "$(id -u)" -eq 0 ] || why="not root"
-[ -c /dev/net/tun ] || why="${why:+$why, }no /dev/net/tun"
-command -v ip >/dev/null 2>&1 || why="${why:+$why, }no ip (iproute2)"
-command -v sqlite3 >/dev/null 2>&1 || why="${why:+$why, }no sqlite3"
-if [ -n "$why" ]; then
-  echo "crosscheck cannot run here: $why" >&2
-  [ "${CI:-}" = true ] && { echo "FAIL: required under CI"; exit 1; }
-  exit 77
-fi
+need_emulation sqlite3
 # "crosscheck: K of N conversations identical (D more discarded ...)"
 summary() { grep "^crosscheck: [0-9]* of [0-9]* conversations identical" "$1"; }
 kof() { summary "$1" | sed 's/^crosscheck: \([0-9]*\) of \([0-9]*\).*(\([0-9]*\) more.*/\1 \2 \3/'; }

@@ -8,15 +8,7 @@
 set -u
 hc="$1"
 . "$(dirname "$0")/../lib.sh"
-why=""
-[ "$(id -u)" -eq 0 ] || why="not root"
-[ -c /dev/net/tun ] || why="${why:+$why, }no /dev/net/tun"
-command -v ip >/dev/null 2>&1 || why="${why:+$why, }no ip (iproute2)"
-if [ -n "$why" ]; then
-  echo "emulation cannot run here: $why" >&2
-  [ "${CI:-}" = true ] && { echo "FAIL: required under CI"; exit 1; }
-  exit 77
-fi
+need_emulation
 emu() { # the outcome line of one emulated conversation
   "$hc" emulate --no-ladder "$@" >"$tmp/o" 2>&1 || echo "exit $?" >>"$tmp/o"
   grep "^outcome:" "$tmp/o" || cat "$tmp/o"
