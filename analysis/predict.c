@@ -484,6 +484,8 @@ static const char *regime(const predict_in *in, uint32_t mss) {
     return "the request does not fit one segment";
   if (p->response == 0)
     return "no response";
+  if (in->server.snd_buf_grows && p->response > in->server.snd_buf)
+    return "the server's send buffer grows while it writes (snd_buf_grows)";
   if ((uint64_t)p->queue * mss < in->server.snd_buf + 4ull * mss)
     return "the link's queue could overflow";
   if (in->client.delack_mode == TCP_DELACK_TICK &&

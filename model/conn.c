@@ -166,10 +166,15 @@ int64_t tcp_conn_send(tcp_conn *c, size_t len, uint64_t now) {
              c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED) {
     rv = TCP_ERR_STATE;
   } else {
-    uint64_t queued = c->app_sent - c->una_off;
-    uint64_t room = queued < h->p->snd_buf ? h->p->snd_buf - queued : 0;
-    uint64_t n = len < room ? len : room;
-    c->app_sent += n;
+    uint64_t n;
+    if (h->p->snd_buf_grows) {
+      n = tcp_sndbuf_write(c, len, now);
+    } else {
+      uint64_t queued = c->app_sent - c->una_off;
+      uint64_t room = queued < h->p->snd_buf ? h->p->snd_buf - queued : 0;
+      n = len < room ? len : room;
+      c->app_sent += n;
+    }
     rv = (int64_t)n;
     if (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)
       tcp_conn_output(c, now);

@@ -151,6 +151,7 @@ tcp_conn *tcp_conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
   c->rto_ns = p->rto_initial_ns;
   c->cwnd = 2 * p->mss; /* raised to the RFC 5681 IW once MSS is known */
   c->ssthresh = UINT32_MAX;
+  c->sndbuf = p->snd_buf;
   c->quickack_left = p->quickack;
   /* Linux starts the threshold at its first window: the space, at most
    * 65535, rounded down to whole segments (tcp_select_initial_window) */

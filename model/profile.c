@@ -51,7 +51,8 @@ const char *const *tcp_profile_presets(void) {
   "tcp_close() with no so_error"
 #define LINUX_ACK_SENT                                                         \
   "Linux tcp_event_ack_sent(): any ACK sent clears the ICSK_TIME_DACK timer"
-#define UNUSED "not used by this profile's delayed-ACK mode"
+#define UNUSED        "not used by this profile's delayed-ACK mode"
+#define UNUSED_SNDBUF "not used: the send buffer does not grow (snd_buf_grows)"
 
 typedef struct preset_cell {
   uint64_t value;     /* in the knob's base unit (ns, bytes, count, 0/1,
@@ -279,13 +280,28 @@ static const preset_row table[] = {
      {{8192, "Winsock SO_SNDBUF default 8 KB"},
       SAME,
       {8192, "4.4BSD-Lite2 tcp_usrreq.c tcp_sendspace 1024*8"},
-      {87040, "Linux tcp_sndbuf_expand(): 2 x max(10, cwnd) x 2304 B of "
-              "memory, 46080 at the first write and growing with cwnd "
-              "(measured: ss -tmi tb46080, then tb101376), about 1.23 B of "
-              "memory a byte queued; the profile counts payload and takes "
-              "87040, which no 64 KB response fills - the kernel's write "
-              "waits past about 37 KB (crosscheck: 4 of 199 then send the "
-              "FIN alone)"}}},
+      {46080, "Linux tcp_init_buffer_space() -> tcp_sndbuf_expand(): "
+              "2 x 10 x 2304 bytes of memory (measured: SO_SNDBUF 46080 at "
+              "the first write)"}}},
+    {"snd_buf_grows",
+     {{0, "assumed: Winsock's SO_SNDBUF is a fixed byte count"},
+      SAME,
+      {0, "4.4BSD-Lite2 sbspace(): a fixed byte count"},
+      {1, "Linux tcp_sendmsg_locked(): a new skb only while sk_wmem_queued "
+          "(payload + 832 a skb) < sk_sndbuf, the first write taking half "
+          "the peer's window plus the initial window (measured: 46720 of "
+          "60000); tcp_new_space(): grows to 2 x max(10, cwnd) x "
+          "snd_buf_seg unless cwnd is full, wakes the writer when free >= "
+          "queued / 2 (sk_stream_write_space()); crosscheck: the FIN alone "
+          "after a response of 46.7-50 KB"}}},
+    {"snd_buf_seg",
+     {{2304, UNUSED_SNDBUF},
+      SAME,
+      {2304, UNUSED_SNDBUF},
+      {2304, "Linux tcp_sndbuf_expand() per_mss: roundup_pow_of_two(mss + "
+             "MAX_TCP_HEADER + skb_shared_info) + sk_buff, 2048 + 256 at MSS "
+             "1460 (measured: SO_SNDBUF 46080 = 2 x 10 x 2304, later "
+             "101376 = 2 x 22 x 2304)"}}},
     {"rto_initial",
      {{3 * TCP_S, "RFC 1122 §4.2.3.1: 3 s before a sample"},
       SAME,
@@ -495,7 +511,12 @@ static const knob knobs[] = {
     K(init_cwnd, TCP_KNOB_COUNT, 1, 100, "initial congestion window, segments"),
     K(rcv_buf, TCP_KNOB_BYTES, 1, TCP_RCV_BUF_MAX,
       "receive space (the window offered is at most 65535: no scaling)"),
-    K(snd_buf, TCP_KNOB_BYTES, 1, UINT32_MAX, "send buffer"),
+    K(snd_buf, TCP_KNOB_BYTES, 1, UINT32_MAX,
+      "send buffer (snd_buf_grows: its first size, bytes of memory)"),
+    K(snd_buf_grows, TCP_KNOB_BOOL, 0, 1,
+      "the send buffer counts memory a skb and grows with cwnd (Linux)"),
+    K(snd_buf_seg, TCP_KNOB_BYTES, 1, 1u << 20,
+      "snd_buf_grows: memory a segment of cwnd adds to the buffer"),
     KN("rto_initial", rto_initial_ns, TCP_KNOB_TIME, TCP_MS, 600 * TCP_S,
        "RTO before any RTT sample"),
     KN("rto_min", rto_min_ns, TCP_KNOB_TIME, 1, 600 * TCP_S,

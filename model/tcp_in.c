@@ -217,7 +217,7 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       c->cwnd += inc ? inc : 1;
     }
     tcp_conn_rtx_restart(c, now);
-    if (acked && !c->shut_wr)
+    if (acked && !c->shut_wr && !c->host->p->snd_buf_grows)
       tcp_conn_note(c, TCP_NOTIFY_WRITABLE);
   } else if (dup) {
     c->dupacks++;
@@ -531,4 +531,5 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     process_text(c, seq, data, len, (flags & TCP_FIN) != 0, now);
   }
   tcp_conn_output(c, now);
+  tcp_sndbuf_check_space(c, now);
 }

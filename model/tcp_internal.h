@@ -22,6 +22,7 @@
 
 #define TCP_MAX_OOO     16  /* out-of-order ranges kept per connection */
 #define TCP_DEFAULT_MSS 536 /* send MSS when the peer announces none */
+#define TCP_MAX_SKBS    128 /* send buffers (skbs) tracked (snd_buf_grows) */
 
 /* Pending notifications, one bit per tcp_notify. */
 #define NOTE(n) (1u << (n))
@@ -56,6 +57,12 @@ struct tcp_conn {
   bool shut_wr;      /* the application shut down sending: FIN follows */
   bool fin_acked;    /* our FIN was acknowledged */
   uint16_t mss;      /* effective send MSS, bytes */
+
+  /* the send buffer as Linux counts it (snd_buf_grows, sndbuf.c) */
+  uint32_t sndbuf;            /* its size now, bytes of memory */
+  bool snd_blocked;           /* a write found it full (SOCK_NOSPACE) */
+  int nskb;                   /* skbs queued ... */
+  uint64_t skb[TCP_MAX_SKBS]; /* ... and the stream offsets they start at */
 
   /* receive sequence space */
   uint32_t irs;               /* initial receive sequence number */
@@ -186,6 +193,13 @@ void tcp_conn_send_syn(tcp_conn *c, uint64_t now);
 void tcp_conn_retransmit_one(tcp_conn *c, uint64_t now);
 void tcp_conn_send_probe(tcp_conn *c, uint64_t now);
 void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now);
+
+/* The send buffer as Linux counts it (sndbuf.c, snd_buf_grows): a write
+ * (returns the bytes taken), new data sent [from, to) as stream offsets,
+ * and the writer's wake-up after an ACK. */
+uint64_t tcp_sndbuf_write(tcp_conn *c, uint64_t len, uint64_t now);
+void tcp_sndbuf_sent(tcp_conn *c, uint64_t from, uint64_t to);
+void tcp_sndbuf_check_space(tcp_conn *c, uint64_t now);
 uint32_t tcp_conn_rcv_wnd(const tcp_conn *c);
 void tcp_conn_rtx_restart(tcp_conn *c, uint64_t now);
 

@@ -166,7 +166,7 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
     return;
   }
 
-  uint64_t unsent = 0;
+  uint64_t unsent = 0, burst_from = UINT64_MAX, burst_to = 0;
   bool small_window = false;
   for (;;) {
     uint64_t nxt_off = seq_off(c, c->snd_nxt);
@@ -208,6 +208,11 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
       c->rtt_start = now;
     }
     send_seg(c, c->snd_nxt, flags, len, why, now);
+    if (!rexmit && len) {
+      if (burst_from == UINT64_MAX)
+        burst_from = nxt_off;
+      burst_to = nxt_off + len;
+    }
     c->snd_nxt += len + fin;
     if (!rexmit && len < c->mss) { /* tcp_minshall_update() */
       c->snd_sml = c->snd_nxt;
@@ -220,6 +225,8 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
       break;
   }
   c->force_send = false;
+  if (p->snd_buf_grows && burst_from != UINT64_MAX)
+    tcp_sndbuf_sent(c, burst_from, burst_to);
   /* a window too small to use, data waiting and nothing in flight: no ACK
    * will come to open it, so the persist timer must */
   if ((c->snd_wnd == 0 || small_window) && unsent > 0 &&

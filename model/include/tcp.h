@@ -236,7 +236,11 @@ typedef struct tcp_profile {
   uint16_t mss;                 /* MSS announced and used at most, bytes */
   uint32_t init_cwnd;           /* initial congestion window, segments */
   uint32_t rcv_buf;             /* receive buffer, bytes (<= 65535) */
-  uint32_t snd_buf;             /* send buffer, bytes */
+  uint32_t snd_buf;             /* send buffer, bytes (snd_buf_grows: its
+                                   first size, bytes of memory) */
+  bool snd_buf_grows;           /* counted and grown as Linux does (skbs of
+                                   memory, tcp_sndbuf_expand) */
+  uint32_t snd_buf_seg;         /* ... memory a segment of cwnd adds */
   uint64_t rto_initial_ns;      /* RTO before any RTT sample, ns */
   uint64_t rto_min_ns;          /* lower bound of the RTO, ns */
   uint64_t rto_max_ns;          /* upper bound of the backed-off RTO, ns */

@@ -1,0 +1,149 @@
+/*
+ * sndbuf.c - the send buffer as Linux counts it (knob snd_buf_grows).
+ *
+ * Linux 6.x keeps what the application wrote in skbs and counts the buffer
+ * in memory: each skb costs its payload plus TCP_SKB_OVERHEAD (truesize of
+ * an skb whose head holds only the headers; measured here with SO_MEMINFO:
+ * 46 720 bytes queued in 4 skbs cost 50 048, in 6 skbs 51 712).
+ *
+ *   write   tcp_sendmsg_locked() fills the tail skb up to size_goal (half
+ *           the peer's largest window in whole segments,
+ *           tcp_xmit_size_goal()/tcp_bound_to_half_wnd()) and asks for a new
+ *           skb only while the memory queued is below the buffer
+ *           (sk_stream_memory_free()); a full skb is pushed at once
+ *           (tcp_push_one()), so the first write of a large response takes
+ *           size_goal plus the initial window: 22 + 10 segments = 46 720
+ *           bytes against a 46 080-byte buffer, as measured.
+ *   send    tcp_write_xmit() sends at most TCP_TSO_SEGS segments from an
+ *           skb at a time; tso_fragment() splits the rest off into an skb of
+ *           its own.
+ *   ACK     fully acknowledged skbs are freed (tcp_clean_rtx_queue()); a
+ *           writer that waits (SOCK_NOSPACE) is then looked at by
+ *           tcp_check_space()/tcp_new_space(): the buffer grows to
+ *           2 x snd_buf_seg x max(10, cwnd) unless the congestion window is
+ *           full (tcp_should_expand_sndbuf(), tcp_sndbuf_expand()), and the
+ *           writer wakes only when the free memory is at least half the
+ *           memory queued (sk_stream_write_space()).
+ *
+ * So a response a little larger than the first write waits until the
+ * window is no longer full, then goes out whole, and the FIN after it on a
+ * segment of its own - what crosscheck saw the kernel do.
+ */
+#include "tcp_internal.h"
+
+#define TCP_SKB_OVERHEAD 832u     /* memory an skb costs beyond its payload */
+#define TCP_TSO_SEGS     2u       /* tcp_min_tso_segs: segments sent per skb */
+#define TCP_WMEM_MAX     4194304u /* tcp_wmem[2]: the buffer grows to this */
+#define TCP_INIT_CWND    10u      /* tcp_sndbuf_expand()'s floor, segments */
+
+/* Forget the skbs that are acknowledged whole. */
+static void skb_free_acked(tcp_conn *c) {
+  int i = 0;
+  while (i < c->nskb) {
+    uint64_t end = i + 1 < c->nskb ? c->skb[i + 1] : c->app_sent;
+    if (end > c->una_off)
+      break;
+    i++;
+  }
+  if (i == 0)
+    return;
+  for (int k = i; k < c->nskb; k++)
+    c->skb[k - i] = c->skb[k];
+  c->nskb -= i;
+}
+
+static uint64_t queued_memory(const tcp_conn *c) {
+  return c->app_sent - c->una_off + (uint64_t)c->nskb * TCP_SKB_OVERHEAD;
+}
+
+/* A new skb begins at stream offset `off` (ascending; at the end when the
+ * table is full, the bytes stay in the last skb). */
+static void skb_begin(tcp_conn *c, uint64_t off) {
+  if (c->nskb == TCP_MAX_SKBS)
+    return;
+  c->skb[c->nskb++] = off;
+}
+
+/* tso_fragment(): the skb holding `off` is split there, unless `off` is
+ * its start or the end of what was written. */
+static void skb_split(tcp_conn *c, uint64_t off) {
+  if (off >= c->app_sent || c->nskb == 0 || c->nskb == TCP_MAX_SKBS)
+    return;
+  int i = c->nskb;
+  while (i > 0 && c->skb[i - 1] > off)
+    i--;
+  if (i == 0 || c->skb[i - 1] == off)
+    return;
+  for (int k = c->nskb; k > i; k--)
+    c->skb[k] = c->skb[k - 1];
+  c->skb[i] = off;
+  c->nskb++;
+}
+
+void tcp_sndbuf_sent(tcp_conn *c, uint64_t from, uint64_t to) {
+  uint64_t chunk = (uint64_t)TCP_TSO_SEGS * c->mss;
+  for (uint64_t off = from + chunk; off < to; off += chunk)
+    skb_split(c, off);
+  skb_split(c, to);
+}
+
+/* tcp_xmit_size_goal(): half the largest window the peer offered, in whole
+ * segments, at least one. */
+static uint64_t size_goal(const tcp_conn *c) {
+  uint32_t half = c->max_wnd > TCP_DEFAULT_MSS ? c->max_wnd / 2 : c->max_wnd;
+  uint64_t goal = half < 65536u ? half : 65536u;
+  goal -= goal % c->mss;
+  return goal > c->mss ? goal : c->mss;
+}
+
+uint64_t tcp_sndbuf_write(tcp_conn *c, uint64_t len, uint64_t now) {
+  uint64_t goal = size_goal(c), copied = 0;
+  skb_free_acked(c);
+  while (copied < len) {
+    uint64_t nxt_off = c->una_off + (uint32_t)(c->snd_nxt - c->snd_una);
+    bool tail_open = c->nskb > 0 && c->skb[c->nskb - 1] >= nxt_off &&
+                     c->app_sent - c->skb[c->nskb - 1] < goal;
+    uint64_t room;
+    if (tail_open) {
+      room = goal - (c->app_sent - c->skb[c->nskb - 1]);
+    } else {
+      if (queued_memory(c) >= c->sndbuf) {
+        c->snd_blocked = true;
+        break;
+      }
+      skb_begin(c, c->app_sent);
+      room = goal;
+    }
+    uint64_t n = len - copied < room ? len - copied : room;
+    c->app_sent += n;
+    copied += n;
+    /* a full skb is pushed at once (tcp_push_one()) */
+    if (copied < len && n == room &&
+        (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT))
+      tcp_conn_output(c, now);
+  }
+  return copied;
+}
+
+void tcp_sndbuf_check_space(tcp_conn *c, uint64_t now) {
+  (void)now;
+  if (!c->host->p->snd_buf_grows || !c->snd_blocked)
+    return;
+  skb_free_acked(c);
+  uint32_t mss = c->mss;
+  uint32_t in_flight = (c->snd_nxt - c->snd_una + mss - 1) / mss;
+  uint32_t cwnd = c->cwnd / mss;
+  if (in_flight < cwnd) { /* tcp_should_expand_sndbuf() */
+    uint64_t want = 2ull * c->host->p->snd_buf_seg *
+                    (cwnd > TCP_INIT_CWND ? cwnd : TCP_INIT_CWND);
+    if (want > TCP_WMEM_MAX)
+      want = TCP_WMEM_MAX;
+    if (want > c->sndbuf)
+      c->sndbuf = (uint32_t)want;
+  }
+  uint64_t q = queued_memory(c);
+  if (q < c->sndbuf && c->sndbuf - q >= q / 2) { /* sk_stream_write_space() */
+    c->snd_blocked = false;
+    tcp_conn_note(c, TCP_NOTIFY_WRITABLE);
+  }
+}
