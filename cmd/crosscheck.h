@@ -18,7 +18,7 @@
 
 /* SQLite's application_id of a crosscheck store: "HCcx". */
 #define XSTORE_APP_ID 0x48436378
-#define XSTORE_FORMAT 1
+#define XSTORE_FORMAT 2
 #define XMAX_SEGS     4096 /* segments kept of one conversation */
 
 /* What a child sends back for one emulated conversation. */
@@ -40,7 +40,8 @@ typedef struct xpair {
   seg_seq model, kernel;
   conv_outcome mo, ko;
   emu_timing t;
-  segseq_kind kind; /* kernel (a) against model (b) */
+  uint64_t extra_ns; /* the model's link longer by this each way */
+  segseq_kind kind;  /* kernel (a) against model (b) */
   size_t first_diff;
   verdict verdict; /* the first pass's */
 } xpair;

@@ -65,6 +65,10 @@ static const char SCHEMA[] =
     " kernel_seq TEXT, model_seq TEXT,"   /* both sequences, a line each */
     " late_ms REAL,"                      /* events behind the wall clock */
     " delay_ms REAL,"                     /* configured one-way delay */
+    " model_extra_ms REAL,"               /* the model's link longer by this
+                                             each way: half the kernel's
+                                             handshake round trip beyond the
+                                             model's (0: --no-rtt-match) */
     " c2s_mean_ms REAL, c2s_max_ms REAL," /* measured, client to server */
     " s2c_mean_ms REAL, s2c_max_ms REAL," /* measured, server to client */
     " frames_off INTEGER,"                /* frames > 1 ms off */
@@ -110,7 +114,7 @@ int xstore_put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
   sqlite3_stmt *q = NULL;
   if (sqlite3_prepare_v2(db,
                          "INSERT INTO pairs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                         "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &q, NULL) != SQLITE_OK)
     return -1;
   /* the first real difference (each direction on its own): the kernel's
@@ -148,6 +152,7 @@ int xstore_put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
   sqlite3_bind_text(q, c++, mt ? mt : "", -1, SQLITE_STATIC);
   sqlite3_bind_double(q, c++, x->t.late_ms);
   sqlite3_bind_double(q, c++, (double)x->p.delay_ns / 1e6);
+  sqlite3_bind_double(q, c++, (double)x->extra_ns / 1e6);
   sqlite3_bind_double(q, c++, x->t.mean_ms[0]);
   sqlite3_bind_double(q, c++, x->t.max_ms[0]);
   sqlite3_bind_double(q, c++, x->t.mean_ms[1]);

@@ -57,6 +57,31 @@ fi
 "$hc" crosscheck "$scn" --against="$tmp/x.db" --rcv_grow_quickack=false --out="$tmp/b.db" >"$tmp/o2" 2>&1
 set -- $(kof "$tmp/o2") 99 0 0
 [ "$1" -lt "$k" ] && ok || bad "rcv_grow_quickack off still matched $1 of $2 (on: $k)"
+# the round-trip match: each compared pair's simulation ran with its link
+# longer by half the kernel's extra handshake round trip, so both
+# handshakes take as long (to the 1 us the sequences are written in);
+# --no-rtt-match (the control) leaves the model's shorter
+hs() { # STORE COLUMN: "conversation rtt_ms" of each compared pair
+  sqlite3 "$1" "SELECT conversation, replace($2, char(10), ';') FROM pairs
+    WHERE verdict IN ('identical', 'different') ORDER BY conversation" |
+    awk -F'[|;]' '{ syn = -1
+      for (i = 2; i <= NF; i++) { split($i, f, " ")
+        if (f[2] == "C>S" && f[3] == "SYN" && syn < 0) syn = f[1]
+        if (f[2] == "S>C" && f[3] == "SYN,ACK" && syn >= 0) { printf "%s %.3f\n", $1, f[1] - syn; break } } }'
+}
+hs "$tmp/x.db" kernel_seq >"$tmp/hk"
+hs "$tmp/x.db" model_seq >"$tmp/hm"
+off=$(paste -d' ' "$tmp/hk" "$tmp/hm" | awk '{ d = $2 - $4; if (d < 0) d = -d; if ($1 != $3 || d > 0.0025) n++ } END { print n + 0 }')
+[ "$(wc -l <"$tmp/hk")" -eq "$n" ] && [ "$off" = 0 ] && ok ||
+  bad "$off of $n handshakes not matched: $(paste -d' ' "$tmp/hk" "$tmp/hm" | head -5)"
+[ "$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM pairs WHERE verdict IN ('identical', 'different') AND model_extra_ms > 0")" -gt 0 ] &&
+  ok || bad "no pair's model link was lengthened"
+"$hc" crosscheck "$scn" --conversations=30 --against="$tmp/x.db" --no-rtt-match --out="$tmp/u.db" >"$tmp/o2" 2>&1
+[ $? -eq 0 ] && ! grep -q "longer each way" "$tmp/o2" && ok || bad "--no-rtt-match: $(tail -3 "$tmp/o2")"
+hs "$tmp/u.db" model_seq >"$tmp/hu"
+short=$(paste -d' ' "$tmp/hk" "$tmp/hu" | awk '$4 < $2 - 0.0025 { n++ } END { print n + 0 }')
+[ "$short" -gt $((n / 2)) ] && [ "$(sqlite3 "$tmp/u.db" "SELECT max(model_extra_ms) FROM pairs")" = 0.0 ] && ok ||
+  bad "--no-rtt-match: only $short of $n model handshakes shorter than the kernel's"
 printf '[batch]\nconversations = 20\n[link]\ndelay = 5ms\n' >"$tmp/other.ini"
 "$hc" crosscheck "$tmp/other.ini" --against="$tmp/x.db" --out="$tmp/c.db" >"$tmp/o2" 2>&1
 [ $? -eq 2 ] && grep -q "another scenario" "$tmp/o2" && ok || bad "--against another scenario: $(cat "$tmp/o2")"
