@@ -165,7 +165,6 @@ static bool match_without(const seg_seq *a, size_t skip, const seg_seq *b) {
   return true;
 }
 
-
 /* Positions (in merged order) of each direction's segments. */
 static size_t *positions(const seg_seq *s, int d, size_t *n) {
   size_t *pos = malloc((s->n + 1) * sizeof *pos), k = 0;
@@ -186,7 +185,7 @@ static uint64_t gap(uint64_t x, uint64_t y) {
  * and b less than tol_ns apart in both? (Each direction the same.) */
 static bool crossings_close(const seg_seq *a, const seg_seq *b,
                             uint64_t tol_ns) {
-  size_t n0, n1, m0, m1;
+  size_t n0 = 0, n1 = 0, m0 = 0, m1 = 0;
   size_t *a0 = positions(a, 0, &n0), *a1 = positions(a, 1, &n1),
          *b0 = positions(b, 0, &m0), *b1 = positions(b, 1, &m1);
   bool ok = a0 && a1 && b0 && b1;
