@@ -117,6 +117,7 @@ void tcp_delack_after_ack(tcp_conn *c, tcp_why why, uint64_t now) {
                               : p->ack_cancels_delack;
   c->unacked_segs = 0;
   c->unacked_bytes = 0;
+  c->ack_pushed = false;
   if (c->fin_rcvd)
     c->fin_ack_sent = true;
   if (cancel || why == TCP_WHY_DELACK)

@@ -138,6 +138,15 @@ static const preset_row table[] = {
       {1, "Linux __tcp_ack_snd_check(): ... and __tcp_select_window() >= "
           "rcv_wnd; else the ACK waits for a read (tcp_cleanup_rbuf()) or "
           "the timer"}}},
+    {"ack_pushed",
+     {{0, "assumed, no public source: NT's pushed-segment handling is not "
+          "documented"},
+      SAME,
+      {0, "4.4BSD-Lite2 tcp_input.c: PSH does not change when an ACK goes"},
+      {1, "Linux tcp_measure_rcv_mss(): a full segment with PSH, or a short "
+          "one, sets ICSK_ACK_PUSHED; tcp_cleanup_rbuf(): a read that "
+          "empties the queue then ACKs at once; crosscheck: the kernel's "
+          "single-segment ACKs right after a PSH segment"}}},
     {"rcv_grow_quickack",
      {{0, "assumed, no public source: no such coupling is documented for NT"},
       SAME,
@@ -283,6 +292,16 @@ static const preset_row table[] = {
       {46080, "Linux tcp_init_buffer_space() -> tcp_sndbuf_expand(): "
               "2 x 10 x 2304 bytes of memory (measured: SO_SNDBUF 46080 at "
               "the first write)"}}},
+    {"psh_chunks",
+     {{0, "assumed: PSH on the last segment of what the application "
+          "queued (RFC 9293 §3.9.1)"},
+      SAME,
+      {0, "4.4BSD-Lite2 tcp_output.c: TH_PUSH when the segment empties the "
+          "send buffer"},
+      {1, "Linux tso_fragment() sends tcp_min_tso_segs (2) segments of an "
+          "skb at a time and tcp_gso_segment() puts its PSH on the last: "
+          "crosscheck's captures show PSH on every second segment of a "
+          "burst and on its last"}}},
     {"snd_buf_grows",
      {{0, "assumed: Winsock's SO_SNDBUF is a fixed byte count"},
       SAME,
@@ -474,6 +493,8 @@ static const knob knobs[] = {
     K(ack_every, TCP_KNOB_COUNT, 1, 1000, "the N of ack_rule"),
     K(rcv_grow_quickack, TCP_KNOB_BOOL, 0, 1,
       "quick-ACK mode holds while the window's threshold grows (Linux)"),
+    K(ack_pushed, TCP_KNOB_BOOL, 0, 1,
+      "a read that empties the queue ACKs a pushed segment at once (Linux)"),
     K(ack_window_holds, TCP_KNOB_BOOL, 0, 1,
       "bytes rule: ACK at once only if the window offered would not "
       "shrink (Linux)"),
@@ -513,6 +534,9 @@ static const knob knobs[] = {
       "receive space (the window offered is at most 65535: no scaling)"),
     K(snd_buf, TCP_KNOB_BYTES, 1, UINT32_MAX,
       "send buffer (snd_buf_grows: its first size, bytes of memory)"),
+    K(psh_chunks, TCP_KNOB_BOOL, 0, 1,
+      "PSH on every second segment of a burst and its last (Linux); else "
+      "on the last segment queued"),
     K(snd_buf_grows, TCP_KNOB_BOOL, 0, 1,
       "the send buffer counts memory a skb and grows with cwnd (Linux)"),
     K(snd_buf_seg, TCP_KNOB_BYTES, 1, 1u << 20,

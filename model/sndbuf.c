@@ -32,7 +32,6 @@
 #include "tcp_internal.h"
 
 #define TCP_SKB_OVERHEAD 832u     /* memory an skb costs beyond its payload */
-#define TCP_TSO_SEGS     2u       /* tcp_min_tso_segs: segments sent per skb */
 #define TCP_WMEM_MAX     4194304u /* tcp_wmem[2]: the buffer grows to this */
 #define TCP_INIT_CWND    10u      /* tcp_sndbuf_expand()'s floor, segments */
 

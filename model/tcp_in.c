@@ -302,7 +302,7 @@ static bool ooo_merge(tcp_conn *c) {
 
 /* §3.10.7.4 seventh and eighth: segment text and FIN, after trimming. */
 static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
-                         uint32_t len, bool fin, uint64_t now) {
+                         uint32_t len, bool fin, bool psh, uint64_t now) {
   if (!state_receives(c->state)) /* FIN already received: text ignored */
     return;
   uint32_t gap = seq - c->rcv_nxt;
@@ -331,6 +331,10 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
     c->rcv_off += len;
     c->rcv_nxt += len;
     tcp_conn_note(c, TCP_NOTIFY_READABLE);
+    /* Linux tcp_measure_rcv_mss(): a full segment with PSH, or a short
+     * one, marks the ACK pushed (ICSK_ACK_PUSHED) until an ACK goes */
+    if (c->host->p->ack_pushed && (psh || len < c->mss))
+      c->ack_pushed = true;
     d = tcp_delack_on_data(c, len, &why, now);
   }
   if (ooo_merge(c)) {
@@ -528,7 +532,8 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
 
   /* sixth (URG) is ignored; seventh and eighth */
   if (len || (flags & TCP_FIN)) {
-    process_text(c, seq, data, len, (flags & TCP_FIN) != 0, now);
+    process_text(c, seq, data, len, (flags & TCP_FIN) != 0,
+                 (flags & TCP_PSH) != 0, now);
   }
   tcp_conn_output(c, now);
   tcp_sndbuf_check_space(c, now);

@@ -23,6 +23,9 @@
 #define TCP_MAX_OOO     16  /* out-of-order ranges kept per connection */
 #define TCP_DEFAULT_MSS 536 /* send MSS when the peer announces none */
 #define TCP_MAX_SKBS    128 /* send buffers (skbs) tracked (snd_buf_grows) */
+#define TCP_TSO_SEGS                                                           \
+  2u /* Linux tcp_min_tso_segs: segments sent from an                          \
+        skb at a time (sndbuf.c, psh_chunks) */
 
 /* Pending notifications, one bit per tcp_notify. */
 #define NOTE(n) (1u << (n))
@@ -82,6 +85,7 @@ struct tcp_conn {
 
   /* delayed ACK */
   uint32_t unacked_segs;  /* full segments received since the last ACK */
+  bool ack_pushed;        /* ... one of them pushed (ack_pushed) */
   uint64_t unacked_bytes; /* in-order bytes received since the last ACK */
   uint32_t quickack_left; /* data segments still ACKed at once */
   uint32_t rcv_ssthresh; /* the window's growth threshold (rcv_grow_quickack) */

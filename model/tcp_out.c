@@ -200,8 +200,18 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
     bool rexmit = SEQ_LT(c->snd_nxt, c->snd_max);
     tcp_why why =
         rexmit ? TCP_WHY_RETRANSMIT : (len ? TCP_WHY_DATA : TCP_WHY_FIN);
-    uint8_t flags =
-        TCP_ACK | (fin ? TCP_FIN : 0) | (len && len == unsent ? TCP_PSH : 0);
+    bool psh = len && len == unsent;
+    if (p->psh_chunks && len && !rexmit) {
+      /* Linux sends at most TCP_TSO_SEGS segments of an skb at a time and
+       * GSO puts the skb's PSH on its last: each such chunk of a burst,
+       * and the burst's end, carry PSH */
+      uint64_t from = burst_from == UINT64_MAX ? nxt_off : burst_from;
+      uint64_t sent = nxt_off + len - from;
+      uint64_t left = unsent - len, room = usable - len;
+      psh = sent % ((uint64_t)TCP_TSO_SEGS * c->mss) == 0 || left == 0 ||
+            room < (left < c->mss ? left : c->mss);
+    }
+    uint8_t flags = TCP_ACK | (fin ? TCP_FIN : 0) | (psh ? TCP_PSH : 0);
     if (!rexmit && !c->rtt_timing) {
       c->rtt_timing = true;
       c->rtt_seq = c->snd_nxt;
@@ -255,6 +265,10 @@ void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now) {
     if (c->deadline[TCP_TIMER_DELACK] != TCP_NEVER &&
         c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss)
       tcp_conn_send_ack(c, TCP_WHY_ACK_EVERY, now);
+    else if (c->deadline[TCP_TIMER_DELACK] != TCP_NEVER && c->ack_pushed &&
+             c->read_off == c->rcv_off) /* ... or the read emptied the
+                                           queue after a pushed segment */
+      tcp_conn_send_ack(c, TCP_WHY_ACK_PUSHED, now);
     else if (2 * (uint64_t)now_wnd <= p->rcv_buf && space > now_wnd &&
              space >= 2 * (uint64_t)now_wnd)
       tcp_conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);

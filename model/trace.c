@@ -134,6 +134,7 @@ const char *tcp_why_name(tcp_why w) {
                                       "ack-unacceptable",
                                       "challenge-ack",
                                       "window-update",
+                                      "ack-pushed",
                                       "persist",
                                       "rst-no-connection",
                                       "rst-listen",

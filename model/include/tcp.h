@@ -238,6 +238,11 @@ typedef struct tcp_profile {
   uint32_t rcv_buf;             /* receive buffer, bytes (<= 65535) */
   uint32_t snd_buf;             /* send buffer, bytes (snd_buf_grows: its
                                    first size, bytes of memory) */
+  bool ack_pushed;              /* a read that empties the queue ACKs a pushed
+                                   segment at once (Linux ICSK_ACK_PUSHED) */
+  bool psh_chunks;              /* PSH on the last segment of each chunk sent
+                                   (Linux tso_fragment/GSO); else on the last
+                                   queued */
   bool snd_buf_grows;           /* counted and grown as Linux does (skbs of
                                    memory, tcp_sndbuf_expand) */
   uint32_t snd_buf_seg;         /* ... memory a segment of cwnd adds */
@@ -350,6 +355,7 @@ typedef enum tcp_why {
   TCP_WHY_UNACCEPTABLE,  /* answer to an unacceptable segment (§3.10.7.4) */
   TCP_WHY_CHALLENGE,     /* challenge ACK (RFC 5961) */
   TCP_WHY_WINDOW_UPDATE, /* the application read and the window opened */
+  TCP_WHY_ACK_PUSHED,    /* a read emptied the queue after a pushed segment */
   TCP_WHY_PERSIST,       /* zero-window probe */
   TCP_WHY_RST_NO_CONN,   /* RST: no connection for the segment (§3.10.7.1) */
   TCP_WHY_RST_LISTEN,    /* RST: ACK to a listening port (§3.10.7.2) */

@@ -308,6 +308,7 @@ static size_t ack_every_sent(tcp_ack_rule rule, size_t *delacks) {
   tcp_profile c = h_profile("linux");
   tcp_profile_set(&c, "quickack", 0);
   tcp_profile_set(&c, "rcv_grow_quickack", 0);
+  tcp_profile_set(&c, "ack_pushed", 0); /* the rule alone */
   tcp_profile_set(&c, "ack_rule", rule);
   tcp_profile s = h_profile("linux");
   tcp_profile_set(&s, "nagle", 0);
@@ -391,6 +392,59 @@ static void test_linux_send_buffer_grows(void) {
   CHECK(fin_len > 0);
   CHECK_EQ(linux_write(40000, true, &fin_len), 40000);
   CHECK(fin_len > 0);
+}
+
+/* A linux server's response of `response` bytes to a linux client 20 ms
+ * away that reads everything as it arrives. Returns the data segments
+ * the server sent with PSH as a bit mask (bit i: its i-th data segment);
+ * *pushed_acks gets the client's ACKs sent because a read emptied the
+ * queue after a pushed segment, *delacks its delayed ACKs. */
+static unsigned psh_and_pushed(uint64_t response, bool chunks, bool pushed,
+                               size_t *pushed_acks, size_t *delacks) {
+  tcp_profile c = h_profile("linux"), s = h_profile("linux");
+  tcp_profile_set(&c, "quickack", 0);
+  tcp_profile_set(&c, "rcv_grow_quickack", 0);
+  tcp_profile_set(&c, "ack_pushed", pushed);
+  tcp_profile_set(&s, "psh_chunks", chunks);
+  harness t;
+  h_init(&t, &c, &s, 20 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.response = response;
+  t.kb.read_interval = 0;
+  t.kb.read_size = 65536;
+  t.kb.close_delay = 2 * TCP_S; /* no FIN to take the last ACK along */
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.kb.client_read, response);
+  unsigned mask = 0, k = 0;
+  for (size_t i = 0; i < t.nlog; i++)
+    if (t.log[i].type == TCP_EV_SEG_OUT && t.log[i].host == H_ADDR_B &&
+        t.log[i].seg.len > 0 && k < 32)
+      mask |= (t.log[i].seg.flags & TCP_PSH ? 1u : 0u) << k++;
+  *pushed_acks = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_ACK_PUSHED);
+  *delacks = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_DELACK);
+  h_fini(&t);
+  return mask;
+}
+
+/* Linux sends a burst two segments of an skb at a time and GSO puts PSH
+ * on the last of each (crosscheck's captures: PSH on every second
+ * segment); otherwise PSH marks the last segment queued (control). A
+ * full segment with PSH that a read then drains is ACKed at once
+ * (ICSK_ACK_PUSHED, tcp_cleanup_rbuf()); without the rule that ACK waits
+ * for the timer (control). */
+static void test_linux_psh_and_pushed_ack(void) {
+  size_t pushed, delacks;
+  /* 10 segments, the initial window: PSH on the 2nd, 4th, ... 10th */
+  CHECK_EQ(psh_and_pushed(10 * 1460, true, true, &pushed, &delacks), 0x2aau);
+  CHECK_EQ(psh_and_pushed(10 * 1460, false, true, &pushed, &delacks), 0x200u);
+  /* 3 segments: the third, pushed, waits alone for its ACK */
+  psh_and_pushed(3 * 1460, false, true, &pushed, &delacks);
+  CHECK_EQ(pushed, 1);
+  CHECK_EQ(delacks, 0);
+  psh_and_pushed(3 * 1460, false, false, &pushed, &delacks);
+  CHECK_EQ(pushed, 0);
+  CHECK_EQ(delacks, 1);
 }
 
 /* Linux ACKs a FIN that ends ESTABLISHED later (tcp_fin() schedules the
@@ -795,6 +849,7 @@ int main(void) {
   RUN(test_initial_window);
   RUN(test_ack_rule);
   RUN(test_linux_send_buffer_grows);
+  RUN(test_linux_psh_and_pushed_ack);
   RUN(test_bsd44_tick_200ms);
   RUN(test_linux_fin_ack_rides_on_data);
   RUN(test_any_ack_clears_delack);
