@@ -102,6 +102,7 @@ static void on_rtx(tcp_conn *c, uint64_t now) {
   c->dupacks = 0;
   c->in_recovery = false;
   c->snd_nxt = c->snd_una;
+  c->chunk_left = 0;
   c->deadline[TCP_TIMER_RTX] = TCP_NEVER;
   tcp_conn_output(c, now);
   tcp_conn_rtx_restart(c, now);

@@ -302,6 +302,18 @@ static const preset_row table[] = {
           "skb at a time and tcp_gso_segment() puts its PSH on the last: "
           "crosscheck's captures show PSH on every second segment of a "
           "burst and on its last"}}},
+    {"tso_defer",
+     {{0, "assumed: NT 3.51 has no segmentation offload"},
+      SAME,
+      {0, "4.4BSD-Lite2 tcp_output.c: a segment at a time, as the window "
+          "allows"},
+      {1, "Linux tcp_write_xmit(): chunks of min(tcp_cwnd_test(), "
+          "tcp_tso_autosize()) segments - the pacing rate, 2 x cwnd x mss / "
+          "srtt in slow start, over 1024, at least 2 - and "
+          "tcp_tso_should_defer() waits for a larger one when the last "
+          "write was under 1 ms ago, less than a third of the window is "
+          "free and the oldest unacknowledged skb is older than srtt / 2; "
+          "crosscheck at 100 Mb/s: PSH every 3-4 segments"}}},
     {"snd_buf_grows",
      {{0, "assumed: Winsock's SO_SNDBUF is a fixed byte count"},
       SAME,
@@ -537,6 +549,9 @@ static const knob knobs[] = {
     K(psh_chunks, TCP_KNOB_BOOL, 0, 1,
       "PSH on every second segment of a burst and its last (Linux); else "
       "on the last segment queued"),
+    K(tso_defer, TCP_KNOB_BOOL, 0, 1,
+      "send in chunks sized and deferred as Linux's TSO/GSO does (with "
+      "snd_buf_grows)"),
     K(snd_buf_grows, TCP_KNOB_BOOL, 0, 1,
       "the send buffer counts memory a skb and grows with cwnd (Linux)"),
     K(snd_buf_seg, TCP_KNOB_BYTES, 1, 1u << 20,

@@ -14,9 +14,12 @@
  *           (tcp_push_one()), so the first write of a large response takes
  *           size_goal plus the initial window: 22 + 10 segments = 46 720
  *           bytes against a 46 080-byte buffer, as measured.
- *   send    tcp_write_xmit() sends at most TCP_TSO_SEGS segments from an
- *           skb at a time; tso_fragment() splits the rest off into an skb of
- *           its own.
+ *   send    tcp_write_xmit() sends an skb a chunk at a time and
+ *           tso_fragment() splits the rest off into an skb of its own: a
+ *           chunk is TCP_TSO_SEGS segments, or with tso_defer what
+ *           tcp_cwnd_test() and tcp_tso_autosize() allow, and
+ *           tcp_tso_should_defer() may wait for an ACK to send a larger
+ *           one (tcp_sndbuf_chunk() below).
  *   ACK     fully acknowledged skbs are freed (tcp_clean_rtx_queue()); a
  *           writer that waits (SOCK_NOSPACE) is then looked at by
  *           tcp_check_space()/tcp_new_space(): the buffer grows to
@@ -35,6 +38,14 @@
 #define TCP_WMEM_MAX     4194304u /* tcp_wmem[2]: the buffer grows to this */
 #define TCP_INIT_CWND    10u      /* tcp_sndbuf_expand()'s floor, segments */
 
+/* The index of the skb holding stream offset `off`, or -1. */
+static int skb_at(const tcp_conn *c, uint64_t off) {
+  int i = c->nskb - 1;
+  while (i >= 0 && c->skb[i] > off)
+    i--;
+  return i;
+}
+
 /* Forget the skbs that are acknowledged whole. */
 static void skb_free_acked(tcp_conn *c) {
   int i = 0;
@@ -46,8 +57,10 @@ static void skb_free_acked(tcp_conn *c) {
   }
   if (i == 0)
     return;
-  for (int k = i; k < c->nskb; k++)
+  for (int k = i; k < c->nskb; k++) {
     c->skb[k - i] = c->skb[k];
+    c->skb_sent[k - i] = c->skb_sent[k];
+  }
   c->nskb -= i;
 }
 
@@ -60,6 +73,7 @@ static uint64_t queued_memory(const tcp_conn *c) {
 static void skb_begin(tcp_conn *c, uint64_t off) {
   if (c->nskb == TCP_MAX_SKBS)
     return;
+  c->skb_sent[c->nskb] = 0;
   c->skb[c->nskb++] = off;
 }
 
@@ -73,8 +87,10 @@ static void skb_split(tcp_conn *c, uint64_t off) {
     i--;
   if (i == 0 || c->skb[i - 1] == off)
     return;
-  for (int k = c->nskb; k > i; k--)
+  for (int k = c->nskb; k > i; k--) {
     c->skb[k] = c->skb[k - 1];
+    c->skb_sent[k] = c->skb_sent[k - 1];
+  }
   c->skb[i] = off;
   c->nskb++;
 }
@@ -145,4 +161,100 @@ void tcp_sndbuf_check_space(tcp_conn *c, uint64_t now) {
     c->snd_blocked = false;
     tcp_conn_note(c, TCP_NOTIFY_WRITABLE);
   }
+}
+
+/* Linux's smoothed RTT (tcp_rtt_estimator(): a sample every ACK, from the
+ * oldest skb it acknowledges), before any: the model's own. */
+static uint64_t lsrtt(const tcp_conn *c) {
+  return c->lsrtt_ns ? c->lsrtt_ns : c->srtt_ns;
+}
+
+void tcp_sndbuf_acked(tcp_conn *c, uint64_t now) {
+  int i = skb_at(c, c->una_off);
+  if (i < 0 || !c->skb_sent[i] || now < c->skb_sent[i])
+    return;
+  uint64_t m = now - c->skb_sent[i];
+  if (!c->lsrtt_ns)
+    c->lsrtt_ns = c->srtt_ns ? c->srtt_ns : m;
+  c->lsrtt_ns = c->lsrtt_ns - c->lsrtt_ns / 8 + m / 8;
+  if (!c->min_rtt_ns || m < c->min_rtt_ns)
+    c->min_rtt_ns = m;
+}
+
+/* tcp_tso_autosize(): segments per chunk from the pacing rate, 2 x (slow
+ * start) or 1.2 x cwnd x mss / srtt (tcp_update_pacing_rate()), a 1024th
+ * of a second's worth, plus 64 KB >> (min_rtt / 512 us), at least 2. */
+static uint32_t autosize(const tcp_conn *c, uint32_t cwnd, uint32_t in_flight) {
+  uint64_t srtt = lsrtt(c);
+  if (!srtt)
+    return TCP_TSO_SEGS;
+  uint32_t ssthresh = c->ssthresh / c->mss;
+  uint64_t ratio = cwnd < ssthresh / 2 ? 200 : 120;
+  uint64_t pkts = cwnd > in_flight ? cwnd : in_flight;
+  uint64_t rate = (uint64_t)c->mss * ratio * pkts * 10000000ull / srtt;
+  uint64_t bytes = rate >> 10;
+  uint64_t min_rtt = c->min_rtt_ns ? c->min_rtt_ns : srtt;
+  uint64_t r = min_rtt / 1000 >> 9;
+  if (r < 32)
+    bytes += 65536u >> r;
+  if (bytes > 65536)
+    bytes = 65536;
+  uint64_t segs = bytes / c->mss;
+  return segs > TCP_TSO_SEGS ? (uint32_t)segs : TCP_TSO_SEGS;
+}
+
+/* Linux's tcp_write_xmit() for the chunk that starts at snd_nxt: at most
+ * tcp_cwnd_test()'s quota (half cwnd, and what cwnd leaves) and
+ * tcp_tso_autosize()'s segments, within the window and its skb; or 0 when
+ * tcp_tso_should_defer() waits for an ACK to send a larger one. */
+uint64_t tcp_sndbuf_chunk(tcp_conn *c, uint64_t now) {
+  uint32_t mss = c->mss;
+  uint64_t nxt_off = c->una_off + (uint32_t)(c->snd_nxt - c->snd_una);
+  int i = skb_at(c, nxt_off);
+  bool tail = i < 0 || i == c->nskb - 1;
+  uint64_t end = tail ? c->app_sent : c->skb[i + 1];
+  uint64_t skb_len = end - nxt_off;
+  uint32_t flight = c->snd_nxt - c->snd_una;
+  uint32_t in_flight = (flight + mss - 1) / mss, cwnd = c->cwnd / mss;
+  if (in_flight >= cwnd || skb_len == 0)
+    return 0;
+  uint32_t half = cwnd / 2 ? cwnd / 2 : 1;
+  uint32_t quota = cwnd - in_flight < half ? cwnd - in_flight : half;
+  uint32_t max_segs = autosize(c, cwnd, in_flight);
+  uint64_t send_win = c->snd_wnd > flight ? c->snd_wnd - flight : 0;
+  uint64_t bytes = (uint64_t)(quota < max_segs ? quota : max_segs) * mss;
+  if (bytes > skb_len)
+    bytes = skb_len;
+  if (bytes > send_win && send_win >= mss)
+    bytes = send_win - send_win % mss;
+  if (skb_len <= mss || c->in_recovery ||
+      now - c->last_xmit_ns > 1000000) /* the last write was not recent */
+    return bytes;
+  uint64_t cong_win = (uint64_t)(cwnd - in_flight) * mss;
+  uint64_t limit = send_win < cong_win ? send_win : cong_win;
+  if (limit >= (uint64_t)max_segs * mss) /* a full chunk can go */
+    return bytes;
+  if (!tail && limit >= skb_len) /* the skb gets no more data */
+    return bytes;
+  uint64_t whole = (uint64_t)cwnd * mss;
+  if (c->snd_wnd < whole)
+    whole = c->snd_wnd;
+  if (limit >= whole / 3) /* tcp_tso_win_divisor 3 of the window */
+    return bytes;
+  int h = skb_at(c, c->una_off);
+  if (h < 0 || !c->skb_sent[h] || now - c->skb_sent[h] < lsrtt(c) / 2)
+    return bytes; /* the next ACK may come too late */
+  if (cong_win < send_win ? cong_win <= skb_len : send_win <= skb_len)
+    return 0; /* cwnd- or rwnd-limited: wait */
+  if (tail && c->shut_wr)
+    return bytes; /* it carries the FIN */
+  return 0;       /* application-limited: more may come */
+}
+
+void tcp_sndbuf_chunk_sent(tcp_conn *c, uint64_t from, uint64_t to,
+                           uint64_t now) {
+  skb_split(c, to);
+  int i = skb_at(c, from);
+  if (i >= 0 && c->skb[i] == from)
+    c->skb_sent[i] = now;
 }

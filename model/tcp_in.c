@@ -197,6 +197,8 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       acked--; /* our FIN */
       c->fin_acked = true;
     }
+    if (c->host->p->snd_buf_grows)
+      tcp_sndbuf_acked(c, now); /* before snd_una moves */
     c->una_off += acked;
     c->snd_una = ack;
     if (SEQ_LT(c->snd_nxt, ack))

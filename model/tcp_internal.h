@@ -65,7 +65,13 @@ struct tcp_conn {
   uint32_t sndbuf;            /* its size now, bytes of memory */
   bool snd_blocked;           /* a write found it full (SOCK_NOSPACE) */
   int nskb;                   /* skbs queued ... */
-  uint64_t skb[TCP_MAX_SKBS]; /* ... and the stream offsets they start at */
+  uint64_t skb[TCP_MAX_SKBS]; /* ... the stream offsets they start at ... */
+  uint64_t skb_sent[TCP_MAX_SKBS]; /* ... and when they were sent, 0: not */
+  uint64_t chunk_left;   /* tso_defer: bytes left of the chunk under way */
+  uint64_t chunk_from;   /* ... and where it began */
+  uint64_t last_xmit_ns; /* when a segment was last sent */
+  uint64_t lsrtt_ns;     /* Linux's smoothed RTT, a sample an ACK */
+  uint64_t min_rtt_ns;   /* ... and the smallest sample */
 
   /* receive sequence space */
   uint32_t irs;               /* initial receive sequence number */
@@ -204,6 +210,13 @@ void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now);
 uint64_t tcp_sndbuf_write(tcp_conn *c, uint64_t len, uint64_t now);
 void tcp_sndbuf_sent(tcp_conn *c, uint64_t from, uint64_t to);
 void tcp_sndbuf_check_space(tcp_conn *c, uint64_t now);
+/* tso_defer: the segments the chunk starting at the next byte to send may
+ * have, or 0 to wait for an ACK (tcp_tso_should_defer()); a chunk sent
+ * [from, to); an ACK about to move snd_una (Linux's RTT sample). */
+uint64_t tcp_sndbuf_chunk(tcp_conn *c, uint64_t now);
+void tcp_sndbuf_chunk_sent(tcp_conn *c, uint64_t from, uint64_t to,
+                           uint64_t now);
+void tcp_sndbuf_acked(tcp_conn *c, uint64_t now);
 uint32_t tcp_conn_rcv_wnd(const tcp_conn *c);
 void tcp_conn_rtx_restart(tcp_conn *c, uint64_t now);
 

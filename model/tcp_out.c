@@ -16,6 +16,9 @@
  */
 #include "tcp_internal.h"
 
+/* Linux's chunks (tso_defer): they need its skbs (snd_buf_grows). */
+#define TSO_DEFER(p) ((p)->tso_defer && (p)->snd_buf_grows)
+
 uint32_t tcp_conn_rcv_wnd(const tcp_conn *c) {
   uint64_t buffered = c->rcv_off - c->read_off;
   uint32_t buf = c->host->p->rcv_buf;
@@ -89,6 +92,7 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
     ev.dgram_len = n;
     tcp_trace_conn(c, &ev, now);
   }
+  c->last_xmit_ns = now;
   h->cfg.output(h->cfg.user, h->obuf, n);
   if (flags & TCP_ACK)
     tcp_delack_after_ack(c, why, now);
@@ -180,6 +184,18 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
       len = (uint32_t)unsent;
     if (usable < len)
       len = usable;
+    bool new_data = len && !SEQ_LT(c->snd_nxt, c->snd_max);
+    if (TSO_DEFER(p) && new_data) {
+      if (c->chunk_left == 0) {
+        uint64_t bytes = tcp_sndbuf_chunk(c, now);
+        if (bytes == 0)
+          break; /* deferred: a later ACK sends a larger chunk */
+        c->chunk_left = bytes;
+        c->chunk_from = nxt_off;
+      }
+      if (len > c->chunk_left)
+        len = (uint32_t)c->chunk_left;
+    }
     bool fin = fin_pending && len == unsent;
     if (len == 0 && !fin)
       break;
@@ -201,7 +217,10 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
     tcp_why why =
         rexmit ? TCP_WHY_RETRANSMIT : (len ? TCP_WHY_DATA : TCP_WHY_FIN);
     bool psh = len && len == unsent;
-    if (p->psh_chunks && len && !rexmit) {
+    bool chunk_end = TSO_DEFER(p) && new_data && len == c->chunk_left;
+    if (TSO_DEFER(p) && new_data && p->psh_chunks) {
+      psh = psh || chunk_end;
+    } else if (p->psh_chunks && len && !rexmit) {
       /* Linux sends at most TCP_TSO_SEGS segments of an skb at a time and
        * GSO puts the skb's PSH on its last: each such chunk of a burst,
        * and the burst's end, carry PSH */
@@ -218,6 +237,11 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
       c->rtt_start = now;
     }
     send_seg(c, c->snd_nxt, flags, len, why, now);
+    if (TSO_DEFER(p) && new_data) {
+      c->chunk_left -= len;
+      if (chunk_end)
+        tcp_sndbuf_chunk_sent(c, c->chunk_from, nxt_off + len, now);
+    }
     if (!rexmit && len) {
       if (burst_from == UINT64_MAX)
         burst_from = nxt_off;
@@ -235,7 +259,7 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
       break;
   }
   c->force_send = false;
-  if (p->snd_buf_grows && burst_from != UINT64_MAX)
+  if (p->snd_buf_grows && !TSO_DEFER(p) && burst_from != UINT64_MAX)
     tcp_sndbuf_sent(c, burst_from, burst_to);
   /* a window too small to use, data waiting and nothing in flight: no ACK
    * will come to open it, so the persist timer must */

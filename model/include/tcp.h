@@ -243,6 +243,8 @@ typedef struct tcp_profile {
   bool psh_chunks;              /* PSH on the last segment of each chunk sent
                                    (Linux tso_fragment/GSO); else on the last
                                    queued */
+  bool tso_defer;               /* chunks sized and deferred as Linux's
+                                   tcp_write_xmit() does (with snd_buf_grows) */
   bool snd_buf_grows;           /* counted and grown as Linux does (skbs of
                                    memory, tcp_sndbuf_expand) */
   uint32_t snd_buf_seg;         /* ... memory a segment of cwnd adds */

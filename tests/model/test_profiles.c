@@ -447,6 +447,47 @@ static void test_linux_psh_and_pushed_ack(void) {
   CHECK_EQ(delacks, 1);
 }
 
+/* A linux server's 60 000-byte response to a linux client `delay` away on
+ * a link of `rate` that reads as data arrives: the longest run of data
+ * segments between two with PSH, that is the largest chunk sent. */
+static unsigned largest_chunk(uint64_t delay, uint64_t rate, bool defer) {
+  tcp_profile c = h_profile("linux"), s = h_profile("linux");
+  tcp_profile_set(&s, "tso_defer", defer);
+  harness t;
+  h_init(&t, &c, &s, delay, rate);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 60000;
+  t.kb.read_interval = 0;
+  t.kb.read_size = 65536;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.kb.client_read, 60000);
+  unsigned run = 0, most = 0;
+  for (size_t i = 0; i < t.nlog; i++)
+    if (t.log[i].type == TCP_EV_SEG_OUT && t.log[i].host == H_ADDR_B &&
+        t.log[i].seg.len > 0) {
+      run++;
+      if (t.log[i].seg.flags & TCP_PSH) {
+        most = run > most ? run : most;
+        run = 0;
+      }
+    }
+  h_fini(&t);
+  return most;
+}
+
+/* Linux sizes its chunks by the pacing rate (tcp_tso_autosize()) and,
+ * while ACKs come less than 1 ms apart, waits for a larger one
+ * (tcp_tso_should_defer()): at 100 Mb/s and 4 ms the kernel's PSH marks
+ * come every 3-4 segments once cwnd has grown (crosscheck). At 10 Mb/s a
+ * segment takes 1.2 ms, so nothing is deferred and chunks stay at 2
+ * (control); so they do without the knob (control). */
+static void test_linux_tso_defer(void) {
+  CHECK(largest_chunk(4 * TCP_MS, 100000000, true) >= 3);
+  CHECK(largest_chunk(4 * TCP_MS, 100000000, false) <= 2);
+  CHECK(largest_chunk(4 * TCP_MS, 10000000, true) <= 2);
+}
+
 /* Linux ACKs a FIN that ends ESTABLISHED later (tcp_fin() schedules the
  * ACK), so the server's response carries it: the linux server sends no
  * bare ACK of the client's FIN, and the first response segment ACKs it;
@@ -850,6 +891,7 @@ int main(void) {
   RUN(test_ack_rule);
   RUN(test_linux_send_buffer_grows);
   RUN(test_linux_psh_and_pushed_ack);
+  RUN(test_linux_tso_defer);
   RUN(test_bsd44_tick_200ms);
   RUN(test_linux_fin_ack_rides_on_data);
   RUN(test_any_ack_clears_delack);
