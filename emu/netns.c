@@ -27,6 +27,9 @@
 
 #define NETNS_DIR "/var/run/netns"
 
+/* The `ip` under way, for emu_ns_exit_on_signal(); 0 if none. */
+static volatile pid_t ip_pid;
+
 /* Run `ip` with the given arguments, quietly; 0 if it succeeded. */
 static int ip(const char *first, ...) {
   char *argv[32];
@@ -50,10 +53,13 @@ static int ip(const char *first, ...) {
     execvp("ip", argv);
     _exit(127);
   }
-  int status;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return -1;
+  ip_pid = pid;
+  int status, rv = 0;
+  while ((rv = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+    ;
+  ip_pid = 0;
+  if (rv < 0)
+    return -1;
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
@@ -163,6 +169,12 @@ void emu_ns_remove_all_now(void) {
 }
 
 void emu_ns_exit_on_signal(int sig) {
+  /* an `ip netns add` under way would finish after we are gone */
+  pid_t p = ip_pid;
+  if (p > 0) {
+    kill(p, SIGKILL);
+    waitpid(p, NULL, 0);
+  }
   emu_ns_remove_all_now();
   _exit(128 + sig);
 }
@@ -185,11 +197,13 @@ int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
   snprintf(cidr, sizeof cidr, "%s/24", a);
   const char *n = ns->name;
   ip("netns", "del", n, NULL); /* a name of ours from an earlier call */
+  /* known before it exists: a signal while `ip` creates it removes it */
+  live_set(n, true);
   int rv = ip("netns", "add", n, NULL);
-  if (rv == 0) {
+  if (rv == 0)
     ns->created = true;
-    live_set(n, true);
-  }
+  else
+    live_set(n, false);
   /* the kernel's TCP as the model has it: no timestamps, SACK or window
    * scaling; no metrics carried from one connection to the next; no IPv6
    * so nothing else crosses the link */
