@@ -292,6 +292,16 @@ static const preset_row table[] = {
       {46080, "Linux tcp_init_buffer_space() -> tcp_sndbuf_expand(): "
               "2 x 10 x 2304 bytes of memory (measured: SO_SNDBUF 46080 at "
               "the first write)"}}},
+    {"rcv_wnd_mss",
+     {{0, "assumed: RFC 1122 §4.2.3.3 receiver SWS avoidance"},
+      SAME,
+      {0, "4.4BSD-Lite2 tcp_output.c: receiver SWS avoidance by 2 segments "
+          "or half the buffer"},
+      {1, "Linux __tcp_select_window() without window scaling: the window "
+          "offered last unless the free space is not within one segment of "
+          "it, then the free space rounded down to whole segments; "
+          "tcp_select_window() never offers less than is left (measured: "
+          "64240, 62780, 58400, 54020 - all multiples of 1460)"}}},
     {"psh_chunks",
      {{0, "assumed: PSH on the last segment of what the application "
           "queued (RFC 9293 §3.9.1)"},
@@ -546,6 +556,9 @@ static const knob knobs[] = {
       "receive space (the window offered is at most 65535: no scaling)"),
     K(snd_buf, TCP_KNOB_BYTES, 1, UINT32_MAX,
       "send buffer (snd_buf_grows: its first size, bytes of memory)"),
+    K(rcv_wnd_mss, TCP_KNOB_BOOL, 0, 1,
+      "the window offered in whole segments unless within one of the free "
+      "space (Linux)"),
     K(psh_chunks, TCP_KNOB_BOOL, 0, 1,
       "PSH on every second segment of a burst and its last (Linux); else "
       "on the last segment queued"),

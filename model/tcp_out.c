@@ -41,10 +41,24 @@ static uint32_t offered_now(const tcp_conn *c) {
 static uint16_t advertise(tcp_conn *c) {
   uint32_t space = tcp_conn_rcv_wnd(c);
   uint32_t cur = offered_now(c);
-  uint32_t half = c->host->p->rcv_buf / 2;
-  uint32_t step = half < c->mss ? half : c->mss;
-  if (space < cur || space - cur < step)
-    space = cur;
+  if (c->host->p->rcv_wnd_mss) {
+    /* Linux __tcp_select_window() without scaling: the window offered
+     * last, unless the free space is not within one segment of it - then
+     * the free space rounded down to whole segments; tcp_select_window():
+     * never less than what is left of the last */
+    uint32_t last = c->rcv_wnd_offered, mss = c->mss;
+    if (last + mss <= space || last > space)
+      space -= space % mss;
+    else
+      space = last;
+    if (space < cur)
+      space = cur;
+  } else {
+    uint32_t half = c->host->p->rcv_buf / 2;
+    uint32_t step = half < c->mss ? half : c->mss;
+    if (space < cur || space - cur < step)
+      space = cur;
+  }
   c->rcv_wnd_offered = space;
   c->rcv_wup = c->rcv_nxt;
   if (space > 65535)

@@ -240,6 +240,8 @@ typedef struct tcp_profile {
                                    first size, bytes of memory) */
   bool ack_pushed;              /* a read that empties the queue ACKs a pushed
                                    segment at once (Linux ICSK_ACK_PUSHED) */
+  bool rcv_wnd_mss;             /* the window offered in whole segments unless
+                                   within one of the free space (Linux) */
   bool psh_chunks;              /* PSH on the last segment of each chunk sent
                                    (Linux tso_fragment/GSO); else on the last
                                    queued */

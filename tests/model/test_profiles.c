@@ -488,6 +488,46 @@ static void test_linux_tso_defer(void) {
   CHECK(largest_chunk(4 * TCP_MS, 10000000, true) <= 2);
 }
 
+/* A linux client that reads 1024 bytes every 5 ms of a 40 000-byte
+ * response: of the windows it offers below 65535, how many are not whole
+ * segments (*below counts them all). */
+static unsigned odd_windows(bool rounded, unsigned *below) {
+  tcp_profile c = h_profile("linux"), s = h_profile("linux");
+  tcp_profile_set(&c, "rcv_wnd_mss", rounded);
+  harness t;
+  h_init(&t, &c, &s, 10 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 40000;
+  t.kb.read_interval = 5 * TCP_MS;
+  t.kb.read_size = 1024;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.kb.client_read, 40000);
+  unsigned odd = 0;
+  *below = 0;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->type != TCP_EV_SEG_OUT || e->host != H_ADDR_A ||
+        e->seg.wnd == 65535 || e->seg.flags & (TCP_SYN | TCP_FIN))
+      continue;
+    ++*below;
+    odd += e->seg.wnd % 1460 != 0;
+  }
+  h_fini(&t);
+  return odd;
+}
+
+/* Without window scaling Linux offers whole segments
+ * (__tcp_select_window() rounds the free space down to a multiple of the
+ * MSS; measured: 64240, 62780, 58400, 54020); the RFC 1122 rule offers the
+ * free space as it is (control). */
+static void test_linux_window_whole_segments(void) {
+  unsigned below;
+  CHECK_EQ(odd_windows(true, &below), 0);
+  CHECK(below >= 3);
+  CHECK(odd_windows(false, &below) >= 3);
+}
+
 /* Linux ACKs a FIN that ends ESTABLISHED later (tcp_fin() schedules the
  * ACK), so the server's response carries it: the linux server sends no
  * bare ACK of the client's FIN, and the first response segment ACKs it;
@@ -750,6 +790,7 @@ static size_t acks_at_arrival(bool window_holds, uint32_t rcv_buf,
                               uint32_t read_size) {
   tcp_profile c = h_profile("linux");
   tcp_profile_set(&c, "rcv_buf", rcv_buf);
+  tcp_profile_set(&c, "rcv_wnd_mss", 0); /* the window as the space says */
   tcp_profile_set(&c, "ack_window_holds", window_holds);
   tcp_profile s = h_profile("linux");
   harness t;
@@ -892,6 +933,7 @@ int main(void) {
   RUN(test_linux_send_buffer_grows);
   RUN(test_linux_psh_and_pushed_ack);
   RUN(test_linux_tso_defer);
+  RUN(test_linux_window_whole_segments);
   RUN(test_bsd44_tick_200ms);
   RUN(test_linux_fin_ack_rides_on_data);
   RUN(test_any_ack_clears_delack);
