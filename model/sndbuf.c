@@ -64,6 +64,12 @@ static void skb_free_acked(tcp_conn *c) {
   c->nskb -= i;
 }
 
+/* Linux counts the window in segments: those in flight (a part one
+ * whole) and the congestion window's. */
+static uint32_t segs_in_flight(const tcp_conn *c) {
+  return (c->snd_nxt - c->snd_una + c->mss - 1) / c->mss;
+}
+
 static uint64_t queued_memory(const tcp_conn *c) {
   return c->app_sent - c->una_off + (uint64_t)c->nskb * TCP_SKB_OVERHEAD;
 }
@@ -80,11 +86,9 @@ static void skb_begin(tcp_conn *c, uint64_t off) {
 /* tso_fragment(): the skb holding `off` is split there, unless `off` is
  * its start or the end of what was written. */
 static void skb_split(tcp_conn *c, uint64_t off) {
-  if (off >= c->app_sent || c->nskb == 0 || c->nskb == TCP_MAX_SKBS)
+  if (off >= c->app_sent || c->nskb == TCP_MAX_SKBS)
     return;
-  int i = c->nskb;
-  while (i > 0 && c->skb[i - 1] > off)
-    i--;
+  int i = skb_at(c, off) + 1; /* the new skb's index */
   if (i == 0 || c->skb[i - 1] == off)
     return;
   for (int k = c->nskb; k > i; k--) {
@@ -115,7 +119,7 @@ uint64_t tcp_sndbuf_write(tcp_conn *c, uint64_t len, uint64_t now) {
   uint64_t goal = size_goal(c), copied = 0;
   skb_free_acked(c);
   while (copied < len) {
-    uint64_t nxt_off = c->una_off + (uint32_t)(c->snd_nxt - c->snd_una);
+    uint64_t nxt_off = tcp_conn_seq_off(c, c->snd_nxt);
     bool tail_open = c->nskb > 0 && c->skb[c->nskb - 1] >= nxt_off &&
                      c->app_sent - c->skb[c->nskb - 1] < goal;
     uint64_t room;
@@ -145,10 +149,8 @@ void tcp_sndbuf_check_space(tcp_conn *c, uint64_t now) {
   if (!c->host->p->snd_buf_grows || !c->snd_blocked)
     return;
   skb_free_acked(c);
-  uint32_t mss = c->mss;
-  uint32_t in_flight = (c->snd_nxt - c->snd_una + mss - 1) / mss;
-  uint32_t cwnd = c->cwnd / mss;
-  if (in_flight < cwnd) { /* tcp_should_expand_sndbuf() */
+  uint32_t cwnd = c->cwnd / c->mss;
+  if (segs_in_flight(c) < cwnd) { /* tcp_should_expand_sndbuf() */
     uint64_t want = 2ull * c->host->p->snd_buf_seg *
                     (cwnd > TCP_INIT_CWND ? cwnd : TCP_INIT_CWND);
     if (want > TCP_WMEM_MAX)
@@ -209,13 +211,13 @@ static uint32_t autosize(const tcp_conn *c, uint32_t cwnd, uint32_t in_flight) {
  * tcp_tso_should_defer() waits for an ACK to send a larger one. */
 uint64_t tcp_sndbuf_chunk(tcp_conn *c, uint64_t now) {
   uint32_t mss = c->mss;
-  uint64_t nxt_off = c->una_off + (uint32_t)(c->snd_nxt - c->snd_una);
+  uint64_t nxt_off = tcp_conn_seq_off(c, c->snd_nxt);
   int i = skb_at(c, nxt_off);
   bool tail = i < 0 || i == c->nskb - 1;
   uint64_t end = tail ? c->app_sent : c->skb[i + 1];
   uint64_t skb_len = end - nxt_off;
   uint32_t flight = c->snd_nxt - c->snd_una;
-  uint32_t in_flight = (flight + mss - 1) / mss, cwnd = c->cwnd / mss;
+  uint32_t in_flight = segs_in_flight(c), cwnd = c->cwnd / mss;
   if (in_flight >= cwnd || skb_len == 0)
     return 0;
   uint32_t half = cwnd / 2 ? cwnd / 2 : 1;

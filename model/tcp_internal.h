@@ -218,6 +218,8 @@ void tcp_sndbuf_chunk_sent(tcp_conn *c, uint64_t from, uint64_t to,
                            uint64_t now);
 void tcp_sndbuf_acked(tcp_conn *c, uint64_t now);
 uint32_t tcp_conn_rcv_wnd(const tcp_conn *c);
+/* Stream offset of the data byte at sequence number `seq`. */
+uint64_t tcp_conn_seq_off(const tcp_conn *c, uint32_t seq);
 void tcp_conn_rtx_restart(tcp_conn *c, uint64_t now);
 
 /* The delayed ACK (delack.c). */

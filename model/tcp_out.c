@@ -68,7 +68,7 @@ static uint16_t advertise(tcp_conn *c) {
 }
 
 /* Stream offset of the data byte at sequence number `seq`. */
-static uint64_t seq_off(const tcp_conn *c, uint32_t seq) {
+uint64_t tcp_conn_seq_off(const tcp_conn *c, uint32_t seq) {
   uint32_t syn = c->snd_una == c->iss; /* the SYN is still unacknowledged */
   return c->una_off + (uint32_t)(seq - c->snd_una) - syn;
 }
@@ -96,7 +96,7 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
     s.mss = p->mss;
   s.len = (uint16_t)len;
   if (len)
-    s.payload_off = seq_off(c, seq);
+    s.payload_off = tcp_conn_seq_off(c, seq);
   size_t n = tcp_wire_encode(h->obuf, h->obuf_cap, &s);
   if (SEQ_LT(seq, c->snd_max) && (len || (flags & (TCP_SYN | TCP_FIN))))
     c->retransmits++;
@@ -187,7 +187,7 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
   uint64_t unsent = 0, burst_from = UINT64_MAX, burst_to = 0;
   bool small_window = false;
   for (;;) {
-    uint64_t nxt_off = seq_off(c, c->snd_nxt);
+    uint64_t nxt_off = tcp_conn_seq_off(c, c->snd_nxt);
     unsent = nxt_off < c->app_sent ? c->app_sent - nxt_off : 0;
     bool fin_pending = c->shut_wr && SEQ_LEQ(c->snd_nxt, conn_fin_seq(c));
     uint32_t flight = c->snd_nxt - c->snd_una;
@@ -198,7 +198,8 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
       len = (uint32_t)unsent;
     if (usable < len)
       len = usable;
-    bool new_data = len && !SEQ_LT(c->snd_nxt, c->snd_max);
+    bool rexmit = SEQ_LT(c->snd_nxt, c->snd_max);
+    bool new_data = len && !rexmit;
     if (TSO_DEFER(p) && new_data) {
       if (c->chunk_left == 0) {
         uint64_t bytes = tcp_sndbuf_chunk(c, now);
@@ -227,7 +228,6 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
         (!p->nagle_minshall || (c->sml_sent && SEQ_GT(c->snd_sml, c->snd_una) &&
                                 SEQ_LEQ(c->snd_sml, c->snd_nxt))))
       break;
-    bool rexmit = SEQ_LT(c->snd_nxt, c->snd_max);
     tcp_why why =
         rexmit ? TCP_WHY_RETRANSMIT : (len ? TCP_WHY_DATA : TCP_WHY_FIN);
     bool psh = len && len == unsent;
