@@ -339,6 +339,34 @@ typedef struct pass1 {
   uint64_t kinds[7], kind_first[7];
 } pass1;
 
+/* The round-trip match for a kernel run: half its handshake round trip
+ * beyond the model's as drawn (x->model was simulated extra_ns longer each
+ * way), or x->extra_ns unchanged when either sequence has no handshake. */
+static uint64_t matched_extra(const xpair *x, const seg_seq *kernel) {
+  int64_t krtt = handshake_rtt(kernel), mrtt = handshake_rtt(&x->model);
+  if (krtt < 0 || mrtt < 0)
+    return x->extra_ns;
+  int64_t base = mrtt - 2 * (int64_t)x->extra_ns;
+  return krtt > base ? (uint64_t)(krtt - base) / 2 : 0;
+}
+
+/* Conversation i's simulation again, into x, its link extra_ns longer
+ * each way: 0, or -1 after a message. */
+static int simulate_again(const pass1 *c, xpair *x, uint64_t i,
+                          uint64_t extra_ns) {
+  conv_env *env = NULL;
+  char e[300];
+  x->extra_ns = extra_ns;
+  int rc = conv_env_new(&env, c->env_seed, e, sizeof e) == 0 &&
+                   simulate(env, x, c->lp, c->seed, i, e, sizeof e) == 0
+               ? 0
+               : -1;
+  conv_env_free(env);
+  if (rc != 0)
+    cli_error(SUB, "conversation %" PRIu64 " (simulated again): %s", i, e);
+  return rc;
+}
+
 static int on_first(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
                     const char *err) {
   pass1 *c = ctx;
@@ -347,20 +375,11 @@ static int on_first(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
   x->kernel.n = x->kernel.cap = r->nsegs;
   x->ko = r->o;
   x->t = r->t;
-  int64_t krtt = handshake_rtt(&x->kernel), mrtt = handshake_rtt(&x->model);
-  if (c->rtt_match && !err[0] && mrtt >= 0 && krtt > mrtt) {
-    /* the kernel's round trip, split evenly between the directions */
-    x->extra_ns = (uint64_t)(krtt - mrtt) / 2;
-    conv_env *env = NULL;
-    char e[300];
-    if (conv_env_new(&env, c->env_seed, e, sizeof e) != 0 ||
-        simulate(env, x, c->lp, c->seed, i, e, sizeof e) != 0) {
-      conv_env_free(env);
-      cli_error(SUB, "conversation %" PRIu64 " (simulated again): %s", i, e);
-      return -1;
-    }
-    conv_env_free(env);
-  }
+  /* the kernel's round trip, split evenly between the directions */
+  uint64_t extra = matched_extra(x, &x->kernel);
+  if (c->rtt_match && !err[0] && extra != x->extra_ns &&
+      simulate_again(c, x, i, extra) != 0)
+    return -1;
   x->kind = segseq_compare(&x->kernel, &x->model,
                            (uint64_t)(EMU_TOLERANCE_MS * 1e6), &x->first_diff);
   verdict v = judge(x, err);
@@ -409,23 +428,13 @@ static int on_repeat(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
     xpair y = *x;
     segseq_init(&y.model);
     const seg_seq *m = &x->model;
-    int64_t krtt = handshake_rtt(&again), mrtt = handshake_rtt(&x->model);
-    /* the model's handshake as drawn: its link was extra_ns longer each way */
-    int64_t base = mrtt - 2 * (int64_t)x->extra_ns;
-    uint64_t extra = krtt > base ? (uint64_t)(krtt - base) / 2 : 0;
-    if (c->p1->rtt_match && krtt >= 0 && mrtt >= 0 && extra != x->extra_ns) {
-      conv_env *env = NULL;
-      char e[300];
-      y.extra_ns = extra;
-      if (conv_env_new(&env, c->p1->env_seed, e, sizeof e) != 0 ||
-          simulate(env, &y, c->p1->lp, c->p1->seed, i, e, sizeof e) != 0) {
-        conv_env_free(env);
+    uint64_t extra = matched_extra(x, &again);
+    if (c->p1->rtt_match && extra != x->extra_ns) {
+      if (simulate_again(c->p1, &y, i, extra) != 0) {
         segseq_free(&y.model);
         segseq_free(&again);
-        cli_error(SUB, "conversation %" PRIu64 " (simulated again): %s", i, e);
         return -1;
       }
-      conv_env_free(env);
       m = &y.model;
     }
     model = segseq_compare(&again, m, tol, NULL) <= SEGSEQ_CROSSED;
