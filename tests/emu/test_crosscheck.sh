@@ -103,11 +103,7 @@ set -- $(kof "$tmp/o") 9 0 0
 # a temporary store of a process that is gone is removed by the next run
 "$hc" crosscheck "$scn" --conversations=20 --out="$tmp/i.db" >"$tmp/oi" 2>&1 &
 pid=$!
-tries=0
-until ip netns list | grep -q "^hc-" || [ $tries -ge 500 ]; do
-  tries=$((tries + 1)); sleep 0.01
-done
-kill -INT $pid; wait $pid; st=$?
+interrupt $pid "^hc-"
 [ $st -eq 130 ] && [ ! -e "$tmp/i.db" ] && ! ls "$tmp" | grep -q "^i\.db\.tmp-" &&
   [ -z "$(ip netns list | grep '^hc-')" ] && ok ||
   bad "interrupted: exit $st, $(ls "$tmp" | grep '^i\.db'), $(ip netns list | grep '^hc-')"

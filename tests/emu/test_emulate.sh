@@ -34,11 +34,7 @@ grep -q "^  client to server: mean 19\.[0-9]* ms\|^  client to server: mean 20\.
 # 130 and no namespace left, without waiting for the next run's sweep
 "$hc" emulate --client=kernel --server=kernel --no-ladder --read_interval=500ms >/dev/null 2>&1 &
 pid=$!
-tries=0
-until ip netns list | grep -q "^hc-$pid-" || [ $tries -ge 500 ]; do
-  tries=$((tries + 1)); sleep 0.01
-done
-kill -INT $pid; wait $pid; st=$?
+interrupt $pid "^hc-$pid-"
 [ $st -eq 130 ] && [ -z "$(ip netns list | grep "^hc-$pid-")" ] && ok ||
   bad "emulate interrupted: exit $st, left $(ip netns list | grep "^hc-$pid-")"
 
