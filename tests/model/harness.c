@@ -428,3 +428,16 @@ void h_kb_start(harness *t) {
   tcp_host_listen(t->s[1].host, t->kb.port, 8, t->now);
   tcp_host_connect(t->s[0].host, &t->kb.cc, 0, H_ADDR_B, t->kb.port, t->now);
 }
+
+uint64_t h_kb_transfer(harness *t, const tcp_profile *c, const tcp_profile *s,
+                       uint64_t delay_ns, uint64_t rate_bps, uint64_t response,
+                       uint64_t read_interval, uint64_t read_size) {
+  h_init(t, c, s, delay_ns, rate_bps);
+  h_kb_defaults(&t->kb);
+  t->kb.response = response;
+  t->kb.read_interval = read_interval;
+  t->kb.read_size = read_size;
+  h_kb_start(t);
+  h_run(t, 600 * TCP_S);
+  return t->kb.client_read;
+}

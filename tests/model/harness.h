@@ -150,6 +150,13 @@ void h_dump(const harness *t, FILE *f);
 /* The article's conversation. */
 void h_kb_defaults(h_kb *kb);
 void h_kb_start(harness *t);
+/* h_init() with client c and server s, then the article's conversation
+ * with a response of `response` bytes read `read_size` at a time every
+ * `read_interval` (0: as data arrives), run to its end. Returns the bytes
+ * the client read. */
+uint64_t h_kb_transfer(harness *t, const tcp_profile *c, const tcp_profile *s,
+                       uint64_t delay_ns, uint64_t rate_bps, uint64_t response,
+                       uint64_t read_interval, uint64_t read_size);
 
 /* The article's first trace: no half-close; the client reads `response`
  * bytes and closes `client_delay` later, and the server, which answers

@@ -315,14 +315,8 @@ static size_t ack_every_sent(tcp_ack_rule rule, size_t *delacks) {
   tcp_profile_set(&s, "snd_buf_grows", 0); /* a fixed 2000 bytes */
   tcp_profile_set(&s, "snd_buf", 2000);
   harness t;
-  h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
-  h_kb_defaults(&t.kb);
-  t.kb.response = 20000;
-  t.kb.read_interval = 0;
-  t.kb.read_size = 65536;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.kb.client_read, 20000);
+  CHECK_EQ(h_kb_transfer(&t, &c, &s, 5 * TCP_MS, 10000000, 20000, 0, 65536),
+           20000);
   size_t n = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_ACK_EVERY);
   *delacks = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_DELACK);
   h_fini(&t);
@@ -354,14 +348,8 @@ static uint64_t linux_write(uint64_t response, bool grows, int *fin_len) {
     tcp_profile_set(&s, "snd_buf", 87040);
   }
   harness t;
-  h_init(&t, &c, &s, 10 * TCP_MS, 10000000);
-  h_kb_defaults(&t.kb);
-  t.kb.response = response;
-  t.kb.read_interval = 0;
-  t.kb.read_size = 65536;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.kb.client_read, response);
+  CHECK_EQ(h_kb_transfer(&t, &c, &s, 10 * TCP_MS, 10000000, response, 0, 65536),
+           response);
   uint64_t first = 0;
   for (size_t i = 0; i < t.nlog && !first; i++)
     if (t.log[i].type == TCP_EV_APP && t.log[i].host == H_ADDR_B &&
@@ -454,14 +442,7 @@ static unsigned largest_chunk(uint64_t delay, uint64_t rate, bool defer) {
   tcp_profile c = h_profile("linux"), s = h_profile("linux");
   tcp_profile_set(&s, "tso_defer", defer);
   harness t;
-  h_init(&t, &c, &s, delay, rate);
-  h_kb_defaults(&t.kb);
-  t.kb.response = 60000;
-  t.kb.read_interval = 0;
-  t.kb.read_size = 65536;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.kb.client_read, 60000);
+  CHECK_EQ(h_kb_transfer(&t, &c, &s, delay, rate, 60000, 0, 65536), 60000);
   unsigned run = 0, most = 0;
   for (size_t i = 0; i < t.nlog; i++)
     if (t.log[i].type == TCP_EV_SEG_OUT && t.log[i].host == H_ADDR_B &&
@@ -495,14 +476,9 @@ static unsigned odd_windows(bool rounded, unsigned *below) {
   tcp_profile c = h_profile("linux"), s = h_profile("linux");
   tcp_profile_set(&c, "rcv_wnd_mss", rounded);
   harness t;
-  h_init(&t, &c, &s, 10 * TCP_MS, 10000000);
-  h_kb_defaults(&t.kb);
-  t.kb.response = 40000;
-  t.kb.read_interval = 5 * TCP_MS;
-  t.kb.read_size = 1024;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.kb.client_read, 40000);
+  CHECK_EQ(
+      h_kb_transfer(&t, &c, &s, 10 * TCP_MS, 10000000, 40000, 5 * TCP_MS, 1024),
+      40000);
   unsigned odd = 0;
   *below = 0;
   for (size_t i = 0; i < t.nlog; i++) {
@@ -758,14 +734,9 @@ static void paced_reader_acks(const char *knob, uint64_t v, size_t *updates,
   tcp_profile_set(&c, knob, v);
   tcp_profile s = h_profile("linux");
   harness t;
-  h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
-  h_kb_defaults(&t.kb);
-  t.kb.response = 30000;
-  t.kb.read_interval = 20 * TCP_MS;
-  t.kb.read_size = 1024;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.kb.client_read, 30000);
+  CHECK_EQ(
+      h_kb_transfer(&t, &c, &s, 5 * TCP_MS, 10000000, 30000, 20 * TCP_MS, 1024),
+      30000);
   *updates = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_WINDOW_UPDATE);
   *every = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_ACK_EVERY);
   h_fini(&t);
@@ -794,14 +765,9 @@ static size_t acks_at_arrival(bool window_holds, uint32_t rcv_buf,
   tcp_profile_set(&c, "ack_window_holds", window_holds);
   tcp_profile s = h_profile("linux");
   harness t;
-  h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
-  h_kb_defaults(&t.kb);
-  t.kb.response = 60000;
-  t.kb.read_interval = 20 * TCP_MS;
-  t.kb.read_size = read_size;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.kb.client_read, 60000);
+  CHECK_EQ(h_kb_transfer(&t, &c, &s, 5 * TCP_MS, 10000000, 60000, 20 * TCP_MS,
+                         read_size),
+           60000);
   size_t n = 0;
   for (size_t i = 1; i < t.nlog; i++) {
     const tcp_event *e = &t.log[i], *prev = &t.log[i - 1];
