@@ -19,6 +19,20 @@ void segseq_free(seg_seq *s) {
   segseq_init(s);
 }
 
+/* Room for one more segment: its slot (counted in s->n), or NULL when
+ * memory ran out. */
+static seg_canon *next_slot(seg_seq *s) {
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? 2 * s->cap : 64;
+    seg_canon *v = realloc(s->v, cap * sizeof *v);
+    if (!v)
+      return NULL;
+    s->v = v;
+    s->cap = cap;
+  }
+  return &s->v[s->n++];
+}
+
 void segseq_add(seg_seq *s, const tcp_segment *seg, bool client_sent,
                 uint64_t t_ns) {
   int d = client_sent ? 0 : 1;
@@ -26,17 +40,11 @@ void segseq_add(seg_seq *s, const tcp_segment *seg, bool client_sent,
     s->isn[d] = seg->seq;
     s->have_isn[d] = true;
   }
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? 2 * s->cap : 64;
-    seg_canon *v = realloc(s->v, cap * sizeof *v);
-    if (!v) {
-      s->oom = true;
-      return;
-    }
-    s->v = v;
-    s->cap = cap;
+  seg_canon *c = next_slot(s);
+  if (!c) {
+    s->oom = true;
+    return;
   }
-  seg_canon *c = &s->v[s->n++];
   c->dir = (uint8_t)d;
   c->flags = seg->flags & CANON_FLAGS;
   c->zero_window = seg->wnd == 0 && !(seg->flags & TCP_RST);
@@ -118,15 +126,10 @@ int segseq_parse(seg_seq *s, const char *text, int *line) {
     if (bits < 0 || (!c2s && strcmp(dir, "S>C") != 0) || t_ms < 0 ||
         len > 65535)
       goto bad;
-    if (s->n == s->cap) {
-      size_t cap = s->cap ? 2 * s->cap : 64;
-      seg_canon *v = realloc(s->v, cap * sizeof *v);
-      if (!v)
-        goto bad;
-      s->v = v;
-      s->cap = cap;
-    }
-    s->v[s->n++] = (seg_canon){
+    seg_canon *c = next_slot(s);
+    if (!c)
+      goto bad;
+    *c = (seg_canon){
         (uint8_t)!c2s, (uint8_t)bits, win0, psh,
         seq,           ack,           len,  (uint64_t)(t_ms * 1e6 + 0.5)};
     p += n + (end != NULL);
