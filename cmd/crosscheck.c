@@ -46,7 +46,8 @@ static void usage(FILE *f) {
           "[--out=STORE] [--jobs=J]\n"
           "                            [--profile=P] [--no-repeat] "
           "[--KNOB=VALUE ...]\n"
-          "                            [--no-rtt-match] [--against=STORE]\n\n"
+          "                            [--no-rtt-match] [--let-cpus-idle] "
+          "[--against=STORE]\n\n"
           "Runs each conversation of SCENARIO (default "
           "scenarios/crosscheck.ini) twice:\nthe real Linux kernel of this "
           "machine at both ends of the emulation link, in\nreal time, and "
@@ -73,6 +74,8 @@ static void usage(FILE *f) {
           "side again\n                     (to tell the kernel's own "
           "timing sensitivity)\n"
           "  --no-rtt-match     simulate with the scenario's delays as drawn\n"
+          "  --let-cpus-idle    no thread keeps the CPUs busy while the link "
+          "runs\n"
           "  --profile=P        the profile compared with the kernel "
           "[linux]; a preset or\n"
           "                     FILE:NAME, a [profile NAME] of a scenario\n"
@@ -485,7 +488,7 @@ static void print_extra(const xpair *pairs, uint64_t total) {
 int cmd_crosscheck(int argc, char **argv) {
   const char *path = NULL, *out = NULL, *profile = "linux";
   uint64_t n_conv = 0, jobs = 1;
-  bool repeat = true, rtt_match = true;
+  bool repeat = true, rtt_match = true, cpus_idle = false;
   const char *against = NULL; /* a store whose kernel runs to use */
   cli_params cp = {0};
   conv_params_default(&cp.p);
@@ -505,6 +508,9 @@ int cmd_crosscheck(int argc, char **argv) {
       repeat = false;
     } else if (strcmp(a, "--no-rtt-match") == 0) {
       rtt_match = false;
+    } else if (strcmp(a, "--let-cpus-idle") == 0) {
+      emu_keep_cpus_busy(false);
+      cpus_idle = true;
     } else if ((v = cli_opt(a, "profile"))) {
       profile = v;
     } else if ((v = cli_opt(a, "jobs"))) {
@@ -711,6 +717,11 @@ int cmd_crosscheck(int argc, char **argv) {
                                 "handshake round trip beyond the model's "
                                 "(pairs.model_extra_ms)"
                               : "off: the scenario's delays as drawn");
+    if (!against)
+      xstore_put_meta(db, "cpus",
+                      cpus_idle ? "let idle (--let-cpus-idle)"
+                                : "kept busy while the link ran, one "
+                                  "SCHED_IDLE thread each");
     snprintf(b, sizeof b, "%.1f ms", EMU_TOLERANCE_MS);
     xstore_put_meta(db, "tolerance", b);
     snprintf(b, sizeof b, "%.0f s", difftime(time(NULL), t_start));

@@ -23,7 +23,8 @@ static void usage(FILE *f) {
           "usage: halfclose emulate [--client=PROFILE|kernel] "
           "[--server=PROFILE|kernel]\n"
           "                         [--seed=S] [--pcap=FILE] [--no-ladder] "
-          "[--ladder=FILE] [--KEY=VALUE ...]\n\n"
+          "[--ladder=FILE] [--let-cpus-idle]\n"
+          "                         [--KEY=VALUE ...]\n\n"
           "Runs one half-close conversation in real time on the same link "
           "model as the\nsimulation, each end the model under a profile or "
           "the real Linux kernel of this\nmachine in a network namespace "
@@ -33,7 +34,10 @@ static void usage(FILE *f) {
           "off (as the model) and cubic.\n\n"
           "  --client=P   nt351, nt351-sp, bsd44, linux (+rfc1337), or kernel "
           "[nt351]\n"
-          "  --server=P   the same [kernel]\n\n");
+          "  --server=P   the same [kernel]\n"
+          "  --let-cpus-idle  no thread keeps the CPUs busy while the link "
+          "runs (a CPU\n               that idles wakes late: the link's "
+          "events run later)\n\n");
   cli_print_keys(f);
 }
 
@@ -52,6 +56,8 @@ int cmd_emulate(int argc, char **argv) {
       client = v;
     } else if ((v = cli_opt(a, "server"))) {
       server = v;
+    } else if (strcmp(a, "--let-cpus-idle") == 0) {
+      emu_keep_cpus_busy(false);
     } else if ((r = replay_opt(SUB, a, &ro)) != 0) {
       if (r < 0)
         return 2;
@@ -125,8 +131,9 @@ int cmd_emulate(int argc, char **argv) {
                dir[i], t.mean_ms[i], t.min_ms[i], t.max_ms[i], t.frames[i],
                t.off[i], EMU_TOLERANCE_MS);
     printf("timing: events ran at most %.2f ms behind the wall clock "
-           "(tolerance %.1f ms, %s priority): %s\n",
+           "(tolerance %.1f ms, %s priority, %d CPU%s kept busy): %s\n",
            t.late_ms, EMU_TOLERANCE_MS, t.rt_priority ? "real-time" : "normal",
+           t.busy_cpus, t.busy_cpus == 1 ? "" : "s",
            t.trusted ? "trusted" : "NOT trusted, run it again");
   }
   emu_session_close(m);

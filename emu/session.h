@@ -40,7 +40,13 @@ typedef struct emu_timing {
   double mean_ms[2], min_ms[2], max_ms[2];
   uint64_t off[2]; /* frames more than EMU_TOLERANCE_MS off the configured */
   bool trusted;    /* everything within EMU_TOLERANCE_MS */
+  int busy_cpus;   /* CPUs kept busy while the link ran (0: none) */
 } emu_timing;
+
+/* Whether the sessions opened after it keep this process's CPUs busy while
+ * the link runs (the default; see session.c), or let them idle
+ * (--let-cpus-idle). */
+void emu_keep_cpus_busy(bool on);
 
 /* Set up a conversation with parameters p (kept by pointer) whose client
  * (kern[0]) and server (kern[1]) are real kernels or not; seed seeds the
