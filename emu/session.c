@@ -38,17 +38,11 @@ typedef struct kend {
   size_t got;
 } kend;
 
-/* A thread that keeps one CPU busy while the link runs (see spin_start). */
-typedef struct spinner {
-  pthread_t t;
-  atomic_bool *stop;
-} spinner;
-
 #define EMU_MAX_SPINNERS 256
 
 struct emu_session {
   conv_env *env;
-  spinner spin[EMU_MAX_SPINNERS];
+  pthread_t spin[EMU_MAX_SPINNERS]; /* keep a CPU busy each (spin_start) */
   int nspin;
   atomic_bool spin_stop;
   conv_kernel kernel;
@@ -202,9 +196,8 @@ static void client_args(emu_session *m, const conv_params *p) {
   set_args(m, 0, w);
 }
 
-static void *spin_main(void *arg) {
-  spinner *sp = arg;
-  while (!atomic_load_explicit(sp->stop, memory_order_relaxed)) {
+static void *spin_main(void *stop) {
+  while (!atomic_load_explicit((atomic_bool *)stop, memory_order_relaxed)) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
@@ -221,7 +214,7 @@ void emu_keep_cpus_busy(bool on) {
 static void spin_stop(emu_session *m) {
   atomic_store(&m->spin_stop, true);
   for (int i = 0; i < m->nspin; i++)
-    pthread_join(m->spin[i].t, NULL);
+    pthread_join(m->spin[i], NULL);
   m->nspin = 0;
 }
 
@@ -254,20 +247,19 @@ static void spin_start(emu_session *m) {
     CPU_ZERO(&one);
     CPU_SET(cpu, &one);
     struct sched_param none = {0};
-    spinner *sp = &m->spin[m->nspin];
-    sp->stop = &m->spin_stop;
+    pthread_t *t = &m->spin[m->nspin];
     if (pthread_attr_init(&a) != 0)
       return;
     bool made = pthread_attr_setaffinity_np(&a, sizeof one, &one) == 0 &&
                 pthread_attr_setinheritsched(&a, PTHREAD_EXPLICIT_SCHED) == 0 &&
                 pthread_attr_setschedpolicy(&a, SCHED_OTHER) == 0 &&
                 pthread_attr_setschedparam(&a, &none) == 0 &&
-                pthread_create(&sp->t, &a, spin_main, sp) == 0;
+                pthread_create(t, &a, spin_main, &m->spin_stop) == 0;
     pthread_attr_destroy(&a);
     if (!made)
       continue;
     m->nspin++;
-    if (pthread_setschedparam(sp->t, SCHED_IDLE, &none) != 0) {
+    if (pthread_setschedparam(*t, SCHED_IDLE, &none) != 0) {
       spin_stop(m); /* not at idle priority: better none at all */
       return;
     }
