@@ -720,8 +720,9 @@ int cmd_crosscheck(int argc, char **argv) {
     if (!against)
       xstore_put_meta(db, "cpus",
                       cpus_idle ? "let idle (--let-cpus-idle)"
-                                : "kept busy while the link ran, one "
-                                  "SCHED_IDLE thread each");
+                                : "asked to be kept busy while the link "
+                                  "ran, one SCHED_IDLE thread each where "
+                                  "one could start");
     snprintf(b, sizeof b, "%.1f ms", EMU_TOLERANCE_MS);
     xstore_put_meta(db, "tolerance", b);
     snprintf(b, sizeof b, "%.0f s", difftime(time(NULL), t_start));
