@@ -42,18 +42,17 @@ interrupt $pid "^hc-$pid-"
 # and ns-3's TAP readers real-time one above the link's thread (50); with
 # --let-cpus-idle, the control, no idle thread and the readers as before
 policies() { # PID: "idle=N readers=PRIO PRIO" once its readers run
+  # (/proc/PID/task/TID/stat: field 40 the real-time priority, 41 the
+  # policy, 5 SCHED_IDLE and 1 SCHED_FIFO; 50 is the link's own thread)
   n=0
-  until [ $n -ge 500 ]; do
-    idle=0 fifo=""
-    for st in /proc/$1/task/*/stat; do
-      set -- $1 $(awk '{print $40, $41}' "$st" 2>/dev/null)
-      [ "${3:-}" = 5 ] && idle=$((idle + 1))
-      [ "${3:-}" = 1 ] && [ "${2:-}" != 50 ] && fifo="$fifo $2"
-    done
-    [ -n "$fifo" ] && [ "$(echo $fifo | wc -w)" -ge 2 ] && break
-    n=$((n + 1)); sleep 0.01
+  while :; do
+    got=$(awk '$41 == 5 { i++ } $41 == 1 && $40 != 50 { f = f " " $40 }
+      END { printf "idle=%d readers=%s", i, substr(f, 2) }' /proc/$1/task/*/stat)
+    case "$got" in *readers=*" "*) break ;; esac
+    n=$((n + 1)); [ $n -ge 500 ] && break
+    sleep 0.01
   done
-  echo "idle=$idle readers=$(echo $fifo)"
+  echo "$got"
 }
 for idle in "" --let-cpus-idle; do
   "$hc" emulate --client=kernel --server=kernel --no-ladder --read_interval=500ms $idle >/dev/null 2>&1 &
