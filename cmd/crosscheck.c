@@ -147,6 +147,12 @@ static void emulate_child(int fd, const conv_params *p, uint64_t seed,
                  index, &o, &r.o, r.err, sizeof r.err) != 0)
       r.status = -1;
     emu_session_timing(m, &r.t);
+    if (r.status == 0 && r.t.tap_errors) { /* a frame lost outside the link */
+      r.status = -1;
+      snprintf(r.err, sizeof r.err,
+               "%" PRIu64 " frame(s) for a kernel refused by its TAP",
+               r.t.tap_errors);
+    }
   }
   emu_session_close(m);
   r.nsegs = s.oom ? 0 : (uint32_t)s.n;

@@ -130,6 +130,9 @@ int cmd_emulate(int argc, char **argv) {
                " frames, %" PRIu64 " off by more than %.1f ms\n",
                dir[i], t.mean_ms[i], t.min_ms[i], t.max_ms[i], t.frames[i],
                t.off[i], EMU_TOLERANCE_MS);
+    if (t.tap_errors)
+      printf("  %" PRIu64 " frame%s for a kernel refused by its TAP (lost)\n",
+             t.tap_errors, t.tap_errors == 1 ? "" : "s");
     printf("timing: events ran at most %.2f ms behind the wall clock "
            "(tolerance %.1f ms, %s priority, %d CPU%s kept busy): %s\n",
            t.late_ms, EMU_TOLERANCE_MS, t.rt_priority ? "real-time" : "normal",

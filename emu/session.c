@@ -351,7 +351,10 @@ void emu_session_timing(emu_session *m, emu_timing *t) {
     }
     if (st.wall_off_1ms[i])
       t->trusted = false;
+    t->tap_errors += st.tap_errors[i];
   }
+  if (t->tap_errors)
+    t->trusted = false;
 }
 
 void emu_session_close(emu_session *m) {

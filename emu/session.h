@@ -39,8 +39,9 @@ typedef struct emu_timing {
   uint64_t frames[2];
   double mean_ms[2], min_ms[2], max_ms[2];
   uint64_t off[2]; /* frames more than EMU_TOLERANCE_MS off the configured */
-  bool trusted;    /* everything within EMU_TOLERANCE_MS */
-  int busy_cpus;   /* CPUs kept busy while the link ran (0: none) */
+  uint64_t tap_errors; /* frames for a kernel its TAP refused (lost) */
+  bool trusted;  /* everything within EMU_TOLERANCE_MS, and nothing lost */
+  int busy_cpus; /* CPUs kept busy while the link ran (0: none) */
 } emu_timing;
 
 /* Whether the sessions opened after it keep this process's CPUs busy while

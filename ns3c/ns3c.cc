@@ -313,10 +313,10 @@ void ns3c_link::Deliver(int j, Frame *f) {
   } else {
     stats.delivered[j]++; /* first: the capture's reader may ask whether
                              the link is idle */
-    Capture(j, f->bytes.data(), f->bytes.size());
-    if (fd[j])
+    if (fd[j])            /* a kernel is on the wall clock: its frame first */
       ToKernel(j, f->bytes.data(), f->bytes.size());
-    else if (recv)
+    Capture(j, f->bytes.data(), f->bytes.size());
+    if (!fd[j] && recv)
       recv(user, j, f->bytes.data(), f->bytes.size());
   }
   spare.push_back(f);

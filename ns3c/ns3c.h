@@ -145,6 +145,9 @@ typedef struct ns3c_link_stats {
   int64_t wall_min_ns[2];   /* the least */
   int64_t wall_max_ns[2];   /* the greatest */
   uint64_t wall_off_1ms[2]; /* frames more than 1 ms off the configured */
+  /* Emulation: frames for a kernel (index: the receiving node) that its
+   * TAP refused; each one is lost to the run without the link's say. */
+  uint64_t tap_errors[2];
 } ns3c_link_stats;
 
 /* Counters since the last ns3c_link_configure (or creation). */

@@ -76,8 +76,9 @@ struct ns3c_link {
   ns3::Time txtime[64];
 
   /* emulation: a real kernel behind a node, through a TAP (emu.cc) */
-  ns3::Ptr<ns3::NetDevice> fd[2];
-  ns3::Mac48Address kernel_mac[2];
+  ns3::Ptr<ns3::NetDevice> fd[2]; /* reads the TAP (its own thread) */
+  int tap[2] = {-1, -1};          /* ... which the link writes itself */
+  uint8_t eth[2][14];             /* to the kernel's MAC, from the node's */
   bool FromKernel(int i, ns3::Ptr<ns3::NetDevice> d,
                   ns3::Ptr<const ns3::Packet> p, uint16_t proto,
                   const ns3::Address &from);
