@@ -59,15 +59,7 @@ static void raise_readers() {
 
 extern "C" int ns3c_sim_new_realtime(ns3c_sim **out, uint32_t seed,
                                      uint64_t run) {
-  GUARD_BEGIN
-  GlobalValue::Bind("SimulatorImplementationType",
-                    StringValue("ns3::RealtimeSimulatorImpl"));
-  GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
-  int rv = ns3c_sim_new(out, seed, run);
-  if (rv == NS3C_OK)
-    (*out)->realtime = true;
-  return rv;
-  GUARD_END
+  return ns3c_sim_create(out, seed, run, true);
 }
 
 bool ns3c_link::FromKernel(int i, Ptr<NetDevice> d, Ptr<const Packet> p,

@@ -61,22 +61,35 @@ extern "C" const char *ns3c_last_error(void) {
   return last_error.c_str();
 }
 
-extern "C" int ns3c_sim_new(ns3c_sim **out, uint32_t seed, uint64_t run) {
+/* ns-3 takes the simulator's kind from a global value when the first
+ * event is scheduled: each new simulation sets it, so a simulation after a
+ * real-time one in the same process is not real-time (it was). */
+int ns3c_sim_create(ns3c_sim **out, uint32_t seed, uint64_t run,
+                    bool realtime) {
   if (!out || seed == 0)
     return ns3c_fail(NS3C_ERR_INVAL, "seed must be >= 1");
   if (sim_alive)
     return ns3c_fail(NS3C_ERR_BUSY, "one simulation per process");
   GUARD_BEGIN
+  GlobalValue::Bind("SimulatorImplementationType",
+                    StringValue(realtime ? "ns3::RealtimeSimulatorImpl"
+                                         : "ns3::DefaultSimulatorImpl"));
+  if (realtime) /* a kernel checks them */
+    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
   RngSeedManager::SetSeed(seed);
   RngSeedManager::SetRun(run);
   ns3c_sim *s = new ns3c_sim();
   s->events = 0;
   s->tcpnet = nullptr;
-  s->realtime = false;
+  s->realtime = realtime;
   sim_alive = true;
   *out = s;
   return NS3C_OK;
   GUARD_END
+}
+
+extern "C" int ns3c_sim_new(ns3c_sim **out, uint32_t seed, uint64_t run) {
+  return ns3c_sim_create(out, seed, run, false);
 }
 
 extern "C" void ns3c_sim_free(ns3c_sim *s) {

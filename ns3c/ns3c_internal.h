@@ -123,6 +123,9 @@ ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
 /* Apply a configuration (checked) and reset the counters. */
 void ns3c_link_apply(ns3c_link *l, const ns3c_link_config *c);
 
+/* A new simulation, in real time or not (ns3c_sim_new, _new_realtime). */
+int ns3c_sim_create(ns3c_sim **out, uint32_t seed, uint64_t run, bool realtime);
+
 /* Free ns-3's TCP network of a simulation (tcp_socket.cc). */
 void ns3c_tcpnet_free(ns3c_tcpnet *n);
 

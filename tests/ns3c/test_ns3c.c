@@ -1,6 +1,7 @@
 /*
  * test_ns3c.c - the libns3 wrapper, from C (this file is C11: it proves the
- * header compiles as C). Event order and cancelling, link timing against
+ * header compiles as C). Event order and cancelling, in simulated and in
+ * real time (never before the wall clock's time), link timing against
  * the closed form (serialization of datagram + 2-byte PPP header, plus
  * propagation), queue drops, loss that is reproducible and near its rate,
  * the capture's header, and errors instead of aborts.
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -43,6 +45,53 @@ static void test_events_order_and_cancel(void) {
   /* a new simulation after the old one is gone */
   CHECK_EQ(ns3c_sim_new(&sim, 1, 0), 0);
   CHECK_EQ(ns3c_now(sim), 0);
+  ns3c_sim_free(sim);
+}
+
+/* In real time: the events in order, none before its time by the wall
+ * clock, Now() their scheduled time, a cancelled one not at all. */
+static int64_t wall_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static int64_t ran_wall[8];
+static uint64_t ran_sim[8];
+
+static void mark_time(void *arg) {
+  ran_wall[norder] = wall_ns();
+  ran_sim[norder] = ns3c_now(sim);
+  mark(arg);
+}
+
+static void stop_now(void *arg) {
+  (void)arg;
+  ns3c_stop(sim);
+}
+
+static void test_realtime_events(void) {
+  CHECK_EQ(ns3c_sim_new_realtime(&sim, 1, 0), 0);
+  norder = 0;
+  static const char a = 'a', b = 'b', c = 'c', d = 'd';
+  static const uint64_t at[3] = {2000000, 2000000, 5000000}; /* b d a */
+  uint64_t idc;
+  ns3c_schedule(sim, 5000000, mark_time, (void *)&a, NULL);
+  ns3c_schedule(sim, 2000000, mark_time, (void *)&b, NULL);
+  ns3c_schedule(sim, 2000000, mark_time, (void *)&d, NULL);
+  ns3c_schedule(sim, 3000000, mark_time, (void *)&c, &idc);
+  ns3c_schedule(sim, 8000000, stop_now, NULL, NULL);
+  CHECK_EQ(ns3c_cancel(sim, idc), 0);
+  int64_t t0 = wall_ns(); /* before the clock's origin */
+  CHECK_EQ(ns3c_run(sim), 0);
+  CHECK(wall_ns() - t0 >= 8000000);
+  CHECK_EQ(norder, 3);
+  CHECK(memcmp(order, "bda", 3) == 0);
+  for (size_t i = 0; i < 3 && i < norder; i++) {
+    CHECK_EQ(ran_sim[i], at[i]);
+    CHECK(ran_wall[i] - t0 >= (int64_t)at[i]); /* never early */
+  }
+  CHECK_EQ(ns3c_now(sim), 8000000);
   ns3c_sim_free(sim);
 }
 
@@ -210,6 +259,7 @@ static void test_pcap_file(void) {
 
 int main(void) {
   RUN(test_events_order_and_cancel);
+  RUN(test_realtime_events);
   RUN(test_link_timing);
   RUN(test_queue_drops);
   RUN(test_loss_reproducible);
