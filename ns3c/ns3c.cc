@@ -99,6 +99,7 @@ extern "C" void ns3c_sim_free(ns3c_sim *s) {
     ns3c_tcpnet_free(s->tcpnet);
     for (ns3c_link *l : s->links)
       delete l;
+    s->clock = nullptr;
     Simulator::Destroy();
   } catch (...) {
   }
@@ -270,11 +271,14 @@ void ns3c_link::Capture(int i, const uint8_t *d, size_t len) {
     capture(capture_user, i, d, len);
 }
 
-/* The wall clock, ns (CLOCK_MONOTONIC). */
-static int64_t ns3c_wall_ns() {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+/* In real time: the wall clock on the simulation's time line, ns - where
+ * the scheduler's clock is, against Now(), where its events are. */
+static int64_t ns3c_wall_ns(ns3c_sim *s) {
+  if (!s->clock)
+    s->clock =
+        DynamicCast<RealtimeSimulatorImpl>(Simulator::GetImplementation());
+  return s->clock ? s->clock->RealtimeNow().GetNanoSeconds()
+                  : Simulator::Now().GetNanoSeconds();
 }
 
 void ns3c_link::TransmitStart(int i, Frame *f) {
@@ -288,7 +292,7 @@ void ns3c_link::TransmitStart(int i, Frame *f) {
   }
   Time t = txtime[slot];
   if (sim->realtime) {
-    f->wall_ns = ns3c_wall_ns();
+    f->start_ns = Simulator::Now().GetNanoSeconds();
     f->tx_ns = t.GetNanoSeconds();
   }
   Simulator::Schedule(t, &ns3c_link::TransmitComplete, this, i);
@@ -306,7 +310,7 @@ void ns3c_link::TransmitComplete(int i) {
 }
 
 void ns3c_link::MeasureWall(int i, const Frame *f) {
-  int64_t d = ns3c_wall_ns() - f->wall_ns - f->tx_ns;
+  int64_t d = ns3c_wall_ns(sim) - f->start_ns - f->tx_ns;
   int64_t off = d - (int64_t)cfg.delay_ns;
   if (stats.wall_n[i] == 0 || d < stats.wall_min_ns[i])
     stats.wall_min_ns[i] = d;

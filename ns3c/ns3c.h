@@ -137,9 +137,11 @@ typedef struct ns3c_link_stats {
   uint64_t queue_drops[2]; /* dropped by each sender's full queue */
   /* In real time (emulation), each direction's one-way delay as the wall
    * clock measured it, frame by frame: from the start of a frame's
-   * transmission by node i to its arrival at the other node, less its
-   * transmission time - the link's configured delay when the simulation
-   * keeps up with the clock. Index: the sending node. */
+   * transmission by node i - its time on the link's schedule, which for a
+   * kernel's frame is when the TAP's reader took it - to its arrival at
+   * the other node by the wall clock, less its transmission time. The
+   * link's configured delay when the arrival ran on time, more when late;
+   * never less. Index: the sending node. */
   uint64_t wall_n[2];       /* frames measured */
   int64_t wall_sum_ns[2];   /* the sum of their delays */
   int64_t wall_min_ns[2];   /* the least */

@@ -57,8 +57,8 @@ struct ns3c_link {
    * headers, queues or traces on the way. */
   struct Frame {
     std::vector<uint8_t> bytes;
-    int64_t wall_ns; /* real time: the wall clock at its transmission */
-    int64_t tx_ns;   /* ... and its transmission time */
+    int64_t start_ns; /* real time: when its transmission started */
+    int64_t tx_ns;    /* ... and its transmission time */
   };
   struct Transmitter {
     bool busy = false;
@@ -108,7 +108,8 @@ struct ns3c_sim {
   std::vector<uint32_t> free_slots; /* indices of slots not live */
   uint64_t events;                  /* callbacks run */
   bool realtime;                    /* RealtimeSimulatorImpl (emu.cc) */
-  ns3c_tcpnet *tcpnet;              /* ns-3's TCP, once used (tcp_socket.cc) */
+  ns3::Ptr<ns3::RealtimeSimulatorImpl> clock; /* its wall clock, once read */
+  ns3c_tcpnet *tcpnet; /* ns-3's TCP, once used (tcp_socket.cc) */
 };
 
 /* Check a link configuration: 0, or NS3C_ERR_INVAL with the reason. */
