@@ -27,7 +27,7 @@ echo "$out" | grep -q "completed=yes" &&
   bad "an unpaced kernel client did not end: $(grep duration "$tmp/o")"
 # the link's delay measured per direction, within 1 ms of the configured,
 # and never below it: measured from the frame's start on the link's
-# schedule, not from when the link's thread got to it (that gave 19.917)
+# schedule, not from when the link's thread got to it (that gave 19.885)
 grep -q "^  client to server: mean 20\.[0-9]* ms" "$tmp/o" &&
   grep -q "^  server to client: mean 20\.[0-9]* ms" "$tmp/o" &&
   awk '/^  (client to server|server to client): mean/ { n++; if ($9 + 0 < 19.999) low = 1 }
