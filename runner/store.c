@@ -91,6 +91,17 @@ static int fail(char *err, size_t cap, const char *fmt, const char *a,
   return -1;
 }
 
+/* A value read back that is out of its range: the store is untrusted
+ * input, and the message names the store, table, row and column. */
+static int bad_value(const hc_store *st, char *err, size_t cap,
+                     const char *table, const char *row, const char *col,
+                     const char *want) {
+  if (err)
+    snprintf(err, cap, "%s: table %s, %s, column %s: %s", st->path, table,
+             row, col, want);
+  return -1;
+}
+
 /* A store of a format this halfclose does not read: format 1's outcomes
  * had other definitions, so it is never read as if they were the same. */
 static int format_error(hc_store *st, int format, char *err, size_t cap) {
@@ -246,6 +257,18 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
            "%s: another halfclose run is writing to this store; wait for "
            "it to end, or use another --out%s",
            path, "");
+      store_close(st);
+      return -1;
+    }
+    /* a store to resume must be whole: a damaged b-tree can hide rows
+     * from store_missing, or take new ones into damaged pages. Checked
+     * before anything (the journal mode included) writes to it. */
+    if (!empty && store_check(st, err, cap) != 0) {
+      size_t n = err ? strlen(err) : cap;
+      if (n < cap)
+        snprintf(err + n, cap - n,
+                 "; refusing to resume into it (it is left as it is: keep "
+                 "it for its readers, and run into another --out)");
       store_close(st);
       return -1;
     }
@@ -644,7 +667,8 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
                ? 0
                : fail(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
   }
-  /* an existing store: it must be this batch */
+  /* an existing store (checked whole by store_open): it must be this
+   * batch */
   sqlite3_stmt *q;
   if (batch_row(st,
                 "format, scenario_hash, seed, profiles, scenario_path, "
@@ -892,15 +916,35 @@ int store_finish(hc_store *st) {
 
 int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
   sqlite3_stmt *q;
-  if (batch_row(st, "format, scenario_path, scenario_text, profiles, per_cell",
+  if (batch_row(st,
+                "format, scenario_path, scenario_text, profiles, per_cell, "
+                "seed",
                 &q, err, cap) != 0)
     return -1;
+  /* the seed the batch ran with (run --seed overrides the file's): read
+   * back as untrusted, a whole number in the loader's range */
+  if (sqlite3_column_type(q, 5) != SQLITE_INTEGER ||
+      sqlite3_column_int64(q, 5) < 0 ||
+      sqlite3_column_int64(q, 5) > (sqlite3_int64)SCN_MAX_CONVERSATIONS) {
+    sqlite3_finalize(q);
+    return bad_value(st, err, cap, "batch", "its one row", "seed",
+                     "not a whole number from 0 to 1e+12");
+  }
+  uint64_t seed = (uint64_t)sqlite3_column_int64(q, 5);
   char path[512];
   snprintf(path, sizeof path, "%s", store_col_text(q, 1));
   char *text = strdup(store_col_text(q, 2));
   char profs[512];
   snprintf(profs, sizeof profs, "%s", store_col_text(q, 3));
-  uint64_t per_cell = (uint64_t)sqlite3_column_int64(q, 4);
+  sqlite3_int64 pc = sqlite3_column_int64(q, 4);
+  if (sqlite3_column_type(q, 4) != SQLITE_INTEGER || pc < 1 ||
+      pc > (sqlite3_int64)SCN_MAX_CONVERSATIONS) {
+    sqlite3_finalize(q);
+    free(text);
+    return bad_value(st, err, cap, "batch", "its one row", "per_cell",
+                     "not a whole number from 1 to 1e+12");
+  }
+  uint64_t per_cell = (uint64_t)pc;
   sqlite3_finalize(q);
   char why[400] = "out of memory";
   int rv = text ? scn_load_text(s, path, text, why, sizeof why, NULL) : -1;
@@ -915,6 +959,7 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
                 why);
   }
   s->conversations = per_cell;
+  s->seed = seed;
   return 0;
 }
 
@@ -926,36 +971,108 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
   "reset_after_close, phase_client_ns, phase_server_ns, t_fin_arrived_ns, "    \
   "t_redundant_ack_ns, unread_at_fin_bytes"
 
-static int64_t col_or_none(sqlite3_stmt *q, int col) {
-  return sqlite3_column_type(q, col) == SQLITE_NULL
-             ? CONV_NONE
-             : sqlite3_column_int64(q, col);
+/* How each column of ROW_COLUMNS is read back. The store is untrusted
+ * input (a user may edit it with sqlite3): every value must be an integer
+ * in its range, or NULL where NULL means "did not happen". */
+typedef enum col_kind {
+  COL_BOOL,  /* 0 or 1 */
+  COL_COUNT, /* 0 .. INT64_MAX: bytes, nanoseconds */
+  COL_U32,   /* 0 .. UINT32_MAX: segment counts */
+  COL_TIME,  /* NULL (never) or 0 .. INT64_MAX */
+  COL_PHASE, /* NULL (no tick) or 0 .. INT64_MAX */
+} col_kind;
+
+static const struct {
+  const char *name;
+  col_kind kind;
+} row_cols[] = {
+    {"conversation", COL_COUNT},       {"profile", COL_COUNT},
+    {"redundant_ack", COL_BOOL},       {"server_rst", COL_BOOL},
+    {"conn_reset", COL_BOOL},          {"app_reset", COL_BOOL},
+    {"completed", COL_BOOL},           {"bytes_lost", COL_COUNT},
+    {"bytes_read", COL_COUNT},         {"duration_ns", COL_COUNT},
+    {"segments_client", COL_U32},      {"segments_server", COL_U32},
+    {"retransmits_client", COL_U32},   {"retransmits_server", COL_U32},
+    {"lost", COL_U32},                 {"reset_after_close", COL_BOOL},
+    {"phase_client_ns", COL_PHASE},    {"phase_server_ns", COL_PHASE},
+    {"t_fin_arrived_ns", COL_TIME},    {"t_redundant_ack_ns", COL_TIME},
+    {"unread_at_fin_bytes", COL_TIME},
+};
+
+#define NROWCOLS (sizeof row_cols / sizeof row_cols[0])
+
+/* Column c of the current row (a query whose first two columns are the
+ * conversation and the profile), checked as row_cols[rc]: 0 with the value
+ * in *v (CONV_NONE for an allowed NULL), or -1 with the message. */
+static int read_col(const hc_store *st, sqlite3_stmt *q, int c, size_t rc,
+                    int64_t *v, char *err, size_t cap) {
+  col_kind k = row_cols[rc].kind;
+  int type = sqlite3_column_type(q, c);
+  if (type == SQLITE_NULL && (k == COL_TIME || k == COL_PHASE)) {
+    *v = CONV_NONE;
+    return 0;
+  }
+  sqlite3_int64 x = sqlite3_column_int64(q, c);
+  int64_t hi = k == COL_BOOL ? 1 : k == COL_U32 ? (int64_t)UINT32_MAX
+                                                : INT64_MAX;
+  if (type == SQLITE_INTEGER && x >= 0 && x <= hi) {
+    *v = x;
+    return 0;
+  }
+  char row[160], want[160];
+  const char *text = (const char *)sqlite3_column_text(q, c);
+  snprintf(row, sizeof row, "conversation %lld, profile %s",
+           (long long)sqlite3_column_int64(q, 0), store_col_text(q, 1));
+  snprintf(want, sizeof want, "%s: expected %s",
+           type == SQLITE_NULL ? "NULL" : text ? text : "?",
+           k == COL_BOOL  ? "0 or 1"
+           : k == COL_U32 ? "a whole number from 0 to 4294967295"
+           : k == COL_COUNT
+               ? "a whole number from 0"
+               : "NULL or a whole number from 0");
+  return bad_value(st, err, cap, "conversations", row, row_cols[rc].name,
+                   want);
 }
 
-static void decode_row(sqlite3_stmt *q, store_row *row) {
+/* One row of ROW_COLUMNS into *row, every value checked: 0, or -1 with a
+ * message naming the store, the row and the column. */
+static int decode_row(const hc_store *st, sqlite3_stmt *q, store_row *row,
+                      char *err, size_t cap) {
+  int64_t v[NROWCOLS];
+  for (size_t c = 0; c < NROWCOLS; c++) {
+    if (c == 1) { /* the profile's name */
+      if (sqlite3_column_type(q, 1) != SQLITE_TEXT)
+        return bad_value(st, err, cap, "conversations", "a row", "profile",
+                         "expected a profile's name");
+      continue;
+    }
+    if (read_col(st, q, (int)c, c, &v[c], err, cap) != 0)
+      return -1;
+  }
   conv_outcome *o = &row->o;
   memset(o, 0, sizeof *o);
-  row->conversation = (uint64_t)sqlite3_column_int64(q, 0);
+  row->conversation = (uint64_t)v[0];
   row->profile = store_col_text(q, 1);
-  o->redundant_ack = sqlite3_column_int(q, 2);
-  o->server_rst = sqlite3_column_int(q, 3);
-  o->conn_reset = sqlite3_column_int(q, 4);
-  o->app_reset = sqlite3_column_int(q, 5);
-  o->completed = sqlite3_column_int(q, 6);
-  o->bytes_lost = (uint64_t)sqlite3_column_int64(q, 7);
-  o->bytes_read = (uint64_t)sqlite3_column_int64(q, 8);
-  o->duration_ns = (uint64_t)sqlite3_column_int64(q, 9);
-  o->segments[0] = (uint32_t)sqlite3_column_int(q, 10);
-  o->segments[1] = (uint32_t)sqlite3_column_int(q, 11);
-  o->retransmits[0] = (uint32_t)sqlite3_column_int(q, 12);
-  o->retransmits[1] = (uint32_t)sqlite3_column_int(q, 13);
-  o->lost = (uint32_t)sqlite3_column_int(q, 14);
-  o->reset_after_close = sqlite3_column_int(q, 15);
-  o->phase_ns[0] = col_or_none(q, 16);
-  o->phase_ns[1] = col_or_none(q, 17);
-  o->a.fin_arrived = col_or_none(q, 18);
-  o->a.redundant_ack = col_or_none(q, 19);
-  o->a.unread_at_fin = col_or_none(q, 20);
+  o->redundant_ack = v[2];
+  o->server_rst = v[3];
+  o->conn_reset = v[4];
+  o->app_reset = v[5];
+  o->completed = v[6];
+  o->bytes_lost = (uint64_t)v[7];
+  o->bytes_read = (uint64_t)v[8];
+  o->duration_ns = (uint64_t)v[9];
+  o->segments[0] = (uint32_t)v[10];
+  o->segments[1] = (uint32_t)v[11];
+  o->retransmits[0] = (uint32_t)v[12];
+  o->retransmits[1] = (uint32_t)v[13];
+  o->lost = (uint32_t)v[14];
+  o->reset_after_close = v[15];
+  o->phase_ns[0] = v[16];
+  o->phase_ns[1] = v[17];
+  o->a.fin_arrived = v[18];
+  o->a.redundant_ack = v[19];
+  o->a.unread_at_fin = v[20];
+  return 0;
 }
 
 /* A cursor over the conversations: the rows' (decoded outcomes) and the
@@ -971,6 +1088,7 @@ struct store_rows {
 
 struct store_table {
   cursor c;
+  int check[128]; /* per column: its row_cols index, or -1 (not checked) */
 };
 
 static int cursor_open(cursor *c, hc_store *st, const char *sql, char *err,
@@ -1010,8 +1128,8 @@ int store_rows_open(hc_store *st, store_rows **out, char *err, size_t cap) {
 
 int store_rows_next(store_rows *it, store_row *row, char *err, size_t cap) {
   int rv = cursor_next(&it->c, err, cap);
-  if (rv == 1)
-    decode_row(it->c.q, row);
+  if (rv == 1 && decode_row(it->c.st, it->c.q, row, err, cap) != 0)
+    return -1;
   return rv;
 }
 
@@ -1061,7 +1179,10 @@ int store_get(hc_store *st, uint64_t i, const char *profile, conv_outcome *o,
   }
   if (found) {
     store_row row;
-    decode_row(q, &row);
+    if (decode_row(st, q, &row, err, cap) != 0) {
+      sqlite3_finalize(q);
+      return -1;
+    }
     *o = row.o;
   }
   sqlite3_finalize(q);
@@ -1079,6 +1200,16 @@ int store_table_open(hc_store *st, store_table **out, char *err, size_t cap) {
     free(t);
     return -1;
   }
+  /* the outcome columns are checked as the row readers check them */
+  for (int c = 0; c < 128; c++) {
+    t->check[c] = -1;
+    const char *name = c < sqlite3_column_count(t->c.q)
+                           ? sqlite3_column_name(t->c.q, c)
+                           : NULL;
+    for (size_t k = 2; name && k < NROWCOLS; k++)
+      if (strcmp(name, row_cols[k].name) == 0)
+        t->check[c] = (int)k;
+  }
   *out = t;
   return 0;
 }
@@ -1093,7 +1224,17 @@ const char *store_table_column(const store_table *t, int c) {
 }
 
 int store_table_next(store_table *t, char *err, size_t cap) {
-  return cursor_next(&t->c, err, cap);
+  int rv = cursor_next(&t->c, err, cap);
+  if (rv != 1)
+    return rv;
+  int nc = sqlite3_column_count(t->c.q);
+  for (int c = 0; c < nc && c < 128; c++) {
+    int64_t v;
+    if (t->check[c] >= 0 &&
+        read_col(t->c.st, t->c.q, c, (size_t)t->check[c], &v, err, cap) != 0)
+      return -1;
+  }
+  return 1;
 }
 
 store_cell store_table_cell(const store_table *t, int c, const char **text) {
