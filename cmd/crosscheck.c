@@ -616,6 +616,7 @@ int cmd_crosscheck(int argc, char **argv) {
   }
   uint64_t seed = scn_conv_seed(&s);
   int rc = 0;
+  bool kept = false; /* failures kept the store from being written */
 
   /* the simulations, here */
   conv_env *env = NULL;
@@ -668,9 +669,10 @@ int cmd_crosscheck(int argc, char **argv) {
   for (uint64_t i = 0; idx && i < total; i++)
     idx[i] = i;
   if (rc == 0 && adb) { /* the kernel runs of an earlier crosscheck */
-    if (xstore_against_run(adb, total, on_first, &c1, err, sizeof err) != 0) {
+    int arv = xstore_against_run(adb, total, on_first, &c1, err, sizeof err);
+    if (arv != 0) {
       cli_error(SUB, "--against=%s: %s", against, err);
-      rc = 1;
+      rc = arv == -2 ? 2 : 1;
     }
     repeat = false;
   } else if (rc == 0 &&
@@ -742,6 +744,20 @@ int cmd_crosscheck(int argc, char **argv) {
     cli_error(SUB, "%s: cannot close", tmp);
     rc = 1;
   }
+  /* a run with failed conversations never replaces a store that exists
+   * (its kernel runs may be the only ones), and one where every
+   * conversation failed is written nowhere: nothing in it was measured */
+  struct stat old_sb;
+  bool exists = stat(store, &old_sb) == 0;
+  uint64_t nfailed = c1.counts[V_FAILED];
+  if (rc == 0 && nfailed && (exists || nfailed == total)) {
+    cli_error(SUB,
+              "%" PRIu64 " of %" PRIu64 " conversations failed to run; %s %s",
+              nfailed, total, store,
+              exists ? "left as it was" : "not written");
+    rc = 1;
+    kept = true;
+  }
   if (rc == 0 && rename(tmp, store) != 0) {
     cli_error(SUB, "%s: %s", store, strerror(errno));
     rc = 1;
@@ -749,7 +765,7 @@ int cmd_crosscheck(int argc, char **argv) {
   if (rc != 0)
     unlink(tmp);
 
-  if (rc == 0) {
+  if (rc == 0 || kept) {
     uint64_t compared = counts[V_IDENTICAL] + counts[V_DIFFERENT];
     printf("crosscheck of %s: %" PRIu64 " conversations, the Linux kernel "
            "(emulated) against the %s profile (simulated), in %.0f s\n",
@@ -766,7 +782,8 @@ int cmd_crosscheck(int argc, char **argv) {
              ndiff, c2.repeated, c2.not_repeated, c2.model_matches, c2.unknown);
     if (rtt_match)
       print_extra(pairs, total);
-    printf("store: %s\n", store);
+    if (!kept)
+      printf("store: %s\n", store);
     printf("crosscheck: %" PRIu64 " of %" PRIu64
            " conversations identical (%" PRIu64
            " more discarded for timing: link delay off by more than %.1f "

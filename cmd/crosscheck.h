@@ -79,7 +79,9 @@ int xstore_finish(sqlite3 *db, char *err, size_t cap);
 sqlite3 *xstore_against_open(const char *path, const scenario *s, uint64_t *n,
                              char *kernel, size_t kcap, char *err, size_t cap);
 
-/* Every stored kernel run below `total` to fn, as if just emulated. */
+/* Every stored kernel run below `total` to fn, as if just emulated.
+ * Returns 0; -2 with the table, conversation and column in err for a
+ * stored value out of its range (bad input); -1 when fn or SQLite fails. */
 int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
                        char *err, size_t cap);
 

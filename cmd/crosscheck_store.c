@@ -287,11 +287,38 @@ int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
       -1, &q, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     uint64_t i = (uint64_t)sqlite3_column_int64(q, 0);
-    if (i >= total)
-      continue;
+    if (i >= total) { /* ordered: the rest are beyond --conversations */
+      rc = SQLITE_DONE;
+      break;
+    }
     const char *vd = (const char *)sqlite3_column_text(q, 1),
                *text = (const char *)sqlite3_column_text(q, 2),
                *e = (const char *)sqlite3_column_text(q, 12);
+    /* the store is untrusted: a known verdict, times that are finite and
+     * not negative, and a kernel sequence unless the run failed */
+    static const char *const verdicts[] = {"identical", "different",
+                                           "timing", "failed"};
+    bool known = false;
+    for (size_t v = 0; vd && v < 4; v++)
+      known = known || strcmp(vd, verdicts[v]) == 0;
+    const char *why = !known ? "verdict: expected identical, different, "
+                               "timing or failed"
+                             : NULL;
+    for (int c = 3; !why && c <= 7; c++) {
+      double x = sqlite3_column_double(q, c);
+      if (sqlite3_column_type(q, c) == SQLITE_NULL || !(x >= 0) ||
+          !(x <= 86400e3))
+        why = "a timing column (late_ms, c2s_*, s2c_*): expected a number "
+              "of ms from 0";
+    }
+    if (!why && strcmp(vd, "failed") != 0 && (!text || !*text))
+      why = "kernel_seq: empty, but the kernel run did not fail";
+    if (why) {
+      snprintf(err, cap, "table pairs, conversation %" PRIu64 ", column %s",
+               i, why);
+      sqlite3_finalize(q);
+      return -2;
+    }
     xrec r;
     memset(&r, 0, sizeof r);
     r.index = i;
@@ -310,11 +337,14 @@ int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
     segseq_init(&k);
     int line = 0;
     if (segseq_parse(&k, text ? text : "", &line) != 0) {
-      snprintf(err, cap, "conversation %" PRIu64 ": kernel_seq line %d", i,
-               line);
+      snprintf(err, cap,
+               "table pairs, conversation %" PRIu64 ", column kernel_seq, "
+               "line %d: expected \"MS C>S|S>C FLAGS SEQ ACK LEN\" with a "
+               "time from 0 to 86400000 ms",
+               i, line);
       segseq_free(&k);
       sqlite3_finalize(q);
-      return -1;
+      return -2;
     }
     r.nsegs = (uint32_t)k.n;
     bool failed = vd && strcmp(vd, "failed") == 0;

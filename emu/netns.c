@@ -22,6 +22,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,6 +81,17 @@ int emu_check(char *err, size_t cap) {
   }
   if (access("/dev/net/tun", R_OK | W_OK) != 0) {
     snprintf(err, cap, "emulation needs /dev/net/tun: %s", strerror(errno));
+    return -1;
+  }
+  /* the TUN/TAP clone device is character device 10,200 (the kernel's
+   * Documentation/admin-guide/devices.txt); anything else bound there (a
+   * container's /dev/null) would fail every conversation later */
+  struct stat sb;
+  if (stat("/dev/net/tun", &sb) != 0 || !S_ISCHR(sb.st_mode) ||
+      major(sb.st_rdev) != 10 || minor(sb.st_rdev) != 200) {
+    snprintf(err, cap,
+             "emulation needs /dev/net/tun to be the TUN/TAP device "
+             "(character device 10,200); it is not");
     return -1;
   }
   if (ip("-V", NULL) != 0) {

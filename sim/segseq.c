@@ -123,8 +123,11 @@ int segseq_parse(seg_seq *s, const char *text, int *line) {
       else
         bits = -1;
     }
-    if (bits < 0 || (!c2s && strcmp(dir, "S>C") != 0) || t_ms < 0 ||
-        len > 65535)
+    /* a time read back from a store is untrusted: finite, and within a
+     * day (the conversation's own limit is far below) before it becomes
+     * an integer of ns */
+    if (bits < 0 || (!c2s && strcmp(dir, "S>C") != 0) || !(t_ms >= 0) ||
+        !(t_ms <= 86400e3) || len > 65535)
       goto bad;
     seg_canon *c = next_slot(s);
     if (!c)

@@ -82,6 +82,43 @@ hs "$tmp/u.db" model_seq >"$tmp/hu"
 short=$(paste -d' ' "$tmp/hk" "$tmp/hu" | awk '$4 < $2 - 0.0025 { n++ } END { print n + 0 }')
 [ "$short" -gt $((n / 2)) ] && [ "$(sqlite3 "$tmp/u.db" "SELECT max(model_extra_ms) FROM pairs")" = 0.0 ] && ok ||
   bad "--no-rtt-match: only $short of $n model handshakes shorter than the kernel's"
+# R11: --against with fewer conversations than the store holds takes the
+# first N (before the fix: "another row available", exit 1)
+"$hc" crosscheck "$scn" --conversations=3 --against="$tmp/x.db" --out="$tmp/f3.db" >"$tmp/o2" 2>&1
+[ $? -eq 0 ] && [ "$(sqlite3 "$tmp/f3.db" "SELECT count(*) FROM pairs")" = 3 ] && ok ||
+  bad "--against --conversations=3: $(tail -2 "$tmp/o2")"
+# R13: a stored kernel sequence is untrusted: a time that is not a number
+# of ms (nan, 1e308: undefined behaviour before the fix), or an empty one
+# for a run that did not fail (counted as a kernel that sent nothing),
+# is refused with the table, conversation and column, exit 2; the store
+# as written (the control) is accepted above
+for v in "'nan C>S SYN 0 0 0'" "'1e308 C>S SYN 0 0 0'" NULL "''"; do
+  cp "$tmp/x.db" "$tmp/t.db"
+  sqlite3 "$tmp/t.db" "UPDATE pairs SET kernel_seq=$v WHERE conversation=0"
+  "$hc" crosscheck "$scn" --against="$tmp/t.db" --out="$tmp/t2.db" >"$tmp/o2" 2>&1
+  [ $? -eq 2 ] && grep -q "table pairs, conversation 0, column kernel_seq" "$tmp/o2" &&
+    [ ! -e "$tmp/t2.db" ] && ok || bad "kernel_seq=$v: $(tail -2 "$tmp/o2")"
+done
+# R1: a crosscheck whose conversations all fail never replaces a store
+# (before the fix it renamed ten failures over ten kernel runs), and
+# writes none where there was none; the kernel runs are made to fail by
+# their stored verdicts
+cp "$tmp/x.db" "$tmp/t.db"
+sqlite3 "$tmp/t.db" "UPDATE pairs SET verdict='failed'"
+cp "$tmp/a.db" "$tmp/keep.db"
+before=$(sha256sum <"$tmp/keep.db")
+"$hc" crosscheck "$scn" --against="$tmp/t.db" --out="$tmp/keep.db" >"$tmp/o2" 2>&1
+[ $? -eq 1 ] && grep -q "30 of 30 conversations failed to run; .*keep.db left as it was" "$tmp/o2" &&
+  [ "$(sha256sum <"$tmp/keep.db")" = "$before" ] && ok || bad "all failed: $(tail -2 "$tmp/o2")"
+"$hc" crosscheck "$scn" --against="$tmp/t.db" --out="$tmp/none.db" >"$tmp/o2" 2>&1
+[ $? -eq 1 ] && [ ! -e "$tmp/none.db" ] && ok || bad "all failed wrote $(ls "$tmp" | grep none)"
+# ... and a TUN device that is not one (a container's /dev/null bound
+# over it) is refused before anything runs, exit 2
+if unshare -m true 2>/dev/null; then
+  unshare -m sh -c "mount --bind /dev/null /dev/net/tun && exec \"$hc\" crosscheck \"$scn\" --conversations=2 --out=\"$tmp/keep.db\"" >"$tmp/o2" 2>&1
+  [ $? -eq 2 ] && grep -q "TUN/TAP device" "$tmp/o2" &&
+    [ "$(sha256sum <"$tmp/keep.db")" = "$before" ] && ok || bad "/dev/null as TUN: $(tail -2 "$tmp/o2")"
+fi
 printf '[batch]\nconversations = 20\n[link]\ndelay = 5ms\n' >"$tmp/other.ini"
 "$hc" crosscheck "$tmp/other.ini" --against="$tmp/x.db" --out="$tmp/c.db" >"$tmp/o2" 2>&1
 [ $? -eq 2 ] && grep -q "another scenario" "$tmp/o2" && ok || bad "--against another scenario: $(cat "$tmp/o2")"
