@@ -1,14 +1,18 @@
 /*
  * cli.c - see cli.h.
  */
+/* realpath() is XSI in glibc's headers */
+#define _XOPEN_SOURCE 700
 #include "cli.h"
 #include "scenario.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int cli_error(const char *sub, const char *fmt, ...) {
   va_list ap;
@@ -211,16 +215,95 @@ int cli_out_dir(const char *sub, const char *opt, const char *path) {
   return 0;
 }
 
-int cli_out_guard(const char *sub, const char *out, const char *store) {
-  struct stat a, b;
-  if (!out || stat(out, &a) != 0 || stat(store, &b) != 0)
+/* path's directory made absolute and path's last name after it, in buf:
+ * two names of one file compare equal (links aside). */
+static void canonical(const char *path, char *buf, size_t cap) {
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  const char *base = slash ? path + (slash - dir) + 1 : path;
+  if (slash)
+    slash[1] = 0;
+  char real[PATH_MAX];
+  if (!realpath(slash ? (dir[0] ? dir : "/") : ".", real))
+    snprintf(real, sizeof real, "%s", slash ? dir : ".");
+  snprintf(buf, cap, "%s/%s", real, base);
+}
+
+/* The first 16 bytes of an existing file name what it is: an SQLite
+ * database ("SQLite format 3"), an SQLite write-ahead log (magic
+ * 0x377f0682 or 0x377f0683, big-endian), or NULL. */
+static const char *sqlite_kind(const char *path) {
+  unsigned char h[16] = {0};
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  size_t n = fread(h, 1, sizeof h, f);
+  fclose(f);
+  if (n == 16 && memcmp(h, "SQLite format 3", 16) == 0)
+    return "an SQLite database (a results or crosscheck store?)";
+  if (n >= 4 && h[0] == 0x37 && h[1] == 0x7f && h[2] == 0x06 &&
+      (h[3] == 0x82 || h[3] == 0x83))
+    return "an SQLite write-ahead log (a store's -wal)";
+  return NULL;
+}
+
+int cli_out_check(const char *sub, const char *opt, const char *out,
+                  const char *store, unsigned flags) {
+  if (!out)
     return 0;
-  if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+  if (!*out)
+    return cli_error(sub, "--%s=: expected a file name", opt);
+  if (cli_out_dir(sub, opt, out))
+    return 2;
+  struct stat a, b;
+  bool exists = stat(out, &a) == 0;
+  if (exists && S_ISDIR(a.st_mode))
+    return cli_error(sub, "--%s=%s: a directory, not a file", opt, out);
+  if (exists && !S_ISREG(a.st_mode))
     return cli_error(sub,
-                     "--out=%s is the store %s itself: refusing to write "
+                     "--%s=%s: not a regular file (output is written beside "
+                     "its name and renamed into place)",
+                     opt, out);
+  if (store && exists && stat(store, &b) == 0 && a.st_dev == b.st_dev &&
+      a.st_ino == b.st_ino)
+    return cli_error(sub,
+                     "--%s=%s is the store %s itself: refusing to write "
                      "over it",
-                     out, store);
+                     opt, out, store);
+  if (store) {
+    /* the store's companions, whether or not they exist now: a -wal of
+     * a killed run holds committed conversations */
+    char o[PATH_MAX + 8], st[PATH_MAX + 8];
+    canonical(out, o, sizeof o);
+    canonical(store, st, sizeof st);
+    size_t n = strlen(st);
+    static const char *const companion[] = {"-wal", "-shm", "-journal"};
+    for (int i = 0; i < 3; i++)
+      if (strncmp(o, st, n) == 0 && strcmp(o + n, companion[i]) == 0)
+        return cli_error(sub,
+                         "--%s=%s is the store's %s file: refusing to write "
+                         "over it",
+                         opt, out, companion[i]);
+  }
+  const char *kind = exists && !(flags & CLI_OUT_DB) ? sqlite_kind(out) : NULL;
+  if (kind)
+    return cli_error(sub, "--%s=%s is %s: refusing to write over it", opt, out,
+                     kind);
   return 0;
+}
+
+void cli_out_tmp(const char *out, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s.tmp-%d", out, (int)getpid());
+}
+
+int cli_out_commit(const char *sub, const char *tmp, const char *out, bool ok) {
+  if (ok && rename(tmp, out) == 0)
+    return 0;
+  if (ok)
+    cli_error(sub, "cannot rename %s to %s: %s", tmp, out, strerror(errno));
+  unlink(tmp);
+  return -1;
 }
 
 FILE *cli_out_open(const char *sub, const char *out) {

@@ -67,9 +67,27 @@ FILE *cli_out_open(const char *sub, const char *out);
  * --OPT=path) does not exist: checked before minutes of work, not after. */
 int cli_out_dir(const char *sub, const char *opt, const char *path);
 
-/* 0, or 2 after a message when `out` is the file `store` (by any path or
- * link): an output never replaces the store it was made from. */
-int cli_out_guard(const char *sub, const char *out, const char *store);
+/* May output `out` (given as --OPT=out; NULL: none) be written? Every
+ * command asks this one function before it writes anything. 0, or 2 after
+ * a message when: out is empty; its directory does not exist; it exists
+ * and is a directory, a device or anything but a regular file; it is the
+ * file `store` (by any path or link; store may be NULL); it is the
+ * store's -wal, -shm or -journal (whether they exist or not); it exists
+ * and is an SQLite database or write-ahead log (a foreign file), unless
+ * flags has CLI_OUT_DB (crosscheck's store checks its own kind). What
+ * passes is written beside its name and renamed into place only when
+ * complete (cli_out_open/close, cli_out_tmp/commit, plot's .part). */
+#define CLI_OUT_DB 1u
+int cli_out_check(const char *sub, const char *opt, const char *out,
+                  const char *store, unsigned flags);
+
+/* The temporary name beside `out` (OUT.tmp-PID) for writers that take a
+ * path (a capture, a store). */
+void cli_out_tmp(const char *out, char *buf, size_t cap);
+
+/* ok: rename tmp to out (0, or -1 after a message); not ok: remove tmp
+ * (-1). Never leaves a partial file under out. */
+int cli_out_commit(const char *sub, const char *tmp, const char *out, bool ok);
 int cli_out_close(FILE *f, const char *out, int status);
 
 /* Document every conversation parameter and every profile knob. */

@@ -575,7 +575,8 @@ int cmd_crosscheck(int argc, char **argv) {
     else
       snprintf(store, sizeof store, "out/%s-crosscheck.db", s.name);
   }
-  if (cli_out_dir(SUB, "out", store) || cli_out_guard(SUB, store, path)) {
+  if (cli_out_check(SUB, "out", store, path, CLI_OUT_DB) ||
+      (against && cli_out_check(SUB, "out", store, against, CLI_OUT_DB))) {
     scn_free(&s);
     return 2;
   }
@@ -583,10 +584,6 @@ int cmd_crosscheck(int argc, char **argv) {
       (!against && emu_check(err, sizeof err) != 0)) {
     scn_free(&s);
     return cli_error(SUB, "%s", err);
-  }
-  if (against && cli_out_guard(SUB, store, against)) {
-    scn_free(&s);
-    return 2;
   }
   sqlite3 *adb = NULL;
   char against_kernel[256] = "";
@@ -753,8 +750,7 @@ int cmd_crosscheck(int argc, char **argv) {
   if (rc == 0 && nfailed && (exists || nfailed == total)) {
     cli_error(SUB,
               "%" PRIu64 " of %" PRIu64 " conversations failed to run; %s %s",
-              nfailed, total, store,
-              exists ? "left as it was" : "not written");
+              nfailed, total, store, exists ? "left as it was" : "not written");
     rc = 1;
     kept = true;
   }

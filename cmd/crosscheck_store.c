@@ -42,11 +42,11 @@ int xstore_out_check(const char *path, char *err, size_t cap) {
   sqlite3_close(db);
   if (id == XSTORE_APP_ID)
     return 0;
-  snprintf(
-      err, cap,
-      "%.400s exists and is not a crosscheck store; left untouched (choose "
-      "another --out)",
-      path);
+  snprintf(err, cap,
+           "--out=%.400s exists and is not a crosscheck store; left untouched "
+           "(choose "
+           "another --out)",
+           path);
   return -1;
 }
 
@@ -296,8 +296,8 @@ int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
                *e = (const char *)sqlite3_column_text(q, 12);
     /* the store is untrusted: a known verdict, times that are finite and
      * not negative, and a kernel sequence unless the run failed */
-    static const char *const verdicts[] = {"identical", "different",
-                                           "timing", "failed"};
+    static const char *const verdicts[] = {"identical", "different", "timing",
+                                           "failed"};
     bool known = false;
     for (size_t v = 0; vd && v < 4; v++)
       known = known || strcmp(vd, verdicts[v]) == 0;
@@ -314,8 +314,8 @@ int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
     if (!why && strcmp(vd, "failed") != 0 && (!text || !*text))
       why = "kernel_seq: empty, but the kernel run did not fail";
     if (why) {
-      snprintf(err, cap, "table pairs, conversation %" PRIu64 ", column %s",
-               i, why);
+      snprintf(err, cap, "table pairs, conversation %" PRIu64 ", column %s", i,
+               why);
       sqlite3_finalize(q);
       return -2;
     }

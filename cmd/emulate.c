@@ -70,7 +70,8 @@ int cmd_emulate(int argc, char **argv) {
   uint64_t seed = ro.seed;
   const char *pcap = ro.pcap;
   bool show = ro.show;
-  if (cli_out_dir(SUB, "pcap", pcap) || cli_out_dir(SUB, "ladder", ladder_file))
+  if (cli_out_check(SUB, "pcap", pcap, NULL, 0) ||
+      cli_out_check(SUB, "ladder", ladder_file, NULL, 0))
     return 2;
   bool kern[2] = {strcmp(client, "kernel") == 0, strcmp(server, "kernel") == 0};
   tcp_profile prof[2];

@@ -41,7 +41,7 @@ int cmd_export(int argc, char **argv) {
   }
   if (!path)
     return cli_error(SUB, "which store? (see --help)");
-  if (cli_out_guard(SUB, out, path))
+  if (cli_out_check(SUB, "out", out, path, 0))
     return 2;
   hc_store *st;
   char err[600] = "";

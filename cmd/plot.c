@@ -48,6 +48,10 @@ int cmd_plot(int argc, char **argv) {
   if (out && stat(out, &od) == 0 && !S_ISDIR(od.st_mode))
     return cli_error(SUB, "--out=%s: a file, not a directory for the graphs",
                      out);
+  /* a directory to be made: never under the store's own names (a
+   * directory named STORE-wal would stop SQLite opening the store) */
+  if (out && stat(out, &od) != 0 && cli_out_check(SUB, "out", out, path, 0))
+    return 2;
   report *r;
   char err[1200] = "";
   if (report_analyze(&r, path, err, sizeof err) != 0)

@@ -103,14 +103,23 @@ int replay_one(const replay_job *j, conv_outcome *o) {
     return 1;
   }
   ladder *lad = ladder_new();
+  /* the capture is written beside its name and renamed only when the run
+   * and every write of it succeeded */
+  char tmp[1100];
+  if (j->pcap)
+    cli_out_tmp(j->pcap, tmp, sizeof tmp);
   /* the checker reads every event of both hosts: a kernel's are not all
    * there */
-  conv_opts opts = {ladder_on_event, lad, j->pcap,
+  conv_opts opts = {ladder_on_event, lad, j->pcap ? tmp : NULL,
                     j->stack == CONV_STACK_MODEL && !j->kernel, j->kernel};
   int rv = conv_run(env, j->p, j->stack, j->client, j->server, j->seed,
                     j->index, &opts, o, why, sizeof why);
   if (!j->env)
     conv_env_free(env);
+  if (j->pcap && cli_out_commit(sub, tmp, j->pcap, rv == 0) != 0 && !rv) {
+    ladder_free(lad);
+    return 1;
+  }
   if (rv) {
     fprintf(stderr, "halfclose %s: %s\n", sub, why);
     ladder_free(lad);
@@ -249,7 +258,8 @@ int cmd_replay(int argc, char **argv) {
   uint64_t seed = ro.seed;
   const char *pcap = ro.pcap;
   bool show_ladder = ro.show;
-  if (cli_out_dir(SUB, "pcap", pcap) || cli_out_dir(SUB, "ladder", ladder_file))
+  if (cli_out_check(SUB, "pcap", pcap, store_path, 0) ||
+      cli_out_check(SUB, "ladder", ladder_file, store_path, 0))
     return 2;
   if (store_path) {
     if (!have_index)

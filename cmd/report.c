@@ -75,7 +75,7 @@ int cmd_report(int argc, char **argv) {
   }
   if (!path)
     return cli_error(SUB, "which store? (see --help)");
-  if (cli_out_guard(SUB, out, path))
+  if (cli_out_check(SUB, "out", out, path, 0))
     return 2;
   struct stat pd;
   if (plots && (stat(plots, &pd) != 0 || !S_ISDIR(pd.st_mode)))

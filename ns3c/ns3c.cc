@@ -526,7 +526,17 @@ extern "C" int ns3c_link_pcap(ns3c_link *l, const char *path) {
   if (!l)
     return ns3c_fail(NS3C_ERR_INVAL, "no link");
   GUARD_BEGIN
+  /* the capture before: closed, and every write checked (ns-3's writer
+   * reports a failed write only through its stream's state) */
+  bool failed = false;
+  if (l->pcap) {
+    l->pcap->Close();
+    failed = l->pcap->Fail();
+  }
   l->pcap = nullptr;
+  if (failed)
+    return ns3c_fail(NS3C_ERR_IO, "the capture could not be written whole "
+                                  "(disk full?)");
   if (!path)
     return NS3C_OK;
   /* ns-3 aborts the process when it cannot open the file: look first */

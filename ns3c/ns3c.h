@@ -121,7 +121,9 @@ int ns3c_link_send(ns3c_link *l, int node, const uint8_t *dgram, size_t len);
 /* Capture node 0's traffic, both directions, as bare IPv4 (DLT_RAW) into
  * `path` with ns-3's pcap writer; NULL stops capturing. Timestamps count
  * from this call, so a conversation's capture is the same whenever it
- * runs. Returns 0, NS3C_ERR_IO or NS3C_ERR_NS3. */
+ * runs. The capture before is closed first: NS3C_ERR_IO when any of its
+ * writes failed (the file is then incomplete). Returns 0, NS3C_ERR_IO or
+ * NS3C_ERR_NS3. */
 int ns3c_link_pcap(ns3c_link *l, const char *path);
 
 /* Every datagram a node's device sends or receives, as IPv4 bytes, with

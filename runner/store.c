@@ -97,8 +97,8 @@ static int bad_value(const hc_store *st, char *err, size_t cap,
                      const char *table, const char *row, const char *col,
                      const char *want) {
   if (err)
-    snprintf(err, cap, "%s: table %s, %s, column %s: %s", st->path, table,
-             row, col, want);
+    snprintf(err, cap, "%s: table %s, %s, column %s: %s", st->path, table, row,
+             col, want);
   return -1;
 }
 
@@ -986,16 +986,26 @@ static const struct {
   const char *name;
   col_kind kind;
 } row_cols[] = {
-    {"conversation", COL_COUNT},       {"profile", COL_COUNT},
-    {"redundant_ack", COL_BOOL},       {"server_rst", COL_BOOL},
-    {"conn_reset", COL_BOOL},          {"app_reset", COL_BOOL},
-    {"completed", COL_BOOL},           {"bytes_lost", COL_COUNT},
-    {"bytes_read", COL_COUNT},         {"duration_ns", COL_COUNT},
-    {"segments_client", COL_U32},      {"segments_server", COL_U32},
-    {"retransmits_client", COL_U32},   {"retransmits_server", COL_U32},
-    {"lost", COL_U32},                 {"reset_after_close", COL_BOOL},
-    {"phase_client_ns", COL_PHASE},    {"phase_server_ns", COL_PHASE},
-    {"t_fin_arrived_ns", COL_TIME},    {"t_redundant_ack_ns", COL_TIME},
+    {"conversation", COL_COUNT},
+    {"profile", COL_COUNT},
+    {"redundant_ack", COL_BOOL},
+    {"server_rst", COL_BOOL},
+    {"conn_reset", COL_BOOL},
+    {"app_reset", COL_BOOL},
+    {"completed", COL_BOOL},
+    {"bytes_lost", COL_COUNT},
+    {"bytes_read", COL_COUNT},
+    {"duration_ns", COL_COUNT},
+    {"segments_client", COL_U32},
+    {"segments_server", COL_U32},
+    {"retransmits_client", COL_U32},
+    {"retransmits_server", COL_U32},
+    {"lost", COL_U32},
+    {"reset_after_close", COL_BOOL},
+    {"phase_client_ns", COL_PHASE},
+    {"phase_server_ns", COL_PHASE},
+    {"t_fin_arrived_ns", COL_TIME},
+    {"t_redundant_ack_ns", COL_TIME},
     {"unread_at_fin_bytes", COL_TIME},
 };
 
@@ -1013,8 +1023,9 @@ static int read_col(const hc_store *st, sqlite3_stmt *q, int c, size_t rc,
     return 0;
   }
   sqlite3_int64 x = sqlite3_column_int64(q, c);
-  int64_t hi = k == COL_BOOL ? 1 : k == COL_U32 ? (int64_t)UINT32_MAX
-                                                : INT64_MAX;
+  int64_t hi = k == COL_BOOL  ? 1
+               : k == COL_U32 ? (int64_t)UINT32_MAX
+                              : INT64_MAX;
   if (type == SQLITE_INTEGER && x >= 0 && x <= hi) {
     *v = x;
     return 0;
@@ -1024,14 +1035,14 @@ static int read_col(const hc_store *st, sqlite3_stmt *q, int c, size_t rc,
   snprintf(row, sizeof row, "conversation %lld, profile %s",
            (long long)sqlite3_column_int64(q, 0), store_col_text(q, 1));
   snprintf(want, sizeof want, "%s: expected %s",
-           type == SQLITE_NULL ? "NULL" : text ? text : "?",
-           k == COL_BOOL  ? "0 or 1"
-           : k == COL_U32 ? "a whole number from 0 to 4294967295"
-           : k == COL_COUNT
-               ? "a whole number from 0"
-               : "NULL or a whole number from 0");
-  return bad_value(st, err, cap, "conversations", row, row_cols[rc].name,
-                   want);
+           type == SQLITE_NULL ? "NULL"
+           : text              ? text
+                               : "?",
+           k == COL_BOOL    ? "0 or 1"
+           : k == COL_U32   ? "a whole number from 0 to 4294967295"
+           : k == COL_COUNT ? "a whole number from 0"
+                            : "NULL or a whole number from 0");
+  return bad_value(st, err, cap, "conversations", row, row_cols[rc].name, want);
 }
 
 /* One row of ROW_COLUMNS into *row, every value checked: 0, or -1 with a

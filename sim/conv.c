@@ -898,7 +898,8 @@ static int start_ns3(run *r, const tcp_profile *client, const char *pcap) {
 
 /* ---- both ---- */
 
-static void end_run(run *r) {
+/* Ends the run; 0, or -1 when its capture could not be written whole. */
+static int end_run(run *r) {
   for (int i = 0; i < 2; i++)
     if (r->s[i].ev_at)
       ns3c_cancel(r->e->sim, r->s[i].ev_id);
@@ -928,10 +929,11 @@ static void end_run(run *r) {
   ns3c_link_set_receive(r->e->link, NULL, NULL);
   if (!r->kernel) /* kernels: drained in the run (stop) */
     ns3c_run(r->e->sim);
-  ns3c_link_pcap(r->link, NULL);
+  int rv = ns3c_link_pcap(r->link, NULL);
   for (int i = 0; i < 2; i++)
     tcp_host_free(r->s[i].host);
   tcp_check_free(r->check);
+  return rv ? -1 : 0;
 }
 
 int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
@@ -1027,7 +1029,10 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
     free(r->err);
     rv = -1;
   }
-  end_run(r);
+  if (end_run(r) != 0 && !rv) {
+    snprintf(msg, sizeof msg, "%s", ns3c_last_error());
+    rv = -1;
+  }
   free(r);
   if (rv && err)
     snprintf(err, cap, "%s", msg);
