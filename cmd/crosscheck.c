@@ -208,11 +208,10 @@ static void sweep_tmp(const char *store) {
 
 /* ---- the run ---- */
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted; /* the signal that stopped us */
 
 static void on_signal(int sig) {
-  (void)sig;
-  interrupted = 1;
+  interrupted = sig;
 }
 
 typedef struct slot {
@@ -286,8 +285,7 @@ static int emulate_all(const uint64_t *idx, uint64_t n, int jobs,
       pid_t pid = fork();
       if (pid == 0) {
         close(fd[0]);
-        signal(SIGINT, emu_ns_exit_on_signal); /* its namespaces go */
-        signal(SIGTERM, emu_ns_exit_on_signal);
+        emu_catch_exit_signals(emu_ns_exit_on_signal); /* its namespaces go */
         emulate_child(fd[1], &pairs[idx[next]].p, seed, idx[next]);
       }
       close(fd[1]);
@@ -649,10 +647,9 @@ int cmd_crosscheck(int argc, char **argv) {
   }
 
   /* the emulations, a child each */
-  struct sigaction sa = {0}, old_int, old_term;
-  sa.sa_handler = on_signal;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
+  /* INT, TERM, HUP, QUIT, PIPE: the run stops, its children remove their
+   * namespaces, the temporary store goes, --out stays as it was */
+  emu_catch_exit_signals(on_signal);
   time_t t_start = time(NULL);
   pass1 c1 = {pairs, db,       tmp, rtt_match, &linux_p,
               seed,  env_seed, {0}, {0},       {0}};
@@ -691,11 +688,10 @@ int cmd_crosscheck(int argc, char **argv) {
     rc = 1;
   free(idx);
   uint64_t *counts = c1.counts, *kinds = c1.kinds, *kind_first = c1.kind_first;
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
   if (interrupted && rc == 0) {
-    cli_error(SUB, "interrupted; %s left as it was", store);
-    rc = 130;
+    cli_error(SUB, "interrupted (signal %d); %s left as it was",
+              (int)interrupted, store);
+    rc = 128 + (int)interrupted;
   }
 
   if (rc == 0) {

@@ -83,10 +83,8 @@ int cmd_emulate(int argc, char **argv) {
   if (cp.p.time_limit_ns > 60 * TCP_S)
     cp.p.time_limit_ns = 60 * TCP_S; /* a real minute at most */
   char err[600];
-  struct sigaction sa = {0};
-  sa.sa_handler = emu_ns_exit_on_signal; /* namespaces removed, exit 130 */
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  /* namespaces removed, exit 128 + the signal */
+  emu_catch_exit_signals(emu_ns_exit_on_signal);
   emu_session *m;
   int rc = 1;
   if (emu_session_open(&m, &cp.p, kern, seed, err, sizeof err) != 0) {

@@ -101,19 +101,78 @@ int emu_check(char *err, size_t cap) {
   return 0;
 }
 
+/* Each namespace this program makes is recorded, before it exists, in
+ * RECORD_DIR/NAME: the creating process's PID and its start time (field
+ * 22 of /proc/PID/stat, so a reused PID is not mistaken for it). The
+ * sweep removes only namespaces with a record whose process is gone: a
+ * namespace that another program (or another user's halfclose-like
+ * name) made is never touched. */
+#define RECORD_DIR "/run/halfclose-netns"
+
+/* The start time of process pid in clock ticks since boot, or 0. */
+static unsigned long long start_time(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  /* the command name (field 2) may hold spaces: count from its ')' */
+  char *p = strrchr(buf, ')');
+  unsigned long long t = 0;
+  for (int field = 2; p && *p; p++)
+    if (*p == ' ' && ++field == 22) {
+      t = strtoull(p + 1, NULL, 10);
+      break;
+    }
+  return t;
+}
+
+static void record_path(const char *name, char *buf, size_t cap) {
+  snprintf(buf, cap, RECORD_DIR "/%s", name);
+}
+
+/* Record namespace `name` as this process's: 0 or -1. */
+static int record_add(const char *name) {
+  if (mkdir(RECORD_DIR, 0700) != 0 && errno != EEXIST)
+    return -1;
+  char path[128];
+  record_path(name, path, sizeof path);
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  fprintf(f, "%d %llu\n", (int)getpid(), start_time(getpid()));
+  return fclose(f) == 0 ? 0 : -1;
+}
+
+static void record_del(const char *name) {
+  char path[128];
+  record_path(name, path, sizeof path);
+  unlink(path);
+}
+
 void emu_sweep(void) {
-  DIR *d = opendir(NETNS_DIR);
+  DIR *d = opendir(RECORD_DIR);
   if (!d)
     return;
   struct dirent *e;
   while ((e = readdir(d))) {
-    int pid;
-    char tag[16];
-    if (sscanf(e->d_name, "hc-%d-%15s", &pid, tag) != 2)
+    if (e->d_name[0] == '.')
       continue;
-    if (kill(pid, 0) == 0 || errno != ESRCH)
+    char path[300];
+    snprintf(path, sizeof path, RECORD_DIR "/%s", e->d_name);
+    FILE *f = fopen(path, "r");
+    int pid = 0;
+    unsigned long long t = 0;
+    int got = f ? fscanf(f, "%d %llu", &pid, &t) : 0;
+    if (f)
+      fclose(f);
+    if (got == 2 && pid > 0 && start_time(pid) == t && t != 0)
       continue; /* its run is alive */
     ip("netns", "del", e->d_name, NULL);
+    unlink(path);
   }
   closedir(d);
 }
@@ -166,18 +225,44 @@ static void live_set(const char *name, bool on) {
   }
 }
 
+/* dir "/" name into path, with nothing that allocates (signal-safe). */
+static void join_now(char *path, size_t cap, const char *dir,
+                     const char *name) {
+  size_t n = 0;
+  for (const char *c = dir; *c && n + 1 < cap; c++)
+    path[n++] = *c;
+  if (n + 1 < cap)
+    path[n++] = '/';
+  for (const char *c = name; *c && n + 1 < cap; c++)
+    path[n++] = *c;
+  path[n] = 0;
+}
+
 void emu_ns_remove_all_now(void) {
   for (int i = 0; i < NS_LIVE_MAX; i++) {
     if (!ns_live[i][0])
       continue;
-    char path[128] = NETNS_DIR "/";
-    size_t n = strlen(path);
-    for (const char *c = ns_live[i]; *c && n + 1 < sizeof path; c++)
-      path[n++] = *c;
-    path[n] = 0;
+    char path[128];
+    join_now(path, sizeof path, NETNS_DIR, ns_live[i]);
     umount2(path, MNT_DETACH);
     unlink(path);
+    join_now(path, sizeof path, RECORD_DIR, ns_live[i]);
+    unlink(path);
   }
+}
+
+void emu_catch_exit_signals(void (*handler)(int)) {
+  /* a closed terminal (HUP), a quit key (QUIT), a reader gone (PIPE):
+   * each ends the run as an interrupt does, never leaving a namespace */
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+    sigaddset(&sa.sa_mask, sigs[i]);
+  for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+    sigaction(sigs[i], &sa, NULL);
 }
 
 void emu_ns_exit_on_signal(int sig) {
@@ -197,7 +282,18 @@ int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
                   size_t cap) {
   memset(ns, 0, sizeof *ns);
   ns->tap_fd = -1;
-  snprintf(ns->name, sizeof ns->name, "hc-%d-%s", (int)getpid(), tag);
+  /* a name nobody holds: one that exists is another's (ours are removed
+   * when done), so it is never deleted here, and another is taken */
+  for (int k = 0; k < 100; k++) {
+    if (k)
+      snprintf(ns->name, sizeof ns->name, "hc-%d-%s-%d", (int)getpid(), tag, k);
+    else
+      snprintf(ns->name, sizeof ns->name, "hc-%d-%s", (int)getpid(), tag);
+    char path[128];
+    join_now(path, sizeof path, NETNS_DIR, ns->name);
+    if (access(path, F_OK) != 0)
+      break;
+  }
   ns->addr = addr;
   memcpy(ns->mac, mac, 6);
   char a[20], p[20], m[18], pm[18], mtu_s[12], cidr[24];
@@ -208,14 +304,16 @@ int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
   snprintf(mtu_s, sizeof mtu_s, "%u", mtu);
   snprintf(cidr, sizeof cidr, "%s/24", a);
   const char *n = ns->name;
-  ip("netns", "del", n, NULL); /* a name of ours from an earlier call */
-  /* known before it exists: a signal while `ip` creates it removes it */
+  /* known before it exists, in this process (a signal while `ip` creates
+   * it removes it) and on disk (a kill -9 leaves it to the sweep) */
   live_set(n, true);
-  int rv = ip("netns", "add", n, NULL);
-  if (rv == 0)
+  int rv = record_add(n) == 0 ? ip("netns", "add", n, NULL) : -1;
+  if (rv == 0) {
     ns->created = true;
-  else
+  } else {
     live_set(n, false);
+    record_del(n);
+  }
   /* the kernel's TCP as the model has it: no timestamps, SACK or window
    * scaling; no metrics carried from one connection to the next; no IPv6
    * so nothing else crosses the link */
@@ -256,6 +354,7 @@ void emu_ns_delete(emu_ns *ns) {
   ns->tap_fd = -1;
   if (ns->created) {
     ip("netns", "del", ns->name, NULL);
+    record_del(ns->name);
     live_set(ns->name, false);
   }
   ns->created = false;

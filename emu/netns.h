@@ -6,9 +6,13 @@
  * kept between connections). Congestion control is chosen per socket by
  * halfclose-peer (cubic).
  *
- * Names are hc-PID-TAG: a run killed with -9 leaves its namespaces behind,
- * and emu_sweep() of a later run removes those whose PID is gone. Every
- * function reports errors as 0/-1 and a message in (err, cap).
+ * Names are hc-PID-TAG (another suffix when that name is taken: a
+ * namespace that exists is never deleted to make room). Each is recorded
+ * with its creator's PID and start time in /run/halfclose-netns before it
+ * exists: a run killed with -9 leaves its namespaces behind, and
+ * emu_sweep() of a later run removes those whose creator is gone, never a
+ * namespace without a record. Every function reports errors as 0/-1 and a
+ * message in (err, cap).
  */
 #ifndef HALFCLOSE_NETNS_H
 #define HALFCLOSE_NETNS_H
@@ -47,9 +51,14 @@ void emu_ns_delete(emu_ns *ns);
  * does), nothing that allocates. */
 void emu_ns_remove_all_now(void);
 
-/* A handler for SIGINT and SIGTERM: emu_ns_remove_all_now(), then exit
+/* A handler for the exit signals: emu_ns_remove_all_now(), then exit
  * 128 + sig as the signal would. */
 void emu_ns_exit_on_signal(int sig);
+
+/* Install `handler` for every signal that ends a run from outside:
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE, each blocked while it
+ * runs. */
+void emu_catch_exit_signals(void (*handler)(int));
 
 /* Run argv inside the namespace, its standard output into *out (a pipe);
  * the process dies with ours. 0 or -1. */

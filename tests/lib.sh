@@ -23,14 +23,15 @@ need_emulation() {
   [ "${CI:-}" = true ] && { echo "FAIL: required under CI"; exit 1; }
   exit 77
 }
-# interrupt PID PATTERN: SIGINT to PID once a namespace matching PATTERN
-# exists (or after 5 s), then its exit status in $st
+# interrupt PID PATTERN [SIGNAL]: SIGNAL (default INT) to PID once a
+# namespace matching PATTERN exists (or after 5 s), then its exit status
+# in $st
 interrupt() {
   tries=0
   until ip netns list | grep -q "$2" || [ $tries -ge 500 ]; do
     tries=$((tries + 1)); sleep 0.01
   done
-  kill -INT "$1"; wait "$1"; st=$?
+  kill -"${3:-INT}" "$1"; wait "$1"; st=$?
 }
 # "N passed, N failed", and the exit status
 finish() {

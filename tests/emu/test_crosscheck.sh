@@ -144,6 +144,14 @@ interrupt $pid "^hc-"
 [ $st -eq 130 ] && [ ! -e "$tmp/i.db" ] && ! ls "$tmp" | grep -q "^i\.db\.tmp-" &&
   [ -z "$(ip netns list | grep '^hc-')" ] && ok ||
   bad "interrupted: exit $st, $(ls "$tmp" | grep '^i\.db'), $(ip netns list | grep '^hc-')"
+# R8: a closed terminal (SIGHUP) the same way, exit 129 (before the fix
+# it left both namespaces and the temporary store)
+"$hc" crosscheck "$scn" --conversations=20 --out="$tmp/h.db" >"$tmp/oh" 2>&1 &
+pid=$!
+interrupt $pid "^hc-" HUP
+[ $st -eq 129 ] && [ ! -e "$tmp/h.db" ] && ! ls "$tmp" | grep -q "^h\.db\.tmp-" &&
+  [ -z "$(ip netns list | grep '^hc-')" ] && ok ||
+  bad "SIGHUP: exit $st, $(ls "$tmp" | grep '^h\.db'), $(ip netns list | grep '^hc-')"
 : >"$tmp/i.db.tmp-999999"
 "$hc" crosscheck "$scn" --conversations=1 --out="$tmp/i.db" >/dev/null 2>&1 &&
   [ -e "$tmp/i.db" ] && [ ! -e "$tmp/i.db.tmp-999999" ] && ok ||

@@ -41,6 +41,19 @@ pid=$!
 interrupt $pid "^hc-$pid-"
 [ $st -eq 130 ] && [ -z "$(ip netns list | grep "^hc-$pid-")" ] && ok ||
   bad "emulate interrupted: exit $st, left $(ip netns list | grep "^hc-$pid-")"
+# R8: a closed terminal (HUP), a quit (QUIT), a reader gone (PIPE) end it
+# the same way (before the fix HUP left both namespaces); their records go
+# with them
+for s in HUP:1 QUIT:3 PIPE:13 TERM:15; do
+  sig=${s%:*}
+  "$hc" emulate --client=kernel --server=kernel --no-ladder --read_interval=500ms >/dev/null 2>&1 &
+  pid=$!
+  interrupt $pid "^hc-$pid-" $sig
+  want=$((128 + ${s#*:}))
+  [ $st -eq $want ] && [ -z "$(ip netns list | grep "^hc-$pid-")" ] &&
+    ! ls /run/halfclose-netns 2>/dev/null | grep -q "^hc-$pid-" && ok ||
+    bad "emulate on SIG$sig: exit $st (wanted $want), left $(ip netns list | grep "^hc-$pid-")"
+done
 
 # while the link runs: one SCHED_IDLE thread per CPU this process may use,
 # and ns-3's TAP readers real-time one above the link's thread (50); with
@@ -80,10 +93,25 @@ out=$(emu --client=kernel --server=nt351)
 echo "$out" | grep -q "redundant_ack=no" && grep -q "bytes_read=20000" "$tmp/o" && ok ||
   bad "a Linux client against nt351: $out"
 
-# nothing of these runs is left; a namespace of a dead run is removed
+# nothing of these runs is left; a namespace of a dead run (recorded by
+# it) is removed, and one that is not ours - no record, though its name
+# looks like ours - is kept (before the fix the sweep removed it)
 ip netns add hc-999999-leftover
+mkdir -p /run/halfclose-netns && echo "999999 1" >/run/halfclose-netns/hc-999999-leftover
+ip netns add hc-999998-notours
 emu --client=kernel --server=kernel >/dev/null
-[ -z "$(ip netns list | grep '^hc-')" ] && ok || bad "namespaces left: $(ip netns list)"
+[ -z "$(ip netns list | grep '^hc-' | grep -v hc-999998-notours)" ] &&
+  [ ! -e /run/halfclose-netns/hc-999999-leftover ] && ok || bad "namespaces left: $(ip netns list)"
+ip netns list | grep -q "^hc-999998-notours" && ok || bad "a namespace that was not ours was removed"
+ip netns del hc-999998-notours
+# names in use are never taken over: the run picks others and leaves them
+sh -c 'ip netns add hc-$$-client && ip netns add hc-$$-server && echo $$ >"$1" &&
+  exec "$2" emulate --client=kernel --server=kernel --no-ladder --let-cpus-idle --response=5KB' sh "$tmp/pid" "$hc" >"$tmp/o" 2>&1
+rc=$?; p=$(cat "$tmp/pid")
+[ $rc -eq 0 ] && grep -q "completed=yes" "$tmp/o" && ip netns list | grep -q "^hc-$p-client" &&
+  ip netns list | grep -q "^hc-$p-server" && [ "$(ip netns list | grep -c "^hc-$p-")" -eq 2 ] && ok ||
+  bad "names in use: exit $rc, $(ip netns list | grep "^hc-$p-"): $(tail -2 "$tmp/o")"
+ip netns del "hc-$p-client"; ip netns del "hc-$p-server"
 
 "$hc" emulate --client=nt4 >/dev/null 2>"$tmp/e"
 [ $? -eq 2 ] && grep -q 'unknown profile "nt4"' "$tmp/e" && ok || bad "bad profile: $(cat "$tmp/e")"
