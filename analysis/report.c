@@ -338,14 +338,19 @@ static void make_bins(report *r, const data *d, int key, param_bins *pb) {
       edge[b] = v[(size_t)((double)(d->n - 1) * b / nb)];
     free(v);
   }
-  for (int b = 0; b < nb; b++) {
-    if (pb->nbins && edge[b] == pb->bin[pb->nbins - 1].lo)
-      continue;
+  /* bins between distinct edges (few conversations repeat quantiles:
+   * with two, five of the six edges are the first value, and a bin made
+   * of a repeated edge would hold only it); one value alone is a bin of
+   * that value. report_bin_of() puts every value in one bin, the last
+   * bin closed above. */
+  int m = 0;
+  for (int b = 1; b <= nb; b++)
+    if (edge[b] > edge[m])
+      edge[++m] = edge[b];
+  if (m == 0)
+    pb->bin[pb->nbins++] = (bin_stats){.lo = edge[0], .hi = edge[0]};
+  for (int b = 0; b < m; b++)
     pb->bin[pb->nbins++] = (bin_stats){.lo = edge[b], .hi = edge[b + 1]};
-  }
-  /* a degenerate last bin (all values equal) becomes a single value */
-  if (pb->nbins == 1 && pb->bin[0].lo == pb->bin[0].hi)
-    pb->bin[0].hi = pb->bin[0].lo;
 }
 
 static void fill_bins(report *r, const data *d, param_bins *pb) {

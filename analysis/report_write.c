@@ -476,9 +476,9 @@ static void outcomes(doc *d, const report *r) {
                       "conversations losing data",
                       "mean per conversation",
                       "mean when lost",
-                      "median",
-                      "90th percentile",
-                      "99th percentile",
+                      "median when lost",
+                      "90th percentile when lost",
+                      "99th percentile when lost",
                       "maximum"};
   table_begin(d);
   for (int i = 0; i < 8; i++)
@@ -488,7 +488,7 @@ static void outcomes(doc *d, const report *r) {
     const profile_stats *ps = &r->prof[j];
     snprintf(cells[0], sizeof cells[0], "%s", ps->name);
     snprintf(cells[1], sizeof cells[1], "%llu",
-             (unsigned long long)ps->app_reset.k);
+             (unsigned long long)ps->lost_any.k);
     snprintf(cells[2], sizeof cells[2], "%.1f B", ps->lost_mean);
     snprintf(cells[3], sizeof cells[3], "%.0f B", ps->lost_mean_affected);
     snprintf(cells[4], sizeof cells[4], "%llu B",

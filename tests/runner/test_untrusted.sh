@@ -47,6 +47,18 @@ for r in report export plot; do
   o="$tmp/$r.out"; [ $r = plot ] && o="$tmp/plotdir"
   "$hc" $r "$tmp/ref.db" --out="$o" >/dev/null 2>"$tmp/e" && ok || bad "$r of a good store: $(cat "$tmp/e")"
 done
+# R4: the Bytes lost table counts the conversations that lost data
+# (bytes_lost > 0), recomputed here from the store; it printed the failed
+# reads (app_reset) before. The control: this store has failed reads
+# that lost nothing, so the two counts differ and the old label fails.
+"$hc" report "$tmp/ref.db" >"$tmp/ref.md"
+for p in nt351 nt351-sp; do
+  want=$(sqlite3 "$tmp/ref.db" "SELECT sum(bytes_lost > 0) FROM conversations WHERE profile='$p'")
+  got=$(awk -F' [|] ' -v p="$p" '/conversations losing data/ { t = 1; next } t && $1 == "| " p { print $2; exit }' "$tmp/ref.md")
+  [ "$got" = "$want" ] && ok || bad "$p: Bytes lost table says $got conversations losing data, the store $want"
+done
+[ "$(sqlite3 "$tmp/ref.db" "SELECT sum(bytes_lost > 0) != sum(app_reset) FROM conversations WHERE profile='nt351'")" = 1 ] &&
+  ok || bad "the store cannot tell lost data from failed reads: the R4 check tells nothing"
 tamper() { # SQL: a copy of ref.db with it applied, in t.db
   cp "$tmp/ref.db" "$tmp/t.db"; sqlite3 "$tmp/t.db" "$1"
 }
