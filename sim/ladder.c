@@ -15,13 +15,22 @@
 
 #include "conv.h"
 
+/* At most this many timeline events are kept (about 35 MB): a longer
+ * timeline is no longer read line by line, and replay's memory stays
+ * bounded whatever the conversation. Events past it are counted. */
+#define LADDER_MAX_EVENTS 200000
+
 struct ladder {
   tcp_event *ev;
   size_t n, cap;
   ladder_seg *segs;
   size_t nsegs;
+  uint32_t *chain; /* per segment: the next in its bucket, index + 1 */
+  uint32_t *head;  /* per bucket: the newest unmatched segment, index + 1 */
+  size_t nbuckets; /* a power of two, or 0 */
   ladder_mark *marks;
   size_t nmarks, capmarks;
+  uint64_t dropped; /* events past LADDER_MAX_EVENTS, not kept */
   uint32_t iss[2];
   bool have_iss[2];
 };
@@ -35,8 +44,51 @@ void ladder_free(ladder *l) {
     return;
   free(l->ev);
   free(l->segs);
+  free(l->chain);
+  free(l->head);
   free(l->marks);
   free(l);
+}
+
+/* An arrival is matched to the segment sent with the same sender, raw
+ * sequence and acknowledgment numbers, flags and length: a hash of those
+ * finds the unmatched candidates in O(1) (a scan of every segment for
+ * each arrival made a long conversation quadratic). */
+static size_t seg_hash(int from, uint32_t seq, uint8_t flags, uint16_t len,
+                       uint32_t ack) {
+  uint64_t h = (uint64_t)seq * 0x9E3779B97F4A7C15ull;
+  h ^= ((uint64_t)ack << 17) ^ ((uint64_t)flags << 8) ^ ((uint64_t)len << 40) ^
+       (uint64_t)from;
+  h *= 0xBF58476D1CE4E5B9ull;
+  return (size_t)(h ^ (h >> 31));
+}
+
+static size_t hash_of(const ladder_seg *g) {
+  return seg_hash(g->from, g->raw_seq, g->flags, g->len,
+                  (g->flags & TCP_ACK) ? g->raw_ack : 0);
+}
+
+static void bucket_add(ladder *l, size_t i) {
+  size_t b = hash_of(&l->segs[i]) & (l->nbuckets - 1);
+  l->chain[i] = l->head[b];
+  l->head[b] = (uint32_t)(i + 1);
+}
+
+/* Room for one more segment in the hash: 0, or -1 (out of memory). */
+static int buckets_grow(ladder *l) {
+  if (2 * (l->nsegs + 1) <= l->nbuckets)
+    return 0;
+  size_t nb = l->nbuckets ? 2 * l->nbuckets : 1024;
+  uint32_t *h = calloc(nb, sizeof *h);
+  if (!h)
+    return -1;
+  free(l->head);
+  l->head = h;
+  l->nbuckets = nb;
+  for (size_t i = 0; i < l->nsegs; i++) /* oldest first: newest at heads */
+    if (l->segs[i].recv_ns < 0)
+      bucket_add(l, i);
+  return 0;
 }
 
 static int side_of(uint32_t host) {
@@ -63,18 +115,28 @@ static bool wanted(const tcp_event *ev) {
   }
 }
 
-/* An arrival: the first segment from the other side that matches it. */
+/* An arrival: the first (oldest) segment from the other side that
+ * matches it and has not arrived yet. */
 static void arrived(ladder *l, const tcp_event *ev) {
-  int s = side_of(ev->host);
-  for (size_t i = 0; i < l->nsegs; i++) {
-    ladder_seg *g = &l->segs[i];
-    if (g->from != s && g->recv_ns < 0 && g->raw_seq == ev->seg.seq &&
+  if (!l->nbuckets)
+    return;
+  int from = 1 - side_of(ev->host);
+  uint32_t ack = (ev->seg.flags & TCP_ACK) ? ev->seg.ack : 0;
+  size_t b = seg_hash(from, ev->seg.seq, ev->seg.flags, ev->seg.len, ack) &
+             (l->nbuckets - 1);
+  uint32_t *link = &l->head[b], *best = NULL;
+  for (uint32_t k = *link; k; link = &l->chain[k - 1], k = *link) {
+    ladder_seg *g = &l->segs[k - 1];
+    if (g->from == from && g->raw_seq == ev->seg.seq &&
         g->flags == ev->seg.flags && g->len == ev->seg.len &&
-        (!(g->flags & TCP_ACK) || g->raw_ack == ev->seg.ack)) {
-      g->recv_ns = (int64_t)ev->time_ns;
-      return;
-    }
+        (!(g->flags & TCP_ACK) || g->raw_ack == ev->seg.ack))
+      best = link; /* newest first: the last match is the oldest */
   }
+  if (!best)
+    return;
+  size_t i = *best - 1;
+  l->segs[i].recv_ns = (int64_t)ev->time_ns;
+  *best = l->chain[i]; /* matched: out of its bucket */
 }
 
 static void mark(ladder *l, const tcp_event *ev) {
@@ -103,20 +165,42 @@ void ladder_on_event(void *user, const tcp_event *ev) {
   }
   if (!wanted(ev))
     return;
+  if (l->n == LADDER_MAX_EVENTS) {
+    l->dropped++;
+    return;
+  }
   if ((ev->type == TCP_EV_TIMER_ARM || ev->type == TCP_EV_TIMER_FIRE) ||
       ev->type == TCP_EV_STATE)
     mark(l, ev);
   if (l->n == l->cap) {
+    /* each array is taken as soon as it is grown: a failure of a later
+     * one leaves every pointer valid (the event is then not kept) */
     size_t cap = l->cap ? 2 * l->cap : 256;
+    if (cap > LADDER_MAX_EVENTS)
+      cap = LADDER_MAX_EVENTS;
     tcp_event *p = realloc(l->ev, cap * sizeof *p);
-    ladder_seg *q = realloc(l->segs, cap * sizeof *q);
-    if (!p || !q) {
-      free(p != l->ev ? p : NULL);
+    if (!p) {
+      l->dropped++;
       return;
     }
     l->ev = p;
+    ladder_seg *q = realloc(l->segs, cap * sizeof *q);
+    if (!q) {
+      l->dropped++;
+      return;
+    }
     l->segs = q;
+    uint32_t *c = realloc(l->chain, cap * sizeof *c);
+    if (!c) {
+      l->dropped++;
+      return;
+    }
+    l->chain = c;
     l->cap = cap;
+  }
+  if (ev->type == TCP_EV_SEG_OUT && buckets_grow(l) != 0) {
+    l->dropped++;
+    return;
   }
   tcp_event e = *ev;
   e.dgram = NULL;
@@ -143,6 +227,7 @@ void ladder_on_event(void *user, const tcp_event *ev) {
   g->recv_ns = -1;
   g->raw_seq = ev->seg.seq;
   g->raw_ack = ev->seg.ack;
+  bucket_add(l, l->nsegs - 1);
 }
 
 void ladder_mark_outcome(ladder *l, const conv_outcome *o) {
@@ -224,4 +309,14 @@ void ladder_print(const ladder *l, FILE *f) {
     }
     fprintf(f, "%10.3f  %*s%s: %s\n", ms, s ? 26 : 8, "", who[s], what);
   }
+  if (l->dropped)
+    fprintf(f,
+            "... the timeline stops here: %" PRIu64 " more events were not "
+            "kept (at most %d are); the outcome and the anatomy below "
+            "cover the whole conversation\n",
+            l->dropped, LADDER_MAX_EVENTS);
+}
+
+uint64_t ladder_dropped(const ladder *l) {
+  return l->dropped;
 }

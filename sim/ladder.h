@@ -30,8 +30,13 @@ struct conv_outcome;
  * diagram. */
 void ladder_mark_outcome(ladder *l, const struct conv_outcome *o);
 
-/* The text timeline. */
+/* The text timeline. At most 200 000 events are kept (memory stays
+ * bounded whatever the conversation); past that the timeline ends with a
+ * line that says how many were not kept. */
 void ladder_print(const ladder *l, FILE *f);
+
+/* Events past the limit, not kept (0: the timeline is whole). */
+uint64_t ladder_dropped(const ladder *l);
 
 /* Segments recorded, for callers that draw them (plots). */
 typedef struct ladder_seg {
