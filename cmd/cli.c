@@ -163,6 +163,11 @@ int cli_profile(const char *sub, const char *name, const cli_params *cp,
                 cp->value[i], name);
       return -1;
     }
+  char why[200];
+  if (tcp_profile_check(p, why, sizeof why) != 0) {
+    cli_error(sub, "profile %s: %s", name, why);
+    return -1;
+  }
   return 0;
 }
 

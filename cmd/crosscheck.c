@@ -13,6 +13,8 @@
  * beside --out and renamed over it only when complete.
  */
 #define _GNU_SOURCE
+/* a kernel run's real time at most, as emulate allows */
+#define CROSSCHECK_MAX_LIMIT_NS (60 * TCP_S)
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -555,6 +557,21 @@ int cmd_crosscheck(int argc, char **argv) {
       scn_free(&s);
       return 2;
     }
+  /* nor does it take the scenario's profiles: --profile is compared */
+  bool other = s.profiles_line &&
+               (s.nprofiles != 1 || strcmp(s.profiles[0], "linux") != 0);
+  int pl = s.server_profile_line ? s.server_profile_line
+           : other               ? s.profiles_line
+                                 : 0;
+  if (pl) {
+    cli_error(SUB,
+              "%s:%d: %s: crosscheck compares one profile (linux, or "
+              "--profile) with the kernel at both ends; remove the key, or "
+              "set it to linux alone",
+              path, pl, s.server_profile_line ? "server_profile" : "profiles");
+    scn_free(&s);
+    return 2;
+  }
   uint64_t total = scn_total(&s);
   if (n_conv && n_conv < total)
     total = n_conv;
@@ -610,6 +627,7 @@ int cmd_crosscheck(int argc, char **argv) {
     return cli_error(SUB, "out of memory");
   }
   uint64_t seed = scn_conv_seed(&s);
+  uint64_t capped = 0; /* conversations whose time limit was cut */
   int rc = 0;
   bool kept = false; /* failures kept the store from being written */
 
@@ -623,6 +641,12 @@ int cmd_crosscheck(int argc, char **argv) {
   for (uint64_t i = 0; rc == 0 && i < total; i++) {
     xpair *x = &pairs[i];
     scn_draw(&s, i, &x->p, values);
+    /* each kernel run takes real time: at most a minute, as emulate
+     * allows (the simulation gets the same limit, so they compare) */
+    if (x->p.time_limit_ns > CROSSCHECK_MAX_LIMIT_NS) {
+      x->p.time_limit_ns = CROSSCHECK_MAX_LIMIT_NS;
+      capped++;
+    }
     params_text(&s, values, x->params, sizeof x->params);
     segseq_init(&x->model);
     segseq_init(&x->kernel);
@@ -776,6 +800,10 @@ int cmd_crosscheck(int argc, char **argv) {
       print_extra(pairs, total);
     if (!kept)
       printf("store: %s\n", store);
+    if (capped)
+      printf("crosscheck: %" PRIu64 " conversations ran with their time "
+             "limit cut to 60 s (real time, both sides)\n",
+             capped);
     printf("crosscheck: %" PRIu64 " of %" PRIu64
            " conversations identical (%" PRIu64
            " more discarded for timing: link delay off by more than %.1f "

@@ -176,6 +176,13 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
     scn_free(&s);
     return cli_error(SUB, "%s", err);
   }
+  /* a store is untrusted: its scenario may have been edited to one that
+   * runs for hours */
+  if (hc_conv_bounded(&p, ends.ns3 ? NULL : &ends.client,
+                      ends.ns3 ? NULL : &ends.server, err, sizeof err)) {
+    scn_free(&s);
+    return cli_error(SUB, "conversation %" PRIu64 " %s", index, err);
+  }
   const char *cname = ends.ns3 ? SCN_NS3_PROFILE : ends.client.name,
              *sname = ends.ns3 ? SCN_NS3_PROFILE : ends.server.name;
   char header[512], title[256];
@@ -285,13 +292,10 @@ int cmd_replay(int argc, char **argv) {
                                          : server_profile,
                   &cp, &sprof))
     return 2;
-  double events = hc_conv_events(&cp.p);
-  if (events > HC_MAX_EVENTS)
-    return cli_error(SUB,
-                     "this conversation would take about %.2g simulation "
-                     "events (a few minutes or more): refused; lower "
-                     "response or time_limit, or read less often",
-                     events);
+  char why[400];
+  if (hc_conv_bounded(&cp.p, ns3 ? NULL : &cprof, ns3 ? NULL : &sprof, why,
+                      sizeof why))
+    return cli_error(SUB, "this conversation %s", why);
 
   char d[32], r[32], header[512], title[256];
   hc_format_value(HC_TIME, (double)cp.p.delay_ns, d, sizeof d);

@@ -18,6 +18,8 @@
 #include "store.h"
 
 static const char *const SUB = "run";
+/* conversations checked before the store is touched: about a second */
+#define RUN_PROBE 200000
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig) {
@@ -171,24 +173,35 @@ int cmd_run(int argc, char **argv) {
     }
     snprintf(store, sizeof store, "out/%s.db", s.name);
   }
-  /* before anything runs: the store's directory, and conversations that
-   * would each take minutes (checked on the first draws) */
+  /* before anything runs: the store's directory, and each conversation's
+   * profiles and bound, for as many as take a moment to draw (every
+   * conversation is checked again as it runs, so one past these is
+   * refused too, with the store kept whole) */
   if (cli_out_dir(SUB, "out", store)) {
     scn_free(&s);
     return 2;
   }
-  uint64_t probe = scn_total(&s) < 2000 ? scn_total(&s) : 2000;
+  uint64_t probe = RUN_PROBE;
+  /* the tests shrink it to reach the check each conversation gets */
+  const char *env_probe = getenv("HALFCLOSE_RUN_PROBE");
+  if (env_probe)
+    probe = strtoull(env_probe, NULL, 10);
+  if (probe > scn_total(&s))
+    probe = scn_total(&s);
   for (uint64_t i = 0; i < probe; i++) {
     conv_params cp;
-    scn_draw(&s, i, &cp, NULL);
-    double ev = hc_conv_events(&cp);
-    if (ev > HC_MAX_EVENTS) {
-      scn_free(&s);
-      return cli_error(SUB,
-                       "conversation %" PRIu64 " would take about %.2g "
-                       "simulation events (minutes each): refused; lower "
-                       "response or time_limit, or read less often",
-                       i, ev);
+    double values[SCN_MAX_KEYS];
+    scn_draw(&s, i, &cp, values);
+    for (int pr = 0; pr < s.nprofiles; pr++) {
+      scn_ends ends;
+      char why[400];
+      if (scn_ends_for(&s, s.profiles[pr], values, &ends, why, sizeof why) ||
+          hc_conv_bounded(&cp, ends.ns3 ? NULL : &ends.client,
+                          ends.ns3 ? NULL : &ends.server, why, sizeof why)) {
+        scn_free(&s);
+        return cli_error(SUB, "conversation %" PRIu64 ", profile %s: %s", i,
+                         s.profiles[pr], why);
+      }
     }
   }
   if (!jobs) {

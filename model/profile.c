@@ -26,6 +26,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <inttypes.h>
 #include <string.h>
 
 static const char *const presets[] = {"nt351", "nt351-sp", "bsd44", "linux",
@@ -450,8 +451,8 @@ int tcp_profile_preset(tcp_profile *p, const char *name) {
     const char *mod = plus + 1;
     plus = strchr(mod, '+');
     size_t m = plus ? (size_t)(plus - mod) : strlen(mod);
-    if (m == 7 && strncmp(mod, "rfc1337", 7) == 0)
-      rfc1337 = true;
+    if (m == 7 && strncmp(mod, "rfc1337", 7) == 0 && !rfc1337)
+      rfc1337 = true; /* once: "+rfc1337+rfc1337" is no profile */
     else
       return TCP_ERR_UNKNOWN_PROFILE;
   }
@@ -659,6 +660,18 @@ int tcp_profile_set(tcp_profile *p, const char *name, uint64_t value) {
     return TCP_ERR_BAD_VALUE;
   store(p, k, value);
   return TCP_OK;
+}
+
+int tcp_profile_check(const tcp_profile *p, char *why, size_t cap) {
+  if (p->rto_min_ns > p->rto_max_ns) {
+    if (why && cap)
+      snprintf(why, cap,
+               "rto_min (%" PRIu64 " ns) is above rto_max (%" PRIu64
+               " ns): expected rto_min <= rto_max",
+               p->rto_min_ns, p->rto_max_ns);
+    return TCP_ERR_BAD_VALUE;
+  }
+  return 0;
 }
 
 int tcp_profile_get(const tcp_profile *p, const char *name, uint64_t *value) {

@@ -20,7 +20,7 @@
 
 typedef struct msg {
   uint64_t index; /* conversation */
-  int32_t status; /* 0, or -1 with error */
+  int32_t status; /* 0, or -1 with error, -2 refused (bad input) */
   char error[240];
   conv_outcome o[SCN_MAX_PROFILES];
 } msg;
@@ -40,6 +40,19 @@ int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
     if (scn_ends_for(s, s->profiles[pr], values, &ends, why, sizeof why)) {
       snprintf(err, cap, "conversation %llu: %s", (unsigned long long)i, why);
       return -1;
+    }
+    /* every conversation is bounded before it runs, not a sample of them:
+     * one that would run for minutes is refused (bad input) */
+    if (!ends.ns3 &&
+        hc_conv_bounded(&p, &ends.client, &ends.server, why, sizeof why)) {
+      snprintf(err, cap, "conversation %llu, profile %s: %s",
+               (unsigned long long)i, s->profiles[pr], why);
+      return -2;
+    }
+    if (ends.ns3 && hc_conv_bounded(&p, NULL, NULL, why, sizeof why)) {
+      snprintf(err, cap, "conversation %llu, profile %s: %s",
+               (unsigned long long)i, s->profiles[pr], why);
+      return -2;
     }
     conv_opts opts = {NULL, NULL, NULL, check && !ends.ns3, NULL};
     if (conv_run(e, &p, ends.ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
@@ -115,9 +128,8 @@ static void worker(const scenario *s, const store_range *r, size_t nr, int w,
       msg *b = &batch[nb++];
       memset(b, 0, sizeof *b);
       b->index = i;
-      if (batch_conversation(e, s, i, check, b->o, b->error, sizeof b->error) !=
-          0)
-        b->status = -1;
+      b->status =
+          batch_conversation(e, s, i, check, b->o, b->error, sizeof b->error);
       if (nb == 1)
         first = sink_now();
       if (nb == BATCH_MSGS || b->status || sink_now() - first > 0.2) {
@@ -223,7 +235,7 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
       while (status == BATCH_DONE && take(&in[k], m)) {
         if (m->status != 0) {
           snprintf(err, cap, "%s", m->error);
-          status = BATCH_FAILED;
+          status = m->status == -2 ? BATCH_REFUSED : BATCH_FAILED;
         } else if (sink_put(&sink, m->index, m->o, err, cap) != 0) {
           status = BATCH_FAILED;
         }

@@ -82,7 +82,9 @@ batch_status batch_study(const scenario *s, const study_opts *so,
 uint32_t batch_ns3_seed(const scenario *s);
 
 /* Conversation i under every profile of s, on an existing simulation:
- * outcomes[p] for s->profiles[p]. 0 or -1 with a message. */
+ * outcomes[p] for s->profiles[p]. 0; -1 with a message; -2 with a
+ * message when the conversation is refused as unbounded (bad input:
+ * hc_conv_bounded). */
 int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
                        conv_outcome *outcomes, char *err, size_t cap);
 

@@ -43,8 +43,8 @@ static void run_one(conv_env *e, const scenario *s, uint64_t i, bool check,
                     mpi_msg *m) {
   memset(m, 0, sizeof *m);
   m->index = i;
-  if (batch_conversation(e, s, i, check, m->o, m->error, sizeof m->error))
-    m->status = -1;
+  m->status =
+      batch_conversation(e, s, i, check, m->o, m->error, sizeof m->error);
 }
 
 /* Ranks 1..N-1: run every missing index whose position is w mod workers. */
@@ -198,7 +198,7 @@ static batch_status run_rank0(const scenario *s, uint64_t total,
     }
     if (m->status) {
       snprintf(err, cap, "%s", m->error);
-      status = BATCH_FAILED;
+      status = m->status == -2 ? BATCH_REFUSED : BATCH_FAILED;
       break;
     }
     if (sink_put(&sink, m->index, m->o, err, cap) != 0) {

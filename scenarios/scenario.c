@@ -217,10 +217,33 @@ static char *reader(char *buf, int size, void *stream) {
   }
   memcpy(buf, c, n);
   buf[n] = 0;
+  /* a carriage return that does not end the line: CR-only line endings
+   * would make the whole file one line (one comment), every key ignored */
+  const char *cr = memchr(buf, '\r', n);
+  if (cr && (size_t)(cr - buf) + 1 < n) {
+    problem(ps, NULL, NULL, NULL,
+            "a carriage return inside the line (CR-only line endings?): "
+            "expected lines ending in LF or CR LF");
+    buf[0] = 0;
+    return buf;
+  }
   /* section headers, seen here so that empty ones are checked too */
   const char *p = buf;
   while (isspace((unsigned char)*p))
     p++;
+  /* KEY: VALUE is INI elsewhere (libinih takes it); here a key is set
+   * with '=' only, so a colon before any '=' is refused */
+  if (*p && *p != '[' && *p != ';' && *p != '#') {
+    size_t colon = strcspn(p, ":="), eq = strcspn(p, "=");
+    if (p[colon] == ':' && colon < eq) {
+      problem(ps, NULL, NULL, NULL,
+              "\"%.60s\": expected KEY = VALUE (a key is set with '=', "
+              "not ':')",
+              p);
+      buf[0] = 0;
+      return buf;
+    }
+  }
   if (*p == '[') {
     char name[64];
     size_t k = 0;
@@ -572,6 +595,15 @@ static void batch_key(parse *ps, const char *name, const char *value) {
     return;
   }
   if (strcmp(name, "server_profile") == 0) {
+    /* ns-3's own TCP runs both ends or neither (it cannot face the
+     * model): it is named in profiles, never as the server alone */
+    if (strcmp(value, SCN_NS3_PROFILE) == 0) {
+      problem(ps, "batch", name, value,
+              "%s runs both ends: list it in profiles; server_profile "
+              "takes a model profile",
+              SCN_NS3_PROFILE);
+      return;
+    }
     if (check_profile(ps, "batch", name, value, value) == 0)
       snprintf(s->server_profile, sizeof s->server_profile, "%s", value);
     return;
@@ -706,8 +738,8 @@ static char *question_of(const char *text) {
   return q;
 }
 
-int scn_load_text(scenario *s, const char *path, const char *text,
-                  char *err, size_t cap, FILE *warn) {
+int scn_load_text(scenario *s, const char *path, const char *text, char *err,
+                  size_t cap, FILE *warn) {
   memset(s, 0, sizeof *s);
   snprintf(s->path, sizeof s->path, "%s", path);
   const char *base = strrchr(path, '/');
@@ -738,6 +770,8 @@ int scn_load_text(scenario *s, const char *path, const char *text,
     ps.line = rv;
     problem(&ps, NULL, NULL, NULL, "not KEY = VALUE or [section] (INI syntax)");
   }
+  s->profiles_line = ps.seen_batch[2] ? ps.batch_line[2] : 0;
+  s->server_profile_line = ps.seen_batch[3] ? ps.batch_line[3] : 0;
   /* every [profile NAME] needs a base; names used before their section */
   for (int i = 0; i < s->nuser; i++)
     if (!s->user[i].base[0]) {
@@ -785,8 +819,7 @@ int scn_load_text(scenario *s, const char *path, const char *text,
   return 0;
 }
 
-int scn_load(scenario *s, const char *path, char *err, size_t cap,
-             FILE *warn) {
+int scn_load(scenario *s, const char *path, char *err, size_t cap, FILE *warn) {
   if (err && cap)
     err[0] = 0;
   struct stat sb;
@@ -796,10 +829,9 @@ int scn_load(scenario *s, const char *path, char *err, size_t cap,
   }
   if (!S_ISREG(sb.st_mode) || sb.st_size > SCN_MAX_FILE_BYTES) {
     note(err, cap, "%s: %s", path,
-              S_ISDIR(sb.st_mode) ? "a directory, not a scenario file"
-              : !S_ISREG(sb.st_mode)
-                  ? "not a regular file, not a scenario file"
-                  : "larger than 1 MiB: not a scenario file");
+         S_ISDIR(sb.st_mode)    ? "a directory, not a scenario file"
+         : !S_ISREG(sb.st_mode) ? "not a regular file, not a scenario file"
+                                : "larger than 1 MiB: not a scenario file");
     return -1;
   }
   FILE *f = fopen(path, "rb");
@@ -831,7 +863,7 @@ int scn_load(scenario *s, const char *path, char *err, size_t cap,
   }
   if (bad_read || n > SCN_MAX_FILE_BYTES) {
     note(err, cap, "%s: %s", path,
-              bad_read ? "cannot read" : "larger than 1 MiB");
+         bad_read ? "cannot read" : "larger than 1 MiB");
     free(text);
     return -1;
   }
@@ -951,7 +983,7 @@ static int apply_own_knobs(const scn_user_profile *u, const char *path,
   for (int i = 0; i < u->nover; i++) /* validated when loaded */
     if (tcp_profile_set(out, u->knob[i], u->v[i]) != 0) {
       note(err, cap, "%s:%d: %s = %s: not valid for profile %s", path,
-                u->knob_line[i], u->knob[i], u->value[i], u->name);
+           u->knob_line[i], u->knob[i], u->value[i], u->name);
       return -1;
     }
   snprintf(out->name, sizeof out->name, "%s", u->name);
@@ -977,8 +1009,8 @@ int scn_profile(const scenario *s, const char *name, const double *values,
       if (err) {
         char text[64];
         scn_knob_text(key, values[k], text, sizeof text);
-        note(err, cap, "%s:%d: %s = %s: not valid for profile %s (%s)",
-             s->path, key->line, key->name, text, name, why);
+        note(err, cap, "%s:%d: %s = %s: not valid for profile %s (%s)", s->path,
+             key->line, key->name, text, name, why);
       }
       return -1;
     }
@@ -986,17 +1018,31 @@ int scn_profile(const scenario *s, const char *name, const double *values,
   return u ? apply_own_knobs(u, s->path, out, err, cap) : 0;
 }
 
+/* A profile whose knobs contradict one another: refused, named. */
+static int check_ends(const scenario *s, const tcp_profile *p, char *err,
+                      size_t cap) {
+  char why[200];
+  if (tcp_profile_check(p, why, sizeof why) == 0)
+    return 0;
+  note(err, cap, "%s: profile %s: %s", s->path, p->name, why);
+  return -1;
+}
+
 int scn_ends_for(const scenario *s, const char *name, const double *values,
                  scn_ends *out, char *err, size_t cap) {
   out->ns3 = strcmp(name, SCN_NS3_PROFILE) == 0;
   if (scn_profile(s, out->ns3 ? "nt351" : name, values, &out->client, err,
-                  cap))
+                  cap) ||
+      (!out->ns3 && check_ends(s, &out->client, err, cap)))
     return -1;
   if (!s->server_profile[0] || out->ns3) {
     out->server = out->client;
     return 0;
   }
-  return scn_profile(s, s->server_profile, values, &out->server, err, cap);
+  return scn_profile(s, s->server_profile, values, &out->server, err, cap) ||
+                 check_ends(s, &out->server, err, cap)
+             ? -1
+             : 0;
 }
 
 int scn_user_resolve(const scn_user_profile *u, const char *path,

@@ -85,6 +85,8 @@ typedef struct scenario {
   char profiles[SCN_MAX_PROFILES][48];
   int nprofiles;
   char server_profile[48]; /* "" = each conversation's own profile */
+  int profiles_line;       /* where [batch] profiles was set, or 0 */
+  int server_profile_line; /* where [batch] server_profile was, or 0 */
   scn_key keys[SCN_MAX_KEYS];
   int nkeys;
   uint64_t cells;                      /* grid cells (1 without grids) */
@@ -100,12 +102,11 @@ typedef struct scenario {
  * convention of every layer above the model (0 or -1, and a message that
  * keeps what a lower layer said).
  */
-int scn_load(scenario *s, const char *path, char *err, size_t cap,
-             FILE *warn);
+int scn_load(scenario *s, const char *path, char *err, size_t cap, FILE *warn);
 
 /* The same from text already in memory (path is used in messages). */
-int scn_load_text(scenario *s, const char *path, const char *text,
-                  char *err, size_t cap, FILE *warn);
+int scn_load_text(scenario *s, const char *path, const char *text, char *err,
+                  size_t cap, FILE *warn);
 
 void scn_free(scenario *s);
 

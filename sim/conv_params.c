@@ -85,17 +85,54 @@ void hc_param_set(conv_params *p, const hc_param *d, double v) {
     *(uint64_t *)f = (uint64_t)llround(v);
 }
 
-double hc_conv_events(const conv_params *p) {
-  double mss = p->mtu > 40 ? (double)(p->mtu - 40) : 1;
-  double segs = ceil(((double)p->request + (double)p->response) / mss) + 4;
+/* The most payload one segment from a sender to a receiver can carry:
+ * the link's MSS, the sender's MSS, the receiver's window (its buffer)
+ * and the sender's buffer each bound it; at least one byte. */
+static double seg_bytes(const conv_params *p, const tcp_profile *from,
+                        const tcp_profile *to) {
+  double b = p->mtu > 40 ? (double)(p->mtu - 40) : 1;
+  if (from && from->mss && from->mss < b)
+    b = from->mss;
+  if (to && to->mss && to->mss < b)
+    b = to->mss;
+  if (to && to->rcv_buf && to->rcv_buf < b)
+    b = to->rcv_buf;
+  if (from && from->snd_buf && from->snd_buf < b)
+    b = from->snd_buf;
+  return b >= 1 ? b : 1;
+}
+
+double hc_conv_events(const conv_params *p, const tcp_profile *client,
+                      const tcp_profile *server) {
+  double segs = ceil((double)p->request / seg_bytes(p, client, server)) +
+                ceil((double)p->response / seg_bytes(p, server, client)) + 4;
+  /* each paced read takes at most read_size, and no more than the
+   * receive buffer holds */
+  double rs = (double)(p->read_size ? p->read_size : 1);
+  if (client && client->rcv_buf && client->rcv_buf < rs)
+    rs = client->rcv_buf;
   double reads = segs;
   if (p->read_interval_ns) {
     double ticks = (double)p->time_limit_ns / (double)p->read_interval_ns;
-    double need =
-        (double)p->response / (double)(p->read_size ? p->read_size : 1) + 2;
+    double need = (double)p->response / rs + 2;
     reads = ticks < need ? ticks : need;
   }
   return 4 * segs + reads;
+}
+
+int hc_conv_bounded(const conv_params *p, const tcp_profile *client,
+                    const tcp_profile *server, char *why, size_t cap) {
+  double ev = hc_conv_events(p, client, server);
+  if (ev <= HC_MAX_EVENTS)
+    return 0;
+  if (why)
+    snprintf(why, cap,
+             "would take about %.2g simulation events, about %.0f minutes "
+             "of one core (at most %.0e are run): refused; lower response "
+             "or time_limit, read less often, or raise mss, rcv_buf or "
+             "snd_buf",
+             ev, ev / (HC_MAX_EVENTS / 60.0) / 60.0, HC_MAX_EVENTS);
+  return -1;
 }
 
 void conv_params_default(conv_params *p) {

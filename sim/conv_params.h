@@ -78,13 +78,23 @@ void conv_params_default(conv_params *p);
 
 /*
  * About how many simulation events one conversation with these parameters
- * takes at most: four per segment of the request and response at the
- * link's MSS, and the application's paced reads (bounded by the time
- * limit). For refusing, with the estimate, a conversation that would run
- * for minutes (a terabyte response, reads every nanosecond).
+ * takes at most: four per segment of the request and response, each
+ * segment as large as the link's MTU, both ends' MSS, the receiver's
+ * buffer and the sender's buffer allow (client and server may be NULL:
+ * the link alone), and the application's paced reads (each at most
+ * read_size and the client's receive buffer, bounded by the time limit).
+ * For refusing, with the estimate, a conversation that would run for
+ * minutes (a terabyte response, reads every nanosecond, a 1-byte buffer
+ * under megabytes).
  */
-double hc_conv_events(const conv_params *p);
+double hc_conv_events(const conv_params *p, const tcp_profile *client,
+                      const tcp_profile *server);
 #define HC_MAX_EVENTS 5e7 /* about a minute of one core */
+
+/* 0 if the conversation is within HC_MAX_EVENTS; -1 with why (the
+ * estimate, how long it would take, what to lower) if not. */
+int hc_conv_bounded(const conv_params *p, const tcp_profile *client,
+                    const tcp_profile *server, char *why, size_t cap);
 
 /* Read and write a parameter as a double in base units. */
 double hc_param_get(const conv_params *p, const hc_param *d);

@@ -280,6 +280,11 @@ int tcp_profile_set(tcp_profile *p, const char *knob, uint64_t value);
 /* Knob `knob` of `p`, in its base unit. 0 or TCP_ERR_UNKNOWN_KNOB. */
 int tcp_profile_get(const tcp_profile *p, const char *knob, uint64_t *value);
 
+/* Knobs that are each in range but contradict one another: rto_min above
+ * rto_max (RFC 6298 2.4 and 2.5 bound the RTO from below and above).
+ * 0, or TCP_ERR_BAD_VALUE with why[0..cap) naming the knobs. */
+int tcp_profile_check(const tcp_profile *p, char *why, size_t cap);
+
 typedef enum tcp_knob_kind {
   TCP_KNOB_BOOL,
   TCP_KNOB_TIME,  /* nanoseconds */

@@ -166,6 +166,21 @@ printf '[batch]\nconversations = 2\n[tcp]\ndelack = 100ms\n' >"$tmp/k.ini"
 "$hc" crosscheck "$tmp/k.ini" --out="$tmp/k.db" >"$tmp/o" 2>&1
 [ $? -eq 2 ] && grep -q "k.ini:4: delack" "$tmp/o" && [ ! -e "$tmp/k.db" ] && ok ||
   bad "a scenario with a knob: $(cat "$tmp/o")"
+# the scenario's own profiles are not what crosscheck compares: another
+# profile list or a server profile is refused with its line; the shipped
+# scenario's "profiles = linux" (the control) runs above
+printf '[batch]\nconversations = 2\nserver_profile = nt351\n' >"$tmp/sp.ini"
+"$hc" crosscheck "$tmp/sp.ini" --out="$tmp/sp.db" >"$tmp/o" 2>&1
+[ $? -eq 2 ] && grep -q "sp.ini:3: server_profile" "$tmp/o" && [ ! -e "$tmp/sp.db" ] && ok ||
+  bad "a server profile: $(cat "$tmp/o")"
+printf '[batch]\nconversations = 2\nprofiles = nt351, linux\n' >"$tmp/sp.ini"
+"$hc" crosscheck "$tmp/sp.ini" --out="$tmp/sp.db" >"$tmp/o" 2>&1
+[ $? -eq 2 ] && grep -q "sp.ini:3: profiles" "$tmp/o" && ok || bad "other profiles: $(cat "$tmp/o")"
+# a kernel run's real time is capped at a minute, and the run says so
+printf '[batch]\nconversations = 1\ntime_limit = 7200s\n[server]\nresponse = 5KB\n' >"$tmp/tl.ini"
+"$hc" crosscheck "$tmp/tl.ini" --out="$tmp/tl.db" --no-repeat >"$tmp/o" 2>&1
+[ $? -eq 0 ] && grep -q "^crosscheck: 1 conversations ran with their time limit cut to 60 s" "$tmp/o" && ok ||
+  bad "time limit cap: $(tail -3 "$tmp/o")"
 "$hc" crosscheck "$scn" --profile=nt4 --out="$tmp/p.db" >"$tmp/o" 2>&1
 [ $? -eq 2 ] && grep -q "unknown profile" "$tmp/o" && ok || bad "--profile=nt4: $(cat "$tmp/o")"
 [ -z "$(ip netns list | grep '^hc-')" ] && ok || bad "namespaces left: $(ip netns list)"

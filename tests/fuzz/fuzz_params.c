@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int rv = cli_profile("fuzz", "nt351", &cp, &p);
   quiet(false);
   MUST(rv == 0, "fuzz_params: accepted knobs do not apply");
-  MUST(hc_conv_events(&cp.p) >= 0, "fuzz_params: events");
+  MUST(hc_conv_events(&cp.p, &p, &p) >= 0, "fuzz_params: events");
   free(text);
   return 0;
 }

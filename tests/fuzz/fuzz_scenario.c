@@ -37,11 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       }
       for (int j = 0; j < s.nprofiles; j++) {
         tcp_profile tp;
-        if (strcmp(s.profiles[j], "ns3-native") != 0)
+        if (strcmp(s.profiles[j], "ns3-native") != 0) {
           MUST(scn_profile(&s, s.profiles[j], v, &tp, NULL, 0) == 0,
                "fuzz_scenario: an accepted profile does not resolve");
+          MUST(hc_conv_events(&p, &tp, &tp) >= 0, "fuzz_scenario: events");
+        }
       }
-      (void)hc_conv_events(&p);
     }
     scn_free(&s);
   }

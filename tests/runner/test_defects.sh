@@ -144,6 +144,65 @@ flock "$tmp/s.db" "$hc" run "$scn/kb-q152474.ini" --conversations=300 --out="$tm
 # the hash check can fail: a run that extends the store changes it
 "$hc" run "$scn/kb-q152474.ini" --conversations=210 --out="$tmp/s.db" >/dev/null 2>&1
 [ "$(sum "$tmp/s.db")" != "$h" ] && ok || bad "extending the store left its hash unchanged"
+# round three (issue 23). R9: CR-only line endings made the file one
+# comment and ran the defaults; now refused at line 1, no store. CRLF, the
+# control, still reads every key.
+printf '; CR only\r[batch]\rconversations = 3\rseed = 9\r[link]\rdelay = 7ms\r' >"$tmp/cr.ini"
+expect2 "cr.ini:1: a carriage return inside the line" "$hc" run "$tmp/cr.ini" --out="$tmp/cr.db"
+[ ! -e "$tmp/cr.db" ] && ok || bad "a CR-only scenario left a store"
+printf '; CRLF\r\n[batch]\r\nconversations = 3\r\n[link]\r\ndelay = 7ms\r\n' >"$tmp/crlf.ini"
+"$hc" run "$tmp/crlf.ini" --out="$tmp/crlf.db" >/dev/null 2>&1 &&
+  [ "$(sqlite3 "$tmp/crlf.db" "SELECT min(delay_ns) || ' ' || count(*) FROM conversations")" = "7000000 6" ] && ok ||
+  bad "a CRLF scenario did not read its keys"
+# a colon for '=' (libinih takes it) is refused
+printf '[batch]\nconversations = 3\n[link]\ndelay: 20ms\n' >"$tmp/colon.ini"
+expect2 "colon.ini:4: \"delay: 20ms\": expected KEY = VALUE" "$hc" run "$tmp/colon.ini" --out="$tmp/cr.db"
+# R10: ns-3's TCP as the server alone passed validation, then failed at
+# conversation 0 with a store left; now refused at its line, no store
+printf '[batch]\nconversations = 3\nserver_profile = ns3-native\n' >"$tmp/sp.ini"
+expect2 "sp.ini:3: [batch] server_profile = ns3-native: ns3-native runs both ends" "$hc" run "$tmp/sp.ini" --out="$tmp/sp.db"
+[ ! -e "$tmp/sp.db" ] && ok || bad "server_profile = ns3-native left a store"
+# rto_min above rto_max, and a modifier twice, are no profile
+printf '[batch]\nconversations = 3\n[tcp]\nrto_min = 600s\nrto_max = 1ms\n' >"$tmp/rto.ini"
+expect2 "rto_min (600000000000 ns) is above rto_max" "$hc" run "$tmp/rto.ini" --out="$tmp/rto.db"
+[ ! -e "$tmp/rto.db" ] && ok || bad "rto_min > rto_max left a store"
+expect2 "is above rto_max" "$hc" replay --rto_min=2s --rto_max=1s
+"$hc" replay --rto_min=1s --rto_max=1s --no-ladder >/dev/null 2>&1 && ok || bad "rto_min = rto_max refused"
+printf '[batch]\nconversations = 3\n[profile twice]\nbase = nt351+rfc1337+rfc1337\n' >"$tmp/tw.ini"
+expect2 "tw.ini:4" "$hc" run "$tmp/tw.ini" --out="$tmp/tw.db"
+# part 4: the bound counts every key that multiplies segments (before: a
+# 1-byte send buffer without Nagle under 100 MB ran for minutes), and
+# says how long it would take; the same response at the defaults runs
+expect2 "about 8 minutes of one core" "$hc" replay --snd_buf=1B --nagle=false --response=100MB
+expect2 "simulation events" "$hc" replay --rcv_buf=1B --response=100MB --read_interval=0ms
+expect2 "simulation events" "$hc" replay --mss=64B --response=1GB
+"$hc" replay --response=10MB --no-ladder >/dev/null 2>&1 && ok || bad "10 MB at the defaults refused"
+# every conversation is checked as it runs, not only the first ones: with
+# the up-front probe off, the hog (conversation 11, the last grid cell)
+# is refused, exit 2, the store kept whole for what ran before it
+printf '[batch]\nconversations = 1\n[server]\nresponse = grid(10KB, 10KB, 10KB, 10KB, 10KB, 10KB, 10KB, 10KB, 10KB, 10KB, 10KB, 100GB)\n' >"$tmp/hog.ini"
+expect2 "conversation 11, profile nt351: would take about" "$hc" run "$tmp/hog.ini" --out="$tmp/hog.db"
+[ ! -e "$tmp/hog.db" ] && ok || bad "the probe left a store"
+HALFCLOSE_RUN_PROBE=0 "$hc" run "$tmp/hog.ini" --out="$tmp/hog.db" --jobs=1 >/dev/null 2>"$tmp/e"
+[ $? -eq 2 ] && grep -q "conversation 11, profile nt351: would take about" "$tmp/e" &&
+  [ "$(sqlite3 "$tmp/hog.db" "PRAGMA quick_check")" = ok ] && ok || bad "the hog past the probe: $(cat "$tmp/e")"
+# replay from a store is bounded too: a store whose scenario text was
+# edited into a hog is refused
+"$hc" run "$scn/kb-q152474.ini" --conversations=2 --out="$tmp/ed.db" --quiet >/dev/null
+sqlite3 "$tmp/ed.db" "UPDATE batch SET scenario_text = replace(scenario_text, 'response = ', 'response = 100GB ; ')"
+expect2 "simulation events" "$hc" replay "$tmp/ed.db" --conversation=0 --no-ladder
+# R12: each parameter's bins hold every conversation, however few (with
+# 2 or 3 the quantile edges repeat, and a conversation fell out of every
+# bin); 7, the control, had always summed right
+for n in 1 2 3 7; do
+  "$hc" run "$scn/kb-q152474.ini" --conversations=$n --out="$tmp/b$n.db" --quiet >/dev/null
+  "$hc" report "$tmp/b$n.db" >"$tmp/b.md"
+  bad_keys=$(awk -v n=$n '/^## / { if (k != "" && s != n) print k "=" s; k = ""; in_bins = /by parameter/; next }
+    in_bins && /^### / { if (k != "" && s != n) print k "=" s; k = $2; s = 0; next }
+    k != "" && /^\| / { split($0, a, "|"); if (a[3] ~ /^ *[0-9]+ *$/) s += a[3] }
+    END { if (k != "" && s != n) print k "=" s }' "$tmp/b.md")
+  [ -z "$bad_keys" ] && grep -q "^### read_interval_ns" "$tmp/b.md" && ok || bad "$n conversations: bins sum to $bad_keys"
+done
 # a smaller --conversations says what it does
 "$hc" run "$scn/kb-q152474.ini" --conversations=50 --out="$tmp/s.db" >"$tmp/o" 2>&1
 grep -q "plans 210 conversations; a smaller --conversations does not shrink it" "$tmp/o" && ok || bad "no note: $(cat "$tmp/o")"
