@@ -88,6 +88,16 @@ int replay_opt(const char *sub, const char *a, replay_opts *o) {
     return 1;
   }
   if ((v = cli_opt(a, "ladder"))) {
+    /* checked before the run (exit 2), not after it */
+    const char *dot = strrchr(v, '.');
+    if (!dot ||
+        (strcmp(dot, ".png") && strcmp(dot, ".svg") && strcmp(dot, ".pdf"))) {
+      cli_error(sub,
+                "--ladder=%s: expected a file name ending in .png, "
+                ".svg or .pdf",
+                v);
+      return -1;
+    }
     ladder_file = v;
     return 1;
   }

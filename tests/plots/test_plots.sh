@@ -140,7 +140,7 @@ grep -q "delayed ACK fires" "$tmp/ladder.svg" && ok || bad "the ladder does not 
 grep -q "TIME-WAIT" "$tmp/ladder.svg" && ok || bad "the ladder does not show TIME-WAIT"
 "$hc" replay --ladder="$tmp/ladder.png" >/dev/null 2>&1 && [ "$(od -An -c -N4 "$tmp/ladder.png" | tr -d ' ')" = "211PNG" ] && ok || bad "PNG ladder"
 "$hc" replay --ladder="$tmp/ladder.txt" >/dev/null 2>"$tmp/e"
-[ $? -ne 0 ] && grep -q "must end in .png, .svg or .pdf" "$tmp/e" && ok || bad "bad ladder name: $(cat "$tmp/e")"
+[ $? -eq 2 ] && grep -q "expected a file name ending in .png, .svg or .pdf" "$tmp/e" && ok || bad "bad ladder name: $(cat "$tmp/e")"
 
 # gnuplot missing: a clear error, not a crash
 mkdir "$tmp/bin"
