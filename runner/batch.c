@@ -198,9 +198,13 @@ batch_status batch_run(const scenario *s, uint64_t total, const batch_opts *o,
     live++;
   }
   batch_status status = BATCH_DONE;
-  if (store_open(&st, o->store_path, STORE_WRITE, err, cap) != 0 ||
-      store_bind(st, s, total, o->version, err, cap) != 0) {
-    status = BATCH_FAILED;
+  int orv = store_open(&st, o->store_path, STORE_WRITE, err, cap);
+  if (orv != 0 || store_bind(st, s, total, o->version, err, cap) != 0) {
+    /* another run took the store between our two opens: bad input, as
+     * when it held it at the first */
+    status = orv == -2 ? BATCH_REFUSED : BATCH_FAILED;
+    if (orv == 0)
+      store_close(st);
     st = NULL;
   }
   if (live < jobs && n && status == BATCH_DONE)

@@ -258,7 +258,7 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
            "it to end, or use another --out%s",
            path, "");
       store_close(st);
-      return -1;
+      return -2;
     }
     /* a store to resume must be whole: a damaged b-tree can hide rows
      * from store_missing, or take new ones into damaged pages. Checked
@@ -1100,6 +1100,8 @@ struct store_rows {
 struct store_table {
   cursor c;
   int check[128]; /* per column: its row_cols index, or -1 (not checked) */
+  const hc_param *param[128]; /* per column: the parameter it holds, or
+                                 NULL */
 };
 
 static int cursor_open(cursor *c, hc_store *st, const char *sql, char *err,
@@ -1211,9 +1213,19 @@ int store_table_open(hc_store *st, store_table **out, char *err, size_t cap) {
     free(t);
     return -1;
   }
-  /* the outcome columns are checked as the row readers check them */
+  /* the outcome columns are checked as the row readers check them, the
+   * parameter columns against their parameter's range */
+  size_t np;
+  const hc_param *pt = hc_params(&np);
   for (int c = 0; c < 128; c++) {
     t->check[c] = -1;
+    t->param[c] = NULL;
+    for (size_t k = 0; c < sqlite3_column_count(t->c.q) && k < np; k++) {
+      char col[64];
+      store_column(NULL, &pt[k], col, sizeof col);
+      if (strcmp(sqlite3_column_name(t->c.q, c), col) == 0)
+        t->param[c] = &pt[k];
+    }
     const char *name = c < sqlite3_column_count(t->c.q)
                            ? sqlite3_column_name(t->c.q, c)
                            : NULL;
@@ -1244,6 +1256,24 @@ int store_table_next(store_table *t, char *err, size_t cap) {
     if (t->check[c] >= 0 &&
         read_col(t->c.st, t->c.q, c, (size_t)t->check[c], &v, err, cap) != 0)
       return -1;
+    const hc_param *d = t->param[c];
+    int type = sqlite3_column_type(t->c.q, c);
+    double x = sqlite3_column_double(t->c.q, c);
+    if (d && ((type != SQLITE_INTEGER && type != SQLITE_FLOAT) ||
+              !(x >= d->min && x <= d->max))) {
+      char row[160], want[200];
+      const char *text = (const char *)sqlite3_column_text(t->c.q, c);
+      snprintf(row, sizeof row, "conversation %lld, profile %s",
+               (long long)sqlite3_column_int64(t->c.q, 0),
+               store_col_text(t->c.q, 1));
+      snprintf(want, sizeof want, "%s: expected a number from %g to %g",
+               type == SQLITE_NULL ? "NULL"
+               : text              ? text
+                                   : "?",
+               d->min, d->max);
+      return bad_value(t->c.st, err, cap, "conversations", row,
+                       sqlite3_column_name(t->c.q, c), want);
+    }
   }
   return 1;
 }

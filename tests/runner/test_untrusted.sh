@@ -69,6 +69,13 @@ for v in -5 1e300 "'abc'" NULL; do
     [ ! -e "$tmp/t.out" ] && ok || bad "$r wrote an output from bytes_lost=$v"
   done
 done
+# parameter columns, which export reads back, against their ranges
+for v in -1 "'abc'" NULL 1e300; do
+  tamper "UPDATE conversations SET delay_ns=$v WHERE conversation=2"
+  expect2 "column delay_ns" "$hc" export "$tmp/t.db"
+done
+tamper "UPDATE conversations SET loss=1.5 WHERE conversation=2"
+expect2 "column loss" "$hc" export "$tmp/t.db" --json
 tamper "UPDATE conversations SET app_reset=2 WHERE conversation=4"
 expect2 "column app_reset: 2: expected 0 or 1" "$hc" plot "$tmp/t.db" --out="$tmp/tp"
 expect2 "column app_reset: 2: expected 0 or 1" "$hc" replay "$tmp/t.db" --conversation=4 --profile=nt351 --no-ladder
