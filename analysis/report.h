@@ -45,9 +45,10 @@ void report_free(report *r);
 /* The name of the report's scenario. */
 const char *report_scenario_name(const report *r);
 
-/* Write the report. plots_dir (may be NULL) holds the plots to embed in
- * HTML and link from Markdown. */
+/* Write the report to f. plots_dir (may be NULL) holds the plots to embed
+ * in HTML and link from Markdown; out_path is the file f will become (NULL
+ * for standard output), so Markdown links its graphs relative to it. */
 int report_write(const report *r, report_format fmt, const char *plots_dir,
-                 FILE *f);
+                 const char *out_path, FILE *f);
 
 #endif

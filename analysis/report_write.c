@@ -5,6 +5,9 @@
  * block of text, an image), so they say the same; JSON is written apart
  * and carries every number.
  */
+/* realpath() is XSI in glibc's headers */
+#define _XOPEN_SOURCE 700
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -16,7 +19,60 @@
 typedef struct doc {
   FILE *f;
   report_format fmt;
+  const char *out_path; /* the report's file, or NULL (standard output) */
 } doc;
+
+/* The directory of `path` made absolute into buf ("." for a bare name);
+ * false if it does not resolve. */
+static bool abs_dir(const char *path, bool is_dir, char *buf, size_t cap) {
+  char d[PATH_MAX];
+  snprintf(d, sizeof d, "%s", path);
+  if (!is_dir) {
+    char *slash = strrchr(d, '/');
+    if (!slash)
+      snprintf(d, sizeof d, ".");
+    else if (slash == d)
+      d[1] = 0;
+    else
+      *slash = 0;
+  }
+  char real[PATH_MAX];
+  if (!realpath(d, real))
+    return false;
+  snprintf(buf, cap, "%s", real);
+  return true;
+}
+
+/* The link to plots `dir`/`file` from where the report is written: a
+ * path relative to the report file's directory, so the graphs show when
+ * the file is opened wherever the command ran; as given when the report
+ * goes to standard output (relative to the current directory). */
+static void link_path(const doc *d, const char *dir, const char *file,
+                      char *buf, size_t cap) {
+  char from[PATH_MAX], to[PATH_MAX];
+  if (!d->out_path || !abs_dir(d->out_path, false, from, sizeof from) ||
+      !abs_dir(dir, true, to, sizeof to)) {
+    snprintf(buf, cap, "%s/%s", dir, file);
+    return;
+  }
+  /* the longest common prefix that ends at a component boundary */
+  size_t common = 0;
+  for (size_t i = 0; from[i] && from[i] == to[i]; i++)
+    if (from[i + 1] == 0 || from[i + 1] == '/')
+      if (to[i + 1] == 0 || to[i + 1] == '/')
+        common = i + 1;
+  size_t n = 0;
+  buf[0] = 0;
+  for (const char *c = from + common; *c; c++) /* up from the report */
+    if (*c == '/')
+      n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "../");
+  const char *rest = to + common;
+  while (*rest == '/')
+    rest++;
+  if (n >= cap || snprintf(buf + n, cap - n, "%s%s%s", rest, *rest ? "/" : "",
+                           file) >= (int)(cap - n))
+    snprintf(buf, cap, "%s/%s", dir, file); /* too long: as given */
+}
 
 static void esc(doc *d, const char *s) {
   if (d->fmt != REPORT_HTML) {
@@ -131,7 +187,9 @@ static bool image(doc *d, const char *dir, const char *file,
     return false;
   if (d->fmt != REPORT_HTML) {
     fclose(f);
-    fprintf(d->f, "![%s](%s)\n\n", caption, path);
+    char link[PATH_MAX + 64];
+    link_path(d, dir, file, link, sizeof link);
+    fprintf(d->f, "![%s](%s)\n\n", caption, link);
     return true;
   }
   const char *dot = strrchr(file, '.');
@@ -167,6 +225,14 @@ static void pct(double p, char *buf, size_t cap) {
     snprintf(buf, cap, "%.2g", v);
 }
 
+/* With no event in n trials, the exact one-sided 95 % upper bound on the
+ * rate: the p at which seeing none has probability 0.05, 1 - 0.05^(1/n)
+ * (Clopper-Pearson's one-sided bound at k = 0). The two-sided interval's
+ * upper end (exact.hi) is a 97.5 % one-sided bound. */
+static double zero_bound(uint64_t n) {
+  return n ? -expm1(log(0.05) / (double)n) : 1;
+}
+
 static void rate_text(const rate *r, char *buf, size_t cap) {
   char a[32], b[32], c[32];
   if (r->n == 0) {
@@ -174,7 +240,7 @@ static void rate_text(const rate *r, char *buf, size_t cap) {
     return;
   }
   if (r->k == 0) {
-    pct(r->exact.hi, a, sizeof a);
+    pct(zero_bound(r->n), a, sizeof a);
     snprintf(buf, cap, "0 of %llu (<= %s %%)", (unsigned long long)r->n, a);
     return;
   }
@@ -246,12 +312,12 @@ static void headline(doc *d, const report *r) {
     if (!ps->app_reset.k && !ps->lost_any.k && !ps->redundant_ack.k &&
         !ps->server_rst.k && !ps->conn_reset.k) {
       char top[32];
-      pct(ps->app_reset.exact.hi, top, sizeof top);
+      pct(zero_bound(ps->app_reset.n), top, sizeof top);
       para(d,
            "Under %s, no read failed, no data was lost, the client sent no "
            "redundant ACK, the server no RST, and no RST closed the "
-           "client's connection: 0 of %llu each (<= %s %%, the exact 95 %% "
-           "upper bound).",
+           "client's connection: 0 of %llu each (<= %s %%, the exact "
+           "one-sided 95 %% upper bound).",
            ps->name, (unsigned long long)ps->app_reset.n, top);
       continue;
     }
@@ -261,6 +327,21 @@ static void headline(doc *d, const report *r) {
     rate_text(&ps->server_rst, e, sizeof e);
     rate_text(&ps->conn_reset, f, sizeof f);
     snprintf(g, sizeof g, "%llu", (unsigned long long)ps->reset_after_close.k);
+    /* the resets while the application still read: the ones that could
+     * do harm, and how many did (a stack that lets the application read
+     * its data after a reset - BSD's - loses nothing to them) */
+    uint64_t reading = ps->conn_reset.k - ps->reset_after_close.k;
+    char during[200];
+    if (ps->app_reset.k)
+      snprintf(during, sizeof during,
+               "; the other %llu came while it was still reading",
+               (unsigned long long)reading);
+    else
+      snprintf(during, sizeof during,
+               "; the other %llu came while it was still reading, and none "
+               "of them made a read fail (this profile lets the "
+               "application read its data after a reset)",
+               (unsigned long long)reading);
     char per[96] = "";
     if (ps->lost_any.k)
       snprintf(per, sizeof per,
@@ -273,9 +354,14 @@ static void headline(doc *d, const report *r) {
          "client sent a "
          "redundant ACK after its ACK of the server's FIN in %s, the server "
          "answered with a RST in %s, and a RST closed the client's "
-         "connection in %s, %s of them after the application had already "
-         "closed (harmless: they only end TIME-WAIT early).",
-         ps->name, a, b, per, c, e, f, g);
+         "connection in %s%s%s%s%s.",
+         ps->name, a, b, per, c, e, f, ps->conn_reset.k ? ", " : "",
+         ps->conn_reset.k ? g : "",
+         ps->conn_reset.k ? " of them after the application had already "
+                            "closed (harmless: they only end TIME-WAIT "
+                            "early)"
+                          : "",
+         ps->conn_reset.k ? during : "");
   }
   const profile_stats *p0 = &r->prof[0];
   for (int i = 0; i < r->npairs; i++) {
@@ -428,8 +514,9 @@ static void scenario_section(doc *d, const report *r) {
 static void outcomes(doc *d, const report *r) {
   const scenario *s = &r->s;
   heading(d, 2, "Outcomes");
-  para(d, "Each rate with its 95 %% Wilson interval; a rate of zero with "
-          "the exact (Clopper-Pearson) upper bound.");
+  para(d, "Each rate with its 95 %% Wilson interval, of all conversations "
+          "unless said; a rate of zero with the exact one-sided 95 %% upper "
+          "bound.");
   char cells[8][160];
   para(d, "What each column counts: app_reset, a client read (or write) "
           "returned connection reset before the application had seen end "
@@ -438,11 +525,17 @@ static void outcomes(doc *d, const report *r) {
           "client sent after its ACK of the server's FIN that no arriving "
           "segment required; server RST, the server sent a RST; conn_reset, "
           "a RST closed the client's connection in any state; after close, "
-          "of those, the ones that came after the application had closed; "
+          "the share of the conn_reset conversations whose RST came after "
+          "the application had closed (its n is the conn_reset count); "
           "completed, both applications closed within the time limit.");
-  const char *head[] = {"profile",       "app_reset",  "lost data",
-                        "redundant ACK", "server RST", "conn_reset",
-                        "after close",   "completed"};
+  const char *head[] = {"profile",
+                        "app_reset",
+                        "lost data",
+                        "redundant ACK",
+                        "server RST",
+                        "conn_reset",
+                        "after close (of conn_reset)",
+                        "completed"};
   table_begin(d);
   for (int i = 0; i < 8; i++)
     snprintf(cells[i], sizeof cells[i], "%s", head[i]);
@@ -450,7 +543,14 @@ static void outcomes(doc *d, const report *r) {
   for (int j = 0; j < s->nprofiles; j++) {
     const profile_stats *ps = &r->prof[j];
     chain_cells(ps, cells);
-    rate_text(&ps->reset_after_close, cells[6], sizeof cells[6]);
+    rate of_resets = {
+        ps->reset_after_close.k, ps->conn_reset.k,
+        ps->conn_reset.k
+            ? (double)ps->reset_after_close.k / (double)ps->conn_reset.k
+            : 0,
+        stats_wilson(ps->reset_after_close.k, ps->conn_reset.k, 0.95),
+        stats_clopper_pearson(ps->reset_after_close.k, ps->conn_reset.k, 0.95)};
+    rate_text(&of_resets, cells[6], sizeof cells[6]);
     rate_text(&ps->completed, cells[7], sizeof cells[7]);
     row(d, 8, cells, false);
   }
@@ -539,7 +639,7 @@ static void bins(doc *d, const report *r) {
       snprintf(cells[nc++], 160, "app_reset, %s", s->profiles[j]);
     for (int j = 0; j < np; j++)
       snprintf(cells[nc++], 160, "redundant ACK, %s", s->profiles[j]);
-    snprintf(cells[nc++], 160, "p (Holm)");
+    snprintf(cells[nc++], 160, "p raw (Holm-adjusted)");
     table_begin(d);
     row(d, nc, cells, true);
     for (int b = 0; b < pb->nbins; b++) {
@@ -737,8 +837,10 @@ static void methods(doc *d) {
   para(d, "Rates: the Wilson score interval (95 %%) is shown because it "
           "keeps its coverage near the nominal level for small counts and "
           "rates near 0 or 1; the Clopper-Pearson interval is exact "
-          "(conservative) and gives a real upper bound when no event was "
-          "seen.");
+          "(conservative). When no event was seen in n conversations, the "
+          "bound printed is the exact one-sided 95 %% upper bound, "
+          "1 - 0.05^(1/n) (the two-sided interval's upper end, also in the "
+          "JSON, is a 97.5 %% one-sided bound).");
   para(d, "Fix against bug: every conversation ran under each profile with "
           "the same parameters and random choices, so the outcomes are "
           "paired. The exact McNemar test is the two-sided binomial test "
@@ -747,7 +849,8 @@ static void methods(doc *d) {
           "paired rates has Newcombe's hybrid score interval (method 10, "
           "1998).");
   para(d, "Bins: within-bin tests are corrected for multiplicity with "
-          "Holm's step-down procedure across the bins of a parameter.");
+          "Holm's step-down procedure across the bins of a parameter; each "
+          "cell gives the raw p and, in brackets, the Holm-adjusted one.");
   para(d, "Regression: maximum likelihood by iteratively reweighted least "
           "squares, standard errors from the inverse Fisher information; "
           "not fitted when a profile has no event, or when a parameter "
@@ -833,9 +936,12 @@ static void write_doc(const report *r, doc *d, const char *plots_dir) {
 static void jrate(FILE *f, const char *name, const rate *r) {
   fprintf(f,
           "\"%s\": {\"k\": %llu, \"n\": %llu, \"p\": %.10g, \"wilson\": "
-          "[%.10g, %.10g], \"exact\": [%.10g, %.10g]}",
+          "[%.10g, %.10g], \"exact\": [%.10g, %.10g]",
           name, (unsigned long long)r->k, (unsigned long long)r->n, r->p,
           r->wilson.lo, r->wilson.hi, r->exact.lo, r->exact.hi);
+  if (r->k == 0) /* what the Markdown prints for a zero */
+    fprintf(f, ", \"upper95_one_sided\": %.10g", zero_bound(r->n));
+  fputs("}", f);
 }
 
 static void jpair(FILE *f, const char *name, const paired *t,
@@ -1029,11 +1135,11 @@ static void write_json(const report *r, FILE *f) {
 }
 
 int report_write(const report *r, report_format fmt, const char *plots_dir,
-                 FILE *f) {
+                 const char *out_path, FILE *f) {
   if (fmt == REPORT_JSON) {
     write_json(r, f);
   } else {
-    doc d = {f, fmt};
+    doc d = {f, fmt, out_path};
     write_doc(r, &d, plots_dir);
   }
   return ferror(f) ? -1 : 0;

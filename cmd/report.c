@@ -94,7 +94,7 @@ int cmd_report(int argc, char **argv) {
     report_free(r);
     return 2;
   }
-  int rv = report_write(r, fmt, plots, f);
+  int rv = report_write(r, fmt, plots, out, f);
   report_free(r);
   rv = cli_out_close(f, out, rv);
   if (rv != 0) {

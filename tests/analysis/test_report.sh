@@ -117,4 +117,25 @@ sqlite3 "$tmp/none.db" "create table x (y)"
 "$hc" report "$tmp/s.db" --format=pdf >/dev/null 2>"$tmp/e"
 [ $? -eq 2 ] && grep -q "expected md, html or json" "$tmp/e" && ok || bad "bad format: $(cat "$tmp/e")"
 
+# the Markdown report links its graphs relative to the report file, so
+# they show when the file is opened from anywhere (they were relative to
+# where the command ran); to standard output, relative to here (the
+# control: the same links from elsewhere do not resolve)
+mkdir -p "$tmp/rep/sub"
+"$hc" plot "$tmp/s.db" --out="$tmp/rep/plots" --format=svg >/dev/null 2>&1 || bad "plot for the links"
+(cd "$tmp" && "$hc" report s.db --format=md --plots=rep/plots --out=rep/sub/r.md) || bad "report with links"
+links=$(sed -n 's/^!\[[^]]*\](\(.*\))$/\1/p' "$tmp/rep/sub/r.md")
+[ -n "$links" ] && ok || bad "no graph linked"
+for l in $links; do
+  [ -f "$tmp/rep/sub/$l" ] && ok || bad "graph link $l does not resolve from the report's directory"
+done
+(cd "$tmp" && "$hc" report s.db --format=md --plots=rep/plots) >"$tmp/stdout.md"
+l=$(sed -n 's/^!\[[^]]*\](\(.*\))$/\1/p' "$tmp/stdout.md" | head -1)
+[ -f "$tmp/$l" ] && [ ! -f "$tmp/rep/sub/$l" ] && ok || bad "to standard output: link $l"
+# a rate of zero carries the exact one-sided 95 % bound, 1 - 0.05^(1/n),
+# recomputed here
+n=$(sqlite3 "$tmp/s.db" "SELECT count(*) FROM conversations WHERE profile='nt351-sp'")
+want=$(awk -v n="$n" 'BEGIN { printf "%.2f", 100 * (1 - exp(log(0.05) / n)) }')
+grep -q "0 of $n (<= $want %)" "$tmp/r.md" && ok || bad "zero bound: wanted <= $want % for n = $n: $(grep -o "0 of $n ([^)]*)" "$tmp/r.md" | head -1)"
+
 finish

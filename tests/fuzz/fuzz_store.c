@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   export_rows(st, null, true, err, sizeof err);
   report *r;
   if (report_analyze_store(&r, st, "(fuzz)", err, sizeof err) == 0) {
-    report_write(r, REPORT_MD, NULL, null);
-    report_write(r, REPORT_JSON, NULL, null);
+    report_write(r, REPORT_MD, NULL, NULL, null);
+    report_write(r, REPORT_JSON, NULL, NULL, null);
     report_free(r);
   }
   store_close(st);
