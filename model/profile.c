@@ -502,7 +502,7 @@ static const knob knobs[] = {
     KW(delack_mode, delack_modes,
        "off, oneshot (timer from the arrival) or tick (host-wide grid)"),
     KN("delack", delack_ns, TCP_KNOB_TIME, 0, 10 * TCP_S,
-       "delayed-ACK timeout (tick: ticks x tick; linux: ATO minimum)"),
+       "delayed-ACK timeout (tick: whole ticks x tick; linux: ATO minimum)"),
     KN("delack_max", delack_max_ns, TCP_KNOB_TIME, 0, 10 * TCP_S,
        "adaptive ATO ceiling, 0 = fixed timeout"),
     KN("delack_tick", delack_tick_ns, TCP_KNOB_TIME, 1, 10 * TCP_S,
@@ -663,6 +663,18 @@ int tcp_profile_set(tcp_profile *p, const char *name, uint64_t value) {
 }
 
 int tcp_profile_check(const tcp_profile *p, char *why, size_t cap) {
+  /* in tick mode the timeout is a whole number of ticks (NT's
+   * TcpDelAckTicks, 4.4BSD's two fast-timeout ticks): anything between
+   * would be rounded by the grid in a way no stack did */
+  if (p->delack_mode == TCP_DELACK_TICK && p->delack_tick_ns &&
+      p->delack_ns % p->delack_tick_ns != 0) {
+    if (why && cap)
+      snprintf(why, cap,
+               "delack (%" PRIu64 " ns) is not a whole number of delack_tick "
+               "(%" PRIu64 " ns): in tick mode the timeout is ticks x tick",
+               p->delack_ns, p->delack_tick_ns);
+    return TCP_ERR_BAD_VALUE;
+  }
   if (p->rto_min_ns > p->rto_max_ns) {
     if (why && cap)
       snprintf(why, cap,

@@ -281,8 +281,9 @@ int tcp_profile_set(tcp_profile *p, const char *knob, uint64_t value);
 int tcp_profile_get(const tcp_profile *p, const char *knob, uint64_t *value);
 
 /* Knobs that are each in range but contradict one another: rto_min above
- * rto_max (RFC 6298 2.4 and 2.5 bound the RTO from below and above).
- * 0, or TCP_ERR_BAD_VALUE with why[0..cap) naming the knobs. */
+ * rto_max (RFC 6298 2.4 and 2.5 bound the RTO from below and above); in
+ * tick mode a delack that is not a whole number of delack_tick. 0, or
+ * TCP_ERR_BAD_VALUE with why[0..cap) naming the knobs. */
 int tcp_profile_check(const tcp_profile *p, char *why, size_t cap);
 
 typedef enum tcp_knob_kind {

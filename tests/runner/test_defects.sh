@@ -168,6 +168,14 @@ expect2 "rto_min (600000000000 ns) is above rto_max" "$hc" run "$tmp/rto.ini" --
 [ ! -e "$tmp/rto.db" ] && ok || bad "rto_min > rto_max left a store"
 expect2 "is above rto_max" "$hc" replay --rto_min=2s --rto_max=1s
 "$hc" replay --rto_min=1s --rto_max=1s --no-ladder >/dev/null 2>&1 && ok || bad "rto_min = rto_max refused"
+# issue 22: a delack off the tick grid under a tick profile (150 ms under
+# NT's 100 ms tick) was accepted and gave outcomes of its own; now refused.
+# Whole ticks, and any value under a one-shot timer, are the control.
+expect2 "delack (150000000 ns) is not a whole number of delack_tick" "$hc" replay --delack=150ms
+printf '[batch]\nconversations = 3\n[tcp]\ndelack = choice(200ms, 250ms)\n' >"$tmp/dk.ini"
+expect2 "is not a whole number of delack_tick" "$hc" run "$tmp/dk.ini" --out="$tmp/dk.db"
+"$hc" replay --delack=300ms --no-ladder >/dev/null 2>&1 && ok || bad "delack = 3 ticks refused"
+"$hc" replay --delack_mode=oneshot --delack=150ms --no-ladder >/dev/null 2>&1 && ok || bad "a one-shot 150 ms refused"
 printf '[batch]\nconversations = 3\n[profile twice]\nbase = nt351+rfc1337+rfc1337\n' >"$tmp/tw.ini"
 expect2 "tw.ini:4" "$hc" run "$tmp/tw.ini" --out="$tmp/tw.db"
 # part 4: the bound counts every key that multiplies segments (before: a
