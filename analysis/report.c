@@ -464,11 +464,40 @@ static void regress(report *r, const data *d) {
     }
     for (size_t i = 0; i < d->n; i++)
       y[i] = !!(d->o[i].f[j] & F_APP);
+    /* a parameter that separates the outcomes, completely or quasi-
+     * completely (every failed read on one side of a value, every other
+     * conversation on the other, ties allowed): the maximum-likelihood
+     * estimate does not exist, and a fit prints a coefficient and an SE
+     * that mean nothing (Albert and Anderson, 1984) */
+    int sep = -1;
+    for (int c = 0; c < g->nx && sep < 0; c++) {
+      double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+      for (size_t i = 0; i < d->n; i++) {
+        double v = x[i * (size_t)g->nx + (size_t)c];
+        lo[y[i]] = fmin(lo[y[i]], v);
+        hi[y[i]] = fmax(hi[y[i]], v);
+      }
+      if (hi[0] <= lo[1] || hi[1] <= lo[0])
+        sep = c;
+    }
+    if (sep >= 0) {
+      snprintf(g->why, sizeof g->why,
+               "%s separates the outcomes (every failed read on one side "
+               "of a value, every other conversation on the other): the "
+               "maximum-likelihood estimate does not exist",
+               r->s.keys[g->key[sep]].name);
+      g->fitted = false;
+      free(x);
+      free(y);
+      continue;
+    }
     g->fit = stats_logit(x, y, d->n, (size_t)g->nx);
     g->fitted = g->fit.ok;
     if (!g->fitted)
       snprintf(g->why, sizeof g->why,
-               "did not converge (a parameter separates the outcomes)");
+               "did not converge, or a standard error above 100 (the "
+               "parameters together separate the outcomes, or are "
+               "collinear): the estimate is not identified");
     free(x);
     free(y);
   }

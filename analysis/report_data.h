@@ -93,7 +93,7 @@ typedef struct param_bins {
 
 typedef struct regression {
   bool fitted;            /* false: no events, all events, separation */
-  char why[96];           /* why not */
+  char why[200];          /* why not */
   int nx;                 /* predictors */
   int key[LOGIT_MAX_K];   /* their scenario keys */
   bool logx[LOGIT_MAX_K]; /* log10 of the value */

@@ -853,8 +853,14 @@ static void methods(doc *d) {
           "cell gives the raw p and, in brackets, the Holm-adjusted one.");
   para(d, "Regression: maximum likelihood by iteratively reweighted least "
           "squares, standard errors from the inverse Fisher information; "
-          "not fitted when a profile has no event, or when a parameter "
-          "separates the outcomes.");
+          "not fitted when a profile has no event or only events, when a "
+          "parameter separates the outcomes completely or quasi-"
+          "completely (checked before fitting: every failed read on one "
+          "side of a value, every other conversation on the other), or "
+          "when the fit leaves a coefficient beyond 30 or a standard error "
+          "beyond 100 on the standardized scale (the parameters together "
+          "separate the outcomes, or are collinear). The report then says "
+          "which and why.");
   para(d, "All distribution functions come from GSL.");
 }
 

@@ -207,9 +207,12 @@ logit stats_logit(const double *x, const uint8_t *y, size_t n, size_t k) {
       break;
     }
   }
+  /* on standardized predictors: a coefficient beyond 30 (an odds ratio of
+   * e^30 per SD) or a standard error beyond 100 is a likelihood that keeps
+   * rising along some direction - separation, or collinearity */
   bool separated = false;
   for (size_t j = 0; j < p; j++)
-    separated |= fabs(beta[j]) > 30;
+    separated |= fabs(beta[j]) > 30 || !(r.se[j] <= 100);
   r.ok = converged && !separated;
   memcpy(r.beta, beta, sizeof beta);
   gsl_matrix_free(H);

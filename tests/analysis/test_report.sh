@@ -138,4 +138,18 @@ n=$(sqlite3 "$tmp/s.db" "SELECT count(*) FROM conversations WHERE profile='nt351
 want=$(awk -v n="$n" 'BEGIN { printf "%.2f", 100 * (1 - exp(log(0.05) / n)) }')
 grep -q "0 of $n (<= $want %)" "$tmp/r.md" && ok || bad "zero bound: wanted <= $want % for n = $n: $(grep -o "0 of $n ([^)]*)" "$tmp/r.md" | head -1)"
 
+# a parameter that separates the outcomes (response-size.ini: every failed
+# read at the slower read interval) is named, and no coefficient is
+# printed (a coefficient of 22.5 with an SE of 2 965 820 was); the default
+# study, not separated, is fitted (the control)
+scn=$(dirname "$0")/../../scenarios
+"$hc" run "$scn/response-size.ini" --conversations=2 --out="$tmp/rs.db" --quiet >/dev/null || bad "response-size run"
+"$hc" report "$tmp/rs.db" >"$tmp/rs.md"
+sed -n '/^## What drives/,/^## The analytic/p' "$tmp/rs.md" >"$tmp/rs-reg.md"
+grep -q "Not fitted: read_interval separates the outcomes" "$tmp/rs-reg.md" && ! grep -q "^| read_interval" "$tmp/rs-reg.md" &&
+  ok || bad "separation not caught: $(head -c 600 "$tmp/rs-reg.md")"
+"$hc" run "$scn/kb-q152474.ini" --conversations=400 --out="$tmp/kb.db" --quiet >/dev/null || bad "default run"
+"$hc" report "$tmp/kb.db" | sed -n '/^## What drives/,/^## The analytic/p' | grep -q "^| read_interval | " && ok ||
+  bad "the default study's regression was not fitted"
+
 finish
