@@ -783,7 +783,11 @@ static void analytic_check(doc *d, const report *r) {
                             (unsigned long long)c->reason_n[i]);
     para(d, "Not predicted under %s, measured only: %s.", s->profiles[j], list);
   }
-  para(d, "Stage 2 predicts whether a redundant ACK fails the application's "
+  para(d, "Stage 2 is a consistency check of the link and the read "
+          "schedule, not a prediction from the parameters: it takes the "
+          "simulation's own redundant-ACK time and unread bytes, so it "
+          "cannot disagree about TCP. It checks whether a redundant ACK "
+          "fails the application's "
           "read, for a reader that reads read_size bytes every "
           "read_interval: the RST arrives one round trip (two serializations "
           "and twice the delay) after the redundant ACK, and the read fails "
