@@ -197,7 +197,7 @@ int64_t tcp_conn_recv(tcp_conn *c, uint8_t *buf, size_t len, uint64_t now) {
     c->read_off += n;
     rv = (int64_t)n;
     tcp_conn_maybe_window_update(c, now);
-  } else if (c->error) {
+  } else if (c->error && !(c->fin_rcvd && h->p->recv_eof_first)) {
     rv = c->error;
   } else if (c->fin_rcvd || c->state == TCP_CLOSED) {
     rv = 0; /* end of stream */
@@ -256,6 +256,9 @@ int tcp_conn_close(tcp_conn *c, uint64_t now) {
   tcp_host_enter(c->host, now);
   tcp_trace_app(c, TCP_CALL_CLOSE, 0, 0, now);
   c->app_closed = true;
+  if (c->rcv_off != c->read_off && c->state != TCP_CLOSED &&
+      !c->host->p->close_unread_rst)
+    c->read_off = c->rcv_off; /* 4.4BSD: flushed, then the FIN below */
   if (c->rcv_off != c->read_off && c->state != TCP_CLOSED)
     abort_conn(c, TCP_WHY_RST_UNREAD, now);
   else if (c->state == TCP_SYN_SENT)

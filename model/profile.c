@@ -232,6 +232,22 @@ static const preset_row table[] = {
       {0, "4.4BSD-Lite2 uipc_socket.c soreceive(): buffered data "
           "before so_error"},
       {0, "Linux tcp_recvmsg(): queued data before sk_err"}}},
+    {"recv_eof_first",
+     {{0, "KB Q152474: the client in TIME-WAIT, the FIN received, still "
+          "gets WSAECONNRESET from recv()"},
+      SAME,
+      {0, "4.4BSD-Lite2 uipc_socket.c soreceive(): so_error is tested "
+          "before SS_CANTRCVMORE"},
+      {1, "Linux tcp_recvmsg_locked(): with nothing copied, SOCK_DONE "
+          "(set by tcp_fin()) ends the read before sk_err is looked at"}}},
+    {"close_unread_rst",
+     {{1, "assumed, no public source for NT 3.51: as RFC 2525 2.17 "
+          "recommends and Linux does"},
+      SAME,
+      {0, "4.4BSD-Lite2 tcp_usrreq.c tcp_disconnect(): sbflush() of the "
+          "receive buffer, then tcp_usrclosed() and a FIN"},
+      {1, "Linux __tcp_close(): data_was_unread -> "
+          "tcp_send_active_reset() (RFC 2525 2.17)"}}},
     {"winupdate",
      {{TCP_WINUPDATE_BSD,
        "assumed, no public source: NT's TCP is BSD-derived in its "
@@ -542,6 +558,10 @@ static const knob knobs[] = {
       "a RST in CLOSE-WAIT reads as EPIPE, not a reset (Linux)"),
     K(rst_discards_unread, TCP_KNOB_BOOL, 0, 1,
       "a reset discards unread data at once (Winsock)"),
+    K(recv_eof_first, TCP_KNOB_BOOL, 0, 1,
+      "after the peer's FIN, a reset reads as end of stream (Linux)"),
+    K(close_unread_rst, TCP_KNOB_BOOL, 0, 1,
+      "close() with unread data sends a RST; else flush and FIN (4.4BSD)"),
     KW(winupdate, winupdate_rules,
        "a read sends a window update: bsd (opened by 2 MSS or half the "
        "buffer) or linux (the window was at most half and would double)"),

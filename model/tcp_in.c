@@ -22,6 +22,8 @@
  */
 #include "tcp_internal.h"
 
+#include <assert.h>
+
 static void set_peer_mss(tcp_conn *c, const tcp_segment *seg) {
   uint16_t peer = seg->mss ? seg->mss : TCP_DEFAULT_MSS;
   uint16_t mine = c->host->p->mss;
@@ -161,13 +163,13 @@ static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
 
 /* §3.10.7.4 first: is the segment acceptable for RCV.NXT/RCV.WND? */
 static bool acceptable(const tcp_conn *c, uint32_t seq, uint32_t seg_len,
-                       uint32_t wnd) {
+                       uint32_t wnd, uint8_t seg_flags, uint32_t seg_data) {
   uint32_t lo = c->rcv_nxt;
 #define IN_WND(x) (SEQ_LEQ(lo, (x)) && SEQ_LT((x), lo + wnd))
   if (seg_len == 0)
     return wnd == 0 ? seq == lo : IN_WND(seq);
-  if (wnd == 0)
-    return false;
+  if (wnd == 0) /* a bare FIN at RCV.NXT takes no window (see below) */
+    return seg_len == 1 && seq == lo && !(seg_flags & TCP_SYN) && !seg_data;
   return IN_WND(seq) || IN_WND(seq + seg_len - 1);
 #undef IN_WND
 }
@@ -421,11 +423,17 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   uint32_t wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 
   /* first: sequence number */
-  if (!acceptable(c, seq, seg_len, wnd)) {
+  if (!acceptable(c, seq, seg_len, wnd, flags, len)) {
     if (wnd == 0 && seq == c->rcv_nxt) {
-      /* a zero window still takes ACKs and RSTs: keep the controls */
+      /* a zero window still takes ACKs and RSTs: keep the controls.
+       * Data is a window probe: dropped, with its FIN, and ACKed at once
+       * (4.4BSD-Lite2 tcp_input(): TF_ACKNOW). A bare FIN never gets here
+       * (acceptable() takes it: it is accepted, as 4.4BSD's trimming,
+       * which counts data only, and Linux's tcp_sequence() do) */
+      assert(len > 0 && "tcp_conn_input: a bare FIN at RCV.NXT is acceptable");
       len = 0;
       flags &= (uint8_t)~TCP_FIN;
+      tcp_conn_send_ack(c, TCP_WHY_UNACCEPTABLE, now);
     } else {
       if (flags & TCP_RST) {
         tcp_trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);

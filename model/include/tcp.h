@@ -227,6 +227,12 @@ typedef struct tcp_profile {
                                    (TCP_ERR_PIPE), not as a reset */
   bool rst_discards_unread;     /* a reset discards unread data at once
                                    (Winsock); else data stays readable first */
+  bool recv_eof_first;          /* after the peer's FIN, a later reset
+                                   reads as end of stream (0), not as the
+                                   error (Linux) */
+  bool close_unread_rst;        /* close() with unread data sends a RST
+                                   (RFC 2525 2.17); else the data is
+                                   flushed and a FIN sent (4.4BSD) */
   bool winupdate_after_fin;     /* send window updates after the peer's FIN */
   tcp_winupdate_rule winupdate; /* when a read sends a window update */
   bool nagle;                   /* Nagle's algorithm (RFC 896) */

@@ -283,6 +283,8 @@ static void test_rst_and_syn_rfc793(void) {
  * RCV.NXT under `profile`: the error its next read returns, or 0 when the
  * connection ends silently (the read then sees end of stream).
  */
+static int64_t last_recv; /* what the read after the RST returned */
+
 static int rst_seen_in(const char *profile, tcp_state where) {
   harness t;
   setup(&t, "rst_error_by_state", profile);
@@ -321,13 +323,16 @@ static int rst_seen_in(const char *profile, tcp_state where) {
   tcp_segment r = seg_on(victim, TCP_RST, ci.rcv_nxt, 0);
   h_inject(&t, victim == a ? 0 : 1, &r);
   CHECK_EQ(tcp_conn_state(victim), TCP_CLOSED);
-  int64_t rv = tcp_conn_recv(victim, NULL, 10, t.now);
+  /* the error the connection holds (a write, poll or SO_ERROR sees it);
+   * what a read returns is the profile's too, tested below */
+  int err = tcp_conn_error(victim);
+  last_recv = tcp_conn_recv(victim, NULL, 10, t.now);
   t.drop = NULL;
   tcp_conn_close(victim, t.now);
   tcp_conn_abort(other, t.now);
   h_run(&t, t.now + 300 * TCP_S);
   finish(&t);
-  return rv < 0 ? (int)rv : 0;
+  return err;
 }
 
 /* Linux tcp_reset(): EPIPE in CLOSE-WAIT, ECONNRESET in CLOSING and
@@ -345,6 +350,125 @@ static void test_rst_error_by_state(void) {
   CHECK_EQ(rst_seen_in("linux", TCP_TIME_WAIT), 0);
   CHECK_EQ(rst_seen_in("bsd44", TCP_TIME_WAIT), 0);
   CHECK_EQ(rst_seen_in("nt351", TCP_TIME_WAIT), TCP_ERR_RESET);
+}
+
+/* B1: after the peer's FIN, a RST that kills the connection: Linux's
+ * read returns end of stream (tcp_recvmsg_locked() tests SOCK_DONE before
+ * sk_err), 4.4BSD's and NT's the error (soreceive() tests so_error first;
+ * the KB's WSAECONNRESET in TIME-WAIT). Each holds the error all the
+ * same (above). The control: recv_eof_first off under linux reads the
+ * error. */
+static void test_recv_after_fin_and_rst(void) {
+  static const struct {
+    const char *profile;
+    tcp_state where;
+    int64_t want;
+  } c[] = {{"linux", TCP_CLOSE_WAIT, 0},
+           {"linux", TCP_CLOSING, 0},
+           {"linux", TCP_LAST_ACK, 0},
+           {"bsd44", TCP_CLOSE_WAIT, TCP_ERR_RESET},
+           {"nt351", TCP_CLOSE_WAIT, TCP_ERR_RESET},
+           {"nt351", TCP_CLOSING, TCP_ERR_RESET}};
+  for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+    rst_seen_in(c[i].profile, c[i].where);
+    CHECK_EQ(last_recv, c[i].want);
+  }
+  /* the control, by the knob alone */
+  harness t;
+  setup(&t, "recv_eof_first control", "linux");
+  tcp_profile p = h_profile("linux");
+  CHECK_EQ(tcp_profile_set(&p, "recv_eof_first", 0), 0);
+  h_fini(&t);
+  h_init(&t, &p, &p, 10 * TCP_MS, 0);
+  t.notify = raw_notify;
+  accepted = NULL;
+  tcp_conn *a = establish(&t);
+  tcp_conn_shutdown(a, t.now);
+  step_until(&t, accepted, TCP_CLOSE_WAIT);
+  tcp_conn_info ci;
+  tcp_conn_info_get(accepted, &ci);
+  tcp_segment r = seg_on(accepted, TCP_RST, ci.rcv_nxt, 0);
+  h_inject(&t, 1, &r);
+  CHECK_EQ(tcp_conn_recv(accepted, NULL, 10, t.now), TCP_ERR_PIPE);
+  tcp_conn_close(accepted, t.now);
+  h_run(&t, t.now + 300 * TCP_S);
+  finish(&t);
+}
+
+/* B4: close() with unread data. Linux (__tcp_close()) and NT (assumed)
+ * send a RST, and the peer's connection is reset; 4.4BSD
+ * (tcp_disconnect()) flushes the receive buffer and sends a FIN, and the
+ * peer is in CLOSE-WAIT with no error. The same close after the data was
+ * read (the control) sends a FIN under every profile. */
+static void close_unread(const char *profile, bool read_first, int *err,
+                         tcp_state *st) {
+  harness t;
+  setup(&t, "close_unread", profile);
+  tcp_conn *a = establish(&t);
+  tcp_conn_send(accepted, 1000, t.now);
+  h_run(&t, t.now + 300 * TCP_MS);
+  tcp_conn_info ci;
+  tcp_conn_info_get(a, &ci);
+  if (read_first)
+    CHECK_EQ(tcp_conn_recv(a, NULL, 1000, t.now), 1000);
+  tcp_conn_close(a, t.now);
+  h_run(&t, t.now + 300 * TCP_MS);
+  *err = tcp_conn_error(accepted);
+  *st = tcp_conn_state(accepted);
+  tcp_conn_close(accepted, t.now);
+  h_run(&t, t.now + 300 * TCP_S);
+  finish(&t);
+}
+
+static void test_close_with_unread_data(void) {
+  int err;
+  tcp_state st;
+  close_unread("linux", false, &err, &st);
+  CHECK_EQ(err, TCP_ERR_RESET);
+  CHECK_EQ(st, TCP_CLOSED);
+  close_unread("nt351", false, &err, &st);
+  CHECK_EQ(err, TCP_ERR_RESET);
+  close_unread("bsd44", false, &err, &st);
+  CHECK_EQ(err, 0);
+  CHECK_EQ(st, TCP_CLOSE_WAIT);
+  close_unread("linux", true, &err, &st);
+  CHECK_EQ(err, 0);
+  CHECK_EQ(st, TCP_CLOSE_WAIT);
+}
+
+/* B6: a bare FIN at RCV.NXT into a zero window. 4.4BSD (its trimming
+ * counts data only) and Linux (tcp_sequence()) accept it and ACK it; the
+ * model dropped it without an ACK. The client offers 2 segments and reads
+ * nothing; the server sends exactly that, then its FIN. That the window
+ * was zero when the FIN came is checked too (the scenario's control). */
+static void test_fin_into_zero_window(void) {
+  static const char *const profiles[] = {"bsd44", "linux", "nt351"};
+  for (size_t i = 0; i < 3; i++) {
+    harness t;
+    current = "fin_into_zero_window";
+    tcp_profile p = h_profile(profiles[i]);
+    CHECK_EQ(tcp_profile_set(&p, "rcv_buf", 2 * 1460), 0);
+    CHECK_EQ(tcp_profile_set(&p, "rcv_wnd_mss", 0), 0);
+    h_init(&t, &p, &p, 10 * TCP_MS, 0);
+    t.notify = raw_notify;
+    accepted = NULL;
+    errors_seen[0] = errors_seen[1] = 0;
+    tcp_conn *a = establish(&t);
+    tcp_conn_send(accepted, 2 * 1460, t.now);
+    h_run(&t, t.now + 2 * TCP_S);
+    tcp_conn_info ci;
+    tcp_conn_info_get(a, &ci);
+    CHECK_EQ(ci.rcv_wnd, 0); /* full: the window is closed */
+    tcp_conn_shutdown(accepted, t.now);
+    h_run(&t, t.now + 2 * TCP_S);
+    CHECK_EQ(tcp_conn_state(a), TCP_CLOSE_WAIT);
+    CHECK_EQ(tcp_conn_state(accepted), TCP_FIN_WAIT_2); /* its FIN ACKed */
+    CHECK_EQ(tcp_conn_recv(a, NULL, 4000, t.now), 2 * 1460);
+    CHECK_EQ(tcp_conn_recv(a, NULL, 4000, t.now), 0);
+    tcp_conn_close(a, t.now);
+    h_run(&t, t.now + 300 * TCP_S);
+    finish(&t);
+  }
 }
 
 static void test_abort_everywhere(void) {
@@ -447,6 +571,9 @@ static void test_time_wait_rst_and_timeouts(void) {
  * coverage test runs them all again itself, so its table never depends on
  * which tests ran before it (HC_ONLY, a reordered main). */
 static void (*const scenarios[])(void) = {test_active_and_passive_close,
+                                          test_recv_after_fin_and_rst,
+                                          test_close_with_unread_data,
+                                          test_fin_into_zero_window,
                                           test_simultaneous_open_and_close,
                                           test_close_in_syn_received,
                                           test_rst_in_syn_received,
@@ -497,6 +624,9 @@ int main(void) {
   RUN(test_rst_and_challenge_in_established);
   RUN(test_rst_and_syn_rfc793);
   RUN(test_rst_error_by_state);
+  RUN(test_recv_after_fin_and_rst);
+  RUN(test_close_with_unread_data);
+  RUN(test_fin_into_zero_window);
   RUN(test_abort_everywhere);
   RUN(test_rst_in_closing_and_last_ack);
   RUN(test_time_wait_rst_and_timeouts);
