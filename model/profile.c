@@ -248,6 +248,14 @@ static const preset_row table[] = {
           "receive buffer, then tcp_usrclosed() and a FIN"},
       {1, "Linux __tcp_close(): data_was_unread -> "
           "tcp_send_active_reset() (RFC 2525 2.17)"}}},
+    {"rst_data_after_close",
+     {{1, "assumed, no public source for NT 3.51: as 4.4BSD and Linux"},
+      SAME,
+      {1, "4.4BSD-Lite2 tcp_input.c: new data after the user process is "
+          "gone (SS_NOFDREF, t_state > CLOSE_WAIT) -> tcp_close(), "
+          "dropwithreset"},
+      {1, "Linux tcp_rcv_state_process(): FIN-WAIT-1/2 with RCV_SHUTDOWN "
+          "and new data -> tcp_reset(), and the caller sends a RST"}}},
     {"winupdate",
      {{TCP_WINUPDATE_BSD,
        "assumed, no public source: NT's TCP is BSD-derived in its "
@@ -562,6 +570,9 @@ static const knob knobs[] = {
       "after the peer's FIN, a reset reads as end of stream (Linux)"),
     K(close_unread_rst, TCP_KNOB_BOOL, 0, 1,
       "close() with unread data sends a RST; else flush and FIN (4.4BSD)"),
+    K(rst_data_after_close, TCP_KNOB_BOOL, 0, 1,
+      "new data after close() is answered with a RST, the connection "
+      "closed"),
     KW(winupdate, winupdate_rules,
        "a read sends a window update: bsd (opened by 2 MSS or half the "
        "buffer) or linux (the window was at most half and would double)"),

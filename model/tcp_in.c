@@ -540,6 +540,16 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   if (!process_ack(c, seg, now))
     return;
 
+  /* data to an application that has closed: the stacks answer with a RST
+   * at SEG.ACK and close (4.4BSD tcp_input(), Linux
+   * tcp_rcv_state_process(); the profile's rst_data_after_close). Only
+   * new data counts: what precedes RCV.NXT was trimmed above. */
+  if (len && c->app_closed && p->rst_data_after_close &&
+      (c->state == TCP_FIN_WAIT_1 || c->state == TCP_FIN_WAIT_2)) {
+    tcp_host_send_rst(h, seg, TCP_WHY_RST_AFTER_CLOSE, now);
+    tcp_conn_drop(c, TCP_ERR_RESET, false, now);
+    return;
+  }
   /* sixth (URG) is ignored; seventh and eighth */
   if (len || (flags & TCP_FIN)) {
     process_text(c, seq, data, len, (flags & TCP_FIN) != 0,

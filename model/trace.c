@@ -142,6 +142,7 @@ const char *tcp_why_name(tcp_why w) {
                                       "rst-abort",
                                       "rst-unread-data",
                                       "rst-syn-in-window",
+                                      "rst-data-after-close",
                                       "malformed",
                                       "not-mine",
                                       "out-of-window",

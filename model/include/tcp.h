@@ -233,6 +233,10 @@ typedef struct tcp_profile {
   bool close_unread_rst;        /* close() with unread data sends a RST
                                    (RFC 2525 2.17); else the data is
                                    flushed and a FIN sent (4.4BSD) */
+  bool rst_data_after_close;    /* new data arriving after close() (in
+                                   FIN-WAIT-1/2) is answered with a RST
+                                   and the connection closed; else it is
+                                   taken and never read */
   bool winupdate_after_fin;     /* send window updates after the peer's FIN */
   tcp_winupdate_rule winupdate; /* when a read sends a window update */
   bool nagle;                   /* Nagle's algorithm (RFC 896) */
@@ -379,6 +383,7 @@ typedef enum tcp_why {
   TCP_WHY_RST_ABORT,     /* RST: the application aborted */
   TCP_WHY_RST_UNREAD,    /* RST: closed with unread data (RFC 2525 §2.17) */
   TCP_WHY_RST_SYN,       /* RST: a SYN in the window (RFC 793, rfc5961 off) */
+  TCP_WHY_RST_AFTER_CLOSE, /* RST: new data after the application closed */
   /* reasons for TCP_EV_SEG_DROP */
   TCP_WHY_MALFORMED,     /* did not decode (wire error in `result`) */
   TCP_WHY_NOT_MINE,      /* destination address is not this host */

@@ -471,6 +471,49 @@ static void test_fin_into_zero_window(void) {
   }
 }
 
+/* B5: data that arrives after the application closed (FIN-WAIT-1/2) is
+ * answered with a RST at SEG.ACK and the connection closed, as 4.4BSD
+ * (tcp_input(): SS_NOFDREF) and Linux (tcp_rcv_state_process(): data
+ * after RCV_SHUTDOWN) do; the model took it silently. The control: with
+ * rst_data_after_close off the data is taken and the sender not reset. */
+static void data_after_close(const char *profile, bool knob, int *err,
+                             unsigned *rsts) {
+  harness t;
+  current = "data_after_close";
+  tcp_profile p = h_profile(profile);
+  CHECK_EQ(tcp_profile_set(&p, "rst_data_after_close", knob), 0);
+  h_init(&t, &p, &p, 10 * TCP_MS, 0);
+  t.notify = raw_notify;
+  accepted = NULL;
+  errors_seen[0] = errors_seen[1] = 0;
+  tcp_conn *a = establish(&t);
+  tcp_conn_close(a, t.now); /* nothing unread: a FIN */
+  step_until(&t, accepted, TCP_CLOSE_WAIT);
+  tcp_conn_send(accepted, 500, t.now); /* the peer still writes */
+  h_run(&t, t.now + 2 * TCP_S);
+  *err = tcp_conn_error(accepted);
+  *rsts = h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_RST_AFTER_CLOSE);
+  if (tcp_conn_state(accepted) != TCP_CLOSED)
+    tcp_conn_close(accepted, t.now);
+  h_run(&t, t.now + 300 * TCP_S);
+  finish(&t);
+}
+
+static void test_data_after_close(void) {
+  static const char *const profiles[] = {"bsd44", "linux", "nt351"};
+  for (size_t i = 0; i < 3; i++) {
+    int err;
+    unsigned rsts;
+    data_after_close(profiles[i], true, &err, &rsts);
+    CHECK_EQ(rsts, 1);
+    /* the writer is in CLOSE-WAIT: ECONNRESET, or Linux's EPIPE */
+    CHECK(err == TCP_ERR_RESET || err == TCP_ERR_PIPE);
+    data_after_close(profiles[i], false, &err, &rsts);
+    CHECK_EQ(rsts, 0);
+    CHECK_EQ(err, 0);
+  }
+}
+
 static void test_abort_everywhere(void) {
   /* abort from ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 and CLOSE-WAIT; the RST
    * takes the peer from its state to CLOSED with a reset error */
@@ -627,6 +670,7 @@ int main(void) {
   RUN(test_recv_after_fin_and_rst);
   RUN(test_close_with_unread_data);
   RUN(test_fin_into_zero_window);
+  RUN(test_data_after_close);
   RUN(test_abort_everywhere);
   RUN(test_rst_in_closing_and_last_ack);
   RUN(test_time_wait_rst_and_timeouts);
