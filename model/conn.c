@@ -108,6 +108,12 @@ static void on_rtx(tcp_conn *c, uint64_t now) {
   tcp_conn_rtx_restart(c, now);
 }
 
+uint64_t tcp_conn_persist_base(const tcp_conn *c) {
+  const tcp_profile *p = c->host->p;
+  uint64_t t = c->rto_ns > p->persist_min_ns ? c->rto_ns : p->persist_min_ns;
+  return t < p->persist_max_ns ? t : p->persist_max_ns;
+}
+
 static void on_persist(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
   if (c->snd_wnd > 0) { /* a small window: override SWS avoidance */
@@ -117,11 +123,11 @@ static void on_persist(tcp_conn *c, uint64_t now) {
   }
   tcp_conn_send_probe(c, now);
   c->persist_backoff++;
-  uint64_t t = c->rto_ns;
-  for (uint32_t i = 0; i < c->persist_backoff && t < p->rto_max_ns; i++)
+  uint64_t t = tcp_conn_persist_base(c);
+  for (uint32_t i = 0; i < c->persist_backoff && t < p->persist_max_ns; i++)
     t *= 2;
-  if (t > p->rto_max_ns)
-    t = p->rto_max_ns;
+  if (t > p->persist_max_ns)
+    t = p->persist_max_ns;
   tcp_conn_timer_set(c, TCP_TIMER_PERSIST, now + t, now);
 }
 

@@ -295,8 +295,9 @@ static const preset_row table[] = {
       {1460, "4.4BSD-Lite2 tcp_mss(): interface MTU - 40"},
       {1460, "Linux tcp_mtu_to_mss(): MTU 1500 - 40 without options"}}},
     {"init_cwnd",
-     {{2, "assumed, no public source for NT 3.51: 2 segments, RFC 2581 "
-          "§3.1's upper bound of the time"},
+     {{2, "assumed, no public source for NT 3.51 (1995), which predates "
+          "RFC 2001 (1997; §2: one segment) and RFC 2581 (1999; §3.1: at "
+          "most two); two is this study's assumption"},
       SAME,
       {1, "4.4BSD-Lite2 tcp_input.c tcp_mss(): snd_cwnd = mss"},
       {10, "Linux TCP_INIT_CWND 10 (RFC 6928)"}}},
@@ -385,6 +386,20 @@ static const preset_row table[] = {
       SAME,
       {64 * TCP_S, "4.4BSD-Lite2 tcp_timer.h TCPTV_REXMTMAX"},
       {120 * TCP_S, "Linux TCP_RTO_MAX"}}},
+    {"persist_min",
+     {{0, "assumed, no public source: the persist timer starts at the "
+          "RTO"},
+      SAME,
+      {5 * TCP_S, "4.4BSD-Lite2 tcp_output.c tcp_setpersist(): "
+                  "TCPT_RANGESET(..., TCPTV_PERSMIN) with TCPTV_PERSMIN 5 s "
+                  "(tcp_timer.h)"},
+      {0, "Linux tcp_probe0_base(): the RTO, at least TCP_RTO_MIN (the "
+          "rto_min floor applies already)"}}},
+    {"persist_max",
+     {{240 * TCP_S, "assumed: as rto_max"},
+      SAME,
+      {60 * TCP_S, "4.4BSD-Lite2 tcp_timer.h TCPTV_PERSMAX 60 s"},
+      {120 * TCP_S, "Linux tcp_probe0_when(): clamped to TCP_RTO_MAX"}}},
     {"max_retries",
      {{5, "TcpMaxDataRetransmissions default 5 (Microsoft's NT "
           "documentation)"},
@@ -408,7 +423,7 @@ static const preset_row table[] = {
      {{32, "DefaultTTL 32 in NT 3.5x (Microsoft's NT TCP/IP registry "
            "documentation)"},
       SAME,
-      {64, "4.4BSD-Lite2 ip_var.h IPDEFTTL 64"},
+      {64, "4.4BSD-Lite2 ip.h IPDEFTTL 64 (used by ip_input.c)"},
       {64, "Linux sysctl net.ipv4.ip_default_ttl = 64"}}},
 };
 #define NROWS (sizeof table / sizeof table[0])
@@ -607,6 +622,10 @@ static const knob knobs[] = {
        "lower bound of the RTO"),
     KN("rto_max", rto_max_ns, TCP_KNOB_TIME, TCP_MS, 3600 * TCP_S,
        "upper bound of the backed-off RTO"),
+    KN("persist_min", persist_min_ns, TCP_KNOB_TIME, 0, 600 * TCP_S,
+       "the persist timer's floor (it starts at the RTO)"),
+    KN("persist_max", persist_max_ns, TCP_KNOB_TIME, TCP_MS, 3600 * TCP_S,
+       "the persist timer's backed-off ceiling"),
     K(max_retries, TCP_KNOB_COUNT, 0, 100,
       "retransmissions of a segment before a timeout error"),
     K(syn_retries, TCP_KNOB_COUNT, 0, 100,

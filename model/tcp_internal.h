@@ -199,6 +199,10 @@ void tcp_listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now);
 void tcp_conn_output(tcp_conn *c, uint64_t now);
 void tcp_conn_send_ack(tcp_conn *c, tcp_why why, uint64_t now);
 void tcp_conn_send_rst(tcp_conn *c, tcp_why why, uint64_t now);
+
+/* The persist timer's first interval: the RTO, within the profile's
+ * persist_min and persist_max. */
+uint64_t tcp_conn_persist_base(const tcp_conn *c);
 void tcp_conn_send_syn(tcp_conn *c, uint64_t now);
 void tcp_conn_retransmit_one(tcp_conn *c, uint64_t now);
 void tcp_conn_send_probe(tcp_conn *c, uint64_t now);

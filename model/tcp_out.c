@@ -280,7 +280,8 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
   if ((c->snd_wnd == 0 || small_window) && unsent > 0 &&
       c->snd_una == c->snd_max && c->deadline[TCP_TIMER_PERSIST] == TCP_NEVER) {
     c->persist_backoff = 0;
-    tcp_conn_timer_set(c, TCP_TIMER_PERSIST, now + c->rto_ns, now);
+    tcp_conn_timer_set(c, TCP_TIMER_PERSIST, now + tcp_conn_persist_base(c),
+                       now);
   }
 }
 

@@ -263,6 +263,9 @@ typedef struct tcp_profile {
   uint64_t rto_initial_ns;      /* RTO before any RTT sample, ns */
   uint64_t rto_min_ns;          /* lower bound of the RTO, ns */
   uint64_t rto_max_ns;          /* upper bound of the backed-off RTO, ns */
+  uint64_t persist_min_ns;      /* the persist timer's floor, ns (it starts
+                                   at the RTO, at least this) */
+  uint64_t persist_max_ns;      /* ... and its backed-off ceiling, ns */
   uint32_t max_retries;         /* retransmissions of one segment before the
                                    connection is aborted with a timeout */
   uint32_t syn_retries;         /* retransmissions of a SYN before giving up */

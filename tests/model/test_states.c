@@ -514,6 +514,45 @@ static void test_data_after_close(void) {
   }
 }
 
+/* B7: the persist timer's first interval. 4.4BSD's tcp_setpersist()
+ * floors it at TCPTV_PERSMIN (5 s); Linux starts at the RTO. The server
+ * fills a 2-segment window the client never reads from; the first time
+ * its persist timer is armed, its interval is read from the trace. The
+ * control is the other profile: each value is what the other's is not. */
+static uint64_t first_persist_interval(const char *profile) {
+  harness t;
+  current = "persist_interval";
+  tcp_profile p = h_profile(profile);
+  CHECK_EQ(tcp_profile_set(&p, "rcv_buf", 2 * 1460), 0);
+  CHECK_EQ(tcp_profile_set(&p, "rcv_wnd_mss", 0), 0);
+  h_init(&t, &p, &p, 10 * TCP_MS, 0);
+  t.notify = raw_notify;
+  accepted = NULL;
+  tcp_conn *a = establish(&t);
+  tcp_conn_send(accepted, 4 * 1460, t.now);
+  h_run(&t, t.now + 3 * TCP_S);
+  uint64_t got = 0;
+  for (size_t i = 0; i < t.nlog && !got; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->type == TCP_EV_TIMER_ARM && e->timer == TCP_TIMER_PERSIST &&
+        e->host == H_ADDR_B)
+      got = e->deadline_ns - e->time_ns;
+  }
+  CHECK_EQ(tcp_conn_recv(a, NULL, 10000, t.now), 2 * 1460); /* the window */
+  tcp_conn_close(a, t.now);
+  tcp_conn_close(accepted, t.now);
+  h_run(&t, t.now + 600 * TCP_S);
+  finish(&t);
+  return got;
+}
+
+static void test_persist_floor(void) {
+  uint64_t bsd = first_persist_interval("bsd44"),
+           lx = first_persist_interval("linux");
+  CHECK_EQ(bsd, 5 * TCP_S); /* the RTO here is 1 s: the floor wins */
+  CHECK(lx > 0 && lx < 2 * TCP_S);
+}
+
 static void test_abort_everywhere(void) {
   /* abort from ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 and CLOSE-WAIT; the RST
    * takes the peer from its state to CLOSED with a reset error */
@@ -671,6 +710,7 @@ int main(void) {
   RUN(test_close_with_unread_data);
   RUN(test_fin_into_zero_window);
   RUN(test_data_after_close);
+  RUN(test_persist_floor);
   RUN(test_abort_everywhere);
   RUN(test_rst_in_closing_and_last_ack);
   RUN(test_time_wait_rst_and_timeouts);
