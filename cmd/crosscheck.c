@@ -557,6 +557,18 @@ int cmd_crosscheck(int argc, char **argv) {
       scn_free(&s);
       return 2;
     }
+  /* halfclose-peer plays the default applications only */
+  for (int k = 0; k < s.nkeys; k++)
+    if (strcmp(s.keys[k].name, "close_when_read") == 0 ||
+        strcmp(s.keys[k].name, "read_close_delay") == 0 ||
+        strcmp(s.keys[k].name, "close_on_eof") == 0) {
+      cli_error(SUB,
+                "%s:%d: %s: not taken by the kernel ends (halfclose-peer) "
+                "yet; remove the key",
+                path, s.keys[k].line, s.keys[k].name);
+      scn_free(&s);
+      return 2;
+    }
   /* nor does it take the scenario's profiles: --profile is compared */
   bool other = s.profiles_line &&
                (s.nprofiles != 1 || strcmp(s.profiles[0], "linux") != 0);

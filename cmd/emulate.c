@@ -74,6 +74,12 @@ int cmd_emulate(int argc, char **argv) {
       cli_out_check(SUB, "ladder", ladder_file, NULL, 0))
     return 2;
   bool kern[2] = {strcmp(client, "kernel") == 0, strcmp(server, "kernel") == 0};
+  /* halfclose-peer plays the default applications only */
+  if ((kern[0] && (cp.p.close_when_read || cp.p.read_close_delay_ns)) ||
+      (kern[1] && cp.p.close_on_eof))
+    return cli_error(SUB, "--close_when_read, --read_close_delay and "
+                          "--close_on_eof are not taken by a kernel end "
+                          "(halfclose-peer) yet");
   tcp_profile prof[2];
   for (int i = 0; i < 2; i++)
     if (!kern[i] && cli_profile(SUB, i ? server : client, &cp, &prof[i]))

@@ -469,6 +469,43 @@ static int column_names(const scenario *s, char cols[][48], hc_kind *kinds,
   return n;
 }
 
+/* A store written before a parameter existed lacks its column. Its
+ * scenario could not set the parameter (that halfclose refused unknown
+ * keys), so every row ran at the default: the column is added with the
+ * default as its value, and the store resumes. 0, or -1. */
+static int add_missing_params(hc_store *st) {
+  size_t np;
+  const hc_param *t = hc_params(&np);
+  for (size_t i = 0; i < np; i++) {
+    char col[64], sql[256];
+    store_column(NULL, &t[i], col, sizeof col);
+    sqlite3_stmt *q;
+    snprintf(sql, sizeof sql,
+             "SELECT 1 FROM pragma_table_info('conversations') WHERE name = "
+             "'%s'",
+             col);
+    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+      return -1;
+    bool have = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    if (have)
+      continue;
+    if (t[i].kind == HC_PROB)
+      snprintf(sql, sizeof sql,
+               "ALTER TABLE conversations ADD COLUMN %s REAL NOT NULL "
+               "DEFAULT %.17g",
+               col, t[i].def);
+    else
+      snprintf(sql, sizeof sql,
+               "ALTER TABLE conversations ADD COLUMN %s INTEGER NOT NULL "
+               "DEFAULT %lld",
+               col, (long long)t[i].def);
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+      return -1;
+  }
+  return 0;
+}
+
 static int prepare_insert(hc_store *st, const scenario *s) {
   char cols[SCN_MAX_KEYS + 32][48];
   hc_kind kinds[SCN_MAX_KEYS + 32];
@@ -705,7 +742,7 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
     sqlite3_step(q);
     sqlite3_finalize(q);
   }
-  return prepare_insert(st, s) == 0
+  return add_missing_params(st) == 0 && prepare_insert(st, s) == 0
              ? 0
              : fail(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
 }

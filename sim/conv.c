@@ -84,11 +84,13 @@ struct run {
   tcp_conn *cc;
   uint64_t req_sent;
   bool req_done, reading, client_done;
+  bool client_closing; /* close_when_read: its close is scheduled */
   /* server application */
   tcp_conn *sc;
   uint64_t srv_read, resp_sent;
   bool srv_conn; /* the server has its connection */
   bool srv_started, close_sched, srv_done;
+  bool srv_eof; /* the server read the client's end of stream */
 
   /* outcome tracking, from the client's trace */
   conv_outcome *out;
@@ -367,6 +369,17 @@ static void client_read(run *r) {
     int64_t n = ep_recv(r, 0, r->p->read_size);
     if (n > 0) {
       r->out->bytes_read += (uint64_t)n;
+      if (r->p->close_when_read && !r->client_closing &&
+          r->out->bytes_read >= r->p->response) {
+        /* the whole response, by its length: close without waiting for
+         * the server's FIN (the article's normal conversation) */
+        r->client_closing = true;
+        if (r->p->read_close_delay_ns)
+          after(r, r->p->read_close_delay_ns, client_close);
+        else
+          client_close(r);
+        return;
+      }
       if (r->p->read_interval_ns)
         return;
       continue;
@@ -429,7 +442,8 @@ static void server_write(run *r) {
       return;
     r->resp_sent += (uint64_t)n;
   }
-  if (!r->close_sched) {
+  /* close_on_eof: the close waits for the client's end of stream */
+  if (!r->close_sched && (!r->p->close_on_eof || r->srv_eof)) {
     r->close_sched = true;
     if (r->p->close_delay_ns)
       after(r, r->p->close_delay_ns, server_close);
@@ -443,6 +457,11 @@ static void server_readable(run *r, tcp_notify what) {
   while ((n = ep_recv(r, 1, 65536)) > 0)
     r->srv_read += (uint64_t)n;
   bool eof = n == 0;
+  if (eof && !r->srv_eof) {
+    r->srv_eof = true;
+    if (r->srv_started && r->p->close_on_eof && r->resp_sent >= r->p->response)
+      server_write(r); /* the response is out: now the close */
+  }
   if (n < 0 && n != TCP_ERR_WOULDBLOCK) {
     server_close(r);
     return;

@@ -38,18 +38,25 @@ typedef struct conv_params {
   uint64_t queue;    /* device queue, packets */
   uint64_t mtu;      /* bytes */
   /* [client] */
-  uint64_t request;           /* request bytes */
-  uint64_t half_close;        /* 1: shutdown(SEND) after the request */
-  uint64_t shutdown_delay_ns; /* from the request queued to the shutdown */
-  uint64_t read_size;         /* bytes per read */
-  uint64_t read_interval_ns;  /* between reads; 0 = read when readable */
-  uint64_t read_delay_ns;     /* from the request to the first read */
+  uint64_t request;             /* request bytes */
+  uint64_t half_close;          /* 1: shutdown(SEND) after the request */
+  uint64_t shutdown_delay_ns;   /* from the request queued to the shutdown */
+  uint64_t read_size;           /* bytes per read */
+  uint64_t read_interval_ns;    /* between reads; 0 = read when readable */
+  uint64_t read_delay_ns;       /* from the request to the first read */
+  uint64_t close_when_read;     /* 1: close() once the whole response was
+                                   read (its length known, as a protocol's
+                                   length field tells it), not at end of
+                                   stream: the article's normal trace */
+  uint64_t read_close_delay_ns; /* ... this long after the last byte */
   /* [server] */
   uint64_t response;       /* response bytes */
   uint64_t wait_eof;       /* 1: respond at end of stream; 0: once the
                               whole request has arrived */
   uint64_t think_ns;       /* from the request read to the response */
   uint64_t close_delay_ns; /* from the response queued to close() */
+  uint64_t close_on_eof;   /* 1: close() at the client's end of stream,
+                              after the response, not right after it */
   /* [tcp] */
   uint64_t random_phase; /* 1: each host's delayed-ACK tick grid gets a
                             random phase; 0: the profile's delack_phase */

@@ -211,6 +211,14 @@ for n in 1 2 3 7; do
     END { if (k != "" && s != n) print k "=" s }' "$tmp/b.md")
   [ -z "$bad_keys" ] && grep -q "^### read_interval_ns" "$tmp/b.md" && ok || bad "$n conversations: bins sum to $bad_keys"
 done
+# a store written before close_when_read, read_close_delay and
+# close_on_eof existed (their columns dropped here) resumes: the columns
+# come back at their defaults, and the export has them
+"$hc" run "$scn/kb-q152474.ini" --conversations=20 --out="$tmp/old.db" --quiet >/dev/null
+sqlite3 "$tmp/old.db" "ALTER TABLE conversations DROP COLUMN close_when_read; ALTER TABLE conversations DROP COLUMN read_close_delay_ns; ALTER TABLE conversations DROP COLUMN close_on_eof"
+"$hc" run "$scn/kb-q152474.ini" --conversations=30 --out="$tmp/old.db" --quiet >/dev/null 2>"$tmp/e" &&
+  [ "$(sqlite3 "$tmp/old.db" "SELECT count(*), sum(close_when_read), sum(close_on_eof) FROM conversations")" = "60|0|0" ] &&
+  "$hc" export "$tmp/old.db" | head -1 | grep -q close_on_eof && ok || bad "an older store did not resume: $(cat "$tmp/e")"
 # a smaller --conversations says what it does
 "$hc" run "$scn/kb-q152474.ini" --conversations=50 --out="$tmp/s.db" >"$tmp/o" 2>&1
 grep -q "plans 210 conversations; a smaller --conversations does not shrink it" "$tmp/o" && ok || bad "no note: $(cat "$tmp/o")"
