@@ -469,6 +469,46 @@ static void s_request(play *y, const ev *e, int64_t now) {
 
 /* ---- the regime and the play-out ---- */
 
+/* Linux's ACK and send rules this predictor has no rule for: an end that
+ * uses any of them is declined (with which), never guessed. Each is
+ * Linux's: tcp_event_data_recv()/__tcp_ack_snd_check() (ack_pushed,
+ * rcv_grow_quickack, ack_window_holds), tcp_sendmsg_locked() chunks
+ * (psh_chunks), __tcp_select_window() (rcv_wnd_mss),
+ * tcp_tso_should_defer() (tso_defer). */
+static const char *linux_rules(const tcp_profile *t, bool server) {
+  if (t->ack_pushed)
+    return server ? "the server ACKs pushed segments as Linux does "
+                    "(ack_pushed): not modelled"
+                  : "the client ACKs pushed segments as Linux does "
+                    "(ack_pushed): not modelled";
+  if (t->psh_chunks)
+    return server ? "the server sends in Linux's chunks (psh_chunks): not "
+                    "modelled"
+                  : "the client sends in Linux's chunks (psh_chunks): not "
+                    "modelled";
+  if (t->rcv_grow_quickack)
+    return server ? "the server's quick ACKs follow its window's growth "
+                    "(rcv_grow_quickack): not modelled"
+                  : "the client's quick ACKs follow its window's growth "
+                    "(rcv_grow_quickack): not modelled";
+  if (t->ack_window_holds)
+    return server ? "the server holds ACKs for its window "
+                    "(ack_window_holds): not modelled"
+                  : "the client holds ACKs for its window "
+                    "(ack_window_holds): not modelled";
+  if (t->rcv_wnd_mss)
+    return server ? "the server offers its window in whole segments "
+                    "(rcv_wnd_mss): not modelled"
+                  : "the client offers its window in whole segments "
+                    "(rcv_wnd_mss): not modelled";
+  if (t->tso_defer)
+    return server ? "the server defers sends as tcp_tso_should_defer() "
+                    "(tso_defer): not modelled"
+                  : "the client defers sends as tcp_tso_should_defer() "
+                    "(tso_defer): not modelled";
+  return NULL;
+}
+
 static const char *regime(const predict_in *in, uint32_t mss) {
   const conv_params *p = in->p;
   if (p->loss > 0)
@@ -477,8 +517,10 @@ static const char *regime(const predict_in *in, uint32_t mss) {
     return "no half-close right after the request";
   if (p->read_interval_ns || p->read_delay_ns)
     return "the client does not read as data arrives";
-  if (p->close_delay_ns)
+  if (p->close_delay_ns || p->close_on_eof)
     return "the server does not close right after its write";
+  if (p->close_when_read)
+    return "the client closes before end of stream";
   if (p->request == 0 || p->request > mss || p->request > in->server.rcv_buf ||
       p->request > in->client.snd_buf)
     return "the request does not fit one segment";
@@ -519,6 +561,14 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
       ((c->fin_ack_cancels_delack || c->delack_mode == TCP_DELACK_OFF) &&
        !c->winupdate_after_fin);
   out->why = regime(in, mss);
+  /* Linux's own ACK and send rules decide when, not whether after the
+   * FIN: a profile that sends nothing after the ACK of the FIN by
+   * definition is counted so whatever its rules */
+  if (!out->why && !out->by_definition) {
+    out->why = linux_rules(c, false);
+    if (!out->why)
+      out->why = linux_rules(s, true);
+  }
   if (out->why)
     return 0;
 
