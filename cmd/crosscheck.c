@@ -547,28 +547,26 @@ int cmd_crosscheck(int argc, char **argv) {
     return 2;
   }
   /* the kernel has no knobs: a scenario that sets them would compare a
-   * changed profile with an unchanged kernel */
-  for (int k = 0; k < s.nkeys; k++)
-    if (!s.keys[k].param) {
-      cli_error(SUB,
-                "%s:%d: %s: crosscheck compares the linux profile with the "
-                "kernel, which has no profile knobs; remove the key",
-                path, s.keys[k].line, s.keys[k].name);
+   * changed profile with an unchanged kernel; and halfclose-peer plays the
+   * default applications only */
+  for (int k = 0; k < s.nkeys; k++) {
+    const char *n = s.keys[k].name;
+    const char *why =
+        !s.keys[k].param
+            ? "crosscheck compares the linux profile with the kernel, "
+              "which has no profile knobs"
+        : strcmp(n, "close_when_read") == 0 ||
+                strcmp(n, "read_close_delay") == 0 ||
+                strcmp(n, "close_on_eof") == 0
+            ? "not taken by the kernel ends (halfclose-peer) yet"
+            : NULL;
+    if (why) {
+      cli_error(SUB, "%s:%d: %s: %s; remove the key", path, s.keys[k].line, n,
+                why);
       scn_free(&s);
       return 2;
     }
-  /* halfclose-peer plays the default applications only */
-  for (int k = 0; k < s.nkeys; k++)
-    if (strcmp(s.keys[k].name, "close_when_read") == 0 ||
-        strcmp(s.keys[k].name, "read_close_delay") == 0 ||
-        strcmp(s.keys[k].name, "close_on_eof") == 0) {
-      cli_error(SUB,
-                "%s:%d: %s: not taken by the kernel ends (halfclose-peer) "
-                "yet; remove the key",
-                path, s.keys[k].line, s.keys[k].name);
-      scn_free(&s);
-      return 2;
-    }
+  }
   /* nor does it take the scenario's profiles: --profile is compared */
   bool other = s.profiles_line &&
                (s.nprofiles != 1 || strcmp(s.profiles[0], "linux") != 0);

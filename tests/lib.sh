@@ -33,6 +33,16 @@ interrupt() {
   done
   kill -"${3:-INT}" "$1"; wait "$1"; st=$?
 }
+# sum FILE: its SHA-256 (nothing for what is not a regular file: a
+# device such as /dev/full would be read forever)
+sum() { [ -f "$1" ] && sha256sum "$1" | cut -d' ' -f1; }
+# expect2 TEXT COMMAND...: the command exits 2 with TEXT on stderr
+expect2() {
+  want="$1"; shift
+  "$@" >"$tmp/o" 2>"$tmp/e"; rc=$?
+  if [ $rc -eq 2 ] && grep -qF -- "$want" "$tmp/e"; then ok
+  else bad "$*: exit $rc, wanted 2 and \"$want\": $(head -c 300 "$tmp/e")"; fi
+}
 # "N passed, N failed", and the exit status
 finish() {
   echo "$passed passed, $failed failed"

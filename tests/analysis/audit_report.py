@@ -370,22 +370,23 @@ def audit_md(md, rows, common, rep):
     fl = {p: [flags_of(rows[p][i]) for i in sorted(common)] for p in profiles}
     k = {p: {name: sum(f[name] for f in fl[p]) for name in FLAGS} for p in profiles}
     seen = set()
+    chain = ["app_reset", "lost_data", "redundant_ack", "server_rst", "conn_reset"]
+
+    def chain_cells(table, r):  # the first five rates of a profile's row
+        for c, name in zip(r[1:6], chain):
+            rate_cell(f"md {table} {r[0]} {name}", c, k[r[0]][name], n)
     for heading, head, body in tables(md):
         if head[:2] == ["profile", "read failed (app_reset)"]:
             seen.add("headline")
             for r in body:
                 p = r[0]
-                for c, name in zip(r[1:6], ["app_reset", "lost_data", "redundant_ack",
-                                            "server_rst", "conn_reset"]):
-                    rate_cell(f"md headline {p} {name}", c, k[p][name], n)
+                chain_cells("headline", r)
                 check(f"md headline {p} after close", int(r[6]), k[p]["reset_after_close"])
         elif head[:2] == ["profile", "app_reset"] and len(head) == 8:
             seen.add("outcomes")
             for r in body:
                 p = r[0]
-                for c, name in zip(r[1:6], ["app_reset", "lost_data", "redundant_ack",
-                                            "server_rst", "conn_reset"]):
-                    rate_cell(f"md outcomes {p} {name}", c, k[p][name], n)
+                chain_cells("outcomes", r)
                 if k[p]["conn_reset"]:
                     rate_cell(f"md outcomes {p} after close of conn_reset", r[6],
                               k[p]["reset_after_close"], k[p]["conn_reset"])

@@ -11,7 +11,6 @@ set -u
 hc="$1"
 scn="$2"
 . "$(dirname "$0")/../lib.sh"
-sum() { [ -f "$1" ] && sha256sum "$1" | cut -d' ' -f1; }
 
 "$hc" run "$scn/kb-q152474.ini" --conversations=20 --out="$tmp/s.db" --quiet >/dev/null || bad "run"
 sqlite3 "$tmp/other.db" "CREATE TABLE t (x); INSERT INTO t VALUES (1)"

@@ -33,13 +33,18 @@ static void raw_notify(harness *t, int side, tcp_conn *c, tcp_notify what) {
     errors_seen[side] = tcp_conn_error(c);
 }
 
-static void setup(harness *t, const char *name, const char *profile) {
+/* Both hosts with profile *p (a preset with knobs changed, say). */
+static void setup_with(harness *t, const char *name, const tcp_profile *p) {
   current = name;
-  tcp_profile p = h_profile(profile);
-  h_init(t, &p, &p, 10 * TCP_MS, 0);
+  h_init(t, p, p, 10 * TCP_MS, 0);
   t->notify = raw_notify;
   accepted = NULL;
   errors_seen[0] = errors_seen[1] = 0;
+}
+
+static void setup(harness *t, const char *name, const char *profile) {
+  tcp_profile p = h_profile(profile);
+  setup_with(t, name, &p);
 }
 
 /* A connects to B:80; returns once both ends are ESTABLISHED. */
@@ -375,13 +380,9 @@ static void test_recv_after_fin_and_rst(void) {
   }
   /* the control, by the knob alone */
   harness t;
-  setup(&t, "recv_eof_first control", "linux");
   tcp_profile p = h_profile("linux");
   CHECK_EQ(tcp_profile_set(&p, "recv_eof_first", 0), 0);
-  h_fini(&t);
-  h_init(&t, &p, &p, 10 * TCP_MS, 0);
-  t.notify = raw_notify;
-  accepted = NULL;
+  setup_with(&t, "recv_eof_first control", &p);
   tcp_conn *a = establish(&t);
   tcp_conn_shutdown(a, t.now);
   step_until(&t, accepted, TCP_CLOSE_WAIT);
@@ -445,14 +446,10 @@ static void test_fin_into_zero_window(void) {
   static const char *const profiles[] = {"bsd44", "linux", "nt351"};
   for (size_t i = 0; i < 3; i++) {
     harness t;
-    current = "fin_into_zero_window";
     tcp_profile p = h_profile(profiles[i]);
     CHECK_EQ(tcp_profile_set(&p, "rcv_buf", 2 * 1460), 0);
     CHECK_EQ(tcp_profile_set(&p, "rcv_wnd_mss", 0), 0);
-    h_init(&t, &p, &p, 10 * TCP_MS, 0);
-    t.notify = raw_notify;
-    accepted = NULL;
-    errors_seen[0] = errors_seen[1] = 0;
+    setup_with(&t, "fin_into_zero_window", &p);
     tcp_conn *a = establish(&t);
     tcp_conn_send(accepted, 2 * 1460, t.now);
     h_run(&t, t.now + 2 * TCP_S);
@@ -479,13 +476,9 @@ static void test_fin_into_zero_window(void) {
 static void data_after_close(const char *profile, bool knob, int *err,
                              unsigned *rsts) {
   harness t;
-  current = "data_after_close";
   tcp_profile p = h_profile(profile);
   CHECK_EQ(tcp_profile_set(&p, "rst_data_after_close", knob), 0);
-  h_init(&t, &p, &p, 10 * TCP_MS, 0);
-  t.notify = raw_notify;
-  accepted = NULL;
-  errors_seen[0] = errors_seen[1] = 0;
+  setup_with(&t, "data_after_close", &p);
   tcp_conn *a = establish(&t);
   tcp_conn_close(a, t.now); /* nothing unread: a FIN */
   step_until(&t, accepted, TCP_CLOSE_WAIT);
@@ -521,13 +514,10 @@ static void test_data_after_close(void) {
  * control is the other profile: each value is what the other's is not. */
 static uint64_t first_persist_interval(const char *profile) {
   harness t;
-  current = "persist_interval";
   tcp_profile p = h_profile(profile);
   CHECK_EQ(tcp_profile_set(&p, "rcv_buf", 2 * 1460), 0);
   CHECK_EQ(tcp_profile_set(&p, "rcv_wnd_mss", 0), 0);
-  h_init(&t, &p, &p, 10 * TCP_MS, 0);
-  t.notify = raw_notify;
-  accepted = NULL;
+  setup_with(&t, "persist_interval", &p);
   tcp_conn *a = establish(&t);
   tcp_conn_send(accepted, 4 * 1460, t.now);
   h_run(&t, t.now + 3 * TCP_S);

@@ -9,13 +9,6 @@ set -u
 hc="$1"
 scn="$2"
 . "$(dirname "$0")/../lib.sh"
-sum() { sha256sum "$1" | cut -d' ' -f1; }
-expect2() { # text command...: exit status 2 and the text on stderr
-  want="$1"; shift
-  "$@" >"$tmp/o" 2>"$tmp/e"; rc=$?
-  if [ $rc -eq 2 ] && grep -qF -- "$want" "$tmp/e"; then ok
-  else bad "$*: exit $rc, wanted 2 and \"$want\": $(head -c 300 "$tmp/e")"; fi
-}
 
 # R5: run --seed=7 is read back as seed 7: the report says so and replay
 # reproduces every stored conversation (before the fix: "seed 1" and 8 of
