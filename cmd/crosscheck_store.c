@@ -348,7 +348,8 @@ int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
     }
     r.nsegs = (uint32_t)k.n;
     bool failed = vd && strcmp(vd, "failed") == 0;
-    if (fn(ctx, i, &r, k.v, failed ? (e ? e : "failed") : "") != 0) {
+    /* a failed run always says so, even when its error text is empty */
+    if (fn(ctx, i, &r, k.v, failed ? (e && *e ? e : "failed") : "") != 0) {
       sqlite3_finalize(q);
       return -1;
     }
