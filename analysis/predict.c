@@ -404,7 +404,12 @@ static void s_ack(play *y, const ev *e, int64_t now) {
       y->timing = false;
     }
     y->dupacks = 0;
-    y->cwnd += acked < y->mss ? (acked ? (uint32_t)acked : 1) : y->mss;
+    /* slow start: 4.4BSD adds t_maxseg per ACK (tcp_input.c); otherwise
+     * RFC 5681 §3.1's byte counting, at most one segment */
+    if (y->in->server.ss_incr_mss)
+      y->cwnd += y->mss;
+    else
+      y->cwnd += acked < y->mss ? (acked ? (uint32_t)acked : 1) : y->mss;
     s_rtx_set(y, y->una == y->maxs ? NEVER : now + y->rto);
     writable = acked && !y->closed;
   } else if (dup && ++y->dupacks == 3) {
@@ -425,6 +430,10 @@ static void s_ack(play *y, const ev *e, int64_t now) {
 static void s_request(play *y, const ev *e, int64_t now) {
   const tcp_profile *s = &y->in->server;
   if (e->what == W_HS_ACK) {
+    /* 4.4BSD-Lite2 tcp_input.c: the ACK of the SYN opens snd_cwnd by
+     * t_maxseg like any other in slow start */
+    if (s->ss_incr_mss)
+      y->cwnd += y->mss;
     s_rtt_sample(y, now - y->rtt_start); /* the SYN-ACK was timed */
     y->timing = false;
     y->snd_wnd = e->wnd;

@@ -386,6 +386,17 @@ static const preset_row table[] = {
       SAME,
       {64 * TCP_S, "4.4BSD-Lite2 tcp_timer.h TCPTV_REXMTMAX"},
       {120 * TCP_S, "Linux TCP_RTO_MAX"}}},
+    {"ss_incr_mss",
+     {{0, "assumed, no public source: byte counting, at most one segment "
+          "per ACK (RFC 5681 §3.1)"},
+      SAME,
+      {1, "4.4BSD-Lite2 tcp_input.c: every ACK of something new opens "
+          "snd_cwnd by t_maxseg in slow start (incr = t_maxseg), the "
+          "passive side's ACK of its SYN included (SYN-RECEIVED falls "
+          "into the ESTABLISHED ACK processing): its first flight is two "
+          "segments"},
+      {0, "approximates Linux tcp_slow_start() (cwnd grows by the segments "
+          "newly acked) by byte counting, at most one segment per ACK"}}},
     {"persist_min",
      {{0, "assumed, no public source: the persist timer starts at the "
           "RTO"},
@@ -622,6 +633,9 @@ static const knob knobs[] = {
        "lower bound of the RTO"),
     KN("rto_max", rto_max_ns, TCP_KNOB_TIME, TCP_MS, 3600 * TCP_S,
        "upper bound of the backed-off RTO"),
+    K(ss_incr_mss, TCP_KNOB_BOOL, 0, 1,
+      "slow start adds a whole MSS per ACK of anything new, the SYN's too "
+      "(4.4BSD)"),
     KN("persist_min", persist_min_ns, TCP_KNOB_TIME, 0, 600 * TCP_S,
        "the persist timer's floor (it starts at the RTO)"),
     KN("persist_max", persist_max_ns, TCP_KNOB_TIME, TCP_MS, 3600 * TCP_S,

@@ -215,7 +215,10 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       c->cwnd = c->ssthresh;
       c->in_recovery = false;
     } else if (c->cwnd < c->ssthresh) { /* slow start */
-      c->cwnd += acked < c->mss ? (acked ? acked : 1) : c->mss;
+      if (c->host->p->ss_incr_mss)
+        c->cwnd += c->mss; /* 4.4BSD: incr = t_maxseg, whatever was acked */
+      else
+        c->cwnd += acked < c->mss ? (acked ? acked : 1) : c->mss;
     } else { /* congestion avoidance */
       uint32_t inc = (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd);
       c->cwnd += inc ? inc : 1;

@@ -263,6 +263,10 @@ typedef struct tcp_profile {
   uint64_t rto_initial_ns;      /* RTO before any RTT sample, ns */
   uint64_t rto_min_ns;          /* lower bound of the RTO, ns */
   uint64_t rto_max_ns;          /* upper bound of the backed-off RTO, ns */
+  bool ss_incr_mss;             /* slow start opens cwnd by a whole MSS per
+                                   ACK of anything new, the SYN's included
+                                   (4.4BSD); else by the bytes acked, at
+                                   most one MSS (RFC 5681 3.1) */
   uint64_t persist_min_ns;      /* the persist timer's floor, ns (it starts
                                    at the RTO, at least this) */
   uint64_t persist_max_ns;      /* ... and its backed-off ceiling, ns */

@@ -54,7 +54,10 @@ flight() {
   "$hc" replay "$@" | awk '$2 == "<--" && $NF == "data" { if (!t) t = $1; if ($1 != t) exit; n++ } END { print n }'
 }
 [ "$(flight --profile=linux)" -eq 10 ] && ok || bad "linux first flight $(flight --profile=linux)"
-[ "$(flight --profile=bsd44)" -eq 1 ] && ok || bad "bsd44 first flight $(flight --profile=bsd44)"
+# 4.4BSD: one segment, and the ACK of the SYN opens another (B2); with
+# ss_incr_mss off, the control, one
+[ "$(flight --profile=bsd44)" -eq 2 ] && ok || bad "bsd44 first flight $(flight --profile=bsd44)"
+[ "$(flight --profile=bsd44 --ss_incr_mss=false)" -eq 1 ] && ok || bad "bsd44 first flight, ss_incr_mss off: $(flight --profile=bsd44 --ss_incr_mss=false)"
 [ "$(flight --profile=linux --init_cwnd=4)" -eq 4 ] && ok || bad "init_cwnd=4 does not give 4"
 
 # bsd44 with a paced reader: window update after the ACK of the FIN, the
