@@ -143,9 +143,18 @@ static uint32_t c_advertise(play *y) {
   uint32_t space = buffered < R ? R - (uint32_t)buffered : 0;
   uint32_t cur =
       y->rcv_adv > y->rcv_nxt ? (uint32_t)(y->rcv_adv - y->rcv_nxt) : 0;
-  uint32_t step = R / 2 < y->mss ? R / 2 : y->mss; /* RFC 1122 4.2.3.3 */
-  if (space < cur || space - cur < step)
-    space = cur;
+  if (y->in->client.rcv_wnd_bsd) {
+    /* 4.4BSD-Lite2 tcp_output(): sbspace(), 0 below sb_hiwat / 4 and
+     * t_maxseg, never less than rcv_adv - rcv_nxt */
+    if (space < R / 4 && space < y->mss)
+      space = 0;
+    if (space < cur)
+      space = cur;
+  } else {
+    uint32_t step = R / 2 < y->mss ? R / 2 : y->mss; /* RFC 1122 4.2.3.3 */
+    if (space < cur || space - cur < step)
+      space = cur;
+  }
   if (space > 65535)
     space = 65535;
   y->rcv_adv = y->rcv_nxt + space;

@@ -386,6 +386,14 @@ static const preset_row table[] = {
       SAME,
       {64 * TCP_S, "4.4BSD-Lite2 tcp_timer.h TCPTV_REXMTMAX"},
       {120 * TCP_S, "Linux TCP_RTO_MAX"}}},
+    {"rcv_wnd_bsd",
+     {{0, "assumed: RFC 1122 §4.2.3.3 receiver SWS avoidance (the right "
+          "edge moves by min(buffer/2, MSS) at least)"},
+      SAME,
+      {1, "4.4BSD-Lite2 tcp_output.c tcp_output(): win = sbspace(), 0 "
+          "when below sb_hiwat/4 and t_maxseg, never less than rcv_adv - "
+          "rcv_nxt"},
+      {0, "not used: rcv_wnd_mss (Linux's __tcp_select_window()) decides"}}},
     {"ss_incr_mss",
      {{0, "assumed, no public source: byte counting, at most one segment "
           "per ACK (RFC 5681 §3.1)"},
@@ -633,6 +641,9 @@ static const knob knobs[] = {
        "lower bound of the RTO"),
     KN("rto_max", rto_max_ns, TCP_KNOB_TIME, TCP_MS, 3600 * TCP_S,
        "upper bound of the backed-off RTO"),
+    K(rcv_wnd_bsd, TCP_KNOB_BOOL, 0, 1,
+      "the window offered is the free space, 0 below a quarter of the "
+      "buffer and an MSS, never shrinking (4.4BSD)"),
     K(ss_incr_mss, TCP_KNOB_BOOL, 0, 1,
       "slow start adds a whole MSS per ACK of anything new, the SYN's too "
       "(4.4BSD)"),

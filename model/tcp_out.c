@@ -53,6 +53,14 @@ static uint16_t advertise(tcp_conn *c) {
       space = last;
     if (space < cur)
       space = cur;
+  } else if (c->host->p->rcv_wnd_bsd) {
+    /* 4.4BSD tcp_output(): the free space, none while it is below a
+     * quarter of the buffer and a segment, never less than what is left
+     * of the last offer */
+    if (space < c->host->p->rcv_buf / 4 && space < c->mss)
+      space = 0;
+    if (space < cur)
+      space = cur;
   } else {
     uint32_t half = c->host->p->rcv_buf / 2;
     uint32_t step = half < c->mss ? half : c->mss;

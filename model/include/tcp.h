@@ -263,6 +263,11 @@ typedef struct tcp_profile {
   uint64_t rto_initial_ns;      /* RTO before any RTT sample, ns */
   uint64_t rto_min_ns;          /* lower bound of the RTO, ns */
   uint64_t rto_max_ns;          /* upper bound of the backed-off RTO, ns */
+  bool rcv_wnd_bsd;             /* the window offered is the free buffer
+                                   space (0 when below a quarter of the
+                                   buffer and one MSS), never shrinking
+                                   (4.4BSD); else RFC 1122's edge that
+                                   moves by min(buffer/2, MSS) at least */
   bool ss_incr_mss;             /* slow start opens cwnd by a whole MSS per
                                    ACK of anything new, the SYN's included
                                    (4.4BSD); else by the bytes acked, at

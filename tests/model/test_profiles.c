@@ -538,6 +538,79 @@ static void test_linux_fin_ack_rides_on_data(void) {
   }
 }
 
+/* B3: the windows a bsd44 client offers, against an oracle computed from
+ * the trace alone: the free buffer space (rcv_buf minus what arrived in
+ * order and was not read yet), none while below a quarter of the buffer
+ * and one MSS, never less than what is left of the last offer - 4.4BSD's
+ * tcp_output(). Returns how many of the client's ACKs offer another
+ * window; the client reads 500 B every 40 ms. */
+static unsigned bsd_windows_off(bool rule, uint64_t read_size,
+                                uint64_t response, unsigned *acks) {
+  tcp_profile p = h_profile("bsd44");
+  CHECK_EQ(tcp_profile_set(&p, "rcv_wnd_bsd", rule), 0);
+  harness t;
+  start_kb(&t, &p);
+  t.kb.read_size = read_size;
+  t.kb.response = response;
+  h_run(&t, 600 * TCP_S);
+  uint32_t irs = 0, edge = 0;
+  bool have_irs = false, fin = false, have_edge = false;
+  uint64_t read = 0;
+  unsigned off = 0;
+  *acks = 0;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->host != H_ADDR_A)
+      continue;
+    if (e->type == TCP_EV_SEG_IN && (e->seg.flags & TCP_SYN)) {
+      irs = e->seg.seq;
+      have_irs = true;
+    }
+    if (e->type == TCP_EV_SEG_IN && (e->seg.flags & TCP_FIN))
+      fin = true;
+    if (e->type == TCP_EV_APP && e->call == TCP_CALL_RECV && e->result > 0)
+      read += (uint64_t)e->result;
+    if (e->type != TCP_EV_SEG_OUT || !(e->seg.flags & TCP_ACK) ||
+        (e->seg.flags & TCP_SYN) || !have_irs)
+      continue;
+    /* a window update is sent inside the read whose event follows it */
+    uint64_t r = read;
+    if (e->why == TCP_WHY_WINDOW_UPDATE)
+      for (size_t j = i + 1; j < t.nlog; j++)
+        if (t.log[j].host == H_ADDR_A && t.log[j].type == TCP_EV_APP) {
+          if (t.log[j].call == TCP_CALL_RECV && t.log[j].result > 0)
+            r += (uint64_t)t.log[j].result;
+          break;
+        }
+    uint32_t got = e->seg.ack - irs - 1 - (fin ? 1 : 0);
+    uint32_t space = p.rcv_buf - (uint32_t)(got - r);
+    if (space < p.rcv_buf / 4 && space < p.mss)
+      space = 0;
+    uint32_t left = have_edge && edge > e->seg.ack ? edge - e->seg.ack : 0;
+    uint32_t want = space > left ? space : left;
+    (*acks)++;
+    off += e->seg.wnd != want;
+    edge = e->seg.ack + e->seg.wnd;
+    have_edge = true;
+  }
+  CHECK_EQ(t.kb.client_read, response);
+  h_fini(&t);
+  return off;
+}
+
+static void test_bsd44_window_value(void) {
+  static const uint64_t sizes[][2] = {
+      {500, 20000}, {700, 20000}, {300, 9000}, {1000, 20100}, {500, 7400}};
+  unsigned acks, differ = 0;
+  for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+    CHECK_EQ(bsd_windows_off(true, sizes[i][0], sizes[i][1], &acks), 0);
+    CHECK(acks > 5);
+    /* the control: RFC 1122's rule offers other windows in some runs */
+    differ += bsd_windows_off(false, sizes[i][0], sizes[i][1], &acks);
+  }
+  CHECK(differ > 0);
+}
+
 static void test_bsd44_tick_200ms(void) {
   tcp_profile p = h_profile("bsd44");
   harness t;
@@ -910,6 +983,7 @@ int main(void) {
   RUN(test_linux_psh_and_pushed_ack);
   RUN(test_linux_tso_defer);
   RUN(test_linux_window_whole_segments);
+  RUN(test_bsd44_window_value);
   RUN(test_bsd44_tick_200ms);
   RUN(test_linux_fin_ack_rides_on_data);
   RUN(test_any_ack_clears_delack);
