@@ -5,9 +5,11 @@
  * from the rules, not from the model: byte offsets instead of sequence
  * numbers, one sender (the server's response) and one receiver (the
  * client), a FIFO link per direction with serialization (datagram + 2
- * bytes of PPP at the link rate) and propagation delay. Each rule is the
- * one the profile table cites; where two events fall on the same
- * nanosecond they run in the order they were scheduled, as in ns-3.
+ * bytes of PPP at the link rate) and propagation delay. Each rule cites
+ * its source beside it - an RFC section, or the 4.4BSD-Lite2 or Linux
+ * function the profile table names - never this project's model; where
+ * two events fall on the same nanosecond they run in the order they were
+ * scheduled, as in ns-3.
  *
  * Deliberately absent, because the regime excludes them: loss and
  * retransmission, out-of-order data, zero windows and persist, a reader
@@ -120,8 +122,11 @@ static void send_dgram(play *y, int dir, int64_t now, uint32_t ip_len, ev e) {
   push(y, e);
 }
 
-/* The delayed-ACK deadline of a host armed at now (tick: the first grid
- * point after now + timeout - tick; one-shot: now + timeout). */
+/* The delayed-ACK deadline of a host armed at now. Tick: a host-wide
+ * timer of period `tick` (4.4BSD-Lite2 tcp_fasttimo() every PR_FASTHZ;
+ * NT's TcpDelAckTicks of 100 ms), so the ACK goes at the first grid point
+ * after now + timeout - tick. One-shot: now + timeout, or the adaptive
+ * ATO (Linux tcp_send_delayed_ack()). */
 static int64_t delack_deadline(const tcp_profile *pr, int64_t phase,
                                int64_t ato, int64_t now) {
   if (pr->delack_mode == TCP_DELACK_ONESHOT)
@@ -137,6 +142,8 @@ static int64_t delack_deadline(const tcp_profile *pr, int64_t phase,
 
 /* ---- the client ---- */
 
+/* The window the client offers: RFC 1122 4.2.3.3's receiver SWS
+ * avoidance, or 4.4BSD-Lite2 tcp_output()'s sbspace() (rcv_wnd_bsd). */
 static uint32_t c_advertise(play *y) {
   uint32_t R = y->in->client.rcv_buf;
   uint64_t buffered = y->rcv_off - y->read_off;
@@ -178,6 +185,10 @@ static void c_send_ack(play *y, int64_t now, bool delack) {
     y->delack_at = NEVER;
 }
 
+/* A read that opens the window sends an update: 4.4BSD-Lite2 tcp_output()
+ * (adv >= 2 t_maxseg or 2 adv >= sb_hiwat; no state guard, so also after
+ * the FIN: winupdate_after_fin), or Linux tcp_cleanup_rbuf() (the window
+ * was at most half the clamp and would double). */
 static void c_window_update(play *y, int64_t now) {
   const tcp_profile *c = &y->in->client;
   if (y->fin_rcvd &&
@@ -211,6 +222,9 @@ static void c_read(play *y, int64_t now) {
   /* at end of stream the application closes: nothing more to send */
 }
 
+/* Linux tcp_event_data_recv(): the ATO follows the gaps between data
+ * arrivals, between TCP_DELACK_MIN and TCP_DELACK_MAX (delack,
+ * delack_max). */
 static void c_ato_update(play *y, int64_t now) {
   const tcp_profile *c = &y->in->client;
   if (!c->delack_max_ns)
@@ -230,7 +244,11 @@ static void c_ato_update(play *y, int64_t now) {
     y->ato = hi;
 }
 
-/* Immediate or delayed: RFC 1122 4.2.3.2 and the profile's rule. */
+/* Immediate or delayed: RFC 1122 4.2.3.2 (an ACK at least every second
+ * full-sized segment) and the profile's rule - 4.4BSD-Lite2 tcp_input()'s
+ * TCP_REASS delays only in ESTABLISHED (delack_finwait off: at once in
+ * FIN-WAIT), Linux's quick-ACK mode (tcp_in_quickack_mode()), byte-counted
+ * ACKs (Linux __tcp_ack_snd_check(): more than one rcv_mss unacked). */
 static bool c_ack_now(play *y, uint32_t len) {
   const tcp_profile *c = &y->in->client;
   if (c->delack_mode == TCP_DELACK_OFF || !c->delack_finwait)
@@ -252,6 +270,10 @@ static bool c_ack_now(play *y, uint32_t len) {
   }
 }
 
+/* RFC 9293 §3.10.7.4 seventh and eighth: in-order text, then the FIN,
+ * ACKed at once (fin_ack_now: RFC 9293's "send an acknowledgment for the
+ * FIN"); a delayed ACK armed before it stays armed unless the profile
+ * cancels it (KB Q152474). */
 static void c_data(play *y, const ev *e, int64_t now) {
   if (e->off != y->rcv_off) {
     y->fail = "data out of order";
@@ -285,6 +307,8 @@ static void c_data(play *y, const ev *e, int64_t now) {
 
 /* ---- the server ---- */
 
+/* RFC 6298 §2.2-2.4: SRTT and RTTVAR from a sample, RTO = SRTT + 4 RTTVAR
+ * within the profile's bounds (§2.4, 2.5). */
 static void s_rtt_sample(play *y, int64_t r) {
   const tcp_profile *s = &y->in->server;
   if (!y->have_rtt) {
@@ -304,6 +328,8 @@ static void s_rtt_sample(play *y, int64_t r) {
   y->rto = rto;
 }
 
+/* RFC 6298 §5.1, 5.3: the retransmission timer runs while data is
+ * outstanding; its expiry is outside the regime (declined). */
 static void s_rtx_set(play *y, int64_t at) {
   y->rtx_at = at;
   if (at != NEVER) {
@@ -312,8 +338,10 @@ static void s_rtx_set(play *y, int64_t at) {
   }
 }
 
-/* Any segment with an ACK ends the server's pending delayed ACK (its ACK
- * of the client's FIN only if the profile says so). */
+/* Any segment with an ACK ends the server's pending delayed ACK (RFC 1122
+ * 4.2.3.2; 4.4BSD-Lite2 tcp_output() clears TF_DELACK, Linux
+ * tcp_event_ack_sent()); its ACK of the client's FIN only if the profile
+ * says so (KB Q152474: NT 3.51's did not). */
 static void s_after_ack(play *y, bool fin_ack) {
   const tcp_profile *s = &y->in->server;
   bool cancel = fin_ack ? s->fin_ack_cancels_delack || s->fin_ack_final
@@ -387,6 +415,9 @@ static void s_write(play *y, int64_t now) {
   }
 }
 
+/* RFC 9293 §3.10.7.4 fifth (the ACK field), RFC 5681 §3.1 slow start
+ * (or 4.4BSD-Lite2 tcp_input()'s t_maxseg per ACK: ss_incr_mss); three
+ * duplicate ACKs (RFC 5681 §3.2) are outside the regime. */
 static void s_ack(play *y, const ev *e, int64_t now) {
   if (e->ack > y->maxs) {
     y->fail = "an ACK of data not sent";
