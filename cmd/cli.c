@@ -200,10 +200,6 @@ void cli_print_keys(FILE *f) {
   }
 }
 
-static void tmp_name(const char *out, char *buf, size_t cap) {
-  snprintf(buf, cap, "%s.tmp", out);
-}
-
 int cli_out_dir(const char *sub, const char *opt, const char *path) {
   if (!path)
     return 0;
@@ -299,13 +295,13 @@ int cli_out_check(const char *sub, const char *opt, const char *out,
 }
 
 void cli_out_tmp(const char *out, char *buf, size_t cap) {
-  snprintf(buf, cap, "%s.tmp-%d", out, (int)getpid());
+  snprintf(buf, cap, "%s.tmp", out);
 }
 
 int cli_out_commit(const char *sub, const char *tmp, const char *out, bool ok) {
   if (ok && rename(tmp, out) == 0)
     return 0;
-  if (ok)
+  if (ok && sub)
     cli_error(sub, "cannot rename %s to %s: %s", tmp, out, strerror(errno));
   unlink(tmp);
   return -1;
@@ -315,7 +311,7 @@ FILE *cli_out_open(const char *sub, const char *out) {
   if (!out)
     return stdout;
   char tmp[1024];
-  tmp_name(out, tmp, sizeof tmp);
+  cli_out_tmp(out, tmp, sizeof tmp);
   FILE *f = fopen(tmp, "w");
   if (!f)
     cli_error(sub, "cannot write %s: %s", tmp, strerror(errno));
@@ -326,14 +322,10 @@ int cli_out_close(FILE *f, const char *out, int status) {
   if (!out)
     return fflush(stdout) != 0 || status != 0 ? -1 : 0;
   char tmp[1024];
-  tmp_name(out, tmp, sizeof tmp);
+  cli_out_tmp(out, tmp, sizeof tmp);
   if (fclose(f) != 0)
     status = -1;
-  if (status == 0 && rename(tmp, out) != 0)
-    status = -1;
-  if (status != 0)
-    remove(tmp);
-  return status;
+  return cli_out_commit(NULL, tmp, out, status == 0);
 }
 
 int cli_positional(const char *sub, const char *arg, const char **slot,

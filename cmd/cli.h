@@ -81,12 +81,12 @@ int cli_out_dir(const char *sub, const char *opt, const char *path);
 int cli_out_check(const char *sub, const char *opt, const char *out,
                   const char *store, unsigned flags);
 
-/* The temporary name beside `out` (OUT.tmp-PID) for writers that take a
- * path (a capture, a store). */
+/* The temporary name beside `out` (OUT.tmp), where every writer of an
+ * output (cli_out_open, a capture) puts it until it is whole. */
 void cli_out_tmp(const char *out, char *buf, size_t cap);
 
-/* ok: rename tmp to out (0, or -1 after a message); not ok: remove tmp
- * (-1). Never leaves a partial file under out. */
+/* ok: rename tmp to out (0, or -1, with a message when sub is not NULL);
+ * not ok: remove tmp (-1). Never leaves a partial file under out. */
 int cli_out_commit(const char *sub, const char *tmp, const char *out, bool ok);
 int cli_out_close(FILE *f, const char *out, int status);
 
