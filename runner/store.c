@@ -262,8 +262,10 @@ int store_open(hc_store **out, const char *path, store_mode mode, char *err,
     }
     /* a store to resume must be whole: a damaged b-tree can hide rows
      * from store_missing, or take new ones into damaged pages. Checked
-     * before anything (the journal mode included) writes to it. */
-    if (!empty && store_check(st, err, cap) != 0) {
+     * before anything (the journal mode included) writes to it, once per
+     * run: at the opening that decides to resume (STORE_CREATE); the
+     * opens that follow in the same run (STORE_WRITE) find it so */
+    if (!empty && mode == STORE_CREATE && store_check(st, err, cap) != 0) {
       size_t n = err ? strlen(err) : cap;
       if (n < cap)
         snprintf(err + n, cap - n,
@@ -951,6 +953,21 @@ int store_finish(hc_store *st) {
   return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* Column c of the batch row: a whole number from lo to 1e12, or -1 after
+ * naming the column in err. */
+static int batch_count(const hc_store *st, sqlite3_stmt *q, int c,
+                       const char *name, sqlite3_int64 lo, uint64_t *v,
+                       char *err, size_t cap) {
+  sqlite3_int64 x = sqlite3_column_int64(q, c);
+  if (sqlite3_column_type(q, c) != SQLITE_INTEGER || x < lo ||
+      x > (sqlite3_int64)SCN_MAX_CONVERSATIONS)
+    return bad_value(st, err, cap, "batch", "its one row", name,
+                     lo ? "not a whole number from 1 to 1e+12"
+                        : "not a whole number from 0 to 1e+12");
+  *v = (uint64_t)x;
+  return 0;
+}
+
 int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
   sqlite3_stmt *q;
   if (batch_row(st,
@@ -958,30 +975,19 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
                 "seed",
                 &q, err, cap) != 0)
     return -1;
-  /* the seed the batch ran with (run --seed overrides the file's): read
-   * back as untrusted, a whole number in the loader's range */
-  if (sqlite3_column_type(q, 5) != SQLITE_INTEGER ||
-      sqlite3_column_int64(q, 5) < 0 ||
-      sqlite3_column_int64(q, 5) > (sqlite3_int64)SCN_MAX_CONVERSATIONS) {
+  /* the seed the batch ran with (run --seed overrides the file's) and its
+   * conversations per cell, read back as untrusted: the loader's ranges */
+  uint64_t seed, per_cell;
+  if (batch_count(st, q, 5, "seed", 0, &seed, err, cap) != 0 ||
+      batch_count(st, q, 4, "per_cell", 1, &per_cell, err, cap) != 0) {
     sqlite3_finalize(q);
-    return bad_value(st, err, cap, "batch", "its one row", "seed",
-                     "not a whole number from 0 to 1e+12");
+    return -1;
   }
-  uint64_t seed = (uint64_t)sqlite3_column_int64(q, 5);
   char path[512];
   snprintf(path, sizeof path, "%s", store_col_text(q, 1));
   char *text = strdup(store_col_text(q, 2));
   char profs[512];
   snprintf(profs, sizeof profs, "%s", store_col_text(q, 3));
-  sqlite3_int64 pc = sqlite3_column_int64(q, 4);
-  if (sqlite3_column_type(q, 4) != SQLITE_INTEGER || pc < 1 ||
-      pc > (sqlite3_int64)SCN_MAX_CONVERSATIONS) {
-    sqlite3_finalize(q);
-    free(text);
-    return bad_value(st, err, cap, "batch", "its one row", "per_cell",
-                     "not a whole number from 1 to 1e+12");
-  }
-  uint64_t per_cell = (uint64_t)pc;
   sqlite3_finalize(q);
   char why[400] = "out of memory";
   int rv = text ? scn_load_text(s, path, text, why, sizeof why, NULL) : -1;

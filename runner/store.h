@@ -43,9 +43,10 @@ typedef enum store_mode {
  * application_id says so) is refused in every mode without being changed.
  * Readers open read-only; a store in WAL mode on media that cannot be
  * written is read from the file alone when no -wal frames are pending. A
- * store opened to write is checked whole first (quick_check) and refused
- * if damaged. On failure returns -1 with a message in err, or -2 when
- * another run holds the store (a writer's flock).
+ * store opened to resume (STORE_CREATE, how a run opens it first) is
+ * checked whole first (quick_check) and refused if damaged. On failure returns
+ * -1 with a message in err, or -2 when another run holds the store (a writer's
+ * flock).
  */
 int store_open(hc_store **out, const char *path, store_mode mode, char *err,
                size_t cap);
