@@ -419,6 +419,13 @@ static const preset_row table[] = {
       SAME,
       {60 * TCP_S, "4.4BSD-Lite2 tcp_timer.h TCPTV_PERSMAX 60 s"},
       {120 * TCP_S, "Linux tcp_probe0_when(): clamped to TCP_RTO_MAX"}}},
+    {"probe_data",
+     {{0, "assumed, no public source for NT 3.51: an empty probe"},
+      SAME,
+      {1, "4.4BSD-Lite2 tcp_output.c: with t_force set by tcp_timers.c's "
+          "TCPT_PERSIST and a zero window, win = 1 and one byte goes; "
+          "snd_nxt stays, snd_max covers it"},
+      {0, "Linux tcp_xmit_probe_skb(): no data, sequence snd_una - 1"}}},
     {"max_retries",
      {{5, "TcpMaxDataRetransmissions default 5 (Microsoft's NT "
           "documentation)"},
@@ -651,6 +658,9 @@ static const knob knobs[] = {
        "the persist timer's floor (it starts at the RTO)"),
     KN("persist_max", persist_max_ns, TCP_KNOB_TIME, TCP_MS, 3600 * TCP_S,
        "the persist timer's backed-off ceiling"),
+    K(probe_data, TCP_KNOB_BOOL, 0, 1,
+      "a zero-window probe carries one byte beyond the window (4.4BSD); "
+      "else it is empty, at SND.UNA - 1 (Linux)"),
     K(max_retries, TCP_KNOB_COUNT, 0, 100,
       "retransmissions of a segment before a timeout error"),
     K(syn_retries, TCP_KNOB_COUNT, 0, 100,

@@ -183,9 +183,13 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     tcp_trace_drop(c->host, c, seg, TCP_WHY_BAD_ACK, 0, now);
     return false;
   }
+  /* a duplicate only while the retransmission timer runs (4.4BSD-Lite2
+   * tcp_input(): t_timer[TCPT_REXMT] == 0 resets t_dupacks), so the
+   * answers to one-byte window probes are not */
   bool dup = ack == c->snd_una && seg->len == 0 &&
              !(seg->flags & (TCP_SYN | TCP_FIN)) && seg->wnd == c->snd_wnd &&
-             c->snd_una != c->snd_max;
+             c->snd_una != c->snd_max &&
+             c->deadline[TCP_TIMER_RTX] != TCP_NEVER;
   if (SEQ_LEQ(c->snd_una, ack) &&
       (SEQ_LT(c->snd_wl1, seg->seq) ||
        (c->snd_wl1 == seg->seq && SEQ_LEQ(c->snd_wl2, ack))))

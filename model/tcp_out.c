@@ -106,7 +106,8 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
   if (len)
     s.payload_off = tcp_conn_seq_off(c, seq);
   size_t n = tcp_wire_encode(h->obuf, h->obuf_cap, &s);
-  if (SEQ_LT(seq, c->snd_max) && (len || (flags & (TCP_SYN | TCP_FIN))))
+  if (SEQ_LT(seq, c->snd_max) && (len || (flags & (TCP_SYN | TCP_FIN))) &&
+      why != TCP_WHY_PERSIST) /* a repeated one-byte probe is a probe */
     c->retransmits++;
   if (TRACES(h, TCP_EV_SEG_OUT)) {
     tcp_event ev = {.type = TCP_EV_SEG_OUT, .seg = s, .why = why};
@@ -159,6 +160,18 @@ void tcp_conn_send_rst(tcp_conn *c, tcp_why why, uint64_t now) {
 }
 
 void tcp_conn_send_probe(tcp_conn *c, uint64_t now) {
+  uint64_t nxt_off = tcp_conn_seq_off(c, c->snd_nxt);
+  if (c->host->p->probe_data && nxt_off < c->app_sent) {
+    /* 4.4BSD: the next byte, beyond the zero window. A peer whose window
+     * has opened meanwhile takes it; one whose window is still shut
+     * drops it and answers with its window. SND.NXT stays, SND.MAX
+     * covers the byte (so its ACK is acceptable); the FIN never rides
+     * along */
+    send_seg(c, c->snd_nxt, TCP_ACK, 1, TCP_WHY_PERSIST, now);
+    if (SEQ_GT(c->snd_nxt + 1, c->snd_max))
+      c->snd_max = c->snd_nxt + 1;
+    return;
+  }
   /* an already acknowledged sequence number: the peer answers with an ACK
    * that carries its current window, and no sequence space is used */
   send_seg(c, c->snd_una - 1, TCP_ACK, 0, TCP_WHY_PERSIST, now);
@@ -283,10 +296,12 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
   c->force_send = false;
   if (p->snd_buf_grows && !TSO_DEFER(p) && burst_from != UINT64_MAX)
     tcp_sndbuf_sent(c, burst_from, burst_to);
-  /* a window too small to use, data waiting and nothing in flight: no ACK
+  /* a window too small to use, data waiting and nothing in flight (or
+   * only a one-byte probe, which runs no retransmission timer): no ACK
    * will come to open it, so the persist timer must */
   if ((c->snd_wnd == 0 || small_window) && unsent > 0 &&
-      c->snd_una == c->snd_max && c->deadline[TCP_TIMER_PERSIST] == TCP_NEVER) {
+      (c->snd_una == c->snd_max || c->deadline[TCP_TIMER_RTX] == TCP_NEVER) &&
+      c->deadline[TCP_TIMER_PERSIST] == TCP_NEVER) {
     c->persist_backoff = 0;
     tcp_conn_timer_set(c, TCP_TIMER_PERSIST, now + tcp_conn_persist_base(c),
                        now);

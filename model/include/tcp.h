@@ -275,6 +275,10 @@ typedef struct tcp_profile {
   uint64_t persist_min_ns;      /* the persist timer's floor, ns (it starts
                                    at the RTO, at least this) */
   uint64_t persist_max_ns;      /* ... and its backed-off ceiling, ns */
+  bool probe_data;              /* a zero-window probe carries the next
+                                   byte, beyond the window (4.4BSD); else
+                                   it is an empty segment at SND.UNA - 1
+                                   (Linux) */
   uint32_t max_retries;         /* retransmissions of one segment before the
                                    connection is aborted with a timeout */
   uint32_t syn_retries;         /* retransmissions of a SYN before giving up */

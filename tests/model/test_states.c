@@ -543,6 +543,64 @@ static void test_persist_floor(void) {
   CHECK(lx > 0 && lx < 2 * TCP_S);
 }
 
+/* B7: 4.4BSD's zero-window probe is the next byte, beyond the window
+ * (tcp_output() with t_force); Linux's is empty, at SND.UNA - 1. The
+ * server fills a 2-segment window the client does not read for 60 s;
+ * every probe is checked, then the client reads and the whole stream must
+ * arrive intact - the probe byte sent again, not lost or doubled. The
+ * answers to three or more probes must not start a fast retransmit. The
+ * control turns probe_data off under bsd44. */
+static void probe_shape(const char *profile, int probe_data) {
+  harness t;
+  tcp_profile p = h_profile(profile);
+  CHECK_EQ(tcp_profile_set(&p, "rcv_buf", 2 * 1460), 0);
+  CHECK_EQ(tcp_profile_set(&p, "rcv_wnd_mss", 0), 0);
+  CHECK_EQ(tcp_profile_set(&p, "probe_data", (uint64_t)probe_data), 0);
+  setup_with(&t, "probe_shape", &p);
+  tcp_conn *a = establish(&t);
+  uint32_t una = 0;
+  tcp_conn_send(accepted, 4 * 1460, t.now);
+  h_run(&t, t.now + 60 * TCP_S);
+  size_t probes = 0;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->type != TCP_EV_SEG_OUT || e->host != H_ADDR_B)
+      continue;
+    if (e->why == TCP_WHY_DATA && e->seg.len)
+      una = e->seg.seq + e->seg.len; /* the next unsent byte */
+    if (e->why != TCP_WHY_PERSIST)
+      continue;
+    probes++;
+    CHECK_EQ(e->seg.len, probe_data ? 1 : 0);
+    CHECK_EQ(e->seg.seq, probe_data ? una : una - 1);
+  }
+  CHECK(probes >= 3);
+  CHECK_EQ(h_count(&t, TCP_EV_SEG_OUT, H_ADDR_B, TCP_WHY_FAST_RETRANSMIT), 0);
+  uint8_t buf[4 * 1460];
+  uint64_t got = 0;
+  for (int k = 0; k < 100 && got < sizeof buf; k++) {
+    int64_t n = tcp_conn_recv(a, buf + got, sizeof buf - got, t.now);
+    if (n > 0)
+      got += (uint64_t)n;
+    h_run(&t, t.now + 200 * TCP_MS);
+  }
+  CHECK_EQ(got, 4 * 1460);
+  size_t bad = 0;
+  for (size_t i = 0; i < got; i++)
+    bad += buf[i] != tcp_payload_byte(i);
+  CHECK_EQ(bad, 0);
+  tcp_conn_close(a, t.now);
+  tcp_conn_close(accepted, t.now);
+  h_run(&t, t.now + 600 * TCP_S);
+  finish(&t);
+}
+
+static void test_probe_data(void) {
+  probe_shape("bsd44", 1);
+  probe_shape("bsd44", 0); /* the control */
+  probe_shape("linux", 0);
+}
+
 static void test_abort_everywhere(void) {
   /* abort from ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 and CLOSE-WAIT; the RST
    * takes the peer from its state to CLOSED with a reset error */
@@ -701,6 +759,7 @@ int main(void) {
   RUN(test_fin_into_zero_window);
   RUN(test_data_after_close);
   RUN(test_persist_floor);
+  RUN(test_probe_data);
   RUN(test_abort_everywhere);
   RUN(test_rst_in_closing_and_last_ack);
   RUN(test_time_wait_rst_and_timeouts);
