@@ -1012,7 +1012,7 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
   "completed, bytes_lost, bytes_read, duration_ns, segments_client, "          \
   "segments_server, retransmits_client, retransmits_server, lost, "            \
   "reset_after_close, phase_client_ns, phase_server_ns, t_fin_arrived_ns, "    \
-  "t_redundant_ack_ns, unread_at_fin_bytes"
+  "t_redundant_ack_ns, unread_at_fin_bytes, t_conn_reset_ns"
 
 /* How each column of ROW_COLUMNS is read back. The store is untrusted
  * input (a user may edit it with sqlite3): every value must be an integer
@@ -1050,6 +1050,7 @@ static const struct {
     {"t_fin_arrived_ns", COL_TIME},
     {"t_redundant_ack_ns", COL_TIME},
     {"unread_at_fin_bytes", COL_TIME},
+    {"t_conn_reset_ns", COL_TIME},
 };
 
 #define NROWCOLS (sizeof row_cols / sizeof row_cols[0])
@@ -1126,6 +1127,7 @@ static int decode_row(const hc_store *st, sqlite3_stmt *q, store_row *row,
   o->a.fin_arrived = v[18];
   o->a.redundant_ack = v[19];
   o->a.unread_at_fin = v[20];
+  o->a.conn_reset = v[21];
   return 0;
 }
 
