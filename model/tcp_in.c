@@ -221,8 +221,9 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     } else if (c->cwnd < c->ssthresh) { /* slow start */
       if (c->host->p->ss_incr_mss)
         c->cwnd += c->mss; /* 4.4BSD: incr = t_maxseg, whatever was acked */
-      else
-        c->cwnd += acked < c->mss ? (acked ? acked : 1) : c->mss;
+      else /* RFC 5681 §3.1: min(N, SMSS), N the data bytes newly
+              acknowledged - none for the ACK of a SYN or a bare FIN */
+        c->cwnd += acked < c->mss ? acked : c->mss;
     } else { /* congestion avoidance */
       uint32_t inc = (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd);
       c->cwnd += inc ? inc : 1;
