@@ -11,11 +11,19 @@
  * two events fall on the same nanosecond they run in the order they were
  * scheduled, as in ns-3.
  *
+ * The client reads as the model's application does: read_size bytes at
+ * a time, either at every tick of read_interval from read_delay after the
+ * request, or (read_interval 0) all there is once read_delay has passed
+ * and then whenever data arrives. A reader that falls behind closes the
+ * window: the server's persist timer, its window probes (empty, or one
+ * byte beyond the window: probe_data) and its override of sender SWS
+ * avoidance are played out, and so are the redundant ACK's RST and the
+ * read it fails.
+ *
  * Deliberately absent, because the regime excludes them: loss and
- * retransmission, out-of-order data, zero windows and persist, a reader
- * that falls behind. When the play-out meets one of them anyway (a
- * retransmission timer that would expire, three duplicate ACKs, a window
- * too small to use), it declines with the reason.
+ * retransmission, out-of-order data. When the play-out meets one of them
+ * anyway (a retransmission timer that would expire, three duplicate
+ * ACKs), it declines with the reason.
  */
 #include "predict.h"
 
@@ -33,11 +41,15 @@ enum ev_kind {
   EV_TO_CLIENT, /* a datagram reaches the client */
   EV_CLIENT_DELACK,
   EV_SERVER_DELACK,
-  EV_SERVER_WRITE, /* the server application writes (after think) */
-  EV_SERVER_RTX    /* the server's retransmission deadline */
+  EV_SERVER_WRITE,   /* the server application writes (after think) */
+  EV_SERVER_RTX,     /* the server's retransmission deadline */
+  EV_SERVER_PERSIST, /* the server's persist deadline */
+  EV_CLIENT_READ     /* the client application's read tick */
 };
 
-enum what { W_HS_ACK, W_REQ, W_REQ_FIN, W_ACK, W_DATA };
+/* W_PROBE: an empty window probe at an old sequence number (Linux's);
+ * W_RST: the closed server's answer to the redundant ACK. */
+enum what { W_HS_ACK, W_REQ, W_REQ_FIN, W_ACK, W_DATA, W_PROBE, W_RST };
 
 typedef struct ev {
   int64_t at;
@@ -73,14 +85,30 @@ typedef struct play {
   int64_t rtt_start, srtt, rttvar, rto, rtx_at;
   int64_t s_delack_at; /* the server's delayed ACK of the request */
   bool started;        /* the server application began its response */
+  bool s_fin_rcvd, s_fin_ack_sent; /* the client's FIN, and its ACK */
+  /* the server's receive side, for its own window updates: the request's
+   * bytes in and read, and the window it offered last (as the client's) */
+  uint64_t s_rcv_nxt, s_rcv_off, s_read_off, s_rcv_adv, s_rcv_wup;
+  uint32_t s_rcv_offered;
+  int64_t persist_at; /* the persist deadline, NEVER: not armed */
+  uint32_t persist_backoff;
+  bool force_send; /* persist fired on a small window */
 
   /* the client: receiver */
   uint64_t rcv_nxt, rcv_off, read_off, rcv_adv;
+  uint64_t rcv_wup;     /* rcv_nxt when the window was last offered */
+  uint32_t rcv_offered; /* ... and that window before the 16-bit field's
+                           clamp (Linux tcp_select_window() keeps
+                           tp->rcv_wnd so) */
   bool fin_rcvd, fin_ack_sent;
   int64_t delack_at;
   uint32_t unacked_segs, quickack_left;
   uint64_t unacked_bytes;
   int64_t ato, last_data;
+  bool reading;        /* the application has begun reading */
+  bool c_done;         /* ... and closed: end of stream, or a failed read */
+  bool c_reset;        /* a RST reached the connection and will fail a read */
+  bool c_reset_closed; /* a RST closed the connection */
   predict_out *out;
 } play;
 
@@ -142,26 +170,46 @@ static int64_t delack_deadline(const tcp_profile *pr, int64_t phase,
 
 /* ---- the client ---- */
 
-/* The window the client offers: RFC 1122 4.2.3.3's receiver SWS
- * avoidance, or 4.4BSD-Lite2 tcp_output()'s sbspace() (rcv_wnd_bsd). */
-static uint32_t c_advertise(play *y) {
+/* The client's free receive space. */
+static uint32_t c_space(const play *y) {
   uint32_t R = y->in->client.rcv_buf;
   uint64_t buffered = y->rcv_off - y->read_off;
-  uint32_t space = buffered < R ? R - (uint32_t)buffered : 0;
-  uint32_t cur =
-      y->rcv_adv > y->rcv_nxt ? (uint32_t)(y->rcv_adv - y->rcv_nxt) : 0;
-  if (y->in->client.rcv_wnd_bsd) {
+  return buffered < R ? R - (uint32_t)buffered : 0;
+}
+
+/* What is left of the window offered last, before the field's clamp. */
+static uint32_t c_offered_now(const play *y) {
+  uint64_t edge = y->rcv_wup + y->rcv_offered;
+  return edge > y->rcv_nxt ? (uint32_t)(edge - y->rcv_nxt) : 0;
+}
+
+/* The window the client offers: RFC 1122 4.2.3.3's receiver SWS
+ * avoidance, or 4.4BSD-Lite2 tcp_output()'s sbspace() (rcv_wnd_bsd); the
+ * right edge never moves left of the last offer, counted before the
+ * 16-bit field's clamp (Linux tcp_select_window() sets tp->rcv_wnd, then
+ * clamps what it writes). */
+static uint32_t offer(const tcp_profile *pr, uint32_t space, uint32_t cur,
+                      uint32_t mss) {
+  uint32_t R = pr->rcv_buf;
+  if (pr->rcv_wnd_bsd) {
     /* 4.4BSD-Lite2 tcp_output(): sbspace(), 0 below sb_hiwat / 4 and
      * t_maxseg, never less than rcv_adv - rcv_nxt */
-    if (space < R / 4 && space < y->mss)
+    if (space < R / 4 && space < mss)
       space = 0;
     if (space < cur)
       space = cur;
   } else {
-    uint32_t step = R / 2 < y->mss ? R / 2 : y->mss; /* RFC 1122 4.2.3.3 */
+    uint32_t step = R / 2 < mss ? R / 2 : mss; /* RFC 1122 4.2.3.3 */
     if (space < cur || space - cur < step)
       space = cur;
   }
+  return space;
+}
+
+static uint32_t c_advertise(play *y) {
+  uint32_t space = offer(&y->in->client, c_space(y), c_offered_now(y), y->mss);
+  y->rcv_offered = space;
+  y->rcv_wup = y->rcv_nxt;
   if (space > 65535)
     space = 65535;
   y->rcv_adv = y->rcv_nxt + space;
@@ -170,8 +218,13 @@ static uint32_t c_advertise(play *y) {
 
 static void c_send_ack(play *y, int64_t now, bool delack) {
   const tcp_profile *c = &y->in->client;
-  if (y->fin_ack_sent) /* an ACK after the ACK of the FIN */
+  if (y->c_reset_closed)
+    return; /* the RST closed the connection: nothing more is sent */
+  if (y->fin_ack_sent && !y->out->redundant_ack) { /* an ACK after the ACK
+                                                      of the FIN */
     y->out->redundant_ack = true;
+    y->out->t_redundant = now;
+  }
   ev e = {.what = W_ACK, .ack = y->rcv_nxt, .wnd = c_advertise(y)};
   send_dgram(y, 0, now, HDR, e);
   bool first_fin_ack = y->fin_rcvd && !y->fin_ack_sent;
@@ -187,39 +240,90 @@ static void c_send_ack(play *y, int64_t now, bool delack) {
 
 /* A read that opens the window sends an update: 4.4BSD-Lite2 tcp_output()
  * (adv >= 2 t_maxseg or 2 adv >= sb_hiwat; no state guard, so also after
- * the FIN: winupdate_after_fin), or Linux tcp_cleanup_rbuf() (the window
- * was at most half the clamp and would double). */
+ * the FIN: winupdate_after_fin), or Linux tcp_cleanup_rbuf(): first the
+ * ACK the arrivals held back (more than a segment unacknowledged while a
+ * delayed ACK is pending), else an update when the window offered (its
+ * unclamped tp->rcv_wnd) is at most half the buffer and the free space at
+ * least doubles it. */
 static void c_window_update(play *y, int64_t now) {
   const tcp_profile *c = &y->in->client;
   if (y->fin_rcvd &&
       !(c->winupdate_after_fin && !(c->fin_ack_final && y->fin_ack_sent)))
     return;
   uint32_t R = c->rcv_buf;
-  uint64_t buffered = y->rcv_off - y->read_off;
-  uint32_t space = buffered < R ? R - (uint32_t)buffered : 0;
+  uint32_t space = c_space(y);
+  if (c->winupdate == TCP_WINUPDATE_LINUX) {
+    uint32_t now_wnd = c_offered_now(y);
+    if ((y->delack_at != NEVER &&
+         y->unacked_bytes > (uint64_t)(c->ack_every - 1) * y->mss) ||
+        (2 * (uint64_t)now_wnd <= R && space > now_wnd &&
+         space >= 2 * (uint64_t)now_wnd))
+      c_send_ack(y, now, false);
+    return;
+  }
   uint32_t cur =
       y->rcv_adv > y->rcv_nxt ? (uint32_t)(y->rcv_adv - y->rcv_nxt) : 0;
   if (space <= cur)
     return;
   uint32_t opened = space - cur;
-  uint32_t clamp = R < 65535 ? R : 65535;
-  if (c->winupdate == TCP_WINUPDATE_LINUX
-          ? 2 * (uint64_t)cur <= clamp && space >= 2 * (uint64_t)cur
-          : opened >= 2 * y->mss || 2 * opened >= R) /* two segments or
-                                                         half */
+  if (opened >= 2 * y->mss || 2 * opened >= R) /* two segments or half */
     c_send_ack(y, now, false);
 }
 
-/* The application reads whatever is there, read_size at a time. */
-static void c_read(play *y, int64_t now) {
-  while (y->rcv_off > y->read_off) {
-    uint64_t n = y->rcv_off - y->read_off;
-    if (n > y->p->read_size)
-      n = y->p->read_size;
-    y->read_off += n;
+/* One recv() of read_size bytes (RFC 9293 §3.10.3 RECEIVE): data while
+ * there is any, then the reset's error - unless the FIN is in and the
+ * profile reads end of stream first (recv_eof_first: Linux
+ * tcp_recvmsg_locked() tests SOCK_DONE before sk_err) - then end of
+ * stream. 1: data, 0: end of stream, -1: the error, -2: nothing yet. */
+static int c_recv(play *y, int64_t now) {
+  uint64_t avail = y->rcv_off - y->read_off;
+  if (avail) {
+    y->read_off += avail < y->p->read_size ? avail : y->p->read_size;
     c_window_update(y, now);
+    return 1;
   }
-  /* at end of stream the application closes: nothing more to send */
+  if (y->c_reset && !(y->fin_rcvd && y->in->client.recv_eof_first))
+    return -1;
+  if (y->fin_rcvd || y->c_reset_closed)
+    return 0;
+  return -2;
+}
+
+/* The application: one read per tick of read_interval, or (read_interval
+ * 0) every read that returns data; at end of stream, or on an error, it
+ * closes and reads no more. */
+static void c_read(play *y, int64_t now) {
+  while (!y->c_done) {
+    int r = c_recv(y, now);
+    if (r == 1 && !y->p->read_interval_ns)
+      continue;
+    if (r == 0 || r == -1)
+      y->c_done = true;
+    if (r == -1)
+      y->out->app_reset = true;
+    return;
+  }
+}
+
+/* A RST reaches the client, in TIME-WAIT: RFC 1337's rule ignores it;
+ * otherwise the connection closes, and the application learns of it only
+ * if the profile tells a reset in TIME-WAIT and it has not closed
+ * (rst_timewait_notifies), losing what it has not read if the profile
+ * discards it (rst_discards_unread: Winsock). */
+static void c_rst(play *y, int64_t now) {
+  const tcp_profile *c = &y->in->client;
+  if (y->c_reset_closed || c->rfc1337)
+    return;
+  y->c_reset_closed = true;
+  y->out->t_conn_reset = now;
+  y->delack_at = NEVER;
+  if (!c->rst_timewait_notifies || y->c_done)
+    return;
+  y->c_reset = true;
+  if (c->rst_discards_unread)
+    y->read_off = y->rcv_off;
+  if (y->reading && !y->p->read_interval_ns)
+    c_read(y, now);
 }
 
 /* Linux tcp_event_data_recv(): the ATO follows the gaps between data
@@ -276,7 +380,20 @@ static bool c_ack_now(play *y, uint32_t len) {
  * cancels it (KB Q152474). */
 static void c_data(play *y, const ev *e, int64_t now) {
   if (e->off != y->rcv_off) {
-    y->fail = "data out of order";
+    y->fail = e->off < y->rcv_off ? "data the client already has (a "
+                                    "probe's byte sent again)"
+                                  : "data out of order";
+    return;
+  }
+  /* RFC 9293 §3.10.7.4 first: a segment beyond a zero window - a one-byte
+   * window probe - is dropped and ACKed at once with the window there is */
+  uint64_t wnd = y->rcv_adv > y->rcv_nxt ? y->rcv_adv - y->rcv_nxt : 0;
+  if (e->len && wnd == 0) {
+    c_send_ack(y, now, false);
+    return;
+  }
+  if (e->len > wnd) {
+    y->fail = "data beyond the window";
     return;
   }
   bool now_ack = false;
@@ -300,12 +417,41 @@ static void c_data(play *y, const ev *e, int64_t now) {
      * armed by an earlier segment may outlive it */
     y->fin_rcvd = true;
     y->rcv_nxt += 1;
+    y->out->t_fin = now;
+    y->out->unread_at_fin = (int64_t)(y->rcv_off - y->read_off);
     c_send_ack(y, now, false);
   }
-  c_read(y, now);
+  if (y->reading && !y->p->read_interval_ns)
+    c_read(y, now);
 }
 
 /* ---- the server ---- */
+
+/* The server's receive window: the same rules as the client's, for the
+ * updates its application's read of the request may send. */
+static uint32_t s_space(const play *y) {
+  uint32_t R = y->in->server.rcv_buf;
+  uint64_t buffered = y->s_rcv_off - y->s_read_off;
+  return buffered < R ? R - (uint32_t)buffered : 0;
+}
+
+static uint32_t s_offered_now(const play *y) {
+  uint64_t edge = y->s_rcv_wup + y->s_rcv_offered;
+  return edge > y->s_rcv_nxt ? (uint32_t)(edge - y->s_rcv_nxt) : 0;
+}
+
+/* Every segment the server sends with an ACK offers a window. */
+static void s_advertise(play *y) {
+  uint32_t space = offer(&y->in->server, s_space(y), s_offered_now(y), y->mss);
+  y->s_rcv_offered = space;
+  y->s_rcv_wup = y->s_rcv_nxt;
+  y->s_rcv_adv = y->s_rcv_nxt + (space > 65535 ? 65535 : space);
+}
+
+static void s_send(play *y, int64_t now, uint32_t ip_len, ev e) {
+  s_advertise(y);
+  send_dgram(y, 1, now, ip_len, e);
+}
 
 /* RFC 6298 §2.2-2.4: SRTT and RTTVAR from a sample, RTO = SRTT + 4 RTTVAR
  * within the profile's bounds (§2.4, 2.5). */
@@ -340,22 +486,50 @@ static void s_rtx_set(play *y, int64_t at) {
 
 /* Any segment with an ACK ends the server's pending delayed ACK (RFC 1122
  * 4.2.3.2; 4.4BSD-Lite2 tcp_output() clears TF_DELACK, Linux
- * tcp_event_ack_sent()); its ACK of the client's FIN only if the profile
- * says so (KB Q152474: NT 3.51's did not). */
-static void s_after_ack(play *y, bool fin_ack) {
+ * tcp_event_ack_sent()); its first ACK of the client's FIN - bare, or
+ * carried by the response - only if the profile says so (KB Q152474:
+ * NT 3.51's did not). */
+static void s_after_ack(play *y) {
   const tcp_profile *s = &y->in->server;
+  bool fin_ack = y->s_fin_rcvd && !y->s_fin_ack_sent;
   bool cancel = fin_ack ? s->fin_ack_cancels_delack || s->fin_ack_final
                         : s->ack_cancels_delack;
+  if (y->s_fin_rcvd)
+    y->s_fin_ack_sent = true;
   if (cancel)
     y->s_delack_at = NEVER;
 }
 
+/* The persist timer's interval (RFC 1122 4.2.2.17): the RTO within the
+ * profile's floor and ceiling (4.4BSD-Lite2 tcp_setpersist(): at least
+ * TCPTV_PERSMIN; Linux tcp_probe0_base(): the RTO), doubled per probe
+ * already sent, up to the ceiling. */
+static int64_t s_persist_interval(const play *y) {
+  const tcp_profile *s = &y->in->server;
+  int64_t lo = (int64_t)s->persist_min_ns, hi = (int64_t)s->persist_max_ns;
+  int64_t t = y->rto > lo ? y->rto : lo;
+  if (t > hi)
+    t = hi;
+  for (uint32_t i = 0; i < y->persist_backoff && t < hi; i++)
+    t *= 2;
+  return t < hi ? t : hi;
+}
+
+static void s_persist_set(play *y, int64_t at) {
+  y->persist_at = at;
+  ev t = {.at = at, .kind = EV_SERVER_PERSIST};
+  push(y, t);
+}
+
 /* Send what the windows, Nagle and SWS avoidance allow (RFC 5681, RFC 896,
- * RFC 1122 4.2.3.4). */
+ * RFC 1122 4.2.3.4); a window too small to use, with nothing in flight,
+ * starts the persist timer (RFC 1122 4.2.2.17). */
 static void s_output(play *y, int64_t now) {
   const tcp_profile *s = &y->in->server;
+  uint64_t unsent = 0;
+  bool small_window = false;
   for (;;) {
-    uint64_t unsent = y->app_sent > y->nxt ? y->app_sent - y->nxt : 0;
+    unsent = y->app_sent > y->nxt ? y->app_sent - y->nxt : 0;
     bool fin_pending = y->closed && !y->fin_sent;
     uint64_t flight = y->nxt - y->una;
     uint32_t wnd = y->snd_wnd < y->cwnd ? y->snd_wnd : y->cwnd;
@@ -368,24 +542,25 @@ static void s_output(play *y, int64_t now) {
     bool fin = fin_pending && len == unsent;
     if (len == 0 && !fin)
       break;
-    if (len < unsent && len < y->mss && len < y->max_wnd / 2) {
-      if (y->una == y->maxs)
-        y->fail = "the window is too small to use (persist)";
+    if (len < unsent && len < y->mss && len < y->max_wnd / 2 &&
+        !y->force_send) {
+      small_window = true;
       break;
     }
     if (s->nagle && len < y->mss && len == unsent && flight > 0 && !fin &&
         (!s->nagle_minshall || (y->sml > y->una && y->sml <= y->nxt)))
       break;
-    if (!y->timing) {
+    bool rexmit = y->nxt < y->maxs; /* under a one-byte probe */
+    if (!y->timing && !rexmit) {
       y->timing = true;
       y->rtt_seq = y->nxt;
       y->rtt_start = now;
     }
     ev e = {.what = W_DATA, .off = y->nxt, .len = (uint32_t)len, .fin = fin};
-    send_dgram(y, 1, now, HDR + (uint32_t)len, e);
-    s_after_ack(y, false);
+    s_send(y, now, HDR + (uint32_t)len, e);
+    s_after_ack(y);
     y->nxt += len + fin;
-    if (len < y->mss && y->nxt > y->maxs) /* new data (Minshall) */
+    if (len < y->mss && !rexmit) /* new data (Minshall) */
       y->sml = y->nxt;
     if (fin)
       y->fin_sent = true;
@@ -396,6 +571,40 @@ static void s_output(play *y, int64_t now) {
     if (fin)
       break;
   }
+  y->force_send = false;
+  if ((y->snd_wnd == 0 || small_window) && unsent > 0 &&
+      (y->una == y->maxs || y->rtx_at == NEVER) && y->persist_at == NEVER) {
+    y->persist_backoff = 0;
+    s_persist_set(y, now + s_persist_interval(y));
+  }
+}
+
+/* The persist timer fired: a small window is used anyway (RFC 1122
+ * 4.2.3.4's override); a zero one is probed - with the next byte, beyond
+ * it (probe_data: 4.4BSD-Lite2 tcp_output() under t_force), or with an
+ * empty segment at an old sequence number (Linux tcp_xmit_probe_skb()) -
+ * and the timer backs off. */
+static void s_persist(play *y, int64_t now) {
+  if (y->persist_at != now)
+    return; /* stopped or moved since */
+  y->persist_at = NEVER;
+  if (y->snd_wnd > 0) {
+    y->force_send = true;
+    s_output(y, now);
+    return;
+  }
+  if (y->in->server.probe_data && y->nxt < y->app_sent) {
+    ev e = {.what = W_DATA, .off = y->nxt, .len = 1};
+    s_send(y, now, HDR + 1, e);
+    if (y->nxt + 1 > y->maxs)
+      y->maxs = y->nxt + 1;
+  } else {
+    ev e = {.what = W_PROBE};
+    s_send(y, now, HDR, e);
+  }
+  s_after_ack(y);
+  y->persist_backoff++;
+  s_persist_set(y, now + s_persist_interval(y));
 }
 
 static void s_write(play *y, int64_t now) {
@@ -423,11 +632,18 @@ static void s_ack(play *y, const ev *e, int64_t now) {
     y->fail = "an ACK of data not sent";
     return;
   }
-  bool dup = e->ack == y->una && e->wnd == y->snd_wnd && y->una != y->maxs;
+  /* a duplicate only while the retransmission timer runs (4.4BSD-Lite2
+   * tcp_input()): not the answer to a one-byte probe */
+  bool dup = e->ack == y->una && e->wnd == y->snd_wnd && y->una != y->maxs &&
+             y->rtx_at != NEVER;
   if (e->ack >= y->una) {
     y->snd_wnd = e->wnd;
     if (e->wnd > y->max_wnd)
       y->max_wnd = e->wnd;
+    if (e->wnd > 0) { /* an open window ends persist */
+      y->persist_at = NEVER;
+      y->persist_backoff = 0;
+    }
   }
   bool writable = false;
   if (e->ack > y->una) {
@@ -449,7 +665,7 @@ static void s_ack(play *y, const ev *e, int64_t now) {
     if (y->in->server.ss_incr_mss)
       y->cwnd += y->mss;
     else
-      y->cwnd += acked < y->mss ? (acked ? (uint32_t)acked : 1) : y->mss;
+      y->cwnd += acked < y->mss ? (uint32_t)acked : y->mss;
     s_rtx_set(y, y->una == y->maxs ? NEVER : now + y->rto);
     writable = acked && !y->closed;
   } else if (dup && ++y->dupacks == 3) {
@@ -463,6 +679,33 @@ static void s_ack(play *y, const ev *e, int64_t now) {
   s_output(y, now);
   if (writable && y->started)
     s_write(y, now);
+}
+
+/* The server application reads the request as it arrives; the read may
+ * send a window update, by the server's rule (as the client's:
+ * c_window_update). The request fits one segment, so no ACK is held back
+ * for Linux's tcp_cleanup_rbuf() to send. */
+static void s_read_request(play *y, int64_t now) {
+  const tcp_profile *s = &y->in->server;
+  y->s_read_off = y->s_rcv_off;
+  uint32_t R = s->rcv_buf, space = s_space(y);
+  bool update;
+  if (s->winupdate == TCP_WINUPDATE_LINUX) {
+    uint32_t now_wnd = s_offered_now(y);
+    update = 2 * (uint64_t)now_wnd <= R && space > now_wnd &&
+             space >= 2 * (uint64_t)now_wnd;
+  } else {
+    uint32_t cur = y->s_rcv_adv > y->s_rcv_nxt
+                       ? (uint32_t)(y->s_rcv_adv - y->s_rcv_nxt)
+                       : 0;
+    uint32_t opened = space > cur ? space - cur : 0;
+    update = opened && (opened >= 2 * y->mss || 2 * opened >= R);
+  }
+  if (update) {
+    ev a = {.what = W_ACK};
+    s_send(y, now, HDR, a);
+    s_after_ack(y);
+  }
 }
 
 /* The server's side of the request: ACK of the handshake, the request and
@@ -482,6 +725,8 @@ static void s_request(play *y, const ev *e, int64_t now) {
     return;
   }
   if (e->what == W_REQ) {
+    y->s_rcv_off += y->p->request;
+    y->s_rcv_nxt += y->p->request;
     /* the server in ESTABLISHED: quick ACK, immediate or delayed */
     bool now_ack = s->delack_mode == TCP_DELACK_OFF || s->quickack > 0;
     if (!now_ack && s->ack_rule == TCP_ACK_RULE_BYTES)
@@ -490,14 +735,15 @@ static void s_request(play *y, const ev *e, int64_t now) {
       now_ack = y->p->request >= y->mss && s->ack_every <= 1;
     if (now_ack) {
       ev a = {.what = W_ACK};
-      send_dgram(y, 1, now, HDR, a);
-      s_after_ack(y, false);
+      s_send(y, now, HDR, a);
+      s_after_ack(y);
     } else {
       y->s_delack_at =
           delack_deadline(s, y->in->phase_ns[1], (int64_t)s->delack_ns, now);
       ev t = {.at = y->s_delack_at, .kind = EV_SERVER_DELACK};
       push(y, t);
     }
+    s_read_request(y, now);
     if (!y->p->wait_eof) { /* the whole request is there: respond */
       y->started = true;
       ev w = {.at = now + (int64_t)y->p->think_ns, .kind = EV_SERVER_WRITE};
@@ -505,10 +751,25 @@ static void s_request(play *y, const ev *e, int64_t now) {
     }
     return;
   }
-  /* the client's FIN: ACKed at once; end of stream for the application */
-  ev a = {.what = W_ACK};
-  send_dgram(y, 1, now, HDR, a);
-  s_after_ack(y, true);
+  /* the client's FIN, end of stream for the application: ACKed at once
+   * (RFC 9293 §3.10.7.4 eighth), or - when it ends ESTABLISHED under a
+   * profile that delays it (fin_ack_now off: Linux tcp_fin() schedules
+   * the ACK) - by the delayed-ACK timer or the response, whichever
+   * comes first */
+  y->s_fin_rcvd = true;
+  y->s_rcv_nxt += 1;
+  if (!s->fin_ack_now && !y->closed) {
+    if (y->s_delack_at == NEVER) {
+      y->s_delack_at =
+          delack_deadline(s, y->in->phase_ns[1], (int64_t)s->delack_ns, now);
+      ev t = {.at = y->s_delack_at, .kind = EV_SERVER_DELACK};
+      push(y, t);
+    }
+  } else {
+    ev a = {.what = W_ACK};
+    s_send(y, now, HDR, a);
+    s_after_ack(y);
+  }
   if (y->p->wait_eof) {
     y->started = true;
     ev w = {.at = now + (int64_t)y->p->think_ns, .kind = EV_SERVER_WRITE};
@@ -564,8 +825,6 @@ static const char *regime(const predict_in *in, uint32_t mss) {
     return "the link loses packets";
   if (!p->half_close || p->shutdown_delay_ns)
     return "no half-close right after the request";
-  if (p->read_interval_ns || p->read_delay_ns)
-    return "the client does not read as data arrives";
   if (p->close_delay_ns || p->close_on_eof)
     return "the server does not close right after its write";
   if (p->close_when_read)
@@ -609,6 +868,8 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
       c->fin_ack_final ||
       ((c->fin_ack_cancels_delack || c->delack_mode == TCP_DELACK_OFF) &&
        !c->winupdate_after_fin);
+  out->t_fin = out->t_redundant = out->t_conn_reset = -1;
+  out->unread_at_fin = -1;
   out->why = regime(in, mss);
   /* Linux's own ACK and send rules decide when, not whether after the
    * FIN: a profile that sends nothing after the ACK of the FIN by
@@ -627,7 +888,7 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
   y.p = in->p;
   y.mss = mss;
   y.out = out;
-  y.delack_at = y.s_delack_at = y.rtx_at = NEVER;
+  y.delack_at = y.s_delack_at = y.rtx_at = y.persist_at = NEVER;
   y.ato = (int64_t)c->delack_ns;
   y.quickack_left = c->quickack;
   y.cwnd = s->init_cwnd * mss;
@@ -638,6 +899,7 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
   int64_t a1 = txtime(&y, SYN_HDR) + (int64_t)in->p->delay_ns;
   y.link_free[0] = txtime(&y, SYN_HDR);
   y.snd_wnd = y.max_wnd = c->rcv_buf; /* the client's SYN */
+  s_advertise(&y);                    /* the server's SYN-ACK */
   y.rtt_start = a1;
   y.link_free[1] = a1;
   int64_t a2 = a1 + txtime(&y, SYN_HDR) + (int64_t)in->p->delay_ns;
@@ -650,6 +912,9 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
   send_dgram(&y, 0, a2, HDR + (uint32_t)in->p->request, rq);
   ev rf = {.what = W_REQ_FIN, .wnd = w};
   send_dgram(&y, 0, a2, HDR, rf);
+  /* the application's first read, read_delay after the request */
+  ev rd = {.at = a2 + (int64_t)in->p->read_delay_ns, .kind = EV_CLIENT_READ};
+  push(&y, rd);
 
   ev e;
   while (!y.fail && pop(&y, &e)) {
@@ -660,8 +925,12 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
     }
     switch (e.kind) {
     case EV_TO_SERVER:
-      if (y.done)
-        break; /* a closed server answers with a RST: not needed here */
+      if (y.done) { /* no connection: RST <SEQ=SEG.ACK> (RFC 9293
+                       §3.10.7.1) */
+        ev r = {.what = W_RST};
+        send_dgram(&y, 1, now, HDR, r);
+        break;
+      }
       if (e.what == W_ACK)
         s_ack(&y, &e, now);
       else
@@ -670,7 +939,25 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
     case EV_TO_CLIENT:
       if (e.what == W_DATA)
         c_data(&y, &e, now);
+      else if (e.what == W_PROBE) /* an old sequence number: RFC 9293
+                                     §3.10.7.4 first, ACKed at once */
+        c_send_ack(&y, now, false);
+      else if (e.what == W_RST)
+        c_rst(&y, now);
       break; /* the server's pure ACKs change nothing that matters here */
+    case EV_CLIENT_READ:
+      y.reading = true;
+      c_read(&y, now);
+      if (!y.c_done && in->p->read_interval_ns) {
+        ev t = {.at = now + (int64_t)in->p->read_interval_ns,
+                .kind = EV_CLIENT_READ};
+        push(&y, t);
+      }
+      break;
+    case EV_SERVER_PERSIST:
+      if (!y.done)
+        s_persist(&y, now);
+      break;
     case EV_CLIENT_DELACK:
       if (y.delack_at == now) {
         y.delack_at = NEVER;
@@ -681,7 +968,8 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
       if (y.s_delack_at == now) {
         y.s_delack_at = NEVER;
         ev a = {.what = W_ACK};
-        send_dgram(&y, 1, now, HDR, a);
+        s_send(&y, now, HDR, a);
+        s_after_ack(&y);
       }
       break;
     case EV_SERVER_WRITE:
@@ -695,9 +983,11 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
   }
   if (!y.fail && !y.fin_rcvd)
     y.fail = "the FIN never arrived";
+  if (!y.fail && !y.c_done)
+    y.fail = "the application never read to the end";
   if (y.fail) {
     out->why = y.fail;
-    out->redundant_ack = false;
+    out->redundant_ack = out->app_reset = false;
     return 0;
   }
   out->in_regime = true;
@@ -707,8 +997,9 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
 int predict_app_reset(const predict_in *in, int64_t t_fin_ns,
                       int64_t t_redundant_ns, uint64_t unread_bytes) {
   const conv_params *p = in->p;
-  if (t_redundant_ns < 0 || t_fin_ns < 0 || p->read_interval_ns == 0)
-    return -1;
+  if (t_redundant_ns < 0 || t_fin_ns < 0 || p->read_interval_ns == 0 ||
+      !p->half_close)
+    return -1; /* the rule below is a half-closed client's, in TIME-WAIT */
   if (!in->client.rst_timewait_notifies || in->client.rfc1337)
     return 0; /* the reset never reaches the application */
   play y;

@@ -1,28 +1,28 @@
 /*
  * predict.h - an analytic check of the simulation that does not assume its
- * answer: whether a conversation sends the redundant ACK, predicted from
- * the rules of ACK clocking alone, and whether a redundant ACK then fails
- * the application's read, predicted from the reader's lag.
+ * answer: whether a conversation sends the redundant ACK and whether a
+ * read then fails with the reset, predicted from the rules alone.
  *
  * Stage 1 (predict_redundant_ack) holds in a regime where the outcome
  * follows from the parameters alone: a loss-free link, a request that fits
- * one segment, the half-close right after it, a client that reads whenever
- * data arrives, and a server that closes right after its last write. There
- * it plays the response's transfer out with the rules themselves - the
- * initial window and slow start, the send buffer and Nagle, the receiver's
- * window and its silly-window rule, the immediate-ACK rule (every N full
- * segments, or N-1 MSS of bytes), the delayed-ACK timer in its mode (a tick
- * grid with the conversation's drawn phase, or one-shot), the FIN on the
- * last data segment or alone, and the link's serialization and delay - and
- * reads off whether a delayed ACK is pending when the FIN arrives, and
- * whether the ACK of the FIN or a window update after it leaves one behind.
- * It calls nothing of the model: it is a second, independent coding of the
- * rules the model's sources cite, so a disagreement is a bug in one of the
- * two. Outside the regime it declines (and says why).
+ * one segment, the half-close right after it, and a server that closes
+ * right after its last write. There it plays the conversation out with
+ * the rules themselves - the initial window and slow start, the send
+ * buffer and Nagle, the receiver's window as the application reads it
+ * (paced, or as data arrives) and its silly-window rule, window updates,
+ * the persist timer and its probes, the immediate-ACK rule (every N full
+ * segments, or N-1 MSS of bytes), the delayed-ACK timer in its mode (a
+ * tick grid with the conversation's drawn phase, or one-shot), the FIN on
+ * the last data segment or alone, the RST that answers the redundant ACK,
+ * and the link's serialization and delay - and reads off the outcomes and
+ * the chain's times. It calls nothing of the model: it is a second,
+ * independent coding of the rules the model's sources cite, so a
+ * disagreement is a bug in one of the two. Outside the regime it declines
+ * (and says why).
  *
- * Stage 2 (predict_app_reset) takes what stage 1 cannot derive for a paced
- * reader - the time of the redundant ACK and the bytes still unread when
- * the FIN arrived, both measured - and predicts whether the RST, one round
+ * Stage 2 (predict_app_reset) is a consistency check, not a prediction:
+ * it takes the simulation's own time of the redundant ACK and the bytes
+ * still unread when the FIN arrived, and checks whether the RST, one round
  * trip after the redundant ACK, reaches the client before its application
  * has read to the end of the stream.
  */
@@ -48,6 +48,12 @@ typedef struct predict_out {
                          (its ACK of the FIN ends everything it sends
                          of its own accord): not a test of the rules */
   bool redundant_ack; /* predicted */
+  bool app_reset;     /* predicted: a read fails with the RST that
+                         answers it */
+  /* the chain's times, ns, as the store's anatomy records them (-1: did
+   * not happen), and the bytes unread when the FIN arrived */
+  int64_t t_fin, t_redundant, t_conn_reset;
+  int64_t unread_at_fin;
 } predict_out;
 
 /* Stage 1: 0, or -1 when the inputs are unusable (out->why says why). */
@@ -61,7 +67,9 @@ int predict_redundant_ack(const predict_in *in, predict_out *out);
  * profile) decides nothing here - any read after the RST fails - but a
  * profile that never tells the application (rst_timewait_notifies off) is
  * never reset. Returns 1 (reset), 0 (not), or -1 (no prediction: no
- * redundant ACK, or a reader that reads as data arrives).
+ * redundant ACK, a reader that reads as data arrives, or a client that
+ * did not half-close - in CLOSE-WAIT, not TIME-WAIT, when the RST
+ * comes).
  */
 int predict_app_reset(const predict_in *in, int64_t t_fin_ns,
                       int64_t t_redundant_ns, uint64_t unread_bytes);

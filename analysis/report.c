@@ -65,7 +65,7 @@ static void note_disagreement(report *r, uint64_t conv, int j, int stage,
  */
 static int8_t check_row(report *r, const conv_params *cp, const double *vals,
                         int j, uint64_t conv, uint8_t f,
-                        const conv_outcome *row) {
+                        const conv_outcome *row, uint8_t *app_predicted) {
   check_stats *c = &r->check[j];
   predict_in in = {.p = cp};
   scn_ends ends;
@@ -119,6 +119,21 @@ static int8_t check_row(report *r, const conv_params *cp, const double *vals,
     c->agree++;
   else
     note_disagreement(r, conv, j, 1, o.redundant_ack, sim);
+  bool app = f & F_APP;
+  *app_predicted = o.app_reset;
+  c->app_predicted_yes += o.app_reset;
+  c->app_simulated_yes += app;
+  if (o.app_reset == app)
+    c->app_agree++;
+  else
+    note_disagreement(r, conv, j, 3, o.app_reset, app);
+  if (o.t_fin == row->a.fin_arrived && o.t_redundant == row->a.redundant_ack &&
+      o.t_conn_reset == row->a.conn_reset &&
+      o.unread_at_fin == row->a.unread_at_fin)
+    c->times_agree++;
+  else {
+    note_disagreement(r, conv, j, 4, true, false);
+  }
   return o.redundant_ack ? REPORT_P_YES : REPORT_P_NO;
 }
 
@@ -185,7 +200,7 @@ static int load(report *r, hc_store *st, data *d, char *err, size_t cap) {
                   (o->bytes_lost > 0 ? F_LOST : 0) |
                   (o->reset_after_close ? F_HARMLESS : 0));
     cur.lost[pi] = o->bytes_lost;
-    cur.p1[pi] = check_row(r, &cp, vals, pi, conv, cur.f[pi], o);
+    cur.p1[pi] = check_row(r, &cp, vals, pi, conv, cur.f[pi], o, &cur.pa[pi]);
   }
   if (step != 0) {
     store_rows_close(it);

@@ -50,6 +50,12 @@ typedef struct check_stats {
   int nreasons;                          /* why the others were not predicted */
   const char *reason[REPORT_MAX_REASONS];
   uint64_t reason_n[REPORT_MAX_REASONS];
+  uint64_t app_agree; /* among those compared: the failed read
+                         (app_reset) predicted as simulated */
+  uint64_t app_predicted_yes, app_simulated_yes;
+  uint64_t times_agree;       /* among those compared: the FIN's arrival, the
+                                 redundant ACK, the reset and the bytes unread
+                                 at the FIN, each as stored, to the ns */
   uint64_t compared2, agree2; /* stage 2: app_reset given a redundant ACK */
 } check_stats;
 
@@ -58,7 +64,9 @@ typedef struct check_stats {
 typedef struct disagreement {
   uint64_t conv;
   int profile;
-  int stage; /* 1: redundant ACK, 2: app_reset */
+  int stage; /* 1: redundant ACK, 2: app_reset (the consistency check),
+                3: app_reset (stage 1, from the parameters), 4: the
+                chain's times (stage 1) */
   bool predicted;
   bool simulated;
 } disagreement;
@@ -124,6 +132,8 @@ typedef struct report_obs {
   uint64_t conv;                   /* conversation index */
   uint8_t f[SCN_MAX_PROFILES];     /* REPORT_F_* per profile */
   int8_t p1[SCN_MAX_PROFILES];     /* REPORT_P_* */
+  uint8_t pa[SCN_MAX_PROFILES];    /* where p1 is REPORT_P_NO or _YES: 1 if
+                                      stage 1 predicts a failed read */
   uint64_t lost[SCN_MAX_PROFILES]; /* bytes lost per profile */
 } report_obs;
 

@@ -736,27 +736,39 @@ static void analytic_check(doc *d, const report *r) {
   int np = s->nprofiles;
   heading(d, 2, "The analytic check");
   para(d, "Stage 1 predicts, conversation by conversation, whether the "
-          "client sends the redundant ACK, from the rules of ACK clocking "
-          "alone - initial window and slow start, send buffer and Nagle, "
-          "the receiver's window, the immediate-ACK rule, the delayed-ACK "
-          "timer in its mode with the drawn tick phase, the FIN's position, "
-          "the link's serialization and delay - written apart from the "
+          "client sends the redundant ACK and whether a read then fails "
+          "with the reset, from the rules alone - initial window and slow "
+          "start, send buffer and Nagle, the receiver's window as the "
+          "application reads it (read_size every read_interval, or as data "
+          "arrives), the persist timer and its probes, the immediate-ACK "
+          "rule, the delayed-ACK timer in its mode with the drawn tick "
+          "phase, the FIN's position, the RST that answers the redundant "
+          "ACK, the link's serialization and delay - written apart from the "
           "model (analysis/predict.c) and calling nothing of it. It holds "
           "where the outcome follows from the parameters alone: a loss-free "
-          "link, a one-segment request with the half-close after it, a "
-          "client reading as data arrives and a server closing after its "
-          "write; elsewhere it declines and says why. A profile whose ACK "
-          "of the FIN ends everything it sends of its own accord (nt351-sp, "
-          "linux) sends none by definition: those conversations are not "
-          "counted as agreement.");
+          "link, a one-segment request with the half-close after it and a "
+          "server closing after its write; elsewhere it declines and says "
+          "why. Where it predicts, it also times the chain - the FIN's "
+          "arrival, the redundant ACK, the RST's arrival, the bytes unread "
+          "at the FIN - and each must equal the store's to the nanosecond "
+          "(\"times as stored\"). A profile whose ACK of the FIN ends "
+          "everything it sends of its own accord (nt351-sp, linux) sends "
+          "none by definition: those conversations are not counted as "
+          "agreement.");
   char cells[8][160];
-  const char *head[] = {
-      "profile",  "in the regime", "none by definition",
-      "compared", "agree",         "predicted / simulated redundant ACKs"};
+  const char *head[] = {"profile",
+                        "in the regime",
+                        "none by definition",
+                        "compared",
+                        "agree: redundant ACK",
+                        "predicted / simulated redundant ACKs",
+                        "agree: failed read",
+                        "predicted / simulated failed reads",
+                        "times as stored"};
   table_begin(d);
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < 9; i++)
     snprintf(cells[i], sizeof cells[i], "%s", head[i]);
-  row(d, 6, cells, true);
+  row(d, 9, cells, true);
   for (int j = 0; j < np; j++) {
     const check_stats *c = &r->check[j];
     snprintf(cells[0], 160, "%s", s->profiles[j]);
@@ -768,7 +780,14 @@ static void analytic_check(doc *d, const report *r) {
              (unsigned long long)c->compared);
     snprintf(cells[5], 160, "%llu / %llu", (unsigned long long)c->predicted_yes,
              (unsigned long long)c->simulated_yes);
-    row(d, 6, cells, false);
+    snprintf(cells[6], 160, "%llu of %llu", (unsigned long long)c->app_agree,
+             (unsigned long long)c->compared);
+    snprintf(cells[7], 160, "%llu / %llu",
+             (unsigned long long)c->app_predicted_yes,
+             (unsigned long long)c->app_simulated_yes);
+    snprintf(cells[8], 160, "%llu of %llu", (unsigned long long)c->times_agree,
+             (unsigned long long)c->compared);
+    row(d, 9, cells, false);
   }
   table_end(d);
   for (int j = 0; j < np; j++) {
@@ -784,7 +803,8 @@ static void analytic_check(doc *d, const report *r) {
     para(d, "Not predicted under %s, measured only: %s.", s->profiles[j], list);
   }
   para(d, "Stage 2 is a consistency check of the link and the read "
-          "schedule, not a prediction from the parameters: it takes the "
+          "schedule, not a prediction from the parameters (stage 1 makes "
+          "that): it takes the "
           "simulation's own redundant-ACK time and unread bytes, so it "
           "cannot disagree about TCP. It checks whether a redundant ACK "
           "fails the application's "
@@ -827,9 +847,15 @@ static void analytic_check(doc *d, const report *r) {
     snprintf(cells[0], 160, "%llu", (unsigned long long)x->conv);
     snprintf(cells[1], 160, "%s", s->profiles[x->profile]);
     snprintf(cells[2], 160, "%s",
-             x->stage == 1 ? "1: redundant ACK" : "2: failed read");
-    snprintf(cells[3], 160, "%s", x->predicted ? "yes" : "no");
-    snprintf(cells[4], 160, "%s", x->simulated ? "yes" : "no");
+             x->stage == 1   ? "1: redundant ACK"
+             : x->stage == 3 ? "1: failed read"
+             : x->stage == 4 ? "1: the chain's times"
+                             : "2: failed read");
+    /* stage 4 compares times, not a yes or no: "differ" under both */
+    snprintf(cells[3], 160, "%s",
+             x->stage == 4 ? "differ" : x->predicted ? "yes" : "no");
+    snprintf(cells[4], 160, "%s",
+             x->stage == 4 ? "differ" : x->simulated ? "yes" : "no");
     conv_brief(r, x->conv, cells[5], 160);
     row(d, 6, cells, false);
   }
@@ -1116,12 +1142,19 @@ static void write_json(const report *r, FILE *f) {
     fprintf(f,
             ", \"regime\": %llu, \"by_definition\": %llu, \"compared\": "
             "%llu, \"agree\": %llu, \"predicted_yes\": %llu, "
-            "\"simulated_yes\": %llu, \"stage2_compared\": %llu, "
+            "\"simulated_yes\": %llu, \"app_agree\": %llu, "
+            "\"app_predicted_yes\": %llu, \"app_simulated_yes\": %llu, "
+            "\"times_agree\": %llu, "
+            "\"stage2_compared\": %llu, "
             "\"stage2_agree\": %llu, \"not_predicted\": {",
             (unsigned long long)c->regime, (unsigned long long)c->by_definition,
             (unsigned long long)c->compared, (unsigned long long)c->agree,
             (unsigned long long)c->predicted_yes,
             (unsigned long long)c->simulated_yes,
+            (unsigned long long)c->app_agree,
+            (unsigned long long)c->app_predicted_yes,
+            (unsigned long long)c->app_simulated_yes,
+            (unsigned long long)c->times_agree,
             (unsigned long long)c->compared2, (unsigned long long)c->agree2);
     for (int i = 0; i < c->nreasons; i++) {
       fputs(i ? ", " : "", f);

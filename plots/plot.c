@@ -572,16 +572,12 @@ static int response_size(ctx *c) {
   FILE *f = data_file(c, "response-size", path, sizeof path);
   if (!f)
     return CERR("cannot write %s: %s", path, strerror(errno));
-  /* per swept size: the conversations of the check's regime (predicted,
-   * simulated) and the others (simulated redundant ACK, failed read) */
-  static uint64_t rn[REPORT_MAX_BINS], rp[REPORT_MAX_BINS], rs[REPORT_MAX_BINS],
-      on[REPORT_MAX_BINS], ored[REPORT_MAX_BINS], oapp[REPORT_MAX_BINS];
-  memset(rn, 0, sizeof rn);
-  memset(rp, 0, sizeof rp);
-  memset(rs, 0, sizeof rs);
-  memset(on, 0, sizeof on);
-  memset(ored, 0, sizeof ored);
-  memset(oapp, 0, sizeof oapp);
+  /* per swept size: the conversations of the check's regime (the
+   * redundant ACK and the failed read, predicted and simulated) and the
+   * others (simulated only) */
+  enum { RN, RPRED, RSIM, APRED, ASIM, ON, ORED, OAPP, NCOUNT };
+  static uint64_t cnt[NCOUNT][REPORT_MAX_BINS];
+  memset(cnt, 0, sizeof cnt);
   for (size_t i = 0; i < r->data.n; i++) {
     int b = report_bin_of(pb, r->data.vals[i * (size_t)nk + (size_t)pb->key]);
     if (b < 0)
@@ -589,37 +585,48 @@ static int response_size(ctx *c) {
     int8_t code = r->data.o[i].p1[0];
     uint8_t fl = r->data.o[i].f[0];
     if (code == REPORT_P_NO || code == REPORT_P_YES) {
-      rn[b]++;
-      rp[b] += code == REPORT_P_YES;
-      rs[b] += !!(fl & REPORT_F_REDUNDANT);
+      cnt[RN][b]++;
+      cnt[RPRED][b] += code == REPORT_P_YES;
+      cnt[RSIM][b] += !!(fl & REPORT_F_REDUNDANT);
+      cnt[APRED][b] += r->data.o[i].pa[0];
+      cnt[ASIM][b] += !!(fl & REPORT_F_APP);
     } else {
-      on[b]++;
-      ored[b] += !!(fl & REPORT_F_REDUNDANT);
-      oapp[b] += !!(fl & REPORT_F_APP);
+      cnt[ON][b]++;
+      cnt[ORED][b] += !!(fl & REPORT_F_REDUNDANT);
+      cnt[OAPP][b] += !!(fl & REPORT_F_APP);
     }
   }
-  static const char *const what[] = {
-      "predicted redundant ACK, the check's regime: segments rate n",
-      "simulated redundant ACK, the same conversations: segments rate n",
-      "simulated redundant ACK, the other conversations: segments rate lo "
-      "hi n",
-      "read failed (app_reset), the other conversations: segments rate lo "
-      "hi n"};
-  int nonempty[4] = {0};
-  for (int blk = 0; blk < 4; blk++) {
-    fprintf(f, "# %s, %s\n", r->s.profiles[0], what[blk]);
+  static const struct {
+    const char *what;
+    int n, k;
+    bool bars; /* with 95 % Wilson bars: simulated outside the regime */
+  } blocks[] = {
+      {"predicted redundant ACK, the check's regime: segments rate n", RN,
+       RPRED, false},
+      {"simulated redundant ACK, the same conversations: segments rate n", RN,
+       RSIM, false},
+      {"predicted failed read (app_reset), the check's regime: segments "
+       "rate n",
+       RN, APRED, false},
+      {"simulated failed read (app_reset), the same conversations: segments "
+       "rate n",
+       RN, ASIM, false},
+      {"simulated redundant ACK, outside the regime: segments rate lo hi n",
+       ON, ORED, true},
+      {"simulated failed read (app_reset), outside the regime: segments "
+       "rate lo hi n",
+       ON, OAPP, true}};
+  int nonempty[6] = {0};
+  for (int blk = 0; blk < 6; blk++) {
+    fprintf(f, "# %s, %s\n", r->s.profiles[0], blocks[blk].what);
     for (int b = 0; b < pb->nbins; b++) {
       double seg = pb->bin[b].lo / mss;
-      uint64_t n = blk < 2 ? rn[b] : on[b];
-      uint64_t k = blk == 0   ? rp[b]
-                   : blk == 1 ? rs[b]
-                   : blk == 2 ? ored[b]
-                              : oapp[b];
+      uint64_t n = cnt[blocks[blk].n][b], k = cnt[blocks[blk].k][b];
       if (!n)
         continue;
       nonempty[blk] = 1;
       interval w = stats_wilson(k, n, 0.95);
-      if (blk < 2)
+      if (!blocks[blk].bars)
         fprintf(f, "%.4f %.6f %llu\n", seg, (double)k / (double)n,
                 (unsigned long long)n);
       else
@@ -641,7 +648,7 @@ static int response_size(ctx *c) {
   snprintf(lab, sizeof lab, "response size (full segments of %u B)", mss);
   add_str(&v, "xlabel", lab);
   add_str(&v, "colour", plot_profile_colour(r->s.profiles[0], 0));
-  add(&v, "have_regime=%d; have_other=%d; ", nonempty[0], nonempty[2]);
+  add(&v, "have_regime=%d; have_other=%d; ", nonempty[0], nonempty[4]);
   out_path(c, "response-size", outfile, sizeof outfile);
   int rv = run_gnuplot("response-size.gp", &v, outfile, c->err, c->cap);
   free(v.s);

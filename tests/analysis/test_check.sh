@@ -1,11 +1,14 @@
 #!/bin/sh
 # test_check.sh HALFCLOSE - the analytic check (analysis/predict.c) against
-# the simulation, as the report states it: on a response-size sweep, stage
-# 1 predicts every conversation of its regime and agrees with each, with
-# both outcomes present (not a constant); stage 2 agrees on every paced
-# reader with a redundant ACK; nt351-sp counts as "by definition", never as
-# agreement. Negative controls: a shifted tick phase, a flipped outcome and
-# a moved redundant ACK in the store each produce listed disagreements.
+# the simulation, as the report states it: on a response-size sweep read
+# as data arrives and paced, stage 1 predicts every conversation - the
+# redundant ACK, the failed read and the chain's times - and agrees with
+# each, with both outcomes present (not a constant); stage 2 agrees on
+# every paced reader with a redundant ACK; nt351-sp counts as "by
+# definition", never as agreement. Negative controls: a shifted tick
+# phase, a flipped outcome, a moved redundant ACK, a flipped failed read
+# and a FIN a nanosecond late in the store each produce listed
+# disagreements.
 set -u
 hc="$1"
 . "$(dirname "$0")/../lib.sh"
@@ -29,19 +32,27 @@ INI
 "$hc" run "$tmp/sweep.ini" --out="$tmp/s.db" >/dev/null || bad "run failed"
 "$hc" report "$tmp/s.db" --format=json --out="$tmp/r.json" || bad "report failed"
 cmp1=$(j "$tmp/r.json" '$.check[0].compared')
-[ "$cmp1" -eq 192 ] && ok || bad "stage 1 compared $cmp1 of 192 instant readers"
+[ "$cmp1" -eq 384 ] && ok || bad "stage 1 compared $cmp1 of 384 (instant and paced readers)"
 [ "$(j "$tmp/r.json" '$.check[0].agree')" -eq "$cmp1" ] && ok || bad "stage 1 disagrees: $(j "$tmp/r.json" '$.disagreements')"
 yes=$(j "$tmp/r.json" '$.check[0].predicted_yes')
 [ "$yes" -gt 20 ] && [ "$yes" -lt $((cmp1 - 20)) ] && ok || bad "predictions nearly constant: $yes of $cmp1"
+# the failed read, predicted from the parameters: both outcomes present,
+# every one agreeing, and the simulated count the store's own
+[ "$(j "$tmp/r.json" '$.check[0].app_agree')" -eq "$cmp1" ] && ok || bad "stage 1's failed reads disagree: $(j "$tmp/r.json" '$.disagreements')"
+app=$(j "$tmp/r.json" '$.check[0].app_predicted_yes')
+[ "$app" -gt 10 ] && [ "$app" -lt $((cmp1 - 10)) ] && ok || bad "failed-read predictions nearly constant: $app of $cmp1"
+[ "$(j "$tmp/r.json" '$.check[0].times_agree')" -eq "$cmp1" ] && ok || bad "stage 1's times differ from the store's"
+[ "$(j "$tmp/r.json" '$.check[0].app_simulated_yes')" -eq "$(sqlite3 "$tmp/s.db" "select count(*) from conversations where profile='nt351' and app_reset=1")" ] &&
+  ok || bad "the simulated failed reads are not the store's"
 [ "$(j "$tmp/r.json" '$.check[0].stage2_compared')" -gt 20 ] &&
   [ "$(j "$tmp/r.json" '$.check[0].stage2_agree')" -eq "$(j "$tmp/r.json" '$.check[0].stage2_compared')" ] && ok ||
   bad "stage 2: $(j "$tmp/r.json" '$.check[0]')"
-[ "$(j "$tmp/r.json" '$.check[1].by_definition')" -eq 192 ] && [ "$(j "$tmp/r.json" '$.check[1].compared')" -eq 0 ] && ok ||
+[ "$(j "$tmp/r.json" '$.check[1].by_definition')" -eq 384 ] && [ "$(j "$tmp/r.json" '$.check[1].compared')" -eq 0 ] && ok ||
   bad "nt351-sp should be by definition: $(j "$tmp/r.json" '$.check[1]')"
 [ "$(j "$tmp/r.json" '$.disagreements.total')" -eq 0 ] && ok || bad "disagreements listed"
 "$hc" report "$tmp/s.db" >"$tmp/r.md"
-grep -q "^| nt351 | 192 of 384 | 0 | 192 | 192 of 192 |" "$tmp/r.md" && ok || bad "report table: $(grep '^| nt351 |' "$tmp/r.md" | tail -2)"
-grep -q "Not predicted under nt351, measured only: the client does not read as data arrives (192)" "$tmp/r.md" && ok || bad "the reason is not stated"
+grep -q "^| nt351 | 384 of 384 | 0 | 384 | 384 of 384 | $yes / $yes | 384 of 384 | $app / $app | 384 of 384 |" "$tmp/r.md" && ok || bad "report table: $(grep '^| nt351 |' "$tmp/r.md" | tail -2)"
+if grep -q "Not predicted under nt351" "$tmp/r.md"; then bad "a paced reader declined"; else ok; fi
 
 # control 1: the tick phase the predictor reads, shifted by half a tick
 cp "$tmp/s.db" "$tmp/c1.db"
@@ -62,6 +73,26 @@ cp "$tmp/s.db" "$tmp/c3.db"
 sqlite3 "$tmp/c3.db" "update conversations set t_redundant_ack_ns = t_redundant_ack_ns + 1000000000 where read_interval_ns > 0"
 "$hc" report "$tmp/c3.db" --format=json --out="$tmp/c3.json"
 [ "$(j "$tmp/c3.json" '$.check[0].stage2_agree')" -lt "$(j "$tmp/c3.json" '$.check[0].stage2_compared')" ] && ok || bad "stage 2 ignores the redundant ACK's time"
+# control 4: one paced reader's failed read flipped in the store: stage 1
+# (from the parameters) and stage 2 (the consistency check) each list it
+conv=$(sqlite3 "$tmp/s.db" "select conversation from conversations where profile='nt351' and read_interval_ns>0 and app_reset=1 limit 1")
+cp "$tmp/s.db" "$tmp/c4.db"
+sqlite3 "$tmp/c4.db" "update conversations set app_reset=0 where profile='nt351' and conversation=$conv"
+"$hc" report "$tmp/c4.db" --format=json --out="$tmp/c4.json"
+[ "$(j "$tmp/c4.json" '$.disagreements.total')" -eq 2 ] &&
+  [ "$(sqlite3 :memory: "select count(*) from json_each(json_extract(readfile('$tmp/c4.json'), '\$.disagreements.listed')) where json_extract(value, '\$.conversation') = $conv and json_extract(value, '\$.stage') = 3")" -eq 1 ] &&
+  ok || bad "flipped failed read: $(j "$tmp/c4.json" '$.disagreements')"
+"$hc" report "$tmp/c4.db" | grep -q "^| $conv | nt351 | 1: failed read | yes | no | response " && ok || bad "the failed read's disagreement row"
+# control 5: one conversation's stored FIN arrival a nanosecond late:
+# stage 1's times list exactly it, and nothing else moves
+conv=$(sqlite3 "$tmp/s.db" "select conversation from conversations where profile='nt351' and read_interval_ns>0 and redundant_ack=0 limit 1")
+cp "$tmp/s.db" "$tmp/c5.db"
+sqlite3 "$tmp/c5.db" "update conversations set t_fin_arrived_ns = t_fin_arrived_ns + 1 where profile='nt351' and conversation=$conv"
+"$hc" report "$tmp/c5.db" --format=json --out="$tmp/c5.json"
+[ "$(j "$tmp/c5.json" '$.disagreements.total')" -eq 1 ] &&
+  [ "$(j "$tmp/c5.json" '$.disagreements.listed[0].stage')" -eq 4 ] &&
+  [ "$(j "$tmp/c5.json" '$.disagreements.listed[0].conversation')" -eq "$conv" ] &&
+  [ "$(j "$tmp/c5.json" '$.check[0].times_agree')" -eq $((cmp1 - 1)) ] && ok || bad "a moved FIN: $(j "$tmp/c5.json" '$.disagreements')"
 # the randomized test (issue 22): 3000 conversations of the wide check's
 # draws under every built-in profile and one built on each - 24 000
 # predictions. The predictor agrees or declines on every one; Linux's own
@@ -82,6 +113,11 @@ assert not bad, "disagreements under " + ", ".join(bad)
 assert sum(x["compared"] + x["by_definition"] for x in c.values()) > 15000, "too few predictions"
 assert c["lx-bug"]["compared"] == 0, "the Linux rules were not declined"
 assert c["lx-bug-plain"]["compared"] > 2500, "the control was not predicted"
+bad = [p for p, x in c.items() if x["app_agree"] != x["compared"]]
+assert not bad, "failed reads disagree under " + ", ".join(bad)
+bad = [p for p, x in c.items() if x["times_agree"] != x["compared"]]
+assert not bad, "times differ under " + ", ".join(bad)
+assert sum(x["app_predicted_yes"] for x in c.values()) > 500, "too few failed reads predicted"
 assert d["disagreements"]["total"] == 0, d["disagreements"]
 PY
 "$hc" report "$tmp/cp.db" | grep -q "Not predicted under lx-bug, measured only: the client ACKs pushed segments as Linux does (ack_pushed): not modelled" &&

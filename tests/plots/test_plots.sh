@@ -77,12 +77,21 @@ response = sweep(730B, 23360B, 32)
 INI
 "$hc" run "$tmp/sweep.ini" --out="$tmp/w.db" >/dev/null || bad "sweep run failed"
 "$hc" plot "$tmp/w.db" --out="$tmp/w" --format=svg >"$tmp/log" 2>&1 || bad "sweep plot: $(cat "$tmp/log")"
-for t in "response size (full segments of 1460 B)" "redundant ACK, predicted (reads as data arrives)" \
-         "redundant ACK, simulated (same conversations)" "read failed (app_reset), simulated (paced reader)"; do
+for t in "response size (full segments of 1460 B)" "redundant ACK, predicted" \
+         "redundant ACK, simulated (same conversations)" "read failed (app_reset), predicted" \
+         "read failed (app_reset), simulated (same conversations)"; do
   grep -qF "$t" "$tmp/w/response-size.svg" && ok || bad "response-size.svg lacks \"$t\""
 done
-# its data: 32 sizes in each block, the prediction one line per size
-[ "$(awk '/^# .*predicted/{b=1; next} /^$/{b=0} b' "$tmp/w/data/response-size.dat" | wc -l)" -eq 32 ] && ok || bad "response-size data"
+# its data: 32 sizes in each predicted block, one line per size; each
+# block's rates are the store's (every conversation is in the regime:
+# predicted and simulated agree), the failed reads counted again here
+blk() { awk -v want="$1" '/^# /{i++} i==want && !/^#/ && NF' "$tmp/w/data/response-size.dat"; }
+[ "$(awk '/^# .*predicted/{b=1; next} /^$/{b=0} b' "$tmp/w/data/response-size.dat" | wc -l)" -eq 64 ] && ok || bad "response-size data"
+[ "$(blk 1 | cut -d' ' -f2)" = "$(blk 2 | cut -d' ' -f2)" ] && ok || bad "redundant ACK: predicted and simulated blocks differ"
+[ "$(blk 3 | cut -d' ' -f2)" = "$(blk 4 | cut -d' ' -f2)" ] && ok || bad "failed read: predicted and simulated blocks differ"
+apps=$(blk 4 | awk '{s += $2 * $3} END {printf "%.0f", s}')
+[ "$apps" -eq "$(sqlite3 "$tmp/w.db" "select count(*) from conversations where profile='nt351' and app_reset=1")" ] && [ "$apps" -gt 0 ] &&
+  ok || bad "failed reads in the graph: $apps"
 "$hc" plot "$tmp/w.db" --out="$tmp/wp" --format=png >/dev/null 2>&1 || bad "sweep png"
 
 # every text inside its image: SVG text boxes measured by Chromium, and no
