@@ -24,11 +24,11 @@ grep -q "tcp_output()" "$tmp/all" && grep -q "TCP_INIT_CWND" "$tmp/all" &&
 "$hc" profiles bsd44 | grep -q "^  winupdate_after_fin    true " && ok || bad "profiles bsd44"
 "$hc" profiles nt4 >/dev/null 2>"$tmp/e"
 [ $? -eq 2 ] && grep -q 'unknown profile "nt4"' "$tmp/e" && ok || bad "profiles nt4: $(cat "$tmp/e")"
-# the README carries the Markdown table exactly as the program prints it
+# docs/profiles.md carries the Markdown table exactly as the program prints it
 "$hc" profiles --markdown >"$tmp/md"
 awk 'NR==FNR { want = want $0 "\n"; next } { have = have $0 "\n" }
-     END { exit index(have, want) ? 0 : 1 }' "$tmp/md" "$src/README.md" && ok ||
-  bad "README's profile table differs from halfclose profiles --markdown"
+     END { exit index(have, want) ? 0 : 1 }' "$tmp/md" "$src/docs/profiles.md" && ok ||
+  bad "docs/profiles.md's table differs from halfclose profiles --markdown"
 
 # a scenario's own profile: run, export under its name, report, replay
 scn="$src/scenarios/nt-variants.ini"
