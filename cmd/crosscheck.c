@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "datadir.h"
 #include "conv.h"
 #include "netns.h"
 #include "scenario.h"
@@ -538,8 +539,13 @@ int cmd_crosscheck(int argc, char **argv) {
       return 2;
     }
   }
-  if (!path)
-    path = HALFCLOSE_CROSSCHECK_SCENARIO;
+  char dflt[4096];
+  if (!path) {
+    if (hc_data_path("scenarios/crosscheck.ini", dflt, sizeof dflt) != 0)
+      return cli_error(SUB, "the data directory's path is too long: %s",
+                       hc_data_dir());
+    path = dflt;
+  }
   static char msgs[16384];
   scenario s;
   if (scn_load(&s, path, msgs, sizeof msgs, stderr) != 0) {

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "datadir.h"
+
 int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_export(int argc, char **argv);
@@ -53,7 +55,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (strcmp(c, "--version") == 0) {
-    printf("halfclose " HALFCLOSE_VERSION "\n");
+    printf("halfclose " HALFCLOSE_VERSION "\ndata: %s\n", hc_data_dir());
     return 0;
   }
   if (strcmp(c, "replay") == 0)

@@ -15,6 +15,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "datadir.h"
 #include "store.h"
 
 static const char *const SUB = "run";
@@ -34,7 +35,8 @@ static void usage(FILE *f) {
           "                     [--jobs=N] [--profiles=a,b] [--until-ci=W] "
           "[--max-conversations=N]\n"
           "                     [--check] [--quiet]\n\n"
-          "Runs every conversation of SCENARIO (default %s) under each "
+          "Runs every conversation of SCENARIO (default "
+          "%s/scenarios/kb-q152474.ini) under each "
           "profile\ninto the SQLite store STORE (default out/NAME.db). Run "
           "again to resume:\nonly missing conversations run. Under mpirun, "
           "rank 0 writes\n"
@@ -58,7 +60,7 @@ static void usage(FILE *f) {
           "                     checked only at those block boundaries\n"
           "  --max-conversations=N  stop adding there [1000000]\n"
           "  --quiet            no progress bar\n",
-          HALFCLOSE_DEFAULT_SCENARIO);
+          hc_data_dir());
 }
 
 typedef struct bar {
@@ -137,8 +139,13 @@ int cmd_run(int argc, char **argv) {
       return 2;
     }
   }
-  if (!path)
-    path = HALFCLOSE_DEFAULT_SCENARIO;
+  char dflt[4096];
+  if (!path) {
+    if (hc_data_path("scenarios/kb-q152474.ini", dflt, sizeof dflt) != 0)
+      return cli_error(SUB, "the data directory's path is too long: %s",
+                       hc_data_dir());
+    path = dflt;
+  }
   scenario s;
   static char msgs[16384]; /* every problem of the file, one per line */
   if (scn_load(&s, path, msgs, sizeof msgs, stderr) != 0) {

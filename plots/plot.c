@@ -6,6 +6,7 @@
  * file, so a failure reports what gnuplot said.
  */
 #include "plot.h"
+#include "datadir.h"
 #include "report_data.h"
 
 #include <errno.h>
@@ -133,9 +134,15 @@ static int run_gnuplot(const char *script, vars *v, const char *outfile,
   int fd = mkstemp(log);
   if (fd < 0)
     return ERR("cannot create a temporary file: %s", strerror(errno));
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s", HALFCLOSE_PLOTS_DIR, script);
-  add_str(v, "plotdir", HALFCLOSE_PLOTS_DIR);
+  char path[1024], plotdir[1024];
+  if (hc_data_path("plots", plotdir, sizeof plotdir) != 0 ||
+      snprintf(path, sizeof path, "%s/%s", plotdir, script) >=
+          (int)sizeof path) {
+    close(fd);
+    unlink(log);
+    return ERR("the data directory's path is too long: %s", hc_data_dir());
+  }
+  add_str(v, "plotdir", plotdir);
   char part[1100];
   snprintf(part, sizeof part, "%s.part", outfile);
   add_str(v, "outfile", part);
@@ -611,8 +618,8 @@ static int response_size(ctx *c) {
       {"simulated failed read (app_reset), the same conversations: segments "
        "rate n",
        RN, ASIM, false},
-      {"simulated redundant ACK, outside the regime: segments rate lo hi n",
-       ON, ORED, true},
+      {"simulated redundant ACK, outside the regime: segments rate lo hi n", ON,
+       ORED, true},
       {"simulated failed read (app_reset), outside the regime: segments "
        "rate lo hi n",
        ON, OAPP, true}};
