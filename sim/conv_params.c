@@ -153,12 +153,25 @@ typedef struct unit {
   double scale;
 } unit;
 
+/* Besides this project's own spellings, ns-3's: DataRate's units (bps or
+ * b/s for bits, Bps or B/s for bytes) with its prefixes k or K (1000), Ki
+ * (1024), M, Mi, G, Gi; and SI sizes in kB (QueueSize's "20kB"). */
+#define RATE_SPELLINGS(p, scale)                                               \
+  {p "bps", HC_RATE, (scale)}, {p "b/s", HC_RATE, (scale)},                    \
+      {p "Bps", HC_RATE, 8.0 * (scale)}, {                                     \
+    p "B/s", HC_RATE, 8.0 * (scale)                                            \
+  }
 static const unit units[] = {
-    {"ns", HC_TIME, 1},      {"us", HC_TIME, 1e3},   {"ms", HC_TIME, 1e6},
-    {"s", HC_TIME, 1e9},     {"B", HC_BYTES, 1},     {"KB", HC_BYTES, 1e3},
-    {"KiB", HC_BYTES, 1024}, {"MB", HC_BYTES, 1e6},  {"MiB", HC_BYTES, 1048576},
-    {"GB", HC_BYTES, 1e9},   {"bps", HC_RATE, 1},    {"kbps", HC_RATE, 1e3},
-    {"Kbps", HC_RATE, 1e3},  {"Mbps", HC_RATE, 1e6}, {"Gbps", HC_RATE, 1e9},
+    {"ns", HC_TIME, 1},       {"us", HC_TIME, 1e3},
+    {"ms", HC_TIME, 1e6},     {"s", HC_TIME, 1e9},
+    {"B", HC_BYTES, 1},       {"KB", HC_BYTES, 1e3},
+    {"kB", HC_BYTES, 1e3},    {"KiB", HC_BYTES, 1024},
+    {"MB", HC_BYTES, 1e6},    {"MiB", HC_BYTES, 1048576},
+    {"GB", HC_BYTES, 1e9},    {"GiB", HC_BYTES, 1073741824.0},
+    RATE_SPELLINGS("", 1),    RATE_SPELLINGS("k", 1e3),
+    RATE_SPELLINGS("K", 1e3), RATE_SPELLINGS("Ki", 1024),
+    RATE_SPELLINGS("M", 1e6), RATE_SPELLINGS("Mi", 1048576),
+    RATE_SPELLINGS("G", 1e9), RATE_SPELLINGS("Gi", 1073741824.0),
     {"%", HC_PROB, 0.01},
 };
 
@@ -167,9 +180,10 @@ const char *hc_kind_units(hc_kind kind) {
   case HC_TIME:
     return "a time: ns, us, ms or s (e.g. 20ms)";
   case HC_BYTES:
-    return "a size: B, KB, KiB, MB or MiB (e.g. 20KB)";
+    return "a size: B, KB (or kB), KiB, MB, MiB, GB or GiB (e.g. 20KB)";
   case HC_RATE:
-    return "a rate: bps, kbps, Mbps or Gbps (e.g. 10Mbps)";
+    return "a rate: bps, kbps, Mbps or Gbps, or ns-3's spellings "
+           "(Mb/s, MBps, Kibps, ...) (e.g. 10Mbps)";
   case HC_PROB:
     return "a probability: a fraction or a percentage (e.g. 0.01 or 1%)";
   case HC_COUNT:
