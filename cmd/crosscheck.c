@@ -47,9 +47,9 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: halfclose crosscheck [SCENARIO] [--conversations=N] "
           "[--out=STORE] [--jobs=J]\n"
-          "                            [--profile=P] [--no-repeat] "
+          "                            [--profile=P] [--no_repeat] "
           "[--KNOB=VALUE ...]\n"
-          "                            [--no-rtt-match] [--let-cpus-idle] "
+          "                            [--no_rtt_match] [--let_cpus_idle] "
           "[--against=STORE]\n\n"
           "Runs each conversation of SCENARIO (default "
           "scenarios/crosscheck.ini) twice:\nthe real Linux kernel of this "
@@ -73,11 +73,11 @@ static void usage(FILE *f) {
           "  --conversations=N  the first N conversations of the scenario "
           "[all]\n"
           "  --jobs=J           emulated conversations at a time [1]\n"
-          "  --no-repeat        do not run a differing conversation's kernel "
+          "  --no_repeat        do not run a differing conversation's kernel "
           "side again\n                     (to tell the kernel's own "
           "timing sensitivity)\n"
-          "  --no-rtt-match     simulate with the scenario's delays as drawn\n"
-          "  --let-cpus-idle    no thread keeps the CPUs busy while the link "
+          "  --no_rtt_match     simulate with the scenario's delays as drawn\n"
+          "  --let_cpus_idle    no thread keeps the CPUs busy while the link "
           "runs\n"
           "  --profile=P        the profile compared with the kernel "
           "[linux]; a preset or\n"
@@ -485,7 +485,7 @@ static void print_extra(const xpair *pairs, uint64_t total) {
     qsort(v, n, sizeof *v, cmp_u64);
     printf("the model's link longer each way by half the kernel's extra "
            "handshake round trip: median %.3f ms, 90th percentile %.3f ms, "
-           "largest %.3f ms (--no-rtt-match: as drawn)\n",
+           "largest %.3f ms (--no_rtt_match: as drawn)\n",
            (double)v[n / 2] / 1e6, (double)v[n * 9 / 10] / 1e6,
            (double)v[n - 1] / 1e6);
   }
@@ -511,11 +511,11 @@ int cmd_crosscheck(int argc, char **argv) {
       if (cli_u64(SUB, "conversations", v, &n_conv) || n_conv == 0 ||
           n_conv > 1000000)
         return cli_error(SUB, "--conversations=%s: expected 1 to 1000000", v);
-    } else if (strcmp(a, "--no-repeat") == 0) {
+    } else if (strcmp(a, "--no_repeat") == 0) {
       repeat = false;
-    } else if (strcmp(a, "--no-rtt-match") == 0) {
+    } else if (strcmp(a, "--no_rtt_match") == 0) {
       rtt_match = false;
-    } else if (strcmp(a, "--let-cpus-idle") == 0) {
+    } else if (strcmp(a, "--let_cpus_idle") == 0) {
       emu_keep_cpus_busy(false);
       cpus_idle = true;
     } else if ((v = cli_opt(a, "profile"))) {
@@ -760,7 +760,7 @@ int cmd_crosscheck(int argc, char **argv) {
                               : "off: the scenario's delays as drawn");
     if (!against)
       xstore_put_meta(db, "cpus",
-                      cpus_idle ? "let idle (--let-cpus-idle)"
+                      cpus_idle ? "let idle (--let_cpus_idle)"
                                 : "asked to be kept busy while the link "
                                   "ran, one SCHED_IDLE thread each where "
                                   "one could start");

@@ -68,7 +68,7 @@ static const char SCHEMA[] =
     " model_extra_ms REAL,"               /* the model's link longer by this
                                              each way: half the kernel's
                                              handshake round trip beyond the
-                                             model's (0: --no-rtt-match) */
+                                             model's (0: --no_rtt_match) */
     " c2s_mean_ms REAL, c2s_max_ms REAL," /* measured, client to server */
     " s2c_mean_ms REAL, s2c_max_ms REAL," /* measured, server to client */
     " frames_off INTEGER,"                /* frames > 1 ms off */

@@ -22,8 +22,8 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: halfclose emulate [--client=PROFILE|kernel] "
           "[--server=PROFILE|kernel]\n"
-          "                         [--seed=S] [--pcap=FILE] [--no-ladder] "
-          "[--ladder=FILE] [--let-cpus-idle]\n"
+          "                         [--seed=S] [--pcap=FILE] [--no_ladder] "
+          "[--ladder=FILE] [--let_cpus_idle]\n"
           "                         [--KEY=VALUE ...]\n\n"
           "Runs one half-close conversation in real time on the same link "
           "model as the\nsimulation, each end the model under a profile or "
@@ -35,7 +35,7 @@ static void usage(FILE *f) {
           "  --client=P   nt351, nt351-sp, bsd44, linux (+rfc1337), or kernel "
           "[nt351]\n"
           "  --server=P   the same [kernel]\n"
-          "  --let-cpus-idle  no thread keeps the CPUs busy while the link "
+          "  --let_cpus_idle  no thread keeps the CPUs busy while the link "
           "runs (a CPU\n               that idles wakes late: the link's "
           "events run later)\n\n");
   cli_print_keys(f);
@@ -56,7 +56,7 @@ int cmd_emulate(int argc, char **argv) {
       client = v;
     } else if ((v = cli_opt(a, "server"))) {
       server = v;
-    } else if (strcmp(a, "--let-cpus-idle") == 0) {
+    } else if (strcmp(a, "--let_cpus_idle") == 0) {
       emu_keep_cpus_busy(false);
     } else if ((r = replay_opt(SUB, a, &ro)) != 0) {
       if (r < 0)

@@ -13,12 +13,14 @@
 static const char *const SUB = "export";
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: halfclose export STORE [--csv | --json] [--out=FILE]\n\n"
-             "Writes one row per conversation and profile, ordered by "
-             "conversation then\nprofile: conversation, profile, cell, one "
-             "column per parameter (units in\nthe name: _ns, _bps, _bytes), "
-             "then the outcome. The store's `columns` table\ndocuments every "
-             "column. Default: CSV on standard output.\n");
+  fprintf(f,
+          "usage: halfclose export STORE [--format=csv|json] [--out=FILE]\n\n"
+          "Writes one row per conversation and profile, ordered by "
+          "conversation then\nprofile: conversation, profile, cell, one "
+          "column per parameter (units in\nthe name: _ns, _bps, _bytes), "
+          "then the outcome. The store's `columns` table\ndocuments every "
+          "column. Default: CSV on standard output (--csv and --json are\n"
+          "--format=csv and --format=json).\n");
 }
 
 int cmd_export(int argc, char **argv) {
@@ -33,6 +35,10 @@ int cmd_export(int argc, char **argv) {
       json = false;
     } else if (strcmp(a, "--json") == 0) {
       json = true;
+    } else if ((v = cli_opt(a, "format"))) {
+      if (strcmp(v, "csv") != 0 && strcmp(v, "json") != 0)
+        return cli_error(SUB, "--format=%s: expected csv or json", v);
+      json = strcmp(v, "json") == 0;
     } else if ((v = cli_opt(a, "out"))) {
       out = v;
     } else if (cli_positional(SUB, a, &path, "store")) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "datadir.h"
+#include "grammar.h"
 
 int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
@@ -43,6 +44,64 @@ static void usage(FILE *f) {
              "`halfclose COMMAND --help` documents each command.\n");
 }
 
+/* Every command, what it takes (grammar.h) and where it starts. */
+static const cli_option run_opts[] = {
+    {"out", true},    {"conversations", true},     {"seed", true},
+    {"jobs", true},   {"profiles", true},          {"until_ci", true},
+    {"check", false}, {"max_conversations", true}, {"quiet", false},
+    {NULL, false}};
+static const cli_option export_opts[] = {{"out", true},
+                                         {"format", true},
+                                         {"csv", false},
+                                         {"json", false},
+                                         {NULL, false}};
+static const cli_option report_opts[] = {
+    {"format", true}, {"out", true}, {"plots", true}, {NULL, false}};
+static const cli_option plot_opts[] = {
+    {"format", true}, {"out", true}, {NULL, false}};
+static const cli_option replay_opts_[] = {
+    {"profile", true},    {"server_profile", true},
+    {"seed", true},       {"conversation", true},
+    {"pcap", true},       {"ladder", true},
+    {"no_ladder", false}, {NULL, false}};
+static const cli_option profiles_opts[] = {{"markdown", false}, {NULL, false}};
+static const cli_option emulate_opts[] = {
+    {"client", true},         {"server", true}, {"seed", true},
+    {"pcap", true},           {"ladder", true}, {"no_ladder", false},
+    {"let_cpus_idle", false}, {NULL, false}};
+static const cli_option crosscheck_opts[] = {{"conversations", true},
+                                             {"out", true},
+                                             {"jobs", true},
+                                             {"profile", true},
+                                             {"against", true},
+                                             {"no_repeat", false},
+                                             {"no_rtt_match", false},
+                                             {"let_cpus_idle", false},
+                                             {NULL, false}};
+
+static const struct command {
+  const char *name;
+  int (*fn)(int argc, char **argv);
+  cli_grammar g;
+} commands[] = {
+    {"run", cmd_run, {run_opts, false, false}},
+    {"export", cmd_export, {export_opts, false, false}},
+    {"report", cmd_report, {report_opts, false, false}},
+    {"plot", cmd_plot, {plot_opts, false, false}},
+    {"replay", cmd_replay, {replay_opts_, true, true}},
+    {"profiles", cmd_profiles, {profiles_opts, false, false}},
+    {"emulate", cmd_emulate, {emulate_opts, true, true}},
+    /* crosscheck sees the keys only to refuse them with its reason */
+    {"crosscheck", cmd_crosscheck, {crosscheck_opts, true, true}},
+};
+
+static const struct command *find(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (strcmp(commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
@@ -50,7 +109,7 @@ int main(int argc, char **argv) {
   }
   const char *c = argv[1];
   if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 ||
-      strcmp(c, "help") == 0) {
+      (strcmp(c, "help") == 0 && argc == 2)) {
     usage(stdout);
     return 0;
   }
@@ -58,23 +117,29 @@ int main(int argc, char **argv) {
     printf("halfclose " HALFCLOSE_VERSION "\ndata: %s\n", hc_data_dir());
     return 0;
   }
-  if (strcmp(c, "replay") == 0)
-    return cmd_replay(argc - 2, argv + 2);
-  if (strcmp(c, "run") == 0)
-    return cmd_run(argc - 2, argv + 2);
-  if (strcmp(c, "export") == 0)
-    return cmd_export(argc - 2, argv + 2);
-  if (strcmp(c, "report") == 0)
-    return cmd_report(argc - 2, argv + 2);
-  if (strcmp(c, "plot") == 0)
-    return cmd_plot(argc - 2, argv + 2);
-  if (strcmp(c, "profiles") == 0)
-    return cmd_profiles(argc - 2, argv + 2);
-  if (strcmp(c, "emulate") == 0)
-    return cmd_emulate(argc - 2, argv + 2);
-  if (strcmp(c, "crosscheck") == 0)
-    return cmd_crosscheck(argc - 2, argv + 2);
-  fprintf(stderr, "halfclose: unknown command \"%s\" (see halfclose --help)\n",
-          c);
-  return 2;
+  if (strcmp(c, "help") == 0) { /* halfclose help COMMAND */
+    const struct command *h = find(argv[2]);
+    if (!h || argc > 3) {
+      fprintf(stderr,
+              "halfclose help: unknown command \"%s\" (the "
+              "commands: halfclose --help)\n",
+              argv[2]);
+      return 2;
+    }
+    char help[] = "--help";
+    char *hv[] = {help, NULL};
+    return h->fn(1, hv);
+  }
+  const struct command *cmd = find(c);
+  if (!cmd) {
+    fprintf(stderr,
+            "halfclose: unknown command \"%s\" (see halfclose "
+            "--help)\n",
+            c);
+    return 2;
+  }
+  int n = argc - 2;
+  if (cli_normalize(cmd->name, &cmd->g, &n, argv + 2) != 0)
+    return 2;
+  return cmd->fn(n, argv + 2);
 }

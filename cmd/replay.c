@@ -18,10 +18,10 @@
 static const char *const SUB = "replay";
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: halfclose replay [--profile=P] [--server-profile=P] "
+  fprintf(f, "usage: halfclose replay [--profile=P] [--server_profile=P] "
              "[--seed=S]\n"
              "                        [--conversation=I] [--pcap=FILE] "
-             "[--no-ladder] [--KEY=VALUE ...]\n\n"
+             "[--no_ladder] [--KEY=VALUE ...]\n\n"
              "Runs one half-close conversation on ns-3 and prints its timeline "
              "(one line\nper segment, with the delayed-ACK timer and the "
              "applications' calls between),\nits outcome and, when the client "
@@ -30,12 +30,12 @@ static void usage(FILE *f) {
              "linux (+rfc1337),\n"
              "                       or FILE:NAME, the [profile NAME] of "
              "scenario FILE [nt351]\n"
-             "  --server-profile=P   server profile [the client's]\n"
+             "  --server_profile=P   server profile [the client's]\n"
              "  --seed=S             seed of every random choice [1]\n"
              "  --conversation=I     conversation index within the seed [0]\n"
              "  --pcap=FILE          write the client link's capture (bare "
              "IPv4)\n"
-             "  --no-ladder          print the outcome only\n"
+             "  --no_ladder          print the outcome only\n"
              "  --ladder=FILE        draw the ladder diagram (.png, .svg or "
              ".pdf) with gnuplot\n\n"
              "With a results STORE, the conversation is the store's "
@@ -83,7 +83,7 @@ int replay_opt(const char *sub, const char *a, replay_opts *o) {
     o->pcap = v;
     return 1;
   }
-  if (strcmp(a, "--no-ladder") == 0) {
+  if (strcmp(a, "--no_ladder") == 0) {
     o->show = false;
     return 1;
   }
@@ -252,7 +252,7 @@ int cmd_replay(int argc, char **argv) {
       return 0;
     } else if ((v = cli_opt(a, "profile"))) {
       profile = v;
-    } else if ((v = cli_opt(a, "server-profile"))) {
+    } else if ((v = cli_opt(a, "server_profile"))) {
       server_profile = v;
     } else if ((got = replay_opt(SUB, a, &ro)) != 0) {
       if (got < 0)
@@ -284,7 +284,7 @@ int cmd_replay(int argc, char **argv) {
     if (overrides || seed != 1 || server_profile)
       return cli_error(SUB, "a stored conversation takes its parameters, "
                             "seed and server profile from the store; "
-                            "--KEY=VALUE, --seed and --server-profile do not "
+                            "--KEY=VALUE, --seed and --server_profile do not "
                             "apply (replay without the store to change "
                             "them)");
     return replay_stored(store_path, index, profile, pcap, show_ladder);
@@ -293,7 +293,7 @@ int cmd_replay(int argc, char **argv) {
   bool ns3 = strcmp(profile, SCN_NS3_PROFILE) == 0;
   if (ns3 && server_profile && strcmp(server_profile, SCN_NS3_PROFILE) != 0)
     return cli_error(SUB,
-                     "ns-3's own TCP runs both ends: --server-profile "
+                     "ns-3's own TCP runs both ends: --server_profile "
                      "does not apply to %s",
                      SCN_NS3_PROFILE);
   if (cli_profile(SUB, ns3 ? "nt351" : profile, &cp, &cprof) ||

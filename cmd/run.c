@@ -32,8 +32,8 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: halfclose run [SCENARIO] [--out=STORE] [--conversations=N] "
           "[--seed=S]\n"
-          "                     [--jobs=N] [--profiles=a,b] [--until-ci=W] "
-          "[--max-conversations=N]\n"
+          "                     [--jobs=N] [--profiles=a,b] [--until_ci=W] "
+          "[--max_conversations=N]\n"
           "                     [--check] [--quiet]\n\n"
           "Runs every conversation of SCENARIO (default "
           "%s/scenarios/kb-q152474.ini) under each "
@@ -50,7 +50,7 @@ static void usage(FILE *f) {
           "conversation, and\n"
           "                     verify every datagram's checksum and "
           "payload\n"
-          "  --until-ci=W       sequential stopping: add conversations in "
+          "  --until_ci=W       sequential stopping: add conversations in "
           "index order,\n"
           "                     each block a quarter larger, until every "
           "profile's "
@@ -58,7 +58,7 @@ static void usage(FILE *f) {
           "a 95 %% Wilson interval no wider than +/- W "
           "(e.g. 0.01 or 1%%);\n"
           "                     checked only at those block boundaries\n"
-          "  --max-conversations=N  stop adding there [1000000]\n"
+          "  --max_conversations=N  stop adding there [1000000]\n"
           "  --quiet            no progress bar\n",
           hc_data_dir());
 }
@@ -119,18 +119,18 @@ int cmd_run(int argc, char **argv) {
         return cli_error(SUB, "--jobs=%s: expected 1 to 256", v);
     } else if ((v = cli_opt(a, "profiles"))) {
       profiles = v;
-    } else if ((v = cli_opt(a, "until-ci"))) {
+    } else if ((v = cli_opt(a, "until_ci"))) {
       char why[160];
       if (hc_parse_value(HC_PROB, v, &until, why, sizeof why) != 0 ||
           until <= 0 || until >= 0.5)
         return cli_error(SUB,
-                         "--until-ci=%s: expected a half-width in "
+                         "--until_ci=%s: expected a half-width in "
                          "(0, 0.5), e.g. 0.01 or 1%%",
                          v);
-    } else if ((v = cli_opt(a, "max-conversations"))) {
-      if (cli_u64(SUB, "max-conversations", v, &max_total) || !max_total ||
+    } else if ((v = cli_opt(a, "max_conversations"))) {
+      if (cli_u64(SUB, "max_conversations", v, &max_total) || !max_total ||
           max_total > SCN_MAX_CONVERSATIONS)
-        return cli_error(SUB, "--max-conversations=%s: expected 1 to 1e+12", v);
+        return cli_error(SUB, "--max_conversations=%s: expected 1 to 1e+12", v);
     } else if (strcmp(a, "--check") == 0) {
       check = true;
     } else if (strcmp(a, "--quiet") == 0) {

@@ -55,7 +55,7 @@ check_err() { # expected-text args...
   if [ $rc -eq 2 ] && grep -qF -- "$want" "$tmp/e"; then ok
   else bad "replay $*: exit $rc, stderr: $(cat "$tmp/e")"; fi
 }
-check_err 'unknown option or key "--bogus=1"' --bogus=1
+check_err 'unknown option "--bogus"' --bogus=1
 check_err '--delay=20parsecs: unknown unit "parsecs"' --delay=20parsecs
 check_err '--delay=-5ms: out of range' --delay=-5ms
 check_err '--delay=5KB: "KB" is a unit of size' --delay=5KB
