@@ -388,7 +388,7 @@ static void headline(doc *d, const report *r) {
          (unsigned long long)pp->reset.c,
          pp->reset_test.p_exact < 1e-300 ? "" : "= ", q2);
   }
-  char cells[8][160];
+  char cells[9][160];
   table_begin(d);
   const char *head[] = {"profile",
                         "read failed (app_reset)",
@@ -517,7 +517,7 @@ static void outcomes(doc *d, const report *r) {
   para(d, "Each rate with its 95 %% Wilson interval, of all conversations "
           "unless said; a rate of zero with the exact one-sided 95 %% upper "
           "bound.");
-  char cells[8][160];
+  char cells[9][160];
   para(d, "What each column counts: app_reset, a client read (or write) "
           "returned connection reset before the application had seen end "
           "of stream; lost data, response bytes the client host received "
@@ -755,7 +755,7 @@ static void analytic_check(doc *d, const report *r) {
           "everything it sends of its own accord (nt351-sp, linux) sends "
           "none by definition: those conversations are not counted as "
           "agreement.");
-  char cells[8][160];
+  char cells[9][160];
   const char *head[] = {"profile",
                         "in the regime",
                         "none by definition",
