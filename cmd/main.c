@@ -15,6 +15,8 @@ int cmd_plot(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_emulate(int argc, char **argv);
 int cmd_crosscheck(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 static void usage(FILE *f) {
   fprintf(f, "usage: halfclose COMMAND [options]\n\n"
@@ -30,6 +32,10 @@ static void usage(FILE *f) {
              "  replay    run one conversation (or one from a store): its "
              "timeline,\n"
              "            outcome, anatomy, ladder diagram and capture\n"
+             "  info      what a store holds: scenario, seed, profiles, "
+             "counts, complete or not\n"
+             "  diff      two stores side by side, paired where their "
+             "conversations match\n"
              "  profiles  every profile's knob values and their sources\n"
              "  emulate   one conversation in real time, real Linux kernels "
              "at kernel ends\n"
@@ -79,6 +85,8 @@ static const cli_option crosscheck_opts[] = {{"conversations", true},
                                              {"let_cpus_idle", false},
                                              {NULL, false}};
 
+static const cli_option no_opts[] = {{NULL, false}};
+
 static const struct command {
   const char *name;
   int (*fn)(int argc, char **argv);
@@ -89,6 +97,8 @@ static const struct command {
     {"report", cmd_report, {report_opts, false, false}},
     {"plot", cmd_plot, {plot_opts, false, false}},
     {"replay", cmd_replay, {replay_opts_, true, true}},
+    {"info", cmd_info, {no_opts, false, false}},
+    {"diff", cmd_diff, {no_opts, false, false}},
     {"profiles", cmd_profiles, {profiles_opts, false, false}},
     {"emulate", cmd_emulate, {emulate_opts, true, true}},
     /* crosscheck sees the keys only to refuse them with its reason */

@@ -38,14 +38,14 @@ expect2 'unknown option "--untilci" (did you mean --until_ci?)' "$hc" run --unti
 expect2 'unknown option "--no-lader" (did you mean --no_ladder?)' "$hc" emulate --no-lader
 expect2 'unknown option "--formt" (did you mean --format?)' "$hc" report x.db --formt=json
 expect2 'unknown option "--zzzzzz" (see halfclose help plot)' "$hc" plot x.db --zzzzzz
-for c in run export report plot replay profiles emulate crosscheck; do
+for c in run export report plot replay info diff profiles emulate crosscheck; do
   expect2 "unknown option \"--qqqqqqqq\"" "$hc" "$c" --qqqqqqqq
 done
 expect2 "--no_ladder takes no value" "$hc" replay --no_ladder=1
 expect2 "--seed needs a value" "$hc" replay --seed
 expect2 'unknown command "nosuch"' "$hc" help nosuch
 expect2 'unknown command "nosuch"' "$hc" nosuch
-for c in run export report plot replay profiles emulate crosscheck; do
+for c in run export report plot replay info diff profiles emulate crosscheck; do
   "$hc" help "$c" >"$tmp/h1" 2>&1; r1=$?
   "$hc" "$c" --help >"$tmp/h2" 2>&1; r2=$?
   [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && cmp -s "$tmp/h1" "$tmp/h2" && grep -q "^usage: halfclose $c" "$tmp/h1" && ok || bad "help $c"
