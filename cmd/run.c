@@ -59,21 +59,38 @@ static void usage(FILE *f) {
           "(e.g. 0.01 or 1%%);\n"
           "                     checked only at those block boundaries\n"
           "  --max_conversations=N  stop adding there [1000000]\n"
-          "  --quiet            no progress bar\n",
+          "  --quiet            no progress (a bar on a terminal, "
+          "otherwise a line\n"
+          "                     every 10 s)\n",
           hc_data_dir());
 }
 
+/* Progress: a bar redrawn in place on a terminal; elsewhere (a pipe, a
+ * batch system's log) one line every `every` seconds of the run - 10 by
+ * default, HALFCLOSE_PROGRESS_EVERY to change it - so a short run prints
+ * none. */
 typedef struct bar {
-  bool tty;
-  double last;
+  bool tty, lines;
+  double every, last;
+  const char *name;
 } bar;
 
 static void show(void *user, const batch_progress *p) {
   bar *b = user;
-  if (!b->tty)
-    return;
   double rate = p->elapsed_s > 0 ? (double)p->this_run / p->elapsed_s : 0;
   double left = rate > 0 ? (double)(p->total - p->done) / rate : 0;
+  if (b->lines && p->elapsed_s - b->last >= b->every) {
+    b->last = p->elapsed_s;
+    fprintf(stderr,
+            "%s: %" PRIu64 " of %" PRIu64 " conversations (%.1f %%), %.0f "
+            "conv/s, ETA %d:%02d\n",
+            b->name, p->done, p->total,
+            p->total ? 100.0 * (double)p->done / (double)p->total : 100.0, rate,
+            (int)(left / 60), (int)left % 60);
+    return;
+  }
+  if (!b->tty)
+    return;
   int width = 30, fill = p->total ? (int)(width * p->done / p->total) : width;
   char cells[64];
   for (int i = 0; i < width; i++)
@@ -180,6 +197,34 @@ int cmd_run(int argc, char **argv) {
     }
     snprintf(store, sizeof store, "out/%s.db", s.name);
   }
+  /* a resume is judged on the parsed scenario: a file that differs from
+   * the store's only in comments, layout or name continues it - with the
+   * store's text, which the draws follow */
+  if (access(store, F_OK) == 0) {
+    hc_store *old;
+    char e[600];
+    if (store_open(&old, store, STORE_READ, e, sizeof e) == 0) {
+      static scenario prev;
+      if (store_has_batch(old) &&
+          store_scenario(old, &prev, e, sizeof e) == 0) {
+        if (prev.hash != s.hash && scn_same_draws(&prev, &s)) {
+          fprintf(stderr,
+                  "halfclose run: %s differs from the scenario %s was made "
+                  "from only in comments, layout or name: continuing with "
+                  "the store's text\n",
+                  path, store);
+          prev.conversations = s.conversations;
+          memcpy(prev.profiles, s.profiles, sizeof prev.profiles);
+          prev.nprofiles = s.nprofiles;
+          scn_free(&s);
+          s = prev;
+        } else {
+          scn_free(&prev);
+        }
+      }
+      store_close(old);
+    }
+  }
   /* before anything runs: the store's directory, and each conversation's
    * profiles and bound, for as many as take a moment to draw (every
    * conversation is checked again as it runs, so one past these is
@@ -222,7 +267,11 @@ int cmd_run(int argc, char **argv) {
   sigaction(SIGTERM, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
 
-  bar b = {!quiet && isatty(STDERR_FILENO), 0};
+  bar b = {!quiet && isatty(STDERR_FILENO), false, 10, 0, s.name};
+  b.lines = !quiet && !b.tty;
+  const char *every = getenv("HALFCLOSE_PROGRESS_EVERY");
+  if (every && *every)
+    b.every = atof(every);
   batch_opts o = {store, HALFCLOSE_VERSION, (int)jobs, check, &stop_flag, show,
                   &b};
   char err[600] = "";

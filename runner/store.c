@@ -731,9 +731,35 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
     return fail(err, cap, "%s: made with seed %s; use another --out", st->path,
                 a);
   }
-  if (strcmp(old_profs, profs) != 0)
-    return fail(err, cap, "%s: made for profiles %s; use another --out",
-                st->path, old_profs);
+  if (strcmp(old_profs, profs) != 0) {
+    /* profiles may be added to a store, never dropped: the new ones run on
+     * the same draws (the conversations run again whole, and the old
+     * profiles' rows come out as they were) */
+    char copy[512], *save = NULL;
+    snprintf(copy, sizeof copy, "%s", old_profs);
+    for (char *t = strtok_r(copy, ",", &save); t;
+         t = strtok_r(NULL, ",", &save)) {
+      bool kept = false;
+      for (int i = 0; i < s->nprofiles; i++)
+        kept |= strcmp(s->profiles[i], t) == 0;
+      if (!kept) {
+        char what[600];
+        snprintf(what, sizeof what,
+                 "%s; a run may add profiles to a store, "
+                 "not drop %s",
+                 old_profs, t);
+        return fail(err, cap, "%s: made for profiles %s; use another --out",
+                    st->path, what);
+      }
+    }
+    sqlite3_prepare_v2(st->db, "UPDATE batch SET profiles = ?, finished = NULL",
+                       -1, &q, NULL);
+    sqlite3_bind_text(q, 1, profs, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+      return fail(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+  }
   if (total > old_total) {
     sqlite3_prepare_v2(st->db,
                        "UPDATE batch SET conversations = ?, per_cell = ?, "

@@ -1053,3 +1053,42 @@ int scn_user_resolve(const scn_user_profile *u, const char *path,
   }
   return apply_own_knobs(u, path, out, err, cap);
 }
+
+static const scn_key *key_named(const scenario *s, const char *name) {
+  for (int k = 0; k < s->nkeys; k++)
+    if (strcmp(s->keys[k].name, name) == 0)
+      return &s->keys[k];
+  return NULL;
+}
+
+static bool same_key(const scn_key *x, const scn_key *y) {
+  if (x->param != y->param || x->kind != y->kind || x->words != y->words ||
+      x->dist != y->dist || x->a != y->a || x->b != y->b ||
+      x->nvals != y->nvals || x->stride != y->stride)
+    return false;
+  for (int i = 0; i < x->nvals; i++)
+    if (x->vals[i] != y->vals[i])
+      return false;
+  return true;
+}
+
+bool scn_same_draws(const scenario *a, const scenario *b) {
+  if (a->seed != b->seed || a->cells != b->cells || a->nkeys != b->nkeys ||
+      a->nuser != b->nuser || strcmp(a->server_profile, b->server_profile) != 0)
+    return false;
+  for (int k = 0; k < a->nkeys; k++) {
+    const scn_key *y = key_named(b, a->keys[k].name);
+    if (!y || y != &b->keys[k] || !same_key(&a->keys[k], y))
+      return false;
+  }
+  for (int u = 0; u < a->nuser; u++) {
+    const scn_user_profile *x = &a->user[u], *y = &b->user[u];
+    if (strcmp(x->name, y->name) != 0 || strcmp(x->base, y->base) != 0 ||
+        x->nover != y->nover)
+      return false;
+    for (int o = 0; o < x->nover; o++)
+      if (strcmp(x->knob[o], y->knob[o]) != 0 || x->v[o] != y->v[o])
+        return false;
+  }
+  return true;
+}

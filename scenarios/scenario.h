@@ -110,6 +110,13 @@ int scn_load_text(scenario *s, const char *path, const char *text, char *err,
 
 void scn_free(scenario *s);
 
+/* Whether two scenarios draw the same conversations once parsed: the same
+ * keys and distributions in the same order (the draws take them in turn),
+ * seed, grid, server profile and profile definitions - whatever their
+ * comments, layout, file name, conversations per cell or list of
+ * profiles. */
+bool scn_same_draws(const scenario *a, const scenario *b);
+
 /* Total conversations: cells * conversations. */
 uint64_t scn_total(const scenario *s);
 
