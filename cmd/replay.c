@@ -195,11 +195,25 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
   }
   const char *cname = ends.ns3 ? SCN_NS3_PROFILE : ends.client.name,
              *sname = ends.ns3 ? SCN_NS3_PROFILE : ends.server.name;
-  char header[512], title[256];
-  snprintf(header, sizeof header,
-           "conversation %" PRIu64 " of %s (scenario %s, cell %" PRIu64
-           "): client %s, server %s",
-           index, path, s.name, scn_cell(&s, index), cname, sname);
+  char header[4096], title[256];
+  int hn = snprintf(header, sizeof header,
+                    "conversation %" PRIu64 " of %s (scenario %s, cell %" PRIu64
+                    "): client %s, server %s\ndrawn:",
+                    index, path, s.name, scn_cell(&s, index), cname, sname);
+  /* what the scenario's keys drew for this conversation */
+  for (int k = 0; k < s.nkeys && hn > 0 && (size_t)hn < sizeof header; k++) {
+    const scn_key *key = &s.keys[k];
+    char v[64];
+    if (key->words)
+      snprintf(v, sizeof v, "%s", key->words[(int)values[k]]);
+    else
+      hc_format_value(key->kind, values[k], v, sizeof v);
+    hn += snprintf(header + hn, sizeof header - (size_t)hn, "%s %s = %s",
+                   k ? "," : "", key->name, v);
+  }
+  if (s.nkeys == 0 && hn > 0 && (size_t)hn < sizeof header)
+    snprintf(header + hn, sizeof header - (size_t)hn,
+             " nothing (every key at its default)");
   snprintf(title, sizeof title, "%s: conversation %" PRIu64 ", %s", s.name,
            index, cname);
   replay_job j = {batch_ns3_seed(&s),
