@@ -8,7 +8,14 @@
 # difference; against a copy with planted changes (outcomes flipped as a
 # model change would) the discordant counts are exactly the planted ones;
 # against another seed nothing is paired and the rates are compared as
-# independent samples.
+# independent samples. Adding to a finished store: a profile added (with
+# the scenario's text edited in a comment only, and the store grown) gives
+# exactly the rows a fresh run of the whole gives; dropping a profile, or
+# a scenario whose draws differ (the control), is refused with the store's
+# contents unchanged. A replay from a store prints the drawn parameters,
+# equal to the store's columns. A run whose output is not a terminal
+# prints progress lines (every 0 s here; none in a short run by default,
+# none with --quiet: the controls).
 set -u
 hc="$1"
 scn="$2"
@@ -68,4 +75,42 @@ kc=$(q "$tmp/c.db" "select sum(app_reset) from conversations where profile='nt35
 want=$(python3 -c "print('A %6.2f %%' % (100*$ka/400), 'B %6.2f %%' % (100*$kc/400))")
 awk '/^profile nt351:/{p=1} p && /read failed/{print; exit}' "$tmp/d3" | sed 's/ \[[^]]*\]//g' | grep -qF "$(echo "$want" | sed 's/ B/  B/')" && ok || bad "unpaired rates: want $want, $(grep -m1 'read failed' "$tmp/d3")"
 expect2 "two stores, please" "$hc" diff "$tmp/a.db"
+# adding a profile to a finished store, resumed from a copy of the
+# scenario that differs in a comment
+(echo "; the same batch, with a comment"; cat "$scn") >"$tmp/edited.ini"
+cp "$tmp/a.db" "$tmp/add.db"
+"$hc" run "$tmp/edited.ini" --conversations=450 --profiles=nt351,nt351-sp,linux --out="$tmp/add.db" --quiet >"$tmp/o" 2>&1 &&
+  grep -q "differs from the scenario .* only in comments, layout or name" "$tmp/o" && ok || bad "add a profile: $(cat "$tmp/o")"
+"$hc" run "$scn" --conversations=450 --profiles=nt351,nt351-sp,linux --out="$tmp/fresh.db" --quiet >/dev/null 2>&1 || bad "fresh run"
+cols="redundant_ack, server_rst, conn_reset, reset_after_close, app_reset, completed, bytes_lost, bytes_read, duration_ns, segments_client, segments_server, t_fin_arrived_ns, t_redundant_ack_ns"
+[ "$(q "$tmp/add.db" "select count(*) from conversations")" -eq 1350 ] &&
+  [ "$(q "$tmp/add.db" "attach '$tmp/fresh.db' as f; select count(*) from (select conversation, profile, $cols from conversations except select conversation, profile, $cols from f.conversations)")" -eq 0 ] &&
+  ok || bad "the added profile's store differs from a fresh run"
+grep -q "^profiles       nt351, nt351-sp, linux;" "$("$hc" info "$tmp/add.db" >"$tmp/i3"; echo "$tmp/i3")" && ok || bad "info after adding: $(cat "$tmp/i3")"
+dump() { sqlite3 "$1" .dump | sha256sum; }
+was=$(dump "$tmp/add.db")
+expect2 "a run may add profiles to a store, not drop linux" "$hc" run "$scn" --conversations=450 --out="$tmp/add.db" --quiet
+sed 's/^response = .*/response = uniform(1KB, 32KB)/' "$scn" >"$tmp/other.ini"
+expect2 "made from another scenario" "$hc" run "$tmp/other.ini" --conversations=450 --profiles=nt351,nt351-sp,linux --out="$tmp/add.db" --quiet
+[ "$(dump "$tmp/add.db")" = "$was" ] && ok || bad "a refused run changed the store's contents"
+# the drawn parameters of a stored conversation
+"$hc" replay "$tmp/a.db" --conversation=7 --no_ladder >"$tmp/r" 2>&1 || bad "replay from the store: $(cat "$tmp/r")"
+python3 - "$tmp/r" "$(q "$tmp/a.db" "select delay_ns, response_bytes, read_size_bytes from conversations where conversation = 7 limit 1")" <<'PY' && ok || bad "drawn parameters: $(sed -n 2p "$tmp/r")"
+import re, sys
+line = [l for l in open(sys.argv[1]) if l.startswith("drawn:")][0]
+got = dict(kv.split(" = ") for kv in line[len("drawn: "):].strip().split(", "))
+unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9, "B": 1, "KB": 1e3, "KiB": 1024}
+def val(t):
+    m = re.fullmatch(r"([0-9.]+)([A-Za-z]*)", t)
+    return float(m.group(1)) * unit.get(m.group(2), 1)
+delay, resp, rs = (int(x) for x in sys.argv[2].split("|"))
+assert abs(val(got["delay"]) - delay) < 1, (got["delay"], delay)
+assert val(got["response"]) == resp and val(got["read_size"]) == rs, (got, resp, rs)
+PY
+HALFCLOSE_PROGRESS_EVERY=0 "$hc" run "$scn" --conversations=1500 --out="$tmp/p1.db" 2>"$tmp/p1" >/dev/null || bad "run p1"
+n=$(grep -c "^kb-q152474: [0-9]* of 1500 conversations ([0-9.]* %), [0-9]* conv/s, ETA [0-9]*:[0-9][0-9]$" "$tmp/p1")
+[ "$n" -ge 2 ] && ok || bad "progress lines: $(cat "$tmp/p1")"
+"$hc" run "$scn" --conversations=1500 --out="$tmp/p2.db" 2>"$tmp/p2" >/dev/null
+HALFCLOSE_PROGRESS_EVERY=0 "$hc" run "$scn" --conversations=1500 --out="$tmp/p3.db" --quiet 2>"$tmp/p3" >/dev/null
+! grep -q " of 1500 conversations" "$tmp/p2" "$tmp/p3" && ok || bad "progress where none was due"
 finish
