@@ -20,7 +20,7 @@ $hc report "out/$name.db" --format=html --plots="out/$name-plots" \
   --out="out/$name-report.html"
 $hc report "out/$name.db" --format=md --plots="out/$name-plots" \
   --out="out/$name-report.md"
-$hc replay --pcap="out/$name-conversation.pcap" \
+$hc replay --pcap="out/$name-conversation.pcapng" \
   --ladder="out/$name-ladder.svg" >"out/$name-conversation.txt"
 sweep=response-size
 $hc run "scenarios/$sweep.ini" --out="out/$sweep.db"
@@ -36,7 +36,7 @@ The default study is done:
   plots           out/$name-plots/    (SVG and PNG; data/ has their data)
   one conversation: timeline out/$name-conversation.txt,
                     ladder out/$name-ladder.svg,
-                    capture out/$name-conversation.pcap
+                    capture out/$name-conversation.pcapng
   the response-size sweep: out/$sweep-report.html, out/$sweep-plots/
                     (response-size.svg: the sawtooth and the check)
 DONE

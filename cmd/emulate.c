@@ -71,6 +71,7 @@ int cmd_emulate(int argc, char **argv) {
   const char *pcap = ro.pcap;
   bool show = ro.show;
   if (cli_out_check(SUB, "pcap", pcap, NULL, 0) ||
+      cli_out_check(SUB, "pcap_server", pcap_server_file, NULL, 0) ||
       cli_out_check(SUB, "ladder", ladder_file, NULL, 0))
     return 2;
   bool kern[2] = {strcmp(client, "kernel") == 0, strcmp(server, "kernel") == 0};

@@ -66,15 +66,14 @@ static const cli_option report_opts[] = {
 static const cli_option plot_opts[] = {
     {"format", true}, {"out", true}, {NULL, false}};
 static const cli_option replay_opts_[] = {
-    {"profile", true},    {"server_profile", true},
-    {"seed", true},       {"conversation", true},
-    {"pcap", true},       {"ladder", true},
-    {"no_ladder", false}, {NULL, false}};
+    {"profile", true},      {"server_profile", true}, {"seed", true},
+    {"conversation", true}, {"pcap", true},           {"pcap_server", true},
+    {"ladder", true},       {"no_ladder", false},     {NULL, false}};
 static const cli_option profiles_opts[] = {{"markdown", false}, {NULL, false}};
 static const cli_option emulate_opts[] = {
-    {"client", true},         {"server", true}, {"seed", true},
-    {"pcap", true},           {"ladder", true}, {"no_ladder", false},
-    {"let_cpus_idle", false}, {NULL, false}};
+    {"client", true},     {"server", true},         {"seed", true},
+    {"pcap", true},       {"pcap_server", true},    {"ladder", true},
+    {"no_ladder", false}, {"let_cpus_idle", false}, {NULL, false}};
 static const cli_option crosscheck_opts[] = {{"conversations", true},
                                              {"out", true},
                                              {"jobs", true},

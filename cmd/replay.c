@@ -33,8 +33,11 @@ static void usage(FILE *f) {
              "  --server_profile=P   server profile [the client's]\n"
              "  --seed=S             seed of every random choice [1]\n"
              "  --conversation=I     conversation index within the seed [0]\n"
-             "  --pcap=FILE          write the client link's capture (bare "
-             "IPv4)\n"
+             "  --pcap=FILE          write the capture at the client's device: "
+             "pcapng, bare\n"
+             "                       IPv4, each packet's reason as its "
+             "comment\n"
+             "  --pcap_server=FILE   the same at the server's device\n"
              "  --no_ladder          print the outcome only\n"
              "  --ladder=FILE        draw the ladder diagram (.png, .svg or "
              ".pdf) with gnuplot\n\n"
@@ -46,6 +49,7 @@ static void usage(FILE *f) {
 }
 
 const char *ladder_file;
+const char *pcap_server_file;
 
 /* Draw the ladder diagram if asked; 0 or 1 (after a message). */
 static int draw_ladder(const ladder *lad, const char *title) {
@@ -73,6 +77,8 @@ static void print_result(const conv_outcome *o, ladder *lad, bool show,
   }
   if (pcap)
     printf("\ncapture: %s\n", pcap);
+  if (pcap_server_file)
+    printf("server's capture: %s\n", pcap_server_file);
 }
 
 int replay_opt(const char *sub, const char *a, replay_opts *o) {
@@ -81,6 +87,10 @@ int replay_opt(const char *sub, const char *a, replay_opts *o) {
     return cli_u64(sub, "seed", v, &o->seed) ? -1 : 1;
   if ((v = cli_opt(a, "pcap"))) {
     o->pcap = v;
+    return 1;
+  }
+  if ((v = cli_opt(a, "pcap_server"))) {
+    pcap_server_file = v;
     return 1;
   }
   if (strcmp(a, "--no_ladder") == 0) {
@@ -115,18 +125,30 @@ int replay_one(const replay_job *j, conv_outcome *o) {
   ladder *lad = ladder_new();
   /* the capture is written beside its name and renamed only when the run
    * and every write of it succeeded */
-  char tmp[1100];
+  char tmp[1100], tmp_server[1100];
   if (j->pcap)
     cli_out_tmp(j->pcap, tmp, sizeof tmp);
+  if (pcap_server_file)
+    cli_out_tmp(pcap_server_file, tmp_server, sizeof tmp_server);
   /* the checker reads every event of both hosts: a kernel's are not all
    * there */
-  conv_opts opts = {ladder_on_event, lad, j->pcap ? tmp : NULL,
-                    j->stack == CONV_STACK_MODEL && !j->kernel, j->kernel};
+  conv_opts opts = {.trace = ladder_on_event,
+                    .trace_user = lad,
+                    .pcap_path = j->pcap ? tmp : NULL,
+                    .pcap_server_path = pcap_server_file ? tmp_server : NULL,
+                    .check = j->stack == CONV_STACK_MODEL && !j->kernel,
+                    .kernel = j->kernel};
   int rv = conv_run(env, j->p, j->stack, j->client, j->server, j->seed,
                     j->index, &opts, o, why, sizeof why);
   if (!j->env)
     conv_env_free(env);
-  if (j->pcap && cli_out_commit(sub, tmp, j->pcap, rv == 0) != 0 && !rv) {
+  int committed = 0;
+  if (j->pcap && cli_out_commit(sub, tmp, j->pcap, rv == 0) != 0)
+    committed = -1;
+  if (pcap_server_file &&
+      cli_out_commit(sub, tmp_server, pcap_server_file, rv == 0) != 0)
+    committed = -1;
+  if (committed && !rv) {
     ladder_free(lad);
     return 1;
   }
@@ -290,8 +312,11 @@ int cmd_replay(int argc, char **argv) {
   const char *pcap = ro.pcap;
   bool show_ladder = ro.show;
   if (cli_out_check(SUB, "pcap", pcap, store_path, 0) ||
+      cli_out_check(SUB, "pcap_server", pcap_server_file, store_path, 0) ||
       cli_out_check(SUB, "ladder", ladder_file, store_path, 0))
     return 2;
+  if (pcap && pcap_server_file && strcmp(pcap, pcap_server_file) == 0)
+    return cli_error(SUB, "--pcap and --pcap_server name the same file");
   if (store_path) {
     if (!have_index)
       return cli_error(SUB, "replaying from a store needs --conversation=I");

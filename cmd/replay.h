@@ -40,7 +40,8 @@ typedef struct replay_opts {
 } replay_opts;
 int replay_opt(const char *sub, const char *a, replay_opts *o);
 
-/* --ladder=FILE of the running command, or NULL. */
+/* --ladder=FILE and --pcap_server=FILE of the running command, or NULL. */
 extern const char *ladder_file;
+extern const char *pcap_server_file;
 
 #endif

@@ -154,9 +154,9 @@ static const char *u64(char *buf, uint64_t v) {
 /* Start the kernel server and wait (up to 5 s) until it listens. */
 static int start_server(emu_session *m, const conv_params *p, char *err,
                         size_t cap) {
-  char b[5][24];
+  char b[6][24];
   const char *w[] = {"server",
-                     "80",
+                     u64(b[5], p->port),
                      u64(b[0], p->request),
                      u64(b[1], p->response),
                      u64(b[2], p->think_ns),
@@ -182,10 +182,10 @@ static int start_server(emu_session *m, const conv_params *p, char *err,
 }
 
 static void client_args(emu_session *m, const conv_params *p) {
-  char b[6][24];
+  char b[7][24];
   const char *w[] = {"client",
                      "10.0.0.2",
-                     "80",
+                     u64(b[6], p->port),
                      u64(b[0], p->request),
                      u64(b[1], p->half_close),
                      u64(b[2], p->shutdown_delay_ns),

@@ -54,7 +54,7 @@ int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
                (unsigned long long)i, s->profiles[pr], why);
       return -2;
     }
-    conv_opts opts = {NULL, NULL, NULL, check && !ends.ns3, NULL};
+    conv_opts opts = {.check = check && !ends.ns3};
     if (conv_run(e, &p, ends.ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
                  &ends.client, &ends.server, scn_conv_seed(s), i, &opts,
                  &outcomes[pr], why, sizeof why) != 0) {

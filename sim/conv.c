@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "ns3c.h"
+#include "pcapng.h"
 
 #define MAX_APP_EVENTS 8 /* pending application events at most */
 
@@ -109,6 +110,18 @@ struct run {
   uint8_t last_in_flags;
   int64_t arm_time; /* the client's pending delayed ACK was armed */
   uint32_t arm_seq, arm_len;
+
+  /* the captures (client's and server's device), and why each datagram
+   * of a model end was sent, by (source, IP ID), for their comments */
+  hc_pcapng *cap[2];
+  char cap_err[200];
+  bool just_redundant; /* the client's last seg-out was the redundant ACK */
+  struct label {
+    uint32_t src;
+    uint16_t id;
+    bool used;
+    char text[200];
+  } labels[512];
 };
 
 static int env_new(conv_env **out, uint32_t seed, bool realtime, char *err,
@@ -508,7 +521,7 @@ static void on_notify(void *user, tcp_conn *c, tcp_notify what) {
     return;
   }
   if (what == TCP_NOTIFY_ACCEPTABLE && !r->sc &&
-      tcp_host_accept(s->host, CONV_SERVER_PORT, &r->sc, rel(r)) == 0) {
+      tcp_host_accept(s->host, (uint16_t)r->p->port, &r->sc, rel(r)) == 0) {
     c = r->sc;
     r->srv_conn = true;
   }
@@ -569,6 +582,7 @@ static void track_client(run *r, const tcp_event *ev) {
        * segment carrying data or the client's own FIN is not an ACK sent
        * for its own sake either. */
       o->redundant_ack = true;
+      r->just_redundant = true;
       a->redundant_ack = t;
       a->redundant_why = ev->why;
       if (ev->why == TCP_WHY_DELACK) {
@@ -613,6 +627,101 @@ static void track_client(run *r, const tcp_event *ev) {
   }
 }
 
+/* Why a model end sent a segment, in words, for its capture's comment. */
+static const char *why_words(tcp_why w) {
+  switch (w) {
+  case TCP_WHY_SYN:
+    return "SYN: opens the connection";
+  case TCP_WHY_SYNACK:
+    return "SYN-ACK: accepts the connection";
+  case TCP_WHY_DATA:
+    return "data";
+  case TCP_WHY_FIN:
+    return "FIN: this side has no more to send";
+  case TCP_WHY_RETRANSMIT:
+    return "retransmission: the retransmission timer expired";
+  case TCP_WHY_FAST_RETRANSMIT:
+    return "fast retransmit: three duplicate ACKs";
+  case TCP_WHY_ACK_EVERY:
+    return "ACK at once: the immediate-ACK rule (every second full segment)";
+  case TCP_WHY_ACK_QUICK:
+    return "ACK at once: quick-ACK mode";
+  case TCP_WHY_ACK_NOW:
+    return "ACK at once";
+  case TCP_WHY_ACK_OOO:
+    return "ACK at once: out-of-order data";
+  case TCP_WHY_ACK_FIN:
+    return "ACK of the peer's FIN";
+  case TCP_WHY_ACK_HANDSHAKE:
+    return "ACK completing the handshake";
+  case TCP_WHY_DELACK:
+    return "delayed ACK: its timer fired";
+  case TCP_WHY_UNACCEPTABLE:
+    return "ACK answering an unacceptable segment";
+  case TCP_WHY_CHALLENGE:
+    return "challenge ACK (RFC 5961)";
+  case TCP_WHY_WINDOW_UPDATE:
+    return "window update: the application read";
+  case TCP_WHY_ACK_PUSHED:
+    return "ACK of a pushed segment";
+  case TCP_WHY_PERSIST:
+    return "zero-window probe: the persist timer fired";
+  case TCP_WHY_RST_NO_CONN:
+  case TCP_WHY_RST_LISTEN:
+    return "RST: no connection for this segment";
+  case TCP_WHY_RST_BAD_ACK:
+    return "RST: an ACK of nothing sent";
+  case TCP_WHY_RST_ABORT:
+    return "RST: the application aborted";
+  case TCP_WHY_RST_UNREAD:
+    return "RST: closed with unread data (RFC 2525 2.17)";
+  case TCP_WHY_RST_SYN:
+    return "RST: a SYN in the window";
+  case TCP_WHY_RST_AFTER_CLOSE:
+    return "RST: data after the application closed";
+  default:
+    return NULL;
+  }
+}
+
+/* Remember why a model end sent this segment, for the captures. */
+static void note_label(run *r, int node, const tcp_event *ev) {
+  const char *w = why_words(ev->why);
+  if (!w)
+    return;
+  struct label *l =
+      &r->labels[(ev->seg.ip_id ^ ((ev->seg.src & 1u) << 8)) & 511u];
+  l->src = ev->seg.src;
+  l->id = ev->seg.ip_id;
+  l->used = true;
+  const char *who = node == 0 ? "client" : "server";
+  if (ev->why == TCP_WHY_DATA && (ev->seg.flags & TCP_FIN))
+    w = "data, and the FIN: this side has no more to send";
+  if (node == 0 && r->just_redundant)
+    snprintf(l->text, sizeof l->text,
+             "%s: %s - the redundant ACK, after its ACK of the server's FIN "
+             "(KB Q152474) [%s]",
+             who, w, tcp_why_name(ev->why));
+  else if (node == 1 && (ev->seg.flags & TCP_RST) && r->out->redundant_ack)
+    snprintf(l->text, sizeof l->text,
+             "%s: %s - it answers the client's redundant ACK [%s]", who, w,
+             tcp_why_name(ev->why));
+  else
+    snprintf(l->text, sizeof l->text, "%s: %s [%s]", who, w,
+             tcp_why_name(ev->why));
+  r->just_redundant = false;
+}
+
+static const char *label_of(run *r, const uint8_t *d, size_t len) {
+  if (len < 20)
+    return NULL;
+  uint16_t id = (uint16_t)(d[4] << 8 | d[5]);
+  uint32_t src = (uint32_t)d[12] << 24 | (uint32_t)d[13] << 16 |
+                 (uint32_t)d[14] << 8 | d[15];
+  struct label *l = &r->labels[(id ^ ((src & 1u) << 8)) & 511u];
+  return l->used && l->src == src && l->id == id ? l->text : NULL;
+}
+
 static void track_server(run *r, const tcp_event *ev) {
   conv_outcome *o = r->out;
   if (ev->type != TCP_EV_SEG_OUT)
@@ -635,6 +744,8 @@ static void on_trace(void *user, const tcp_event *ev) {
     track_client(r, ev);
   else
     track_server(r, ev);
+  if ((r->cap[0] || r->cap[1]) && ev->type == TCP_EV_SEG_OUT)
+    note_label(r, s->node, ev);
   if (r->opts && r->opts->trace)
     r->opts->trace(r->opts->trace_user, ev);
 }
@@ -785,6 +896,14 @@ static void on_ns3_event(void *user, ns3c_tcp *t, ns3c_tcp_event what,
  * reached: the client's seg-out and seg-in, the server's seg-out. */
 static void on_capture(void *user, int node, const uint8_t *d, size_t len) {
   run *r = user;
+  if (r->cap[node] && len >= 20) {
+    uint32_t self = node == 0 ? CONV_CLIENT_ADDR : CONV_SERVER_ADDR;
+    uint32_t src = (uint32_t)d[12] << 24 | (uint32_t)d[13] << 16 |
+                   (uint32_t)d[14] << 8 | d[15];
+    hc_pcapng_packet(r->cap[node], (int64_t)(ns3c_now(r->e->sim) - r->t0), d,
+                     len, src == self ? HC_PCAPNG_OUT : HC_PCAPNG_IN,
+                     label_of(r, d, len));
+  }
   if (r->stack == CONV_STACK_MODEL && !is_kernel(r, node))
     return; /* a model end traces itself */
   tcp_event ev = {0};
@@ -891,7 +1010,7 @@ static void on_watch(void *arg) {
   settle(r);
 }
 
-static int start_ns3(run *r, const tcp_profile *client, const char *pcap) {
+static int start_ns3(run *r, const tcp_profile *client) {
   ns3c_tcp_config tc = {
       .link = {r->p->rate_bps, r->p->delay_ns, (uint32_t)r->p->queue,
                (uint32_t)r->p->mtu, r->p->loss, 2 * r->index},
@@ -902,9 +1021,6 @@ static int start_ns3(run *r, const tcp_profile *client, const char *pcap) {
   if (rv)
     return rv;
   r->link = ns3c_tcpnet_link(r->net);
-  /* the capture opens before the SYN goes out */
-  if (pcap && (rv = ns3c_link_pcap(r->link, pcap)) != 0)
-    return rv;
   r->cstate = r->sstate = TCP_CLOSED;
   ns3c_tcp_callbacks cb = {on_ns3_event, on_ns3_state, r};
   uint16_t port = ns3c_tcpnet_new_port(r->net);
@@ -948,11 +1064,15 @@ static int end_run(run *r) {
   ns3c_link_set_receive(r->e->link, NULL, NULL);
   if (!r->kernel) /* kernels: drained in the run (stop) */
     ns3c_run(r->e->sim);
-  int rv = ns3c_link_pcap(r->link, NULL);
+  ns3c_link_set_capture(r->link, NULL, NULL);
+  int rv = 0;
+  for (int i = 0; i < 2; i++)
+    if (hc_pcapng_close(r->cap[i], r->cap_err, sizeof r->cap_err) != 0)
+      rv = -1;
   for (int i = 0; i < 2; i++)
     tcp_host_free(r->s[i].host);
   tcp_check_free(r->check);
-  return rv ? -1 : 0;
+  return rv;
 }
 
 int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
@@ -990,11 +1110,25 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
     ns3c_link_config lc = {p->rate_bps,      p->delay_ns, (uint32_t)p->queue,
                            (uint32_t)p->mtu, p->loss,     2 * index};
     rv = ns3c_link_configure(e->link, &lc);
-    if (rv == 0 && opts && opts->pcap_path)
-      rv = ns3c_link_pcap(r->link, opts->pcap_path);
-  } else {
-    rv = start_ns3(r, client, opts ? opts->pcap_path : NULL);
   }
+  /* the captures open before the SYN goes out */
+  const char *cap_path[2] = {opts ? opts->pcap_path : NULL,
+                             opts ? opts->pcap_server_path : NULL};
+  static const char *const ifname[2] = {"client", "server"};
+  for (int i = 0; rv == 0 && i < 2; i++)
+    if (cap_path[i] &&
+        hc_pcapng_open(&r->cap[i], cap_path[i], ifname[i], msg, sizeof msg)) {
+      for (int j = 0; j < i; j++)
+        hc_pcapng_close(r->cap[j], NULL, 0);
+      if (err)
+        snprintf(err, cap, "%s", msg);
+      free(r);
+      return -1;
+    }
+  if (rv == 0 && stack != CONV_STACK_MODEL)
+    rv = start_ns3(r, client);
+  else if (rv == 0 && (r->cap[0] || r->cap[1]))
+    ns3c_link_set_capture(e->link, on_capture, r);
   if (rv) {
     snprintf(msg, sizeof msg, "%s: %s",
              stack == CONV_STACK_MODEL ? "link" : "ns-3's TCP",
@@ -1019,10 +1153,10 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
     if (rv == 0 && !is_kernel(r, 1))
       rv = make_host(r, 1, server, CONV_SERVER_ADDR);
     if (rv == 0 && !is_kernel(r, 1))
-      rv = tcp_host_listen(r->s[1].host, CONV_SERVER_PORT, 16, 0);
+      rv = tcp_host_listen(r->s[1].host, (uint16_t)r->p->port, 16, 0);
     if (rv == 0 && !is_kernel(r, 0))
       rv = tcp_host_connect(r->s[0].host, &r->cc, 0, CONV_SERVER_ADDR,
-                            CONV_SERVER_PORT, 0);
+                            (uint16_t)r->p->port, 0);
     if (rv == 0 && is_kernel(r, 0))
       r->kernel->start(r->kernel->user);
   }
@@ -1049,7 +1183,7 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
     rv = -1;
   }
   if (end_run(r) != 0 && !rv) {
-    snprintf(msg, sizeof msg, "%s", ns3c_last_error());
+    snprintf(msg, sizeof msg, "%s", r->cap_err);
     rv = -1;
   }
   free(r);

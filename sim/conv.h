@@ -29,7 +29,6 @@
 
 #define CONV_CLIENT_ADDR 0x0a000001u
 #define CONV_SERVER_ADDR 0x0a000002u
-#define CONV_SERVER_PORT 80
 #define CONV_NONE        (-1) /* a time that did not happen */
 
 /* The chain of KB Q152474, each link's time (ns from the start, or
@@ -125,7 +124,10 @@ typedef struct conv_opts {
    * NULL). */
   void (*trace)(void *user, const tcp_event *ev);
   void *trace_user;
-  const char *pcap_path;     /* capture of the client's link, or NULL */
+  const char *pcap_path;        /* capture at the client's device (pcapng,
+                                   each packet's reason as its comment), or
+                                   NULL */
+  const char *pcap_server_path; /* ... at the server's device, or NULL */
   bool check;                /* run the invariant checker; a violation fails */
   const conv_kernel *kernel; /* real kernels at the ends, or NULL */
 } conv_opts;

@@ -57,6 +57,8 @@ static const hc_param table[] = {
       "from the response written to close()"),
     P("close_on_eof", "server", HC_BOOL, close_on_eof, 0, 0, 1,
       "close at the client's end of stream, after the response"),
+    P("port", "server", HC_COUNT, port, 40000, 1, 65535,
+      "the server's port (the default: one no Wireshark dissector claims)"),
     P("random_phase", "tcp", HC_BOOL, random_phase, 1, 0, 1,
       "draw each host's delayed-ACK tick phase (else delack_phase)"),
     P("time_limit", "batch", HC_TIME, time_limit_ns, 600 * S, 1 * MS, 86400 * S,

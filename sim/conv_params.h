@@ -57,6 +57,7 @@ typedef struct conv_params {
   uint64_t close_delay_ns; /* from the response queued to close() */
   uint64_t close_on_eof;   /* 1: close() at the client's end of stream,
                               after the response, not right after it */
+  uint64_t port;           /* the server's port */
   /* [tcp] */
   uint64_t random_phase; /* 1: each host's delayed-ACK tick grid gets a
                             random phase; 0: the profile's delack_phase */

@@ -36,7 +36,10 @@ static int run1(conv_env *e, const conv_params *p, const char *profile,
                 uint64_t index, seglog *log, const char *pcap,
                 conv_outcome *o) {
   tcp_profile c = prof(profile);
-  conv_opts opts = {log ? keep_segs : NULL, log, pcap, true, NULL};
+  conv_opts opts = {.trace = log ? keep_segs : NULL,
+                    .trace_user = log,
+                    .pcap_path = pcap,
+                    .check = true};
   char err[400] = "";
   int rv = conv_run(e, p, CONV_STACK_MODEL, &c, &c, 1, index, &opts, o, err,
                     sizeof err);
