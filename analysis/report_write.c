@@ -96,9 +96,66 @@ static void esc(doc *d, const char *s) {
   }
 }
 
+/* Prose in HTML: every word that holds a digit (a number, an interval's
+ * end, a p-value, a profile name such as nt351-sp) kept on one line. */
+static void esc_prose(doc *d, const char *s) {
+  if (d->fmt != REPORT_HTML) {
+    fputs(s, d->f);
+    return;
+  }
+  char word[256];
+  while (*s) {
+    if (*s == ' ' || *s == '\n') {
+      fputc(*s++, d->f);
+      continue;
+    }
+    size_t n = 0;
+    bool digit = false;
+    while (s[n] && s[n] != ' ' && s[n] != '\n')
+      digit |= s[n] >= '0' && s[n] <= '9', n++;
+    if (digit && n < sizeof word) {
+      memcpy(word, s, n);
+      word[n] = 0;
+      fputs("<span class=\"n\">", d->f);
+      esc(d, word);
+      fputs("</span>", d->f);
+    } else {
+      for (size_t i = 0; i < n; i++) {
+        char c[2] = {s[i], 0};
+        esc(d, c);
+      }
+    }
+    s += n;
+  }
+}
+
+/* An anchor for a heading: lower case, words joined by '-'. */
+static void anchor(const char *text, char *buf, size_t cap) {
+  size_t n = 0;
+  bool dash = false;
+  for (const char *c = text; *c && n + 2 < cap; c++) {
+    char ch = *c;
+    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+      buf[n++] = ch;
+      dash = false;
+    } else if (ch >= 'A' && ch <= 'Z') {
+      buf[n++] = (char)(ch - 'A' + 'a');
+      dash = false;
+    } else if (n && !dash) {
+      buf[n++] = '-';
+      dash = true;
+    }
+  }
+  while (n && buf[n - 1] == '-')
+    n--;
+  buf[n] = 0;
+}
+
 static void heading(doc *d, int level, const char *text) {
   if (d->fmt == REPORT_HTML) {
-    fprintf(d->f, "<h%d>", level);
+    char id[128];
+    anchor(text, id, sizeof id);
+    fprintf(d->f, "<h%d id=\"%s\">", level, id);
     esc(d, text);
     fprintf(d->f, "</h%d>\n", level);
   } else {
@@ -111,7 +168,10 @@ static void block(doc *d, const char *tag, const char *md_prefix,
                   const char *text) {
   if (d->fmt == REPORT_HTML) {
     fprintf(d->f, "<%s>", tag);
-    esc(d, text);
+    if (strcmp(tag, "pre") == 0)
+      esc(d, text);
+    else
+      esc_prose(d, text);
     fprintf(d->f, "</%s>\n", tag);
   } else {
     fprintf(d->f, "%s%s\n\n", md_prefix, text);
@@ -165,13 +225,15 @@ static void row(doc *d, int n, char cells[][160], bool head) {
   }
 }
 
+/* In HTML a table scrolls inside its own box on a narrow screen; a long
+ * one is folded (write_doc counts its rows). */
 static void table_begin(doc *d) {
   if (d->fmt == REPORT_HTML)
-    fputs("<table>\n", d->f);
+    fputs("<div class=\"tbl\"><table>\n", d->f);
 }
 
 static void table_end(doc *d) {
-  fputs(d->fmt == REPORT_HTML ? "</table>\n" : "\n", d->f);
+  fputs(d->fmt == REPORT_HTML ? "</table></div>\n" : "\n", d->f);
 }
 
 static const char b64[] =
@@ -853,9 +915,13 @@ static void analytic_check(doc *d, const report *r) {
                              : "2: failed read");
     /* stage 4 compares times, not a yes or no: "differ" under both */
     snprintf(cells[3], 160, "%s",
-             x->stage == 4 ? "differ" : x->predicted ? "yes" : "no");
+             x->stage == 4  ? "differ"
+             : x->predicted ? "yes"
+                            : "no");
     snprintf(cells[4], 160, "%s",
-             x->stage == 4 ? "differ" : x->simulated ? "yes" : "no");
+             x->stage == 4  ? "differ"
+             : x->simulated ? "yes"
+                            : "no");
     conv_brief(r, x->conv, cells[5], 160);
     row(d, 6, cells, false);
   }
@@ -932,10 +998,16 @@ static void plots(doc *d, const char *dir) {
 
 static const char css[] =
     "body{font-family:Georgia,serif;max-width:62em;margin:2em auto;"
-    "padding:0 1em;color:#222;line-height:1.45}"
+    "padding:0 1em;color:#222;line-height:1.45;overflow-wrap:normal}"
     "h1,h2,h3{font-family:Helvetica,Arial,sans-serif}"
-    "table{border-collapse:collapse;margin:1em 0;font-size:.9em}"
-    "th,td{border:1px solid #bbb;padding:.25em .6em;text-align:right}"
+    "h1{font-size:1.6em;overflow-wrap:anywhere}"
+    ".tbl{overflow-x:auto;max-width:100%;margin:1em 0}"
+    "table{border-collapse:collapse;font-size:.9em}"
+    "th,td{border:1px solid #bbb;padding:.25em .6em;text-align:right;"
+    "white-space:nowrap}"
+    ".n{white-space:nowrap}"
+    "nav ul{padding-left:1.2em}details{margin:1em 0}"
+    "summary{cursor:pointer;font-style:italic}"
     "th{background:#eee}td:first-child,th:first-child{text-align:left}"
     "blockquote{border-left:4px solid #888;margin:1em 0;padding:.2em 1em;"
     "background:#f6f6f6}"
@@ -943,18 +1015,50 @@ static const char css[] =
     "figure{margin:1.5em 0}img{max-width:100%}"
     "figcaption{font-style:italic;font-size:.9em}";
 
-static void write_doc(const report *r, doc *d, const char *plots_dir) {
-  char title[128];
-  snprintf(title, sizeof title, "halfclose report: %s", r->s.name);
-  if (d->fmt == REPORT_HTML) {
-    fprintf(d->f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
-                  "charset=\"utf-8\"><title>");
-    esc(d, title);
-    fprintf(d->f, "</title><style>%s</style></head><body>\n", css);
-    heading(d, 1, title);
-  } else {
-    fprintf(d->f, "# %s\n", title);
+/* A table of contents from the body's <h2 id=...> headings. */
+static void toc(FILE *out, const char *body) {
+  fputs("<nav><h2 id=\"contents\">Contents</h2><ul>\n", out);
+  for (const char *h = strstr(body, "<h2 id=\""); h;
+       h = strstr(h + 1, "<h2 id=\"")) {
+    const char *id = h + 8, *q = strchr(id, '"');
+    const char *t = q ? strchr(q, '>') : NULL;
+    const char *e = t ? strstr(t, "</h2>") : NULL;
+    if (!e)
+      break;
+    fprintf(out, "<li><a href=\"#%.*s\">%.*s</a></li>\n", (int)(q - id), id,
+            (int)(e - t - 1), t + 1);
   }
+  fputs("</ul></nav>\n", out);
+}
+
+/* The body with each table of more than FOLD rows folded under a
+ * summary that says how many rows it has. */
+#define FOLD 25
+static void fold_tables(FILE *out, const char *body) {
+  const char *open = "<div class=\"tbl\"><table>", *close = "</table></div>";
+  const char *p = body;
+  for (const char *t; (t = strstr(p, open));) {
+    const char *e = strstr(t, close);
+    if (!e)
+      break;
+    e += strlen(close);
+    size_t rows = 0;
+    for (const char *r = strstr(t, "<tr>"); r && r < e;
+         r = strstr(r + 1, "<tr>"))
+      rows++;
+    fwrite(p, 1, (size_t)(t - p), out);
+    if (rows > FOLD)
+      fprintf(out, "<details><summary>a table of %zu rows (show)</summary>",
+              rows - 1);
+    fwrite(t, 1, (size_t)(e - t), out);
+    if (rows > FOLD)
+      fputs("</details>", out);
+    p = e;
+  }
+  fputs(p, out);
+}
+
+static void write_sections(const report *r, doc *d, const char *plots_dir) {
   headline(d, r);
   scenario_section(d, r);
   outcomes(d, r);
@@ -963,8 +1067,40 @@ static void write_doc(const report *r, doc *d, const char *plots_dir) {
   regressions(d, r);
   analytic_check(d, r);
   methods(d);
-  if (d->fmt == REPORT_HTML)
-    fputs("</body></html>\n", d->f);
+}
+
+static void write_doc(const report *r, doc *d, const char *plots_dir) {
+  char title[128];
+  snprintf(title, sizeof title, "halfclose report: %s", r->s.name);
+  if (d->fmt != REPORT_HTML) {
+    fprintf(d->f, "# %s\n", title);
+    write_sections(r, d, plots_dir);
+    return;
+  }
+  /* HTML: the body first, into memory, for its contents and folds */
+  char *body = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&body, &len);
+  if (!mem) {
+    fputs("<!-- out of memory -->", d->f);
+    return;
+  }
+  doc m = {mem, d->fmt, d->out_path};
+  write_sections(r, &m, plots_dir);
+  if (fclose(mem) != 0 || !body) {
+    free(body);
+    return;
+  }
+  fprintf(d->f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+                "charset=\"utf-8\"><meta name=\"viewport\" "
+                "content=\"width=device-width, initial-scale=1\"><title>");
+  esc(d, title);
+  fprintf(d->f, "</title><style>%s</style></head><body>\n", css);
+  heading(d, 1, title);
+  toc(d->f, body);
+  fold_tables(d->f, body);
+  fputs("</body></html>\n", d->f);
+  free(body);
 }
 
 /* ---- JSON ---- */

@@ -87,7 +87,7 @@ browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -n "$browser" ]; then
   flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=$tmp/profile"
   $browser $flags --dump-dom "file://$tmp/r.html" >"$tmp/dom.html" 2>/dev/null
-  grep -q "<h2>Headline</h2>" "$tmp/dom.html" && ok || bad "Chromium's DOM has no headline"
+  grep -q "<h2 id=\"headline\">Headline</h2>" "$tmp/dom.html" && grep -q "<a href=\"#headline\">Headline</a>" "$tmp/dom.html" && ok || bad "Chromium's DOM has no headline"
   [ "$(grep -o '<table>' "$tmp/dom.html" | wc -l)" -ge 6 ] && ok || bad "Chromium's DOM has too few tables"
   $browser $flags --window-size=1200,2000 --screenshot="$tmp/r.png" "file://$tmp/r.html" >/dev/null 2>&1
   size=$(wc -c <"$tmp/r.png" 2>/dev/null || echo 0)
