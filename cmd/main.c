@@ -64,7 +64,7 @@ static const cli_option export_opts[] = {{"out", true},
 static const cli_option report_opts[] = {
     {"format", true}, {"out", true}, {"plots", true}, {NULL, false}};
 static const cli_option plot_opts[] = {
-    {"format", true}, {"out", true}, {NULL, false}};
+    {"format", true}, {"out", true}, {"y_full", false}, {NULL, false}};
 static const cli_option replay_opts_[] = {
     {"profile", true},      {"server_profile", true}, {"seed", true},
     {"conversation", true}, {"pcap", true},           {"pcap_server", true},

@@ -11,18 +11,21 @@
 static const char *const SUB = "plot";
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: halfclose plot STORE [--out=DIR] [--format=png|svg|pdf]\n\n"
-          "Draws the store's graphs into DIR (default out/NAME-plots): the "
-          "probability\nthat a read fails with a reset (app_reset) against "
-          "one-way delay and against\nthe delayed-ACK timeout (95 %% Wilson "
-          "error bars, one curve per profile), a\nheatmap over both, the "
-          "outcomes per profile, the distribution of bytes lost,\nand, for "
-          "a swept response size, the redundant ACK and failed read against "
-          "the\nsize in segments with the analytic check's prediction. "
-          "Graphs whose parameter\nthe scenario does not vary are "
-          "skipped.\nThe data behind each graph stays in "
-          "DIR/data. Default format: svg.\n");
+  fprintf(
+      f,
+      "usage: halfclose plot STORE [--out=DIR] [--format=png|svg|pdf] "
+      "[--y_full]\n\n"
+      "Draws the store's graphs into DIR (default out/NAME-plots): the "
+      "probability\nthat a read fails with a reset (app_reset) against "
+      "one-way delay and against\nthe delayed-ACK timeout (95 %% Wilson "
+      "error bars, one curve per profile), a\nheatmap over both, the "
+      "outcomes per profile, the distribution of bytes lost,\nand, for "
+      "a swept response size, the redundant ACK and failed read against "
+      "the\nsize in segments with the analytic check's prediction. "
+      "Graphs whose parameter\nthe scenario does not vary are "
+      "skipped.\nThe data behind each graph stays in "
+      "DIR/data. Default format: svg. A probability axis is fitted to the data "
+      "(from 0,\nat most 1); --y_full draws it from 0 to 1.\n");
 }
 
 int cmd_plot(int argc, char **argv) {
@@ -38,6 +41,8 @@ int cmd_plot(int argc, char **argv) {
       if (strcmp(v, "png") && strcmp(v, "svg") && strcmp(v, "pdf"))
         return cli_error(SUB, "--format=%s: expected png, svg or pdf", v);
       format = v;
+    } else if (strcmp(a, "--y_full") == 0) {
+      plot_full_y(true);
     } else if (cli_positional(SUB, a, &path, "store")) {
       return 2;
     }

@@ -1,6 +1,7 @@
 # heatmap.gp - the reset probability over one-way delay x delayed-ACK
 # timeout, one panel per profile that resets, each cell labelled with its
-# rate. A single-hue palette, readable without colour vision.
+# rate. A single-hue palette, readable without colour vision; each bin is
+# drawn as a filled rectangle.
 #
 # halfclose passes: datafile (one block per profile: delay bin index,
 # timeout bin index, rate), title, the arrays T (panel titles), XL (delay
@@ -24,7 +25,10 @@ do for [k = 1:|YL|] { set ytics add (YL[k] k - 1) }
 set multiplot layout 1, |T| title title
 do for [i = 1:|T|] {
   set title T[i]
-  plot datafile index (i - 1) using 1:2:3 with image, \
+  # each bin a filled rectangle: cells stay cells in SVG and PDF, not a
+  # bitmap a viewer smooths into a gradient
+  plot datafile index (i - 1) using 1:2:(0.5):(0.5):3 with boxxyerror \
+         fc palette fs solid 1.0 border lc rgb "#ffffff", \
        '' index (i - 1) using 1:2:(sprintf("%.2f", $3)) with labels \
        font ",10"
 }

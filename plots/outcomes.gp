@@ -16,7 +16,9 @@ set style histogram rowstacked
 set style fill solid 0.85 border rgb "#333333"
 set boxwidth 0.6
 set xtics rotate by -20
-plot datafile using 2:xtic(1) title "no reset" lc rgb "#009E73", \
-     '' using 3 title "connection reset, application unaffected" lc rgb "#56B4E9", \
-     '' using 4 title "read failed, nothing lost" lc rgb "#E69F00", \
-     '' using 5 title "read failed, data lost" lc rgb "#D55E00"
+# the categories in one sequential blue, light to dark, so they read as
+# worse and worse and are never taken for the profiles' colours
+plot datafile using 2:xtic(1) title "no reset" lc rgb "#eff3ff", \
+     '' using 3 title "connection reset, application unaffected" lc rgb "#9ecae1", \
+     '' using 4 title "read failed, nothing lost" lc rgb "#4292c6", \
+     '' using 5 title "read failed, data lost" lc rgb "#08306b"

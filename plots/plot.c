@@ -71,8 +71,13 @@ static void add(vars *v, const char *fmt, ...) {
 /* gnuplot string literal: double quotes, backslash escapes */
 static void add_str(vars *v, const char *name, const char *value) {
   add(v, "%s=\"", name);
-  for (const char *p = value; *p; p++)
+  for (const char *p = value; *p; p++) {
+    if (*p == '\n') {
+      add(v, "\\n"); /* gnuplot's own escape: a second line */
+      continue;
+    }
     add(v, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p);
+  }
   add(v, "\"; ");
 }
 
@@ -238,16 +243,32 @@ static void out_path(ctx *c, const char *stem, char *path, size_t n) {
   snprintf(path, n, "%s/%s.%s", c->dir, stem, c->format);
 }
 
+static bool full_y; /* probability axes from 0 to 1 (plot --y_full) */
+void plot_full_y(bool on) {
+  full_y = on;
+}
+
 static void common(ctx *c, vars *v, int width, int height, const char *datafile,
                    const char *title) {
   add_str(v, "term", c->format);
   /* wide enough for the title on one line (about 8 px a character at the
    * fonts common.gp sets, with a margin): a title cut at the edges is the
    * first thing a reader of a paper notices */
-  int need = (int)(8.0 * (double)strlen(title)) + 80;
+  size_t longest = 0, line = 0;
+  for (const char *p = title;; p++) {
+    if (*p == '\n' || !*p) {
+      longest = line > longest ? line : longest;
+      line = 0;
+      if (!*p)
+        break;
+    } else {
+      line++;
+    }
+  }
+  int need = (int)(8.5 * (double)longest) + 100;
   if (width < need)
     width = need;
-  add(v, "width=%d; height=%d; ", width, height);
+  add(v, "width=%d; height=%d; yfull=%d; ", width, height, full_y);
   add_str(v, "datafile", datafile);
   add_str(v, "title", title);
 }
@@ -275,9 +296,35 @@ static void skipped(ctx *c, const char *stem, const char *why) {
     fprintf(c->log, "  %s: skipped, %s\n", stem, why);
 }
 
-static void title_of(const ctx *c, const char *what, char *buf, size_t n) {
-  snprintf(buf, n, "%s: %s (n = %llu conversations per profile)", c->r->s.name,
-           what, (unsigned long long)c->r->n);
+/* A graph's title in plain words, and under it what was held fixed: the
+ * scenario's keys with one value (those at their defaults are not named),
+ * and the ones drawn per conversation besides the graph's own. */
+static void title_of(const ctx *c, const char *what, const char *shown,
+                     char *buf, size_t n) {
+  const scenario *s = &c->r->s;
+  char fixed[400] = "", drawn[400] = "";
+  for (int k = 0; k < s->nkeys; k++) {
+    const scn_key *key = &s->keys[k];
+    char *to = key->dist == SCN_CONST ? fixed : drawn;
+    size_t len = strlen(to);
+    if (key->dist != SCN_CONST) {
+      if (shown && strcmp(key->name, shown) == 0)
+        continue;
+      snprintf(to + len, sizeof fixed - len, "%s%s", len ? ", " : "",
+               key->name);
+      continue;
+    }
+    char v[48];
+    if (key->words)
+      snprintf(v, sizeof v, "%s", key->words[(int)key->a]);
+    else
+      hc_format_value(key->kind, key->a, v, sizeof v);
+    snprintf(to + len, sizeof fixed - len, "%s%s %s", len ? ", " : "",
+             key->name, v);
+  }
+  snprintf(buf, n, "%s (%s)%s%s%s%s", what, s->name,
+           fixed[0] ? "\nfixed: " : "", fixed,
+           drawn[0] ? "\ndrawn per conversation: " : "", drawn);
 }
 
 /* ---- reset against a parameter ---- */
@@ -300,7 +347,9 @@ static int reset_vs(ctx *c, const char *key, const char *stem,
   if (sb && !(sb->bin[0].lo == sb->bin[0].hi && sb->nbins <= 6))
     sb = NULL;
   int np = r->s.nprofiles, ns = sb ? sb->nbins : 1;
-  char path[1024], outfile[1024], *titles[64], *colours[64], *points[64];
+  char path[1024], outfile[1024], *titles[64], *colours[64], *points[64],
+      *dashes[64];
+  uint64_t nmin = UINT64_MAX, nmax = 0; /* each point's n */
   FILE *f = data_file(c, stem, path, sizeof path);
   if (!f)
     return CERR("cannot write %s: %s", path, strerror(errno));
@@ -316,9 +365,13 @@ static int reset_vs(ctx *c, const char *key, const char *stem,
         snprintf(t, sizeof t, "%s", r->s.profiles[j]);
       }
       static const char *const pt[] = {"7", "5", "9", "11", "13", "4"};
+      /* a curve of its own: the profile's colour, and a dash type and a
+       * point type of its own among that profile's curves */
+      static const char *const dt[] = {"1", "2", "4", "5", "3", "6"};
       titles[nc] = strdup(t);
       colours[nc] = strdup(plot_profile_colour(r->s.profiles[j], j));
       points[nc] = strdup(pt[s % 6]);
+      dashes[nc] = strdup(dt[s % 6]);
       nc++;
       fprintf(f, "# %s: x (%s) rate low high n\n", t, xlabel);
       for (int b = 0; b < pb->nbins; b++) {
@@ -333,6 +386,8 @@ static int reset_vs(ctx *c, const char *key, const char *stem,
         }
         if (!n)
           continue;
+        nmin = n < nmin ? n : nmin;
+        nmax = n > nmax ? n : nmax;
         interval w = stats_wilson(k, n, 0.95);
         fprintf(f, "%.9g %.6f %.6f %.6f %llu\n", centre(pb, &pb->bin[b]) / 1e6,
                 (double)k / (double)n, w.lo, w.hi, (unsigned long long)n);
@@ -349,23 +404,36 @@ static int reset_vs(ctx *c, const char *key, const char *stem,
   char title[256];
   title_of(c,
            strcmp(key, "delay") == 0
-               ? "failed reads (app_reset) against one-way delay"
-               : "failed reads (app_reset) against the delayed-ACK timeout",
-           title, sizeof title);
+               ? "How often a read fails with a reset, against one-way delay"
+               : "How often a read fails with a reset, against the "
+                 "delayed-ACK timeout",
+           key, title, sizeof title);
   common(c, &v, 1100, 650, path, title);
   add_str(&v, "xlabel", xlabel);
   add(&v, "logx=%d; ", logx);
   add_array(&v, "T", titles, nc);
   add_array(&v, "C", colours, nc);
-  add(&v, "array P[%d]; ", nc);
+  add(&v, "array P[%d]; array D[%d]; ", nc, nc);
   for (int i = 0; i < nc; i++)
-    add(&v, "P[%d]=%s; ", i + 1, points[i]);
+    add(&v, "P[%d]=%s; D[%d]=%s; ", i + 1, points[i], i + 1, dashes[i]);
+  /* each point's n: beside it when the n differ by more than half
+   * again (a thin bin), else their range in the legend's title */
+  add(&v, "show_n=%d; ", nmax > 0 && 2 * nmax > 3 * nmin);
+  char nrange[64];
+  if (nmin == nmax)
+    snprintf(nrange, sizeof nrange, "n = %llu per point",
+             (unsigned long long)nmin);
+  else
+    snprintf(nrange, sizeof nrange, "n = %llu-%llu per point",
+             (unsigned long long)nmin, (unsigned long long)nmax);
+  add_str(&v, "nrange", nmax ? nrange : "");
   out_path(c, stem, outfile, sizeof outfile);
   int rv = run_gnuplot("reset-vs-param.gp", &v, outfile, c->err, c->cap);
   for (int i = 0; i < nc; i++) {
     free(titles[i]);
     free(colours[i]);
     free(points[i]);
+    free(dashes[i]);
   }
   free(v.s);
   if (rv == 0)
@@ -429,8 +497,10 @@ static int heatmap(ctx *c) {
   }
   vars v = {0};
   char title[256];
-  title_of(c, "failed reads over delay and delayed-ACK timeout", title,
-           sizeof title);
+  title_of(c,
+           "How often a read fails with a reset, over delay and "
+           "delayed-ACK timeout",
+           "delay", title, sizeof title);
   common(c, &v, 560 * nt + 200, 620, path, title);
   add_array(&v, "T", titles, nt);
   add_array(&v, "XL", xl, pd->nbins);
@@ -478,7 +548,7 @@ static int outcomes(ctx *c) {
     return -1;
   vars v = {0};
   char title[256];
-  title_of(c, "outcomes", title, sizeof title);
+  title_of(c, "What became of the conversations", NULL, title, sizeof title);
   common(c, &v, 1000, 620, path, title);
   out_path(c, "outcomes", outfile, sizeof outfile);
   int rv = run_gnuplot("outcomes.gp", &v, outfile, c->err, c->cap);
@@ -534,8 +604,8 @@ static int bytes_lost(ctx *c) {
   free(h);
   vars v = {0};
   char title[256];
-  title_of(c, "bytes lost by the conversations that lost data", title,
-           sizeof title);
+  title_of(c, "Response bytes lost by the conversations that lost data", NULL,
+           title, sizeof title);
   common(c, &v, 1000, 620, path, title);
   add(&v, "binwidth=%llu; ", (unsigned long long)w);
   add_array(&v, "T", titles, nt);
@@ -648,9 +718,10 @@ static int response_size(ctx *c) {
     return -1;
   vars v = {0};
   char title[256], lab[128];
-  snprintf(lab, sizeof lab, "redundant ACKs and failed reads, %s",
+  snprintf(lab, sizeof lab,
+           "Redundant ACKs and failed reads against the response size, %s",
            r->s.profiles[0]);
-  title_of(c, lab, title, sizeof title);
+  title_of(c, lab, "response", title, sizeof title);
   common(c, &v, 1100, 650, path, title);
   snprintf(lab, sizeof lab, "response size (full segments of %u B)", mss);
   add_str(&v, "xlabel", lab);

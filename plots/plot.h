@@ -19,6 +19,7 @@
 #ifndef HALFCLOSE_PLOT_H
 #define HALFCLOSE_PLOT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ladder.h"
@@ -40,5 +41,9 @@ int plot_ladder(const ladder *l, const char *path, const char *title, char *err,
 
 /* The colour of a profile, "#RRGGBB". */
 const char *plot_profile_colour(const char *profile, int index);
+
+/* Draw every probability axis from 0 to 1 (off: fitted to the data, at
+ * most 1). */
+void plot_full_y(bool on);
 
 #endif

@@ -14,10 +14,11 @@ load plotdir . "/common.gp"
 set title title
 set xlabel xlabel
 set ylabel "fraction of conversations"
-set yrange [-0.02:1.42]
-set ytics 0, 0.1, 1
+if (yfull) { set yrange [-0.02:1.02]; set ytics 0, 0.1, 1 } else { set yrange [0:*<1] }
+set offsets 0, 0, graph 0.04, 0
 set xtics 4
-set key inside top center horizontal maxrows 2 box opaque width 1
+set bmargin 9
+set key at screen 0.5, screen 0.01 center bottom horizontal maxcols 2 box width 1
 plot (have_regime ? 1/0 : 1/0) notitle, \
      datafile index 0 using 1:2 with steps lw 1.5 dt 1 lc rgb "#000000" \
        title (have_regime ? "redundant ACK, predicted" : ""), \

@@ -6,9 +6,11 @@
 # redundant ACK and the RST; every text inside the image (SVG measured in
 # Chromium, PNG edges inspected), each check with a negative control; the
 # response-size graph of a swept store; and a clear error when gnuplot is
-# missing.
+# missing. The probability axis is fitted to the data unless --y_full;
+# titles say what is fixed and what is drawn; the heatmap is cells.
 set -u
 hc="$1"
+src="$2" # the shipped scenarios
 . "$(dirname "$0")/../lib.sh"
 
 cat >"$tmp/small.ini" <<'INI'
@@ -47,7 +49,19 @@ done
 # labels, units, titles with the scenario and n, legends (SVG text)
 svg="$tmp/svg"
 has() { grep -q "$2" "$svg/$1.svg" && ok || bad "$1.svg lacks \"$2\""; }
-for p in $plots; do has "$p" "small: .*n = 60 conversations per profile"; done
+for p in $plots; do has "$p" "(small)"; has "$p" "drawn per conversation: "; done
+has reset-vs-delay "n = [0-9]*\(-[0-9]*\)\? per point"
+has reset-vs-delay "How often a read fails with a reset, against one-way delay"
+# the probability axis fitted to the data, or 0 to 1 with --y_full: the
+# sweep's failed reads stay under a half, so only --y_full has a 0.9 tic
+"$hc" run "$src/kb-q152474.ini" --conversations=2000 --out="$tmp/kb.db" --quiet >/dev/null 2>&1 || bad "run kb"
+"$hc" plot "$tmp/kb.db" --out="$tmp/fit" --format=svg >/dev/null 2>&1 || bad "plot fitted"
+"$hc" plot "$tmp/kb.db" --out="$tmp/full" --format=svg --y_full >/dev/null 2>&1 || bad "plot --y_full"
+top=$(awk 'NR > 1 && /^[0-9]/ && $4 > m {m = $4} END {print m}' "$tmp/fit/data/reset-vs-delay.dat")
+awk -v t="$top" 'BEGIN {exit !(t < 0.85)}' && ! grep -q '<text> 0.9</text>' "$tmp/fit/reset-vs-delay.svg" &&
+  grep -q '<text> 0.9</text>' "$tmp/full/reset-vs-delay.svg" && ok || bad "y axis: fitted to $top, or --y_full ignored"
+# a heatmap of cells: vector rectangles, no embedded bitmap
+! grep -q "<image" "$tmp/fit/heatmap.svg" && [ "$(grep -c '<path\|<rect\|<polygon' "$tmp/fit/heatmap.svg")" -gt 20 ] && ok || bad "the heatmap is not drawn as cells"
 has reset-vs-delay "one-way delay (ms)"
 has reset-vs-delay "P(read fails with a reset)"
 has reset-vs-delay "nt351, delack 100ms"
