@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "conv.h"
 #include "ladder.h"
+#include "outcome_cols.h"
 #include "plot.h"
 #include "replay.h"
 #include "store.h"
@@ -257,17 +258,13 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
   scn_free(&s);
   if (rv)
     return rv;
-  bool same =
-      o.redundant_ack == stored.redundant_ack &&
-      o.server_rst == stored.server_rst && o.conn_reset == stored.conn_reset &&
-      o.reset_after_close == stored.reset_after_close &&
-      o.app_reset == stored.app_reset && o.completed == stored.completed &&
-      o.bytes_lost == stored.bytes_lost && o.bytes_read == stored.bytes_read &&
-      o.duration_ns == stored.duration_ns &&
-      o.segments[0] == stored.segments[0] &&
-      o.segments[1] == stored.segments[1];
-  printf("\n%s\n", same ? "the stored outcome is reproduced"
-                        : "DIFFERS from the stored outcome");
+  /* every column the store keeps (sim/outcome_cols.h) */
+  const char *which = NULL;
+  bool same = conv_outcome_same(&o, &stored, &which);
+  if (same)
+    printf("\nthe stored outcome is reproduced\n");
+  else
+    printf("\nDIFFERS from the stored outcome (first in %s)\n", which);
   return same ? 0 : 1;
 }
 

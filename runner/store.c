@@ -7,6 +7,8 @@
  */
 #include "store.h"
 
+#include "outcome_cols.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -37,43 +39,9 @@ typedef struct ocol {
 } ocol;
 
 static const ocol outcome_cols[] = {
-    {"redundant_ack", "0/1",
-     "after ACKing the server's FIN the client sent a pure ACK no arriving "
-     "segment required (answers to unacceptable segments and challenge ACKs "
-     "excluded)"},
-    {"server_rst", "0/1", "the server sent a RST"},
-    {"conn_reset", "0/1", "a RST closed the client's connection, in any state"},
-    {"reset_after_close", "0/1",
-     "that RST came after the client application had closed (harmless)"},
-    {"app_reset", "0/1",
-     "the KB symptom: before end of stream, a client read or write returned "
-     "connection reset"},
-    {"completed", "0/1", "both applications closed in time"},
-    {"bytes_lost", "bytes",
-     "response bytes the client host received that its application never "
-     "got (discarded by a reset)"},
-    {"bytes_read", "bytes", "response bytes the client read"},
-    {"client_error", "text", "error of the client's read, if any"},
-    {"duration_ns", "ns", "start to end of the conversation"},
-    {"segments_client", "count", "segments the client sent"},
-    {"segments_server", "count", "segments the server sent"},
-    {"retransmits_client", "count", "client retransmissions"},
-    {"retransmits_server", "count", "server retransmissions"},
-    {"lost", "count", "datagrams lost or dropped on the link"},
-    {"t_delack_armed_ns", "ns", "redundant ACK's timer armed (or NULL)"},
-    {"armed_by_seq", "seq", "relative seq of the segment that armed it"},
-    {"armed_by_len", "bytes", "its payload length"},
-    {"t_fin_arrived_ns", "ns", "server FIN reached the client"},
-    {"t_fin_acked_ns", "ns", "client ACKed the FIN"},
-    {"t_redundant_ack_ns", "ns", "client sent the redundant ACK"},
-    {"t_server_rst_ns", "ns", "server sent the RST"},
-    {"t_conn_reset_ns", "ns", "a RST closed the client's connection"},
-    {"reset_state", "text", "client state when reset"},
-    {"t_app_reset_ns", "ns", "client read or write failed with a reset"},
-    {"unread_at_fin_bytes", "bytes",
-     "response bytes received but not yet read when the FIN arrived"},
-    {"phase_client_ns", "ns", "the client's delayed-ACK tick-grid phase"},
-    {"phase_server_ns", "ns", "the server's delayed-ACK tick-grid phase"},
+#define OCOL(name, unit, kind, member, present, meaning) {#name, unit, meaning},
+    CONV_OUTCOME_COLUMNS(OCOL)
+#undef OCOL
 };
 #define NOCOLS (sizeof outcome_cols / sizeof outcome_cols[0])
 
@@ -547,7 +515,8 @@ static int create_schema(hc_store *st, const scenario *s, char *err,
           "conversations INTEGER NOT NULL, per_cell INTEGER NOT NULL, "
           "cells INTEGER NOT NULL, profiles TEXT NOT NULL, "
           "server_profile TEXT NOT NULL, host TEXT NOT NULL, "
-          "started TEXT NOT NULL, finished TEXT, stopping TEXT);"
+          "started TEXT NOT NULL, finished TEXT, stopping TEXT, "
+          "draw_version INTEGER);"
           "CREATE TABLE columns (name TEXT PRIMARY KEY, unit TEXT NOT NULL, "
           "meaning TEXT NOT NULL);"
           "CREATE TABLE conversations (conversation INTEGER NOT NULL, "
@@ -676,12 +645,13 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
     sqlite3_stmt *q;
     sqlite3_prepare_v2(st->db,
                        "INSERT INTO batch VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, "
-                       "?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                       "?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)",
                        -1, &q, NULL);
     char host[256] = "unknown", started[32];
     gethostname(host, sizeof host - 1);
     now_iso(started, sizeof started);
     sqlite3_bind_int(q, 1, STORE_FORMAT);
+    sqlite3_bind_int(q, 16, SCN_DRAW_VERSION);
     sqlite3_bind_text(q, 2, version, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, s->path, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 4, s->name, -1, SQLITE_STATIC);
@@ -725,6 +695,21 @@ int store_bind(hc_store *st, const scenario *s, uint64_t total,
     return fail(err, cap,
                 "%s: made from another scenario (%s); use another --out",
                 st->path, old_path);
+  sqlite3_stmt *dv;
+  if (sqlite3_prepare_v2(st->db, "SELECT draw_version FROM batch", -1, &dv,
+                         NULL) == SQLITE_OK) {
+    long long got = sqlite3_step(dv) == SQLITE_ROW &&
+                            sqlite3_column_type(dv, 0) != SQLITE_NULL
+                        ? sqlite3_column_int64(dv, 0)
+                        : SCN_DRAW_VERSION;
+    sqlite3_finalize(dv);
+    if (got != SCN_DRAW_VERSION) {
+      char what[96];
+      snprintf(what, sizeof what, "%lld, not %d", got, SCN_DRAW_VERSION);
+      return fail(err, cap, "%s: drawn with version %s; use another --out",
+                  st->path, what);
+    }
+  }
   if (old_seed != s->seed) {
     char a[64];
     snprintf(a, sizeof a, "%" PRIu64 ", not %" PRIu64, old_seed, s->seed);
@@ -839,11 +824,17 @@ int store_commit(hc_store *st) {
   return sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-static void bind_time(sqlite3_stmt *q, int col, int64_t t) {
-  if (t == CONV_NONE)
-    sqlite3_bind_null(q, col);
+/* One outcome column's value, NULL where it did not happen. */
+static void bind_outcome(sqlite3_stmt *q, int c, conv_col_kind kind,
+                         bool present, int64_t v) {
+  if (!present)
+    sqlite3_bind_null(q, c);
+  else if (kind == OC_ERROR)
+    sqlite3_bind_text(q, c, tcp_strerror((int)v), -1, SQLITE_STATIC);
+  else if (kind == OC_STATE)
+    sqlite3_bind_text(q, c, tcp_state_name((tcp_state)v), -1, SQLITE_STATIC);
   else
-    sqlite3_bind_int64(q, col, t);
+    sqlite3_bind_int64(q, c, (sqlite3_int64)v);
 }
 
 int store_put(hc_store *st, const scenario *s, uint64_t i,
@@ -887,49 +878,11 @@ int store_put(hc_store *st, const scenario *s, uint64_t i,
         sqlite3_bind_int64(q, c++, (sqlite3_int64)values[k]);
       }
     }
-  outcome:;
-    const conv_anatomy *a = &o->a;
-    sqlite3_bind_int(q, c++, o->redundant_ack);
-    sqlite3_bind_int(q, c++, o->server_rst);
-    sqlite3_bind_int(q, c++, o->conn_reset);
-    sqlite3_bind_int(q, c++, o->reset_after_close);
-    sqlite3_bind_int(q, c++, o->app_reset);
-    sqlite3_bind_int(q, c++, o->completed);
-    sqlite3_bind_int64(q, c++, (sqlite3_int64)o->bytes_lost);
-    sqlite3_bind_int64(q, c++, (sqlite3_int64)o->bytes_read);
-    if (o->client_error)
-      sqlite3_bind_text(q, c++, tcp_strerror(o->client_error), -1,
-                        SQLITE_STATIC);
-    else
-      sqlite3_bind_null(q, c++);
-    sqlite3_bind_int64(q, c++, (sqlite3_int64)o->duration_ns);
-    sqlite3_bind_int(q, c++, (int)o->segments[0]);
-    sqlite3_bind_int(q, c++, (int)o->segments[1]);
-    sqlite3_bind_int(q, c++, (int)o->retransmits[0]);
-    sqlite3_bind_int(q, c++, (int)o->retransmits[1]);
-    sqlite3_bind_int(q, c++, (int)o->lost);
-    bind_time(q, c++, a->delack_armed);
-    if (a->delack_armed == CONV_NONE) {
-      sqlite3_bind_null(q, c++);
-      sqlite3_bind_null(q, c++);
-    } else {
-      sqlite3_bind_int64(q, c++, a->armed_by_seq);
-      sqlite3_bind_int64(q, c++, a->armed_by_len);
-    }
-    bind_time(q, c++, a->fin_arrived);
-    bind_time(q, c++, a->fin_acked);
-    bind_time(q, c++, a->redundant_ack);
-    bind_time(q, c++, a->server_rst);
-    bind_time(q, c++, a->conn_reset);
-    if (a->conn_reset == CONV_NONE)
-      sqlite3_bind_null(q, c++);
-    else
-      sqlite3_bind_text(q, c++, tcp_state_name(a->reset_state), -1,
-                        SQLITE_STATIC);
-    bind_time(q, c++, a->app_reset);
-    bind_time(q, c++, a->unread_at_fin);
-    bind_time(q, c++, o->phase_ns[0]);
-    bind_time(q, c++, o->phase_ns[1]);
+  outcome:
+#define BIND(name, unit, kind, member, present, meaning)                       \
+  bind_outcome(q, c++, kind, (present), (int64_t)o->member);
+    CONV_OUTCOME_COLUMNS(BIND)
+#undef BIND
     int rv = sqlite3_step(q);
     sqlite3_reset(q);
     if (rv != SQLITE_DONE)
@@ -1029,54 +982,66 @@ int store_scenario(hc_store *st, scenario *s, char *err, size_t cap) {
   }
   s->conversations = per_cell;
   s->seed = seed;
+  /* the draws are made again from the text: only by the algorithm that
+   * made them (a store from before the column: version 1) */
+  sqlite3_stmt *dv;
+  if (sqlite3_prepare_v2(st->db, "SELECT draw_version FROM batch", -1, &dv,
+                         NULL) == SQLITE_OK) {
+    if (sqlite3_step(dv) == SQLITE_ROW &&
+        sqlite3_column_type(dv, 0) != SQLITE_NULL &&
+        sqlite3_column_int64(dv, 0) != SCN_DRAW_VERSION) {
+      char what[160];
+      snprintf(what, sizeof what, "%lld, this halfclose draws with version %d",
+               (long long)sqlite3_column_int64(dv, 0), SCN_DRAW_VERSION);
+      sqlite3_finalize(dv);
+      scn_free(s);
+      return fail(err, cap,
+                  "%s: drawn with version %s: its conversations' parameters "
+                  "cannot be drawn again (halfclose export reads the stored "
+                  "ones)",
+                  st->path, what);
+    }
+    sqlite3_finalize(dv);
+  }
   return 0;
 }
 
-/* The columns every reader of rows takes, in the order decode_row reads. */
-#define ROW_COLUMNS                                                            \
-  "conversation, profile, redundant_ack, server_rst, conn_reset, app_reset, "  \
-  "completed, bytes_lost, bytes_read, duration_ns, segments_client, "          \
-  "segments_server, retransmits_client, retransmits_server, lost, "            \
-  "reset_after_close, phase_client_ns, phase_server_ns, t_fin_arrived_ns, "    \
-  "t_redundant_ack_ns, unread_at_fin_bytes, t_conn_reset_ns"
+/* The columns every reader of rows takes, in the order decode_row reads:
+ * the conversation, the profile and every outcome column. */
+#define ROW_NAME(name, unit, kind, member, present, meaning) ", " #name
+#define ROW_COLUMNS                                          "conversation, profile" CONV_OUTCOME_COLUMNS(ROW_NAME)
 
 /* How each column of ROW_COLUMNS is read back. The store is untrusted
- * input (a user may edit it with sqlite3): every value must be an integer
- * in its range, or NULL where NULL means "did not happen". */
+ * input (a user may edit it with sqlite3): every value must be in its
+ * range, or NULL where NULL means "did not happen". */
 typedef enum col_kind {
   COL_BOOL,  /* 0 or 1 */
   COL_COUNT, /* 0 .. INT64_MAX: bytes, nanoseconds */
   COL_U32,   /* 0 .. UINT32_MAX: segment counts */
+  COL_U32N,  /* the same, or NULL (0) */
   COL_TIME,  /* NULL (never) or 0 .. INT64_MAX */
-  COL_PHASE, /* NULL (no tick) or 0 .. INT64_MAX */
+  COL_ERROR, /* NULL (none) or the name of a tcp_error */
+  COL_STATE, /* NULL or the name of a tcp_state */
 } col_kind;
+
+#define COL_OF(k)                                                              \
+  ((k) == OC_BOOL    ? COL_BOOL                                                \
+   : (k) == OC_COUNT ? COL_COUNT                                               \
+   : (k) == OC_U32   ? COL_U32                                                 \
+   : (k) == OC_U32N  ? COL_U32N                                                \
+   : (k) == OC_TIME  ? COL_TIME                                                \
+   : (k) == OC_ERROR ? COL_ERROR                                               \
+                     : COL_STATE)
 
 static const struct {
   const char *name;
   col_kind kind;
-} row_cols[] = {
-    {"conversation", COL_COUNT},
-    {"profile", COL_COUNT},
-    {"redundant_ack", COL_BOOL},
-    {"server_rst", COL_BOOL},
-    {"conn_reset", COL_BOOL},
-    {"app_reset", COL_BOOL},
-    {"completed", COL_BOOL},
-    {"bytes_lost", COL_COUNT},
-    {"bytes_read", COL_COUNT},
-    {"duration_ns", COL_COUNT},
-    {"segments_client", COL_U32},
-    {"segments_server", COL_U32},
-    {"retransmits_client", COL_U32},
-    {"retransmits_server", COL_U32},
-    {"lost", COL_U32},
-    {"reset_after_close", COL_BOOL},
-    {"phase_client_ns", COL_PHASE},
-    {"phase_server_ns", COL_PHASE},
-    {"t_fin_arrived_ns", COL_TIME},
-    {"t_redundant_ack_ns", COL_TIME},
-    {"unread_at_fin_bytes", COL_TIME},
-    {"t_conn_reset_ns", COL_TIME},
+} row_cols[] = {{"conversation", COL_COUNT},
+                {"profile", COL_COUNT},
+#define ROW_COL(name, unit, kind, member, present, meaning)                    \
+  {#name, COL_OF(kind)},
+                CONV_OUTCOME_COLUMNS(ROW_COL)
+#undef ROW_COL
 };
 
 #define NROWCOLS (sizeof row_cols / sizeof row_cols[0])
@@ -1088,15 +1053,36 @@ static int read_col(const hc_store *st, sqlite3_stmt *q, int c, size_t rc,
                     int64_t *v, char *err, size_t cap) {
   col_kind k = row_cols[rc].kind;
   int type = sqlite3_column_type(q, c);
-  if (type == SQLITE_NULL && (k == COL_TIME || k == COL_PHASE)) {
+  if (type == SQLITE_NULL && k == COL_TIME) {
     *v = CONV_NONE;
     return 0;
   }
+  if (type == SQLITE_NULL &&
+      (k == COL_U32N || k == COL_ERROR || k == COL_STATE)) {
+    *v = 0;
+    return 0;
+  }
+  if ((k == COL_ERROR || k == COL_STATE) && type == SQLITE_TEXT) {
+    const char *t = store_col_text(q, c);
+    if (k == COL_ERROR) /* the codes are -1 .. -15 */
+      for (int e = -1; e >= -64; e--)
+        if (strcmp(tcp_strerror(e), t) == 0 && strcmp(t, tcp_strerror(0))) {
+          *v = e;
+          return 0;
+        }
+    if (k == COL_STATE)
+      for (int st2 = 0; st2 < TCP_NSTATES; st2++)
+        if (strcmp(tcp_state_name((tcp_state)st2), t) == 0) {
+          *v = st2;
+          return 0;
+        }
+  }
   sqlite3_int64 x = sqlite3_column_int64(q, c);
-  int64_t hi = k == COL_BOOL  ? 1
-               : k == COL_U32 ? (int64_t)UINT32_MAX
-                              : INT64_MAX;
-  if (type == SQLITE_INTEGER && x >= 0 && x <= hi) {
+  int64_t hi = k == COL_BOOL                   ? 1
+               : k == COL_U32 || k == COL_U32N ? (int64_t)UINT32_MAX
+                                               : INT64_MAX;
+  if (type == SQLITE_INTEGER && x >= 0 && x <= hi && k != COL_ERROR &&
+      k != COL_STATE) {
     *v = x;
     return 0;
   }
@@ -1110,7 +1096,10 @@ static int read_col(const hc_store *st, sqlite3_stmt *q, int c, size_t rc,
                                : "?",
            k == COL_BOOL    ? "0 or 1"
            : k == COL_U32   ? "a whole number from 0 to 4294967295"
+           : k == COL_U32N  ? "NULL or a whole number from 0 to 4294967295"
            : k == COL_COUNT ? "a whole number from 0"
+           : k == COL_ERROR ? "NULL or the name of a TCP error"
+           : k == COL_STATE ? "NULL or the name of a TCP state"
                             : "NULL or a whole number from 0");
   return bad_value(st, err, cap, "conversations", row, row_cols[rc].name, want);
 }
@@ -1134,26 +1123,10 @@ static int decode_row(const hc_store *st, sqlite3_stmt *q, store_row *row,
   memset(o, 0, sizeof *o);
   row->conversation = (uint64_t)v[0];
   row->profile = store_col_text(q, 1);
-  o->redundant_ack = v[2];
-  o->server_rst = v[3];
-  o->conn_reset = v[4];
-  o->app_reset = v[5];
-  o->completed = v[6];
-  o->bytes_lost = (uint64_t)v[7];
-  o->bytes_read = (uint64_t)v[8];
-  o->duration_ns = (uint64_t)v[9];
-  o->segments[0] = (uint32_t)v[10];
-  o->segments[1] = (uint32_t)v[11];
-  o->retransmits[0] = (uint32_t)v[12];
-  o->retransmits[1] = (uint32_t)v[13];
-  o->lost = (uint32_t)v[14];
-  o->reset_after_close = v[15];
-  o->phase_ns[0] = v[16];
-  o->phase_ns[1] = v[17];
-  o->a.fin_arrived = v[18];
-  o->a.redundant_ack = v[19];
-  o->a.unread_at_fin = v[20];
-  o->a.conn_reset = v[21];
+  size_t c = 2;
+#define ASSIGN(name, unit, kind, member, present, meaning) o->member = v[c++];
+  CONV_OUTCOME_COLUMNS(ASSIGN)
+#undef ASSIGN
   return 0;
 }
 

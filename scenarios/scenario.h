@@ -131,6 +131,12 @@ uint64_t scn_conv_seed(const scenario *s);
  * (values[k] for keys[k]; NaN-free). */
 void scn_draw(const scenario *s, uint64_t i, conv_params *p, double *values);
 
+/* The draw algorithm's version: what scn_draw makes of a scenario, a seed
+ * and an index. A store keeps the version it was drawn with, and its
+ * readers - which draw each conversation's parameters again - refuse a
+ * store drawn by another. Bump it with any change to the draws. */
+#define SCN_DRAW_VERSION 1
+
 /* The profile that runs ns-3's own TCP instead of the model. */
 #define SCN_NS3_PROFILE "ns3-native"
 

@@ -62,6 +62,33 @@ for v in -5 1e300 "'abc'" NULL; do
     [ ! -e "$tmp/t.out" ] && ok || bad "$r wrote an output from bytes_lost=$v"
   done
 done
+# every outcome column is read back and checked, whatever its kind: the
+# columns are those the store's own essay lists after redundant_ack (the
+# one table, sim/outcome_cols.h), each planted with a value of the wrong
+# kind in a copy, and the report refuses it naming the column
+first=$(sqlite3 "$tmp/ref.db" "SELECT rowid FROM columns WHERE name = 'redundant_ack'")
+cols=$(sqlite3 "$tmp/ref.db" "SELECT name || ':' || unit FROM columns WHERE rowid >= $first ORDER BY rowid")
+n=0
+for cu in $cols; do
+  col=${cu%%:*}; unit=${cu#*:}
+  case $unit in text) v="'no such name'" ;; 0/1) v=7 ;; *) v="'abc'" ;; esac
+  tamper "UPDATE conversations SET $col=$v WHERE conversation=5 AND profile='nt351'"
+  expect2 "conversation 5, profile nt351, column $col" "$hc" report "$tmp/t.db"
+  n=$((n + 1))
+done
+[ "$n" -eq "$(sqlite3 "$tmp/ref.db" "SELECT count(*) FROM columns WHERE rowid >= $first")" ] && [ "$n" -ge 28 ] && ok || bad "outcome columns checked: $n"
+# a store drawn by another version of the draw algorithm: every reader
+# that draws again refuses it, a run refuses to extend it, export (which
+# reads only what is stored) still works
+tamper "UPDATE batch SET draw_version = 99"
+for r in report info plot; do
+  expect2 "drawn with version 99" "$hc" $r "$tmp/t.db"
+done
+expect2 "drawn with version 99" "$hc" replay "$tmp/t.db" --conversation=1 --profile=nt351
+expect2 "drawn with version 99" "$hc" diff "$tmp/t.db" "$tmp/ref.db"
+expect2 "drawn with version 99, not 1" "$hc" run "$scn/kb-q152474.ini" --conversations=60 --out="$tmp/t.db"
+"$hc" export "$tmp/t.db" >/dev/null 2>&1 && ok || bad "export of a store of another draw version"
+[ "$(sqlite3 "$tmp/ref.db" "SELECT draw_version FROM batch")" = 1 ] && ok || bad "a new store's draw_version"
 # parameter columns, which export reads back, against their ranges
 for v in -1 "'abc'" NULL 1e300; do
   tamper "UPDATE conversations SET delay_ns=$v WHERE conversation=2"
