@@ -12,7 +12,6 @@
 #include "cli.h"
 #include "conv.h"
 #include "netns.h"
-#include "ns3c.h"
 #include "replay.h"
 #include "session.h"
 

@@ -27,7 +27,6 @@
 #include <unistd.h>
 
 #include "netns.h"
-#include "ns3c.h"
 
 /* One end of the conversation that is a real kernel. */
 typedef struct kend {
@@ -309,11 +308,9 @@ int emu_session_open(emu_session **out, const conv_params *p,
     if (emu_ns_create(&m->end[i].ns, tags[i], addr[i], tap_mac[i], addr[1 - i],
                       link_mac[1 - i], (uint32_t)p->mtu, err, cap) != 0)
       return -1;
-    if (ns3c_link_attach_fd(conv_env_link(m->env), i, m->end[i].ns.tap_fd,
-                            link_mac[1 - i], tap_mac[i]) != 0) {
-      snprintf(err, cap, "ns-3: %s", ns3c_last_error());
+    if (conv_env_attach_kernel(m->env, i, m->end[i].ns.tap_fd, link_mac[1 - i],
+                               tap_mac[i], err, cap) != 0)
       return -1;
-    }
   }
   if (kern[1] && start_server(m, p, err, cap) != 0)
     return -1;
@@ -339,17 +336,17 @@ void emu_session_timing(emu_session *m, emu_timing *t) {
   t->trusted = m->late_ms <= EMU_TOLERANCE_MS;
   if (!m->env)
     return;
-  ns3c_link_stats st;
-  ns3c_link_stats_get(conv_env_link(m->env), &st);
+  conv_link_timing st;
+  conv_env_timing(m->env, &st);
   for (int i = 0; i < 2; i++) {
-    t->frames[i] = st.wall_n[i];
-    t->off[i] = st.wall_off_1ms[i];
-    if (st.wall_n[i]) {
-      t->mean_ms[i] = (double)st.wall_sum_ns[i] / 1e6 / (double)st.wall_n[i];
-      t->min_ms[i] = (double)st.wall_min_ns[i] / 1e6;
-      t->max_ms[i] = (double)st.wall_max_ns[i] / 1e6;
+    t->frames[i] = st.frames[i];
+    t->off[i] = st.off_1ms[i];
+    if (st.frames[i]) {
+      t->mean_ms[i] = (double)st.sum_ns[i] / 1e6 / (double)st.frames[i];
+      t->min_ms[i] = (double)st.min_ns[i] / 1e6;
+      t->max_ms[i] = (double)st.max_ns[i] / 1e6;
     }
-    if (st.wall_off_1ms[i])
+    if (st.off_1ms[i])
       t->trusted = false;
     t->tap_errors += st.tap_errors[i];
   }

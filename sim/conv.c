@@ -152,8 +152,28 @@ int conv_env_new_realtime(conv_env **out, uint32_t seed, char *err,
   return env_new(out, seed, true, err, cap);
 }
 
-ns3c_link *conv_env_link(conv_env *e) {
-  return e->link;
+int conv_env_attach_kernel(conv_env *e, int node, int tap_fd,
+                           const uint8_t link_mac[6], const uint8_t tap_mac[6],
+                           char *err, size_t cap) {
+  if (ns3c_link_attach_fd(e->link, node, tap_fd, link_mac, tap_mac) == 0)
+    return 0;
+  if (err)
+    snprintf(err, cap, "ns-3: %s", ns3c_last_error());
+  return -1;
+}
+
+void conv_env_timing(conv_env *e, conv_link_timing *t) {
+  ns3c_link_stats st;
+  ns3c_link_stats_get(e->link, &st);
+  memset(t, 0, sizeof *t);
+  for (int i = 0; i < 2; i++) {
+    t->frames[i] = st.wall_n[i];
+    t->sum_ns[i] = st.wall_sum_ns[i];
+    t->min_ns[i] = st.wall_min_ns[i];
+    t->max_ns[i] = st.wall_max_ns[i];
+    t->off_1ms[i] = st.wall_off_1ms[i];
+    t->tap_errors[i] = st.tap_errors[i];
+  }
 }
 
 uint64_t conv_env_now(const conv_env *e) {

@@ -95,10 +95,27 @@ typedef struct conv_env conv_env;
 int conv_env_new(conv_env **out, uint32_t seed, char *err, size_t cap);
 void conv_env_free(conv_env *e);
 
-/* The same in real time (emulation), and its link, for attaching kernels
- * (ns3c_link_attach_fd) before conv_run. */
+/* The same in real time (emulation). */
 int conv_env_new_realtime(conv_env **out, uint32_t seed, char *err, size_t cap);
-struct ns3c_link *conv_env_link(conv_env *e);
+
+/* Put a real kernel behind node `node` (0 client, 1 server) of a
+ * real-time env's link: its frames come and go through the TAP `tap_fd`,
+ * between the MAC addresses given (the link's and the TAP's). 0, or -1
+ * with a message. Before conv_run. */
+int conv_env_attach_kernel(conv_env *e, int node, int tap_fd,
+                           const uint8_t link_mac[6], const uint8_t tap_mac[6],
+                           char *err, size_t cap);
+
+/* A real-time link's timing, per direction (0: client to server): frames
+ * measured, their one-way delay on the wall clock (sum, least, greatest,
+ * ns), frames more than 1 ms off the configured delay, TAP errors. */
+typedef struct conv_link_timing {
+  uint64_t frames[2];
+  int64_t sum_ns[2], min_ns[2], max_ns[2];
+  uint64_t off_1ms[2];
+  uint64_t tap_errors[2];
+} conv_link_timing;
+void conv_env_timing(conv_env *e, conv_link_timing *t);
 
 /* The simulation's clock, ns. */
 uint64_t conv_env_now(const conv_env *e);
@@ -106,8 +123,8 @@ uint64_t conv_env_now(const conv_env *e);
 /*
  * A real kernel at an end (emulation): its application is a program that
  * runs outside (halfclose-peer), and the link's node for that end already
- * leads to the kernel's TAP (conv_env_link). The conversation starts the
- * client's program through `start` (a kernel server is listening before
+ * leads to the kernel's TAP (conv_env_attach_kernel). The conversation starts
+ * the client's program through `start` (a kernel server is listening before
  * conv_run), asks `poll` whether an end's program has exited and, once it
  * has, what it saw (`report`: bytes read, end of stream, the error).
  */
