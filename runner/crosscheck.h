@@ -1,11 +1,14 @@
 /*
- * crosscheck.h - what `halfclose crosscheck` keeps of a conversation, and
- * its store (crosscheck_store.c): an SQLite file of its own, written beside
- * its name and renamed when complete, and read back by --against.
+ * crosscheck.h - the crosscheck engine (crosscheck.c): a scenario's
+ * conversations kernel to kernel (emulated) against a profile (simulated),
+ * segment for segment; what it keeps of a conversation; and its store
+ * (xstore.c): an SQLite file of its own, written beside its name and
+ * renamed when complete, and read back by --against.
  */
 #ifndef HALFCLOSE_CROSSCHECK_H
 #define HALFCLOSE_CROSSCHECK_H
 
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -84,5 +87,40 @@ sqlite3 *xstore_against_open(const char *path, const scenario *s, uint64_t *n,
  * stored value out of its range (bad input); -1 when fn or SQLite fails. */
 int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
                        char *err, size_t cap);
+
+/* One crosscheck run. */
+typedef struct xcheck_opts {
+  const scenario *s;          /* its conversations ... */
+  const char *scenario_path;  /* ... from this file */
+  uint64_t total;             /* conversations 0 .. total-1 */
+  int jobs;                   /* kernel runs at a time */
+  bool repeat;                /* run each differing kernel run again */
+  bool rtt_match;             /* simulate again with the kernel's round trip */
+  bool cpus_idle;             /* the CPUs were let idle (for the record) */
+  const tcp_profile *profile; /* the profile simulated, at both ends ... */
+  const char *profile_name;   /* ... and its name */
+  const char *store;          /* written beside, renamed over when whole */
+  sqlite3 *against;           /* kernel runs of an earlier crosscheck, or
+                                 NULL: run the kernel */
+  const char *against_path, *against_kernel;
+  const volatile sig_atomic_t *interrupted; /* a signal that stops it */
+} xcheck_opts;
+
+/* What came of it, for the command to print. */
+typedef struct xcheck_result {
+  xpair *pairs; /* `total` of them (xcheck_free) */
+  uint64_t total;
+  uint64_t capped; /* conversations whose time limit was cut to 60 s */
+  uint64_t counts[4], kinds[7], kind_first[7];
+  uint64_t ndiff, repeated, not_repeated, unknown, model_matches;
+  double wall_s;
+  bool kept; /* failures kept the store from being written */
+} xcheck_result;
+
+/* 0: done, the store written; 1: failed; 2: bad input (an --against store
+ * out of its ranges); 128 + a signal: interrupted - each after a message
+ * on standard error. *res is filled as far as the run got. */
+int xcheck_run(const xcheck_opts *o, xcheck_result *res);
+void xcheck_free(xcheck_result *res);
 
 #endif
