@@ -103,59 +103,109 @@ static void show(void *user, const batch_progress *p) {
   fflush(stderr);
 }
 
-int cmd_run(int argc, char **argv) {
-  const char *path = NULL, *out = NULL, *profiles = NULL;
-  uint64_t per_cell = 0, seed = 0, jobs = 0;
-  bool have_seed = false, check = false, quiet = false;
-  double until = 0;
-  uint64_t max_total = 1000000;
+/* run's options. */
+typedef struct run_args {
+  const char *path, *out, *profiles;
+  uint64_t per_cell, seed, jobs, max_total;
+  bool have_seed, check, quiet;
+  double until;
+} run_args;
+
+/* 0 and *a, 1 after --help, or 2 after a message. */
+static int parse_args(int argc, char **argv, run_args *a) {
+  memset(a, 0, sizeof *a);
+  a->max_total = 1000000;
   for (int i = 0; i < argc; i++) {
-    const char *a = argv[i], *v;
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    const char *arg = argv[i], *v;
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
       usage(stdout);
-      return 0;
-    } else if ((v = cli_opt(a, "out"))) {
-      out = v;
-    } else if ((v = cli_opt(a, "conversations"))) {
-      if (cli_u64(SUB, "conversations", v, &per_cell))
+      return 1;
+    } else if ((v = cli_opt(arg, "out"))) {
+      a->out = v;
+    } else if ((v = cli_opt(arg, "conversations"))) {
+      if (cli_u64(SUB, "conversations", v, &a->per_cell))
         return 2;
-      if (per_cell == 0 || per_cell > SCN_MAX_CONVERSATIONS)
+      if (a->per_cell == 0 || a->per_cell > SCN_MAX_CONVERSATIONS)
         return cli_error(SUB,
                          "--conversations=%s: expected 1 to %.0e per grid "
                          "cell",
                          v, (double)SCN_MAX_CONVERSATIONS);
-    } else if ((v = cli_opt(a, "seed"))) {
-      if (cli_u64(SUB, "seed", v, &seed))
+    } else if ((v = cli_opt(arg, "seed"))) {
+      if (cli_u64(SUB, "seed", v, &a->seed))
         return 2;
-      if (seed > SCN_MAX_CONVERSATIONS)
+      if (a->seed > SCN_MAX_CONVERSATIONS)
         return cli_error(SUB, "--seed=%s: expected 0 to %.0e", v,
                          (double)SCN_MAX_CONVERSATIONS);
-      have_seed = true;
-    } else if ((v = cli_opt(a, "jobs"))) {
-      if (cli_u64(SUB, "jobs", v, &jobs) || jobs == 0 || jobs > 256)
+      a->have_seed = true;
+    } else if ((v = cli_opt(arg, "jobs"))) {
+      if (cli_u64(SUB, "jobs", v, &a->jobs) || a->jobs == 0 || a->jobs > 256)
         return cli_error(SUB, "--jobs=%s: expected 1 to 256", v);
-    } else if ((v = cli_opt(a, "profiles"))) {
-      profiles = v;
-    } else if ((v = cli_opt(a, "until_ci"))) {
+    } else if ((v = cli_opt(arg, "profiles"))) {
+      a->profiles = v;
+    } else if ((v = cli_opt(arg, "until_ci"))) {
       char why[160];
-      if (hc_parse_value(HC_PROB, v, &until, why, sizeof why) != 0 ||
-          until <= 0 || until >= 0.5)
+      if (hc_parse_value(HC_PROB, v, &a->until, why, sizeof why) != 0 ||
+          a->until <= 0 || a->until >= 0.5)
         return cli_error(SUB,
                          "--until_ci=%s: expected a half-width in "
                          "(0, 0.5), e.g. 0.01 or 1%%",
                          v);
-    } else if ((v = cli_opt(a, "max_conversations"))) {
-      if (cli_u64(SUB, "max_conversations", v, &max_total) || !max_total ||
-          max_total > SCN_MAX_CONVERSATIONS)
+    } else if ((v = cli_opt(arg, "max_conversations"))) {
+      if (cli_u64(SUB, "max_conversations", v, &a->max_total) ||
+          !a->max_total || a->max_total > SCN_MAX_CONVERSATIONS)
         return cli_error(SUB, "--max_conversations=%s: expected 1 to 1e+12", v);
-    } else if (strcmp(a, "--check") == 0) {
-      check = true;
-    } else if (strcmp(a, "--quiet") == 0) {
-      quiet = true;
-    } else if (cli_positional(SUB, a, &path, "scenario")) {
+    } else if (strcmp(arg, "--check") == 0) {
+      a->check = true;
+    } else if (strcmp(arg, "--quiet") == 0) {
+      a->quiet = true;
+    } else if (cli_positional(SUB, arg, &a->path, "scenario")) {
       return 2;
     }
   }
+  return 0;
+}
+
+/* A resume is judged on the parsed scenario: a file that differs from
+ * the store's only in comments, layout or name continues it - with the
+ * store's text, which the draws follow; *s becomes the store's scenario,
+ * with the profiles and size asked for. */
+static void continue_stored(scenario *s, const char *path, const char *store) {
+  if (access(store, F_OK) != 0)
+    return;
+  hc_store *old;
+  char e[600];
+  if (store_open(&old, store, STORE_READ, e, sizeof e) != 0)
+    return;
+  static scenario prev;
+  if (store_has_batch(old) && store_scenario(old, &prev, e, sizeof e) == 0) {
+    if (prev.hash != s->hash && scn_same_draws(&prev, s)) {
+      fprintf(stderr,
+              "halfclose run: %s differs from the scenario %s was made "
+              "from only in comments, layout or name: continuing with "
+              "the store's text\n",
+              path, store);
+      prev.conversations = s->conversations;
+      memcpy(prev.profiles, s->profiles, sizeof prev.profiles);
+      prev.nprofiles = s->nprofiles;
+      scn_free(s);
+      *s = prev;
+    } else {
+      scn_free(&prev);
+    }
+  }
+  store_close(old);
+}
+
+int cmd_run(int argc, char **argv) {
+  run_args ra;
+  int parsed = parse_args(argc, argv, &ra);
+  if (parsed)
+    return parsed == 1 ? 0 : parsed;
+  const char *path = ra.path, *out = ra.out, *profiles = ra.profiles;
+  uint64_t per_cell = ra.per_cell, seed = ra.seed, jobs = ra.jobs;
+  bool have_seed = ra.have_seed, check = ra.check, quiet = ra.quiet;
+  double until = ra.until;
+  uint64_t max_total = ra.max_total;
   char dflt[4096];
   if (!path) {
     if (hc_data_path("scenarios/kb-q152474.ini", dflt, sizeof dflt) != 0)
@@ -197,34 +247,7 @@ int cmd_run(int argc, char **argv) {
     }
     snprintf(store, sizeof store, "out/%s.db", s.name);
   }
-  /* a resume is judged on the parsed scenario: a file that differs from
-   * the store's only in comments, layout or name continues it - with the
-   * store's text, which the draws follow */
-  if (access(store, F_OK) == 0) {
-    hc_store *old;
-    char e[600];
-    if (store_open(&old, store, STORE_READ, e, sizeof e) == 0) {
-      static scenario prev;
-      if (store_has_batch(old) &&
-          store_scenario(old, &prev, e, sizeof e) == 0) {
-        if (prev.hash != s.hash && scn_same_draws(&prev, &s)) {
-          fprintf(stderr,
-                  "halfclose run: %s differs from the scenario %s was made "
-                  "from only in comments, layout or name: continuing with "
-                  "the store's text\n",
-                  path, store);
-          prev.conversations = s.conversations;
-          memcpy(prev.profiles, s.profiles, sizeof prev.profiles);
-          prev.nprofiles = s.nprofiles;
-          scn_free(&s);
-          s = prev;
-        } else {
-          scn_free(&prev);
-        }
-      }
-      store_close(old);
-    }
-  }
+  continue_stored(&s, path, store);
   /* before anything runs: the store's directory, and each conversation's
    * profiles and bound, for as many as take a moment to draw (every
    * conversation is checked again as it runs, so one past these is
