@@ -1,6 +1,6 @@
 /*
- * crosscheck_store.c - crosscheck's store: the tables, the rows of each
- * pair, and reading a store back for --against. See crosscheck.h.
+ * xstore.c - crosscheck's store: the tables, the rows of each pair, and
+ * reading a store back for --against. See crosscheck.h.
  */
 #include "crosscheck.h"
 
@@ -50,37 +50,87 @@ int xstore_out_check(const char *path, char *err, size_t cap) {
   return -1;
 }
 
-static const char SCHEMA[] =
-    "CREATE TABLE crosscheck(key TEXT PRIMARY KEY, value TEXT);"
-    "CREATE TABLE pairs("
-    " conversation INTEGER PRIMARY KEY," /* index in the scenario */
-    " params TEXT,"                      /* its drawn parameters */
-    " verdict TEXT,"       /* identical, different, timing, failed */
-    " class TEXT,"         /* the kind of difference */
-    " first_diff INTEGER," /* the kernel's first segment that differs
-                              (each direction compared on its own) */
-    " kernel_segment TEXT, model_segment TEXT," /* it, and the model's
-                                                   counterpart */
-    " kernel_segments INTEGER, model_segments INTEGER,"
-    " kernel_seq TEXT, model_seq TEXT,"   /* both sequences, a line each */
-    " late_ms REAL,"                      /* events behind the wall clock */
-    " delay_ms REAL,"                     /* configured one-way delay */
-    " model_extra_ms REAL,"               /* the model's link longer by this
-                                             each way: half the kernel's
-                                             handshake round trip beyond the
-                                             model's (0: --no_rtt_match) */
-    " c2s_mean_ms REAL, c2s_max_ms REAL," /* measured, client to server */
-    " s2c_mean_ms REAL, s2c_max_ms REAL," /* measured, server to client */
-    " frames_off INTEGER,"                /* frames > 1 ms off */
-    " kernel_app_reset INTEGER, model_app_reset INTEGER,"
-    " kernel_bytes_read INTEGER, model_bytes_read INTEGER,"
-    " kernel_completed INTEGER, model_completed INTEGER,"
-    " error TEXT,"
-    " kernel_repeated INTEGER,"       /* a differing pair's kernel run again:
-                                         1 the same sequence, 0 another, NULL
-                                         not run or not trusted */
-    " kernel_seq_again TEXT,"         /* that second run's sequence */
-    " model_matches_again INTEGER);"; /* the model identical to it */
+/* The pairs table's columns, once: its schema, its essay (the `columns`
+ * table of the store) and the insert's placeholders derive from it. */
+#define XSTORE_PAIR_COLUMNS(X)                                                 \
+  X(conversation, "INTEGER PRIMARY KEY", "index in the scenario")             \
+  X(params, "TEXT", "its drawn parameters")                                    \
+  X(verdict, "TEXT", "identical, different, timing or failed")                \
+  X(class, "TEXT", "the kind of difference (NULL: the run failed)")           \
+  X(first_diff, "INTEGER",                                                     \
+    "the kernel's first segment that differs (each direction compared on "     \
+    "its own), or NULL")                                                       \
+  X(kernel_segment, "TEXT", "that segment")                                    \
+  X(model_segment, "TEXT", "the model's counterpart")                          \
+  X(kernel_segments, "INTEGER", "segments in the kernel's sequence")          \
+  X(model_segments, "INTEGER", "segments in the model's sequence")            \
+  X(kernel_seq, "TEXT", "the kernel's sequence, a segment a line")            \
+  X(model_seq, "TEXT", "the model's sequence, a segment a line")              \
+  X(late_ms, "REAL", "how far the link's events ran behind the wall clock")   \
+  X(delay_ms, "REAL", "the configured one-way delay")                          \
+  X(model_extra_ms, "REAL",                                                    \
+    "the model's link longer by this each way: half the kernel's handshake "   \
+    "round trip beyond the model's (0: --no_rtt_match)")                       \
+  X(c2s_mean_ms, "REAL", "measured one-way delay, client to server, mean")    \
+  X(c2s_max_ms, "REAL", "... and greatest")                                    \
+  X(s2c_mean_ms, "REAL", "measured one-way delay, server to client, mean")    \
+  X(s2c_max_ms, "REAL", "... and greatest")                                    \
+  X(frames_off, "INTEGER", "frames more than 1 ms off the configured delay")  \
+  X(kernel_app_reset, "INTEGER", "the kernel client's read failed, 0/1")      \
+  X(model_app_reset, "INTEGER", "the model client's read failed, 0/1")        \
+  X(kernel_bytes_read, "INTEGER", "response bytes the kernel client read")    \
+  X(model_bytes_read, "INTEGER", "response bytes the model client read")      \
+  X(kernel_completed, "INTEGER", "the kernel conversation completed, 0/1")    \
+  X(model_completed, "INTEGER", "the model conversation completed, 0/1")      \
+  X(error, "TEXT", "why the run failed, or NULL")                              \
+  X(kernel_repeated, "INTEGER",                                                \
+    "a differing pair's kernel run again: 1 the same sequence, 0 another, "    \
+    "NULL not run or not trusted")                                             \
+  X(kernel_seq_again, "TEXT", "that second run's sequence")                   \
+  X(model_matches_again, "INTEGER", "the model identical to it, 0/1")
+
+static const struct {
+  const char *name, *type, *meaning;
+} pair_cols[] = {
+#define PCOL(name, type, meaning) {#name, type, meaning},
+    XSTORE_PAIR_COLUMNS(PCOL)
+#undef PCOL
+};
+#define NPCOLS (sizeof pair_cols / sizeof pair_cols[0])
+
+/* The tables: the run's settings (crosscheck), a row per pair, and what
+ * each column of the pairs means. */
+static int create_tables(sqlite3 *db, char *err, size_t cap) {
+  char q[4096];
+  size_t n = (size_t)snprintf(q, sizeof q,
+                              "CREATE TABLE crosscheck(key TEXT PRIMARY KEY, "
+                              "value TEXT); CREATE TABLE columns(name TEXT "
+                              "PRIMARY KEY, meaning TEXT); CREATE TABLE "
+                              "pairs(");
+  for (size_t i = 0; i < NPCOLS && n < sizeof q; i++)
+    n += (size_t)snprintf(q + n, sizeof q - n, "%s%s %s", i ? ", " : "",
+                          pair_cols[i].name, pair_cols[i].type);
+  if (n + 3 >= sizeof q)
+    return snprintf(err, cap, "the schema is too long"), -1;
+  snprintf(q + n, sizeof q - n, ");");
+  if (sql(db, q, err, cap) != 0)
+    return -1;
+  sqlite3_stmt *ins = NULL;
+  if (sqlite3_prepare_v2(db, "INSERT INTO columns VALUES(?,?)", -1, &ins,
+                         NULL) != SQLITE_OK)
+    return snprintf(err, cap, "%s", sqlite3_errmsg(db)), -1;
+  int rc = 0;
+  for (size_t i = 0; i < NPCOLS && rc == 0; i++) {
+    sqlite3_bind_text(ins, 1, pair_cols[i].name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 2, pair_cols[i].meaning, -1, SQLITE_STATIC);
+    rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(ins);
+  }
+  sqlite3_finalize(ins);
+  if (rc)
+    snprintf(err, cap, "%s", sqlite3_errmsg(db));
+  return rc;
+}
 
 static const char *const KIND_TEXT[] = {
     "identical",
@@ -112,10 +162,11 @@ static const char *const VERDICT[] = {"identical", "different", "timing",
 int xstore_put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
                     const char *err) {
   sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(db,
-                         "INSERT INTO pairs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                         "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                         -1, &q, NULL) != SQLITE_OK)
+  char ins[256] = "INSERT INTO pairs VALUES(";
+  for (size_t p = 0; p < NPCOLS; p++) /* a placeholder a column */
+    strcat(ins, p ? ",?" : "?");
+  strcat(ins, ")");
+  if (sqlite3_prepare_v2(db, ins, -1, &q, NULL) != SQLITE_OK)
     return -1;
   /* the first real difference (each direction on its own): the kernel's
    * segment and the model's counterpart there */
@@ -189,7 +240,7 @@ int xstore_create(const char *path, sqlite3 **db, char *err, size_t cap) {
     snprintf(err, cap, "%s", *db ? sqlite3_errmsg(*db) : "cannot open");
     return -1;
   }
-  return sql(*db, SCHEMA, err, cap);
+  return create_tables(*db, err, cap);
 }
 
 int xstore_finish(sqlite3 *db, char *err, size_t cap) {

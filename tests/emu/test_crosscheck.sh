@@ -25,6 +25,11 @@ k=$1 n=$2 d=$3
 [ "$n" -ge 10 ] && [ $((k * 10)) -ge $((n * 6)) ] && ok ||
   bad "only $k of $n identical ($d set apart for timing): $(cat "$tmp/o")"
 rows=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM pairs")
+# the store's essay: one meaning for every column of pairs, in its order
+[ "$(sqlite3 "$tmp/x.db" "SELECT group_concat(name) FROM pragma_table_info('pairs')")" = \
+  "$(sqlite3 "$tmp/x.db" "SELECT group_concat(name) FROM (SELECT name FROM columns ORDER BY rowid)")" ] &&
+  [ "$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM columns WHERE meaning = ''")" -eq 0 ] && ok ||
+  bad "the crosscheck store's columns table does not describe pairs"
 [ "$rows" = 30 ] && ok || bad "the store holds $rows pairs, not 30"
 [ "$(sqlite3 "$tmp/x.db" "PRAGMA application_id")" = 1212375928 ] && ok || bad "no crosscheck application id"
 same=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM pairs WHERE verdict='identical'")
