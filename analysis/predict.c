@@ -170,17 +170,25 @@ static int64_t delack_deadline(const tcp_profile *pr, int64_t phase,
 
 /* ---- the client ---- */
 
-/* The client's free receive space. */
-static uint32_t c_space(const play *y) {
-  uint32_t R = y->in->client.rcv_buf;
-  uint64_t buffered = y->rcv_off - y->read_off;
-  return buffered < R ? R - (uint32_t)buffered : 0;
+/* A receiver's free space: its buffer less what is in and unread. */
+static uint32_t free_space(uint32_t buf, uint64_t in, uint64_t read) {
+  uint64_t buffered = in - read;
+  return buffered < buf ? buf - (uint32_t)buffered : 0;
 }
 
-/* What is left of the window offered last, before the field's clamp. */
+/* What is left of the window offered last (at wup), before the field's
+ * clamp, now that rcv_nxt is nxt. */
+static uint32_t offered_left(uint64_t wup, uint32_t offered, uint64_t nxt) {
+  uint64_t edge = wup + offered;
+  return edge > nxt ? (uint32_t)(edge - nxt) : 0;
+}
+
+static uint32_t c_space(const play *y) {
+  return free_space(y->in->client.rcv_buf, y->rcv_off, y->read_off);
+}
+
 static uint32_t c_offered_now(const play *y) {
-  uint64_t edge = y->rcv_wup + y->rcv_offered;
-  return edge > y->rcv_nxt ? (uint32_t)(edge - y->rcv_nxt) : 0;
+  return offered_left(y->rcv_wup, y->rcv_offered, y->rcv_nxt);
 }
 
 /* The window the client offers: RFC 1122 4.2.3.3's receiver SWS
@@ -430,14 +438,11 @@ static void c_data(play *y, const ev *e, int64_t now) {
 /* The server's receive window: the same rules as the client's, for the
  * updates its application's read of the request may send. */
 static uint32_t s_space(const play *y) {
-  uint32_t R = y->in->server.rcv_buf;
-  uint64_t buffered = y->s_rcv_off - y->s_read_off;
-  return buffered < R ? R - (uint32_t)buffered : 0;
+  return free_space(y->in->server.rcv_buf, y->s_rcv_off, y->s_read_off);
 }
 
 static uint32_t s_offered_now(const play *y) {
-  uint64_t edge = y->s_rcv_wup + y->s_rcv_offered;
-  return edge > y->s_rcv_nxt ? (uint32_t)(edge - y->s_rcv_nxt) : 0;
+  return offered_left(y->s_rcv_wup, y->s_rcv_offered, y->s_rcv_nxt);
 }
 
 /* Every segment the server sends with an ACK offers a window. */

@@ -115,6 +115,20 @@ static bool same_draw(const scenario *a, const scenario *b, uint64_t i) {
   return memcmp(&pa, &pb, sizeof pa) == 0;
 }
 
+/* One store's conversations under profile j, and each outcome's count. */
+static uint64_t count(const side *d, int j, uint64_t k[NOUT]) {
+  uint64_t n = 0;
+  for (uint64_t i = 0; i < d->n; i++) {
+    uint8_t x = d->bits[i * (uint64_t)d->s.nprofiles + (uint64_t)j];
+    if (!x)
+      continue;
+    n++;
+    for (int o = 0; o < NOUT; o++)
+      k[o] += (x >> o) & 1;
+  }
+  return n;
+}
+
 static void compare(const side *A, int ja, const side *B, int jb,
                     const bool *pair, uint64_t n) {
   int na = A->s.nprofiles, nb = B->s.nprofiles;
@@ -122,22 +136,8 @@ static void compare(const side *A, int ja, const side *B, int jb,
   uint64_t ka[NOUT] = {0}, kb[NOUT] = {0};
   paired t[NOUT];
   memset(t, 0, sizeof t);
-  for (uint64_t i = 0; i < A->n; i++) {
-    uint8_t x = A->bits[i * (uint64_t)na + (uint64_t)ja];
-    if (!x)
-      continue;
-    inA++;
-    for (int o = 0; o < NOUT; o++)
-      ka[o] += (x >> o) & 1;
-  }
-  for (uint64_t i = 0; i < B->n; i++) {
-    uint8_t y = B->bits[i * (uint64_t)nb + (uint64_t)jb];
-    if (!y)
-      continue;
-    inB++;
-    for (int o = 0; o < NOUT; o++)
-      kb[o] += (y >> o) & 1;
-  }
+  inA = count(A, ja, ka);
+  inB = count(B, jb, kb);
   for (uint64_t i = 0; i < n; i++) {
     uint8_t x = A->bits[i * (uint64_t)na + (uint64_t)ja];
     uint8_t y = B->bits[i * (uint64_t)nb + (uint64_t)jb];
