@@ -34,7 +34,7 @@ typedef struct blk {
 } blk;
 
 static void put(blk *b, const void *d, size_t n) {
-  if (b->oom)
+  if (b->oom || n == 0) /* an empty option has no value: d may be NULL */
     return;
   if (b->n + n + 3 > b->cap) {
     size_t c = b->cap ? 2 * b->cap : 256;
