@@ -191,6 +191,17 @@ int64_t tcp_conn_send(tcp_conn *c, size_t len, uint64_t now) {
   return rv;
 }
 
+uint64_t tcp_conn_send_space(tcp_conn *c) {
+  if (c->host->p->snd_buf_grows) {
+    uint64_t n = tcp_sndbuf_space(c);
+    if (n == 0) /* a writer that found no room waits to be woken */
+      c->snd_blocked = true;
+    return n;
+  }
+  uint64_t queued = c->app_sent - c->una_off;
+  return queued < c->host->p->snd_buf ? c->host->p->snd_buf - queued : 0;
+}
+
 int64_t tcp_conn_recv(tcp_conn *c, uint8_t *buf, size_t len, uint64_t now) {
   tcp_host *h = c->host;
   int64_t rv;

@@ -115,6 +115,12 @@ static uint64_t size_goal(const tcp_conn *c) {
   return goal > c->mss ? goal : c->mss;
 }
 
+uint64_t tcp_sndbuf_space(tcp_conn *c) {
+  skb_free_acked(c);
+  uint64_t q = queued_memory(c);
+  return q < c->sndbuf ? c->sndbuf - q : 0;
+}
+
 uint64_t tcp_sndbuf_write(tcp_conn *c, uint64_t len, uint64_t now) {
   uint64_t goal = size_goal(c), copied = 0;
   skb_free_acked(c);

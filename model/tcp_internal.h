@@ -212,6 +212,9 @@ void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now);
  * (returns the bytes taken), new data sent [from, to) as stream offsets,
  * and the writer's wake-up after an ACK. */
 uint64_t tcp_sndbuf_write(tcp_conn *c, uint64_t len, uint64_t now);
+/* Room left in a Linux-style send buffer, in its memory units (bytes of
+ * buffer, not of payload): 0 when a write would block. */
+uint64_t tcp_sndbuf_space(tcp_conn *c);
 void tcp_sndbuf_sent(tcp_conn *c, uint64_t from, uint64_t to);
 void tcp_sndbuf_check_space(tcp_conn *c, uint64_t now);
 /* tso_defer: the segments the chunk starting at the next byte to send may

@@ -560,6 +560,13 @@ int tcp_host_connect(tcp_host *h, tcp_conn **out, uint16_t lport,
  * TCP_ERR_SHUTDOWN, TCP_ERR_STATE or the connection's error. */
 int64_t tcp_conn_send(tcp_conn *c, size_t len, uint64_t now_ns);
 
+/* Room in the send buffer now: bytes a send would take at most (under
+ * snd_buf_grows, the buffer's free memory, which a send fills at more
+ * than a byte per byte); 0 when a send would take nothing - and then, as
+ * after a send that took less than asked, WRITABLE follows when there is
+ * room again. */
+uint64_t tcp_conn_send_space(tcp_conn *c);
+
 /* Read up to `len` bytes into buf (buf may be NULL to discard). Returns the
  * count (> 0), 0 at end of stream, TCP_ERR_WOULDBLOCK, or the connection's
  * error (TCP_ERR_RESET, TCP_ERR_TIMEOUT, ...). */
