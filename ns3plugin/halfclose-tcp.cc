@@ -1,0 +1,669 @@
+/*
+ * halfclose-tcp.cc - see halfclose-tcp.h.
+ */
+#include "ns3/halfclose-tcp.h"
+
+#include "ns3/inet-socket-address.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/ipv4.h"
+#include "ns3/log.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+
+#include <cstring>
+#include <vector>
+
+extern "C" {
+#include "tcp.h"
+#include "conv_params.h"
+}
+
+namespace ns3 {
+
+NS_LOG_COMPONENT_DEFINE("HalfcloseTcp");
+NS_OBJECT_ENSURE_REGISTERED(HalfcloseTcpL4Protocol);
+NS_OBJECT_ENSURE_REGISTERED(HalfcloseTcpSocketFactory);
+NS_OBJECT_ENSURE_REGISTERED(HalfcloseTcpSocket);
+
+/* ---- the protocol ---- */
+
+TypeId HalfcloseTcpL4Protocol::GetTypeId() {
+  static TypeId tid =
+      TypeId("ns3::HalfcloseTcpL4Protocol")
+          .SetParent<IpL4Protocol>()
+          .SetGroupName("Internet")
+          .AddConstructor<HalfcloseTcpL4Protocol>()
+          .AddAttribute("Profile",
+                        "the behaviour profile of this node's TCP: nt351, "
+                        "nt351-sp, bsd44 or linux, each with +rfc1337",
+                        StringValue("nt351"),
+                        MakeStringAccessor(&HalfcloseTcpL4Protocol::m_profile),
+                        MakeStringChecker())
+          .AddAttribute("Knobs",
+                        "knobs over the profile, as KNOB=VALUE separated by "
+                        "commas (delack=200ms,ack_every=2); the names and "
+                        "values of halfclose profiles",
+                        StringValue(""),
+                        MakeStringAccessor(&HalfcloseTcpL4Protocol::m_knobs),
+                        MakeStringChecker())
+          .AddTraceSource(
+              "Tx", "a segment the model sent: packet, from, to",
+              MakeTraceSourceAccessor(&HalfcloseTcpL4Protocol::m_txTrace),
+              "ns3::HalfcloseTcpL4Protocol::SegmentTracedCallback")
+          .AddTraceSource(
+              "Rx", "a segment the model received: packet, from, to",
+              MakeTraceSourceAccessor(&HalfcloseTcpL4Protocol::m_rxTrace),
+              "ns3::HalfcloseTcpL4Protocol::SegmentTracedCallback");
+  return tid;
+}
+
+HalfcloseTcpL4Protocol::HalfcloseTcpL4Protocol()
+    : m_host(nullptr), m_timerAt(TCP_NEVER) {
+}
+
+HalfcloseTcpL4Protocol::~HalfcloseTcpL4Protocol() {
+  if (m_host)
+    tcp_host_free(m_host);
+}
+
+void HalfcloseTcpL4Protocol::DoDispose() {
+  m_timer.Cancel();
+  m_listeners.clear();
+  /* sockets may outlive the simulation (an application's Ptr): none may
+   * reach into the host after it is freed */
+  for (HalfcloseTcpSocket *s : m_sockets)
+    s->Forget();
+  m_sockets.clear();
+  if (m_host)
+    tcp_host_free(m_host);
+  m_host = nullptr;
+  m_node = nullptr;
+  m_downTarget.Nullify();
+  m_downTarget6.Nullify();
+  IpL4Protocol::DoDispose();
+}
+
+void HalfcloseTcpL4Protocol::NotifyNewAggregate() {
+  Ptr<Node> node = this->GetObject<Node>();
+  Ptr<Ipv4> ipv4 = this->GetObject<Ipv4>();
+  if (!m_node && node && ipv4) {
+    m_node = node;
+    /* NSC's route: the node's TcpSocketFactory is this protocol's */
+    Ptr<HalfcloseTcpSocketFactory> f =
+        CreateObject<HalfcloseTcpSocketFactory>();
+    f->SetTcp(this);
+    node->AggregateObject(f);
+  }
+  if (ipv4 && m_downTarget.IsNull()) {
+    ipv4->Insert(this);
+    SetDownTarget(MakeCallback(&Ipv4::Send, ipv4));
+  }
+  IpL4Protocol::NotifyNewAggregate();
+}
+
+Ipv4Address HalfcloseTcpL4Protocol::LocalAddress() const {
+  Ptr<Ipv4> ipv4 = m_node ? m_node->GetObject<Ipv4>() : nullptr;
+  if (!ipv4)
+    return Ipv4Address::GetAny();
+  for (uint32_t i = 0; i < ipv4->GetNInterfaces(); i++)
+    for (uint32_t a = 0; a < ipv4->GetNAddresses(i); a++) {
+      Ipv4Address x = ipv4->GetAddress(i, a).GetLocal();
+      if (x != Ipv4Address::GetLoopback())
+        return x;
+    }
+  return Ipv4Address::GetAny();
+}
+
+/* The model host, once the node has an address: its profile and knobs
+ * as the attributes say. */
+bool HalfcloseTcpL4Protocol::Start() {
+  if (m_host)
+    return true;
+  Ipv4Address addr = LocalAddress();
+  if (addr == Ipv4Address::GetAny())
+    NS_FATAL_ERROR("HalfcloseTcpL4Protocol: the node has no IPv4 address yet");
+  tcp_host_config cfg;
+  std::memset(&cfg, 0, sizeof cfg);
+  cfg.addr = addr.Get();
+  if (tcp_profile_preset(&cfg.profile, m_profile.c_str()) != 0)
+    NS_FATAL_ERROR("HalfcloseTcpL4Protocol: Profile \""
+                   << m_profile
+                   << "\": expected nt351, nt351-sp, bsd44 or linux, each "
+                      "with +rfc1337");
+  std::string knobs = m_knobs;
+  size_t at = 0;
+  while (at < knobs.size()) {
+    size_t end = knobs.find(',', at);
+    std::string kv =
+        knobs.substr(at, end == std::string::npos ? end : end - at);
+    at = end == std::string::npos ? knobs.size() : end + 1;
+    if (kv.empty())
+      continue;
+    size_t eq = kv.find('=');
+    std::string k = kv.substr(0, eq),
+                v = eq == std::string::npos ? std::string() : kv.substr(eq + 1);
+    char why[200] = "";
+    if (hc_profile_set_text(&cfg.profile, k.c_str(), v.c_str(), why,
+                            sizeof why) != 0)
+      NS_FATAL_ERROR("HalfcloseTcpL4Protocol: Knobs \"" << kv << "\": " << why);
+  }
+  char why[200];
+  if (tcp_profile_check(&cfg.profile, why, sizeof why) != 0)
+    NS_FATAL_ERROR("HalfcloseTcpL4Protocol: " << why);
+  cfg.user = this;
+  cfg.output = OnOutput;
+  cfg.notify = [](void *u, tcp_conn *c, tcp_notify what) {
+    OnNotify(u, c, (int)what);
+  };
+  cfg.trust_input = true; /* ns-3's TCP leaves its checksum 0 unless
+                             ChecksumEnabled, and its bytes are not the
+                             model's pattern */
+  cfg.trace_types = 1u << TCP_EV_SEG_OUT;
+  if (tcp_host_new(&m_host, &cfg) != 0)
+    NS_FATAL_ERROR("HalfcloseTcpL4Protocol: out of memory");
+  return true;
+}
+
+tcp_host *HalfcloseTcpL4Protocol::Host() {
+  Start();
+  return m_host;
+}
+
+uint64_t HalfcloseTcpL4Protocol::Now() const {
+  return (uint64_t)Simulator::Now().GetNanoSeconds();
+}
+
+void HalfcloseTcpL4Protocol::Poke() {
+  uint64_t t = m_host ? tcp_host_expiry(m_host) : TCP_NEVER;
+  if (t == m_timerAt && m_timer.IsRunning())
+    return;
+  m_timer.Cancel();
+  m_timerAt = t;
+  if (t == TCP_NEVER)
+    return;
+  uint64_t now = Now();
+  m_timer = Simulator::Schedule(NanoSeconds(t > now ? t - now : 0),
+                                &HalfcloseTcpL4Protocol::Expire, this);
+}
+
+void HalfcloseTcpL4Protocol::Expire() {
+  m_timerAt = TCP_NEVER;
+  if (m_host)
+    tcp_host_on_expiry(m_host, Now());
+  Poke();
+}
+
+void HalfcloseTcpL4Protocol::OnOutput(void *user, const uint8_t *d,
+                                      size_t len) {
+  auto *self = static_cast<HalfcloseTcpL4Protocol *>(user);
+  if (len < 20 || self->m_downTarget.IsNull())
+    return;
+  size_t ihl = (size_t)(d[0] & 0x0f) * 4;
+  Ipv4Address src((uint32_t)d[12] << 24 | (uint32_t)d[13] << 16 |
+                  (uint32_t)d[14] << 8 | d[15]);
+  Ipv4Address dst((uint32_t)d[16] << 24 | (uint32_t)d[17] << 16 |
+                  (uint32_t)d[18] << 8 | d[19]);
+  Ptr<Packet> p = Create<Packet>(d + ihl, (uint32_t)(len - ihl));
+  self->m_txTrace(p, src, dst);
+  /* the node's routing chooses the route (none given). A node is
+   * initialized when the simulation starts: a segment of a socket used
+   * before (a Connect in main()) goes once it has started */
+  if (self->m_node && !self->m_node->IsInitialized())
+    Simulator::ScheduleNow(&HalfcloseTcpL4Protocol::SendDown,
+                           Ptr<HalfcloseTcpL4Protocol>(self), p, src, dst);
+  else
+    self->m_downTarget(p, src, dst, PROT_NUMBER, nullptr);
+}
+
+void HalfcloseTcpL4Protocol::SendDown(Ptr<Packet> p, Ipv4Address src,
+                                      Ipv4Address dst) {
+  if (!m_downTarget.IsNull())
+    m_downTarget(p, src, dst, PROT_NUMBER, nullptr);
+}
+
+void HalfcloseTcpL4Protocol::OnNotify(void *user, tcp_conn *c, int what) {
+  auto *self = static_cast<HalfcloseTcpL4Protocol *>(user);
+  if (what == TCP_NOTIFY_ACCEPTABLE) {
+    tcp_conn_info i;
+    tcp_conn_info_get(c, &i);
+    auto l = self->m_listeners.find(i.lport);
+    if (l != self->m_listeners.end())
+      Simulator::ScheduleNow(&HalfcloseTcpSocket::Accept,
+                             Ptr<HalfcloseTcpSocket>(l->second));
+    return;
+  }
+  auto *s = static_cast<HalfcloseTcpSocket *>(tcp_conn_user(c));
+  if (s) /* after the model's call returns: a callback may call into it */
+    Simulator::ScheduleNow(&HalfcloseTcpSocket::Notify,
+                           Ptr<HalfcloseTcpSocket>(s), what);
+}
+
+void HalfcloseTcpL4Protocol::Register(tcp_conn *c, HalfcloseTcpSocket *s) {
+  tcp_conn_set_user(c, s);
+}
+
+void HalfcloseTcpL4Protocol::Track(HalfcloseTcpSocket *s, bool live) {
+  if (live)
+    m_sockets.insert(s);
+  else
+    m_sockets.erase(s);
+}
+
+void HalfcloseTcpL4Protocol::Listening(uint16_t port, HalfcloseTcpSocket *s) {
+  m_listeners[port] = s;
+}
+
+void HalfcloseTcpL4Protocol::Unlistening(uint16_t port) {
+  m_listeners.erase(port);
+}
+
+Ptr<Socket> HalfcloseTcpL4Protocol::CreateSocket() {
+  Start();
+  Ptr<HalfcloseTcpSocket> s = CreateObject<HalfcloseTcpSocket>();
+  s->SetTcp(this);
+  return s;
+}
+
+int HalfcloseTcpL4Protocol::GetProtocolNumber() const {
+  return PROT_NUMBER;
+}
+
+static uint16_t ip_checksum(const uint8_t *h, size_t n) {
+  uint32_t sum = 0;
+  for (size_t i = 0; i + 1 < n; i += 2)
+    sum += (uint32_t)h[i] << 8 | h[i + 1];
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (uint16_t)~sum;
+}
+
+IpL4Protocol::RxStatus
+HalfcloseTcpL4Protocol::Receive(Ptr<Packet> p, const Ipv4Header &header,
+                                Ptr<Ipv4Interface> incomingInterface) {
+  (void)incomingInterface;
+  Start();
+  uint32_t n = p->GetSize();
+  std::vector<uint8_t> d(20 + n);
+  uint16_t total = (uint16_t)(20 + n);
+  uint32_t src = header.GetSource().Get(), dst = header.GetDestination().Get();
+  uint8_t h[20] = {0x45,
+                   0,
+                   (uint8_t)(total >> 8),
+                   (uint8_t)total,
+                   (uint8_t)(header.GetIdentification() >> 8),
+                   (uint8_t)header.GetIdentification(),
+                   0x40,
+                   0,
+                   header.GetTtl(),
+                   PROT_NUMBER,
+                   0,
+                   0,
+                   (uint8_t)(src >> 24),
+                   (uint8_t)(src >> 16),
+                   (uint8_t)(src >> 8),
+                   (uint8_t)src,
+                   (uint8_t)(dst >> 24),
+                   (uint8_t)(dst >> 16),
+                   (uint8_t)(dst >> 8),
+                   (uint8_t)dst};
+  uint16_t ck = ip_checksum(h, 20);
+  h[10] = (uint8_t)(ck >> 8);
+  h[11] = (uint8_t)ck;
+  std::memcpy(d.data(), h, 20);
+  p->CopyData(d.data() + 20, n);
+  m_rxTrace(p, header.GetSource(), header.GetDestination());
+  tcp_host_input(m_host, d.data(), d.size(), Now());
+  Poke();
+  return IpL4Protocol::RX_OK;
+}
+
+IpL4Protocol::RxStatus
+HalfcloseTcpL4Protocol::Receive(Ptr<Packet> p, const Ipv6Header &header,
+                                Ptr<Ipv6Interface> incomingInterface) {
+  (void)p;
+  (void)header;
+  (void)incomingInterface;
+  return IpL4Protocol::RX_ENDPOINT_UNREACH; /* the model is IPv4 only */
+}
+
+void HalfcloseTcpL4Protocol::SetDownTarget(
+    IpL4Protocol::DownTargetCallback cb) {
+  m_downTarget = cb;
+}
+
+void HalfcloseTcpL4Protocol::SetDownTarget6(
+    IpL4Protocol::DownTargetCallback6 cb) {
+  m_downTarget6 = cb;
+}
+
+IpL4Protocol::DownTargetCallback HalfcloseTcpL4Protocol::GetDownTarget() const {
+  return m_downTarget;
+}
+
+IpL4Protocol::DownTargetCallback6
+HalfcloseTcpL4Protocol::GetDownTarget6() const {
+  return m_downTarget6;
+}
+
+/* ---- the factory ---- */
+
+TypeId HalfcloseTcpSocketFactory::GetTypeId() {
+  static TypeId tid = TypeId("ns3::HalfcloseTcpSocketFactory")
+                          .SetParent<TcpSocketFactory>()
+                          .SetGroupName("Internet");
+  return tid;
+}
+
+void HalfcloseTcpSocketFactory::SetTcp(Ptr<HalfcloseTcpL4Protocol> tcp) {
+  m_tcp = tcp;
+}
+
+Ptr<Socket> HalfcloseTcpSocketFactory::CreateSocket() {
+  return m_tcp->CreateSocket();
+}
+
+void HalfcloseTcpSocketFactory::DoDispose() {
+  m_tcp = nullptr;
+  TcpSocketFactory::DoDispose();
+}
+
+/* ---- the socket ---- */
+
+TypeId HalfcloseTcpSocket::GetTypeId() {
+  static TypeId tid = TypeId("ns3::HalfcloseTcpSocket")
+                          .SetParent<TcpSocket>()
+                          .SetGroupName("Internet")
+                          .AddConstructor<HalfcloseTcpSocket>();
+  return tid;
+}
+
+HalfcloseTcpSocket::HalfcloseTcpSocket()
+    : m_conn(nullptr), m_port(0), m_listening(false), m_shutRecv(false),
+      m_closeNotified(false), m_connected(false),
+      m_errno(Socket::ERROR_NOTERROR), m_sndBuf(131072), m_rcvBuf(131072),
+      m_segSize(536), m_ssthresh(UINT32_MAX), m_cwnd(1), m_synRetries(6),
+      m_dataRetries(6), m_delAckCount(2), m_connTimeout(Seconds(3)),
+      m_delAck(MilliSeconds(200)), m_persist(Seconds(6)), m_noDelay(true) {
+}
+
+HalfcloseTcpSocket::~HalfcloseTcpSocket() {
+  if (m_conn)
+    tcp_conn_set_user(m_conn, nullptr);
+  if (m_tcp && m_listening)
+    m_tcp->Unlistening(m_port);
+  if (m_tcp)
+    m_tcp->Track(this, false);
+}
+
+void HalfcloseTcpSocket::SetTcp(Ptr<HalfcloseTcpL4Protocol> tcp) {
+  m_tcp = tcp;
+  m_tcp->Track(this, true);
+}
+
+void HalfcloseTcpSocket::Forget() {
+  m_conn = nullptr;
+  m_listening = false;
+}
+
+void HalfcloseTcpSocket::Attach(tcp_conn *c) {
+  m_conn = c;
+  m_connected = true;
+  m_tcp->Register(c, this);
+}
+
+void HalfcloseTcpSocket::Accept() {
+  if (!m_listening)
+    return;
+  tcp_conn *c;
+  while (tcp_host_accept(m_tcp->Host(), m_port, &c, m_tcp->Now()) == 0) {
+    tcp_conn_info i;
+    tcp_conn_info_get(c, &i);
+    Address from = InetSocketAddress(Ipv4Address(i.raddr), i.rport);
+    if (!NotifyConnectionRequest(from)) {
+      tcp_conn_abort(c, m_tcp->Now());
+      continue;
+    }
+    Ptr<HalfcloseTcpSocket> s = CreateObject<HalfcloseTcpSocket>();
+    s->SetTcp(m_tcp);
+    s->Attach(c);
+    NotifyNewConnectionCreated(s, from);
+    /* what arrived before the application had the socket */
+    if (s->GetRxAvailable())
+      Simulator::ScheduleNow(&HalfcloseTcpSocket::Notify, s,
+                             (int)TCP_NOTIFY_READABLE);
+  }
+  m_tcp->Poke();
+}
+
+void HalfcloseTcpSocket::Notify(int what) {
+  if (!m_conn)
+    return;
+  tcp_conn_info i;
+  tcp_conn_info_get(m_conn, &i);
+  switch (what) {
+  case TCP_NOTIFY_CONNECTED:
+    m_connected = true;
+    NotifyConnectionSucceeded();
+    break;
+  case TCP_NOTIFY_READABLE:
+    if (i.bytes_received > i.bytes_read && !m_shutRecv)
+      NotifyDataRecv();
+    /* ns-3's convention: the normal close when the peer's FIN is in */
+    if (i.fin_received && !m_closeNotified && !i.error) {
+      m_closeNotified = true;
+      NotifyNormalClose();
+    }
+    break;
+  case TCP_NOTIFY_WRITABLE:
+    NotifySend(GetTxAvailable());
+    break;
+  case TCP_NOTIFY_CLOSED:
+    if (!m_closeNotified) {
+      m_closeNotified = true;
+      NotifyNormalClose();
+    }
+    break;
+  case TCP_NOTIFY_ERROR: {
+    int e = tcp_conn_error(m_conn);
+    m_errno = e == TCP_ERR_RESET || e == TCP_ERR_PIPE
+                  ? Socket::ERROR_SHUTDOWN
+                  : Socket::ERROR_NOROUTETOHOST;
+    if (!m_connected)
+      NotifyConnectionFailed();
+    else /* also after the normal close was told */
+      NotifyErrorClose();
+    break;
+  }
+  default:
+    break;
+  }
+  m_tcp->Poke();
+}
+
+Socket::SocketErrno HalfcloseTcpSocket::GetErrno() const {
+  return m_errno;
+}
+
+Socket::SocketType HalfcloseTcpSocket::GetSocketType() const {
+  return Socket::NS3_SOCK_STREAM;
+}
+
+Ptr<Node> HalfcloseTcpSocket::GetNode() const {
+  return m_tcp ? m_tcp->GetObject<Node>() : nullptr;
+}
+
+int HalfcloseTcpSocket::Bind(const Address &address) {
+  if (!InetSocketAddress::IsMatchingType(address)) {
+    m_errno = Socket::ERROR_INVAL;
+    return -1;
+  }
+  m_port = InetSocketAddress::ConvertFrom(address).GetPort();
+  return 0;
+}
+
+int HalfcloseTcpSocket::Bind() {
+  m_port = 0; /* an ephemeral port at Connect */
+  return 0;
+}
+
+int HalfcloseTcpSocket::Bind6() {
+  m_errno = Socket::ERROR_AFNOSUPPORT;
+  return -1;
+}
+
+int HalfcloseTcpSocket::Close() {
+  if (m_listening) {
+    tcp_host_unlisten(m_tcp->Host(), m_port, m_tcp->Now());
+    m_tcp->Unlistening(m_port);
+    m_listening = false;
+  }
+  if (m_conn) {
+    tcp_conn_set_user(m_conn, nullptr);
+    tcp_conn_close(m_conn, m_tcp->Now()); /* the handle ends here */
+    m_conn = nullptr;
+  }
+  m_tcp->Poke();
+  return 0;
+}
+
+int HalfcloseTcpSocket::ShutdownSend() {
+  if (!m_conn) {
+    m_errno = Socket::ERROR_NOTCONN;
+    return -1;
+  }
+  tcp_conn_shutdown(m_conn, m_tcp->Now());
+  m_tcp->Poke();
+  return 0;
+}
+
+int HalfcloseTcpSocket::ShutdownRecv() {
+  m_shutRecv = true;
+  return 0;
+}
+
+int HalfcloseTcpSocket::Connect(const Address &address) {
+  if (!InetSocketAddress::IsMatchingType(address) || m_conn) {
+    m_errno = m_conn ? Socket::ERROR_ISCONN : Socket::ERROR_INVAL;
+    return -1;
+  }
+  InetSocketAddress to = InetSocketAddress::ConvertFrom(address);
+  tcp_conn *c;
+  if (tcp_host_connect(m_tcp->Host(), &c, m_port, to.GetIpv4().Get(),
+                       to.GetPort(), m_tcp->Now()) != 0) {
+    m_errno = Socket::ERROR_ADDRINUSE;
+    return -1;
+  }
+  m_conn = c;
+  m_tcp->Register(c, this);
+  m_tcp->Poke();
+  return 0;
+}
+
+int HalfcloseTcpSocket::Listen() {
+  if (tcp_host_listen(m_tcp->Host(), m_port, 64, m_tcp->Now()) != 0) {
+    m_errno = Socket::ERROR_ADDRINUSE;
+    return -1;
+  }
+  m_listening = true;
+  m_tcp->Listening(m_port, this);
+  return 0;
+}
+
+uint32_t HalfcloseTcpSocket::GetTxAvailable() const {
+  if (!m_conn)
+    return 0;
+  uint64_t n = tcp_conn_send_space(m_conn);
+  return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+int HalfcloseTcpSocket::Send(Ptr<Packet> p, uint32_t flags) {
+  (void)flags;
+  if (!m_conn) {
+    m_errno = Socket::ERROR_NOTCONN;
+    return -1;
+  }
+  uint32_t n = p->GetSize();
+  if (GetTxAvailable() == 0) {
+    m_errno = Socket::ERROR_MSGSIZE;
+    return -1;
+  }
+  int64_t r = tcp_conn_send(m_conn, n, m_tcp->Now());
+  m_tcp->Poke();
+  if (r < 0) {
+    m_errno = Socket::ERROR_SHUTDOWN;
+    return -1;
+  }
+  if (r > 0)
+    Simulator::ScheduleNow(&HalfcloseTcpSocket::DataSent,
+                           Ptr<HalfcloseTcpSocket>(this), (uint32_t)r);
+  return (int)r;
+}
+
+int HalfcloseTcpSocket::SendTo(Ptr<Packet> p, uint32_t flags,
+                               const Address &to) {
+  (void)to;
+  return Send(p, flags);
+}
+
+uint32_t HalfcloseTcpSocket::GetRxAvailable() const {
+  if (!m_conn)
+    return 0;
+  tcp_conn_info i;
+  tcp_conn_info_get(m_conn, &i);
+  uint64_t n = i.bytes_received - i.bytes_read;
+  return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+Ptr<Packet> HalfcloseTcpSocket::Recv(uint32_t maxSize, uint32_t flags) {
+  (void)flags;
+  uint32_t n = std::min(maxSize, GetRxAvailable());
+  if (!m_conn || n == 0 || m_shutRecv)
+    return nullptr;
+  std::vector<uint8_t> buf(n);
+  int64_t r = tcp_conn_recv(m_conn, buf.data(), n, m_tcp->Now());
+  m_tcp->Poke();
+  if (r <= 0)
+    return nullptr;
+  return Create<Packet>(buf.data(), (uint32_t)r);
+}
+
+Ptr<Packet> HalfcloseTcpSocket::RecvFrom(uint32_t maxSize, uint32_t flags,
+                                         Address &fromAddress) {
+  Ptr<Packet> p = Recv(maxSize, flags);
+  if (p)
+    GetPeerName(fromAddress);
+  return p;
+}
+
+int HalfcloseTcpSocket::GetSockName(Address &address) const {
+  if (!m_conn) {
+    address = InetSocketAddress(Ipv4Address::GetAny(), m_port);
+    return 0;
+  }
+  tcp_conn_info i;
+  tcp_conn_info_get(m_conn, &i);
+  address = InetSocketAddress(Ipv4Address(i.laddr), i.lport);
+  return 0;
+}
+
+int HalfcloseTcpSocket::GetPeerName(Address &address) const {
+  if (!m_conn) {
+    m_errno = Socket::ERROR_NOTCONN;
+    return -1;
+  }
+  tcp_conn_info i;
+  tcp_conn_info_get(m_conn, &i);
+  address = InetSocketAddress(Ipv4Address(i.raddr), i.rport);
+  return 0;
+}
+
+bool HalfcloseTcpSocket::SetAllowBroadcast(bool allowBroadcast) {
+  return !allowBroadcast;
+}
+
+bool HalfcloseTcpSocket::GetAllowBroadcast() const {
+  return false;
+}
+
+} // namespace ns3

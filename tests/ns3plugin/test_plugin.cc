@@ -1,0 +1,219 @@
+/*
+ * test_plugin.cc - the model as ns-3's TCP, driven only through ns-3's own
+ * API (InternetStackHelper::SetTcp, TcpSocketFactory, BulkSend, PacketSink,
+ * sockets and their callbacks):
+ *   - BulkSend to PacketSink across a router, the model at both ends, for
+ *     each built-in profile: every byte arrives;
+ *   - interop: ns-3's own TCP at one end and the model (each profile) at
+ *     the other, in both directions: every byte arrives;
+ *   - the article's conversation (a half-closing client reading 1 KiB every
+ *     100 ms a 20 000-byte response over 20 ms): under nt351 the server
+ *     answers a redundant ACK with a RST and the client's application gets
+ *     an error close (the KB symptom); under nt351-sp (the control) there
+ *     is no RST and the close is normal, every byte read.
+ * Prints "N passed, N failed".
+ */
+#include "ns3/applications-module.h"
+#include "ns3/core-module.h"
+#include "ns3/halfclose-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+using namespace ns3;
+
+static int passed, failed;
+#define CHECK(c, ...)                                                          \
+  do {                                                                         \
+    if (c) {                                                                   \
+      passed++;                                                                \
+    } else {                                                                   \
+      failed++;                                                                \
+      std::printf("FAIL %s:%d: ", __FILE__, __LINE__);                         \
+      std::printf(__VA_ARGS__);                                                \
+      std::printf("\n");                                                       \
+    }                                                                          \
+  } while (0)
+
+/* Three nodes in a line, client - router - server; each end's TCP is
+ * ns-3's ("") or the model's with the profile named. */
+struct Net {
+  NodeContainer n;
+  Ipv4Address server;
+};
+
+static void install(Ptr<Node> node, const std::string &profile) {
+  InternetStackHelper stack;
+  if (!profile.empty()) {
+    Config::SetDefault("ns3::HalfcloseTcpL4Protocol::Profile",
+                       StringValue(profile));
+    stack.SetTcp("ns3::HalfcloseTcpL4Protocol");
+  }
+  stack.Install(node);
+}
+
+static Net line(const std::string &client, const std::string &server,
+                const std::string &rate, const std::string &delay) {
+  Net net;
+  net.n.Create(3);
+  install(net.n.Get(0), client);
+  install(net.n.Get(1), "");
+  install(net.n.Get(2), server);
+  PointToPointHelper p2p;
+  p2p.SetDeviceAttribute("DataRate", StringValue(rate));
+  p2p.SetChannelAttribute("Delay", StringValue(delay));
+  NetDeviceContainer a = p2p.Install(net.n.Get(0), net.n.Get(1));
+  NetDeviceContainer b = p2p.Install(net.n.Get(1), net.n.Get(2));
+  Ipv4AddressHelper ip;
+  ip.SetBase("10.1.1.0", "255.255.255.0");
+  ip.Assign(a);
+  ip.SetBase("10.1.2.0", "255.255.255.0");
+  net.server = ip.Assign(b).GetAddress(1);
+  Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+  return net;
+}
+
+static uint64_t bulk(const std::string &client, const std::string &server,
+                     uint64_t bytes) {
+  Net net = line(client, server, "10Mbps", "5ms");
+  PacketSinkHelper sink("ns3::TcpSocketFactory",
+                        InetSocketAddress(Ipv4Address::GetAny(), 9000));
+  ApplicationContainer s = sink.Install(net.n.Get(2));
+  BulkSendHelper src("ns3::TcpSocketFactory",
+                     InetSocketAddress(net.server, 9000));
+  src.SetAttribute("MaxBytes", UintegerValue(bytes));
+  src.Install(net.n.Get(0));
+  Simulator::Stop(Seconds(60));
+  Simulator::Run();
+  uint64_t got = DynamicCast<PacketSink>(s.Get(0))->GetTotalRx();
+  Simulator::Destroy();
+  return got;
+}
+
+/* ---- the article's conversation, over sockets ---- */
+
+struct Article {
+  Ptr<Socket> client, server;
+  uint64_t read = 0, rsts = 0;
+  bool error_close = false, normal_close = false, sent = false;
+};
+static Article art;
+
+static void count_rst(Ptr<const Packet> p, Ipv4Address, Ipv4Address) {
+  uint8_t h[14];
+  if (p->GetSize() >= 14 && p->CopyData(h, 14) == 14 && (h[13] & 0x04))
+    art.rsts++; /* a RST the client received */
+}
+
+static void client_read() {
+  if (art.error_close || !art.client)
+    return;
+  Ptr<Packet> p = art.client->Recv(1024, 0);
+  if (p)
+    art.read += p->GetSize();
+  Simulator::Schedule(MilliSeconds(100), &client_read);
+}
+
+static void server_readable(Ptr<Socket> s) {
+  while (Ptr<Packet> p = s->Recv()) {
+  }
+  (void)s;
+}
+
+/* the response, as the send buffer takes it, then close */
+static uint32_t left;
+static void server_send(Ptr<Socket> s, uint32_t) {
+  while (left && s->GetTxAvailable()) {
+    uint32_t n = std::min(left, s->GetTxAvailable());
+    int r = s->Send(Create<Packet>(n));
+    if (r <= 0)
+      return;
+    left -= (uint32_t)r;
+  }
+  if (!left && !art.sent) {
+    art.sent = true;
+    s->Close();
+  }
+}
+
+static void server_peer_closed(Ptr<Socket> s) {
+  /* the request's end of stream: the response, then close */
+  left = 20000;
+  s->SetSendCallback(MakeCallback(&server_send));
+  server_send(s, 0);
+}
+
+static void accepted(Ptr<Socket> s, const Address &) {
+  art.server = s;
+  s->SetRecvCallback(MakeCallback(&server_readable));
+  s->SetCloseCallbacks(MakeCallback(&server_peer_closed),
+                       MakeNullCallback<void, Ptr<Socket>>());
+}
+
+static void connected(Ptr<Socket> s) {
+  s->Send(Create<Packet>(300));
+  s->ShutdownSend(); /* the half-close */
+  Simulator::ScheduleNow(&client_read);
+}
+
+static void client_normal(Ptr<Socket>) {
+  art.normal_close = true;
+}
+static void client_error(Ptr<Socket>) {
+  art.error_close = true;
+}
+
+static void article(const std::string &profile) {
+  art = Article();
+  Net net = line(profile, profile, "10Mbps", "10ms");
+  Ptr<Socket> lis =
+      Socket::CreateSocket(net.n.Get(2), TcpSocketFactory::GetTypeId());
+  lis->Bind(InetSocketAddress(Ipv4Address::GetAny(), 40000));
+  lis->Listen();
+  lis->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address &>(),
+                         MakeCallback(&accepted));
+  art.client =
+      Socket::CreateSocket(net.n.Get(0), TcpSocketFactory::GetTypeId());
+  art.client->Bind();
+  art.client->SetConnectCallback(MakeCallback(&connected),
+                                 MakeNullCallback<void, Ptr<Socket>>());
+  art.client->SetCloseCallbacks(MakeCallback(&client_normal),
+                                MakeCallback(&client_error));
+  art.client->Connect(InetSocketAddress(net.server, 40000));
+  Config::ConnectWithoutContext("/NodeList/0/$ns3::HalfcloseTcpL4Protocol/Rx",
+                                MakeCallback(&count_rst));
+  Simulator::Stop(Seconds(30));
+  Simulator::Run();
+  Simulator::Destroy();
+}
+
+int main() {
+  static const char *const profiles[] = {"nt351", "nt351-sp", "bsd44", "linux"};
+  for (const char *p : profiles) {
+    uint64_t got = bulk(p, p, 300000);
+    CHECK(got == 300000, "%s to %s: %llu of 300000 bytes", p, p,
+          (unsigned long long)got);
+    got = bulk("", p, 200000);
+    CHECK(got == 200000, "ns-3's TCP to %s: %llu of 200000 bytes", p,
+          (unsigned long long)got);
+    got = bulk(p, "", 200000);
+    CHECK(got == 200000, "%s to ns-3's TCP: %llu of 200000 bytes", p,
+          (unsigned long long)got);
+  }
+  article("nt351");
+  CHECK(art.rsts >= 1 && art.error_close && art.read < 20000,
+        "nt351: %llu RSTs, error close %d, %llu of 20000 bytes read",
+        (unsigned long long)art.rsts, art.error_close,
+        (unsigned long long)art.read);
+  article("nt351-sp");
+  CHECK(art.rsts == 0 && !art.error_close && art.read == 20000,
+        "nt351-sp: %llu RSTs, error close %d, %llu of 20000 bytes read",
+        (unsigned long long)art.rsts, art.error_close,
+        (unsigned long long)art.read);
+  std::printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
