@@ -11,12 +11,15 @@
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 
+#include <cctype>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 extern "C" {
 #include "tcp.h"
 #include "conv_params.h"
+#include "scenario.h"
 }
 
 namespace ns3 {
@@ -28,15 +31,74 @@ NS_OBJECT_ENSURE_REGISTERED(HalfcloseTcpSocket);
 
 /* ---- the protocol ---- */
 
+/* A knob's attribute: its value as text, kept by the protocol object. */
+class KnobAccessor : public AttributeAccessor {
+public:
+  explicit KnobAccessor(size_t i) : m_i(i) {
+  }
+  bool Set(ObjectBase *o, const AttributeValue &v) const override {
+    auto *p = dynamic_cast<HalfcloseTcpL4Protocol *>(o);
+    auto *s = dynamic_cast<const StringValue *>(&v);
+    return p && s && p->SetKnob(m_i, s->Get());
+  }
+  bool Get(const ObjectBase *o, AttributeValue &v) const override {
+    auto *p = dynamic_cast<const HalfcloseTcpL4Protocol *>(o);
+    auto *s = dynamic_cast<StringValue *>(&v);
+    if (!p || !s)
+      return false;
+    s->Set(p->GetKnob(m_i));
+    return true;
+  }
+  bool HasGetter() const override {
+    return true;
+  }
+  bool HasSetter() const override {
+    return true;
+  }
+
+private:
+  size_t m_i;
+};
+
+/* ack_every -> AckEvery: a knob's name in ns-3's attribute style */
+static std::string camel(const char *name) {
+  std::string out;
+  bool up = true;
+  for (const char *c = name; *c; c++) {
+    if (*c == '_') {
+      up = true;
+      continue;
+    }
+    out += up ? (char)std::toupper((unsigned char)*c) : *c;
+    up = false;
+  }
+  return out;
+}
+
+static TypeId add_knobs(TypeId tid) {
+  size_t n;
+  const tcp_knob_info *k = tcp_profile_knobs(&n);
+  for (size_t i = 0; i < n; i++) {
+    char range[200];
+    std::string help = std::string(k[i].help) + " (knob " + k[i].name + "; " +
+                       hc_knob_range(&k[i], range, sizeof range) +
+                       "; empty: the profile's value)";
+    tid.AddAttribute(camel(k[i].name), help, StringValue(""),
+                     Create<KnobAccessor>(i), MakeStringChecker());
+  }
+  return tid;
+}
+
 TypeId HalfcloseTcpL4Protocol::GetTypeId() {
-  static TypeId tid =
+  static TypeId tid = add_knobs(
       TypeId("ns3::HalfcloseTcpL4Protocol")
           .SetParent<IpL4Protocol>()
           .SetGroupName("Internet")
           .AddConstructor<HalfcloseTcpL4Protocol>()
           .AddAttribute("Profile",
                         "the behaviour profile of this node's TCP: nt351, "
-                        "nt351-sp, bsd44 or linux, each with +rfc1337",
+                        "nt351-sp, bsd44 or linux, each with +rfc1337, or "
+                        "FILE:NAME for a [profile NAME] of a scenario file",
                         StringValue("nt351"),
                         MakeStringAccessor(&HalfcloseTcpL4Protocol::m_profile),
                         MakeStringChecker())
@@ -54,12 +116,107 @@ TypeId HalfcloseTcpL4Protocol::GetTypeId() {
           .AddTraceSource(
               "Rx", "a segment the model received: packet, from, to",
               MakeTraceSourceAccessor(&HalfcloseTcpL4Protocol::m_rxTrace),
-              "ns3::HalfcloseTcpL4Protocol::SegmentTracedCallback");
+              "ns3::HalfcloseTcpL4Protocol::SegmentTracedCallback")
+          .AddTraceSource(
+              "State",
+              "a connection's state change: its number on this node, "
+              "from, to",
+              MakeTraceSourceAccessor(&HalfcloseTcpL4Protocol::m_stateTrace),
+              "ns3::HalfcloseTcpL4Protocol::StateTracedCallback")
+          .AddTraceSource(
+              "ModelEvent",
+              "each of the model's trace events as one line (segments and "
+              "why they were sent, timers, application calls, drops)",
+              MakeTraceSourceAccessor(&HalfcloseTcpL4Protocol::m_eventTrace),
+              "ns3::HalfcloseTcpL4Protocol::ModelEventTracedCallback"));
   return tid;
 }
 
 HalfcloseTcpL4Protocol::HalfcloseTcpL4Protocol()
     : m_host(nullptr), m_timerAt(TCP_NEVER) {
+  size_t n;
+  tcp_profile_knobs(&n);
+  m_knobText.resize(n);
+}
+
+bool HalfcloseTcpL4Protocol::SetKnob(size_t i, const std::string &text) {
+  size_t n;
+  const tcp_knob_info *k = tcp_profile_knobs(&n);
+  if (i >= n)
+    return false;
+  uint64_t v;
+  char why[200];
+  if (!text.empty() &&
+      hc_parse_knob(&k[i], text.c_str(), &v, why, sizeof why) != 0)
+    NS_FATAL_ERROR("HalfcloseTcpL4Protocol: " << camel(k[i].name) << " \""
+                                              << text << "\": " << why);
+  m_knobText[i] = text;
+  return true;
+}
+
+std::string HalfcloseTcpL4Protocol::GetKnob(size_t i) const {
+  return i < m_knobText.size() ? m_knobText[i] : std::string();
+}
+
+/* The profile the attributes give: Profile (a preset or FILE:NAME), then
+ * Knobs, then each knob's own attribute. A bad one stops the program. */
+void HalfcloseTcpL4Protocol::Profile(tcp_profile *p) const {
+  size_t colon = m_profile.rfind(':');
+  if (colon != std::string::npos) {
+    std::string path = m_profile.substr(0, colon),
+                name = m_profile.substr(colon + 1);
+    std::unique_ptr<scenario> s(new scenario());
+    static char msgs[16384];
+    if (scn_load(s.get(), path.c_str(), msgs, sizeof msgs, nullptr) != 0)
+      NS_FATAL_ERROR("HalfcloseTcpL4Protocol: Profile \"" << m_profile
+                                                          << "\":\n"
+                                                          << msgs);
+    const scn_user_profile *u = scn_user_find(s.get(), name.c_str());
+    char why[400] = "";
+    if (!u)
+      snprintf(why, sizeof why, "%s defines no [profile %s]", path.c_str(),
+               name.c_str());
+    else
+      scn_user_resolve(u, s->path, p, why, sizeof why);
+    scn_free(s.get());
+    if (why[0])
+      NS_FATAL_ERROR("HalfcloseTcpL4Protocol: Profile \"" << m_profile
+                                                          << "\": " << why);
+  } else if (tcp_profile_preset(p, m_profile.c_str()) != 0)
+    NS_FATAL_ERROR("HalfcloseTcpL4Protocol: Profile \""
+                   << m_profile
+                   << "\": expected nt351, nt351-sp, bsd44 or linux, each "
+                      "with +rfc1337, or FILE:NAME");
+  std::string knobs = m_knobs;
+  size_t at = 0;
+  while (at < knobs.size()) {
+    size_t end = knobs.find(',', at);
+    std::string kv =
+        knobs.substr(at, end == std::string::npos ? end : end - at);
+    at = end == std::string::npos ? knobs.size() : end + 1;
+    if (kv.empty())
+      continue;
+    size_t eq = kv.find('=');
+    std::string k = kv.substr(0, eq),
+                v = eq == std::string::npos ? std::string() : kv.substr(eq + 1);
+    char why[200] = "";
+    if (hc_profile_set_text(p, k.c_str(), v.c_str(), why, sizeof why) != 0)
+      NS_FATAL_ERROR("HalfcloseTcpL4Protocol: Knobs \"" << kv << "\": " << why);
+  }
+  size_t n;
+  const tcp_knob_info *k = tcp_profile_knobs(&n);
+  for (size_t i = 0; i < n; i++) {
+    char why[200] = "";
+    if (!m_knobText[i].empty() &&
+        hc_profile_set_text(p, k[i].name, m_knobText[i].c_str(), why,
+                            sizeof why) != 0)
+      NS_FATAL_ERROR("HalfcloseTcpL4Protocol: " << camel(k[i].name) << " \""
+                                                << m_knobText[i]
+                                                << "\": " << why);
+  }
+  char why[200];
+  if (tcp_profile_check(p, why, sizeof why) != 0)
+    NS_FATAL_ERROR("HalfcloseTcpL4Protocol: " << why);
 }
 
 HalfcloseTcpL4Protocol::~HalfcloseTcpL4Protocol() {
@@ -70,11 +227,13 @@ HalfcloseTcpL4Protocol::~HalfcloseTcpL4Protocol() {
 void HalfcloseTcpL4Protocol::DoDispose() {
   m_timer.Cancel();
   m_listeners.clear();
+  m_following.clear();
   /* sockets may outlive the simulation (an application's Ptr): none may
    * reach into the host after it is freed */
   for (HalfcloseTcpSocket *s : m_sockets)
     s->Forget();
   m_sockets.clear();
+  m_held.clear();
   if (m_host)
     tcp_host_free(m_host);
   m_host = nullptr;
@@ -126,31 +285,7 @@ bool HalfcloseTcpL4Protocol::Start() {
   tcp_host_config cfg;
   std::memset(&cfg, 0, sizeof cfg);
   cfg.addr = addr.Get();
-  if (tcp_profile_preset(&cfg.profile, m_profile.c_str()) != 0)
-    NS_FATAL_ERROR("HalfcloseTcpL4Protocol: Profile \""
-                   << m_profile
-                   << "\": expected nt351, nt351-sp, bsd44 or linux, each "
-                      "with +rfc1337");
-  std::string knobs = m_knobs;
-  size_t at = 0;
-  while (at < knobs.size()) {
-    size_t end = knobs.find(',', at);
-    std::string kv =
-        knobs.substr(at, end == std::string::npos ? end : end - at);
-    at = end == std::string::npos ? knobs.size() : end + 1;
-    if (kv.empty())
-      continue;
-    size_t eq = kv.find('=');
-    std::string k = kv.substr(0, eq),
-                v = eq == std::string::npos ? std::string() : kv.substr(eq + 1);
-    char why[200] = "";
-    if (hc_profile_set_text(&cfg.profile, k.c_str(), v.c_str(), why,
-                            sizeof why) != 0)
-      NS_FATAL_ERROR("HalfcloseTcpL4Protocol: Knobs \"" << kv << "\": " << why);
-  }
-  char why[200];
-  if (tcp_profile_check(&cfg.profile, why, sizeof why) != 0)
-    NS_FATAL_ERROR("HalfcloseTcpL4Protocol: " << why);
+  Profile(&cfg.profile);
   cfg.user = this;
   cfg.output = OnOutput;
   cfg.notify = [](void *u, tcp_conn *c, tcp_notify what) {
@@ -159,7 +294,7 @@ bool HalfcloseTcpL4Protocol::Start() {
   cfg.trust_input = true; /* ns-3's TCP leaves its checksum 0 unless
                              ChecksumEnabled, and its bytes are not the
                              model's pattern */
-  cfg.trace_types = 1u << TCP_EV_SEG_OUT;
+  cfg.trace = OnTrace;    /* every event: State and ModelEvent */
   if (tcp_host_new(&m_host, &cfg) != 0)
     NS_FATAL_ERROR("HalfcloseTcpL4Protocol: out of memory");
   return true;
@@ -239,15 +374,87 @@ void HalfcloseTcpL4Protocol::OnNotify(void *user, tcp_conn *c, int what) {
                            Ptr<HalfcloseTcpSocket>(s), what);
 }
 
+static TcpSocket::TcpStates_t ns3_state(tcp_state s) {
+  switch (s) {
+  case TCP_LISTEN:
+    return TcpSocket::LISTEN;
+  case TCP_SYN_SENT:
+    return TcpSocket::SYN_SENT;
+  case TCP_SYN_RECEIVED:
+    return TcpSocket::SYN_RCVD;
+  case TCP_ESTABLISHED:
+    return TcpSocket::ESTABLISHED;
+  case TCP_FIN_WAIT_1:
+    return TcpSocket::FIN_WAIT_1;
+  case TCP_FIN_WAIT_2:
+    return TcpSocket::FIN_WAIT_2;
+  case TCP_CLOSE_WAIT:
+    return TcpSocket::CLOSE_WAIT;
+  case TCP_CLOSING:
+    return TcpSocket::CLOSING;
+  case TCP_LAST_ACK:
+    return TcpSocket::LAST_ACK;
+  case TCP_TIME_WAIT:
+    return TcpSocket::TIME_WAIT;
+  case TCP_CLOSED:
+  default:
+    return TcpSocket::CLOSED;
+  }
+}
+
+void HalfcloseTcpL4Protocol::OnTrace(void *user, const tcp_event *ev) {
+  auto *self = static_cast<HalfcloseTcpL4Protocol *>(user);
+  if (ev->type == TCP_EV_STATE) {
+    TcpSocket::TcpStates_t from = ns3_state(ev->from), to = ns3_state(ev->to);
+    self->m_stateTrace(ev->conn_id, from, to);
+    auto f = self->m_following.find(ev->conn_id);
+    if (f != self->m_following.end()) {
+      f->second->SetState(to);
+      if (to == TcpSocket::CLOSED)
+        self->m_following.erase(f);
+    }
+  }
+  if (self->m_eventTrace.IsEmpty())
+    return;
+  char line[512];
+  tcp_event_format(ev, line, sizeof line);
+  self->m_eventTrace(std::string(line));
+}
+
 void HalfcloseTcpL4Protocol::Register(tcp_conn *c, HalfcloseTcpSocket *s) {
   tcp_conn_set_user(c, s);
+  tcp_conn_info i;
+  tcp_conn_info_get(c, &i);
+  Follow(i.id, s);
+  s->SetState(ns3_state(i.state));
 }
 
 void HalfcloseTcpL4Protocol::Track(HalfcloseTcpSocket *s, bool live) {
-  if (live)
+  if (live) {
     m_sockets.insert(s);
-  else
-    m_sockets.erase(s);
+    return;
+  }
+  m_sockets.erase(s);
+  for (auto f = m_following.begin(); f != m_following.end();)
+    f = f->second == s ? m_following.erase(f) : std::next(f);
+}
+
+void HalfcloseTcpL4Protocol::Hold(Ptr<HalfcloseTcpSocket> s) {
+  m_held.insert(s);
+}
+
+void HalfcloseTcpL4Protocol::Release(Ptr<HalfcloseTcpSocket> s) {
+  /* not now: the socket may be the caller */
+  Simulator::ScheduleNow(&HalfcloseTcpL4Protocol::Drop,
+                         Ptr<HalfcloseTcpL4Protocol>(this), s);
+}
+
+void HalfcloseTcpL4Protocol::Drop(Ptr<HalfcloseTcpSocket> s) {
+  m_held.erase(s);
+}
+
+void HalfcloseTcpL4Protocol::Follow(uint64_t id, HalfcloseTcpSocket *s) {
+  m_following[id] = s;
 }
 
 void HalfcloseTcpL4Protocol::Listening(uint16_t port, HalfcloseTcpSocket *s) {
@@ -371,10 +578,14 @@ void HalfcloseTcpSocketFactory::DoDispose() {
 /* ---- the socket ---- */
 
 TypeId HalfcloseTcpSocket::GetTypeId() {
-  static TypeId tid = TypeId("ns3::HalfcloseTcpSocket")
-                          .SetParent<TcpSocket>()
-                          .SetGroupName("Internet")
-                          .AddConstructor<HalfcloseTcpSocket>();
+  static TypeId tid =
+      TypeId("ns3::HalfcloseTcpSocket")
+          .SetParent<TcpSocket>()
+          .SetGroupName("Internet")
+          .AddConstructor<HalfcloseTcpSocket>()
+          .AddTraceSource("State", "the connection's state, as TcpSocketBase's",
+                          MakeTraceSourceAccessor(&HalfcloseTcpSocket::m_state),
+                          "ns3::TcpStatesTracedValueCallback");
   return tid;
 }
 
@@ -384,7 +595,8 @@ HalfcloseTcpSocket::HalfcloseTcpSocket()
       m_errno(Socket::ERROR_NOTERROR), m_sndBuf(131072), m_rcvBuf(131072),
       m_segSize(536), m_ssthresh(UINT32_MAX), m_cwnd(1), m_synRetries(6),
       m_dataRetries(6), m_delAckCount(2), m_connTimeout(Seconds(3)),
-      m_delAck(MilliSeconds(200)), m_persist(Seconds(6)), m_noDelay(true) {
+      m_delAck(MilliSeconds(200)), m_persist(Seconds(6)), m_noDelay(true),
+      m_state(TcpSocket::CLOSED) {
 }
 
 HalfcloseTcpSocket::~HalfcloseTcpSocket() {
@@ -410,6 +622,7 @@ void HalfcloseTcpSocket::Attach(tcp_conn *c) {
   m_conn = c;
   m_connected = true;
   m_tcp->Register(c, this);
+  m_tcp->Hold(this);
 }
 
 void HalfcloseTcpSocket::Accept() {
@@ -463,6 +676,7 @@ void HalfcloseTcpSocket::Notify(int what) {
       m_closeNotified = true;
       NotifyNormalClose();
     }
+    m_tcp->Release(this); /* the connection is over */
     break;
   case TCP_NOTIFY_ERROR: {
     int e = tcp_conn_error(m_conn);
@@ -473,6 +687,7 @@ void HalfcloseTcpSocket::Notify(int what) {
       NotifyConnectionFailed();
     else /* also after the normal close was told */
       NotifyErrorClose();
+    m_tcp->Release(this); /* the application may still read what is left */
     break;
   }
   default:
@@ -517,12 +732,14 @@ int HalfcloseTcpSocket::Close() {
     tcp_host_unlisten(m_tcp->Host(), m_port, m_tcp->Now());
     m_tcp->Unlistening(m_port);
     m_listening = false;
+    m_state = TcpSocket::CLOSED;
   }
   if (m_conn) {
     tcp_conn_set_user(m_conn, nullptr);
     tcp_conn_close(m_conn, m_tcp->Now()); /* the handle ends here */
     m_conn = nullptr;
   }
+  m_tcp->Release(this);
   m_tcp->Poke();
   return 0;
 }
@@ -556,6 +773,7 @@ int HalfcloseTcpSocket::Connect(const Address &address) {
   }
   m_conn = c;
   m_tcp->Register(c, this);
+  m_tcp->Hold(this);
   m_tcp->Poke();
   return 0;
 }
@@ -566,7 +784,9 @@ int HalfcloseTcpSocket::Listen() {
     return -1;
   }
   m_listening = true;
+  m_state = TcpSocket::LISTEN;
   m_tcp->Listening(m_port, this);
+  m_tcp->Hold(this);
   return 0;
 }
 

@@ -9,9 +9,18 @@
  * that asks for "ns3::TcpSocketFactory" (BulkSend, PacketSink, OnOff) runs
  * on the model unchanged. Each node takes the behaviour profile of its
  * "Profile" attribute (a built-in name: nt351, nt351-sp, bsd44, linux,
- * each with +rfc1337) and the knobs of "Knobs" ("delack=200ms,ack_every=2"),
- * both read when the stack is installed, so Config::SetDefault before each
- * install gives nodes different stacks.
+ * each with +rfc1337, or FILE:NAME for a [profile NAME] of a scenario
+ * file), the knobs of "Knobs" ("delack=200ms,ack_every=2") and then every
+ * knob's own attribute (AckEvery, Delack, FinAckFinal, ...: the knob's name
+ * in CamelCase, its value as halfclose writes it, empty for the profile's).
+ * They are read when the node's model host starts (its first socket or
+ * segment), so Config::SetDefault before each install gives nodes
+ * different stacks, and Config::Set on a node's path works until then.
+ *
+ * Trace sources: Tx and Rx (every segment), State (a connection's state
+ * change, in TcpSocket's states) and ModelEvent (each of the model's
+ * trace events as one line: timers, application calls, drops and why
+ * each segment was sent). Each socket also has TcpSocketBase's State.
  *
  * The model carries no application bytes: a stream's byte k is the
  * model's own pattern (tcp_payload_byte(k)), so a receiving application
@@ -28,15 +37,18 @@
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/tcp-socket.h"
 #include "ns3/traced-callback.h"
+#include "ns3/traced-value.h"
 
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 extern "C" {
 struct tcp_host;
 struct tcp_conn;
 struct tcp_event;
+struct tcp_profile;
 }
 
 namespace ns3 {
@@ -70,7 +82,26 @@ public:
   void Listening(uint16_t port, HalfcloseTcpSocket *s);
   void Track(HalfcloseTcpSocket *s, bool live); /* sockets of this host */
   void Unlistening(uint16_t port);
+  /* the stack keeps a socket with a connection or a listen alive, as
+   * ns-3's TCP does, whether or not its application holds it; Release lets
+   * go once the application has closed it or its connection is gone */
+  void Hold(Ptr<HalfcloseTcpSocket> s);
+  void Release(Ptr<HalfcloseTcpSocket> s);
+  /* socket s follows connection id's states until it is CLOSED or s goes */
+  void Follow(uint64_t id, HalfcloseTcpSocket *s);
   Ipv4Address LocalAddress() const;
+
+  /* knob i of tcp_profile_knobs() as its attribute holds it ("" for the
+   * profile's value); false and a fatal error for a value it refuses */
+  bool SetKnob(size_t i, const std::string &text);
+  std::string GetKnob(size_t i) const;
+
+  typedef void (*SegmentTracedCallback)(Ptr<const Packet> p, Ipv4Address from,
+                                        Ipv4Address to);
+  typedef void (*StateTracedCallback)(uint64_t conn,
+                                      TcpSocket::TcpStates_t from,
+                                      TcpSocket::TcpStates_t to);
+  typedef void (*ModelEventTracedCallback)(const std::string &line);
 
 protected:
   void NotifyNewAggregate() override;
@@ -83,18 +114,26 @@ private:
   void Expire();
   bool Start(); /* the model host, once the node has its address */
   void SendDown(Ptr<Packet> p, Ipv4Address src, Ipv4Address dst);
+  void Profile(::tcp_profile *p) const; /* from the attributes */
+  void Drop(Ptr<HalfcloseTcpSocket> s);
 
   Ptr<Node> m_node;
   IpL4Protocol::DownTargetCallback m_downTarget;
   IpL4Protocol::DownTargetCallback6 m_downTarget6;
   struct tcp_host *m_host;
   std::string m_profile, m_knobs;
+  std::vector<std::string> m_knobText; /* by tcp_profile_knobs() index */
   EventId m_timer;
   uint64_t m_timerAt;
   std::map<uint16_t, HalfcloseTcpSocket *> m_listeners;
   std::set<HalfcloseTcpSocket *> m_sockets;
+  std::map<uint64_t, HalfcloseTcpSocket *> m_following;
+  std::set<Ptr<HalfcloseTcpSocket>> m_held;
   TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_txTrace;
   TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_rxTrace;
+  TracedCallback<uint64_t, TcpSocket::TcpStates_t, TcpSocket::TcpStates_t>
+      m_stateTrace;
+  TracedCallback<const std::string &> m_eventTrace;
 };
 
 class HalfcloseTcpSocketFactory : public TcpSocketFactory {
@@ -118,7 +157,10 @@ public:
   void SetTcp(Ptr<HalfcloseTcpL4Protocol> tcp);
   void Attach(struct tcp_conn *c); /* an accepted connection */
   void Notify(int what);           /* from the model */
-  void Accept();                   /* a listener's connection is ready */
+  void SetState(TcpSocket::TcpStates_t s) {
+    m_state = s;
+  }
+  void Accept(); /* a listener's connection is ready */
   void Forget(); /* the host is gone: no handle into it any more */
   void DataSent(uint32_t n) {
     NotifyDataSent(n);
@@ -235,6 +277,7 @@ private:
   uint32_t m_synRetries, m_dataRetries, m_delAckCount;
   Time m_connTimeout, m_delAck, m_persist;
   bool m_noDelay;
+  TracedValue<TcpSocket::TcpStates_t> m_state;
 };
 
 } // namespace ns3

@@ -11,6 +11,13 @@
  *     answers a redundant ACK with a RST and the client's application gets
  *     an error close (the KB symptom); under nt351-sp (the control) there
  *     is no RST and the close is normal, every byte read.
+ *   - the attributes: nt351 with the fix's one knob (FinAckFinal, as a
+ *     default, and as Config::Set on a node's path) and a FILE:NAME
+ *     profile of a scenario file behave as nt351-sp; FinAckFinal=false
+ *     (the negative control) as nt351;
+ *   - the trace sources: State, each socket's State and ModelEvent tell the
+ *     client's FIN-WAIT-2 -> TIME-WAIT -> CLOSED and the delayed ACK after
+ *     the FIN's ACK.
  * Prints "N passed, N failed".
  */
 #include "ns3/applications-module.h"
@@ -22,7 +29,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <functional>
 #include <string>
+#include <vector>
 
 using namespace ns3;
 
@@ -102,6 +112,21 @@ struct Article {
   bool error_close = false, normal_close = false, sent = false;
 };
 static Article art;
+static std::function<void()> before_sockets; /* attributes to set */
+static std::vector<std::string> events;      /* the client's ModelEvent */
+static std::vector<std::pair<int, int>> states, sock_states;
+
+static void on_event(const std::string &line) {
+  events.push_back(line);
+}
+static void on_state(uint64_t, TcpSocket::TcpStates_t from,
+                     TcpSocket::TcpStates_t to) {
+  states.emplace_back(from, to);
+}
+static void on_sock_state(TcpSocket::TcpStates_t from,
+                          TcpSocket::TcpStates_t to) {
+  sock_states.emplace_back(from, to);
+}
 
 static void count_rst(Ptr<const Packet> p, Ipv4Address, Ipv4Address) {
   uint8_t h[14];
@@ -169,7 +194,12 @@ static void client_error(Ptr<Socket>) {
 
 static void article(const std::string &profile) {
   art = Article();
+  events.clear();
+  states.clear();
+  sock_states.clear();
   Net net = line(profile, profile, "10Mbps", "10ms");
+  if (before_sockets)
+    before_sockets();
   Ptr<Socket> lis =
       Socket::CreateSocket(net.n.Get(2), TcpSocketFactory::GetTypeId());
   lis->Bind(InetSocketAddress(Ipv4Address::GetAny(), 40000));
@@ -186,9 +216,71 @@ static void article(const std::string &profile) {
   art.client->Connect(InetSocketAddress(net.server, 40000));
   Config::ConnectWithoutContext("/NodeList/0/$ns3::HalfcloseTcpL4Protocol/Rx",
                                 MakeCallback(&count_rst));
+  Config::ConnectWithoutContext(
+      "/NodeList/0/$ns3::HalfcloseTcpL4Protocol/ModelEvent",
+      MakeCallback(&on_event));
+  Config::ConnectWithoutContext(
+      "/NodeList/0/$ns3::HalfcloseTcpL4Protocol/State",
+      MakeCallback(&on_state));
+  art.client->TraceConnectWithoutContext("State", MakeCallback(&on_sock_state));
   Simulator::Stop(Seconds(30));
   Simulator::Run();
   Simulator::Destroy();
+  art.client = nullptr;
+  art.server = nullptr;
+}
+
+static bool fixed() {
+  return art.rsts == 0 && !art.error_close && art.read == 20000;
+}
+static bool broken() {
+  return art.rsts >= 1 && art.error_close && art.read < 20000;
+}
+
+static bool has_state(const std::vector<std::pair<int, int>> &v, int from,
+                      int to) {
+  return std::find(v.begin(), v.end(), std::make_pair(from, to)) != v.end();
+}
+
+/* the attributes: a knob's default, a Config::Set path, FILE:NAME */
+static void attributes() {
+  Config::SetDefault("ns3::HalfcloseTcpL4Protocol::FinAckFinal",
+                     StringValue("true"));
+  article("nt351");
+  CHECK(fixed(), "nt351 + FinAckFinal=true default: %llu RSTs, %llu read",
+        (unsigned long long)art.rsts, (unsigned long long)art.read);
+  Config::SetDefault("ns3::HalfcloseTcpL4Protocol::FinAckFinal",
+                     StringValue("false"));
+  article("nt351");
+  CHECK(broken(), "nt351 + FinAckFinal=false: %llu RSTs, %llu read",
+        (unsigned long long)art.rsts, (unsigned long long)art.read);
+  Config::SetDefault("ns3::HalfcloseTcpL4Protocol::FinAckFinal",
+                     StringValue(""));
+
+  before_sockets = [] {
+    Config::Set("/NodeList/*/$ns3::HalfcloseTcpL4Protocol/FinAckFinal",
+                StringValue("true"));
+  };
+  article("nt351");
+  CHECK(fixed(), "nt351 + Config::Set FinAckFinal: %llu RSTs, %llu read",
+        (unsigned long long)art.rsts, (unsigned long long)art.read);
+  before_sockets = nullptr;
+
+  const char *path = "test_plugin_profile.ini";
+  {
+    std::ofstream f(path);
+    f << "[profile patched]\nbase = nt351\nfin_ack_final = true\n";
+  }
+  article(std::string(path) + ":patched");
+  CHECK(fixed(), "FILE:NAME profile: %llu RSTs, %llu read",
+        (unsigned long long)art.rsts, (unsigned long long)art.read);
+  std::remove(path);
+
+  StringValue v;
+  Ptr<HalfcloseTcpL4Protocol> p = CreateObject<HalfcloseTcpL4Protocol>();
+  p->SetAttribute("Delack", StringValue("300ms"));
+  p->GetAttribute("Delack", v);
+  CHECK(v.Get() == "300ms", "Delack reads back \"%s\"", v.Get().c_str());
 }
 
 int main() {
@@ -205,6 +297,26 @@ int main() {
           (unsigned long long)got);
   }
   article("nt351");
+  CHECK(has_state(states, TcpSocket::FIN_WAIT_2, TcpSocket::TIME_WAIT) &&
+            has_state(states, TcpSocket::TIME_WAIT, TcpSocket::CLOSED),
+        "State: the client's TIME-WAIT and its end by RST (%zu changes)",
+        states.size());
+  CHECK(!sock_states.empty() && sock_states.back().second == TcpSocket::CLOSED,
+        "the client socket's State ends CLOSED");
+  {
+    size_t fin_ack = events.size(), delack = events.size();
+    for (size_t i = 0; i < events.size(); i++) {
+      if (fin_ack == events.size() &&
+          events[i].find("ack-fin") != std::string::npos)
+        fin_ack = i;
+      if (events[i].find("delack") != std::string::npos &&
+          events[i].find("seg-out") != std::string::npos)
+        delack = i;
+    }
+    CHECK(fin_ack < delack && delack < events.size(),
+          "ModelEvent: a delayed ACK sent after the FIN's ACK (%zu events)",
+          events.size());
+  }
   CHECK(art.rsts >= 1 && art.error_close && art.read < 20000,
         "nt351: %llu RSTs, error close %d, %llu of 20000 bytes read",
         (unsigned long long)art.rsts, art.error_close,
@@ -214,6 +326,7 @@ int main() {
         "nt351-sp: %llu RSTs, error close %d, %llu of 20000 bytes read",
         (unsigned long long)art.rsts, art.error_close,
         (unsigned long long)art.read);
+  attributes();
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
