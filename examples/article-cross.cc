@@ -73,7 +73,7 @@ static void server_send(Ptr<Socket> s, uint32_t) {
 }
 
 static void drain(Ptr<Socket> s) {
-  while (Ptr<Packet> p = s->Recv()) {
+  for (Ptr<Packet> p = s->Recv(); p && p->GetSize(); p = s->Recv()) {
   }
 }
 

@@ -133,7 +133,9 @@ TypeId HalfcloseTcpL4Protocol::GetTypeId() {
 }
 
 HalfcloseTcpL4Protocol::HalfcloseTcpL4Protocol()
-    : m_host(nullptr), m_timerAt(TCP_NEVER) {
+    : m_host(nullptr), m_timerAt(TCP_NEVER), m_epoch(0), m_parked(false),
+      m_driverTrace(nullptr), m_driverRandom(nullptr), m_driverSettled(nullptr),
+      m_driverUser(nullptr) {
   size_t n;
   tcp_profile_knobs(&n);
   m_knobText.resize(n);
@@ -226,17 +228,9 @@ HalfcloseTcpL4Protocol::~HalfcloseTcpL4Protocol() {
 
 void HalfcloseTcpL4Protocol::DoDispose() {
   m_timer.Cancel();
-  m_listeners.clear();
-  m_following.clear();
-  /* sockets may outlive the simulation (an application's Ptr): none may
-   * reach into the host after it is freed */
-  for (HalfcloseTcpSocket *s : m_sockets)
-    s->Forget();
+  Unhost();
   m_sockets.clear();
   m_held.clear();
-  if (m_host)
-    tcp_host_free(m_host);
-  m_host = nullptr;
   m_node = nullptr;
   m_downTarget.Nullify();
   m_downTarget6.Nullify();
@@ -274,6 +268,63 @@ Ipv4Address HalfcloseTcpL4Protocol::LocalAddress() const {
   return Ipv4Address::GetAny();
 }
 
+/* Free the host. Sockets may outlive it (an application's Ptr): none may
+ * reach into it after it is freed. */
+void HalfcloseTcpL4Protocol::Unhost() {
+  m_timer.Cancel();
+  m_timerAt = TCP_NEVER;
+  m_listeners.clear();
+  m_following.clear();
+  for (HalfcloseTcpSocket *s : m_sockets)
+    s->Forget();
+  if (m_host)
+    tcp_host_free(m_host);
+  m_host = nullptr;
+  std::set<Ptr<HalfcloseTcpSocket>> held;
+  held.swap(m_held); /* their destructors reach back into m_sockets */
+}
+
+tcp_host *HalfcloseTcpL4Protocol::Configure(const tcp_host_config *given,
+                                            int64_t epoch_ns,
+                                            void (*settled)(void *)) {
+  Unhost();
+  m_parked = false;
+  m_epoch = epoch_ns;
+  tcp_host_config cfg = *given;
+  if (!cfg.addr)
+    cfg.addr = LocalAddress().Get();
+  m_driverTrace = given->trace;
+  m_driverRandom = given->random;
+  m_driverSettled = settled;
+  m_driverUser = given->user;
+  cfg.user = this;
+  cfg.output = OnOutput;
+  cfg.notify = [](void *u, tcp_conn *c, tcp_notify what) {
+    OnNotify(u, c, (int)what);
+  };
+  cfg.trace = OnTrace;
+  cfg.random = given->random ? OnRandom : nullptr;
+  if (cfg.trace_types) /* the sockets follow their states */
+    cfg.trace_types |= 1u << TCP_EV_STATE;
+  if (tcp_host_new(&m_host, &cfg) != 0)
+    m_host = nullptr;
+  return m_host;
+}
+
+void HalfcloseTcpL4Protocol::Park() {
+  Unhost();
+  m_parked = true;
+  m_driverTrace = nullptr;
+  m_driverRandom = nullptr;
+  m_driverSettled = nullptr;
+  m_driverUser = nullptr;
+}
+
+uint32_t HalfcloseTcpL4Protocol::OnRandom(void *user) {
+  auto *self = static_cast<HalfcloseTcpL4Protocol *>(user);
+  return self->m_driverRandom(self->m_driverUser);
+}
+
 /* The model host, once the node has an address: its profile and knobs
  * as the attributes say. */
 bool HalfcloseTcpL4Protocol::Start() {
@@ -306,7 +357,7 @@ tcp_host *HalfcloseTcpL4Protocol::Host() {
 }
 
 uint64_t HalfcloseTcpL4Protocol::Now() const {
-  return (uint64_t)Simulator::Now().GetNanoSeconds();
+  return (uint64_t)(Simulator::Now().GetNanoSeconds() - m_epoch);
 }
 
 void HalfcloseTcpL4Protocol::Poke() {
@@ -327,6 +378,8 @@ void HalfcloseTcpL4Protocol::Expire() {
   if (m_host)
     tcp_host_on_expiry(m_host, Now());
   Poke();
+  if (m_driverSettled)
+    m_driverSettled(m_driverUser);
 }
 
 void HalfcloseTcpL4Protocol::OnOutput(void *user, const uint8_t *d,
@@ -363,15 +416,18 @@ void HalfcloseTcpL4Protocol::OnNotify(void *user, tcp_conn *c, int what) {
     tcp_conn_info i;
     tcp_conn_info_get(c, &i);
     auto l = self->m_listeners.find(i.lport);
-    if (l != self->m_listeners.end())
-      Simulator::ScheduleNow(&HalfcloseTcpSocket::Accept,
-                             Ptr<HalfcloseTcpSocket>(l->second));
+    if (l != self->m_listeners.end()) {
+      Ptr<HalfcloseTcpSocket> keep = l->second;
+      keep->Accept();
+    }
     return;
   }
-  auto *s = static_cast<HalfcloseTcpSocket *>(tcp_conn_user(c));
-  if (s) /* after the model's call returns: a callback may call into it */
-    Simulator::ScheduleNow(&HalfcloseTcpSocket::Notify,
-                           Ptr<HalfcloseTcpSocket>(s), what);
+  /* at once, as ns-3's own TCP tells its applications (the model takes
+   * calls from inside its notifications); the socket lives through it */
+  Ptr<HalfcloseTcpSocket> s =
+      static_cast<HalfcloseTcpSocket *>(tcp_conn_user(c));
+  if (s)
+    s->Notify(what);
 }
 
 static TcpSocket::TcpStates_t ns3_state(tcp_state s) {
@@ -404,6 +460,8 @@ static TcpSocket::TcpStates_t ns3_state(tcp_state s) {
 
 void HalfcloseTcpL4Protocol::OnTrace(void *user, const tcp_event *ev) {
   auto *self = static_cast<HalfcloseTcpL4Protocol *>(user);
+  if (self->m_driverTrace)
+    self->m_driverTrace(self->m_driverUser, ev);
   if (ev->type == TCP_EV_STATE) {
     TcpSocket::TcpStates_t from = ns3_state(ev->from), to = ns3_state(ev->to);
     self->m_stateTrace(ev->conn_id, from, to);
@@ -489,6 +547,8 @@ IpL4Protocol::RxStatus
 HalfcloseTcpL4Protocol::Receive(Ptr<Packet> p, const Ipv4Header &header,
                                 Ptr<Ipv4Interface> incomingInterface) {
   (void)incomingInterface;
+  if (m_parked)
+    return IpL4Protocol::RX_OK; /* a driver's conversation is over */
   Start();
   uint32_t n = p->GetSize();
   std::vector<uint8_t> d(20 + n);
@@ -522,6 +582,8 @@ HalfcloseTcpL4Protocol::Receive(Ptr<Packet> p, const Ipv4Header &header,
   m_rxTrace(p, header.GetSource(), header.GetDestination());
   tcp_host_input(m_host, d.data(), d.size(), Now());
   Poke();
+  if (m_driverSettled)
+    m_driverSettled(m_driverUser);
   return IpL4Protocol::RX_OK;
 }
 
@@ -596,7 +658,7 @@ HalfcloseTcpSocket::HalfcloseTcpSocket()
       m_segSize(536), m_ssthresh(UINT32_MAX), m_cwnd(1), m_synRetries(6),
       m_dataRetries(6), m_delAckCount(2), m_connTimeout(Seconds(3)),
       m_delAck(MilliSeconds(200)), m_persist(Seconds(6)), m_noDelay(true),
-      m_state(TcpSocket::CLOSED) {
+      m_lastRecv(0), m_state(TcpSocket::CLOSED) {
 }
 
 HalfcloseTcpSocket::~HalfcloseTcpSocket() {
@@ -643,8 +705,7 @@ void HalfcloseTcpSocket::Accept() {
     NotifyNewConnectionCreated(s, from);
     /* what arrived before the application had the socket */
     if (s->GetRxAvailable())
-      Simulator::ScheduleNow(&HalfcloseTcpSocket::Notify, s,
-                             (int)TCP_NOTIFY_READABLE);
+      s->Notify(TCP_NOTIFY_READABLE);
   }
   m_tcp->Poke();
 }
@@ -803,20 +864,17 @@ int HalfcloseTcpSocket::Send(Ptr<Packet> p, uint32_t flags) {
     m_errno = Socket::ERROR_NOTCONN;
     return -1;
   }
-  uint32_t n = p->GetSize();
-  if (GetTxAvailable() == 0) {
-    m_errno = Socket::ERROR_MSGSIZE;
-    return -1;
-  }
-  int64_t r = tcp_conn_send(m_conn, n, m_tcp->Now());
+  /* what the model takes, as a write(2) to the stack: part of it, or none
+   * when the buffer is full (-1, ERROR_MSGSIZE, as ns-3's TCP says it) - a
+   * Linux-like buffer may take more than GetTxAvailable() said */
+  int64_t r = tcp_conn_send(m_conn, p->GetSize(), m_tcp->Now());
   m_tcp->Poke();
-  if (r < 0) {
-    m_errno = Socket::ERROR_SHUTDOWN;
+  if (r <= 0) {
+    m_errno = r == 0 ? Socket::ERROR_MSGSIZE : Socket::ERROR_SHUTDOWN;
     return -1;
   }
-  if (r > 0)
-    Simulator::ScheduleNow(&HalfcloseTcpSocket::DataSent,
-                           Ptr<HalfcloseTcpSocket>(this), (uint32_t)r);
+  Simulator::ScheduleNow(&HalfcloseTcpSocket::DataSent,
+                         Ptr<HalfcloseTcpSocket>(this), (uint32_t)r);
   return (int)r;
 }
 
@@ -835,17 +893,28 @@ uint32_t HalfcloseTcpSocket::GetRxAvailable() const {
   return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
+/* ns-3's convention: data, an empty packet at the end of the stream, or
+ * null with the errno: ERROR_AGAIN when nothing is there yet,
+ * ERROR_SHUTDOWN when a reset ended the connection (its unread data gone
+ * as the profile's stack discards it). Every read reaches the model, which
+ * traces it, as a read(2) reaches a kernel. */
 Ptr<Packet> HalfcloseTcpSocket::Recv(uint32_t maxSize, uint32_t flags) {
   (void)flags;
-  uint32_t n = std::min(maxSize, GetRxAvailable());
-  if (!m_conn || n == 0 || m_shutRecv)
+  if (!m_conn || m_shutRecv || maxSize == 0) {
+    m_errno = m_conn ? Socket::ERROR_AGAIN : Socket::ERROR_NOTCONN;
     return nullptr;
-  std::vector<uint8_t> buf(n);
-  int64_t r = tcp_conn_recv(m_conn, buf.data(), n, m_tcp->Now());
+  }
+  uint32_t n = std::min(maxSize, std::max(GetRxAvailable(), 1u));
+  int64_t r = tcp_conn_recv(m_conn, nullptr, n, m_tcp->Now());
+  m_lastRecv = r;
   m_tcp->Poke();
-  if (r <= 0)
-    return nullptr;
-  return Create<Packet>(buf.data(), (uint32_t)r);
+  if (r > 0) /* zeros, as ns-3's applications send them */
+    return Create<Packet>((uint32_t)r);
+  if (r == 0)
+    return Create<Packet>();
+  m_errno =
+      r == TCP_ERR_WOULDBLOCK ? Socket::ERROR_AGAIN : Socket::ERROR_SHUTDOWN;
+  return nullptr;
 }
 
 Ptr<Packet> HalfcloseTcpSocket::RecvFrom(uint32_t maxSize, uint32_t flags,

@@ -22,9 +22,11 @@
  * trace events as one line: timers, application calls, drops and why
  * each segment was sent). Each socket also has TcpSocketBase's State.
  *
- * The model carries no application bytes: a stream's byte k is the
- * model's own pattern (tcp_payload_byte(k)), so a receiving application
- * gets the right number of bytes, not the sender's content.
+ * The model carries no application bytes: on the wire a stream's byte k is
+ * the model's own pattern (tcp_payload_byte(k)), and a receiving
+ * application gets the right number of zero bytes, not the sender's
+ * content. Recv returns an empty packet at the end of the stream, as ns-3's
+ * TCP does.
  */
 #ifndef HALFCLOSE_NS3_TCP_H
 #define HALFCLOSE_NS3_TCP_H
@@ -49,6 +51,7 @@ struct tcp_host;
 struct tcp_conn;
 struct tcp_event;
 struct tcp_profile;
+struct tcp_host_config;
 }
 
 namespace ns3 {
@@ -73,6 +76,20 @@ public:
   void SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb) override;
   IpL4Protocol::DownTargetCallback GetDownTarget() const override;
   IpL4Protocol::DownTargetCallback6 GetDownTarget6() const override;
+
+  /* For a driver that runs its own conversations through this stack
+   * (halfclose's conversation on the plug-in path). Configure replaces the
+   * node's model host by one made from cfg, the profile and knob
+   * attributes aside: cfg's trace and random, when given, are called with
+   * cfg's user (every event, besides this protocol's own traces), and the
+   * host's clock reads 0 at epoch_ns of the simulation's; `settled` (may
+   * be null) is called with cfg's user after every arrival and every timer
+   * the host has handled. Park frees the host and drops what arrives until
+   * the next Configure. Either ends every connection of the node at once,
+   * silently. Returns the host, or null when the model refused cfg. */
+  struct tcp_host *Configure(const struct tcp_host_config *cfg,
+                             int64_t epoch_ns, void (*settled)(void *user));
+  void Park();
 
   /* for the sockets */
   struct tcp_host *Host();
@@ -111,6 +128,8 @@ private:
   static void OnOutput(void *user, const uint8_t *d, size_t len);
   static void OnNotify(void *user, struct tcp_conn *c, int what);
   static void OnTrace(void *user, const struct tcp_event *ev);
+  static uint32_t OnRandom(void *user);
+  void Unhost(); /* free the host: its sockets forget it, its timer goes */
   void Expire();
   bool Start(); /* the model host, once the node has its address */
   void SendDown(Ptr<Packet> p, Ipv4Address src, Ipv4Address dst);
@@ -125,6 +144,12 @@ private:
   std::vector<std::string> m_knobText; /* by tcp_profile_knobs() index */
   EventId m_timer;
   uint64_t m_timerAt;
+  int64_t m_epoch; /* simulation time (ns) at which the host's clock is 0 */
+  bool m_parked;   /* a driver parked the host: arrivals are dropped */
+  void (*m_driverTrace)(void *, const tcp_event *);
+  uint32_t (*m_driverRandom)(void *);
+  void (*m_driverSettled)(void *);
+  void *m_driverUser;
   std::map<uint16_t, HalfcloseTcpSocket *> m_listeners;
   std::set<HalfcloseTcpSocket *> m_sockets;
   std::map<uint64_t, HalfcloseTcpSocket *> m_following;
@@ -164,6 +189,10 @@ public:
   void Forget(); /* the host is gone: no handle into it any more */
   void DataSent(uint32_t n) {
     NotifyDataSent(n);
+  }
+  /* what the model said to the last Recv (tcp_conn_recv's value) */
+  int64_t LastRecv() const {
+    return m_lastRecv;
   }
 
   Socket::SocketErrno GetErrno() const override;
@@ -277,6 +306,7 @@ private:
   uint32_t m_synRetries, m_dataRetries, m_delAckCount;
   Time m_connTimeout, m_delAck, m_persist;
   bool m_noDelay;
+  int64_t m_lastRecv;
   TracedValue<TcpSocket::TcpStates_t> m_state;
 };
 

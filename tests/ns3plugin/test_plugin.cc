@@ -144,7 +144,7 @@ static void client_read() {
 }
 
 static void server_readable(Ptr<Socket> s) {
-  while (Ptr<Packet> p = s->Recv()) {
+  for (Ptr<Packet> p = s->Recv(); p && p->GetSize(); p = s->Recv()) {
   }
   (void)s;
 }
