@@ -9,10 +9,12 @@
  *   (b) ns-3's own TCP (TcpSocketBase over the internet stack) under the
  *       same conversation (CONV_STACK_NS3, MSL 500 ms);
  *   (c) the floor: as many raw datagrams per conversation as (a) sent,
- *       bounced over the same ns3c link with handlers that do nothing else.
+ *       bounced over the same ns3c link with handlers that do nothing else;
+ *   (d) the plug-in path: the model's hosts as ns-3's TCP on ns-3's internet
+ *       stack (CONV_STACK_PLUGIN), the same link as (b).
  *
  * It prints conversations/s, ns per simulated packet and peak RSS for
- * each, and the ratios (a)/(b) and (a)/(c).
+ * each, and the ratios (a)/(b), (a)/(c) and (d)/(b).
  *
  *   bench_side [N]   (N conversations each; default 20000)
  */
@@ -119,6 +121,7 @@ static figures in_child(int part, long n, double per_conv) {
     close(fd[0]);
     figures f = part == 0   ? run_stack(n, CONV_STACK_MODEL)
                 : part == 1 ? run_stack(n, CONV_STACK_NS3)
+                : part == 3 ? run_stack(n, CONV_STACK_PLUGIN)
                             : run_floor(n, per_conv);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -154,13 +157,18 @@ int main(int argc, char **argv) {
   figures a = in_child(0, n, 0);
   figures b = in_child(1, n, 0);
   figures c = in_child(2, n, a.packets / (double)n);
+  figures d = in_child(3, n, 0);
   printf("N = %ld conversations each\n", n);
   line("(a) halfclose (model, nt351)", n, a);
   line("(b) ns-3 TcpSocketBase", n, b);
   line("(c) floor: raw bounce", n, c);
+  line("(d) plug-in (model as ns-3 TCP)", n, d);
   printf("(a) / (b): %.1fx the conversations/s of ns-3's own TCP\n",
          b.seconds / a.seconds);
   printf("(a) / (c): %.2fx the floor's time per packet\n",
          (a.seconds / a.packets) / (c.seconds / c.packets));
+  printf("(d) / (b): %.1fx the conversations/s of ns-3's own TCP, through "
+         "the same internet stack and device\n",
+         b.seconds / d.seconds);
   return 0;
 }

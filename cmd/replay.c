@@ -137,7 +137,7 @@ int replay_one(const replay_job *j, conv_outcome *o) {
                     .trace_user = lad,
                     .pcap_path = j->pcap ? tmp : NULL,
                     .pcap_server_path = pcap_server_file ? tmp_server : NULL,
-                    .check = j->stack == CONV_STACK_MODEL && !j->kernel,
+                    .check = j->stack != CONV_STACK_NS3 && !j->kernel,
                     .kernel = j->kernel};
   int rv = conv_run(env, j->p, j->stack, j->client, j->server, j->seed,
                     j->index, &opts, o, why, sizeof why);
@@ -244,7 +244,9 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
                   NULL,
                   SUB,
                   &p,
-                  ends.ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
+                  ends.ns3      ? CONV_STACK_NS3
+                  : p.ns3_stack ? CONV_STACK_PLUGIN
+                                : CONV_STACK_MODEL,
                   &ends.client,
                   &ends.server,
                   scn_conv_seed(&s),
@@ -358,7 +360,9 @@ int cmd_replay(int argc, char **argv) {
                   NULL,
                   SUB,
                   &cp.p,
-                  ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
+                  ns3              ? CONV_STACK_NS3
+                  : cp.p.ns3_stack ? CONV_STACK_PLUGIN
+                                   : CONV_STACK_MODEL,
                   &cprof,
                   &sprof,
                   seed,

@@ -15,6 +15,7 @@
 #include "ns3c_internal.h"
 
 #include <ns3/internet-module.h>
+#include <ns3/traffic-control-module.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -53,6 +54,10 @@ extern "C" const char *ns3c_strerror(int rv) {
     return "a simulation already exists";
   case NS3C_ERR_FULL:
     return "device queue full";
+  case NS3C_ERR_AGAIN:
+    return "nothing to read yet";
+  case NS3C_ERR_CLOSED:
+    return "the connection failed";
   }
   return "unknown error";
 }
@@ -81,6 +86,7 @@ int ns3c_sim_create(ns3c_sim **out, uint32_t seed, uint64_t run,
   ns3c_sim *s = new ns3c_sim();
   s->events = 0;
   s->tcpnet = nullptr;
+  s->modelnet = nullptr;
   s->realtime = realtime;
   sim_alive = true;
   *out = s;
@@ -97,6 +103,7 @@ extern "C" void ns3c_sim_free(ns3c_sim *s) {
     return;
   try {
     ns3c_tcpnet_free(s->tcpnet);
+    ns3c_tcpnet_free(s->modelnet);
     for (ns3c_link *l : s->links)
       delete l;
     s->clock = nullptr;
@@ -398,8 +405,16 @@ static void ns3c_link_tx_cb(ns3c_link *l, int i, Ptr<const Packet> p) {
   l->stats.sent[i]++;
 }
 
+/* the traffic-control layer dropped a datagram: with no queue disc, only
+ * because the device queue was full - the device's drop, as on a raw link */
+static void ns3c_link_tcdrop_cb(ns3c_link *l, int i, Ptr<const Packet> p) {
+  l->stats.sent[i]++;
+  l->QueueDrop(i, p);
+}
+
 ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
-                           bool internet) {
+                           bool internet, const std::string &tcp,
+                           bool no_qdisc) {
   ns3c_link *l = new ns3c_link();
   l->sim = s;
   l->internet = internet;
@@ -444,10 +459,26 @@ ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
     l->dev[i]->TraceConnectWithoutContext(
         "PromiscSniffer", MakeBoundCallback(&ns3c_link_sniff_cb, l, i));
   InternetStackHelper stack;
+  if (!tcp.empty())
+    stack.SetTcp(tcp);
   stack.Install(NodeContainer(l->node[0], l->node[1]));
-  Ipv4AddressHelper ips;
-  ips.SetBase("10.0.0.0", "255.255.255.0");
-  ips.Assign(devs);
+  if (no_qdisc) {
+    /* addresses by hand: Ipv4AddressHelper would install a queue disc */
+    for (int i = 0; i < 2; i++) {
+      Ptr<Ipv4> ip = l->node[i]->GetObject<Ipv4>();
+      int32_t k = ip->AddInterface(l->dev[i]);
+      ip->AddAddress(k, Ipv4InterfaceAddress(Ipv4Address(0x0a000001u + i),
+                                             Ipv4Mask("255.255.255.0")));
+      ip->SetUp(k);
+      l->node[i]->GetObject<TrafficControlLayer>()->TraceConnectWithoutContext(
+          "Drop", MakeBoundCallback(&ns3c_link_tcdrop_cb, l, i));
+    }
+  } else {
+    Ipv4AddressHelper ips;
+    ips.SetBase("10.0.0.0", "255.255.255.0");
+    ips.Assign(devs);
+  }
+
   /* built outside Simulator::Run: initialize now (the traffic control
    * layer learns its devices here), not at the next run */
   for (int i = 0; i < 2; i++)

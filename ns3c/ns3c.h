@@ -43,7 +43,9 @@ typedef enum ns3c_error {
   NS3C_ERR_NOMEM = -3, /* allocation failed */
   NS3C_ERR_IO = -4,    /* a file could not be written */
   NS3C_ERR_BUSY = -5,  /* a simulation already exists in this process */
-  NS3C_ERR_FULL = -6   /* the device queue dropped the datagram */
+  NS3C_ERR_FULL = -6,  /* the device queue dropped the datagram */
+  NS3C_ERR_AGAIN = -7, /* nothing to read yet */
+  NS3C_ERR_CLOSED = -8 /* the connection failed */
 } ns3c_error;
 
 const char *ns3c_strerror(int rv);
@@ -173,14 +175,46 @@ typedef struct ns3c_tcp ns3c_tcp;
 
 typedef struct ns3c_tcp_config {
   ns3c_link_config link; /* as for ns3c_link */
+  int model;             /* nonzero: the network whose TCP is halfclose's
+                            model as ns-3's TCP (the plug-in,
+                            ns3::HalfcloseTcpL4Protocol), with no queue disc
+                            before the devices: the device queue is the
+                            link's, as on ns3c_link; the delayed-ACK and MSL
+                            settings below then do not apply (the model's
+                            hosts are configured with ns3c_tcpnet_model) */
   uint64_t delack_ns;    /* TcpSocket::DelAckTimeout */
   uint32_t delack_count; /* TcpSocket::DelAckCount */
   uint64_t msl_ns;       /* TcpSocketBase::MaxSegLifetime */
 } ns3c_tcp_config;       /* buffers: ns-3's defaults (128 KiB) */
 
-/* The network of ns-3's TCP, built on first use; configured for the
- * sockets created from here on. Returns 0, NS3C_ERR_INVAL or NS3C_ERR_NS3. */
+/* The network of ns-3's TCP (or, with cfg->model, of the model: another
+ * one), built on first use; configured for the sockets created from here
+ * on. Returns 0, NS3C_ERR_INVAL or NS3C_ERR_NS3. */
 int ns3c_tcpnet_get(ns3c_sim *s, const ns3c_tcp_config *cfg, ns3c_tcpnet **out);
+
+/* The model's network: put a new model host, made from cfg, behind node
+ * `node` (its output, notifications and sockets are the plug-in's; cfg's
+ * trace and random are called too), whose clock reads 0 at epoch_ns of the
+ * simulation's; `settled` (may be NULL) hears, with cfg's user, after each
+ * arrival and timer the host has handled. What the node had ends silently.
+ * The host, or null after ns3c_fail (not the model's network, or the model
+ * refused cfg). */
+struct tcp_host;
+struct tcp_host_config;
+struct tcp_host *ns3c_tcpnet_model(ns3c_tcpnet *n, int node,
+                                   const struct tcp_host_config *cfg,
+                                   uint64_t epoch_ns,
+                                   void (*settled)(void *user));
+
+/* Read at most `max` bytes: the count, 0 at the end of the stream,
+ * NS3C_ERR_AGAIN when nothing is there yet, or NS3C_ERR_CLOSED when the
+ * connection failed; on the model's network *model_rv (may be NULL) gets
+ * the model's own result (a tcp_conn_recv value). */
+int64_t ns3c_tcp_read(ns3c_tcp *t, uint64_t max, int64_t *model_rv);
+
+/* ... and free both nodes' hosts: what arrives from here on is dropped,
+ * until the next ns3c_tcpnet_model. */
+void ns3c_tcpnet_park(ns3c_tcpnet *n);
 
 /* Node `node`'s address (host byte order). */
 uint32_t ns3c_tcpnet_addr(const ns3c_tcpnet *n, int node);
@@ -235,7 +269,8 @@ int ns3c_tcp_connect(ns3c_tcpnet *n, int node, uint16_t port,
                      const ns3c_tcp_callbacks *cb, ns3c_tcp **out);
 
 /* Queue `len` bytes of the stream (zeros) to send: the count taken (0 when
- * the buffer is full), or NS3C_ERR_INVAL after the socket failed. */
+ * the buffer is full), or NS3C_ERR_INVAL after the socket failed. On the
+ * model's network the whole length is offered, as to tcp_conn_send. */
 int64_t ns3c_tcp_send(ns3c_tcp *t, uint64_t len);
 
 /* Take at most `max` received bytes: the count (0 when none is ready). */

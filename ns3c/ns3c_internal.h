@@ -109,7 +109,8 @@ struct ns3c_sim {
   uint64_t events;                  /* callbacks run */
   bool realtime;                    /* RealtimeSimulatorImpl (emu.cc) */
   ns3::Ptr<ns3::RealtimeSimulatorImpl> clock; /* its wall clock, once read */
-  ns3c_tcpnet *tcpnet; /* ns-3's TCP, once used (tcp_socket.cc) */
+  ns3c_tcpnet *tcpnet;   /* ns-3's TCP, once used (tcp_socket.cc) */
+  ns3c_tcpnet *modelnet; /* the model as ns-3's TCP, once used */
 };
 
 /* Check a link configuration: 0, or NS3C_ERR_INVAL with the reason. */
@@ -117,9 +118,14 @@ int ns3c_link_check(const ns3c_link_config *c);
 
 /* Build a link between two new nodes; with `internet`, the nodes get ns-3's
  * internet stack and the addresses 10.0.0.1 and 10.0.0.2, and datagrams
- * reach the stack instead of the receive callback. Throws as ns-3 does. */
+ * reach the stack instead of the receive callback; `tcp` then names the
+ * stack's TCP (an IpL4Protocol TypeId; empty: ns-3's own), and `no_qdisc`
+ * takes the traffic-control layer's default queue disc away (what it then
+ * drops because the device queue is full counts as the device's drop).
+ * Throws as ns-3 does. */
 ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
-                           bool internet);
+                           bool internet, const std::string &tcp = "",
+                           bool no_qdisc = false);
 
 /* Apply a configuration (checked) and reset the counters. */
 void ns3c_link_apply(ns3c_link *l, const ns3c_link_config *c);

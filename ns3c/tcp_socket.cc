@@ -14,10 +14,13 @@
 
 #include <ns3/internet-module.h>
 
+#include "ns3/halfclose-tcp.h"
+
 using namespace ns3;
 
 struct ns3c_tcpnet {
   ns3c_link *link;
+  bool model;         /* the model as ns-3's TCP (the plug-in) */
   uint16_t next_port; /* listeners take a new port per conversation, so a
                          new connection never meets an old TIME-WAIT */
 };
@@ -98,16 +101,24 @@ extern "C" int ns3c_tcpnet_get(ns3c_sim *s, const ns3c_tcp_config *cfg,
   if (cfg->link.mtu < 576)
     return ns3c_fail(NS3C_ERR_INVAL, "ns-3's TCP needs an MTU of 576 or more");
   GUARD_BEGIN
-  if (!s->tcpnet) {
+  ns3c_tcpnet *&net = cfg->model ? s->modelnet : s->tcpnet;
+  if (!net) {
     /* real checksums: the capture decodes like any other, and the pcap
      * opens in Wireshark without complaints */
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
     ns3c_tcpnet *n = new ns3c_tcpnet();
     n->next_port = 1000;
-    n->link = ns3c_link_build(s, &cfg->link, true);
-    s->tcpnet = n;
+    n->model = cfg->model != 0;
+    n->link = n->model ? ns3c_link_build(s, &cfg->link, true,
+                                         "ns3::HalfcloseTcpL4Protocol", true)
+                       : ns3c_link_build(s, &cfg->link, true);
+    net = n;
   }
-  ns3c_link_apply(s->tcpnet->link, &cfg->link);
+  ns3c_link_apply(net->link, &cfg->link);
+  if (net->model) {
+    *out = net;
+    return NS3C_OK;
+  }
   Config::SetDefault("ns3::TcpSocket::SegmentSize",
                      UintegerValue(cfg->link.mtu - 40));
   Config::SetDefault("ns3::TcpSocket::DelAckTimeout",
@@ -121,9 +132,41 @@ extern "C" int ns3c_tcpnet_get(ns3c_sim *s, const ns3c_tcp_config *cfg,
   Config::SetDefault("ns3::TcpSocketBase::WindowScaling", BooleanValue(false));
   Config::SetDefault("ns3::TcpSocketBase::MaxSegLifetime",
                      DoubleValue((double)cfg->msl_ns / 1e9));
-  *out = s->tcpnet;
+  *out = net;
   return NS3C_OK;
   GUARD_END
+}
+
+static Ptr<HalfcloseTcpL4Protocol> model_of(ns3c_tcpnet *n, int node) {
+  if (!n || !n->model || (node != 0 && node != 1))
+    return nullptr;
+  return n->link->node[node]->GetObject<HalfcloseTcpL4Protocol>();
+}
+
+extern "C" struct tcp_host *ns3c_tcpnet_model(ns3c_tcpnet *n, int node,
+                                              const tcp_host_config *cfg,
+                                              uint64_t epoch_ns,
+                                              void (*settled)(void *user)) {
+  try {
+    Ptr<HalfcloseTcpL4Protocol> m = model_of(n, node);
+    if (!m || !cfg) {
+      ns3c_fail(NS3C_ERR_INVAL, "not the model's network");
+      return nullptr;
+    }
+    tcp_host *h = m->Configure(cfg, (int64_t)epoch_ns, settled);
+    if (!h)
+      ns3c_fail(NS3C_ERR_INVAL, "the model refused the host's configuration");
+    return h;
+  } catch (const std::exception &e) {
+    ns3c_fail(NS3C_ERR_NS3, std::string("ns-3: ") + e.what());
+    return nullptr;
+  }
+}
+
+extern "C" void ns3c_tcpnet_park(ns3c_tcpnet *n) {
+  for (int i = 0; i < 2; i++)
+    if (Ptr<HalfcloseTcpL4Protocol> m = model_of(n, i))
+      m->Park();
 }
 
 extern "C" uint32_t ns3c_tcpnet_addr(const ns3c_tcpnet *n, int node) {
@@ -190,6 +233,15 @@ extern "C" int ns3c_tcp_connect(ns3c_tcpnet *n, int node, uint16_t port,
 
 extern "C" int64_t ns3c_tcp_send(ns3c_tcp *t, uint64_t len) {
   GUARD_BEGIN
+  if (t->net->model) { /* the model takes what its buffer takes */
+    int sent = t->sock->Send(
+        Create<Packet>((uint32_t)(len < UINT32_MAX ? len : UINT32_MAX)), 0);
+    if (sent >= 0)
+      return sent;
+    return t->sock->GetErrno() == Socket::ERROR_MSGSIZE
+               ? 0
+               : ns3c_fail(NS3C_ERR_INVAL, "the socket cannot send");
+  }
   uint32_t room = t->sock->GetTxAvailable();
   uint32_t n = (uint32_t)(len < room ? len : room);
   if (n == 0)
@@ -208,6 +260,24 @@ extern "C" uint64_t ns3c_tcp_recv(ns3c_tcp *t, uint64_t max) {
     return p ? p->GetSize() : 0;
   } catch (...) {
     return 0;
+  }
+}
+
+extern "C" int64_t ns3c_tcp_read(ns3c_tcp *t, uint64_t max, int64_t *model_rv) {
+  try {
+    Ptr<Packet> p =
+        t->sock->Recv((uint32_t)(max < UINT32_MAX ? max : UINT32_MAX), 0);
+    Ptr<HalfcloseTcpSocket> m = DynamicCast<HalfcloseTcpSocket>(t->sock);
+    if (model_rv)
+      *model_rv = m ? m->LastRecv() : 0;
+    if (p)
+      return p->GetSize(); /* 0: the end of the stream */
+    Socket::SocketErrno e = t->sock->GetErrno();
+    return e == Socket::ERROR_AGAIN || e == Socket::ERROR_NOTERROR
+               ? NS3C_ERR_AGAIN
+               : NS3C_ERR_CLOSED;
+  } catch (...) {
+    return ns3c_fail(NS3C_ERR_NS3, "ns-3: exception in Recv");
   }
 }
 

@@ -55,9 +55,11 @@ int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
       return -2;
     }
     conv_opts opts = {.check = check && !ends.ns3};
-    if (conv_run(e, &p, ends.ns3 ? CONV_STACK_NS3 : CONV_STACK_MODEL,
-                 &ends.client, &ends.server, scn_conv_seed(s), i, &opts,
-                 &outcomes[pr], why, sizeof why) != 0) {
+    conv_stack stack = ends.ns3      ? CONV_STACK_NS3
+                       : p.ns3_stack ? CONV_STACK_PLUGIN
+                                     : CONV_STACK_MODEL;
+    if (conv_run(e, &p, stack, &ends.client, &ends.server, scn_conv_seed(s), i,
+                 &opts, &outcomes[pr], why, sizeof why) != 0) {
       snprintf(err, cap, "conversation %llu, profile %s: %s",
                (unsigned long long)i, s->profiles[pr], why);
       return -1;

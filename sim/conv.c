@@ -2,8 +2,10 @@
  * conv.c - the conversation: two endpoints on a link, the client and
  * server applications, and the outcome read off the trace.
  *
- * An endpoint is a host of the model on an ns3c link, or a socket of ns-3's
- * own TCP (CONV_STACK_NS3). The applications call the endpoint through
+ * An endpoint is a host of the model on an ns3c link, a socket of ns-3's
+ * own TCP (CONV_STACK_NS3), or a socket of the model as ns-3's TCP on ns-3's
+ * internet stack (CONV_STACK_PLUGIN: its hosts made as on the link, its
+ * trace the model's own). The applications call the endpoint through
  * ep_send/ep_recv/ep_shutdown/ep_close and hear from it through
  * client_event/server_event, whichever stack is below. The outcome is read
  * from one stream of trace events: the model's own for a model endpoint;
@@ -77,6 +79,7 @@ struct run {
   /* ns-3's TCP: its network and sockets, and what the sockets said */
   ns3c_tcpnet *net;
   ns3c_tcp *lis, *cs, *ss;
+  tcp_host *ph[2]; /* the plug-in's model hosts (CONV_STACK_PLUGIN) */
   bool peer_closed[2], failed[2];
   tcp_state cstate, sstate; /* the client's and the server's socket's
                                state (their "State" trace) */
@@ -257,6 +260,8 @@ static bool is_kernel(const run *r, int node) {
 }
 
 static bool quiescent(const run *r) {
+  if (r->stack == CONV_STACK_PLUGIN)
+    return tcp_host_quiescent(r->ph[0]) && tcp_host_quiescent(r->ph[1]);
   if (r->stack == CONV_STACK_MODEL) /* a kernel end: its program exited */
     return (is_kernel(r, 0) || tcp_host_quiescent(r->s[0].host)) &&
            (is_kernel(r, 1) || tcp_host_quiescent(r->s[1].host));
@@ -343,6 +348,10 @@ static int64_t ep_send(run *r, int node, uint64_t n) {
   tcp_conn *c = node == 0 ? r->cc : r->sc;
   if (r->stack == CONV_STACK_MODEL)
     return tcp_conn_send(c, n, rel(r));
+  if (r->stack == CONV_STACK_PLUGIN) { /* the model traces the call */
+    int64_t rv = ns3c_tcp_send(sock(r, node), n);
+    return rv < 0 ? TCP_ERR_RESET : rv;
+  }
   int64_t rv =
       r->failed[node] ? TCP_ERR_RESET : ns3c_tcp_send(sock(r, node), n);
   if (rv < 0)
@@ -356,6 +365,10 @@ static int64_t ep_recv(run *r, int node, uint64_t max) {
   tcp_conn *c = node == 0 ? r->cc : r->sc;
   if (r->stack == CONV_STACK_MODEL)
     return tcp_conn_recv(c, NULL, max, rel(r));
+  if (r->stack == CONV_STACK_PLUGIN) {
+    int64_t model = 0, rv = ns3c_tcp_read(sock(r, node), max, &model);
+    return rv >= 0 ? rv : rv == NS3C_ERR_AGAIN ? TCP_ERR_WOULDBLOCK : model;
+  }
   int64_t rv;
   if (r->failed[node])
     rv = TCP_ERR_RESET;
@@ -371,6 +384,10 @@ static void ep_shutdown(run *r, int node) {
     tcp_conn_shutdown(node == 0 ? r->cc : r->sc, rel(r));
     return;
   }
+  if (r->stack == CONV_STACK_PLUGIN) {
+    ns3c_tcp_shutdown(sock(r, node));
+    return;
+  }
   app_event(r, node, TCP_CALL_SHUTDOWN, 0,
             r->failed[node] ? TCP_ERR_RESET : ns3c_tcp_shutdown(sock(r, node)));
 }
@@ -378,6 +395,10 @@ static void ep_shutdown(run *r, int node) {
 static void ep_close(run *r, int node) {
   if (r->stack == CONV_STACK_MODEL) {
     tcp_conn_close(node == 0 ? r->cc : r->sc, rel(r));
+    return;
+  }
+  if (r->stack == CONV_STACK_PLUGIN) {
+    ns3c_tcp_close(sock(r, node));
     return;
   }
   app_event(r, node, TCP_CALL_CLOSE, 0, ns3c_tcp_close(sock(r, node)));
@@ -791,7 +812,9 @@ static uint32_t on_random(void *user) {
   return (uint32_t)(tcp_splitmix64(&s->rng) >> 32);
 }
 
-static int make_host(run *r, int node, const tcp_profile *prof, uint32_t addr) {
+/* A model host's configuration, the same on the link and on the plug-in. */
+static void host_config(run *r, int node, const tcp_profile *prof,
+                        uint32_t addr, tcp_host_config *out) {
   side *s = &r->s[node];
   s->r = r;
   s->node = node;
@@ -824,7 +847,13 @@ static int make_host(run *r, int node, const tcp_profile *prof, uint32_t addr) {
   cfg.notify = on_notify;
   cfg.trace = on_trace;
   cfg.random = on_random;
-  return tcp_host_new(&s->host, &cfg);
+  *out = cfg;
+}
+
+static int make_host(run *r, int node, const tcp_profile *prof, uint32_t addr) {
+  tcp_host_config cfg;
+  host_config(r, node, prof, addr, &cfg);
+  return tcp_host_new(&r->s[node].host, &cfg);
 }
 
 /* ---- ns-3's TCP ---- */
@@ -840,6 +869,8 @@ static tcp_state from_ns3(ns3c_tcp_state st) {
 static void on_ns3_state(void *user, ns3c_tcp *t, ns3c_tcp_state from,
                          ns3c_tcp_state to) {
   run *r = user;
+  if (r->stack == CONV_STACK_PLUGIN)
+    return; /* the model traces its states */
   if (t == r->ss) {
     r->sstate = from_ns3(to);
     settle(r);
@@ -867,6 +898,9 @@ static void on_ns3_event(void *user, ns3c_tcp *t, ns3c_tcp_event what,
       r->ss = accepted;
       r->sstate = TCP_ESTABLISHED;
       r->srv_conn = true;
+      if (r->stack == CONV_STACK_PLUGIN) /* as the link's server: it reads
+                                            at once */
+        server_event(r, TCP_NOTIFY_ACCEPTABLE);
     }
     settle(r);
     return;
@@ -887,7 +921,7 @@ static void on_ns3_event(void *user, ns3c_tcp *t, ns3c_tcp_event what,
     break;
   case NS3C_TCP_CONNECT_FAILED:
   case NS3C_TCP_ERROR:
-    if (!r->failed[node] && node == 0) {
+    if (!r->failed[node] && node == 0 && r->stack == CONV_STACK_NS3) {
       /* what the client host had received in order and not handed to the
        * application goes with the connection */
       tcp_event ev = {0};
@@ -924,7 +958,8 @@ static void on_capture(void *user, int node, const uint8_t *d, size_t len) {
                      len, src == self ? HC_PCAPNG_OUT : HC_PCAPNG_IN,
                      label_of(r, d, len));
   }
-  if (r->stack == CONV_STACK_MODEL && !is_kernel(r, node))
+  if ((r->stack == CONV_STACK_MODEL && !is_kernel(r, node)) ||
+      r->stack == CONV_STACK_PLUGIN)
     return; /* a model end traces itself */
   tcp_event ev = {0};
   if (tcp_wire_decode(&ev.seg, d, len) != TCP_WIRE_OK)
@@ -1051,6 +1086,42 @@ static int start_ns3(run *r, const tcp_profile *client) {
   return rv;
 }
 
+/* ---- the plug-in: the model as ns-3's TCP ---- */
+
+static void on_settled(void *user) {
+  side *s = user;
+  settle(s->r);
+}
+
+static int start_plugin(run *r, const tcp_profile *client,
+                        const tcp_profile *server) {
+  ns3c_tcp_config tc = {.link = {r->p->rate_bps, r->p->delay_ns,
+                                 (uint32_t)r->p->queue, (uint32_t)r->p->mtu,
+                                 r->p->loss, 2 * r->index},
+                        .model = 1};
+  int rv = ns3c_tcpnet_get(r->e->sim, &tc, &r->net);
+  if (rv)
+    return rv;
+  r->link = ns3c_tcpnet_link(r->net);
+  if (r->cap[0] || r->cap[1])
+    ns3c_link_set_capture(r->link, on_capture, r);
+  const tcp_profile *prof[2] = {client, server};
+  for (int i = 0; i < 2; i++) {
+    tcp_host_config cfg;
+    host_config(r, i, prof[i], i ? CONV_SERVER_ADDR : CONV_CLIENT_ADDR, &cfg);
+    r->ph[i] = ns3c_tcpnet_model(r->net, i, &cfg, r->t0, on_settled);
+    if (!r->ph[i])
+      return NS3C_ERR_INVAL;
+  }
+  if (r->opts && r->opts->check)
+    tcp_check_new(&r->check);
+  ns3c_tcp_callbacks cb = {on_ns3_event, on_ns3_state, r};
+  rv = ns3c_tcp_listen(r->net, 1, (uint16_t)r->p->port, &cb, &r->lis);
+  if (rv == 0)
+    rv = ns3c_tcp_connect(r->net, 0, (uint16_t)r->p->port, &cb, &r->cs);
+  return rv;
+}
+
 /* ---- both ---- */
 
 /* Ends the run; 0, or -1 when its capture could not be written whole. */
@@ -1065,7 +1136,7 @@ static int end_run(run *r) {
     ns3c_cancel(r->e->sim, r->limit_id);
   if (r->watch_id)
     ns3c_cancel(r->e->sim, r->watch_id);
-  if (r->stack == CONV_STACK_NS3) {
+  if (r->stack != CONV_STACK_MODEL && r->net) {
     /* end what the limit left open, and let go of the sockets before ns-3
      * runs their last timers: nothing may call back into this run */
     ns3c_link_set_capture(r->link, NULL, NULL);
@@ -1078,6 +1149,8 @@ static int end_run(run *r) {
     ns3c_tcp_free(r->cs);
     ns3c_tcp_free(r->ss);
     ns3c_tcp_free(r->lis);
+    if (r->stack == CONV_STACK_PLUGIN)
+      ns3c_tcpnet_park(r->net); /* the hosts go, and their timers */
   }
   /* drain what is still on the wire (and, for ns-3's TCP, its timers),
    * with nobody listening */
@@ -1145,13 +1218,17 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
       free(r);
       return -1;
     }
-  if (rv == 0 && stack != CONV_STACK_MODEL)
+  if (rv == 0 && stack == CONV_STACK_NS3)
     rv = start_ns3(r, client);
+  else if (rv == 0 && stack == CONV_STACK_PLUGIN)
+    rv = start_plugin(r, client, server);
   else if (rv == 0 && (r->cap[0] || r->cap[1]))
     ns3c_link_set_capture(e->link, on_capture, r);
   if (rv) {
     snprintf(msg, sizeof msg, "%s: %s",
-             stack == CONV_STACK_MODEL ? "link" : "ns-3's TCP",
+             stack == CONV_STACK_MODEL ? "link"
+             : stack == CONV_STACK_NS3 ? "ns-3's TCP"
+                                       : "the plug-in",
              ns3c_last_error());
     if (err)
       snprintf(err, cap, "%s", msg);

@@ -152,7 +152,7 @@ typedef struct conv_opts {
 /* The TCP below the applications. */
 typedef enum conv_stack {
   CONV_STACK_MODEL, /* two hosts of the model on an ns3c link */
-  CONV_STACK_NS3    /* ns-3's own TCP (TcpSocketBase) on the same link
+  CONV_STACK_NS3,   /* ns-3's own TCP (TcpSocketBase) on the same link
                        model: the `ns3-native` reference. Its delayed-ACK
                        timeout and count come from the client's profile,
                        its buffers are ns-3's (128 KiB); MSL is 500 ms so TIME-WAIT
@@ -160,6 +160,14 @@ typedef enum conv_stack {
                        the outcome: why a segment was sent (an owed ACK
                        counts as redundant), the delayed ACK's arming, the
                        tick phases. The invariant checker does not apply. */
+  CONV_STACK_PLUGIN /* the model as ns-3's TCP (the plug-in,
+                       ns3::HalfcloseTcpL4Protocol) on ns-3's internet
+                       stack - Ipv4L3Protocol, PointToPointNetDevice, no
+                       queue disc - through ns-3's socket API: the same
+                       hosts, draws and applications as CONV_STACK_MODEL,
+                       and the same outcome (tests/sim/two_paths.sh). The
+                       captures carry no comments (ns-3 numbers the IP
+                       datagrams). */
 } conv_stack;
 
 /*

@@ -31,6 +31,9 @@ static const hc_param table[] = {
     P("queue", "link", HC_COUNT, queue, 100, 1, 1e6, "device queue, packets"),
     P("mtu", "link", HC_BYTES, mtu, 1500, 576, 65535,
       "link MTU (the MSS is at most MTU - 40)"),
+    P("ns3_stack", "link", HC_BOOL, ns3_stack, 0, 0, 1,
+      "through ns-3's Ipv4L3Protocol and PointToPointNetDevice, the model as "
+      "ns-3's TCP (the plug-in path); the same outcomes, slower"),
     P("request", "client", HC_BYTES, request, 300, 0, 1e12,
       "request the client writes"),
     P("half_close", "client", HC_BOOL, half_close, 1, 0, 1,

@@ -32,11 +32,13 @@ typedef enum hc_kind {
 /* One conversation's parameters, in the units of their names. */
 typedef struct conv_params {
   /* [link] */
-  uint64_t delay_ns; /* one-way propagation delay */
-  uint64_t rate_bps; /* data rate */
-  double loss;       /* per-packet loss probability, each direction */
-  uint64_t queue;    /* device queue, packets */
-  uint64_t mtu;      /* bytes */
+  uint64_t delay_ns;  /* one-way propagation delay */
+  uint64_t rate_bps;  /* data rate */
+  double loss;        /* per-packet loss probability, each direction */
+  uint64_t queue;     /* device queue, packets */
+  uint64_t mtu;       /* bytes */
+  uint64_t ns3_stack; /* 1: through ns-3's internet stack, the model as its
+                         TCP (the plug-in path), not the fast link model */
   /* [client] */
   uint64_t request;             /* request bytes */
   uint64_t half_close;          /* 1: shutdown(SEND) after the request */
