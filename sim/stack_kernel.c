@@ -1,0 +1,95 @@
+/*
+ * stack_kernel.c - real kernels at the link's ends (emulation): the link
+ * stack's node leads to a kernel's TAP, and the kernel's application is a
+ * program outside (halfclose-peer), polled until it exits. Its datagrams
+ * become the trace (conv_capture); what its program saw becomes the
+ * application events.
+ */
+#include "conv_internal.h"
+
+#include <errno.h>
+
+#define KERNEL_POLL_NS (5 * TCP_MS) /* how often their programs are polled */
+
+bool conv_is_kernel(const run *r, int node) {
+  return r->kernel && r->kernel->end[node];
+}
+
+static int64_t tcp_error_of(int e) {
+  switch (e) {
+  case 0:
+    return 0;
+  case ECONNRESET:
+    return TCP_ERR_RESET;
+  case EPIPE:
+    return TCP_ERR_PIPE;
+  case ETIMEDOUT:
+    return TCP_ERR_TIMEOUT;
+  case ECONNREFUSED:
+    return TCP_ERR_REFUSED;
+  default:
+    return TCP_ERR_INVAL;
+  }
+}
+
+/* A kernel client's program exited: what its application saw, as the
+ * application events the model would have traced (the reads, the end of
+ * stream or the error, the close). Without a state trace, a reset is
+ * known only when the application got it: conn_reset then; the bytes its
+ * host had received in order (the capture) and the application never
+ * read are then lost. */
+static void kernel_client_done(run *r, uint64_t bytes, bool eof, int error) {
+  int64_t err = tcp_error_of(error);
+  r->out->bytes_read = bytes;
+  r->out->client_error = (int)err;
+  if (bytes)
+    conv_app_event(r, 0, TCP_CALL_RECV, (int64_t)bytes, (int64_t)bytes);
+  if (eof)
+    conv_app_event(r, 0, TCP_CALL_RECV, 1, 0);
+  if (err == TCP_ERR_RESET && r->kernel_rcvd > bytes) {
+    tcp_event ev = {0};
+    ev.type = TCP_EV_DATA_LOST;
+    ev.time_ns = conv_rel(r);
+    ev.host = CONV_CLIENT_ADDR;
+    ev.arg = (int64_t)(r->kernel_rcvd - bytes);
+    conv_trace(&r->s[0], &ev);
+  }
+  if (err) {
+    conv_app_event(r, 0, TCP_CALL_RECV, 1, err);
+    if (err == TCP_ERR_RESET && !r->out->conn_reset) {
+      r->out->conn_reset = true;
+      r->out->a.conn_reset = (int64_t)conv_rel(r);
+    }
+  }
+  conv_app_event(r, 0, TCP_CALL_CLOSE, 0, 0);
+}
+
+static void on_watch(void *arg) {
+  run *r = arg;
+  r->watch_id = 0;
+  for (int end = 0; end < 2; end++) {
+    bool *done = end == 0 ? &r->client_done : &r->srv_done;
+    uint64_t bytes = 0;
+    bool eof = false;
+    int error = 0;
+    if (!conv_is_kernel(r, end) || *done ||
+        !r->kernel->poll(r->kernel->user, end, &bytes, &eof, &error))
+      continue;
+    *done = true;
+    if (end == 0)
+      kernel_client_done(r, bytes, eof, error);
+  }
+  if (!(conv_is_kernel(r, 0) && !r->client_done) &&
+      !(conv_is_kernel(r, 1) && !r->srv_done)) {
+    conv_settle(r);
+    return;
+  }
+  ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + KERNEL_POLL_NS, on_watch, r,
+                &r->watch_id);
+  conv_settle(r);
+}
+
+int conv_kernel_start(run *r) {
+  return ns3c_schedule(r->e->sim, r->t0 + KERNEL_POLL_NS, on_watch, r,
+                       &r->watch_id);
+}
