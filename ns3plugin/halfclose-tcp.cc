@@ -5,6 +5,8 @@
 
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-header.h"
+#include "ns3/ipv4-route.h"
+#include "ns3/ipv4-routing-protocol.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/packet.h"
@@ -394,22 +396,42 @@ void HalfcloseTcpL4Protocol::OnOutput(void *user, const uint8_t *d,
                   (uint32_t)d[18] << 8 | d[19]);
   Ptr<Packet> p = Create<Packet>(d + ihl, (uint32_t)(len - ihl));
   self->m_txTrace(p, src, dst);
-  /* the node's routing chooses the route (none given). A node is
-   * initialized when the simulation starts: a segment of a socket used
-   * before (a Connect in main()) goes once it has started */
+  /* the model's own IPv4 header - its identification, TTL and flags - so
+   * the datagram on the wire is the model's, byte for byte */
+  Ipv4Header h;
+  h.SetSource(src);
+  h.SetDestination(dst);
+  h.SetProtocol(PROT_NUMBER);
+  h.SetPayloadSize((uint16_t)(len - ihl));
+  h.SetTos(d[1]);
+  h.SetIdentification((uint16_t)(d[4] << 8 | d[5]));
+  if (d[6] & 0x40)
+    h.SetDontFragment();
+  else
+    h.SetMayFragment();
+  h.SetTtl(d[8]);
+  /* A node is initialized when the simulation starts: a segment of a
+   * socket used before (a Connect in main()) goes once it has started */
   if (self->m_node && !self->m_node->IsInitialized())
     Simulator::ScheduleNow(&HalfcloseTcpL4Protocol::SendDown,
-                           Ptr<HalfcloseTcpL4Protocol>(self), p, src, dst);
+                           Ptr<HalfcloseTcpL4Protocol>(self), p, h);
   else
-    self->m_downTarget(p, src, dst, PROT_NUMBER, nullptr);
+    self->SendDown(p, h);
 }
-
-void HalfcloseTcpL4Protocol::SendDown(Ptr<Packet> p, Ipv4Address src,
-                                      Ipv4Address dst) {
-  if (!m_downTarget.IsNull())
-    m_downTarget(p, src, dst, PROT_NUMBER, nullptr);
+/* the node's routing chooses the route, as for ns-3's own TCP */
+void HalfcloseTcpL4Protocol::SendDown(Ptr<Packet> p, Ipv4Header h) {
+  Ptr<Ipv4> ipv4 = m_node ? m_node->GetObject<Ipv4>() : nullptr;
+  if (!ipv4 || !ipv4->GetRoutingProtocol()) {
+    if (!m_downTarget.IsNull())
+      m_downTarget(p, h.GetSource(), h.GetDestination(), PROT_NUMBER, nullptr);
+    return;
+  }
+  Socket::SocketErrno err;
+  Ptr<Ipv4Route> route =
+      ipv4->GetRoutingProtocol()->RouteOutput(p, h, nullptr, err);
+  if (route) /* none: no route to the peer, the datagram is lost */
+    ipv4->SendWithHeader(p, h, route);
 }
-
 void HalfcloseTcpL4Protocol::OnNotify(void *user, tcp_conn *c, int what) {
   auto *self = static_cast<HalfcloseTcpL4Protocol *>(user);
   if (what == TCP_NOTIFY_ACCEPTABLE) {

@@ -165,9 +165,8 @@ typedef enum conv_stack {
                        stack - Ipv4L3Protocol, PointToPointNetDevice, no
                        queue disc - through ns-3's socket API: the same
                        hosts, draws and applications as CONV_STACK_MODEL,
-                       and the same outcome (tests/sim/two_paths.sh). The
-                       captures carry no comments (ns-3 numbers the IP
-                       datagrams). */
+                       and the same outcome and captures, byte for byte
+                       (tests/sim/test_two_paths.c) */
 } conv_stack;
 
 /*

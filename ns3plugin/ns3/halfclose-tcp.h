@@ -34,6 +34,7 @@
 #include "ns3/event-id.h"
 #include "ns3/ip-l4-protocol.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv4-header.h"
 #include "ns3/node.h"
 #include "ns3/socket-factory.h"
 #include "ns3/tcp-socket-factory.h"
@@ -132,7 +133,7 @@ private:
   void Unhost(); /* free the host: its sockets forget it, its timer goes */
   void Expire();
   bool Start(); /* the model host, once the node has its address */
-  void SendDown(Ptr<Packet> p, Ipv4Address src, Ipv4Address dst);
+  void SendDown(Ptr<Packet> p, Ipv4Header h);
   void Profile(::tcp_profile *p) const; /* from the attributes */
   void Drop(Ptr<HalfcloseTcpSocket> s);
 

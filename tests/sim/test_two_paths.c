@@ -12,6 +12,10 @@
  *       (not the model); --control (the negative control) lengthens the
  *       plug-in path's delay by 1 ns, which must show as differences
  *
+ * The first 3 conversations of each scenario (its first profile) are also
+ * captured at both ends on both paths: the captures must be the same, byte
+ * for byte - the model's datagrams, times and comments.
+ *
  * Prints per scenario the conversations compared and those with loss or
  * queue drops (the cases the paths could part on), and each difference
  * with the first column that differs. Exit 0 when all agree, 1 when any
@@ -26,6 +30,23 @@
 #include "conv.h"
 #include "outcome_cols.h"
 #include "scenario.h"
+
+/* Whether two files hold the same bytes. */
+static bool same_file(const char *a, const char *b) {
+  FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+  bool same = fa && fb;
+  while (same) {
+    int ca = getc(fa), cb = getc(fb);
+    same = ca == cb;
+    if (ca == EOF)
+      break;
+  }
+  if (fa)
+    fclose(fa);
+  if (fb)
+    fclose(fb);
+  return same;
+}
 
 /* TWO_PATHS_TRACE=FILE: both paths' trace events of every conversation
  * that differs, for a diff */
@@ -59,7 +80,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "%s\n", err);
       return 2;
     }
-    uint64_t compared = 0, lossy = 0, same = 0;
+    uint64_t compared = 0, lossy = 0, same = 0, captured = 0;
     for (uint64_t i = 0; i < n && i < s->conversations; i++) {
       conv_params p;
       double values[SCN_MAX_KEYS];
@@ -74,15 +95,35 @@ int main(int argc, char **argv) {
         conv_params q = p;
         q.ns3_stack = 1;
         q.delay_ns += control;
-        for (int path = 0; path < 2; path++)
+        bool capture = i < 3 && pr == 0;
+        char cap[4][64];
+        for (int k = 0; k < 4; k++)
+          snprintf(cap[k], sizeof cap[k], "two_paths_%d.pcapng", k);
+        for (int path = 0; path < 2; path++) {
+          conv_opts copts = {.pcap_path = cap[2 * path],
+                             .pcap_server_path = cap[2 * path + 1]};
           if (conv_run(e, path ? &q : &p,
                        path ? CONV_STACK_PLUGIN : CONV_STACK_MODEL,
-                       &ends.client, &ends.server, scn_conv_seed(s), i, NULL,
-                       &o[path], err, sizeof err) != 0) {
+                       &ends.client, &ends.server, scn_conv_seed(s), i,
+                       capture ? &copts : NULL, &o[path], err,
+                       sizeof err) != 0) {
             fprintf(stderr, "%s: conversation %llu, %s: %s\n", argv[a],
                     (unsigned long long)i, s->profiles[pr], err);
             return 2;
           }
+        }
+        if (capture) {
+          captured++;
+          for (int k = 0; k < 2; k++)
+            if (!same_file(cap[k], cap[k + 2])) {
+              differ = 1;
+              printf("%s: conversation %llu, %s: the %s's captures differ\n",
+                     argv[a], (unsigned long long)i, s->profiles[pr],
+                     k ? "server" : "client");
+            }
+          for (int k = 0; k < 4; k++)
+            remove(cap[k]);
+        }
         compared++;
         lossy += o[0].lost > 0;
         const char *which = "";
@@ -111,9 +152,9 @@ int main(int argc, char **argv) {
       }
     }
     printf("%s: %llu of %llu conversations the same on both paths (%llu "
-           "with loss or queue drops)\n",
+           "with loss or queue drops); %llu captured at both ends\n",
            argv[a], (unsigned long long)same, (unsigned long long)compared,
-           (unsigned long long)lossy);
+           (unsigned long long)lossy, (unsigned long long)captured);
     conv_env_free(e);
     scn_free(s);
     free(s);
