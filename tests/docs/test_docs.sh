@@ -40,4 +40,8 @@ for q in "in 17.00 % [15.98, 18.07]" "in 13.02 % [12.12, 13.98]" "(3721 bytes pe
          "850 reads failed under nt351 only and 0 under nt351-sp only" "p = 2.66e-256" "the other 850 came"; do
   grep -qF "$q" "$src/README.md" && tr '\n' ' ' <kb.md | grep -qF "$q" && ok || bad "the quoted headline: \"$q\""
 done
+# the README's ns-3 program is examples/readme.cc, which the tests build
+# and run: the block after its opening line, to the closing fence
+awk '/^```cpp$/{b=1; next} b && /^```$/{exit} b' "$src/README.md" >"$tmp/prog.cc"
+cmp -s "$tmp/prog.cc" "$src/examples/readme.cc" && ok || bad "the README's program is not examples/readme.cc: $(diff "$tmp/prog.cc" "$src/examples/readme.cc" | head -5)"
 finish
