@@ -131,7 +131,7 @@ static int scenario_profile(const char *sub, const char *spec, tcp_profile *p) {
   int rv = -1;
   if (cli_scenario_profile(sub, "profile", spec, s, &u) == 0) {
     char why[400];
-    rv = scn_user_resolve(u, s->path, p, why, sizeof why);
+    rv = scn_user_resolve(s, u, p, why, sizeof why);
     if (rv != 0)
       cli_error(sub, "%s", why);
     scn_free(s);

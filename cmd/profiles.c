@@ -161,7 +161,7 @@ static int user_profile(FILE *f, const char *spec, bool md) {
   int rv = 0;
   tcp_profile p;
   char why[400];
-  if (scn_user_resolve(u, s->path, &p, why, sizeof why) != 0) {
+  if (scn_user_resolve(s, u, &p, why, sizeof why) != 0) {
     cli_error(SUB, "%s", why);
     rv = 2;
   } else {

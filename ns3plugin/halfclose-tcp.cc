@@ -181,7 +181,7 @@ void HalfcloseTcpL4Protocol::Profile(tcp_profile *p) const {
       snprintf(why, sizeof why, "%s defines no [profile %s]", path.c_str(),
                name.c_str());
     else
-      scn_user_resolve(u, s->path, p, why, sizeof why);
+      scn_user_resolve(s.get(), u, p, why, sizeof why);
     scn_free(s.get());
     if (why[0])
       NS_FATAL_ERROR("HalfcloseTcpL4Protocol: Profile \"" << m_profile

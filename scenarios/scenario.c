@@ -65,6 +65,7 @@ typedef struct parse {
 static void problem(parse *ps, const char *section, const char *key,
                     const char *value, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+static void check_variant_bases(parse *ps);
 
 static void problem(parse *ps, const char *section, const char *key,
                     const char *value, const char *fmt, ...) {
@@ -89,14 +90,21 @@ static void problem(parse *ps, const char *section, const char *key,
 static const char *const sections[] = {"batch", "link", "client", "server",
                                        "tcp"};
 
-/* "profile NAME": NAME, else NULL. */
-static const char *profile_section(const char *name) {
-  if (strncmp(name, "profile", 7) != 0 || !isspace((unsigned char)name[7]))
+/* "WORD NAME": NAME, else NULL. */
+static const char *named_section(const char *name, const char *word) {
+  size_t n = strlen(word);
+  if (strncmp(name, word, n) != 0 || !isspace((unsigned char)name[n]))
     return NULL;
-  name += 7;
+  name += n;
   while (isspace((unsigned char)*name))
     name++;
   return name;
+}
+
+/* "profile NAME" or "variant NAME": NAME, else NULL. */
+static const char *profile_section(const char *name) {
+  const char *p = named_section(name, "profile");
+  return p ? p : named_section(name, "variant");
 }
 
 static bool known_section(const char *name) {
@@ -113,40 +121,78 @@ const scn_user_profile *scn_user_find(const scenario *s, const char *name) {
   return NULL;
 }
 
-/* A [profile NAME] header: check the name and open its definition. */
-static void user_profile_open(parse *ps, const char *name) {
+/* A [profile NAME] or [variant NAME] header: check the name and open its
+ * definition. */
+static void user_profile_open(parse *ps, const char *name, bool variant) {
   scenario *s = ps->s;
+  const char *what = variant ? "variant" : "profile";
   tcp_profile p;
   bool ok = *name && strlen(name) < sizeof s->user[0].name;
   for (const char *c = name; ok && *c; c++)
     ok = isalnum((unsigned char)*c) || *c == '-' || *c == '_' || *c == '.';
   if (!ok) {
     problem(ps, NULL, NULL, NULL,
-            "[profile %s]: a profile name is 1 to %zu letters, digits, "
-            "'-', '_' or '.'",
-            name, sizeof s->user[0].name - 1);
+            "[%s %s]: a %s name is 1 to %zu letters, digits, '-', '_' or "
+            "'.'",
+            what, name, what, sizeof s->user[0].name - 1);
     return;
   }
   if (tcp_profile_preset(&p, name) == 0 || strcmp(name, SCN_NS3_PROFILE) == 0) {
     problem(ps, NULL, NULL, NULL,
-            "[profile %s]: that is a built-in profile; give yours another "
-            "name",
-            name);
+            "[%s %s]: that is a built-in profile; give yours another name",
+            what, name);
     return;
   }
   if (scn_user_find(s, name)) {
-    problem(ps, NULL, NULL, NULL, "[profile %s] is defined twice", name);
+    problem(ps, NULL, NULL, NULL,
+            "[%s %s] is defined twice (profiles and variants share names)",
+            what, name);
     return;
   }
   if (s->nuser == SCN_MAX_USER) {
-    problem(ps, NULL, NULL, NULL, "[profile %s]: at most %d profiles", name,
+    problem(ps, NULL, NULL, NULL,
+            "[%s %s]: at most %d profiles and variants in all", what, name,
             SCN_MAX_USER);
     return;
   }
   scn_user_profile *u = &s->user[s->nuser++];
   memset(u, 0, sizeof *u);
   snprintf(u->name, sizeof u->name, "%s", name);
+  u->variant = variant;
   u->line = ps->line;
+}
+
+/* KEY = VALUE inside [variant NAME] where KEY is a conversation key: one
+ * value in the key's units and range. */
+static void variant_param(parse *ps, scn_user_profile *u, const char *section,
+                          const hc_param *d, const char *key,
+                          const char *value) {
+  for (int i = 0; i < u->nparam; i++)
+    if (u->param[i] == d) {
+      problem(ps, section, key, value, "set twice in this variant");
+      return;
+    }
+  double v;
+  char why[200];
+  if (hc_parse_value(d->kind, value, &v, why, sizeof why) != 0 || v < d->min ||
+      v > d->max) {
+    char lo[48], hi[48];
+    hc_format_value(d->kind, d->min, lo, sizeof lo);
+    hc_format_value(d->kind, d->max, hi, sizeof hi);
+    problem(ps, section, key, value,
+            "expected %s from %s to %s (one value: a variant's key takes no "
+            "distribution)",
+            hc_kind_units(d->kind), lo, hi);
+    return;
+  }
+  if (u->nparam == SCN_MAX_OVERRIDE || strlen(value) >= sizeof u->pvalue[0]) {
+    problem(ps, section, key, value, "too many keys or too long a value");
+    return;
+  }
+  u->param[u->nparam] = d;
+  snprintf(u->pvalue[u->nparam], sizeof u->pvalue[0], "%s", value);
+  u->pv[u->nparam] = v;
+  u->param_line[u->nparam++] = ps->line;
 }
 
 /* KEY = VALUE inside [profile NAME]: base, or a knob with one value. */
@@ -159,20 +205,30 @@ static void user_profile_key(parse *ps, const char *section, const char *pname,
   if (strcmp(key, "base") == 0) {
     if (u->base[0]) {
       problem(ps, section, key, value, "base is set twice");
-    } else if (tcp_profile_preset(&p, value) != 0) {
+    } else if (!u->variant && tcp_profile_preset(&p, value) != 0) {
       problem(ps, section, key, value,
               "expected a built-in profile: nt351, nt351-sp, bsd44 or linux "
               "(each may take +rfc1337)");
+    } else if (strlen(value) >= sizeof u->base) {
+      problem(ps, section, key, value, "too long a name");
     } else {
+      /* a variant's base may be a section further down: checked at the end */
       snprintf(u->base, sizeof u->base, "%s", value);
     }
     return;
   }
   const tcp_knob_info *kn = tcp_profile_knob(key);
+  const hc_param *d = u->variant ? hc_param_find(key) : NULL;
+  if (d) {
+    variant_param(ps, u, section, d, key, value);
+    return;
+  }
   if (!kn) {
     problem(ps, section, key, value,
-            "unknown knob; a [profile] section takes base and profile knobs "
-            "(halfclose profiles lists them)");
+            u->variant ? "unknown key; a [variant] section takes base, profile "
+                         "knobs and conversation keys"
+                       : "unknown knob; a [profile] section takes base and "
+                         "profile knobs (halfclose profiles lists them)");
     return;
   }
   for (int i = 0; i < u->nover; i++)
@@ -264,11 +320,11 @@ static char *reader(char *buf, int size, void *stream) {
               "text after the section header [%s]: \"%s\"", name, after);
     const char *user = profile_section(name);
     if (user)
-      user_profile_open(ps, user);
+      user_profile_open(ps, user, named_section(name, "variant") != NULL);
     else if (!known_section(name))
       problem(ps, NULL, NULL, NULL,
               "unknown section [%s]; expected [batch], [link], [client], "
-              "[server], [tcp] or [profile NAME]",
+              "[server], [tcp], [profile NAME] or [variant NAME]",
               name);
   }
   return buf;
@@ -777,10 +833,13 @@ int scn_load_text(scenario *s, const char *path, const char *text, char *err,
     if (!s->user[i].base[0]) {
       ps.line = s->user[i].line;
       problem(&ps, NULL, NULL, NULL,
-              "[profile %s] has no base; add base = nt351, nt351-sp, bsd44 "
-              "or linux",
-              s->user[i].name);
+              "[%s %s] has no base; add base = nt351, nt351-sp, bsd44 "
+              "or linux%s",
+              s->user[i].variant ? "variant" : "profile", s->user[i].name,
+              s->user[i].variant ? ", or a [profile] or [variant] of the file"
+                                 : "");
     }
+  check_variant_bases(&ps);
   ps.defer = false;
   for (int i = 0; i < ps.npending; i++) {
     ps.line = ps.pending[i].line;
@@ -977,6 +1036,83 @@ void scn_knob_text(const scn_key *k, double v, char *buf, size_t cap) {
     hc_format_value(k->kind, v, buf, cap);
 }
 
+/* The sections from the root (whose base is a preset) down to u, into
+ * chain[]; their number, or 0 when a base is missing or the bases loop. */
+static int chain_of(const scenario *s, const scn_user_profile *u,
+                    const scn_user_profile **chain) {
+  int n = 0;
+  for (const scn_user_profile *x = u; x; x = scn_user_find(s, x->base)) {
+    if (n == SCN_MAX_USER)
+      return 0; /* a loop */
+    chain[n++] = x;
+  }
+  tcp_profile p;
+  if (!n || tcp_profile_preset(&p, chain[n - 1]->base) != 0)
+    return 0;
+  for (int i = 0; i < n / 2; i++) {
+    const scn_user_profile *t = chain[i];
+    chain[i] = chain[n - 1 - i];
+    chain[n - 1 - i] = t;
+  }
+  return n;
+}
+
+/* A variant's base: a preset, a [profile] or a [variant] of the file, and
+ * no loop back to itself. */
+static void check_variant_bases(parse *ps) {
+  scenario *s = ps->s;
+  const scn_user_profile *chain[SCN_MAX_USER];
+  for (int i = 0; i < s->nuser; i++) {
+    const scn_user_profile *u = &s->user[i];
+    if (!u->variant || !u->base[0])
+      continue;
+    tcp_profile p;
+    if (tcp_profile_preset(&p, u->base) != 0 && !scn_user_find(s, u->base)) {
+      ps->line = u->line;
+      problem(ps, NULL, NULL, NULL,
+              "[variant %s]: base = %s: expected a built-in profile (nt351, "
+              "nt351-sp, bsd44, linux, each may take +rfc1337) or a "
+              "[profile] or [variant] of the file",
+              u->name, u->base);
+    } else if (chain_of(s, u, chain) == 0) {
+      ps->line = u->line;
+      problem(ps, NULL, NULL, NULL,
+              "[variant %s]: base = %s: the bases lead back to %s", u->name,
+              u->base, u->name);
+    }
+  }
+}
+
+void scn_params_for(const scenario *s, const char *name, conv_params *p) {
+  const scn_user_profile *u = scn_user_find(s, name), *chain[SCN_MAX_USER];
+  int n = u ? chain_of(s, u, chain) : 0;
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < chain[i]->nparam; k++)
+      hc_param_set(p, chain[i]->param[k], chain[i]->pv[k]);
+}
+
+bool scn_variant_sets(const scenario *s, const char *name, const char *key) {
+  const scn_user_profile *u = scn_user_find(s, name), *chain[SCN_MAX_USER];
+  int n = u ? chain_of(s, u, chain) : 0;
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < chain[i]->nparam; k++)
+      if (strcmp(chain[i]->param[k]->key, key) == 0)
+        return true;
+  return false;
+}
+
+bool scn_has_variant_params(const scenario *s) {
+  const scn_user_profile *chain[SCN_MAX_USER];
+  for (int j = 0; j < s->nprofiles; j++) {
+    const scn_user_profile *u = scn_user_find(s, s->profiles[j]);
+    int n = u ? chain_of(s, u, chain) : 0;
+    for (int i = 0; i < n; i++)
+      if (chain[i]->nparam)
+        return true;
+  }
+  return false;
+}
+
 /* A [profile NAME]'s own knobs over *out, and its name. */
 static int apply_own_knobs(const scn_user_profile *u, const char *path,
                            tcp_profile *out, char *err, size_t cap) {
@@ -992,8 +1128,9 @@ static int apply_own_knobs(const scn_user_profile *u, const char *path,
 
 int scn_profile(const scenario *s, const char *name, const double *values,
                 tcp_profile *out, char *err, size_t cap) {
-  const scn_user_profile *u = scn_user_find(s, name);
-  if (tcp_profile_preset(out, u ? u->base : name) != 0) {
+  const scn_user_profile *u = scn_user_find(s, name), *chain[SCN_MAX_USER];
+  int n = u ? chain_of(s, u, chain) : 0;
+  if (tcp_profile_preset(out, n ? chain[0]->base : name) != 0) {
     note(err, cap, "unknown profile %s", name);
     return -1;
   }
@@ -1015,7 +1152,10 @@ int scn_profile(const scenario *s, const char *name, const double *values,
       return -1;
     }
   }
-  return u ? apply_own_knobs(u, s->path, out, err, cap) : 0;
+  for (int i = 0; i < n; i++)
+    if (apply_own_knobs(chain[i], s->path, out, err, cap) != 0)
+      return -1;
+  return 0;
 }
 
 /* A profile whose knobs contradict one another: refused, named. */
@@ -1045,13 +1185,18 @@ int scn_ends_for(const scenario *s, const char *name, const double *values,
              : 0;
 }
 
-int scn_user_resolve(const scn_user_profile *u, const char *path,
+int scn_user_resolve(const scenario *s, const scn_user_profile *u,
                      tcp_profile *out, char *err, size_t cap) {
-  if (tcp_profile_preset(out, u->base) != 0) {
-    note(err, cap, "%s:%d: unknown base %s", path, u->line, u->base);
+  const scn_user_profile *chain[SCN_MAX_USER];
+  int n = chain_of(s, u, chain);
+  if (!n || tcp_profile_preset(out, chain[0]->base) != 0) {
+    note(err, cap, "%s:%d: unknown base %s", s->path, u->line, u->base);
     return -1;
   }
-  return apply_own_knobs(u, path, out, err, cap);
+  for (int i = 0; i < n; i++)
+    if (apply_own_knobs(chain[i], s->path, out, err, cap) != 0)
+      return -1;
+  return 0;
 }
 
 static const scn_key *key_named(const scenario *s, const char *name) {
@@ -1084,10 +1229,14 @@ bool scn_same_draws(const scenario *a, const scenario *b) {
   for (int u = 0; u < a->nuser; u++) {
     const scn_user_profile *x = &a->user[u], *y = &b->user[u];
     if (strcmp(x->name, y->name) != 0 || strcmp(x->base, y->base) != 0 ||
-        x->nover != y->nover)
+        x->nover != y->nover || x->variant != y->variant ||
+        x->nparam != y->nparam)
       return false;
     for (int o = 0; o < x->nover; o++)
       if (strcmp(x->knob[o], y->knob[o]) != 0 || x->v[o] != y->v[o])
+        return false;
+    for (int o = 0; o < x->nparam; o++)
+      if (x->param[o] != y->param[o] || x->pv[o] != y->pv[o])
         return false;
   }
   return true;

@@ -28,7 +28,7 @@
 #define SCN_MAX_PROFILES      8
 #define SCN_MAX_KEYS          64
 #define SCN_MAX_VALUES        160 /* values of a choice or grid */
-#define SCN_MAX_USER          8   /* [profile NAME] sections */
+#define SCN_MAX_USER          16  /* [profile NAME] and [variant NAME] */
 #define SCN_MAX_OVERRIDE      40  /* knobs one [profile NAME] section sets */
 #define SCN_MAX_CONVERSATIONS 1000000000000ull /* cells x per cell, at most */
 #define SCN_MAX_FILE_BYTES    (1 << 20)        /* a scenario file, at most */
@@ -62,16 +62,30 @@ typedef struct scn_key {
  * A profile the scenario defines: [profile NAME] with `base = PRESET` and
  * knob overrides, each a constant. It applies as: the base preset, then the
  * scenario's [tcp] keys (which every profile shares), then its overrides.
+ *
+ * A variant, [variant NAME], is the same with more: its base may also be a
+ * [profile] or another [variant], and it may set conversation keys, each a
+ * constant, over each conversation's draws. Listed in profiles = like a
+ * profile, it runs on the same draws, paired. Its chain - the base preset,
+ * then [tcp], then each section's knobs from the root down - gives its
+ * TCP; its conversation keys, from the root down, its parameters.
  */
 typedef struct scn_user_profile {
   char name[40];                    /* as profiles = ... names it */
-  char base[48];                    /* a built-in preset (+rfc1337) */
+  char base[48];                    /* a built-in preset (+rfc1337), or for
+                                       a variant a [profile] or [variant] */
+  bool variant;                     /* [variant NAME] */
   int line;                         /* its section header */
   int nover;                        /* overrides */
   char knob[SCN_MAX_OVERRIDE][32];  /* knob names */
   char value[SCN_MAX_OVERRIDE][64]; /* their values as written */
   uint64_t v[SCN_MAX_OVERRIDE];     /* ... and as the model takes them */
   int knob_line[SCN_MAX_OVERRIDE];  /* where each was set */
+  int nparam;                       /* a variant's conversation keys */
+  const hc_param *param[SCN_MAX_OVERRIDE];
+  char pvalue[SCN_MAX_OVERRIDE][64]; /* their values as written */
+  double pv[SCN_MAX_OVERRIDE];       /* ... in base units */
+  int param_line[SCN_MAX_OVERRIDE];
 } scn_user_profile;
 
 typedef struct scenario {
@@ -163,11 +177,21 @@ int scn_profile(const scenario *s, const char *name, const double *values,
 /* The profile the scenario defines under `name`, or NULL. */
 const scn_user_profile *scn_user_find(const scenario *s, const char *name);
 
-/* That profile alone: its base, then its own knobs - without the
- * scenario's [tcp] keys, which are each conversation's draws. 0 or -1
- * (message to err; path names the file). */
-int scn_user_resolve(const scn_user_profile *u, const char *path,
+/* That profile alone: its base (for a variant, its chain), then its own
+ * knobs - without the scenario's [tcp] keys, which are each
+ * conversation's draws, and without a variant's conversation keys. 0 or
+ * -1 (message to err). */
+int scn_user_resolve(const scenario *s, const scn_user_profile *u,
                      tcp_profile *out, char *err, size_t cap);
+
+/* A variant's conversation keys over p (nothing for another profile). */
+void scn_params_for(const scenario *s, const char *name, conv_params *p);
+
+/* Whether profile `name` is a variant that sets conversation key `key`. */
+bool scn_variant_sets(const scenario *s, const char *name, const char *key);
+
+/* Whether any profile of s->profiles is a variant with conversation keys. */
+bool scn_has_variant_params(const scenario *s);
 
 /* The grid cell of conversation i. */
 uint64_t scn_cell(const scenario *s, uint64_t i);

@@ -98,6 +98,27 @@ static const bad table[] = {
     {"[profile a]\nbase = linux\n[profile a]\nbase = bsd44\n",
      "t.ini:3: [profile a] is defined twice"},
     {"[profile a b]\nbase = linux\n", "a profile name is 1 to"},
+    /* [variant NAME] sections */
+    {"[variant v]\nbase = nope\n",
+     "t.ini:1: [variant v]: base = nope: expected a built-in profile"},
+    {"[variant a]\nbase = b\n[variant b]\nbase = a\n",
+     "the bases lead back to a"},
+    {"[variant v]\nbase = nt351\nread_interval = uniform(1ms, 2ms)\n",
+     "t.ini:3: [variant v] read_interval = uniform(1ms, 2ms): expected"},
+    {"[variant v]\nbase = nt351\nloss = 2\n",
+     "a variant's key takes no distribution"},
+    {"[variant v]\nbase = nt351\nread_size = 1KB\nread_size = 2KB\n",
+     "t.ini:4: [variant v] read_size = 2KB: set twice in this variant"},
+    {"[variant v]\nbase = nt351\nbogus = 1\n",
+     "unknown key; a [variant] section takes base, profile knobs and "
+     "conversation keys"},
+    {"[variant v]\nread_size = 1KB\n", "t.ini:1: [variant v] has no base"},
+    {"[profile p]\nbase = linux\n[variant p]\nbase = nt351\n",
+     "[variant p] is defined twice"},
+    {"[profile p]\nbase = bsd44\nmsl = 1s\n[variant v]\nbase = p\n"
+     "read_interval = 0ms\n[variant w]\nbase = v\nresponse = 9KB\n"
+     "[batch]\nprofiles = p, v, w\n",
+     NULL},
     {"[batch]\nprofiles = nt351, later\n[profile sooner]\nbase = linux\n",
      "t.ini:2: [batch] profiles = nt351, later: unknown profile \"later\""},
     {"[batch]\nconversations = 0\n",
@@ -280,6 +301,58 @@ static void test_user_profiles(void) {
   scn_free(&s);
 }
 
+/* Variants: a chain of bases down to a preset, [tcp] shared, each level's
+ * knobs from the root down, and conversation keys over the draws - for
+ * the variant only. */
+static void test_variants(void) {
+  static const char text[] =
+      "[batch]\nprofiles = nt351, eager, eager-big\n"
+      "[client]\nread_interval = uniform(10ms, 90ms)\n"
+      "[tcp]\ndelack = 300ms\n"
+      "[profile fast]\nbase = nt351\nack_every = 1\n"
+      "[variant eager]\nbase = fast\nread_interval = 0ms\n"
+      "init_cwnd = 3\n"
+      "[variant eager-big]\nbase = eager\nresponse = 64KB\n"
+      "ack_every = 4\n";
+  scenario s;
+  char err[600] = "";
+  CHECK_EQ(scn_load_text(&s, "v.ini", text, err, sizeof err, NULL), 0);
+  if (err[0])
+    fprintf(stderr, "%s\n", err);
+  double v[SCN_MAX_KEYS];
+  conv_params p;
+  scn_draw(&s, 3, &p, v);
+  CHECK(p.read_interval_ns >= 10 * TCP_MS); /* the draw */
+  conv_params e = p, b = p, n = p;
+  scn_params_for(&s, "eager", &e);
+  scn_params_for(&s, "eager-big", &b);
+  scn_params_for(&s, "nt351", &n);
+  CHECK_EQ(e.read_interval_ns, 0);      /* the variant's key */
+  CHECK_EQ(e.response, p.response);     /* the rest drawn */
+  CHECK_EQ(b.read_interval_ns, 0);      /* its base's key */
+  CHECK_EQ(b.response, 64000);          /* and its own */
+  CHECK(memcmp(&n, &p, sizeof n) == 0); /* a preset: untouched */
+  CHECK(scn_variant_sets(&s, "eager-big", "read_interval"));
+  CHECK(!scn_variant_sets(&s, "fast", "read_interval"));
+  CHECK(!scn_variant_sets(&s, "eager", "response"));
+  CHECK(scn_has_variant_params(&s));
+  tcp_profile t;
+  CHECK_EQ(scn_profile(&s, "eager-big", v, &t, NULL, 0), 0);
+  CHECK(strcmp(t.name, "eager-big") == 0);
+  CHECK_EQ(t.delack_ns, 300 * TCP_MS); /* [tcp], shared */
+  CHECK_EQ(t.init_cwnd, 3);            /* eager's knob */
+  CHECK_EQ(t.ack_every, 4);            /* its own wins over fast's 1 */
+  CHECK_EQ(scn_profile(&s, "eager", v, &t, NULL, 0), 0);
+  CHECK_EQ(t.ack_every, 1); /* fast's */
+  CHECK_EQ(scn_user_resolve(&s, scn_user_find(&s, "eager-big"), &t, NULL, 0),
+           0);
+  CHECK_EQ(t.delack_ns, 200 * TCP_MS); /* without [tcp]: nt351's own */
+  CHECK_EQ(t.ack_every, 4);
+  CHECK_EQ(scn_set_profiles(&s, "nt351, fast", NULL, 0), 0);
+  CHECK(!scn_has_variant_params(&s)); /* none listed */
+  scn_free(&s);
+}
+
 static void test_profiles_override(void) {
   scenario s;
   CHECK_EQ(scn_load_text(&s, "g.ini", good, NULL, 0, NULL), 0);
@@ -356,5 +429,6 @@ int main(void) {
   RUN(test_shipped_scenarios);
   RUN(test_profiles_override);
   RUN(test_user_profiles);
+  RUN(test_variants);
   return t_summary();
 }
