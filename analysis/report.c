@@ -67,7 +67,9 @@ static int8_t check_row(report *r, const conv_params *cp, const double *vals,
                         int j, uint64_t conv, uint8_t f,
                         const conv_outcome *row, uint8_t *app_predicted) {
   check_stats *c = &r->check[j];
-  predict_in in = {.p = cp};
+  conv_params vp = *cp; /* a variant's conversation keys over the draw */
+  scn_params_for(&r->s, r->s.profiles[j], &vp);
+  predict_in in = {.p = &vp};
   scn_ends ends;
   if (scn_ends_for(&r->s, r->s.profiles[j], vals, &ends, NULL, 0) != 0) {
     note_reason(c, "the profile does not resolve");
@@ -436,8 +438,9 @@ static void regress(report *r, const data *d) {
     memset(g, 0, sizeof *g);
     for (int k = 0; k < nk && g->nx < LOGIT_MAX_K; k++) {
       const scn_key *key = &r->s.keys[k];
-      if (key->dist == SCN_CONST || key->words || key->kind == HC_BOOL)
-        continue;
+      if (key->dist == SCN_CONST || key->words || key->kind == HC_BOOL ||
+          scn_variant_sets(&r->s, r->s.profiles[j], key->name))
+        continue; /* a variant's key is one value for it */
       g->key[g->nx] = k;
       g->logx[g->nx] = key->dist == SCN_LOGUNIFORM;
       g->nx++;
@@ -550,6 +553,18 @@ static int analyze(report *r, hc_store *st, const char *label, char *err,
     for (int k = 0; k < r->s.nkeys; k++) {
       if (r->s.keys[k].dist == SCN_CONST)
         continue;
+      /* a variant that sets the key ran every conversation at its value,
+       * whatever was drawn: bins of the draw would say otherwise */
+      const char *by = NULL;
+      for (int j = 0; j < r->s.nprofiles && !by; j++)
+        if (scn_variant_sets(&r->s, r->s.profiles[j], r->s.keys[k].name))
+          by = r->s.profiles[j];
+      if (by) {
+        size_t n = strlen(r->unbinned);
+        snprintf(r->unbinned + n, sizeof r->unbinned - n, "%s%s (set by %s)",
+                 n ? ", " : "", r->s.keys[k].name, by);
+        continue;
+      }
       param_bins *pb = &r->params[r->nparams++];
       make_bins(r, dp, k, pb);
       fill_bins(r, dp, pb);

@@ -156,6 +156,7 @@ struct report {
   int npairs;
   param_bins params[SCN_MAX_KEYS];
   int nparams;
+  char unbinned[1024]; /* drawn keys a variant sets, not binned, or "" */
   regression reg[SCN_MAX_PROFILES];
   report_data data;                    /* the conversations themselves */
   check_stats check[SCN_MAX_PROFILES]; /* the analytic check */

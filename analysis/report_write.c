@@ -679,6 +679,12 @@ static void bins(doc *d, const report *r) {
        "%s against %s within each bin (exact McNemar), with Holm's "
        "correction across the bins of the parameter.",
        np > 1 ? s->profiles[0] : "-", np > 1 ? s->profiles[1] : "-");
+  if (r->unbinned[0])
+    para(d,
+         "Not binned: %s. A variant sets the key, so it ran every "
+         "conversation at that value whatever was drawn; its other "
+         "profiles' rates by the drawn value are in the export.",
+         r->unbinned);
   for (int i = 0; i < r->nparams; i++) {
     const param_bins *pb = &r->params[i];
     const scn_key *k = &s->keys[pb->key];

@@ -204,6 +204,7 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
   conv_params p;
   double values[SCN_MAX_KEYS];
   scn_draw(&s, index, &p, values);
+  scn_params_for(&s, profile, &p); /* a variant's conversation keys */
   scn_ends ends;
   if (scn_ends_for(&s, profile, values, &ends, err, sizeof err) != 0) {
     scn_free(&s);
@@ -235,8 +236,18 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
                    k ? "," : "", key->name, v);
   }
   if (s.nkeys == 0 && hn > 0 && (size_t)hn < sizeof header)
-    snprintf(header + hn, sizeof header - (size_t)hn,
-             " nothing (every key at its default)");
+    hn += snprintf(header + hn, sizeof header - (size_t)hn,
+                   " nothing (every key at its default)");
+  /* a variant's own conversation keys, over the draws */
+  size_t np;
+  const hc_param *t = hc_params(&np);
+  for (size_t k = 0; k < np && hn > 0 && (size_t)hn < sizeof header; k++)
+    if (scn_variant_sets(&s, profile, t[k].key)) {
+      char v[64];
+      hc_format_value(t[k].kind, hc_param_get(&p, &t[k]), v, sizeof v);
+      hn += snprintf(header + hn, sizeof header - (size_t)hn,
+                     "\nset by variant %s: %s = %s", profile, t[k].key, v);
+    }
   snprintf(title, sizeof title, "%s: conversation %" PRIu64 ", %s", s.name,
            index, cname);
   replay_job j = {batch_ns3_seed(&s),

@@ -270,8 +270,10 @@ int cmd_run(int argc, char **argv) {
     for (int pr = 0; pr < s.nprofiles; pr++) {
       scn_ends ends;
       char why[400];
+      conv_params vp = cp; /* a variant's conversation keys over the draw */
+      scn_params_for(&s, s.profiles[pr], &vp);
       if (scn_ends_for(&s, s.profiles[pr], values, &ends, why, sizeof why) ||
-          hc_conv_bounded(&cp, ends.ns3 ? NULL : &ends.client,
+          hc_conv_bounded(&vp, ends.ns3 ? NULL : &ends.client,
                           ends.ns3 ? NULL : &ends.server, why, sizeof why)) {
         scn_free(&s);
         return cli_error(SUB, "conversation %" PRIu64 ", profile %s: %s", i,

@@ -321,6 +321,11 @@ static void title_of(const ctx *c, const char *what, const char *shown,
       hc_format_value(key->kind, key->a, v, sizeof v);
     snprintf(to + len, sizeof fixed - len, "%s%s %s", len ? ", " : "",
              key->name, v);
+    for (int j = 0; j < s->nprofiles; j++) /* a variant's own value */
+      if (scn_variant_sets(s, s->profiles[j], key->name)) {
+        len = strlen(to);
+        snprintf(to + len, sizeof fixed - len, " (not %s)", s->profiles[j]);
+      }
   }
   snprintf(buf, n, "%s (%s)%s%s%s%s", what, s->name,
            fixed[0] ? "\nfixed: " : "", fixed,

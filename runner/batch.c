@@ -31,10 +31,12 @@ uint32_t batch_ns3_seed(const scenario *s) {
 
 int batch_conversation(conv_env *e, const scenario *s, uint64_t i, bool check,
                        conv_outcome *outcomes, char *err, size_t cap) {
-  conv_params p;
+  conv_params drawn;
   double values[SCN_MAX_KEYS];
-  scn_draw(s, i, &p, values);
+  scn_draw(s, i, &drawn, values);
   for (int pr = 0; pr < s->nprofiles; pr++) {
+    conv_params p = drawn; /* a variant's conversation keys over the draw */
+    scn_params_for(s, s->profiles[pr], &p);
     scn_ends ends;
     char why[400] = "";
     if (scn_ends_for(s, s->profiles[pr], values, &ends, why, sizeof why)) {

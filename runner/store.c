@@ -839,21 +839,25 @@ static void bind_outcome(sqlite3_stmt *q, int c, conv_col_kind kind,
 
 int store_put(hc_store *st, const scenario *s, uint64_t i,
               const conv_outcome *outcomes) {
-  conv_params p;
+  conv_params drawn;
   double values[SCN_MAX_KEYS];
-  scn_draw(s, i, &p, values);
+  scn_draw(s, i, &drawn, values);
   size_t np;
   const hc_param *t = hc_params(&np);
+  bool variants = scn_has_variant_params(s);
   for (int pr = 0; pr < s->nprofiles; pr++) {
     const conv_outcome *o = &outcomes[pr];
+    conv_params p = drawn; /* a variant's conversation keys over the draw */
+    scn_params_for(s, s->profiles[pr], &p);
     sqlite3_stmt *q = st->ins;
     int c = 1;
     sqlite3_bind_int64(q, c++, (sqlite3_int64)i);
     sqlite3_bind_text(q, c++, s->profiles[pr], -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, c++, (sqlite3_int64)scn_cell(s, i));
-    /* the parameters are the same for every profile: bindings survive
-     * sqlite3_reset, so they are bound once per conversation */
-    if (pr > 0) {
+    /* the parameters are the same for every profile but a variant's:
+     * bindings survive sqlite3_reset, so they are bound once per
+     * conversation */
+    if (pr > 0 && !variants) {
       c += (int)np;
       for (int k = 0; k < s->nkeys; k++)
         c += !s->keys[k].param;
