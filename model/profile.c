@@ -248,6 +248,15 @@ static const preset_row table[] = {
           "receive buffer, then tcp_usrclosed() and a FIN"},
       {1, "Linux __tcp_close(): data_was_unread -> "
           "tcp_send_active_reset() (RFC 2525 2.17)"}}},
+    {"rst_abort_ack",
+     {{0, "assumed, no public source for NT 3.51: RFC 793's ABORT, "
+          "<SEQ=SND.NXT><CTL=RST> (RFC 9293 3.10.4)"},
+      SAME,
+      {1, "4.4BSD-Lite2 tcp_subr.c tcp_drop(): tcp_output() in CLOSED, "
+          "whose flags are tcp_fsm.h tcp_outflags[TCPS_CLOSED] = "
+          "TH_RST|TH_ACK"},
+      {1, "Linux tcp_send_active_reset(): TCPHDR_ACK | TCPHDR_RST at "
+          "tcp_acceptable_seq()"}}},
     {"rst_data_after_close",
      {{1, "assumed, no public source for NT 3.51: as 4.4BSD and Linux"},
       SAME,
@@ -611,6 +620,9 @@ static const knob knobs[] = {
       "after the peer's FIN, a reset reads as end of stream (Linux)"),
     K(close_unread_rst, TCP_KNOB_BOOL, 0, 1,
       "close() with unread data sends a RST; else flush and FIN (4.4BSD)"),
+    K(rst_abort_ack, TCP_KNOB_BOOL, 0, 1,
+      "an abort or a close with unread data sends RST|ACK of RCV.NXT with "
+      "the window (4.4BSD, Linux); else RFC 793's bare RST"),
     K(rst_data_after_close, TCP_KNOB_BOOL, 0, 1,
       "new data after close() is answered with a RST, the connection "
       "closed"),

@@ -96,7 +96,7 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
   s.ip_id = h->ip_id++;
   if (flags & TCP_ACK)
     s.ack = c->rcv_nxt;
-  if (!(flags & TCP_RST))
+  if (!(flags & TCP_RST) || (flags & TCP_ACK)) /* RST|ACK: the window too */
     s.wnd = (flags & TCP_ACK)    ? advertise(c)
             : p->rcv_buf > 65535 ? 65535
                                  : (uint16_t)p->rcv_buf;
@@ -156,7 +156,12 @@ void tcp_conn_send_ack(tcp_conn *c, tcp_why why, uint64_t now) {
 }
 
 void tcp_conn_send_rst(tcp_conn *c, tcp_why why, uint64_t now) {
-  send_seg(c, c->snd_nxt, TCP_RST, 0, why, now);
+  /* the application's abort (or a close with unread data): RFC 9293
+   * 3.10.4's <SEQ=SND.NXT><CTL=RST>, or with rst_abort_ack 4.4BSD's and
+   * Linux's RST|ACK of RCV.NXT with the window */
+  bool ack = c->host->p->rst_abort_ack &&
+             (why == TCP_WHY_RST_ABORT || why == TCP_WHY_RST_UNREAD);
+  send_seg(c, c->snd_nxt, TCP_RST | (ack ? TCP_ACK : 0), 0, why, now);
 }
 
 void tcp_conn_send_probe(tcp_conn *c, uint64_t now) {

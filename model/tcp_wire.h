@@ -46,11 +46,7 @@ size_t tcp_payload_check(const uint8_t *src, uint64_t off, size_t len);
 /* Encoded size of segment `s`, bytes. */
 size_t tcp_wire_size(const tcp_segment *s);
 
-/*
- * Encode `s` into buf[0..cap). Returns the datagram length, or 0 when it does
- * not fit in `cap` or exceeds TCP_MAX_DATAGRAM.
- */
-size_t tcp_wire_encode(uint8_t *buf, size_t cap, const tcp_segment *s);
+/* tcp_wire_encode is public (tcp.h). */
 
 /* tcp_wire_decode, with the TCP checksum verified or not. */
 int tcp_wire_decode_opt(tcp_segment *s, const uint8_t *buf, size_t len,

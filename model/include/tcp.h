@@ -105,6 +105,15 @@ const char *tcp_wire_strerror(int err);
  */
 int tcp_wire_decode(tcp_segment *s, const uint8_t *buf, size_t len);
 
+/*
+ * Encode `s` into buf[0..cap): the IPv4 datagram, checksums computed, the
+ * payload copied from s->data or, when NULL, the stream's own bytes from
+ * s->payload_off. Returns the datagram length, or 0 when it does not fit
+ * in `cap` or exceeds TCP_MAX_DATAGRAM. For a driver that injects segments
+ * the model did not send (a script's peer).
+ */
+size_t tcp_wire_encode(uint8_t *buf, size_t cap, const tcp_segment *s);
+
 #define TCP_NEVER UINT64_MAX    /* a deadline that never comes */
 #define TCP_MS    1000000ull    /* nanoseconds in a millisecond */
 #define TCP_S     1000000000ull /* nanoseconds in a second */
@@ -230,6 +239,10 @@ typedef struct tcp_profile {
   bool recv_eof_first;          /* after the peer's FIN, a later reset
                                    reads as end of stream (0), not as the
                                    error (Linux) */
+  bool rst_abort_ack;           /* an abort or a close with unread data
+                                   sends RST|ACK of RCV.NXT with the
+                                   window (4.4BSD, Linux), else RFC 793's
+                                   bare RST */
   bool close_unread_rst;        /* close() with unread data sends a RST
                                    (RFC 2525 2.17); else the data is
                                    flushed and a FIN sent (4.4BSD) */
