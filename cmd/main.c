@@ -17,6 +17,7 @@ int cmd_emulate(int argc, char **argv);
 int cmd_crosscheck(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_script(int argc, char **argv);
 
 static void usage(FILE *f) {
   fprintf(f, "usage: halfclose COMMAND [options]\n\n"
@@ -42,7 +43,9 @@ static void usage(FILE *f) {
              "  crosscheck  a scenario's conversations kernel to kernel "
              "(emulated) against\n"
              "            the linux profile (simulated), segment for "
-             "segment\n\n"
+             "segment\n"
+             "  script    packetdrill-language scripts against a profile, "
+             "in simulated time\n\n"
              "The default study: halfclose run && halfclose plot "
              "out/kb-q152474.db && \n"
              "halfclose report out/kb-q152474.db --format=html "
@@ -84,6 +87,9 @@ static const cli_option crosscheck_opts[] = {{"conversations", true},
                                              {"let_cpus_idle", false},
                                              {NULL, false}};
 
+static const cli_option script_opts[] = {
+    {"stack", true}, {"verbose", false}, {NULL, false}};
+
 static const cli_option no_opts[] = {{NULL, false}};
 
 static const struct command {
@@ -102,6 +108,8 @@ static const struct command {
     {"emulate", cmd_emulate, {emulate_opts, true, true}},
     /* crosscheck sees the keys only to refuse them with its reason */
     {"crosscheck", cmd_crosscheck, {crosscheck_opts, true, true}},
+    /* conversation keys only to refuse them */
+    {"script", cmd_script, {script_opts, true, true}},
 };
 
 static const struct command *find(const char *name) {

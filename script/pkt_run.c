@@ -1,0 +1,527 @@
+/*
+ * pkt_run.c - play a script against one host of the model, in simulated
+ * time (see pkt.h).
+ *
+ * The local host is 192.168.0.1, the script's peer 192.0.2.1 (packetdrill's
+ * addresses); a local listener binds port 8080 and the peer connects from
+ * 40000; a local connect goes to the peer's 8080. Time moves only from one
+ * event to the next: to an inbound segment's or a call's time, through
+ * the host's timers on the way, or - for an outbound segment - until the
+ * host sends one. A segment the host sends when none is expected fails
+ * the script, as it does in packetdrill.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pkt.h"
+
+#define LOCAL_ADDR  0xC0A80001u /* 192.168.0.1 */
+#define REMOTE_ADDR 0xC0000201u /* 192.0.2.1 */
+#define LOCAL_PORT  8080
+#define REMOTE_PORT 40000
+#define MAX_FDS     16
+#define MAX_QUEUED  64
+
+typedef struct sent {
+  uint64_t at; /* ns */
+  tcp_segment seg;
+} sent;
+
+typedef struct fd_state {
+  bool used, nonblocking, listening, linger0;
+  uint16_t port;
+  tcp_conn *c;
+} fd_state;
+
+typedef struct runner {
+  const pkt_script *s;
+  tcp_host *h;
+  uint64_t now; /* ns */
+  sent q[MAX_QUEUED];
+  int nq;
+  uint8_t dgram[MAX_QUEUED][1600];
+  bool have_local_isn, have_remote_isn;
+  uint32_t local_isn, remote_isn;
+  uint16_t local_port, remote_port; /* of the connection */
+  uint16_t ip_id;
+  fd_state fd[MAX_FDS];
+  FILE *log;
+  pkt_result *out;
+  char *err;
+  size_t cap;
+} runner;
+
+static void on_output(void *user, const uint8_t *d, size_t len) {
+  runner *r = user;
+  if (r->nq == MAX_QUEUED || len > sizeof r->dgram[0])
+    return;
+  memcpy(r->dgram[r->nq], d, len);
+  sent *x = &r->q[r->nq];
+  if (tcp_wire_decode(&x->seg, r->dgram[r->nq], len) != TCP_WIRE_OK)
+    return;
+  x->at = r->now;
+  r->nq++;
+}
+
+static void note(runner *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void note(runner *r, const char *fmt, ...) {
+  size_t n = strlen(r->out->notes);
+  if (n + 1 >= sizeof r->out->notes || strstr(r->out->notes, fmt))
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(r->out->notes + n, sizeof r->out->notes - n, fmt, ap);
+  va_end(ap);
+}
+
+static int mismatch(runner *r, const pkt_event *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int mismatch(runner *r, const pkt_event *e, const char *fmt, ...) {
+  r->out->passed = false;
+  r->out->line = e ? e->line : 0;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(r->out->why, sizeof r->out->why, fmt, ap);
+  va_end(ap);
+  return 1;
+}
+
+/* A segment as packetdrill writes it, the host's numbers relative to its
+ * ISN. */
+static void show(const runner *r, const tcp_segment *g, char *buf, size_t cap) {
+  char fl[8];
+  int n = 0;
+  if (g->flags & TCP_SYN)
+    fl[n++] = 'S';
+  if (g->flags & TCP_FIN)
+    fl[n++] = 'F';
+  if (g->flags & TCP_RST)
+    fl[n++] = 'R';
+  if (g->flags & TCP_PSH)
+    fl[n++] = 'P';
+  if (g->flags & TCP_ACK)
+    fl[n++] = '.';
+  fl[n] = 0;
+  uint32_t seq = g->seq - (r->have_local_isn ? r->local_isn : g->seq);
+  int k = snprintf(buf, cap, "%s %u:%u(%u)", fl, seq, seq + g->len, g->len);
+  if (g->flags & TCP_ACK && k > 0 && (size_t)k < cap)
+    k += snprintf(buf + k, cap - (size_t)k, " ack %u", g->ack);
+  if (k > 0 && (size_t)k < cap)
+    k += snprintf(buf + k, cap - (size_t)k, " win %u", g->wnd);
+  if (g->mss && k > 0 && (size_t)k < cap)
+    snprintf(buf + k, cap - (size_t)k, " <mss %u>", g->mss);
+}
+
+/* Run the host's timers up to `to` (ns). */
+static void advance(runner *r, uint64_t to) {
+  for (;;) {
+    uint64_t x = tcp_host_expiry(r->h);
+    if (x == TCP_NEVER || x > to)
+      break;
+    r->now = x > r->now ? x : r->now;
+    tcp_host_on_expiry(r->h, r->now);
+  }
+  if (to > r->now)
+    r->now = to;
+}
+
+/* Nothing may have been sent that the script did not expect. */
+static int nothing_sent(runner *r, const pkt_event *e) {
+  if (!r->nq)
+    return 0;
+  char g[160];
+  show(r, &r->q[0].seg, g, sizeof g);
+  return mismatch(r, e,
+                  "the stack sent %s at %.6f s, where the script expects no "
+                  "segment before this line",
+                  g, (double)r->q[0].at / 1e9);
+}
+
+static void pop(runner *r) {
+  memmove(r->q, r->q + 1, (size_t)(r->nq - 1) * sizeof r->q[0]);
+  memmove(r->dgram, r->dgram + 1, (size_t)(r->nq - 1) * sizeof r->dgram[0]);
+  r->nq--;
+}
+
+static int expect_out(runner *r, const pkt_event *e, double t, double end) {
+  uint64_t tol = (uint64_t)r->s->tolerance_us * 1000;
+  uint64_t lo = 0, hi = UINT64_MAX;
+  if (!e->when.any) {
+    uint64_t at = (uint64_t)llround(t * 1e9),
+             last = (uint64_t)llround((e->when.range ? end : t) * 1e9);
+    lo = at > tol ? at - tol : 0;
+    hi = last + tol;
+  }
+  /* until the host sends, or the window closes */
+  while (!r->nq) {
+    uint64_t x = tcp_host_expiry(r->h);
+    if (x == TCP_NEVER || x > hi) {
+      char want[64];
+      snprintf(want, sizeof want, e->when.any ? "any time" : "%.6f s", t);
+      return mismatch(r, e,
+                      "expected %s at %s; the stack sent nothing (by "
+                      "%.6f s)",
+                      e->text, want,
+                      (double)(hi == UINT64_MAX ? r->now : hi) / 1e9);
+    }
+    advance(r, x);
+  }
+  sent x = r->q[0];
+  pop(r);
+  const tcp_segment *g = &x.seg;
+  char got[160];
+  if ((g->flags & TCP_SYN) && !r->have_local_isn && e->seq != UINT32_MAX) {
+    r->local_isn = g->seq - e->seq;
+    r->have_local_isn = true;
+  }
+  if (!r->local_port) {
+    r->local_port = g->sport;
+    r->remote_port = g->dport;
+  }
+  show(r, g, got, sizeof got);
+  if (x.at < lo || x.at > hi)
+    return mismatch(r, e,
+                    "expected %s at %.6f s (+/- %u us); the stack sent "
+                    "%s at %.6f s",
+                    e->text, t, r->s->tolerance_us, got, (double)x.at / 1e9);
+  uint32_t rel = g->seq - r->local_isn;
+  bool ok = g->flags == e->flags;
+  if (e->seq != UINT32_MAX)
+    ok = ok && rel == e->seq && g->len == e->end - e->seq;
+  if (e->has_ack)
+    ok = ok && g->ack == e->ack;
+  if (e->has_win)
+    ok = ok && g->wnd == e->win;
+  if (!e->any_options)
+    ok = ok && g->mss == e->mss;
+  if (e->other_opts[0])
+    return mismatch(r, e,
+                    "expected %s: the model sends no %s option (the "
+                    "stack sent %s)",
+                    e->text, e->other_opts, got);
+  if (!ok)
+    return mismatch(r, e, "expected %s; the stack sent %s at %.6f s", e->text,
+                    got, (double)x.at / 1e9);
+  if (r->log)
+    fprintf(r->log, "%10.6f > %s\n", (double)x.at / 1e9, got);
+  r->now = x.at > r->now ? x.at : r->now;
+  return 0;
+}
+
+static int inject(runner *r, const pkt_event *e) {
+  if ((e->flags & TCP_SYN) && !r->have_remote_isn) {
+    r->remote_isn = e->seq;
+    r->have_remote_isn = true;
+  }
+  if ((e->flags & TCP_ACK) && !r->have_local_isn)
+    return mismatch(r, e,
+                    "an ACK of the stack's sequence before it sent its "
+                    "SYN (its ISN is not known)");
+  if (!r->local_port) { /* the peer opens: to a local listener */
+    r->local_port = LOCAL_PORT;
+    r->remote_port = REMOTE_PORT;
+  }
+  tcp_segment g = {0};
+  g.src = REMOTE_ADDR;
+  g.dst = LOCAL_ADDR;
+  g.sport = r->remote_port;
+  g.dport = r->local_port;
+  g.seq = e->seq;
+  g.ack = (e->flags & TCP_ACK) ? r->local_isn + e->ack : 0;
+  g.flags = e->flags;
+  g.wnd = e->has_win ? (uint16_t)e->win : 65535;
+  g.mss = e->mss;
+  g.ttl = 64;
+  g.ip_id = ++r->ip_id;
+  g.len = (uint16_t)(e->end - e->seq);
+  /* the stream's own bytes: the host checks them */
+  g.payload_off = (uint64_t)(uint32_t)(e->seq - r->remote_isn - 1);
+  if (e->other_opts[0])
+    note(r, "inbound options the model does not take were left out: %s; ",
+         e->other_opts);
+  uint8_t d[70000];
+  size_t n = tcp_wire_encode(d, sizeof d, &g);
+  if (!n)
+    return mismatch(r, e, "cannot encode %s", e->text);
+  if (r->log)
+    fprintf(r->log, "%10.6f < %s\n", (double)r->now / 1e9, e->text);
+  tcp_host_input(r->h, d, n, r->now);
+  return 0;
+}
+
+/* ---- system calls ---- */
+
+static const char *errno_of(int64_t rv) {
+  switch (rv) {
+  case TCP_ERR_RESET:
+    return "ECONNRESET";
+  case TCP_ERR_PIPE:
+  case TCP_ERR_SHUTDOWN:
+    return "EPIPE";
+  case TCP_ERR_TIMEOUT:
+    return "ETIMEDOUT";
+  case TCP_ERR_REFUSED:
+    return "ECONNREFUSED";
+  case TCP_ERR_WOULDBLOCK:
+    return "EAGAIN";
+  case TCP_ERR_STATE:
+    return "ENOTCONN";
+  default:
+    return "EINVAL";
+  }
+}
+
+static fd_state *fd_of(runner *r, const pkt_event *e) {
+  long n = e->nargs ? strtol(e->arg[0], NULL, 10) : -1;
+  return n >= 0 && n < MAX_FDS && r->fd[n].used ? &r->fd[n] : NULL;
+}
+
+/* A call's outcome against what the script expects: (rv, errno name). */
+static int result(runner *r, const pkt_event *e, int64_t rv, const char *err) {
+  if (e->any_result)
+    return 0;
+  if (rv == e->result && strcmp(err ? err : "", e->err) == 0)
+    return 0;
+  char got[64];
+  snprintf(got, sizeof got, "%lld%s%s", (long long)rv, err ? " " : "",
+           err ? err : "");
+  return mismatch(r, e, "expected %s; the call returned %s at %.6f s", e->text,
+                  got, (double)r->now / 1e9);
+}
+
+/* Try a call that may block: rv, or TCP_ERR_WOULDBLOCK. */
+static int64_t try_call(runner *r, const pkt_event *e, fd_state *f) {
+  const char *c = e->call;
+  if (strcmp(c, "accept") == 0) {
+    tcp_conn *a;
+    if (tcp_host_accept(r->h, f->port, &a, r->now) != 0)
+      return TCP_ERR_WOULDBLOCK;
+    long n = e->any_result ? -1 : (long)e->result;
+    if (n < 3 || n >= MAX_FDS || r->fd[n].used)
+      for (n = 3; n < MAX_FDS && r->fd[n].used; n++)
+        ;
+    if (n >= MAX_FDS)
+      return TCP_ERR_INVAL;
+    r->fd[n] = (fd_state){.used = true, .c = a};
+    return n;
+  }
+  if (strcmp(c, "read") == 0 || strcmp(c, "recv") == 0 ||
+      strcmp(c, "recvfrom") == 0) {
+    uint64_t want = e->nargs >= 3 ? strtoull(e->arg[2], NULL, 10) : 0;
+    return f->c ? tcp_conn_recv(f->c, NULL, want, r->now) : TCP_ERR_STATE;
+  }
+  if (strcmp(c, "connect") == 0) { /* a blocking connect's completion */
+    tcp_conn_info i;
+    tcp_conn_info_get(f->c, &i);
+    if (i.error)
+      return i.error;
+    return i.state == TCP_SYN_SENT ? TCP_ERR_WOULDBLOCK : 0;
+  }
+  return TCP_ERR_INVAL;
+}
+
+static int call(runner *r, const pkt_event *e, double end) {
+  const char *c = e->call;
+  fd_state *f = strcmp(c, "socket") == 0 ? NULL : fd_of(r, e);
+  if (strcmp(c, "socket") != 0 && !f)
+    return mismatch(r, e, "%s: no such socket %s", c,
+                    e->nargs ? e->arg[0] : "");
+  if (r->log)
+    fprintf(r->log, "%10.6f   %s\n", (double)r->now / 1e9, e->text);
+  if (strcmp(c, "socket") == 0) {
+    long n = (long)e->result;
+    if (e->any_result || n < 3 || n >= MAX_FDS || r->fd[n].used)
+      return mismatch(r, e,
+                      "socket(): expected = N, a free descriptor "
+                      "from 3 to %d",
+                      MAX_FDS - 1);
+    r->fd[n] = (fd_state){.used = true};
+    return 0;
+  }
+  if (strcmp(c, "setsockopt") == 0 || strcmp(c, "getsockopt") == 0) {
+    const char *opt = e->nargs >= 3 ? e->arg[2] : "";
+    if (strcmp(c, "setsockopt") == 0 && strcmp(opt, "SO_LINGER") == 0)
+      f->linger0 = e->nargs >= 4 && strstr(e->arg[3], "linger=0") &&
+                   strstr(e->arg[3], "onoff=1");
+    else if (strcmp(opt, "SO_REUSEADDR") != 0 && strcmp(opt, "SO_LINGER") != 0)
+      note(r, "%s %s left to the profile; ", c, opt);
+    return result(r, e, 0, NULL);
+  }
+  if (strcmp(c, "fcntl") == 0) {
+    if (e->nargs >= 3 && strstr(e->arg[2], "O_NONBLOCK"))
+      f->nonblocking = true;
+    else if (e->nargs >= 2 && strcmp(e->arg[1], "F_SETFL") == 0)
+      f->nonblocking = false;
+    return e->nargs >= 2 && strcmp(e->arg[1], "F_GETFL") == 0
+               ? 0
+               : result(r, e, 0, NULL);
+  }
+  if (strcmp(c, "bind") == 0) {
+    f->port = LOCAL_PORT;
+    return result(r, e, 0, NULL);
+  }
+  if (strcmp(c, "listen") == 0) {
+    int backlog = e->nargs >= 2 ? atoi(e->arg[1]) : 1;
+    int rv = tcp_host_listen(r->h, f->port ? f->port : LOCAL_PORT,
+                             backlog > 0 ? backlog : 1, r->now);
+    f->port = f->port ? f->port : LOCAL_PORT;
+    f->listening = rv == 0;
+    return result(r, e, rv ? -1 : 0, rv ? errno_of(rv) : NULL);
+  }
+  if (strcmp(c, "connect") == 0) {
+    int rv = tcp_host_connect(r->h, &f->c, 0, REMOTE_ADDR, LOCAL_PORT, r->now);
+    if (rv)
+      return result(r, e, -1, errno_of(rv));
+    if (f->nonblocking)
+      return result(r, e, -1, "EINPROGRESS");
+  } else if (strcmp(c, "write") == 0 || strcmp(c, "send") == 0 ||
+             strcmp(c, "sendto") == 0) {
+    uint64_t n = e->nargs >= 3 ? strtoull(e->arg[2], NULL, 10) : 0;
+    int64_t rv = f->c ? tcp_conn_send(f->c, n, r->now) : TCP_ERR_STATE;
+    if (rv == 0 && n)
+      rv = TCP_ERR_WOULDBLOCK;
+    return result(r, e, rv < 0 ? -1 : rv, rv < 0 ? errno_of(rv) : NULL);
+  } else if (strcmp(c, "shutdown") == 0) {
+    if (e->nargs >= 2 && strcmp(e->arg[1], "SHUT_RD") == 0)
+      return result(r, e, 0, NULL);
+    int rv = f->c ? tcp_conn_shutdown(f->c, r->now) : TCP_ERR_STATE;
+    return result(r, e, rv ? -1 : 0, rv ? errno_of(rv) : NULL);
+  } else if (strcmp(c, "close") == 0) {
+    if (f->listening)
+      tcp_host_unlisten(r->h, f->port, r->now);
+    if (f->c && f->linger0)
+      tcp_conn_abort(f->c, r->now);
+    else if (f->c)
+      tcp_conn_close(f->c, r->now);
+    *f = (fd_state){0};
+    return result(r, e, 0, NULL);
+  } else if (strcmp(c, "ioctl") == 0) {
+    if (e->nargs < 3 || strcmp(e->arg[1], "SIOCINQ") != 0 || !f->c)
+      return mismatch(r, e, "ioctl: only SIOCINQ on a connection is taken");
+    tcp_conn_info i;
+    tcp_conn_info_get(f->c, &i);
+    char want[32];
+    snprintf(want, sizeof want, "[%llu]",
+             (unsigned long long)(i.bytes_received - i.bytes_read));
+    if (strcmp(e->arg[2], want) != 0)
+      return mismatch(r, e, "expected %s; SIOCINQ gave %s", e->text, want);
+    return result(r, e, 0, NULL);
+  } else if (strcmp(c, "accept") != 0 && strcmp(c, "read") != 0 &&
+             strcmp(c, "recv") != 0 && strcmp(c, "recvfrom") != 0) {
+    return -1; /* not taken: the caller says so */
+  }
+  /* accept, read, or a blocking connect: at once, or blocking */
+  int64_t rv = try_call(r, e, f);
+  bool blocks = !f->nonblocking;
+  if (rv == TCP_ERR_WOULDBLOCK && blocks) {
+    if (!e->when.blocking)
+      return mismatch(r, e,
+                      "%s blocks at %.6f s: annotate its time as start...end "
+                      "(or make the socket O_NONBLOCK)",
+                      c, (double)r->now / 1e9);
+    uint64_t tol = (uint64_t)r->s->tolerance_us * 1000,
+             by = (uint64_t)llround(end * 1e9) + tol;
+    while (rv == TCP_ERR_WOULDBLOCK) {
+      if (nothing_sent(r, e))
+        return 1;
+      uint64_t x = tcp_host_expiry(r->h);
+      if (x == TCP_NEVER || x > by)
+        return mismatch(r, e,
+                        "expected %s to return by %.6f s; it still "
+                        "blocks",
+                        e->text, end);
+      advance(r, x);
+      rv = try_call(r, e, f);
+    }
+    if ((double)r->now / 1e9 + r->s->tolerance_us / 1e6 < end)
+      return mismatch(r, e,
+                      "expected %s to return at %.6f s; it returned "
+                      "at %.6f s",
+                      e->text, end, (double)r->now / 1e9);
+  }
+  return result(r, e, rv < 0 ? -1 : rv, rv < 0 ? errno_of(rv) : NULL);
+}
+
+int pkt_run(const pkt_script *s, const tcp_profile *p, FILE *log,
+            pkt_result *out, char *err, size_t cap) {
+  memset(out, 0, sizeof *out);
+  out->passed = true;
+  runner *r = calloc(1, sizeof *r);
+  if (!r) {
+    snprintf(err, cap, "out of memory");
+    return -1;
+  }
+  r->s = s;
+  r->log = log;
+  r->out = out;
+  r->err = err;
+  r->cap = cap;
+  tcp_host_config cfg = {0};
+  cfg.addr = LOCAL_ADDR;
+  cfg.profile = *p;
+  cfg.user = r;
+  cfg.output = on_output;
+  if (s->mss)
+    note(r, "--mss=%u ignored: the profile's MSS stands; ", s->mss);
+  if (tcp_host_new(&r->h, &cfg) != 0) {
+    snprintf(err, cap, "%s: the model refused the profile", s->path);
+    free(r);
+    return -1;
+  }
+  int rv = 0;
+  double prev = 0;
+  for (int i = 0; i < s->nevents && out->passed && rv == 0; i++) {
+    const pkt_event *e = &s->ev[i];
+    double t = e->when.relative ? prev + e->when.t : e->when.t;
+    double end = e->when.range || e->when.blocking
+                     ? (e->when.end_rel ? prev + e->when.end : e->when.end)
+                     : t;
+    if (e->when.any)
+      t = end = (double)r->now / 1e9;
+    out->events++;
+    if (e->kind == PKT_OUT) {
+      rv = expect_out(r, e, t, end);
+      prev = (double)r->now / 1e9;
+      continue;
+    }
+    uint64_t at = (uint64_t)llround(t * 1e9);
+    if (at < r->now)
+      at = r->now; /* a relative time after an outbound segment's actual */
+    /* timers up to the event, and nothing sent on the way */
+    for (;;) {
+      uint64_t x = tcp_host_expiry(r->h);
+      if (nothing_sent(r, e)) {
+        rv = 1;
+        break;
+      }
+      if (x == TCP_NEVER || x > at)
+        break;
+      advance(r, x);
+    }
+    if (rv)
+      break;
+    advance(r, at);
+    prev = t;
+    if (e->kind == PKT_SHELL) {
+      note(r, "shell lines are not run against a profile (line %d); ", e->line);
+    } else if (e->kind == PKT_IN) {
+      rv = inject(r, e);
+    } else if ((rv = call(r, e, end)) < 0) {
+      snprintf(err, cap, "%s:%d: %s: not a call the interpreter takes", s->path,
+               e->line, e->call);
+      break;
+    }
+    if (e->kind == PKT_CALL && e->when.blocking)
+      prev = (double)r->now / 1e9;
+  }
+  if (rv == 0 && out->passed && r->nq) /* sent, and not in the script */
+    nothing_sent(r, NULL);
+  out->seconds = (double)r->now / 1e9;
+  tcp_host_free(r->h);
+  free(r);
+  return rv < 0 ? -1 : 0;
+}

@@ -1,0 +1,59 @@
+#!/bin/sh
+# test_scripts.sh HALFCLOSE SCRIPTS_DIR - `halfclose script` on the
+# project's scripts and on broken ones:
+#   - the KB pair: kb-q152474.pkt passes under nt351 and fails under
+#     nt351-sp at the second ACK; kb-q152474-fixed.pkt the other way round;
+#   - Linux's close: a RST|ACK with unread data, a FIN without; each knob
+#     behind it turned off fails the script where it should (the controls);
+#   - exit 0 when all pass, 1 when one fails (file:line, what was expected
+#     and what the stack did), 2 for a script that does not parse
+#     (file:line, what was expected), an unknown option or call, a
+#     conversation key, or a stack the interpreter does not run.
+set -u
+hc=$1
+dir=$2
+. "$(dirname "$0")/../lib.sh"
+kb="$dir/kb-q152474.pkt" fixed="$dir/kb-q152474-fixed.pkt"
+"$hc" script "$kb" --stack=nt351 >o 2>&1 && grep -q "pass under nt351 " o && ok || bad "kb under nt351: $(cat o)"
+"$hc" script "$kb" --stack=nt351-sp >o 2>&1
+[ $? -eq 1 ] && grep -q "kb-q152474.pkt:25: fail under nt351-sp: expected" o && ok || bad "kb under nt351-sp: $(cat o)"
+"$hc" script "$fixed" --stack=nt351-sp >o 2>&1 && ok || bad "fixed under nt351-sp: $(cat o)"
+"$hc" script "$fixed" --stack=nt351 >o 2>&1
+[ $? -eq 1 ] && grep -q "the stack sent \. 302:302(0) ack 1002 .* at 0.200000 s, where the script expects no segment" o && ok || bad "fixed under nt351: $(cat o)"
+# the fix is one knob: nt351 with it passes the fixed script
+"$hc" script "$fixed" --stack=nt351 --fin_ack_final=true >o 2>&1 && ok || bad "nt351 + fin_ack_final: $(cat o)"
+# Linux's close
+"$hc" script "$dir/linux-close-unread.pkt" "$dir/linux-close-read.pkt" --stack=linux >o 2>&1 &&
+  grep -q "^2 of 2 scripts passed under linux" o && ok || bad "linux close: $(cat o)"
+"$hc" script "$dir/linux-close-unread.pkt" --stack=linux --rst_abort_ack=false >o 2>&1
+[ $? -eq 1 ] && grep -q "the stack sent R 1:1(0) win 0" o && ok || bad "rst_abort_ack off: $(cat o)"
+"$hc" script "$dir/linux-close-unread.pkt" --stack=linux --close_unread_rst=false >o 2>&1
+[ $? -eq 1 ] && grep -q "the stack sent F\. 1:1(0) ack 1001" o && ok || bad "close_unread_rst off: $(cat o)"
+# a Linux script under 4.4BSD: no quick ACK at the connection's start
+"$hc" script "$dir/linux-close-unread.pkt" --stack=bsd44 >o 2>&1
+[ $? -eq 1 ] && grep -q "linux-close-unread.pkt:14: fail under bsd44" o && ok || bad "bsd44: $(cat o)"
+# several scripts: the count, and 1 when one fails
+"$hc" script "$kb" "$fixed" --stack=nt351 >o 2>&1
+[ $? -eq 1 ] && grep -q "^1 of 2 scripts passed under nt351" o && ok || bad "two scripts: $(cat o)"
+# scripts that do not parse: exit 2, file:line, what was expected
+bad_script() { # NAME TEXT EXPECTED
+  printf '%b' "$2" >"$tmp/$1.pkt"
+  "$hc" script "$tmp/$1.pkt" --stack=nt351 >o 2>e
+  [ $? -eq 2 ] && grep -q "$3" e && ok || bad "$1: $(cat e o)"
+}
+bad_script opt '--frobnicate=1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' "opt.pkt:1: --frobnicate: unknown option"
+bad_script late '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n--mss=1000\n' "late.pkt:2: an option after the first event"
+bad_script flag '0 < SE 0:0(0) win 100\n' "flag.pkt:1: flag 'E': expected S, F, R, P or ."
+bad_script seq '0 < S win 100\n' "seq.pkt:1: an inbound segment needs seq:end(len)"
+bad_script len '0 < P. 1:11(5) ack 1 win 100\n' "len.pkt:1: seq:end(len): 11 - 1 is not 5"
+bad_script time 'soon socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' "time.pkt:1: expected a time"
+bad_script comment '/* never closed\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' "a comment opened with /\\* is never closed"
+bad_script tcpopt '0 < S 0:0(0) win 100 <md5 1>\n' "tcpopt.pkt:1: unknown TCP option"
+bad_script call '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 splice(3, 4) = 0\n' "call.pkt:2: splice: not a call the interpreter takes"
+"$hc" script "$kb" --stack=nt351 --delay=5ms >o 2>e
+[ $? -eq 2 ] && grep -q "a conversation key; a script takes profile knobs only" e && ok || bad "a conversation key: $(cat e)"
+"$hc" script "$kb" --stack=kernel >o 2>e
+[ $? -eq 2 ] && grep -q "not yet" e && ok || bad "--stack=kernel: $(cat e)"
+"$hc" script "$tmp/missing.pkt" >o 2>e
+[ $? -eq 2 ] && grep -q "missing.pkt: cannot read" e && ok || bad "a missing script: $(cat e)"
+finish
