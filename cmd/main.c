@@ -69,9 +69,12 @@ static const cli_option report_opts[] = {
 static const cli_option plot_opts[] = {
     {"format", true}, {"out", true}, {"y_full", false}, {NULL, false}};
 static const cli_option replay_opts_[] = {
-    {"profile", true},      {"server_profile", true}, {"seed", true},
-    {"conversation", true}, {"pcap", true},           {"pcap_server", true},
-    {"ladder", true},       {"no_ladder", false},     {NULL, false}};
+    {"profile", true}, {"server_profile", true},
+    {"seed", true},    {"conversation", true},
+    {"pcap", true},    {"pcap_server", true},
+    {"ladder", true},  {"no_ladder", false},
+    {"pkt", true},     {"side", true},
+    {NULL, false}};
 static const cli_option profiles_opts[] = {{"markdown", false}, {NULL, false}};
 static const cli_option emulate_opts[] = {
     {"client", true},     {"server", true},         {"seed", true},

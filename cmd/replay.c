@@ -12,6 +12,7 @@
 #include "conv.h"
 #include "ladder.h"
 #include "outcome_cols.h"
+#include "pkt.h"
 #include "plot.h"
 #include "replay.h"
 #include "store.h"
@@ -40,6 +41,10 @@ static void usage(FILE *f) {
              "comment\n"
              "  --pcap_server=FILE   the same at the server's device\n"
              "  --no_ladder          print the outcome only\n"
+             "  --pkt=FILE           write one side of it as a script in "
+             "packetdrill's\n"
+             "                       language (halfclose script runs it)\n"
+             "  --side=client|server the side --pkt writes [client]\n"
              "  --ladder=FILE        draw the ladder diagram (.png, .svg or "
              ".pdf) with gnuplot\n\n"
              "With a results STORE, the conversation is the store's "
@@ -51,6 +56,60 @@ static void usage(FILE *f) {
 
 const char *ladder_file;
 const char *pcap_server_file;
+static const char *pkt_file;
+static int pkt_side; /* 0 client, 1 server */
+
+/* Both what the ladder and the script take from the trace. */
+typedef struct traced {
+  ladder *lad;
+  pkt_writer *pkt;
+} traced;
+
+static void on_event(void *user, const tcp_event *ev) {
+  traced *t = user;
+  ladder_on_event(t->lad, ev);
+  pkt_writer_event(t->pkt, ev);
+}
+
+/* The script's opening comments: what it is, and the command that runs
+ * it - the side's profile with every knob that is not its preset's, and
+ * the tick phase the conversation drew. */
+static void pkt_header(const replay_job *j, const conv_outcome *o, char *buf,
+                       size_t cap) {
+  const tcp_profile *p = pkt_side ? j->server : j->client;
+  tcp_profile base;
+  const char *stack = p->name;
+  if (tcp_profile_preset(&base, stack) != 0) { /* a scenario's own */
+    stack = "nt351";
+    tcp_profile_preset(&base, stack);
+  }
+  const char *line_end = strchr(j->header, '\n');
+  int n =
+      snprintf(buf, cap,
+               "// %.*s\n// the %s's side: the local stack is the %s "
+               "(%s), the script its peer.\n// halfclose script FILE "
+               "--stack=%s",
+               line_end ? (int)(line_end - j->header) : (int)strlen(j->header),
+               j->header, pkt_side ? "server" : "client",
+               pkt_side ? "server" : "client", p->name, stack);
+  size_t nk;
+  const tcp_knob_info *k = tcp_profile_knobs(&nk);
+  for (size_t i = 0; i < nk && n > 0 && (size_t)n < cap; i++) {
+    uint64_t a = 0, b = 0;
+    tcp_profile q = *p;
+    if (strcmp(k[i].name, "delack_phase") == 0 &&
+        o->phase_ns[pkt_side] != CONV_NONE)
+      q.delack_phase_ns = (uint64_t)o->phase_ns[pkt_side];
+    tcp_profile_get(&q, k[i].name, &a);
+    tcp_profile_get(&base, k[i].name, &b);
+    char v[64];
+    if (a != b)
+      n += snprintf(buf + n, cap - (size_t)n, " --%s=%s", k[i].name,
+                    hc_format_knob(&k[i], a, v, sizeof v));
+  }
+  if (n > 0 && (size_t)n < cap)
+    snprintf(buf + n, cap - (size_t)n, "\n");
+}
 
 /* Draw the ladder diagram if asked; 0 or 1 (after a message). */
 static int draw_ladder(const ladder *lad, const char *title) {
@@ -94,6 +153,18 @@ int replay_opt(const char *sub, const char *a, replay_opts *o) {
     pcap_server_file = v;
     return 1;
   }
+  if ((v = cli_opt(a, "pkt")) && strcmp(sub, SUB) == 0) {
+    pkt_file = v;
+    return 1;
+  }
+  if ((v = cli_opt(a, "side")) && strcmp(sub, SUB) == 0) {
+    if (strcmp(v, "client") && strcmp(v, "server")) {
+      cli_error(sub, "--side=%s: expected client or server", v);
+      return -1;
+    }
+    pkt_side = strcmp(v, "server") == 0;
+    return 1;
+  }
   if (strcmp(a, "--no_ladder") == 0) {
     o->show = false;
     return 1;
@@ -124,6 +195,13 @@ int replay_one(const replay_job *j, conv_outcome *o) {
     return 1;
   }
   ladder *lad = ladder_new();
+  traced tr = {lad, NULL};
+  if (pkt_file && !(tr.pkt = pkt_writer_new(pkt_side ? CONV_SERVER_ADDR
+                                                     : CONV_CLIENT_ADDR))) {
+    ladder_free(lad);
+    fprintf(stderr, "halfclose %s: out of memory\n", sub);
+    return 1;
+  }
   /* the capture is written beside its name and renamed only when the run
    * and every write of it succeeded */
   char tmp[1100], tmp_server[1100];
@@ -133,8 +211,8 @@ int replay_one(const replay_job *j, conv_outcome *o) {
     cli_out_tmp(pcap_server_file, tmp_server, sizeof tmp_server);
   /* the checker reads every event of both hosts: a kernel's are not all
    * there */
-  conv_opts opts = {.trace = ladder_on_event,
-                    .trace_user = lad,
+  conv_opts opts = {.trace = on_event,
+                    .trace_user = &tr,
                     .pcap_path = j->pcap ? tmp : NULL,
                     .pcap_server_path = pcap_server_file ? tmp_server : NULL,
                     .check = j->stack != CONV_STACK_NS3 && !j->kernel,
@@ -149,6 +227,17 @@ int replay_one(const replay_job *j, conv_outcome *o) {
   if (pcap_server_file &&
       cli_out_commit(sub, tmp_server, pcap_server_file, rv == 0) != 0)
     committed = -1;
+  if (tr.pkt) { /* the script, written whole or not at all */
+    char header[4096];
+    if (rv == 0)
+      pkt_header(j, o, header, sizeof header);
+    FILE *f = rv == 0 ? cli_out_open(sub, pkt_file) : NULL;
+    if (!f)
+      pkt_writer_finish(tr.pkt, "", NULL);
+    else if (cli_out_close(f, pkt_file, pkt_writer_finish(tr.pkt, header, f)))
+      committed = -1;
+    tr.pkt = NULL;
+  }
   if (committed && !rv) {
     ladder_free(lad);
     return 1;
@@ -323,7 +412,8 @@ int cmd_replay(int argc, char **argv) {
   bool show_ladder = ro.show;
   if (cli_out_check(SUB, "pcap", pcap, store_path, 0) ||
       cli_out_check(SUB, "pcap_server", pcap_server_file, store_path, 0) ||
-      cli_out_check(SUB, "ladder", ladder_file, store_path, 0))
+      cli_out_check(SUB, "ladder", ladder_file, store_path, 0) ||
+      cli_out_check(SUB, "pkt", pkt_file, store_path, 0))
     return 2;
   if (pcap && pcap_server_file && strcmp(pcap, pcap_server_file) == 0)
     return cli_error(SUB, "--pcap and --pcap_server name the same file");

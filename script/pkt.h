@@ -99,4 +99,14 @@ typedef struct pkt_result {
 int pkt_run(const pkt_script *s, const tcp_profile *p, FILE *log,
             pkt_result *out, char *err, size_t cap);
 
+/* One host's side of a conversation written as a script: feed it every
+ * trace event (others' are skipped), then write it after `header` (the
+ * comments saying what it is and how to run it). */
+typedef struct pkt_writer pkt_writer;
+pkt_writer *pkt_writer_new(uint32_t host); /* NULL: out of memory */
+void pkt_writer_event(pkt_writer *w, const tcp_event *ev);
+/* Write to f (NULL: nothing, the writer only goes) and free the writer:
+ * 0, or -1 when it could not be written whole. */
+int pkt_writer_finish(pkt_writer *w, const char *header, FILE *f);
+
 #endif

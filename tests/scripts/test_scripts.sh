@@ -1,10 +1,15 @@
 #!/bin/sh
-# test_scripts.sh HALFCLOSE SCRIPTS_DIR - `halfclose script` on the
-# project's scripts and on broken ones:
+# test_scripts.sh HALFCLOSE SCRIPTS_DIR [SCENARIOS_DIR] - `halfclose
+# script` on the project's scripts and on broken ones, and `replay --pkt`:
 #   - the KB pair: kb-q152474.pkt passes under nt351 and fails under
 #     nt351-sp at the second ACK; kb-q152474-fixed.pkt the other way round;
 #   - Linux's close: a RST|ACK with unread data, a FIN without; each knob
 #     behind it turned off fails the script where it should (the controls);
+#   - replay --pkt round trips: each side of every conversation of a
+#     small batch of the default study and of profiles.ini, written as a
+#     script, passes against the profile that produced it, run with the
+#     command the script's header gives; the control: a client's script
+#     with the redundant ACK fails under nt351-sp;
 #   - exit 0 when all pass, 1 when one fails (file:line, what was expected
 #     and what the stack did), 2 for a script that does not parse
 #     (file:line, what was expected), an unknown option or call, a
@@ -12,6 +17,7 @@
 set -u
 hc=$1
 dir=$2
+scenarios=${3:-$dir/../../scenarios}
 . "$(dirname "$0")/../lib.sh"
 kb="$dir/kb-q152474.pkt" fixed="$dir/kb-q152474-fixed.pkt"
 "$hc" script "$kb" --stack=nt351 >o 2>&1 && grep -q "pass under nt351 " o && ok || bad "kb under nt351: $(cat o)"
@@ -56,4 +62,34 @@ bad_script call '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 splice(3, 4) = 
 [ $? -eq 2 ] && grep -q "not yet" e && ok || bad "--stack=kernel: $(cat e)"
 "$hc" script "$tmp/missing.pkt" >o 2>e
 [ $? -eq 2 ] && grep -q "missing.pkt: cannot read" e && ok || bad "a missing script: $(cat e)"
+# replay --pkt: round trips
+rt=0 rtn=0
+for sc in kb-q152474 profiles; do
+  "$hc" run "$scenarios/$sc.ini" --out="$tmp/$sc.db" --conversations=6 --quiet --jobs=1 >/dev/null 2>&1 ||
+    bad "run $sc"
+  for p in $("$hc" info "$tmp/$sc.db" | sed -n 's/^profiles *//p' | sed 's/;.*//' | tr -d ','); do
+    for i in 0 1 2 3 4 5; do
+      for side in client server; do
+        rtn=$((rtn + 1))
+        "$hc" replay "$tmp/$sc.db" --conversation=$i --profile=$p --no_ladder \
+          --pkt="$tmp/s.pkt" --side=$side >/dev/null 2>&1 || { bad "replay --pkt $sc $p $i $side"; continue; }
+        cmd=$(sed -n 3p "$tmp/s.pkt" | sed "s|^// halfclose script FILE|\"$hc\" script \"$tmp/s.pkt\"|")
+        sh -c "$cmd" >o 2>&1 && rt=$((rt + 1)) || echo "round trip $sc $p $i $side: $(head -1 o)" >&2
+      done
+    done
+  done
+done
+[ $rt -eq $rtn ] && [ $rtn -ge 80 ] && ok || bad "round trips: $rt of $rtn"
+echo "replay --pkt round trips: $rt of $rtn"
+# the control: the article's conversation, the client's side, under the fix
+"$hc" replay --pkt="$tmp/kb.pkt" --no_ladder >/dev/null 2>&1 && ok || bad "replay --pkt"
+grep -q "^// halfclose script FILE --stack=nt351 " "$tmp/kb.pkt" && ok || bad "the script's command: $(sed -n 3p "$tmp/kb.pkt")"
+phase=$(sed -n 3p "$tmp/kb.pkt" | grep -o -- "--delack_phase=[0-9]*ns")
+"$hc" script "$tmp/kb.pkt" --stack=nt351 $phase >o 2>&1 && ok || bad "kb round trip: $(cat o)"
+"$hc" script "$tmp/kb.pkt" --stack=nt351-sp $phase >o 2>&1
+[ $? -eq 1 ] && grep -q "fail under nt351-sp" o && ok || bad "kb under nt351-sp: $(cat o)"
+"$hc" replay --pkt="$tmp/x.pkt" --side=middle >o 2>e
+[ $? -eq 2 ] && grep -q -- "--side=middle: expected client or server" e && ok || bad "--side=middle: $(cat e)"
+"$hc" replay "$tmp/profiles.db" --pkt="$tmp/profiles.db" --no_ladder >o 2>e
+[ $? -eq 2 ] && ok || bad "--pkt onto the store: $(cat e)"
 finish
