@@ -99,6 +99,12 @@ typedef struct pkt_result {
 int pkt_run(const pkt_script *s, const tcp_profile *p, FILE *log,
             pkt_result *out, char *err, size_t cap);
 
+/* The errno name a kernel gives for the model's error rv ("ECONNRESET"). */
+const char *pkt_errno_name(int64_t rv);
+
+/* TCP flags as a script writes them ("S.", "F.", "R"), into buf. */
+char *pkt_flags(uint8_t flags, char buf[8]);
+
 /* One host's side of a conversation written as a script: feed it every
  * trace event (others' are skipped), then write it after `header` (the
  * comments saying what it is and how to run it). */

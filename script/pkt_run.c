@@ -94,18 +94,7 @@ static int mismatch(runner *r, const pkt_event *e, const char *fmt, ...) {
  * ISN. */
 static void show(const runner *r, const tcp_segment *g, char *buf, size_t cap) {
   char fl[8];
-  int n = 0;
-  if (g->flags & TCP_SYN)
-    fl[n++] = 'S';
-  if (g->flags & TCP_FIN)
-    fl[n++] = 'F';
-  if (g->flags & TCP_RST)
-    fl[n++] = 'R';
-  if (g->flags & TCP_PSH)
-    fl[n++] = 'P';
-  if (g->flags & TCP_ACK)
-    fl[n++] = '.';
-  fl[n] = 0;
+  pkt_flags(g->flags, fl);
   uint32_t seq = g->seq - (r->have_local_isn ? r->local_isn : g->seq);
   int k = snprintf(buf, cap, "%s %u:%u(%u)", fl, seq, seq + g->len, g->len);
   if (g->flags & TCP_ACK && k > 0 && (size_t)k < cap)
@@ -255,7 +244,7 @@ static int inject(runner *r, const pkt_event *e) {
 
 /* ---- system calls ---- */
 
-static const char *errno_of(int64_t rv) {
+const char *pkt_errno_name(int64_t rv) {
   switch (rv) {
   case TCP_ERR_RESET:
     return "ECONNRESET";
@@ -273,6 +262,22 @@ static const char *errno_of(int64_t rv) {
   default:
     return "EINVAL";
   }
+}
+
+char *pkt_flags(uint8_t flags, char buf[8]) {
+  int n = 0;
+  if (flags & TCP_SYN)
+    buf[n++] = 'S';
+  if (flags & TCP_FIN)
+    buf[n++] = 'F';
+  if (flags & TCP_RST)
+    buf[n++] = 'R';
+  if (flags & TCP_PSH)
+    buf[n++] = 'P';
+  if (flags & TCP_ACK)
+    buf[n++] = '.';
+  buf[n] = 0;
+  return buf;
 }
 
 static fd_state *fd_of(runner *r, const pkt_event *e) {
@@ -370,12 +375,12 @@ static int call(runner *r, const pkt_event *e, double end) {
                              backlog > 0 ? backlog : 1, r->now);
     f->port = f->port ? f->port : LOCAL_PORT;
     f->listening = rv == 0;
-    return result(r, e, rv ? -1 : 0, rv ? errno_of(rv) : NULL);
+    return result(r, e, rv ? -1 : 0, rv ? pkt_errno_name(rv) : NULL);
   }
   if (strcmp(c, "connect") == 0) {
     int rv = tcp_host_connect(r->h, &f->c, 0, REMOTE_ADDR, LOCAL_PORT, r->now);
     if (rv)
-      return result(r, e, -1, errno_of(rv));
+      return result(r, e, -1, pkt_errno_name(rv));
     if (f->nonblocking)
       return result(r, e, -1, "EINPROGRESS");
   } else if (strcmp(c, "write") == 0 || strcmp(c, "send") == 0 ||
@@ -384,12 +389,12 @@ static int call(runner *r, const pkt_event *e, double end) {
     int64_t rv = f->c ? tcp_conn_send(f->c, n, r->now) : TCP_ERR_STATE;
     if (rv == 0 && n)
       rv = TCP_ERR_WOULDBLOCK;
-    return result(r, e, rv < 0 ? -1 : rv, rv < 0 ? errno_of(rv) : NULL);
+    return result(r, e, rv < 0 ? -1 : rv, rv < 0 ? pkt_errno_name(rv) : NULL);
   } else if (strcmp(c, "shutdown") == 0) {
     if (e->nargs >= 2 && strcmp(e->arg[1], "SHUT_RD") == 0)
       return result(r, e, 0, NULL);
     int rv = f->c ? tcp_conn_shutdown(f->c, r->now) : TCP_ERR_STATE;
-    return result(r, e, rv ? -1 : 0, rv ? errno_of(rv) : NULL);
+    return result(r, e, rv ? -1 : 0, rv ? pkt_errno_name(rv) : NULL);
   } else if (strcmp(c, "close") == 0) {
     if (f->listening)
       tcp_host_unlisten(r->h, f->port, r->now);
@@ -443,7 +448,7 @@ static int call(runner *r, const pkt_event *e, double end) {
                       "at %.6f s",
                       e->text, end, (double)r->now / 1e9);
   }
-  return result(r, e, rv < 0 ? -1 : rv, rv < 0 ? errno_of(rv) : NULL);
+  return result(r, e, rv < 0 ? -1 : rv, rv < 0 ? pkt_errno_name(rv) : NULL);
 }
 
 int pkt_run(const pkt_script *s, const tcp_profile *p, FILE *log,

@@ -101,26 +101,6 @@ pkt_writer *pkt_writer_new(uint32_t host) {
   return w;
 }
 
-static const char *errno_name(int64_t rv) {
-  switch (rv) {
-  case TCP_ERR_RESET:
-    return "ECONNRESET";
-  case TCP_ERR_PIPE:
-  case TCP_ERR_SHUTDOWN:
-    return "EPIPE";
-  case TCP_ERR_TIMEOUT:
-    return "ETIMEDOUT";
-  case TCP_ERR_REFUSED:
-    return "ECONNREFUSED";
-  case TCP_ERR_WOULDBLOCK:
-    return "EAGAIN";
-  case TCP_ERR_STATE:
-    return "ENOTCONN";
-  default:
-    return "EINVAL";
-  }
-}
-
 static void segment(pkt_writer *w, const tcp_event *ev, bool out) {
   const tcp_segment *g = &ev->seg;
   if (out && (g->flags & TCP_SYN) && !w->have_isn) {
@@ -128,18 +108,7 @@ static void segment(pkt_writer *w, const tcp_event *ev, bool out) {
     w->have_isn = true;
   }
   char fl[8];
-  int k = 0;
-  if (g->flags & TCP_SYN)
-    fl[k++] = 'S';
-  if (g->flags & TCP_FIN)
-    fl[k++] = 'F';
-  if (g->flags & TCP_RST)
-    fl[k++] = 'R';
-  if (g->flags & TCP_PSH)
-    fl[k++] = 'P';
-  if (g->flags & TCP_ACK)
-    fl[k++] = '.';
-  fl[k] = 0;
+  pkt_flags(g->flags, fl);
   /* the host's own numbers from its ISN, the peer's as they are */
   uint32_t seq = out ? g->seq - w->isn : g->seq;
   uint32_t ack = out ? g->ack : g->ack - w->isn;
@@ -181,7 +150,7 @@ static void call(pkt_writer *w, const tcp_event *ev) {
   int fd = w->listening ? 4 : 3; /* a server's connection, or a client's */
   char res[48];
   if (ev->result < 0)
-    snprintf(res, sizeof res, "-1 %s", errno_name(ev->result));
+    snprintf(res, sizeof res, "-1 %s", pkt_errno_name(ev->result));
   else
     snprintf(res, sizeof res, "%" PRId64, ev->result);
   switch (ev->call) {
