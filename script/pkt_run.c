@@ -172,11 +172,17 @@ static int expect_out(runner *r, const pkt_event *e, double t, double end) {
     r->remote_port = g->dport;
   }
   show(r, g, got, sizeof got);
-  if (x.at < lo || x.at > hi)
+  if (x.at < lo || x.at > hi) {
+    char want[96];
+    if (e->when.range)
+      snprintf(want, sizeof want, "between %.6f and %.6f s", t, end);
+    else
+      snprintf(want, sizeof want, "at %.6f s", t);
     return mismatch(r, e,
-                    "expected %s at %.6f s (+/- %u us); the stack sent "
-                    "%s at %.6f s",
-                    e->text, t, r->s->tolerance_us, got, (double)x.at / 1e9);
+                    "expected %s %s (+/- %u us); the stack sent %s at "
+                    "%.6f s",
+                    e->text, want, r->s->tolerance_us, got, (double)x.at / 1e9);
+  }
   uint32_t rel = g->seq - r->local_isn;
   bool ok = g->flags == e->flags;
   if (e->seq != UINT32_MAX)

@@ -38,6 +38,16 @@ kb="$dir/kb-q152474.pkt" fixed="$dir/kb-q152474-fixed.pkt"
 # a Linux script under 4.4BSD: no quick ACK at the connection's start
 "$hc" script "$dir/linux-close-unread.pkt" --stack=bsd44 >o 2>&1
 [ $? -eq 1 ] && grep -q "linux-close-unread.pkt:14: fail under bsd44" o && ok || bad "bsd44: $(cat o)"
+# the delayed ACK of a FIN in CLOSE-WAIT and the immediate one in
+# FIN-WAIT-2 (Linux), NT's tick grid; the controls: an immediate ACK of the
+# FIN, a one-shot timer
+"$hc" script "$dir/linux-fin-ack-close-wait.pkt" "$dir/linux-fin-ack-fin-wait.pkt" --stack=linux >o 2>&1 &&
+  grep -q "^2 of 2 scripts passed under linux" o && ok || bad "linux FIN ACKs: $(cat o)"
+"$hc" script "$dir/linux-fin-ack-close-wait.pkt" --stack=linux --fin_ack_now=true >o 2>&1
+[ $? -eq 1 ] && grep -q "between 0.160000 and 0.320000 s .*the stack sent \. 1:1(0) ack 2 .* at 0.120000 s" o && ok || bad "fin_ack_now: $(cat o)"
+"$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 >o 2>&1 && ok || bad "nt351's tick: $(cat o)"
+"$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 --delack_mode=oneshot >o 2>&1
+[ $? -eq 1 ] && grep -q "nt351-delack-tick.pkt:12: fail" o && ok || bad "oneshot: $(cat o)"
 # several scripts: the count, and 1 when one fails
 "$hc" script "$kb" "$fixed" --stack=nt351 >o 2>&1
 [ $? -eq 1 ] && grep -q "^1 of 2 scripts passed under nt351" o && ok || bad "two scripts: $(cat o)"
