@@ -51,15 +51,28 @@ static bool eat(cursor *c, const char *word) {
   return true;
 }
 
-/* A number: digits with an optional fraction (".1" too). */
+/* A number: digits with an optional fraction (".1" too). A '.' counts
+ * only before a digit, so "0...1" is 0, then "...". */
 static int number(cursor *c, double *v) {
   skip_space(c);
-  char *end;
-  errno = 0;
-  *v = strtod(c->p, &end);
-  if (end == c->p || errno || !isfinite(*v) || *c->p == '-' || *c->p == '+')
+  const char *p = c->p;
+  while (isdigit((unsigned char)*p))
+    p++;
+  if (*p == '.' && isdigit((unsigned char)p[1]))
+    for (p++; isdigit((unsigned char)*p); p++)
+      ;
+  if (p == c->p || (p == c->p + 1 && *c->p == '.'))
     return -1;
-  c->p = end;
+  char buf[64];
+  if ((size_t)(p - c->p) >= sizeof buf)
+    return -1;
+  memcpy(buf, c->p, (size_t)(p - c->p));
+  buf[p - c->p] = 0;
+  errno = 0;
+  *v = strtod(buf, NULL);
+  if (errno || !isfinite(*v))
+    return -1;
+  c->p = p;
   return 0;
 }
 

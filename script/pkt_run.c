@@ -10,6 +10,7 @@
  * host sends one. A segment the host sends when none is expected fails
  * the script, as it does in packetdrill.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ typedef struct sent {
 } sent;
 
 typedef struct fd_state {
-  bool used, nonblocking, listening, linger0;
+  bool used, nonblocking, listening, linger0, shut_wr;
   uint16_t port;
   tcp_conn *c;
 } fd_state;
@@ -335,8 +336,140 @@ static int64_t try_call(runner *r, const pkt_event *e, fd_state *f) {
   return TCP_ERR_INVAL;
 }
 
+/* What poll(2) says of a connection, as Linux's tcp_poll() does: POLLIN
+ * when a read would not block (data, the peer's FIN, an error), POLLRDHUP
+ * at the peer's FIN, POLLOUT when a write would not block or after
+ * shutdown(SHUT_WR), POLLERR on an error, POLLHUP when both directions
+ * are shut or the connection is gone. */
+enum { P_IN = 1, P_OUT = 2, P_ERR = 4, P_HUP = 8, P_RDHUP = 16 };
+static const char *const poll_names[] = {"POLLIN",  "POLLOUT",   "POLLERR",
+                                         "POLLHUP", "POLLRDHUP", NULL};
+
+static int poll_mask(const char *text) {
+  int m = 0;
+  for (int i = 0; poll_names[i]; i++) {
+    const char *p = text;
+    size_t n = strlen(poll_names[i]);
+    while ((p = strstr(p, poll_names[i]))) {
+      if (!isalnum((unsigned char)p[n]) && p[n] != '_')
+        m |= 1 << i;
+      p += n;
+    }
+  }
+  return m;
+}
+
+static int poll_now(runner *r, const fd_state *f) {
+  if (!f || !f->c)
+    return P_HUP;
+  tcp_conn_info i;
+  tcp_conn_info_get(f->c, &i);
+  int m = 0;
+  if (i.bytes_received > i.bytes_read || i.fin_received || i.error)
+    m |= P_IN;
+  if (i.fin_received)
+    m |= P_RDHUP;
+  if (i.error)
+    m |= P_ERR;
+  if (f->shut_wr ||
+      ((i.state == TCP_ESTABLISHED || i.state == TCP_CLOSE_WAIT) &&
+       tcp_conn_send_space(f->c) > 0))
+    m |= P_OUT;
+  if ((f->shut_wr && i.fin_received) || i.state == TCP_CLOSED)
+    m |= P_HUP;
+  (void)r;
+  return m;
+}
+
+/* poll([{fd=N, events=E, revents=R}, ...], n, timeout) = ready */
+static int poll_call(runner *r, const pkt_event *e, double end) {
+  struct {
+    int fd, events, revents;
+  } p[8];
+  int np = 0;
+  const char *q = e->nargs ? e->arg[0] : "";
+  while ((q = strchr(q, '{')) && np < 8) {
+    const char *close = strchr(q, '}');
+    char one[128];
+    snprintf(one, sizeof one, "%.*s", close ? (int)(close - q) : 0, q);
+    const char *fd = strstr(one, "fd="), *ev = strstr(one, "events="),
+               *rev = strstr(one, "revents=");
+    if (!close || !fd || !ev)
+      return mismatch(r, e,
+                      "poll: expected [{fd=N, events=..., "
+                      "revents=...}, ...]");
+    p[np].fd = atoi(fd + 3);
+    char evs[96] = "", revs[96] = "";
+    snprintf(evs, sizeof evs, "%.*s", (int)strcspn(ev + 7, ","), ev + 7);
+    if (rev)
+      snprintf(revs, sizeof revs, "%s", rev + 8);
+    p[np].events = poll_mask(evs);
+    p[np].revents = poll_mask(revs);
+    np++;
+    q = close + 1;
+  }
+  long timeout = e->nargs >= 3 ? strtol(e->arg[2], NULL, 10) : 0;
+  uint64_t tol = (uint64_t)r->s->tolerance_us * 1000,
+           by = (uint64_t)llround(end * 1e9) + tol,
+           until = r->now + (uint64_t)(timeout > 0 ? timeout : 0) * 1000000;
+  for (;;) {
+    int ready = 0;
+    for (int k = 0; k < np; k++) {
+      const fd_state *f =
+          p[k].fd >= 0 && p[k].fd < MAX_FDS && r->fd[p[k].fd].used
+              ? &r->fd[p[k].fd]
+              : NULL;
+      int got = poll_now(r, f) & (p[k].events | P_ERR | P_HUP);
+      ready += got != 0;
+      p[k].events = p[k].events | (got << 8); /* what it said, for below */
+    }
+    if (ready || timeout == 0) {
+      for (int k = 0; k < np && !e->any_result; k++)
+        if ((p[k].events >> 8) != p[k].revents) {
+          char got[96] = "";
+          for (int i = 0; poll_names[i]; i++)
+            if ((p[k].events >> 8) & (1 << i))
+              snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s",
+                       got[0] ? "|" : "", poll_names[i]);
+          return mismatch(r, e,
+                          "expected %s; fd %d's revents are %s at "
+                          "%.6f s",
+                          e->text, p[k].fd, got[0] ? got : "0",
+                          (double)r->now / 1e9);
+        }
+      return result(r, e, ready, NULL);
+    }
+    for (int k = 0; k < np; k++)
+      p[k].events &= 0xff;
+    if (!e->when.blocking)
+      return mismatch(r, e,
+                      "poll blocks at %.6f s: annotate its time as "
+                      "start...end",
+                      (double)r->now / 1e9);
+    if (nothing_sent(r, e))
+      return 1;
+    uint64_t x = tcp_host_expiry(r->h);
+    if (timeout > 0 && (x == TCP_NEVER || x > until)) {
+      advance(r, until); /* poll's own timeout: it returns 0 then */
+      timeout = 0;
+      continue;
+    }
+    if (x == TCP_NEVER || x > by)
+      return mismatch(r, e,
+                      "expected %s to return by %.6f s; it still "
+                      "blocks",
+                      e->text, end);
+    advance(r, x);
+  }
+}
+
 static int call(runner *r, const pkt_event *e, double end) {
   const char *c = e->call;
+  if (strcmp(c, "poll") == 0) {
+    if (r->log)
+      fprintf(r->log, "%10.6f   %s\n", (double)r->now / 1e9, e->text);
+    return poll_call(r, e, end);
+  }
   fd_state *f = strcmp(c, "socket") == 0 ? NULL : fd_of(r, e);
   if (strcmp(c, "socket") != 0 && !f)
     return mismatch(r, e, "%s: no such socket %s", c,
@@ -400,6 +533,7 @@ static int call(runner *r, const pkt_event *e, double end) {
     if (e->nargs >= 2 && strcmp(e->arg[1], "SHUT_RD") == 0)
       return result(r, e, 0, NULL);
     int rv = f->c ? tcp_conn_shutdown(f->c, r->now) : TCP_ERR_STATE;
+    f->shut_wr = rv == 0;
     return result(r, e, rv ? -1 : 0, rv ? pkt_errno_name(rv) : NULL);
   } else if (strcmp(c, "close") == 0) {
     if (f->listening)
@@ -457,7 +591,90 @@ static int call(runner *r, const pkt_event *e, double end) {
   return result(r, e, rv < 0 ? -1 : rv, rv < 0 ? pkt_errno_name(rv) : NULL);
 }
 
-int pkt_run(const pkt_script *s, const tcp_profile *p, FILE *log,
+/* One sysctl setting of a shell line, name=value: the knob that models it
+ * set in *p, or said to be ignored - in the notes either way. */
+static void sysctl_one(runner *r, tcp_profile *p, const char *name,
+                       const char *value) {
+  const char *n = strncmp(name, "net.ipv4.", 9) == 0 ? name + 9 : name;
+  long v = strtol(value, NULL, 10);
+  if (strcmp(n, "tcp_timestamps") == 0 || strcmp(n, "tcp_sack") == 0 ||
+      strcmp(n, "tcp_window_scaling") == 0) {
+    if (v == 0)
+      note(r, "applied %s=0 (the model negotiates none); ", name);
+    else
+      note(r, "ignored %s=%s: the model has no such option; ", name, value);
+  } else if (strcmp(n, "tcp_rfc1337") == 0) {
+    p->rfc1337 = v != 0;
+    note(r, "applied %s=%ld (knob rfc1337); ", name, v);
+  } else if (strcmp(n, "tcp_rmem") == 0) {
+    /* tcp_rmem[1] x the payload share the linux profile's rcv_buf takes
+     * (81920 of 131072: its source in profiles.md) */
+    long lo, mid, hi;
+    if (sscanf(value, "%ld %ld %ld", &lo, &mid, &hi) == 3 && mid > 0) {
+      p->rcv_buf = (uint32_t)((uint64_t)mid * 81920 / 131072);
+      note(r, "applied %s (knob rcv_buf = %u); ", name, p->rcv_buf);
+    } else {
+      note(r, "ignored %s=%s: expected three numbers; ", name, value);
+    }
+  } else {
+    note(r, "ignored %s: no knob models it; ", name);
+  }
+}
+
+/* The sysctl settings of a shell line (`sysctl -q a=b c=d` or a script it
+ * names, one level deep, beside the script) applied to *p before the
+ * host is made: a shell line is never run against a profile. */
+static void shell_settings(runner *r, tcp_profile *p, const char *line,
+                           int depth) {
+  char cmd[512];
+  const char *a = strchr(line, '`'), *b = a ? strchr(a + 1, '`') : NULL;
+  snprintf(cmd, sizeof cmd, "%.*s",
+           a && b ? (int)(b - a - 1) : (int)strlen(line),
+           a && b ? a + 1 : line);
+  char *save, *tok = strtok_r(cmd, " \t;", &save);
+  bool sysctl = false;
+  while (tok) {
+    if (strcmp(tok, "sysctl") == 0)
+      sysctl = true;
+    char *eq = strchr(tok, '=');
+    if (sysctl && eq && strchr(tok, '.')) {
+      *eq = 0;
+      char value[128];
+      const char *v = eq + 1;
+      if (*v == '"') { /* "4096 87380 6291456" spans tokens */
+        snprintf(value, sizeof value, "%s", v + 1);
+        char *more;
+        while (!strchr(value, '"') && (more = strtok_r(NULL, " \t;", &save)))
+          snprintf(value + strlen(value), sizeof value - strlen(value), " %s",
+                   more);
+        char *q = strchr(value, '"');
+        if (q)
+          *q = 0;
+      } else {
+        snprintf(value, sizeof value, "%s", v);
+      }
+      sysctl_one(r, p, tok, value);
+    } else if (depth == 0 && strstr(tok, ".sh")) { /* a script it runs */
+      char path[1024];
+      const char *slash = strrchr(r->s->path, '/');
+      snprintf(path, sizeof path, "%.*s%s",
+               tok[0] == '/' || !slash ? 0 : (int)(slash - r->s->path + 1),
+               r->s->path, tok);
+      FILE *f = fopen(path, "r");
+      char l[512];
+      if (!f)
+        note(r, "shell script %s not found: its settings not applied; ", tok);
+      while (f && fgets(l, sizeof l, f))
+        if (strstr(l, "sysctl"))
+          shell_settings(r, p, l, depth + 1);
+      if (f)
+        fclose(f);
+    }
+    tok = strtok_r(NULL, " \t;", &save);
+  }
+}
+
+int pkt_run(const pkt_script *s, const tcp_profile *given, FILE *log,
             pkt_result *out, char *err, size_t cap) {
   memset(out, 0, sizeof *out);
   out->passed = true;
@@ -471,6 +688,10 @@ int pkt_run(const pkt_script *s, const tcp_profile *p, FILE *log,
   r->out = out;
   r->err = err;
   r->cap = cap;
+  tcp_profile prof = *given, *p = &prof;
+  for (int i = 0; i < s->nevents; i++)
+    if (s->ev[i].kind == PKT_SHELL)
+      shell_settings(r, p, s->ev[i].text, 0);
   tcp_host_config cfg = {0};
   cfg.addr = LOCAL_ADDR;
   cfg.profile = *p;
@@ -518,7 +739,7 @@ int pkt_run(const pkt_script *s, const tcp_profile *p, FILE *log,
     advance(r, at);
     prev = t;
     if (e->kind == PKT_SHELL) {
-      note(r, "shell lines are not run against a profile (line %d); ", e->line);
+      note(r, "shell lines are not run against a profile; ");
     } else if (e->kind == PKT_IN) {
       rv = inject(r, e);
     } else if ((rv = call(r, e, end)) < 0) {

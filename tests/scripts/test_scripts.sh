@@ -48,6 +48,33 @@ kb="$dir/kb-q152474.pkt" fixed="$dir/kb-q152474-fixed.pkt"
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 >o 2>&1 && ok || bad "nt351's tick: $(cat o)"
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 --delack_mode=oneshot >o 2>&1
 [ $? -eq 1 ] && grep -q "nt351-delack-tick.pkt:12: fail" o && ok || bad "oneshot: $(cat o)"
+# poll(2); the control: a wrong revents is caught, with what poll said
+"$hc" script "$dir/poll.pkt" --stack=nt351 >o 2>&1 && ok || bad "poll: $(cat o)"
+sed 's/revents=POLLIN}\], 1, 0) = 1/revents=POLLOUT}], 1, 0) = 1/' "$dir/poll.pkt" >"$tmp/poll-bad.pkt"
+"$hc" script "$tmp/poll-bad.pkt" --stack=nt351 >o 2>&1
+[ $? -eq 1 ] && grep -q "fd 3's revents are POLLIN" o && ok || bad "poll's control: $(cat o)"
+# shell lines: never run; their sysctl settings (and those of a script
+# they name) set the knobs that model them, and the run says which
+mkdir -p "$tmp/sh"
+printf '#!/bin/sh\nsysctl -q net.ipv4.tcp_rmem="4096 65536 6291456"\nsysctl -q net.ipv4.tcp_fin_timeout=60\ntouch %s/ran\n' "$tmp" >"$tmp/sh/defaults.sh"
+cat >"$tmp/sh/s.pkt" <<'PKT'
+`./defaults.sh`
+`sysctl -q net.ipv4.tcp_timestamps=1 net.ipv4.tcp_sack=0 net.ipv4.tcp_rfc1337=1`
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
++0    connect(3, ..., ...) = -1 EINPROGRESS
++0    > S 0:0(0) win 40960 <mss 1460>
+PKT
+"$hc" script "$tmp/sh/s.pkt" --stack=linux >o 2>&1 && ok || bad "sysctl lines: $(cat o)"
+grep -q "applied net.ipv4.tcp_rmem (knob rcv_buf = 40960)" o &&
+  grep -q "ignored net.ipv4.tcp_fin_timeout: no knob models it" o &&
+  grep -q "ignored net.ipv4.tcp_timestamps=1: the model has no such option" o &&
+  grep -q "applied net.ipv4.tcp_rfc1337=1 (knob rfc1337)" o && ok || bad "the settings said: $(cat o)"
+[ ! -e "$tmp/ran" ] && ok || bad "a shell line was run"
+# the control: without the rmem line the SYN offers the profile's window
+sed -i '/tcp_rmem/d' "$tmp/sh/defaults.sh"
+"$hc" script "$tmp/sh/s.pkt" --stack=linux >o 2>&1
+[ $? -eq 1 ] && ok || bad "the rmem control: $(cat o)"
 # several scripts: the count, and 1 when one fails
 "$hc" script "$kb" "$fixed" --stack=nt351 >o 2>&1
 [ $? -eq 1 ] && grep -q "^1 of 2 scripts passed under nt351" o && ok || bad "two scripts: $(cat o)"
