@@ -48,6 +48,16 @@ kb="$dir/kb-q152474.pkt" fixed="$dir/kb-q152474-fixed.pkt"
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 >o 2>&1 && ok || bad "nt351's tick: $(cat o)"
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 --delack_mode=oneshot >o 2>&1
 [ $? -eq 1 ] && grep -q "nt351-delack-tick.pkt:12: fail" o && ok || bad "oneshot: $(cat o)"
+# a RST in TIME-WAIT before the client read: under each profile exactly
+# one of the two scripts passes - the KB symptom under Winsock's profiles,
+# the data still read under 4.4BSD, Linux and RFC 1337
+for p in nt351 nt351-sp bsd44 linux nt351+rfc1337; do
+  want=time-wait-rst-harmless.pkt
+  case $p in nt351 | nt351-sp) want=time-wait-rst.pkt ;; esac
+  "$hc" script "$dir/time-wait-rst.pkt" "$dir/time-wait-rst-harmless.pkt" --stack=$p >o 2>&1
+  grep -q "/$want: pass under $p " o && grep -q "^1 of 2 scripts passed under $p" o && ok ||
+    bad "TIME-WAIT RST under $p: $(cat o)"
+done
 # poll(2); the control: a wrong revents is caught, with what poll said
 "$hc" script "$dir/poll.pkt" --stack=nt351 >o 2>&1 && ok || bad "poll: $(cat o)"
 sed 's/revents=POLLIN}\], 1, 0) = 1/revents=POLLOUT}], 1, 0) = 1/' "$dir/poll.pkt" >"$tmp/poll-bad.pkt"
