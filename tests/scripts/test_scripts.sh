@@ -58,6 +58,14 @@ for p in nt351 nt351-sp bsd44 linux nt351+rfc1337; do
   grep -q "/$want: pass under $p " o && grep -q "^1 of 2 scripts passed under $p" o && ok ||
     bad "TIME-WAIT RST under $p: $(cat o)"
 done
+# 4.4BSD's window update after the FIN; the controls: linux sends none,
+# nor bsd44 without the knob
+f="$dir/bsd44-winupdate-after-fin.pkt"
+"$hc" script "$f" --stack=bsd44 >o 2>&1 && ok || bad "bsd44 update: $(cat o)"
+for a in "--stack=linux" "--stack=bsd44 --winupdate_after_fin=false"; do
+  "$hc" script "$f" $a >o 2>&1
+  [ $? -eq 1 ] && grep -q "bsd44-winupdate-after-fin.pkt:22: fail" o && ok || bad "update control $a: $(cat o)"
+done
 # poll(2); the control: a wrong revents is caught, with what poll said
 "$hc" script "$dir/poll.pkt" --stack=nt351 >o 2>&1 && ok || bad "poll: $(cat o)"
 sed 's/revents=POLLIN}\], 1, 0) = 1/revents=POLLOUT}], 1, 0) = 1/' "$dir/poll.pkt" >"$tmp/poll-bad.pkt"
