@@ -28,6 +28,7 @@
 #include "ns3/point-to-point-module.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -281,6 +282,32 @@ static void attributes() {
   p->SetAttribute("Delack", StringValue("300ms"));
   p->GetAttribute("Delack", v);
   CHECK(v.Get() == "300ms", "Delack reads back \"%s\"", v.Get().c_str());
+  /* every knob of the model has its attribute, in ns-3's style, whose help
+   * names the knob */
+  TypeId tid = HalfcloseTcpL4Protocol::GetTypeId();
+  int knobs = 0, found = 0;
+  for (uint32_t i = 0; i < tid.GetAttributeN(); i++) {
+    TypeId::AttributeInformation a = tid.GetAttribute(i);
+    if (a.help.find("(knob ") == std::string::npos)
+      continue;
+    knobs++;
+    std::string name = a.help.substr(a.help.find("(knob ") + 6);
+    name = name.substr(0, name.find(';'));
+    std::string camel;
+    bool up = true;
+    for (char ch : name) {
+      if (ch == '_') {
+        up = true;
+        continue;
+      }
+      camel += up ? (char)std::toupper((unsigned char)ch) : ch;
+      up = false;
+    }
+    found += a.name == camel;
+  }
+  CHECK(knobs >= 40 && found == knobs,
+        "%d knob attributes, %d named as their knob in CamelCase", knobs,
+        found);
 }
 
 int main() {
