@@ -66,6 +66,19 @@ for a in "--stack=linux" "--stack=bsd44 --winupdate_after_fin=false"; do
   "$hc" script "$f" $a >o 2>&1
   [ $? -eq 1 ] && grep -q "bsd44-winupdate-after-fin.pkt:22: fail" o && ok || bad "update control $a: $(cat o)"
 done
+# the immediate-ACK rule, data after close, Linux's quick ACKs: each
+# passes where its behaviour is, and its knob turned off breaks it
+check_script() { # SCRIPT PASSING-ARGS FAILING-ARGS
+  "$hc" script "$dir/$1" $2 >o 2>&1 && ok || bad "$1 $2: $(cat o)"
+  "$hc" script "$dir/$1" $3 >o 2>&1
+  [ $? -eq 1 ] && ok || bad "$1 $3 (the control): $(cat o)"
+}
+check_script ack-every-second.pkt "--stack=nt351" "--stack=nt351 --ack_every=3"
+check_script ack-every-second.pkt "--stack=nt351" "--stack=bsd44"
+check_script rst-data-after-close.pkt "--stack=linux" "--stack=linux --rst_data_after_close=false"
+check_script rst-data-after-close.pkt "--stack=bsd44" "--stack=nt351 --rst_data_after_close=false"
+check_script linux-quickack.pkt "--stack=linux" "--stack=linux --quickack=0"
+check_script linux-quickack.pkt "--stack=linux" "--stack=nt351"
 # poll(2); the control: a wrong revents is caught, with what poll said
 "$hc" script "$dir/poll.pkt" --stack=nt351 >o 2>&1 && ok || bad "poll: $(cat o)"
 sed 's/revents=POLLIN}\], 1, 0) = 1/revents=POLLOUT}], 1, 0) = 1/' "$dir/poll.pkt" >"$tmp/poll-bad.pkt"
