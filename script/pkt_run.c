@@ -17,46 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pkt.h"
+#include <errno.h>
 
-#define LOCAL_ADDR  0xC0A80001u /* 192.168.0.1 */
-#define REMOTE_ADDR 0xC0000201u /* 192.0.2.1 */
-#define LOCAL_PORT  8080
-#define REMOTE_PORT 40000
-#define MAX_FDS     16
-#define MAX_QUEUED  64
+#include "pkt_internal.h"
 
-typedef struct sent {
-  uint64_t at; /* ns */
-  tcp_segment seg;
-} sent;
+#define MODEL_LOCAL  0xC0A80001u /* 192.168.0.1 */
+#define MODEL_REMOTE 0xC0000201u /* 192.0.2.1 */
 
-typedef struct fd_state {
-  bool used, nonblocking, listening, linger0, shut_wr;
-  uint16_t port;
-  tcp_conn *c;
-} fd_state;
-
-typedef struct runner {
-  const pkt_script *s;
-  tcp_host *h;
-  uint64_t now; /* ns */
-  sent q[MAX_QUEUED];
-  int nq;
-  uint8_t dgram[MAX_QUEUED][1600];
-  bool have_local_isn, have_remote_isn;
-  uint32_t local_isn, remote_isn;
-  uint16_t local_port, remote_port; /* of the connection */
-  uint16_t ip_id;
-  fd_state fd[MAX_FDS];
-  FILE *log;
-  pkt_result *out;
-  char *err;
-  size_t cap;
-} runner;
-
-static void on_output(void *user, const uint8_t *d, size_t len) {
-  runner *r = user;
+void pkt_sent(runner *r, const uint8_t *d, size_t len) {
   if (r->nq == MAX_QUEUED || len > sizeof r->dgram[0])
     return;
   memcpy(r->dgram[r->nq], d, len);
@@ -67,9 +35,30 @@ static void on_output(void *user, const uint8_t *d, size_t len) {
   r->nq++;
 }
 
-static void note(runner *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void note(runner *r, const char *fmt, ...) {
+int64_t pkt_from_errno(int e) {
+  switch (e) {
+  case 0:
+    return 0;
+  case ECONNRESET:
+    return TCP_ERR_RESET;
+  case EPIPE:
+    return TCP_ERR_PIPE;
+  case ETIMEDOUT:
+    return TCP_ERR_TIMEOUT;
+  case ECONNREFUSED:
+    return TCP_ERR_REFUSED;
+  case EAGAIN:
+  case EINPROGRESS:
+  case EALREADY:
+    return TCP_ERR_WOULDBLOCK;
+  case ENOTCONN:
+    return TCP_ERR_STATE;
+  default:
+    return TCP_ERR_INVAL;
+  }
+}
+
+void pkt_note(runner *r, const char *fmt, ...) {
   size_t n = strlen(r->out->notes);
   if (n + 1 >= sizeof r->out->notes || strstr(r->out->notes, fmt))
     return;
@@ -106,17 +95,12 @@ static void show(const runner *r, const tcp_segment *g, char *buf, size_t cap) {
     snprintf(buf + k, cap - (size_t)k, " <mss %u>", g->mss);
 }
 
-/* Run the host's timers up to `to` (ns). */
 static void advance(runner *r, uint64_t to) {
-  for (;;) {
-    uint64_t x = tcp_host_expiry(r->h);
-    if (x == TCP_NEVER || x > to)
-      break;
-    r->now = x > r->now ? x : r->now;
-    tcp_host_on_expiry(r->h, r->now);
-  }
-  if (to > r->now)
-    r->now = to;
+  r->ops->advance(r, to);
+}
+
+static uint64_t next(runner *r) {
+  return r->ops->next(r);
 }
 
 /* Nothing may have been sent that the script did not expect. */
@@ -148,8 +132,14 @@ static int expect_out(runner *r, const pkt_event *e, double t, double end) {
   }
   /* until the host sends, or the window closes */
   while (!r->nq) {
-    uint64_t x = tcp_host_expiry(r->h);
-    if (x == TCP_NEVER || x > hi) {
+    uint64_t x = next(r);
+    if (x == TCP_NEVER || x > hi)
+      advance(r, hi == UINT64_MAX ? r->now : hi); /* to the window's end */
+    else {
+      advance(r, x);
+      continue;
+    }
+    if (!r->nq) {
       char want[64];
       snprintf(want, sizeof want, e->when.any ? "any time" : "%.6f s", t);
       return mismatch(r, e,
@@ -158,7 +148,6 @@ static int expect_out(runner *r, const pkt_event *e, double t, double end) {
                       e->text, want,
                       (double)(hi == UINT64_MAX ? r->now : hi) / 1e9);
     }
-    advance(r, x);
   }
   sent x = r->q[0];
   pop(r);
@@ -196,8 +185,7 @@ static int expect_out(runner *r, const pkt_event *e, double t, double end) {
     ok = ok && g->mss == e->mss;
   if (e->other_opts[0])
     return mismatch(r, e,
-                    "expected %s: the model sends no %s option (the "
-                    "stack sent %s)",
+                    "expected %s: %s is not checked here (the stack sent %s)",
                     e->text, e->other_opts, got);
   if (!ok)
     return mismatch(r, e, "expected %s; the stack sent %s at %.6f s", e->text,
@@ -222,8 +210,8 @@ static int inject(runner *r, const pkt_event *e) {
     r->remote_port = REMOTE_PORT;
   }
   tcp_segment g = {0};
-  g.src = REMOTE_ADDR;
-  g.dst = LOCAL_ADDR;
+  g.src = r->remote_addr;
+  g.dst = r->local_addr;
   g.sport = r->remote_port;
   g.dport = r->local_port;
   g.seq = e->seq;
@@ -237,15 +225,15 @@ static int inject(runner *r, const pkt_event *e) {
   /* the stream's own bytes: the host checks them */
   g.payload_off = (uint64_t)(uint32_t)(e->seq - r->remote_isn - 1);
   if (e->other_opts[0])
-    note(r, "inbound options the model does not take were left out: %s; ",
-         e->other_opts);
+    pkt_note(r, "inbound options not encoded were left out: %s; ",
+             e->other_opts);
   uint8_t d[70000];
   size_t n = tcp_wire_encode(d, sizeof d, &g);
   if (!n)
     return mismatch(r, e, "cannot encode %s", e->text);
   if (r->log)
     fprintf(r->log, "%10.6f < %s\n", (double)r->now / 1e9, e->text);
-  tcp_host_input(r->h, d, n, r->now);
+  r->ops->input(r, d, n);
   return 0;
 }
 
@@ -309,30 +297,26 @@ static int result(runner *r, const pkt_event *e, int64_t rv, const char *err) {
 static int64_t try_call(runner *r, const pkt_event *e, fd_state *f) {
   const char *c = e->call;
   if (strcmp(c, "accept") == 0) {
-    tcp_conn *a;
-    if (tcp_host_accept(r->h, f->port, &a, r->now) != 0)
-      return TCP_ERR_WOULDBLOCK;
     long n = e->any_result ? -1 : (long)e->result;
     if (n < 3 || n >= MAX_FDS || r->fd[n].used)
       for (n = 3; n < MAX_FDS && r->fd[n].used; n++)
         ;
     if (n >= MAX_FDS)
       return TCP_ERR_INVAL;
-    r->fd[n] = (fd_state){.used = true, .c = a};
+    fd_state a = {.used = true, .k = -1};
+    int64_t rv = r->ops->accept(r, f, &a);
+    if (rv != 0)
+      return rv;
+    r->fd[n] = a;
     return n;
   }
   if (strcmp(c, "read") == 0 || strcmp(c, "recv") == 0 ||
       strcmp(c, "recvfrom") == 0) {
     uint64_t want = e->nargs >= 3 ? strtoull(e->arg[2], NULL, 10) : 0;
-    return f->c ? tcp_conn_recv(f->c, NULL, want, r->now) : TCP_ERR_STATE;
+    return r->ops->recv(r, f, want);
   }
-  if (strcmp(c, "connect") == 0) { /* a blocking connect's completion */
-    tcp_conn_info i;
-    tcp_conn_info_get(f->c, &i);
-    if (i.error)
-      return i.error;
-    return i.state == TCP_SYN_SENT ? TCP_ERR_WOULDBLOCK : 0;
-  }
+  if (strcmp(c, "connect") == 0) /* a blocking connect's completion */
+    return r->ops->connected(r, f);
   return TCP_ERR_INVAL;
 }
 
@@ -341,7 +325,6 @@ static int64_t try_call(runner *r, const pkt_event *e, fd_state *f) {
  * at the peer's FIN, POLLOUT when a write would not block or after
  * shutdown(SHUT_WR), POLLERR on an error, POLLHUP when both directions
  * are shut or the connection is gone. */
-enum { P_IN = 1, P_OUT = 2, P_ERR = 4, P_HUP = 8, P_RDHUP = 16 };
 static const char *const poll_names[] = {"POLLIN",  "POLLOUT",   "POLLERR",
                                          "POLLHUP", "POLLRDHUP", NULL};
 
@@ -360,25 +343,7 @@ static int poll_mask(const char *text) {
 }
 
 static int poll_now(runner *r, const fd_state *f) {
-  if (!f || !f->c)
-    return P_HUP;
-  tcp_conn_info i;
-  tcp_conn_info_get(f->c, &i);
-  int m = 0;
-  if (i.bytes_received > i.bytes_read || i.fin_received || i.error)
-    m |= P_IN;
-  if (i.fin_received)
-    m |= P_RDHUP;
-  if (i.error)
-    m |= P_ERR;
-  if (f->shut_wr ||
-      ((i.state == TCP_ESTABLISHED || i.state == TCP_CLOSE_WAIT) &&
-       tcp_conn_send_space(f->c) > 0))
-    m |= P_OUT;
-  if ((f->shut_wr && i.fin_received) || i.state == TCP_CLOSED)
-    m |= P_HUP;
-  (void)r;
-  return m;
+  return r->ops->poll(r, f);
 }
 
 /* poll([{fd=N, events=E, revents=R}, ...], n, timeout) = ready */
@@ -419,7 +384,7 @@ static int poll_call(runner *r, const pkt_event *e, double end) {
           p[k].fd >= 0 && p[k].fd < MAX_FDS && r->fd[p[k].fd].used
               ? &r->fd[p[k].fd]
               : NULL;
-      int got = poll_now(r, f) & (p[k].events | P_ERR | P_HUP);
+      int got = poll_now(r, f) & (p[k].events | PKT_POLL_ERR | PKT_POLL_HUP);
       ready += got != 0;
       p[k].events = p[k].events | (got << 8); /* what it said, for below */
     }
@@ -448,7 +413,7 @@ static int poll_call(runner *r, const pkt_event *e, double end) {
                       (double)r->now / 1e9);
     if (nothing_sent(r, e))
       return 1;
-    uint64_t x = tcp_host_expiry(r->h);
+    uint64_t x = next(r);
     if (timeout > 0 && (x == TCP_NEVER || x > until)) {
       advance(r, until); /* poll's own timeout: it returns 0 then */
       timeout = 0;
@@ -483,16 +448,18 @@ static int call(runner *r, const pkt_event *e, double end) {
                       "socket(): expected = N, a free descriptor "
                       "from 3 to %d",
                       MAX_FDS - 1);
-    r->fd[n] = (fd_state){.used = true};
-    return 0;
+    r->fd[n] = (fd_state){.used = true, .k = -1};
+    return r->ops->socket ? r->ops->socket(r, &r->fd[n]) : 0;
   }
   if (strcmp(c, "setsockopt") == 0 || strcmp(c, "getsockopt") == 0) {
     const char *opt = e->nargs >= 3 ? e->arg[2] : "";
     if (strcmp(c, "setsockopt") == 0 && strcmp(opt, "SO_LINGER") == 0)
       f->linger0 = e->nargs >= 4 && strstr(e->arg[3], "linger=0") &&
                    strstr(e->arg[3], "onoff=1");
+    if (f->linger0 && r->ops->linger0)
+      r->ops->linger0(r, f);
     else if (strcmp(opt, "SO_REUSEADDR") != 0 && strcmp(opt, "SO_LINGER") != 0)
-      note(r, "%s %s left to the profile; ", c, opt);
+      pkt_note(r, "%s %s left to the profile; ", c, opt);
     return result(r, e, 0, NULL);
   }
   if (strcmp(c, "fcntl") == 0) {
@@ -510,14 +477,13 @@ static int call(runner *r, const pkt_event *e, double end) {
   }
   if (strcmp(c, "listen") == 0) {
     int backlog = e->nargs >= 2 ? atoi(e->arg[1]) : 1;
-    int rv = tcp_host_listen(r->h, f->port ? f->port : LOCAL_PORT,
-                             backlog > 0 ? backlog : 1, r->now);
     f->port = f->port ? f->port : LOCAL_PORT;
+    int rv = r->ops->listen(r, f, backlog > 0 ? backlog : 1);
     f->listening = rv == 0;
     return result(r, e, rv ? -1 : 0, rv ? pkt_errno_name(rv) : NULL);
   }
   if (strcmp(c, "connect") == 0) {
-    int rv = tcp_host_connect(r->h, &f->c, 0, REMOTE_ADDR, LOCAL_PORT, r->now);
+    int rv = r->ops->connect(r, f);
     if (rv)
       return result(r, e, -1, pkt_errno_name(rv));
     if (f->nonblocking)
@@ -525,33 +491,28 @@ static int call(runner *r, const pkt_event *e, double end) {
   } else if (strcmp(c, "write") == 0 || strcmp(c, "send") == 0 ||
              strcmp(c, "sendto") == 0) {
     uint64_t n = e->nargs >= 3 ? strtoull(e->arg[2], NULL, 10) : 0;
-    int64_t rv = f->c ? tcp_conn_send(f->c, n, r->now) : TCP_ERR_STATE;
+    int64_t rv = r->ops->send(r, f, n);
     if (rv == 0 && n)
       rv = TCP_ERR_WOULDBLOCK;
     return result(r, e, rv < 0 ? -1 : rv, rv < 0 ? pkt_errno_name(rv) : NULL);
   } else if (strcmp(c, "shutdown") == 0) {
     if (e->nargs >= 2 && strcmp(e->arg[1], "SHUT_RD") == 0)
       return result(r, e, 0, NULL);
-    int rv = f->c ? tcp_conn_shutdown(f->c, r->now) : TCP_ERR_STATE;
+    int rv = r->ops->shutdown(r, f);
     f->shut_wr = rv == 0;
     return result(r, e, rv ? -1 : 0, rv ? pkt_errno_name(rv) : NULL);
   } else if (strcmp(c, "close") == 0) {
-    if (f->listening)
-      tcp_host_unlisten(r->h, f->port, r->now);
-    if (f->c && f->linger0)
-      tcp_conn_abort(f->c, r->now);
-    else if (f->c)
-      tcp_conn_close(f->c, r->now);
-    *f = (fd_state){0};
+    r->ops->close(r, f);
+    *f = (fd_state){.k = -1};
     return result(r, e, 0, NULL);
   } else if (strcmp(c, "ioctl") == 0) {
-    if (e->nargs < 3 || strcmp(e->arg[1], "SIOCINQ") != 0 || !f->c)
+    int64_t inq = e->nargs >= 3 && strcmp(e->arg[1], "SIOCINQ") == 0
+                      ? r->ops->inq(r, f)
+                      : -1;
+    if (inq < 0)
       return mismatch(r, e, "ioctl: only SIOCINQ on a connection is taken");
-    tcp_conn_info i;
-    tcp_conn_info_get(f->c, &i);
     char want[32];
-    snprintf(want, sizeof want, "[%llu]",
-             (unsigned long long)(i.bytes_received - i.bytes_read));
+    snprintf(want, sizeof want, "[%lld]", (long long)inq);
     if (strcmp(e->arg[2], want) != 0)
       return mismatch(r, e, "expected %s; SIOCINQ gave %s", e->text, want);
     return result(r, e, 0, NULL);
@@ -573,7 +534,7 @@ static int call(runner *r, const pkt_event *e, double end) {
     while (rv == TCP_ERR_WOULDBLOCK) {
       if (nothing_sent(r, e))
         return 1;
-      uint64_t x = tcp_host_expiry(r->h);
+      uint64_t x = next(r);
       if (x == TCP_NEVER || x > by)
         return mismatch(r, e,
                         "expected %s to return by %.6f s; it still "
@@ -600,24 +561,24 @@ static void sysctl_one(runner *r, tcp_profile *p, const char *name,
   if (strcmp(n, "tcp_timestamps") == 0 || strcmp(n, "tcp_sack") == 0 ||
       strcmp(n, "tcp_window_scaling") == 0) {
     if (v == 0)
-      note(r, "applied %s=0 (the model negotiates none); ", name);
+      pkt_note(r, "applied %s=0 (the model negotiates none); ", name);
     else
-      note(r, "ignored %s=%s: the model has no such option; ", name, value);
+      pkt_note(r, "ignored %s=%s: the model has no such option; ", name, value);
   } else if (strcmp(n, "tcp_rfc1337") == 0) {
     p->rfc1337 = v != 0;
-    note(r, "applied %s=%ld (knob rfc1337); ", name, v);
+    pkt_note(r, "applied %s=%ld (knob rfc1337); ", name, v);
   } else if (strcmp(n, "tcp_rmem") == 0) {
     /* tcp_rmem[1] x the payload share the linux profile's rcv_buf takes
      * (81920 of 131072: its source in profiles.md) */
     long lo, mid, hi;
     if (sscanf(value, "%ld %ld %ld", &lo, &mid, &hi) == 3 && mid > 0) {
       p->rcv_buf = (uint32_t)((uint64_t)mid * 81920 / 131072);
-      note(r, "applied %s (knob rcv_buf = %u); ", name, p->rcv_buf);
+      pkt_note(r, "applied %s (knob rcv_buf = %u); ", name, p->rcv_buf);
     } else {
-      note(r, "ignored %s=%s: expected three numbers; ", name, value);
+      pkt_note(r, "ignored %s=%s: expected three numbers; ", name, value);
     }
   } else {
-    note(r, "ignored %s: no knob models it; ", name);
+    pkt_note(r, "ignored %s: no knob models it; ", name);
   }
 }
 
@@ -663,7 +624,8 @@ static void shell_settings(runner *r, tcp_profile *p, const char *line,
       FILE *f = fopen(path, "r");
       char l[512];
       if (!f)
-        note(r, "shell script %s not found: its settings not applied; ", tok);
+        pkt_note(r, "shell script %s not found: its settings not applied; ",
+                 tok);
       while (f && fgets(l, sizeof l, f))
         if (strstr(l, "sysctl"))
           shell_settings(r, p, l, depth + 1);
@@ -674,36 +636,9 @@ static void shell_settings(runner *r, tcp_profile *p, const char *line,
   }
 }
 
-int pkt_run(const pkt_script *s, const tcp_profile *given, FILE *log,
-            pkt_result *out, char *err, size_t cap) {
-  memset(out, 0, sizeof *out);
-  out->passed = true;
-  runner *r = calloc(1, sizeof *r);
-  if (!r) {
-    snprintf(err, cap, "out of memory");
-    return -1;
-  }
-  r->s = s;
-  r->log = log;
-  r->out = out;
-  r->err = err;
-  r->cap = cap;
-  tcp_profile prof = *given, *p = &prof;
-  for (int i = 0; i < s->nevents; i++)
-    if (s->ev[i].kind == PKT_SHELL)
-      shell_settings(r, p, s->ev[i].text, 0);
-  tcp_host_config cfg = {0};
-  cfg.addr = LOCAL_ADDR;
-  cfg.profile = *p;
-  cfg.user = r;
-  cfg.output = on_output;
-  if (s->mss)
-    note(r, "--mss=%u ignored: the profile's MSS stands; ", s->mss);
-  if (tcp_host_new(&r->h, &cfg) != 0) {
-    snprintf(err, cap, "%s: the model refused the profile", s->path);
-    free(r);
-    return -1;
-  }
+int pkt_play(runner *r, char *err, size_t cap) {
+  const pkt_script *s = r->s;
+  pkt_result *out = r->out;
   int rv = 0;
   double prev = 0;
   for (int i = 0; i < s->nevents && out->passed && rv == 0; i++) {
@@ -723,9 +658,9 @@ int pkt_run(const pkt_script *s, const tcp_profile *given, FILE *log,
     uint64_t at = (uint64_t)llround(t * 1e9);
     if (at < r->now)
       at = r->now; /* a relative time after an outbound segment's actual */
-    /* timers up to the event, and nothing sent on the way */
+    /* time up to the event, and nothing sent on the way */
     for (;;) {
-      uint64_t x = tcp_host_expiry(r->h);
+      uint64_t x = next(r);
       if (nothing_sent(r, e)) {
         rv = 1;
         break;
@@ -737,9 +672,11 @@ int pkt_run(const pkt_script *s, const tcp_profile *given, FILE *log,
     if (rv)
       break;
     advance(r, at);
+    if (nothing_sent(r, e))
+      break;
     prev = t;
     if (e->kind == PKT_SHELL) {
-      note(r, "shell lines are not run against a profile; ");
+      pkt_note(r, "shell lines were not run; ");
     } else if (e->kind == PKT_IN) {
       rv = inject(r, e);
     } else if ((rv = call(r, e, end)) < 0) {
@@ -753,7 +690,156 @@ int pkt_run(const pkt_script *s, const tcp_profile *given, FILE *log,
   if (rv == 0 && out->passed && r->nq) /* sent, and not in the script */
     nothing_sent(r, NULL);
   out->seconds = (double)r->now / 1e9;
+  return rv < 0 ? -1 : 0;
+}
+
+/* ---- the model, in simulated time ---- */
+
+static void on_output(void *user, const uint8_t *d, size_t len) {
+  pkt_sent(user, d, len);
+}
+
+static uint64_t m_next(runner *r) {
+  return tcp_host_expiry(r->h);
+}
+
+/* Run the host's timers up to `to` (ns). */
+static void m_advance(runner *r, uint64_t to) {
+  for (;;) {
+    uint64_t x = tcp_host_expiry(r->h);
+    if (x == TCP_NEVER || x > to)
+      break;
+    r->now = x > r->now ? x : r->now;
+    tcp_host_on_expiry(r->h, r->now);
+  }
+  if (to > r->now)
+    r->now = to;
+}
+
+static void m_input(runner *r, const uint8_t *d, size_t n) {
+  tcp_host_input(r->h, d, n, r->now);
+}
+
+static int m_listen(runner *r, fd_state *f, int backlog) {
+  return tcp_host_listen(r->h, f->port, backlog, r->now);
+}
+
+static int m_connect(runner *r, fd_state *f) {
+  return tcp_host_connect(r->h, &f->c, 0, r->remote_addr, LOCAL_PORT, r->now);
+}
+
+static int64_t m_connected(runner *r, fd_state *f) {
+  (void)r;
+  tcp_conn_info i;
+  tcp_conn_info_get(f->c, &i);
+  if (i.error)
+    return i.error;
+  return i.state == TCP_SYN_SENT ? TCP_ERR_WOULDBLOCK : 0;
+}
+
+static int64_t m_accept(runner *r, fd_state *lis, fd_state *out) {
+  return tcp_host_accept(r->h, lis->port, &out->c, r->now) == 0
+             ? 0
+             : TCP_ERR_WOULDBLOCK;
+}
+
+static int64_t m_send(runner *r, fd_state *f, uint64_t n) {
+  return f->c ? tcp_conn_send(f->c, n, r->now) : TCP_ERR_STATE;
+}
+
+static int64_t m_recv(runner *r, fd_state *f, uint64_t n) {
+  return f->c ? tcp_conn_recv(f->c, NULL, n, r->now) : TCP_ERR_STATE;
+}
+
+static int m_shutdown(runner *r, fd_state *f) {
+  return f->c ? tcp_conn_shutdown(f->c, r->now) : TCP_ERR_STATE;
+}
+
+static void m_close(runner *r, fd_state *f) {
+  if (f->listening)
+    tcp_host_unlisten(r->h, f->port, r->now);
+  if (f->c && f->linger0)
+    tcp_conn_abort(f->c, r->now);
+  else if (f->c)
+    tcp_conn_close(f->c, r->now);
+}
+
+static int64_t m_inq(runner *r, fd_state *f) {
+  (void)r;
+  if (!f->c)
+    return -1;
+  tcp_conn_info i;
+  tcp_conn_info_get(f->c, &i);
+  return (int64_t)(i.bytes_received - i.bytes_read);
+}
+
+/* poll(2) as Linux's tcp_poll() reports it: POLLIN when a read would not
+ * block (data, the peer's FIN, an error), POLLRDHUP at the peer's FIN,
+ * POLLOUT when a write would not block or after shutdown(SHUT_WR),
+ * POLLERR on an error, POLLHUP when both directions are shut or the
+ * connection is gone. */
+static int m_poll(runner *r, const fd_state *f) {
+  (void)r;
+  if (!f || !f->c)
+    return PKT_POLL_HUP;
+  tcp_conn_info i;
+  tcp_conn_info_get(f->c, &i);
+  int m = 0;
+  if (i.bytes_received > i.bytes_read || i.fin_received || i.error)
+    m |= PKT_POLL_IN;
+  if (i.fin_received)
+    m |= PKT_POLL_RDHUP;
+  if (i.error)
+    m |= PKT_POLL_ERR;
+  if (f->shut_wr ||
+      ((i.state == TCP_ESTABLISHED || i.state == TCP_CLOSE_WAIT) &&
+       tcp_conn_send_space(f->c) > 0))
+    m |= PKT_POLL_OUT;
+  if ((f->shut_wr && i.fin_received) || i.state == TCP_CLOSED)
+    m |= PKT_POLL_HUP;
+  return m;
+}
+
+static const pkt_stack model_stack = {
+    "the model", m_next,    m_advance,   m_input,  NULL,   NULL,
+    m_listen,    m_connect, m_connected, m_accept, m_send, m_recv,
+    m_shutdown,  m_close,   m_inq,       m_poll};
+
+int pkt_run(const pkt_script *s, const tcp_profile *given, FILE *log,
+            pkt_result *out, char *err, size_t cap) {
+  memset(out, 0, sizeof *out);
+  out->passed = true;
+  runner *r = calloc(1, sizeof *r);
+  if (!r) {
+    snprintf(err, cap, "out of memory");
+    return -1;
+  }
+  r->s = s;
+  r->log = log;
+  r->out = out;
+  r->ops = &model_stack;
+  r->local_addr = MODEL_LOCAL;
+  r->remote_addr = MODEL_REMOTE;
+  for (int i = 0; i < MAX_FDS; i++)
+    r->fd[i].k = -1;
+  tcp_profile prof = *given, *p = &prof;
+  for (int i = 0; i < s->nevents; i++)
+    if (s->ev[i].kind == PKT_SHELL)
+      shell_settings(r, p, s->ev[i].text, 0);
+  tcp_host_config cfg = {0};
+  cfg.addr = MODEL_LOCAL;
+  cfg.profile = *p;
+  cfg.user = r;
+  cfg.output = on_output;
+  if (s->mss)
+    pkt_note(r, "--mss=%u ignored: the profile's MSS stands; ", s->mss);
+  if (tcp_host_new(&r->h, &cfg) != 0) {
+    snprintf(err, cap, "%s: the model refused the profile", s->path);
+    free(r);
+    return -1;
+  }
+  int rv = pkt_play(r, err, cap);
   tcp_host_free(r->h);
   free(r);
-  return rv < 0 ? -1 : 0;
+  return rv;
 }
