@@ -105,6 +105,12 @@ const char *pkt_errno_name(int64_t rv);
 /* TCP flags as a script writes them ("S.", "F.", "R"), into buf. */
 char *pkt_flags(uint8_t flags, char buf[8]);
 
+/* Play `s` against the Linux kernel in a network namespace of its own, in
+ * real time (root, /dev/net/tun and ip needed). As pkt_run; -1 with a
+ * message also when the namespace cannot be made. */
+int pkt_run_kernel(const pkt_script *s, FILE *log, pkt_result *out, char *err,
+                   size_t cap);
+
 /* One host's side of a conversation written as a script: feed it every
  * trace event (others' are skipped), then write it after `header` (the
  * comments saying what it is and how to run it). */

@@ -1,0 +1,39 @@
+#!/bin/sh
+# test_kernel.sh HALFCLOSE SCRIPTS_DIR - the project's Linux scripts
+# against the Linux kernel (halfclose script --stack=kernel: a network
+# namespace, the script's segments through a TAP, in real time):
+#   - the scripts that say what Linux does pass against it: a RST|ACK on
+#     close with unread data and a FIN without, the immediate ACK of a FIN
+#     in FIN-WAIT-2, the quick ACKs at the start, the RST answering data
+#     after close, a RST in TIME-WAIT that does no harm;
+#   - linux-fin-ack-close-wait.pkt fails at the ACK of the FIN, which this
+#     kernel sends at once (the linux profile delays it: a finding, kept
+#     visible here until the profile or the script changes);
+#   - the control: NT's script of the article fails against it;
+#   - no namespace of the run is left behind.
+# Real time: a script that fails on its timing alone is run once more.
+# Skipped (77) without root, /dev/net/tun or ip; a failure under CI=true.
+set -u
+hc=$1
+dir=$2
+. "$(dirname "$0")/../lib.sh"
+need_emulation
+run() { # SCRIPT: pass, failing on timing at most once
+  "$hc" script "$dir/$1" --stack=kernel >o 2>&1 && return 0
+  grep -q "(+/- [0-9]* us)" o || return 1
+  "$hc" script "$dir/$1" --stack=kernel >o 2>&1
+}
+for f in linux-close-read.pkt linux-close-unread.pkt linux-fin-ack-fin-wait.pkt \
+  linux-quickack.pkt rst-data-after-close.pkt time-wait-rst-harmless.pkt; do
+  run $f && grep -q "pass under the kernel" o && ok || bad "$f against the kernel: $(cat o)"
+done
+"$hc" script "$dir/linux-fin-ack-close-wait.pkt" --stack=kernel >o 2>&1
+[ $? -eq 1 ] && grep -q "linux-fin-ack-close-wait.pkt:15: fail under the kernel" o && ok ||
+  bad "the FIN's ACK against the kernel: $(cat o)"
+"$hc" script "$dir/kb-q152474.pkt" --stack=kernel >o 2>&1
+[ $? -eq 1 ] && ok || bad "NT's script passed against the kernel: $(cat o)"
+# knobs are the model's
+"$hc" script "$dir/linux-quickack.pkt" --stack=kernel --quickack=0 >o 2>e
+[ $? -eq 2 ] && grep -q "the kernel takes none" e && ok || bad "a knob with the kernel: $(cat e)"
+ip netns list | grep -q -- "-script" && bad "a namespace left: $(ip netns list)" || ok
+finish
