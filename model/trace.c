@@ -7,6 +7,8 @@
  * one pointer test per event site. Every event carries a snapshot of its
  * connection (state, SND.UNA, SND.NXT, RCV.NXT) for the invariant checker.
  */
+#include <errno.h>
+
 #include "tcp_internal.h"
 
 #include <inttypes.h>
@@ -54,6 +56,29 @@ void tcp_trace_drop(tcp_host *h, tcp_conn *c, const tcp_segment *seg,
     tcp_trace_conn(c, &ev, now);
   else
     tcp_trace_host(h, &ev, now);
+}
+
+int tcp_error_from_errno(int e) {
+  switch (e) {
+  case 0:
+    return 0;
+  case ECONNRESET:
+    return TCP_ERR_RESET;
+  case EPIPE:
+    return TCP_ERR_PIPE;
+  case ETIMEDOUT:
+    return TCP_ERR_TIMEOUT;
+  case ECONNREFUSED:
+    return TCP_ERR_REFUSED;
+  case EAGAIN:
+  case EINPROGRESS:
+  case EALREADY:
+    return TCP_ERR_WOULDBLOCK;
+  case ENOTCONN:
+    return TCP_ERR_STATE;
+  default:
+    return TCP_ERR_INVAL;
+  }
 }
 
 const char *tcp_strerror(int rv) {

@@ -90,8 +90,5 @@ void pkt_note(runner *r, const char *fmt, ...)
  * with a message (a call the interpreter does not take). */
 int pkt_play(runner *r, char *err, size_t cap);
 
-/* The model's errno for a kernel's errno value (ECONNRESET ->
- * TCP_ERR_RESET, ...). */
-int64_t pkt_from_errno(int e);
 
 #endif

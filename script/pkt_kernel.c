@@ -184,7 +184,7 @@ static int64_t call(runner *r, int op, int fd, int64_t a) {
   if (send(k->cmd, &c, sizeof c, 0) != (ssize_t)sizeof c ||
       recv(k->cmd, &rep, sizeof rep, 0) != (ssize_t)sizeof rep)
     return TCP_ERR_INVAL;
-  return rep.rv >= 0 ? rep.rv : pkt_from_errno(rep.err);
+  return rep.rv >= 0 ? rep.rv : tcp_error_from_errno(rep.err);
 }
 
 static uint64_t k_now(runner *r) {

@@ -35,28 +35,6 @@ void pkt_sent(runner *r, const uint8_t *d, size_t len) {
   r->nq++;
 }
 
-int64_t pkt_from_errno(int e) {
-  switch (e) {
-  case 0:
-    return 0;
-  case ECONNRESET:
-    return TCP_ERR_RESET;
-  case EPIPE:
-    return TCP_ERR_PIPE;
-  case ETIMEDOUT:
-    return TCP_ERR_TIMEOUT;
-  case ECONNREFUSED:
-    return TCP_ERR_REFUSED;
-  case EAGAIN:
-  case EINPROGRESS:
-  case EALREADY:
-    return TCP_ERR_WOULDBLOCK;
-  case ENOTCONN:
-    return TCP_ERR_STATE;
-  default:
-    return TCP_ERR_INVAL;
-  }
-}
 
 void pkt_note(runner *r, const char *fmt, ...) {
   size_t n = strlen(r->out->notes);

@@ -7,7 +7,6 @@
  */
 #include "conv_internal.h"
 
-#include <errno.h>
 
 #define KERNEL_POLL_NS (5 * TCP_MS) /* how often their programs are polled */
 
@@ -15,22 +14,6 @@ bool conv_is_kernel(const run *r, int node) {
   return r->kernel && r->kernel->end[node];
 }
 
-static int64_t tcp_error_of(int e) {
-  switch (e) {
-  case 0:
-    return 0;
-  case ECONNRESET:
-    return TCP_ERR_RESET;
-  case EPIPE:
-    return TCP_ERR_PIPE;
-  case ETIMEDOUT:
-    return TCP_ERR_TIMEOUT;
-  case ECONNREFUSED:
-    return TCP_ERR_REFUSED;
-  default:
-    return TCP_ERR_INVAL;
-  }
-}
 
 /* A kernel client's program exited: what its application saw, as the
  * application events the model would have traced (the reads, the end of
@@ -39,7 +22,7 @@ static int64_t tcp_error_of(int e) {
  * host had received in order (the capture) and the application never
  * read are then lost. */
 static void kernel_client_done(run *r, uint64_t bytes, bool eof, int error) {
-  int64_t err = tcp_error_of(error);
+  int64_t err = tcp_error_from_errno(error);
   r->out->bytes_read = bytes;
   r->out->client_error = (int)err;
   if (bytes)

@@ -145,6 +145,12 @@ uint64_t tcp_splitmix64(uint64_t *state);
 /* The name of a tcp_error or a tcp_wire_error. */
 const char *tcp_strerror(int rv);
 
+/* The tcp_error a kernel's errno value stands for (ECONNRESET ->
+ * TCP_ERR_RESET, EAGAIN and EINPROGRESS -> TCP_ERR_WOULDBLOCK, ...;
+ * TCP_ERR_INVAL for the rest, 0 for 0): for drivers that hold the model
+ * and a kernel side by side. */
+int tcp_error_from_errno(int e);
+
 /* The eleven states of RFC 9293 §3.3.2. */
 typedef enum tcp_state {
   TCP_CLOSED,
