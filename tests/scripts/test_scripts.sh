@@ -41,8 +41,10 @@ kb="$dir/kb-q152474.pkt" fixed="$dir/kb-q152474-fixed.pkt"
 # the delayed ACK of a FIN in CLOSE-WAIT and the immediate one in
 # FIN-WAIT-2 (Linux), NT's tick grid; the controls: an immediate ACK of the
 # FIN, a one-shot timer
-"$hc" script "$dir/linux-fin-ack-close-wait.pkt" "$dir/linux-fin-ack-fin-wait.pkt" --stack=linux >o 2>&1 &&
-  grep -q "^2 of 2 scripts passed under linux" o && ok || bad "linux FIN ACKs: $(cat o)"
+"$hc" script "$dir/linux-fin-ack-close-wait.pkt" "$dir/linux-fin-ack-fin-wait.pkt" "$dir/linux-fin-ack-after-data.pkt" --stack=linux >o 2>&1 &&
+  grep -q "^3 of 3 scripts passed under linux" o && ok || bad "linux FIN ACKs: $(cat o)"
+"$hc" script "$dir/linux-fin-ack-after-data.pkt" --stack=linux --fin_ack_now=true >o 2>&1
+[ $? -eq 1 ] && ok || bad "fin_ack_now after data: $(cat o)"
 "$hc" script "$dir/linux-fin-ack-close-wait.pkt" --stack=linux --fin_ack_now=true >o 2>&1
 [ $? -eq 1 ] && grep -q "between 0.160000 and 0.320000 s .*the stack sent \. 1:1(0) ack 2 .* at 0.120000 s" o && ok || bad "fin_ack_now: $(cat o)"
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 >o 2>&1 && ok || bad "nt351's tick: $(cat o)"
