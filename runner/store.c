@@ -82,8 +82,16 @@ static int format_error(hc_store *st, int format, char *err, size_t cap) {
                 "differently; run the scenario again into a new store "
                 "(halfclose run SCENARIO --out=NEW.db)",
                 st->path, f);
-  return fail(err, cap, "%s: store format %s; this halfclose reads format 2",
-              st->path, f);
+  if (format == 2)
+    return fail(err, cap,
+                "%s: store format %s, written by an older halfclose without "
+                "the reset_cause column; run the scenario again into a new "
+                "store (halfclose run SCENARIO --out=NEW.db)",
+                st->path, f);
+  if (err)
+    snprintf(err, cap, "%s: store format %s; this halfclose reads format %d",
+             st->path, f, STORE_FORMAT);
+  return -1;
 }
 
 /* SQLite's application_id of a halfclose store: "HCls". */
@@ -143,7 +151,7 @@ static int identify(hc_store *st, bool *empty, char *err, size_t cap) {
       sqlite3_step(q) == SQLITE_ROW)
     format = sqlite3_column_int(q, 0);
   sqlite3_finalize(q);
-  if (format == 1)
+  if (format == 1 || format == 2)
     return format_error(st, format, err, cap);
   return fail(err, cap,
               "%s: an SQLite database, but not a halfclose results store "
@@ -833,6 +841,8 @@ static void bind_outcome(sqlite3_stmt *q, int c, conv_col_kind kind,
     sqlite3_bind_text(q, c, tcp_strerror((int)v), -1, SQLITE_STATIC);
   else if (kind == OC_STATE)
     sqlite3_bind_text(q, c, tcp_state_name((tcp_state)v), -1, SQLITE_STATIC);
+  else if (kind == OC_CAUSE)
+    sqlite3_bind_text(q, c, conv_reset_cause_name((int)v), -1, SQLITE_STATIC);
   else
     sqlite3_bind_int64(q, c, (sqlite3_int64)v);
 }
@@ -1026,6 +1036,7 @@ typedef enum col_kind {
   COL_TIME,  /* NULL (never) or 0 .. INT64_MAX */
   COL_ERROR, /* NULL (none) or the name of a tcp_error */
   COL_STATE, /* NULL or the name of a tcp_state */
+  COL_CAUSE, /* NULL or the name of a conv_reset_cause */
 } col_kind;
 
 #define COL_OF(k)                                                              \
@@ -1035,7 +1046,8 @@ typedef enum col_kind {
    : (k) == OC_U32N  ? COL_U32N                                                \
    : (k) == OC_TIME  ? COL_TIME                                                \
    : (k) == OC_ERROR ? COL_ERROR                                               \
-                     : COL_STATE)
+   : (k) == OC_STATE ? COL_STATE                                               \
+                     : COL_CAUSE)
 
 static const struct {
   const char *name;
@@ -1062,11 +1074,12 @@ static int read_col(const hc_store *st, sqlite3_stmt *q, int c, size_t rc,
     return 0;
   }
   if (type == SQLITE_NULL &&
-      (k == COL_U32N || k == COL_ERROR || k == COL_STATE)) {
+      (k == COL_U32N || k == COL_ERROR || k == COL_STATE || k == COL_CAUSE)) {
     *v = 0;
     return 0;
   }
-  if ((k == COL_ERROR || k == COL_STATE) && type == SQLITE_TEXT) {
+  if ((k == COL_ERROR || k == COL_STATE || k == COL_CAUSE) &&
+      type == SQLITE_TEXT) {
     const char *t = store_col_text(q, c);
     if (k == COL_ERROR) /* the codes are -1 .. -15 */
       for (int e = -1; e >= -64; e--)
@@ -1080,13 +1093,19 @@ static int read_col(const hc_store *st, sqlite3_stmt *q, int c, size_t rc,
           *v = st2;
           return 0;
         }
+    if (k == COL_CAUSE) /* 0, "", is NULL's */
+      for (int c2 = 1; c2 < CONV_NCAUSES; c2++)
+        if (strcmp(conv_reset_cause_name(c2), t) == 0) {
+          *v = c2;
+          return 0;
+        }
   }
   sqlite3_int64 x = sqlite3_column_int64(q, c);
   int64_t hi = k == COL_BOOL                   ? 1
                : k == COL_U32 || k == COL_U32N ? (int64_t)UINT32_MAX
                                                : INT64_MAX;
   if (type == SQLITE_INTEGER && x >= 0 && x <= hi && k != COL_ERROR &&
-      k != COL_STATE) {
+      k != COL_STATE && k != COL_CAUSE) {
     *v = x;
     return 0;
   }
@@ -1104,6 +1123,7 @@ static int read_col(const hc_store *st, sqlite3_stmt *q, int c, size_t rc,
            : k == COL_COUNT ? "a whole number from 0"
            : k == COL_ERROR ? "NULL or the name of a TCP error"
            : k == COL_STATE ? "NULL or the name of a TCP state"
+           : k == COL_CAUSE ? "NULL or a reset cause's name"
                             : "NULL or a whole number from 0");
   return bad_value(st, err, cap, "conversations", row, row_cols[rc].name, want);
 }

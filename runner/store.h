@@ -26,8 +26,8 @@
 #include "scenario.h"
 
 #define STORE_FORMAT                                                           \
-  2 /* bumped when the schema changes (2: conn_reset,                          \
-       reset_after_close, app_reset) */
+  3 /* bumped when the schema changes (2: conn_reset,                          \
+       reset_after_close, app_reset; 3: reset_cause) */
 
 typedef struct hc_store hc_store;
 

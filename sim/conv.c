@@ -541,6 +541,37 @@ static const char *label_of(run *r, const uint8_t *d, size_t len) {
   return l->used && l->src == src && l->id == id ? l->text : NULL;
 }
 
+/* The server's first RST's mechanism: `why` is the model's reason
+ * (TCP_WHY_NONE from an end that does not trace its reasons); a RST for no
+ * connection after the client's redundant ACK answers it, as the ladder's
+ * label says. */
+static conv_reset_cause cause_of(tcp_why why, bool after_redundant) {
+  switch (why) {
+  case TCP_WHY_RST_NO_CONN:
+  case TCP_WHY_RST_LISTEN:
+    return after_redundant ? CONV_CAUSE_REDUNDANT_ACK
+                           : CONV_CAUSE_NO_CONNECTION;
+  case TCP_WHY_RST_UNREAD:
+    return CONV_CAUSE_CLOSE_UNREAD;
+  case TCP_WHY_RST_ABORT:
+    return CONV_CAUSE_ABORT;
+  case TCP_WHY_RST_AFTER_CLOSE:
+    return CONV_CAUSE_DATA_AFTER_CLOSE;
+  case TCP_WHY_RST_SYN:
+  case TCP_WHY_RST_BAD_ACK:
+    return CONV_CAUSE_OTHER;
+  default:
+    return after_redundant ? CONV_CAUSE_REDUNDANT_ACK : CONV_CAUSE_UNKNOWN;
+  }
+}
+
+const char *conv_reset_cause_name(int cause) {
+  static const char *const names[CONV_NCAUSES] = {
+      "",      "redundant_ack",    "no_connection", "close_unread",
+      "abort", "data_after_close", "other",         "unknown"};
+  return cause >= 0 && cause < CONV_NCAUSES ? names[cause] : "?";
+}
+
 static void track_server(run *r, const tcp_event *ev) {
   conv_outcome *o = r->out;
   if (ev->type != TCP_EV_SEG_OUT)
@@ -551,6 +582,7 @@ static void track_server(run *r, const tcp_event *ev) {
   if ((ev->seg.flags & TCP_RST) && !o->server_rst) {
     o->server_rst = true;
     o->a.server_rst = (int64_t)ev->time_ns;
+    o->reset_cause = cause_of(ev->why, o->redundant_ack);
   }
 }
 

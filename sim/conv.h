@@ -53,38 +53,63 @@ typedef struct conv_anatomy {
                             the FIN arrived, or CONV_NONE */
 } conv_anatomy;
 
+/* Which mechanism produced the server's first RST, read from the trace:
+ * the model's reason for the segment (tcp_why), or for an end whose
+ * reasons are not traced (a kernel, ns-3's TCP) what the segments show. */
+typedef enum conv_reset_cause {
+  CONV_CAUSE_NONE,             /* the server sent no RST */
+  CONV_CAUSE_REDUNDANT_ACK,    /* it answered the client's redundant ACK at a
+                                  connection already gone: KB Q152474 */
+  CONV_CAUSE_NO_CONNECTION,    /* it answered another segment that reached no
+                                  connection (RFC 9293 3.10.7.1, 3.10.7.2) */
+  CONV_CAUSE_CLOSE_UNREAD,     /* the server closed with unread data
+                                  (RFC 2525 2.17) */
+  CONV_CAUSE_ABORT,            /* the server's application aborted */
+  CONV_CAUSE_DATA_AFTER_CLOSE, /* new data reached a connection its
+                                  application had closed */
+  CONV_CAUSE_OTHER,   /* a SYN in the window or an unacceptable ACK in the
+                         handshake */
+  CONV_CAUSE_UNKNOWN, /* a RST of an end whose reasons are not traced, and
+                         not an answer to a redundant ACK */
+  CONV_NCAUSES
+} conv_reset_cause;
+
+/* The cause's name as the store and the export write it ("" for none). */
+const char *conv_reset_cause_name(int cause);
+
 /*
  * What came of one conversation, each field set by one kind of trace event
  * of the client (or, for server_rst, of the server):
  */
 typedef struct conv_outcome {
-  bool redundant_ack;      /* a pure ACK (no data, SYN, FIN or RST) the
-                              client sent after its ACK of the server's
-                              FIN, not owed to an arriving segment: answers
-                              to an unacceptable segment (a retransmitted
-                              FIN among them) and challenge ACKs excluded
-                              (seg-out) */
-  bool server_rst;         /* the server sent a RST (seg-out) */
-  bool conn_reset;         /* a RST closed the client's connection, in any
-                              state (state -> CLOSED at a RST's arrival) */
-  bool reset_after_close;  /* ... after the client application had closed:
-                              harmless, it only ends TIME-WAIT early */
-  bool app_reset;          /* the KB symptom: before the application saw
-                              end of stream, a read or write returned
-                              connection reset (app) */
-  bool completed;          /* both applications closed within the limit */
-  uint64_t bytes_lost;     /* response bytes the client host received in
-                              order that its application never got:
-                              discarded by a reset (data-lost) */
-  uint64_t bytes_read;     /* response bytes the client application read */
-  int client_error;        /* the error the client's read returned, or 0 */
-  uint64_t duration_ns;    /* from start to the end of the conversation */
-  uint32_t segments[2];    /* segments sent by client, server */
-  uint32_t retransmits[2]; /* retransmissions by client, server */
-  uint32_t lost;           /* datagrams the link lost or dropped */
-  int64_t phase_ns[2];     /* delayed-ACK tick-grid phase the client and
-                              the server drew, or CONV_NONE (not tick) */
-  conv_anatomy a;          /* the times of the chain */
+  bool redundant_ack;           /* a pure ACK (no data, SYN, FIN or RST) the
+                                   client sent after its ACK of the server's
+                                   FIN, not owed to an arriving segment: answers
+                                   to an unacceptable segment (a retransmitted
+                                   FIN among them) and challenge ACKs excluded
+                                   (seg-out) */
+  bool server_rst;              /* the server sent a RST (seg-out) */
+  conv_reset_cause reset_cause; /* the mechanism of the server's first RST */
+  bool conn_reset;              /* a RST closed the client's connection, in any
+                                   state (state -> CLOSED at a RST's arrival) */
+  bool reset_after_close;       /* ... after the client application had closed:
+                                   harmless, it only ends TIME-WAIT early */
+  bool app_reset;               /* the KB symptom: before the application saw
+                                   end of stream, a read or write returned
+                                   connection reset (app) */
+  bool completed;               /* both applications closed within the limit */
+  uint64_t bytes_lost;          /* response bytes the client host received in
+                                   order that its application never got:
+                                   discarded by a reset (data-lost) */
+  uint64_t bytes_read;          /* response bytes the client application read */
+  int client_error;             /* the error the client's read returned, or 0 */
+  uint64_t duration_ns;         /* from start to the end of the conversation */
+  uint32_t segments[2];         /* segments sent by client, server */
+  uint32_t retransmits[2];      /* retransmissions by client, server */
+  uint32_t lost;                /* datagrams the link lost or dropped */
+  int64_t phase_ns[2];          /* delayed-ACK tick-grid phase the client and
+                                   the server drew, or CONV_NONE (not tick) */
+  conv_anatomy a;               /* the times of the chain */
 } conv_outcome;
 
 typedef struct conv_env conv_env;
@@ -155,10 +180,10 @@ typedef enum conv_stack {
   CONV_STACK_NS3,   /* ns-3's own TCP (TcpSocketBase) on the same link
                        model: the `ns3-native` reference. Its delayed-ACK
                        timeout and count come from the client's profile,
-                       its buffers are ns-3's (128 KiB); MSL is 500 ms so TIME-WAIT
-                       sockets    do not pile up. What ns-3 does not show is not in
-                       the outcome: why a segment was sent (an owed ACK
-                       counts as redundant), the delayed ACK's arming, the
+                       its buffers are ns-3's (128 KiB); MSL is 500 ms so
+                       TIME-WAIT   sockets    do not pile up. What ns-3 does not
+                       show is not in   the outcome: why a segment was sent (an owed
+                       ACK   counts as redundant), the delayed ACK's arming, the
                        tick phases. The invariant checker does not apply. */
   CONV_STACK_PLUGIN /* the model as ns-3's TCP (the plug-in,
                        ns3::HalfcloseTcpL4Protocol) on ns-3's internet

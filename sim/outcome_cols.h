@@ -14,7 +14,8 @@
  *   kind     OC_BOOL (0/1), OC_COUNT (a whole number), OC_U32 (one that
  *            fits 32 bits; OC_U32N: or NULL), OC_TIME (ns from the start,
  *            or NULL), OC_ERROR (a tcp_error, stored by its name),
- *            OC_STATE (a tcp_state, by its name)
+ *            OC_STATE (a tcp_state, by its name), OC_CAUSE (a
+ *            conv_reset_cause, by its name)
  *   member   the conv_outcome member that holds it
  *   present  an expression over `o` (a const conv_outcome *): false makes
  *            the column NULL ("did not happen")
@@ -33,7 +34,8 @@ typedef enum conv_col_kind {
   OC_U32N,  /* the same, or NULL */
   OC_TIME,  /* 0 .. INT64_MAX ns, or NULL (CONV_NONE) */
   OC_ERROR, /* a tcp_error by its name, or NULL (0) */
-  OC_STATE  /* a tcp_state by its name, or NULL */
+  OC_STATE, /* a tcp_state by its name, or NULL */
+  OC_CAUSE  /* a conv_reset_cause by its name, or NULL (none) */
 } conv_col_kind;
 
 /* clang-format off */
@@ -98,7 +100,12 @@ typedef enum conv_col_kind {
   X(phase_client_ns, "ns", OC_TIME, phase_ns[0], o->phase_ns[0] != CONV_NONE, \
     "the client's delayed-ACK tick-grid phase")                                \
   X(phase_server_ns, "ns", OC_TIME, phase_ns[1], o->phase_ns[1] != CONV_NONE, \
-    "the server's delayed-ACK tick-grid phase")
+    "the server's delayed-ACK tick-grid phase")                                \
+  X(reset_cause, "text", OC_CAUSE, reset_cause,                                \
+    o->reset_cause != CONV_CAUSE_NONE,                                         \
+    "the mechanism of the server's first RST: redundant_ack (KB Q152474), "    \
+    "no_connection, close_unread, abort, data_after_close, other, unknown "    \
+    "(an end that does not trace its reasons), or NULL (no RST)")
 /* clang-format on */
 
 /* Whether two outcomes have every column equal (a column NULL in both is

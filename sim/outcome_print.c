@@ -20,9 +20,11 @@ void conv_outcome_print(FILE *f, const conv_outcome *o) {
           yn(o->app_reset), o->bytes_lost, yn(o->completed));
   fprintf(f,
           "         bytes_read=%" PRIu64 " duration=%.3f ms segments=%u/%u "
-          "retransmits=%u/%u lost=%u\n",
+          "retransmits=%u/%u lost=%u%s%s\n",
           o->bytes_read, (double)o->duration_ns / 1e6, o->segments[0],
-          o->segments[1], o->retransmits[0], o->retransmits[1], o->lost);
+          o->segments[1], o->retransmits[0], o->retransmits[1], o->lost,
+          o->server_rst ? " reset_cause=" : "",
+          conv_reset_cause_name(o->reset_cause));
 }
 
 static void step(FILE *f, int64_t t, const char *what) {
@@ -52,7 +54,22 @@ void conv_anatomy_print(FILE *f, const conv_outcome *o) {
   step(f, a->fin_arrived, "the server's FIN reaches the client");
   step(f, a->fin_acked, "the client ACKs the FIN (the server may now close)");
   step(f, a->redundant_ack, "the client sends another ACK: redundant");
-  step(f, a->server_rst, "the server, with no connection left, sends a RST");
+  static const char *const rst[CONV_NCAUSES] = {
+      [CONV_CAUSE_REDUNDANT_ACK] =
+          "the server, with no connection left, sends a RST",
+      [CONV_CAUSE_NO_CONNECTION] =
+          "the server, with no connection left, answers another segment "
+          "with a RST",
+      [CONV_CAUSE_CLOSE_UNREAD] = "the server closes with unread data: a RST",
+      [CONV_CAUSE_ABORT] = "the server's application aborts: a RST",
+      [CONV_CAUSE_DATA_AFTER_CLOSE] =
+          "new data reaches the server after its close: a RST",
+      [CONV_CAUSE_OTHER] = "the server sends a RST (handshake or SYN)",
+      [CONV_CAUSE_UNKNOWN] = "the server sends a RST"};
+  step(f, a->server_rst,
+       o->reset_cause > CONV_CAUSE_NONE && o->reset_cause < CONV_NCAUSES
+           ? rst[o->reset_cause]
+           : "the server sends a RST");
   snprintf(buf, sizeof buf, "the RST closes the client's connection in %s%s",
            a->conn_reset == CONV_NONE ? "-" : tcp_state_name(a->reset_state),
            o->reset_after_close ? ", the application already closed" : "");

@@ -160,6 +160,71 @@ static void test_loss_and_retransmission(void) {
   CHECK(retransmitted > 0);
 }
 
+/* The cause recomputed from the server's own trace: the reason of its
+ * first RST, and whether the client's redundant ACK came before it. */
+static int cause_from_log(const seglog *l, const conv_outcome *o) {
+  for (size_t k = 0; k < l->n; k++) {
+    const tcp_event *ev = &l->ev[k];
+    if (ev->host != CONV_SERVER_ADDR || !(ev->seg.flags & TCP_RST))
+      continue;
+    bool after = o->a.redundant_ack != CONV_NONE &&
+                 o->a.redundant_ack <= (int64_t)ev->time_ns;
+    switch (ev->why) {
+    case TCP_WHY_RST_NO_CONN:
+    case TCP_WHY_RST_LISTEN:
+      return after ? CONV_CAUSE_REDUNDANT_ACK : CONV_CAUSE_NO_CONNECTION;
+    case TCP_WHY_RST_UNREAD:
+      return CONV_CAUSE_CLOSE_UNREAD;
+    case TCP_WHY_RST_ABORT:
+      return CONV_CAUSE_ABORT;
+    case TCP_WHY_RST_AFTER_CLOSE:
+      return CONV_CAUSE_DATA_AFTER_CLOSE;
+    default:
+      return CONV_CAUSE_OTHER;
+    }
+  }
+  return CONV_CAUSE_NONE;
+}
+
+/* reset_cause names the server's first RST's mechanism. Over lossy links
+ * the RST also answers a retransmission that reached no connection; the
+ * fix's profile sends none (the control). */
+static void test_reset_cause(void) {
+  conv_params p;
+  conv_params_default(&p);
+  conv_outcome o;
+  seglog *log = calloc(1, sizeof *log);
+  CHECK_EQ(run1(env, &p, "nt351", 0, log, NULL, &o), 0);
+  CHECK_EQ(o.reset_cause, CONV_CAUSE_REDUNDANT_ACK);
+  CHECK_EQ(run1(env, &p, "nt351-sp", 0, NULL, NULL, &o), 0);
+  CHECK_EQ(o.reset_cause, CONV_CAUSE_NONE);
+  CHECK(strcmp(conv_reset_cause_name(CONV_CAUSE_NONE), "") == 0);
+  p.loss = 0.04;
+  p.response = 8000;
+  unsigned seen[CONV_NCAUSES] = {0};
+  const char *profs[] = {"nt351", "nt351-sp", "bsd44", "linux"};
+  for (uint64_t i = 0; i < 400; i++) {
+    log->n = 0;
+    CHECK_EQ(run1(env, &p, profs[i % 4], i, log, NULL, &o), 0);
+    int want = cause_from_log(log, &o);
+    if ((int)o.reset_cause != want)
+      fprintf(stderr, "conversation %llu (%s): cause %s, the trace says %s\n",
+              (unsigned long long)i, profs[i % 4],
+              conv_reset_cause_name(o.reset_cause),
+              conv_reset_cause_name(want));
+    CHECK_EQ(o.reset_cause, want);
+    CHECK_EQ(o.reset_cause != CONV_CAUSE_NONE, o.server_rst);
+    seen[o.reset_cause]++;
+  }
+  fprintf(stderr, "causes over 400 lossy conversations:");
+  for (int c = 0; c < CONV_NCAUSES; c++)
+    fprintf(stderr, " %s=%u", c ? conv_reset_cause_name(c) : "none", seen[c]);
+  fprintf(stderr, "\n");
+  CHECK(seen[CONV_CAUSE_REDUNDANT_ACK] > 0);
+  CHECK(seen[CONV_CAUSE_NO_CONNECTION] + seen[CONV_CAUSE_DATA_AFTER_CLOSE] > 0);
+  free(log);
+}
+
 static bool same_file(const char *a, const char *b) {
   FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
   bool same = fa && fb;
@@ -227,6 +292,7 @@ int main(void) {
   RUN(test_kb_trace1_on_ns3);
   RUN(test_control_without_half_close);
   RUN(test_loss_and_retransmission);
+  RUN(test_reset_cause);
   RUN(test_reproducible_whatever_ran_before);
   RUN(test_time_limit);
   conv_env_free(env);
