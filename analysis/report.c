@@ -202,6 +202,7 @@ static int load(report *r, hc_store *st, data *d, char *err, size_t cap) {
                   (o->bytes_lost > 0 ? F_LOST : 0) |
                   (o->reset_after_close ? F_HARMLESS : 0));
     cur.lost[pi] = o->bytes_lost;
+    cur.cause[pi] = (uint8_t)o->reset_cause;
     cur.p1[pi] = check_row(r, &cp, vals, pi, conv, cur.f[pi], o, &cur.pa[pi]);
   }
   if (step != 0) {
@@ -237,6 +238,7 @@ static void profile_totals(report *r, const data *d) {
   for (int j = 0; j < np; j++) {
     profile_stats *ps = &r->prof[j];
     snprintf(ps->name, sizeof ps->name, "%s", r->s.profiles[j]);
+    memset(ps->rst_cause, 0, sizeof ps->rst_cause);
     uint64_t k[7] = {0}, nl = 0;
     double sum = 0;
     for (size_t i = 0; i < d->n; i++) {
@@ -248,6 +250,8 @@ static void profile_totals(report *r, const data *d) {
       k[4] += !!(f & F_DONE);
       k[5] += !!(f & F_LOST);
       k[6] += !!(f & F_HARMLESS);
+      if (d->o[i].cause[j] < CONV_NCAUSES)
+        ps->rst_cause[d->o[i].cause[j]]++;
       sum += (double)d->o[i].lost[j];
       if (d->o[i].lost[j] && lost)
         lost[nl++] = d->o[i].lost[j];

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "conv.h"
 #include "report.h"
 #include "scenario.h"
 #include "stats.h"
@@ -37,6 +38,8 @@ typedef struct profile_stats {
   double lost_mean;          /* bytes lost per conversation */
   double lost_mean_affected; /* per conversation that lost bytes */
   uint64_t lost_q50, lost_q90, lost_q99, lost_max; /* among those */
+  uint64_t rst_cause[CONV_NCAUSES]; /* conversations whose server's first
+                                       RST had this cause ([0]: none) */
 } profile_stats;
 
 /* The analytic check of one profile (predict.h). */
@@ -135,6 +138,7 @@ typedef struct report_obs {
   uint8_t pa[SCN_MAX_PROFILES];    /* where p1 is REPORT_P_NO or _YES: 1 if
                                       stage 1 predicts a failed read */
   uint64_t lost[SCN_MAX_PROFILES]; /* bytes lost per profile */
+  uint8_t cause[SCN_MAX_PROFILES]; /* conv_reset_cause per profile */
 } report_obs;
 
 /* Every complete conversation, kept for the plots. */

@@ -573,6 +573,46 @@ static void scenario_section(doc *d, const report *r) {
   pre(d, s->text);
 }
 
+/* The server's RSTs by their mechanism (reset_cause): the causes no
+ * profile had are left out. */
+static void rst_causes(doc *d, const report *r) {
+  const scenario *s = &r->s;
+  int cols[CONV_NCAUSES], nc = 0;
+  for (int c = 1; c < CONV_NCAUSES; c++) {
+    bool any = false;
+    for (int j = 0; j < s->nprofiles; j++)
+      any = any || r->prof[j].rst_cause[c] > 0;
+    if (any)
+      cols[nc++] = c;
+  }
+  heading(d, 3, "The server's RSTs by cause");
+  para(d, "Conversations whose server sent a RST, by the mechanism of its "
+          "first (reset_cause): redundant_ack answers the client's "
+          "redundant ACK (KB Q152474); no_connection another segment that "
+          "reached no connection; close_unread a close with unread data; "
+          "abort, data_after_close, other (the handshake) and unknown (an "
+          "end that does not trace its reasons) the rest.");
+  char cells[CONV_NCAUSES + 2][160];
+  table_begin(d);
+  snprintf(cells[0], sizeof cells[0], "profile");
+  snprintf(cells[1], sizeof cells[1], "server RST");
+  for (int i = 0; i < nc; i++)
+    snprintf(cells[2 + i], sizeof cells[2 + i], "%s",
+             conv_reset_cause_name(cols[i]));
+  row(d, 2 + nc, cells, true);
+  for (int j = 0; j < s->nprofiles; j++) {
+    const profile_stats *ps = &r->prof[j];
+    snprintf(cells[0], sizeof cells[0], "%s", ps->name);
+    snprintf(cells[1], sizeof cells[1], "%llu",
+             (unsigned long long)ps->server_rst.k);
+    for (int i = 0; i < nc; i++)
+      snprintf(cells[2 + i], sizeof cells[2 + i], "%llu",
+               (unsigned long long)ps->rst_cause[cols[i]]);
+    row(d, 2 + nc, cells, false);
+  }
+  table_end(d);
+}
+
 static void outcomes(doc *d, const report *r) {
   const scenario *s = &r->s;
   heading(d, 2, "Outcomes");
@@ -664,6 +704,7 @@ static void outcomes(doc *d, const report *r) {
     row(d, 8, cells, false);
   }
   table_end(d);
+  rst_causes(d, r);
 }
 
 static void bins(doc *d, const report *r) {
@@ -1192,10 +1233,14 @@ static void write_json(const report *r, FILE *f) {
     fprintf(f,
             ", \"bytes_lost\": {\"mean\": %.10g, \"mean_affected\": %.10g, "
             "\"q50\": %llu, \"q90\": %llu, \"q99\": %llu, \"max\": "
-            "%llu}}",
+            "%llu}, \"rst_causes\": {",
             ps->lost_mean, ps->lost_mean_affected,
             (unsigned long long)ps->lost_q50, (unsigned long long)ps->lost_q90,
             (unsigned long long)ps->lost_q99, (unsigned long long)ps->lost_max);
+    for (int c = 1; c < CONV_NCAUSES; c++)
+      fprintf(f, "%s\"%s\": %llu", c > 1 ? ", " : "", conv_reset_cause_name(c),
+              (unsigned long long)ps->rst_cause[c]);
+    fputs("}}", f);
   }
   fprintf(f, "\n  ],\n  \"pairs\": [");
   for (int i = 0; i < r->npairs; i++) {

@@ -232,6 +232,12 @@ def audit_json(rep, rows):
             want = lost[int((len(lost) - 1) * q)] if lost else 0
             check(f"json {p['name']} bytes lost {key}", bl[key], want)
         check(f"json {p['name']} bytes lost max", bl["max"], lost[-1] if lost else 0)
+        causes = {}
+        for r in rs:
+            if r["reset_cause"]:
+                causes[r["reset_cause"]] = causes.get(r["reset_cause"], 0) + 1
+        for c in set(causes) | set(p["rst_causes"]):
+            check(f"json {p['name']} rst cause {c}", p["rst_causes"].get(c), causes.get(c, 0))
     for pr in rep["pairs"]:
         a_rows = [flags_of(rows[pr["first"]][i]) for i in sorted(common)]
         b_rows = [flags_of(rows[pr["second"]][i]) for i in sorted(common)]
@@ -419,6 +425,17 @@ def audit_md(md, rows, common, rep):
                     check(f"md bytes lost {p} q{q}", int(c.split()[0]),
                           lost[int((len(lost) - 1) * q)] if lost else 0)
                 check(f"md bytes lost {p} max", int(r[7].split()[0]), lost[-1] if lost else 0)
+        elif head[:2] == ["profile", "server RST"]:
+            seen.add("rst causes")
+            for r in body:
+                p = r[0]
+                check(f"md rst causes {p} server RST", int(r[1]), k[p]["server_rst"])
+                for c, name in zip(r[2:], head[2:]):
+                    want = sum(1 for i in common if rows[p][i]["reset_cause"] == name)
+                    check(f"md rst causes {p} {name}", int(c), want)
+                shown = sum(int(c) for c in r[2:])
+                check(f"md rst causes {p} columns sum to the RSTs", shown,
+                      k[p]["server_rst"])
         elif len(head) == 7 and head[1] == "n" and head[-1] == "p raw (Holm-adjusted)":
             seen.add("bins")
             col = heading.split()[0]
@@ -445,7 +462,7 @@ def audit_md(md, rows, common, rep):
                     kk = sum(flags_of(rows[p][i])[name] for i in members)
                     rate_cell(f"md bin {col} {r[0]} {p} {name}", c, kk, len(members))
             check(f"md bins of {col} sum to n", total, n)
-    for part in ["headline", "outcomes", "exact", "bytes lost"]:
+    for part in ["headline", "outcomes", "exact", "bytes lost", "rst causes"]:
         if part not in seen:
             fail(f"md: no {part} table found")
     # the verdicts: "N reads failed under A only and M under B only (exact

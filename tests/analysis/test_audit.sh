@@ -4,7 +4,8 @@
 # interval and test of the Markdown and JSON reports from the rows of
 # `halfclose export`, on the default study and on scenarios/profiles.ini,
 # and must find no difference. The negative controls plant one wrong
-# number in each format (a count, a paired count, a bin's n) and must be
+# number in each format (a count, a paired count, a bin's n, a RST
+# cause's count) and must be
 # caught, naming it. Needs python3 (skipped without it, a failure under
 # CI=true).
 set -u
@@ -43,10 +44,12 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 d["pairs"][0]["app_reset"]["first_only"] += 1
 d["parameters"][0]["bins"][0]["by_profile"][0]["app_reset"]["n"] += 1
+d["profiles"][0]["rst_causes"]["redundant_ack"] += 1
 json.dump(d, open(sys.argv[2], "w"))
 PY
 python3 "$audit" "$tmp/$s.csv" "$tmp/bad.json" "$tmp/$s.md" >"$tmp/o" 2>&1
 [ $? -eq 1 ] && grep -q "json pair nt351/nt351-sp app_reset first_only" "$tmp/o" &&
-  grep -q "json bin delay_ns .* nt351 app_reset n" "$tmp/o" && ok ||
+  grep -q "json bin delay_ns .* nt351 app_reset n" "$tmp/o" &&
+  grep -q "json nt351 rst cause redundant_ack" "$tmp/o" && ok ||
   bad "planted JSON numbers were not caught: $(tail -3 "$tmp/o")"
 finish
