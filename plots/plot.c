@@ -804,8 +804,9 @@ int plot_ladder(const ladder *l, const char *path, const char *title, char *err,
       tcp_flags_str(g->flags, fl, sizeof fl);
       const char *note = g->mark == LADDER_REDUNDANT_ACK ? "  <- redundant ACK"
                          : g->mark == LADDER_ITS_RST     ? "  <- its reset"
-                         : lost                          ? "  (lost)"
-                                                         : "";
+                         : g->mark == LADDER_RST_CAUSE ? "  <- draws the reset"
+                         : lost                        ? "  (lost)"
+                                                       : "";
       if (g->len)
         snprintf(label, sizeof label, "%s %u:%u ack %u%s", fl, g->seq,
                  g->seq + g->len, g->ack, note);

@@ -249,6 +249,32 @@ void ladder_mark_outcome(ladder *l, const conv_outcome *o) {
       break;
     }
   }
+  if (!o->server_rst || o->reset_cause == CONV_CAUSE_REDUNDANT_ACK)
+    return;
+  /* another mechanism: its RST, and for a RST that answers a segment, the
+   * client's segment that reached the server last before it */
+  ladder_seg *rst = NULL, *cause = NULL;
+  for (size_t i = 0; i < l->nsegs && !rst; i++) {
+    ladder_seg *g = &l->segs[i];
+    if (g->from == 1 && (g->flags & TCP_RST) &&
+        (int64_t)g->time_ns == a->server_rst)
+      rst = g;
+  }
+  if (!rst)
+    return;
+  rst->mark = LADDER_ITS_RST;
+  if (o->reset_cause != CONV_CAUSE_NO_CONNECTION &&
+      o->reset_cause != CONV_CAUSE_DATA_AFTER_CLOSE &&
+      o->reset_cause != CONV_CAUSE_UNKNOWN)
+    return;
+  for (size_t i = 0; i < l->nsegs; i++) {
+    ladder_seg *g = &l->segs[i];
+    if (g->from == 0 && g->recv_ns >= 0 && g->recv_ns <= a->server_rst &&
+        (!cause || g->recv_ns >= cause->recv_ns))
+      cause = g;
+  }
+  if (cause)
+    cause->mark = LADDER_RST_CAUSE;
 }
 
 size_t ladder_segments(const ladder *l, const ladder_seg **out) {

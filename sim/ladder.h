@@ -48,11 +48,17 @@ typedef struct ladder_seg {
   uint16_t len;              /* payload bytes */
   tcp_why why;               /* why it was sent */
   uint32_t raw_seq, raw_ack; /* as on the wire, to match the arrival */
-  int mark;                  /* LADDER_REDUNDANT_ACK, LADDER_ITS_RST or 0 */
+  int mark;                  /* LADDER_REDUNDANT_ACK, LADDER_ITS_RST,
+                                LADDER_RST_CAUSE or 0 */
 } ladder_seg;
 
 #define LADDER_REDUNDANT_ACK 1 /* the outcome's redundant ACK */
-#define LADDER_ITS_RST       2 /* the server's RST after it */
+#define LADDER_ITS_RST                                                         \
+  2 /* the server's RST after it, or its first                                 \
+       RST of another cause (reset_cause) */
+#define LADDER_RST_CAUSE                                                       \
+  3 /* the client's segment that RST answers: the                              \
+       last to reach the server before it */
 
 /* Delayed-ACK timer and state events, for drawing. */
 typedef struct ladder_mark {

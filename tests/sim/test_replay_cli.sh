@@ -19,6 +19,22 @@ grep -q "anatomy of the reset" "$tmp/out" && ok || bad "no anatomy"
 [ "$(grep -c '<<<' "$tmp/marks")" -eq 2 ] && [ "$(grep -c -- '-->.* delack' "$tmp/marks")" -gt 2 ] &&
   grep -q "delack  <<<" "$tmp/marks" && grep -q "RST .*<<<" "$tmp/marks" && ok ||
   bad "ladder marks: $(grep -c '<<<' "$tmp/marks") marks, $(grep -c -- '-->.* delack' "$tmp/marks") delayed ACKs"
+# a RST of another cause (reset_cause): over a lossy link the client
+# answers a retransmitted FIN after the server has gone, and the RST that
+# answers it is marked with that segment, the cause named in the outcome
+# and the anatomy
+scn="$(dirname "$0")/../../scenarios/lossy-wan.ini"
+"$hc" run "$scn" --conversations=300 --out="$tmp/lw.db" --quiet >/dev/null 2>&1 || bad "lossy-wan run"
+row=$(sqlite3 -separator ' ' "$tmp/lw.db" "SELECT conversation, profile FROM conversations WHERE reset_cause = 'no_connection' ORDER BY conversation LIMIT 1")
+if [ -n "$row" ]; then
+  set -- $row
+  "$hc" replay "$tmp/lw.db" --conversation="$1" --profile="$2" >"$tmp/nc" 2>&1 || bad "replay of the no_connection RST"
+  [ "$(grep -c '<<<' "$tmp/nc")" -eq 2 ] && grep -q -- "-->.*<<<" "$tmp/nc" && grep -q "<--  *RST .*rst-.*<<<" "$tmp/nc" &&
+    grep -q "redundant_ack=no server_rst=yes" "$tmp/nc" && grep -q "reset_cause=no_connection" "$tmp/nc" &&
+    grep -q "answers another segment with a RST" "$tmp/nc" && ok || bad "no_connection RST marks: $(grep -E '<<<|reset_cause' "$tmp/nc")"
+else
+  bad "lossy-wan.ini's first 300 conversations have no RST of cause no_connection"
+fi
 "$hc" replay --profile=nt351-sp >"$tmp/sp" 2>&1
 grep -q "redundant_ack=no server_rst=no conn_reset=no app_reset=no" "$tmp/sp" && ok || bad "nt351-sp replay is not clean"
 
