@@ -100,6 +100,10 @@ static int worker_setup(void *ctx) {
   bctx *c = ctx;
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
+  /* a worker outlives a parent killed with -9 until its next write to the
+   * pipe; it must not hold the store's lock meanwhile, or the run that
+   * resumes is refused as if another were writing */
+  store_forget_in_child(c->sink->st);
   char why[300] = "out of memory";
   c->m = calloc(1, sizeof *c->m);
   if (!c->m || conv_env_new(&c->e, batch_ns3_seed(c->s), why, sizeof why))

@@ -315,6 +315,13 @@ void store_close(hc_store *st) {
   free(st);
 }
 
+void store_forget_in_child(hc_store *st) {
+  if (st && st->lock_fd >= 0) {
+    close(st->lock_fd); /* the parent's copy keeps the lock */
+    st->lock_fd = -1;
+  }
+}
+
 const char *store_write_error(hc_store *st, char *buf, size_t cap) {
   int code = sqlite3_errcode(st->db) & 0xff;
   snprintf(buf, cap, "%s%s", sqlite3_errmsg(st->db),

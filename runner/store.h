@@ -51,6 +51,11 @@ typedef enum store_mode {
 int store_open(hc_store **out, const char *path, store_mode mode, char *err,
                size_t cap);
 void store_close(hc_store *st);
+/* In a child forked while `st` was open: let go of the writer's lock the
+ * child inherited (a flock belongs to the open file, shared across fork),
+ * so that the lock ends with the run that took it, not with its last
+ * worker. The child must not use `st` afterwards. */
+void store_forget_in_child(hc_store *st);
 
 /* A reader over a store's bytes in memory (SQLite's deserialize), for the
  * store fuzz target: read-only, identified like a file. */

@@ -68,6 +68,24 @@ done
 cmp -s "$tmp/ref.csv" "$tmp/k.csv" && ok || bad "resumed export differs from the uninterrupted one"
 [ "$(sqlite3 "$tmp/k.db" "select count(*) from (select conversation, count(*) c from conversations group by 1 having c = 2)")" -eq $((total / 2)) ] && ok || bad "missing or doubled rows"
 
+# the store's lock ends with the run that took it: its workers, alive for a
+# while after the parent is killed with -9, do not hold it (they inherit the
+# lock's open file across fork; a resume started then was refused)
+"$hc" run "$scn/kb-q152474.ini" $big --out="$tmp/w.db" >/dev/null 2>&1 &
+pid=$!
+while kill -0 $pid 2>/dev/null && [ "$(rows "$tmp/w.db")" -lt 1 ]; do :; done
+# (its children, from /proc: field 4 of stat, after the command's parentheses)
+kids=$(for st in /proc/[0-9]*/stat; do cat "$st" 2>/dev/null; echo; done |
+  sed -n 's/^\([0-9]*\) (.*) [A-Za-z] \([0-9]*\) .*/\1 \2/p' |
+  awk -v p="$pid" '$2 == p { print $1 }')
+[ -n "$kids" ] && ok || bad "no workers found under run $pid"
+kill -STOP $kids 2>/dev/null  # alive, and held where they are
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+flock -n "$tmp/w.db" true && ok || bad "a worker of the killed run still holds the store's lock"
+kill -9 $kids 2>/dev/null
+"$hc" run "$scn/kb-q152474.ini" $big --out="$tmp/w.db" >/dev/null || bad "resume with the killed run's workers still alive failed"
+
 # SIGINT stops cleanly (exit 130), keeps whole conversations, resumes
 "$hc" run "$scn/kb-q152474.ini" $big --out="$tmp/i.db" >/dev/null 2>"$tmp/ierr" &
 pid=$!
