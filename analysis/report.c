@@ -200,7 +200,10 @@ static int load(report *r, hc_store *st, data *d, char *err, size_t cap) {
                   (o->server_rst ? F_SRST : 0) | (o->conn_reset ? F_RESET : 0) |
                   (o->app_reset ? F_APP : 0) | (o->completed ? F_DONE : 0) |
                   (o->bytes_lost > 0 ? F_LOST : 0) |
-                  (o->reset_after_close ? F_HARMLESS : 0));
+                  (o->reset_after_close ? F_HARMLESS : 0) |
+                  (o->requests_failed ? REPORT_F_REQFAIL : 0));
+    cur.nreq[pi] = (uint16_t)(o->exchanges + o->requests_failed);
+    cur.reqfail[pi] = (uint16_t)o->requests_failed;
     cur.lost[pi] = o->bytes_lost;
     cur.cause[pi] = (uint8_t)o->reset_cause;
     cur.p1[pi] = check_row(r, &cp, vals, pi, conv, cur.f[pi], o, &cur.pa[pi]);
@@ -239,6 +242,8 @@ static void profile_totals(report *r, const data *d) {
     profile_stats *ps = &r->prof[j];
     snprintf(ps->name, sizeof ps->name, "%s", r->s.profiles[j]);
     memset(ps->rst_cause, 0, sizeof ps->rst_cause);
+    ps->requests = ps->requests_failed = 0;
+    uint64_t kf = 0;
     uint64_t k[7] = {0}, nl = 0;
     double sum = 0;
     for (size_t i = 0; i < d->n; i++) {
@@ -250,6 +255,9 @@ static void profile_totals(report *r, const data *d) {
       k[4] += !!(f & F_DONE);
       k[5] += !!(f & F_LOST);
       k[6] += !!(f & F_HARMLESS);
+      kf += !!(f & REPORT_F_REQFAIL);
+      ps->requests += d->o[i].nreq[j];
+      ps->requests_failed += d->o[i].reqfail[j];
       if (d->o[i].cause[j] < CONV_NCAUSES)
         ps->rst_cause[d->o[i].cause[j]]++;
       sum += (double)d->o[i].lost[j];
@@ -263,6 +271,7 @@ static void profile_totals(report *r, const data *d) {
     ps->completed = make_rate(k[4], d->n);
     ps->lost_any = make_rate(k[5], d->n);
     ps->reset_after_close = make_rate(k[6], d->n);
+    ps->req_failed = make_rate(kf, d->n);
     ps->lost_mean = d->n ? sum / (double)d->n : 0;
     ps->lost_mean_affected = nl ? sum / (double)nl : 0;
     if (nl && lost) {

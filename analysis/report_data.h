@@ -38,8 +38,10 @@ typedef struct profile_stats {
   double lost_mean;          /* bytes lost per conversation */
   double lost_mean_affected; /* per conversation that lost bytes */
   uint64_t lost_q50, lost_q90, lost_q99, lost_max; /* among those */
-  uint64_t rst_cause[CONV_NCAUSES]; /* conversations whose server's first
-                                       RST had this cause ([0]: none) */
+  uint64_t rst_cause[CONV_NCAUSES];   /* conversations whose server's first
+                                         RST had this cause ([0]: none) */
+  rate req_failed;                    /* conversations with a failed request */
+  uint64_t requests, requests_failed; /* over all conversations */
 } profile_stats;
 
 /* The analytic check of one profile (predict.h). */
@@ -120,7 +122,8 @@ enum {
   REPORT_F_APP = 8,
   REPORT_F_DONE = 16,
   REPORT_F_HARMLESS = 32, /* conn_reset after the application closed */
-  REPORT_F_LOST = 64      /* bytes_lost > 0 */
+  REPORT_F_LOST = 64,     /* bytes_lost > 0 */
+  REPORT_F_REQFAIL = 128  /* requests_failed > 0 */
 };
 
 /* Stage-1 codes per conversation and profile. */
@@ -132,13 +135,16 @@ enum {
 };
 
 typedef struct report_obs {
-  uint64_t conv;                   /* conversation index */
-  uint8_t f[SCN_MAX_PROFILES];     /* REPORT_F_* per profile */
-  int8_t p1[SCN_MAX_PROFILES];     /* REPORT_P_* */
-  uint8_t pa[SCN_MAX_PROFILES];    /* where p1 is REPORT_P_NO or _YES: 1 if
-                                      stage 1 predicts a failed read */
-  uint64_t lost[SCN_MAX_PROFILES]; /* bytes lost per profile */
-  uint8_t cause[SCN_MAX_PROFILES]; /* conv_reset_cause per profile */
+  uint64_t conv;                      /* conversation index */
+  uint8_t f[SCN_MAX_PROFILES];        /* REPORT_F_* per profile */
+  int8_t p1[SCN_MAX_PROFILES];        /* REPORT_P_* */
+  uint8_t pa[SCN_MAX_PROFILES];       /* where p1 is REPORT_P_NO or _YES: 1 if
+                                         stage 1 predicts a failed read */
+  uint64_t lost[SCN_MAX_PROFILES];    /* bytes lost per profile */
+  uint8_t cause[SCN_MAX_PROFILES];    /* conv_reset_cause per profile */
+  uint16_t nreq[SCN_MAX_PROFILES];    /* requests (exchanges + failed; the
+                                         parameter is at most 10000) */
+  uint16_t reqfail[SCN_MAX_PROFILES]; /* requests_failed */
 } report_obs;
 
 /* Every complete conversation, kept for the plots. */

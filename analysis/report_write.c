@@ -573,6 +573,39 @@ static void scenario_section(doc *d, const report *r) {
   pre(d, s->text);
 }
 
+/* Persistent conversations: the requests that failed (their response was
+ * never read whole), shown when some conversation had more than one. */
+static void exchanges(doc *d, const report *r) {
+  const scenario *s = &r->s;
+  bool many = false;
+  for (int j = 0; j < s->nprofiles; j++)
+    many = many || r->prof[j].requests > r->prof[j].req_failed.n;
+  if (!many)
+    return;
+  heading(d, 3, "Requests on the connection");
+  para(d, "Each conversation's requests on its one connection; a request "
+          "failed when the client never read its response whole "
+          "(requests_failed: a reset, or the end of the stream before it).");
+  char cells[4][160];
+  table_begin(d);
+  const char *h[] = {"profile", "requests", "failed",
+                     "conversations with a failed request"};
+  for (int i = 0; i < 4; i++)
+    snprintf(cells[i], sizeof cells[i], "%s", h[i]);
+  row(d, 4, cells, true);
+  for (int j = 0; j < s->nprofiles; j++) {
+    const profile_stats *ps = &r->prof[j];
+    snprintf(cells[0], sizeof cells[0], "%s", ps->name);
+    snprintf(cells[1], sizeof cells[1], "%llu",
+             (unsigned long long)ps->requests);
+    snprintf(cells[2], sizeof cells[2], "%llu",
+             (unsigned long long)ps->requests_failed);
+    rate_text(&ps->req_failed, cells[3], sizeof cells[3]);
+    row(d, 4, cells, false);
+  }
+  table_end(d);
+}
+
 /* The server's RSTs by their mechanism (reset_cause): the causes no
  * profile had are left out. */
 static void rst_causes(doc *d, const report *r) {
@@ -705,6 +738,7 @@ static void outcomes(doc *d, const report *r) {
   }
   table_end(d);
   rst_causes(d, r);
+  exchanges(d, r);
 }
 
 static void bins(doc *d, const report *r) {
@@ -1240,7 +1274,11 @@ static void write_json(const report *r, FILE *f) {
     for (int c = 1; c < CONV_NCAUSES; c++)
       fprintf(f, "%s\"%s\": %llu", c > 1 ? ", " : "", conv_reset_cause_name(c),
               (unsigned long long)ps->rst_cause[c]);
-    fputs("}}", f);
+    fputs("}, ", f);
+    jrate(f, "request_failed", &ps->req_failed);
+    fprintf(f, ", \"requests\": %llu, \"requests_failed\": %llu}",
+            (unsigned long long)ps->requests,
+            (unsigned long long)ps->requests_failed);
   }
   fprintf(f, "\n  ],\n  \"pairs\": [");
   for (int i = 0; i < r->npairs; i++) {

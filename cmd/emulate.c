@@ -80,6 +80,12 @@ int cmd_emulate(int argc, char **argv) {
     return cli_error(SUB, "--close_when_read, --read_close_delay and "
                           "--close_on_eof are not taken by a kernel end "
                           "(halfclose-peer) yet");
+  if ((kern[0] || kern[1]) &&
+      (cp.p.requests != 1 || cp.p.pipeline || cp.p.gap_ns ||
+       cp.p.max_requests || cp.p.linger_ns))
+    return cli_error(SUB, "--requests, --pipeline, --gap, --max_requests and "
+                          "--linger are not taken by a kernel end "
+                          "(halfclose-peer) yet");
   tcp_profile prof[2];
   for (int i = 0; i < 2; i++)
     if (!kern[i] && cli_profile(SUB, i ? server : client, &cp, &prof[i]))

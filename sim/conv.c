@@ -210,6 +210,22 @@ static void client_close(run *r) {
   r->ops->close(r, 0);
 }
 
+/* The client's requests on the connection (the article's: one). */
+static uint64_t nreq(const run *r) {
+  return r->p->requests ? r->p->requests : 1;
+}
+
+static void client_write(run *r);
+
+/* The gap after a response has passed: the next request. */
+static void client_next(run *r) {
+  r->next_sched = false;
+  if (r->client_done)
+    return;
+  r->req_released++;
+  client_write(r);
+}
+
 /* One read (paced) or every read that succeeds (read_interval 0). */
 static void client_read(run *r) {
   if (r->client_done)
@@ -218,8 +234,14 @@ static void client_read(run *r) {
     int64_t n = r->ops->recv(r, 0, r->p->read_size);
     if (n > 0) {
       r->out->bytes_read += (uint64_t)n;
+      /* a response read whole releases the next request */
+      if (!r->p->pipeline && r->req_released < nreq(r) && !r->next_sched &&
+          r->out->bytes_read >= r->req_released * r->p->response) {
+        r->next_sched = true;
+        after(r, r->p->gap_ns, client_next);
+      }
       if (r->p->close_when_read && !r->client_closing &&
-          r->out->bytes_read >= r->p->response) {
+          r->out->bytes_read >= nreq(r) * r->p->response) {
         /* the whole response, by its length: close without waiting for
          * the server's FIN (the article's normal conversation) */
         r->client_closing = true;
@@ -256,41 +278,96 @@ static void client_shutdown(run *r) {
     r->ops->shutdown(r, 0);
 }
 
+/* The requests released so far; after the last, the half-close. The
+ * reads begin once the first request is written. */
 static void client_write(run *r) {
-  while (r->req_sent < r->p->request) {
-    int64_t n = r->ops->send(r, 0, r->p->request - r->req_sent);
+  uint64_t target = r->req_released * r->p->request;
+  while (r->req_sent < target) {
+    int64_t n = r->ops->send(r, 0, target - r->req_sent);
     if (n <= 0)
       return;
     r->req_sent += (uint64_t)n;
   }
   if (r->req_done)
     return;
-  r->req_done = true;
-  if (r->p->half_close) {
-    if (r->p->shutdown_delay_ns)
-      after(r, r->p->shutdown_delay_ns, client_shutdown);
-    else
-      client_shutdown(r);
+  if (r->req_released >= nreq(r)) {
+    r->req_done = true;
+    if (r->p->half_close) {
+      if (r->p->shutdown_delay_ns)
+        after(r, r->p->shutdown_delay_ns, client_shutdown);
+      else
+        client_shutdown(r);
+    }
   }
-  after(r, r->p->read_delay_ns, client_read_tick);
+  if (!r->read_started) {
+    r->read_started = true;
+    after(r, r->p->read_delay_ns, client_read_tick);
+  }
 }
 
-static void server_close(run *r) {
+/* The server's responses before it closes: max_requests, or the client's
+ * requests. */
+static uint64_t nresp(const run *r) {
+  return r->p->max_requests ? r->p->max_requests : nreq(r);
+}
+
+/* Bytes the server's application reads at most: none beyond the requests
+ * it answers, unless it lingers (and then it reads everything). */
+static uint64_t srv_cap(const run *r) {
+  if (r->lingering || !r->p->max_requests)
+    return UINT64_MAX;
+  return r->p->max_requests * r->p->request;
+}
+
+/* Requests the server may answer now: each read whole (all at the end of
+ * the stream, at least one); with half-close and wait_eof, none before
+ * the end of the stream unless it reads no more. */
+static uint64_t answerable(const run *r) {
+  uint64_t k = r->p->request ? r->srv_read / r->p->request : nresp(r);
+  bool capped = r->srv_read >= srv_cap(r);
+  if (r->p->half_close && r->p->wait_eof && !r->srv_eof && !capped)
+    return 0;
+  if (r->srv_eof && k < 1)
+    k = 1;
+  return k < nresp(r) ? k : nresp(r);
+}
+
+static void server_close_now(run *r) {
   if (r->srv_done || !r->srv_conn)
     return;
   r->srv_done = true;
   r->ops->close(r, 1);
 }
 
+/* close(), or with `linger` the lingering close: shutdown(SEND), then read
+ * and discard until the end of the stream or the time is up. */
+static void server_close(run *r) {
+  if (r->srv_done || !r->srv_conn)
+    return;
+  if (!r->p->linger_ns) {
+    server_close_now(r);
+    return;
+  }
+  if (r->lingering)
+    return;
+  r->lingering = true;
+  r->ops->shutdown(r, 1);
+  after(r, r->p->linger_ns, server_close_now);
+  conv_server_event(r, TCP_NOTIFY_READABLE); /* drain what is there */
+}
+
 static void server_write(run *r) {
   if (r->srv_done)
     return;
-  while (r->resp_sent < r->p->response) {
-    int64_t n = r->ops->send(r, 1, r->p->response - r->resp_sent);
+  uint64_t target = r->resp_due * r->p->response;
+  while (r->resp_sent < target) {
+    int64_t n = r->ops->send(r, 1, target - r->resp_sent);
     if (n <= 0)
       return;
     r->resp_sent += (uint64_t)n;
   }
+  if (r->resp_due < nresp(r) && !(r->srv_eof && r->resp_due >= answerable(r)))
+    return; /* responses still to come */
   /* close_on_eof: the close waits for the client's end of stream */
   if (!r->close_sched && (!r->p->close_on_eof || r->srv_eof)) {
     r->close_sched = true;
@@ -301,30 +378,57 @@ static void server_write(run *r) {
   }
 }
 
+static void server_next(run *r);
+
+/* The think time of the next response has passed. */
+static void server_respond(run *r) {
+  r->respond_sched = false;
+  if (r->srv_done || r->lingering)
+    return;
+  r->resp_due++;
+  server_write(r);
+  server_next(r);
+}
+
+/* Schedule the next response if a request is there to answer. */
+static void server_next(run *r) {
+  if (r->respond_sched || r->srv_done || r->lingering ||
+      r->resp_due >= answerable(r))
+    return;
+  r->respond_sched = true;
+  r->srv_started = true;
+  after(r, r->p->think_ns, server_respond);
+}
+
 static void server_readable(run *r, tcp_notify what) {
-  int64_t n;
-  while ((n = r->ops->recv(r, 1, 65536)) > 0)
+  int64_t n = TCP_ERR_WOULDBLOCK;
+  for (;;) {
+    uint64_t cap = srv_cap(r), room = cap - r->srv_read;
+    if (room == 0)
+      break;
+    if ((n = r->ops->recv(r, 1, room < 65536 ? room : 65536)) <= 0)
+      break;
     r->srv_read += (uint64_t)n;
+  }
   bool eof = n == 0;
   if (eof && !r->srv_eof) {
     r->srv_eof = true;
-    if (r->srv_started && r->p->close_on_eof && r->resp_sent >= r->p->response)
-      server_write(r); /* the response is out: now the close */
+    if (r->lingering) {
+      server_close_now(r); /* the client is done: the lingering ends */
+      return;
+    }
+    if (r->srv_started && r->resp_sent >= r->resp_due * r->p->response)
+      server_write(r); /* the responses are out: now the close */
   }
   if (n < 0 && n != TCP_ERR_WOULDBLOCK) {
-    server_close(r);
+    server_close_now(r);
     return;
   }
   if (what == TCP_NOTIFY_ERROR) {
-    server_close(r);
+    server_close_now(r);
     return;
   }
-  bool whole =
-      r->srv_read >= r->p->request && (!r->p->half_close || !r->p->wait_eof);
-  if (!r->srv_started && (eof || whole)) {
-    r->srv_started = true;
-    after(r, r->p->think_ns, server_write);
-  }
+  server_next(r);
 }
 
 /* What the client's endpoint said. */
@@ -694,6 +798,7 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
   r->out = out;
   r->t0 = ns3c_now(e->sim);
   r->last_in_time = CONV_NONE;
+  r->req_released = p->pipeline ? nreq(r) : 1;
   r->link = e->link;
   r->s[0] = (side){.r = r, .node = 0};
   r->s[1] = (side){.r = r, .node = 1};
@@ -740,6 +845,12 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
                          st.queue_drops[1]);
   if (!r->client_done || !r->srv_done)
     out->completed = false;
+  /* responses the client read whole */
+  uint64_t got = p->response         ? out->bytes_read / p->response
+                 : out->client_error ? 0
+                                     : nreq(r);
+  out->exchanges = got < nreq(r) ? got : nreq(r);
+  out->requests_failed = nreq(r) - out->exchanges;
   if (rv && !r->err)
     snprintf(msg, sizeof msg, "setting up the conversation: %s",
              ns3c_last_error()[0] ? ns3c_last_error() : tcp_strerror(rv));

@@ -102,6 +102,10 @@ typedef struct conv_outcome {
                                    order that its application never got:
                                    discarded by a reset (data-lost) */
   uint64_t bytes_read;          /* response bytes the client application read */
+  uint64_t exchanges;           /* responses the client read whole (at most
+                                   `requests`) */
+  uint64_t requests_failed;     /* requests - exchanges: requests whose
+                                   response the client never read whole */
   int client_error;             /* the error the client's read returned, or 0 */
   uint64_t duration_ns;         /* from start to the end of the conversation */
   uint32_t segments[2];         /* segments sent by client, server */
@@ -182,9 +186,10 @@ typedef enum conv_stack {
                        timeout and count come from the client's profile,
                        its buffers are ns-3's (128 KiB); MSL is 500 ms so
                        TIME-WAIT   sockets    do not pile up. What ns-3 does not
-                       show is not in   the outcome: why a segment was sent (an owed
-                       ACK   counts as redundant), the delayed ACK's arming, the
-                       tick phases. The invariant checker does not apply. */
+                       show is not in   the outcome: why a segment was sent (an
+                       owed   ACK   counts as redundant), the delayed ACK's
+                       arming,   the   tick phases. The invariant checker does not
+                       apply. */
   CONV_STACK_PLUGIN /* the model as ns-3's TCP (the plug-in,
                        ns3::HalfcloseTcpL4Protocol) on ns-3's internet
                        stack - Ipv4L3Protocol, PointToPointNetDevice, no

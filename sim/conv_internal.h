@@ -108,14 +108,20 @@ struct run {
   /* client application */
   tcp_conn *cc;
   uint64_t req_sent;
+  uint64_t req_released; /* requests the client may have written */
   bool req_done, reading, client_done;
+  bool read_started;   /* its reads are scheduled */
+  bool next_sched;     /* its next request is scheduled */
   bool client_closing; /* close_when_read: its close is scheduled */
   /* server application */
   tcp_conn *sc;
   uint64_t srv_read, resp_sent;
-  bool srv_conn; /* the server has its connection */
+  uint64_t resp_due; /* responses the server may have written */
+  bool srv_conn;     /* the server has its connection */
   bool srv_started, close_sched, srv_done;
-  bool srv_eof; /* the server read the client's end of stream */
+  bool respond_sched; /* its next response is scheduled (think) */
+  bool lingering;     /* its lingering close has begun */
+  bool srv_eof;       /* the server read the client's end of stream */
 
   /* outcome tracking, from the client's trace */
   conv_outcome *out;

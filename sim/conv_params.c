@@ -50,6 +50,12 @@ static const hc_param table[] = {
       "close once the whole response is read, not at end of stream"),
     P("read_close_delay", "client", HC_TIME, read_close_delay_ns, 0, 0,
       3600 * S, "from the response read whole to close (close_when_read)"),
+    P("requests", "client", HC_COUNT, requests, 1, 1, 10000,
+      "request/response exchanges on the connection (1: the article's)"),
+    P("pipeline", "client", HC_BOOL, pipeline, 0, 0, 1,
+      "write every request at once, not each after the last response"),
+    P("gap", "client", HC_TIME, gap_ns, 0, 0, 3600 * S,
+      "from a response read whole to the next request (no pipeline)"),
     P("response", "server", HC_BYTES, response, 20000, 0, 1e12,
       "response the server writes"),
     P("wait_eof", "server", HC_BOOL, wait_eof, 1, 0, 1,
@@ -62,6 +68,12 @@ static const hc_param table[] = {
       "close at the client's end of stream, after the response"),
     P("port", "server", HC_COUNT, port, 40000, 1, 65535,
       "the server's port (the default: one no Wireshark dissector claims)"),
+    P("max_requests", "server", HC_COUNT, max_requests, 0, 0, 10000,
+      "close after this many responses, reading no request beyond them "
+      "(0: after the client's requests)"),
+    P("linger", "server", HC_TIME, linger_ns, 0, 0, 3600 * S,
+      "0: close at once; else the lingering close: shutdown(SEND), read "
+      "until end of stream or this long, then close"),
     P("random_phase", "tcp", HC_BOOL, random_phase, 1, 0, 1,
       "draw each host's delayed-ACK tick phase (else delack_phase)"),
     P("time_limit", "batch", HC_TIME, time_limit_ns, 600 * S, 1 * MS, 86400 * S,
@@ -115,8 +127,11 @@ static double seg_bytes(const conv_params *p, const tcp_profile *from,
 
 double hc_conv_events(const conv_params *p, const tcp_profile *client,
                       const tcp_profile *server) {
-  double segs = ceil((double)p->request / seg_bytes(p, client, server)) +
-                ceil((double)p->response / seg_bytes(p, server, client)) + 4;
+  double nreq = (double)(p->requests ? p->requests : 1);
+  double segs =
+      nreq * (ceil((double)p->request / seg_bytes(p, client, server)) +
+              ceil((double)p->response / seg_bytes(p, server, client))) +
+      4;
   /* each paced read takes at most read_size, and no more than the
    * receive buffer holds */
   double rs = (double)(p->read_size ? p->read_size : 1);
@@ -125,7 +140,7 @@ double hc_conv_events(const conv_params *p, const tcp_profile *client,
   double reads = segs;
   if (p->read_interval_ns) {
     double ticks = (double)p->time_limit_ns / (double)p->read_interval_ns;
-    double need = (double)p->response / rs + 2;
+    double need = nreq * ((double)p->response / rs + 2);
     reads = ticks < need ? ticks : need;
   }
   return 4 * segs + reads;

@@ -51,6 +51,12 @@ typedef struct conv_params {
                                    length field tells it), not at end of
                                    stream: the article's normal trace */
   uint64_t read_close_delay_ns; /* ... this long after the last byte */
+  uint64_t requests;            /* request/response exchanges on the one
+                                   connection (1: the article's) */
+  uint64_t pipeline;            /* 1: every request at once, not each after
+                                   the response before it */
+  uint64_t gap_ns;              /* from a response read whole to the next
+                                   request (without pipeline) */
   /* [server] */
   uint64_t response;       /* response bytes */
   uint64_t wait_eof;       /* 1: respond at end of stream; 0: once the
@@ -60,6 +66,12 @@ typedef struct conv_params {
   uint64_t close_on_eof;   /* 1: close() at the client's end of stream,
                               after the response, not right after it */
   uint64_t port;           /* the server's port */
+  uint64_t max_requests;   /* the server closes after this many responses,
+                              reading no request beyond them; 0: after the
+                              client's `requests` */
+  uint64_t linger_ns;      /* 0: close() at once; else the lingering close:
+                              shutdown(SEND), read and discard until end of
+                              stream or this long, then close() */
   /* [tcp] */
   uint64_t random_phase; /* 1: each host's delayed-ACK tick grid gets a
                             random phase; 0: the profile's delack_phase */

@@ -101,6 +101,10 @@ typedef enum conv_col_kind {
     "the client's delayed-ACK tick-grid phase")                                \
   X(phase_server_ns, "ns", OC_TIME, phase_ns[1], o->phase_ns[1] != CONV_NONE, \
     "the server's delayed-ACK tick-grid phase")                                \
+  X(exchanges, "count", OC_COUNT, exchanges, true,                             \
+    "responses the client read whole (of requests)")                          \
+  X(requests_failed, "count", OC_COUNT, requests_failed, true,                 \
+    "requests whose response the client never read whole")                    \
   X(reset_cause, "text", OC_CAUSE, reset_cause,                                \
     o->reset_cause != CONV_CAUSE_NONE,                                         \
     "the mechanism of the server's first RST: redundant_ack (KB Q152474), "    \

@@ -20,11 +20,15 @@ void conv_outcome_print(FILE *f, const conv_outcome *o) {
           yn(o->app_reset), o->bytes_lost, yn(o->completed));
   fprintf(f,
           "         bytes_read=%" PRIu64 " duration=%.3f ms segments=%u/%u "
-          "retransmits=%u/%u lost=%u%s%s\n",
+          "retransmits=%u/%u lost=%u%s%s",
           o->bytes_read, (double)o->duration_ns / 1e6, o->segments[0],
           o->segments[1], o->retransmits[0], o->retransmits[1], o->lost,
           o->server_rst ? " reset_cause=" : "",
           conv_reset_cause_name(o->reset_cause));
+  if (o->exchanges + o->requests_failed > 1)
+    fprintf(f, " exchanges=%" PRIu64 "/%" PRIu64, o->exchanges,
+            o->exchanges + o->requests_failed);
+  fputc('\n', f);
 }
 
 static void step(FILE *f, int64_t t, const char *what) {

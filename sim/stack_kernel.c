@@ -7,13 +7,11 @@
  */
 #include "conv_internal.h"
 
-
 #define KERNEL_POLL_NS (5 * TCP_MS) /* how often their programs are polled */
 
 bool conv_is_kernel(const run *r, int node) {
   return r->kernel && r->kernel->end[node];
 }
-
 
 /* A kernel client's program exited: what its application saw, as the
  * application events the model would have traced (the reads, the end of

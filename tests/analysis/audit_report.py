@@ -236,6 +236,13 @@ def audit_json(rep, rows):
         for r in rs:
             if r["reset_cause"]:
                 causes[r["reset_cause"]] = causes.get(r["reset_cause"], 0) + 1
+        nreq = sum(int(r["exchanges"]) + int(r["requests_failed"]) for r in rs)
+        check(f"json {p['name']} requests", p["requests"], nreq)
+        check(f"json {p['name']} requests failed", p["requests_failed"],
+              sum(int(r["requests_failed"]) for r in rs))
+        kf = sum(1 for r in rs if int(r["requests_failed"]) > 0)
+        check(f"json {p['name']} request_failed k", p["request_failed"]["k"], kf)
+        check(f"json {p['name']} request_failed n", p["request_failed"]["n"], n)
         for c in set(causes) | set(p["rst_causes"]):
             check(f"json {p['name']} rst cause {c}", p["rst_causes"].get(c), causes.get(c, 0))
     for pr in rep["pairs"]:
@@ -425,6 +432,17 @@ def audit_md(md, rows, common, rep):
                     check(f"md bytes lost {p} q{q}", int(c.split()[0]),
                           lost[int((len(lost) - 1) * q)] if lost else 0)
                 check(f"md bytes lost {p} max", int(r[7].split()[0]), lost[-1] if lost else 0)
+        elif head[:3] == ["profile", "requests", "failed"]:
+            seen.add("requests")
+            for r in body:
+                p = r[0]
+                rs = [rows[p][i] for i in common]
+                check(f"md requests {p}", int(r[1]),
+                      sum(int(x["exchanges"]) + int(x["requests_failed"]) for x in rs))
+                check(f"md requests {p} failed", int(r[2]),
+                      sum(int(x["requests_failed"]) for x in rs))
+                rate_cell(f"md requests {p} conversations with a failed request", r[3],
+                          sum(1 for x in rs if int(x["requests_failed"]) > 0), n)
         elif head[:2] == ["profile", "server RST"]:
             seen.add("rst causes")
             for r in body:

@@ -225,6 +225,101 @@ static void test_reset_cause(void) {
   free(log);
 }
 
+static int runp(const conv_params *p, const tcp_profile *c, seglog *log,
+                conv_outcome *o) {
+  conv_opts opts = {
+      .trace = log ? keep_segs : NULL, .trace_user = log, .check = true};
+  char err[400] = "";
+  int rv =
+      conv_run(env, p, CONV_STACK_MODEL, c, c, 1, 0, &opts, o, err, sizeof err);
+  if (rv)
+    fprintf(stderr, "conv_run: %s\n", err);
+  return rv;
+}
+
+/* The HTTP reset problem (RFC 9112 9.6): two pipelined requests, a server
+ * that answers one and closes. Linux's close with the second request
+ * unread sends a RST and the response is cut; the lingering close reads
+ * the request and ends with a FIN (the control), and so does a plain close
+ * without the knob (the knob's control). */
+static void test_http_reset_problem(void) {
+  conv_params p;
+  conv_params_default(&p);
+  p.requests = 2;
+  p.pipeline = 1;
+  p.max_requests = 1;
+  p.half_close = 0;
+  p.wait_eof = 0;
+  p.read_delay_ns = 100 * TCP_MS;
+  tcp_profile lx = prof("linux");
+  conv_outcome o;
+  CHECK_EQ(runp(&p, &lx, NULL, &o), 0);
+  CHECK(o.server_rst && o.app_reset);
+  CHECK_EQ(o.reset_cause, CONV_CAUSE_CLOSE_UNREAD);
+  CHECK_EQ(o.exchanges, 0);
+  CHECK_EQ(o.requests_failed, 2);
+  CHECK(o.bytes_read < p.response);
+
+  p.linger_ns = 2 * TCP_S;
+  CHECK_EQ(runp(&p, &lx, NULL, &o), 0);
+  CHECK(!o.server_rst && !o.conn_reset && !o.app_reset);
+  CHECK_EQ(o.reset_cause, CONV_CAUSE_NONE);
+  CHECK_EQ(o.exchanges, 1);
+  CHECK_EQ(o.requests_failed, 1);
+  CHECK_EQ(o.bytes_read, p.response);
+  CHECK(o.completed);
+
+  p.linger_ns = 0;
+  CHECK_EQ(tcp_profile_set(&lx, "close_unread_rst", 0), 0);
+  CHECK_EQ(runp(&p, &lx, NULL, &o), 0);
+  CHECK(!o.server_rst);
+  CHECK_EQ(o.exchanges, 1);
+}
+
+/* The client's requests data segments (a request fits one), in order. */
+static size_t request_times(const seglog *l, uint64_t *t, size_t cap) {
+  size_t n = 0;
+  for (size_t k = 0; k < l->n && n < cap; k++)
+    if (l->ev[k].host == CONV_CLIENT_ADDR && l->ev[k].seg.len > 0)
+      t[n++] = l->ev[k].time_ns;
+  return n;
+}
+
+/* Three exchanges on one connection: each request after the response
+ * before it was read whole and `gap` passed; with pipeline they go out
+ * together (the control). */
+static void test_exchanges(void) {
+  conv_params p;
+  conv_params_default(&p);
+  p.requests = 3;
+  p.gap_ns = 50 * TCP_MS;
+  p.half_close = 0;
+  p.wait_eof = 0;
+  p.read_interval_ns = 0;
+  tcp_profile lx = prof("linux");
+  seglog *log = calloc(1, sizeof *log);
+  conv_outcome o;
+  CHECK_EQ(runp(&p, &lx, log, &o), 0);
+  CHECK_EQ(o.exchanges, 3);
+  CHECK_EQ(o.requests_failed, 0);
+  CHECK_EQ(o.bytes_read, 3 * p.response);
+  CHECK(!o.server_rst && o.completed);
+  uint64_t t[8];
+  CHECK_EQ(request_times(log, t, 8), 3);
+  /* a response takes at least a round trip, then the gap */
+  CHECK(t[1] >= t[0] + 2 * p.delay_ns + p.gap_ns);
+  CHECK(t[2] >= t[1] + 2 * p.delay_ns + p.gap_ns);
+
+  p.pipeline = 1;
+  log->n = 0;
+  CHECK_EQ(runp(&p, &lx, log, &o), 0);
+  CHECK_EQ(o.exchanges, 3);
+  size_t n = request_times(log, t, 8);
+  CHECK(n >= 1);
+  CHECK(n >= 1 && t[n - 1] < t[0] + 2 * p.delay_ns);
+  free(log);
+}
+
 static bool same_file(const char *a, const char *b) {
   FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
   bool same = fa && fb;
@@ -293,6 +388,8 @@ int main(void) {
   RUN(test_control_without_half_close);
   RUN(test_loss_and_retransmission);
   RUN(test_reset_cause);
+  RUN(test_http_reset_problem);
+  RUN(test_exchanges);
   RUN(test_reproducible_whatever_ran_before);
   RUN(test_time_limit);
   conv_env_free(env);
