@@ -61,15 +61,9 @@ int cli_param_arg(const char *sub, const char *arg, cli_params *cp) {
   const hc_param *d = hc_param_find(key);
   if (d) {
     double v;
-    char why[160], lo[32], hi[32];
-    if (hc_parse_value(d->kind, val, &v, why, sizeof why) != 0) {
+    char why[160];
+    if (hc_param_parse(d, val, &v, why, sizeof why) != 0) {
       cli_error(sub, "--%s=%s: %s", key, val, why);
-      return -1;
-    }
-    if (v < d->min || v > d->max) {
-      cli_error(sub, "--%s=%s: out of range: expected %s to %s", key, val,
-                hc_format_value(d->kind, d->min, lo, sizeof lo),
-                hc_format_value(d->kind, d->max, hi, sizeof hi));
       return -1;
     }
     hc_param_set(&cp->p, d, v);
@@ -177,14 +171,15 @@ void cli_print_keys(FILE *f) {
   fprintf(f, "Conversation keys (--KEY=VALUE; default in brackets):\n");
   const char *sec = "";
   for (size_t i = 0; i < n; i++) {
-    char def[32];
+    char def[32], units[120];
     if (strcmp(sec, t[i].section) != 0) {
       sec = t[i].section;
       fprintf(f, "  [%s]\n", sec);
     }
     fprintf(f, "    %-15s %-40s [%s]\n", t[i].key, t[i].help,
-            hc_format_value(t[i].kind, t[i].def, def, sizeof def));
-    fprintf(f, "    %-15s   value: %s\n", "", hc_kind_units(t[i].kind));
+            hc_param_format(&t[i], t[i].def, def, sizeof def));
+    fprintf(f, "    %-15s   value: %s\n", "",
+            hc_param_range(&t[i], units, sizeof units));
   }
   const tcp_knob_info *k = tcp_profile_knobs(&n);
   tcp_profile nt;

@@ -82,9 +82,9 @@ int cmd_emulate(int argc, char **argv) {
                           "(halfclose-peer) yet");
   if ((kern[0] || kern[1]) &&
       (cp.p.requests != 1 || cp.p.pipeline || cp.p.gap_ns ||
-       cp.p.max_requests || cp.p.linger_ns))
+       cp.p.max_requests || cp.p.close_mode != CONV_CLOSE_PLAIN))
     return cli_error(SUB, "--requests, --pipeline, --gap, --max_requests and "
-                          "--linger are not taken by a kernel end "
+                          "--close_mode are not taken by a kernel end "
                           "(halfclose-peer) yet");
   tcp_profile prof[2];
   for (int i = 0; i < 2; i++)

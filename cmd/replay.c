@@ -333,7 +333,7 @@ static int replay_stored(const char *path, uint64_t index, const char *profile,
   for (size_t k = 0; k < np && hn > 0 && (size_t)hn < sizeof header; k++)
     if (scn_variant_sets(&s, profile, t[k].key)) {
       char v[64];
-      hc_format_value(t[k].kind, hc_param_get(&p, &t[k]), v, sizeof v);
+      hc_param_format(&t[k], hc_param_get(&p, &t[k]), v, sizeof v);
       hn += snprintf(header + hn, sizeof header - (size_t)hn,
                      "\nset by variant %s: %s = %s", profile, t[k].key, v);
     }

@@ -282,6 +282,10 @@ uint64_t ns3c_tcp_unread(const ns3c_tcp *t);
 /* shutdown(SHUT_WR), close(). */
 int ns3c_tcp_shutdown(ns3c_tcp *t);
 int ns3c_tcp_close(ns3c_tcp *t);
+/* close() with SO_LINGER {1, 0}: a RST. Only a socket with the attribute
+ * AbortOnClose (the plug-in's) has it: NS3C_ERR_INVAL for ns-3's own
+ * TCP, which has no abortive close. */
+int ns3c_tcp_abort(ns3c_tcp *t);
 
 /* Detach the callbacks and free the handle; ns-3 keeps the socket until
  * its own timers end. NULL is a no-op. */

@@ -300,6 +300,15 @@ extern "C" int ns3c_tcp_close(ns3c_tcp *t) {
   GUARD_END
 }
 
+extern "C" int ns3c_tcp_abort(ns3c_tcp *t) {
+  GUARD_BEGIN
+  if (!t->sock->SetAttributeFailSafe("AbortOnClose", BooleanValue(true)))
+    return ns3c_fail(NS3C_ERR_INVAL, "this TCP has no abortive close");
+  return t->sock->Close() == 0 ? NS3C_OK
+                               : ns3c_fail(NS3C_ERR_INVAL, "close refused");
+  GUARD_END
+}
+
 extern "C" void ns3c_tcp_free(ns3c_tcp *t) {
   if (!t)
     return;

@@ -11,6 +11,7 @@
 #include "ns3/log.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
+#include "ns3/boolean.h"
 #include "ns3/string.h"
 
 #include <cctype>
@@ -667,6 +668,14 @@ TypeId HalfcloseTcpSocket::GetTypeId() {
           .SetParent<TcpSocket>()
           .SetGroupName("Internet")
           .AddConstructor<HalfcloseTcpSocket>()
+          .AddAttribute(
+              "AbortOnClose",
+              "Close() aborts the connection: a RST, and data unsent or "
+              "unread discarded, as close() with SO_LINGER {1, 0} (RFC 9293 "
+              "3.10.4 ABORT)",
+              BooleanValue(false),
+              MakeBooleanAccessor(&HalfcloseTcpSocket::m_abortOnClose),
+              MakeBooleanChecker())
           .AddTraceSource("State", "the connection's state, as TcpSocketBase's",
                           MakeTraceSourceAccessor(&HalfcloseTcpSocket::m_state),
                           "ns3::TcpStatesTracedValueCallback");
@@ -680,7 +689,7 @@ HalfcloseTcpSocket::HalfcloseTcpSocket()
       m_segSize(536), m_ssthresh(UINT32_MAX), m_cwnd(1), m_synRetries(6),
       m_dataRetries(6), m_delAckCount(2), m_connTimeout(Seconds(3)),
       m_delAck(MilliSeconds(200)), m_persist(Seconds(6)), m_noDelay(true),
-      m_lastRecv(0), m_state(TcpSocket::CLOSED) {
+      m_abortOnClose(false), m_lastRecv(0), m_state(TcpSocket::CLOSED) {
 }
 
 HalfcloseTcpSocket::~HalfcloseTcpSocket() {
@@ -819,7 +828,10 @@ int HalfcloseTcpSocket::Close() {
   }
   if (m_conn) {
     tcp_conn_set_user(m_conn, nullptr);
-    tcp_conn_close(m_conn, m_tcp->Now()); /* the handle ends here */
+    if (m_abortOnClose) /* the handle ends here, either way */
+      tcp_conn_abort(m_conn, m_tcp->Now());
+    else
+      tcp_conn_close(m_conn, m_tcp->Now());
     m_conn = nullptr;
   }
   m_tcp->Release(this);

@@ -248,7 +248,7 @@ static void params_text(const scenario *s, const double *values, char *buf,
   for (int k = 0; k < s->nkeys && n < cap; k++) {
     char v[48];
     if (s->keys[k].param)
-      hc_format_value(s->keys[k].kind, values[k], v, sizeof v);
+      hc_param_format(s->keys[k].param, values[k], v, sizeof v);
     else
       scn_knob_text(&s->keys[k], values[k], v, sizeof v);
     n += (size_t)snprintf(buf + n, cap - n, "%s%s=%s", n ? " " : "",

@@ -174,15 +174,9 @@ static void variant_param(parse *ps, scn_user_profile *u, const char *section,
     }
   double v;
   char why[200];
-  if (hc_parse_value(d->kind, value, &v, why, sizeof why) != 0 || v < d->min ||
-      v > d->max) {
-    char lo[48], hi[48];
-    hc_format_value(d->kind, d->min, lo, sizeof lo);
-    hc_format_value(d->kind, d->max, hi, sizeof hi);
+  if (hc_param_parse(d, value, &v, why, sizeof why) != 0) {
     problem(ps, section, key, value,
-            "expected %s from %s to %s (one value: a variant's key takes no "
-            "distribution)",
-            hc_kind_units(d->kind), lo, hi);
+            "%s (one value: a variant's key takes no distribution)", why);
     return;
   }
   if (u->nparam == SCN_MAX_OVERRIDE || strlen(value) >= sizeof u->pvalue[0]) {
@@ -721,6 +715,7 @@ static int handler(void *user, const char *section, const char *name,
   k->param = d;
   if (d) {
     k->kind = d->kind;
+    k->words = d->words;
     k->min = d->min;
     k->max = d->max;
   } else {
@@ -793,6 +788,66 @@ static char *question_of(const char *text) {
   q[n] = 0;
   return q;
 }
+static int chain_of(const scenario *s, const scn_user_profile *u,
+                    const scn_user_profile **chain);
+
+/* Whether the file's own key `key` (not a variant's) may take value v. */
+static bool key_may(const scenario *s, const char *key, double v) {
+  for (int i = 0; i < s->nkeys; i++)
+    if (strcmp(s->keys[i].name, key) == 0) {
+      const scn_key *k = &s->keys[i];
+      if (k->dist == SCN_CONST)
+        return k->a == v;
+      for (int j = 0; j < k->nvals; j++)
+        if (k->vals[j] == v)
+          return true;
+      return false;
+    }
+  return false;
+}
+
+/* Whether variant u or a section it stands on sets `key` to v. */
+static bool variant_sets_to(const scenario *s, const scn_user_profile *u,
+                            const char *key, double v) {
+  const scn_user_profile *chain[SCN_MAX_USER];
+  int n = chain_of(s, u, chain);
+  for (int i = n - 1; i >= 0; i--) /* from u up: the nearest setting wins */
+    for (int k = 0; k < chain[i]->nparam; k++)
+      if (strcmp(chain[i]->param[k]->key, key) == 0)
+        return chain[i]->pv[k] == v;
+  return key_may(s, key, v);
+}
+
+/* `linger` is the drain time of close_mode = linger: set where no close
+ * can be a lingering one, it would be silently unused. */
+static void check_linger(parse *ps) {
+  scenario *s = ps->s;
+  bool any = key_may(s, "close_mode", CONV_CLOSE_LINGER);
+  for (int i = 0; i < s->nuser && !any; i++)
+    if (s->user[i].variant &&
+        variant_sets_to(s, &s->user[i], "close_mode", CONV_CLOSE_LINGER))
+      any = true;
+  for (int i = 0; i < s->nkeys; i++)
+    if (strcmp(s->keys[i].name, "linger") == 0 && !any) {
+      ps->line = s->keys[i].line;
+      problem(ps, NULL, NULL, NULL,
+              "linger is the drain time of close_mode = linger, and no "
+              "close here is a lingering one; add close_mode = linger");
+    }
+  for (int i = 0; i < s->nuser; i++) {
+    const scn_user_profile *u = &s->user[i];
+    for (int k = 0; k < u->nparam; k++)
+      if (strcmp(u->param[k]->key, "linger") == 0 &&
+          !variant_sets_to(s, u, "close_mode", CONV_CLOSE_LINGER)) {
+        ps->line = u->param_line[k];
+        problem(ps, NULL, NULL, NULL,
+                "[variant %s]: linger is the drain time of close_mode = "
+                "linger, and this variant's close is not a lingering one; "
+                "add close_mode = linger",
+                u->name);
+      }
+  }
+}
 
 int scn_load_text(scenario *s, const char *path, const char *text, char *err,
                   size_t cap, FILE *warn) {
@@ -840,6 +895,8 @@ int scn_load_text(scenario *s, const char *path, const char *text, char *err,
                                  : "");
     }
   check_variant_bases(&ps);
+  if (!ps.errors)
+    check_linger(&ps);
   ps.defer = false;
   for (int i = 0; i < ps.npending; i++) {
     ps.line = ps.pending[i].line;

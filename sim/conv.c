@@ -336,15 +336,19 @@ static void server_close_now(run *r) {
   if (r->srv_done || !r->srv_conn)
     return;
   r->srv_done = true;
-  r->ops->close(r, 1);
+  if (r->p->close_mode == CONV_CLOSE_ABORT)
+    r->ops->abort(r, 1);
+  else
+    r->ops->close(r, 1);
 }
 
-/* close(), or with `linger` the lingering close: shutdown(SEND), then read
- * and discard until the end of the stream or the time is up. */
+/* close_mode: close(); abort, SO_LINGER {1, 0} and close(); linger, the
+ * lingering close: shutdown(SEND), then read and discard until the end
+ * of the stream or `linger` is up, then close(). */
 static void server_close(run *r) {
   if (r->srv_done || !r->srv_conn)
     return;
-  if (!r->p->linger_ns) {
+  if (r->p->close_mode != CONV_CLOSE_LINGER) {
     server_close_now(r);
     return;
   }

@@ -63,6 +63,9 @@ typedef struct conv_stack_ops {
   int64_t (*recv)(run *r, int node, uint64_t max);
   void (*shutdown)(run *r, int node);
   void (*close)(run *r, int node);
+  /* close() with SO_LINGER {1, 0}: a RST (an error through conv_fail when
+   * the stack has no abortive close) */
+  void (*abort)(run *r, int node);
   /* Nothing will happen unless an application acts. */
   bool (*quiescent)(const run *r);
   /* End `node` traces itself (else conv_capture makes its events). */

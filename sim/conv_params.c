@@ -20,7 +20,14 @@
 #define MS 1e6
 #define S  1e9
 #define P(key, sec, kind, field, def, min, max, help)                          \
-  { key, sec, kind, offsetof(conv_params, field), def, min, max, help }
+  { key, sec, kind, offsetof(conv_params, field), def, min, max, help, NULL }
+#define PW(key, sec, field, words, nwords, help)                               \
+  {                                                                            \
+    key, sec, HC_COUNT, offsetof(conv_params, field), 0, 0, (nwords)-1, help,  \
+        words                                                                  \
+  }
+
+static const char *const close_words[] = {"close", "linger", "abort", NULL};
 
 static const hc_param table[] = {
     P("delay", "link", HC_TIME, delay_ns, 20 * MS, 0, 3600 * S,
@@ -71,9 +78,13 @@ static const hc_param table[] = {
     P("max_requests", "server", HC_COUNT, max_requests, 0, 0, 10000,
       "close after this many responses, reading no request beyond them "
       "(0: after the client's requests)"),
-    P("linger", "server", HC_TIME, linger_ns, 0, 0, 3600 * S,
-      "0: close at once; else the lingering close: shutdown(SEND), read "
-      "until end of stream or this long, then close"),
+    PW("close_mode", "server", close_mode, close_words, 3,
+       "close: close(); linger: shutdown(SEND), read until end of stream or "
+       "`linger`, then close(); abort: SO_LINGER 0, a RST"),
+    /* nginx's lingering_time default (assumed as the drain's bound) */
+    P("linger", "server", HC_TIME, linger_ns, 30 * S, 1 * MS, 3600 * S,
+      "close_mode linger: the longest the server reads on after "
+      "shutdown(SEND)"),
     P("random_phase", "tcp", HC_BOOL, random_phase, 1, 0, 1,
       "draw each host's delayed-ACK tick phase (else delack_phase)"),
     P("time_limit", "batch", HC_TIME, time_limit_ns, 600 * S, 1 * MS, 86400 * S,
@@ -341,6 +352,52 @@ char *hc_format_value(hc_kind kind, double v, char *buf, size_t cap) {
     snprintf(buf, cap, "%s", v != 0 ? "true" : "false");
     break;
   }
+  return buf;
+}
+
+int hc_param_parse(const hc_param *d, const char *text, double *v, char *why,
+                   size_t cap) {
+  if (d->words) {
+    while (isspace((unsigned char)*text))
+      text++;
+    for (int i = 0; d->words[i]; i++)
+      if (strcmp(text, d->words[i]) == 0) {
+        *v = i;
+        return 0;
+      }
+    char list[120];
+    snprintf(why, cap, "expected %s", hc_param_range(d, list, sizeof list));
+    return -1;
+  }
+  if (hc_parse_value(d->kind, text, v, why, cap) != 0)
+    return -1;
+  if (*v < d->min || *v > d->max) {
+    char lo[32], hi[32];
+    snprintf(why, cap, "out of range: expected %s to %s",
+             hc_format_value(d->kind, d->min, lo, sizeof lo),
+             hc_format_value(d->kind, d->max, hi, sizeof hi));
+    return -1;
+  }
+  return 0;
+}
+
+char *hc_param_format(const hc_param *d, double v, char *buf, size_t cap) {
+  if (d->words && v >= 0 && v <= d->max)
+    snprintf(buf, cap, "%s", d->words[(int)v]);
+  else
+    hc_format_value(d->kind, v, buf, cap);
+  return buf;
+}
+
+const char *hc_param_range(const hc_param *d, char *buf, size_t cap) {
+  if (d->words) {
+    size_t n = (size_t)snprintf(buf, cap, "one of");
+    for (int i = 0; d->words[i] && n < cap; i++)
+      n += (size_t)snprintf(buf + n, cap - n, "%s %s", i ? "," : "",
+                            d->words[i]);
+    return buf;
+  }
+  snprintf(buf, cap, "%s", hc_kind_units(d->kind));
   return buf;
 }
 

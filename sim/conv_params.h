@@ -29,6 +29,13 @@ typedef enum hc_kind {
   HC_BOOL   /* 0 or 1 */
 } hc_kind;
 
+/* [server] close_mode, the server's close (the words of the key). */
+typedef enum conv_close_mode {
+  CONV_CLOSE_PLAIN = 0, /* "close": close() */
+  CONV_CLOSE_LINGER,    /* "linger": shutdown(SEND), drain, then close() */
+  CONV_CLOSE_ABORT      /* "abort": SO_LINGER 0 and close(): a RST */
+} conv_close_mode;
+
 /* One conversation's parameters, in the units of their names. */
 typedef struct conv_params {
   /* [link] */
@@ -69,9 +76,10 @@ typedef struct conv_params {
   uint64_t max_requests;   /* the server closes after this many responses,
                               reading no request beyond them; 0: after the
                               client's `requests` */
-  uint64_t linger_ns;      /* 0: close() at once; else the lingering close:
-                              shutdown(SEND), read and discard until end of
-                              stream or this long, then close() */
+  uint64_t close_mode;     /* how the server closes: CONV_CLOSE_* */
+  uint64_t linger_ns;      /* close_mode linger: read and discard after
+                              shutdown(SEND) until end of stream or this
+                              long, then close() */
   /* [tcp] */
   uint64_t random_phase; /* 1: each host's delayed-ACK tick grid gets a
                             random phase; 0: the profile's delack_phase */
@@ -80,13 +88,15 @@ typedef struct conv_params {
 } conv_params;
 
 typedef struct hc_param {
-  const char *key;     /* as written in files and on the command line */
-  const char *section; /* link, client, server, tcp or batch */
-  hc_kind kind;        /* unit kind */
-  size_t off;          /* offset in conv_params */
-  double def;          /* default, in base units */
-  double min, max;     /* valid range, base units, inclusive */
-  const char *help;    /* one line */
+  const char *key;          /* as written in files and on the command line */
+  const char *section;      /* link, client, server, tcp or batch */
+  hc_kind kind;             /* unit kind */
+  size_t off;               /* offset in conv_params */
+  double def;               /* default, in base units */
+  double min, max;          /* valid range, base units, inclusive */
+  const char *help;         /* one line */
+  const char *const *words; /* a worded key's words (value: the index; kind
+                               HC_COUNT), or NULL */
 } hc_param;
 
 /* The table, *n entries. */
@@ -118,6 +128,15 @@ double hc_conv_events(const conv_params *p, const tcp_profile *client,
 int hc_conv_bounded(const conv_params *p, const tcp_profile *client,
                     const tcp_profile *server, char *why, size_t cap);
 
+/* One value of key d from text: one of its words, or a number in its
+ * units within its range. 0, or -1 with what was expected in why. */
+int hc_param_parse(const hc_param *d, const char *text, double *v, char *why,
+                   size_t cap);
+/* A value of key d as hc_param_parse reads it (its word, or with a unit). */
+char *hc_param_format(const hc_param *d, double v, char *buf, size_t cap);
+/* What key d takes, in words: "a time: ns, ... from 0ms to 1h", "one of
+ * close, linger, abort". Returns buf. */
+const char *hc_param_range(const hc_param *d, char *buf, size_t cap);
 /* Read and write a parameter as a double in base units. */
 double hc_param_get(const conv_params *p, const hc_param *d);
 void hc_param_set(conv_params *p, const hc_param *d, double v);

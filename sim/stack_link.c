@@ -160,6 +160,10 @@ static void link_close(run *r, int node) {
   tcp_conn_close(node == 0 ? r->cc : r->sc, conv_rel(r));
 }
 
+static void link_abort(run *r, int node) {
+  tcp_conn_abort(node == 0 ? r->cc : r->sc, conv_rel(r));
+}
+
 /* a kernel end: its program exited */
 static bool link_quiescent(const run *r) {
   return (conv_is_kernel(r, 0) || tcp_host_quiescent(r->s[0].host)) &&
@@ -184,6 +188,6 @@ static void link_free(run *r) {
 }
 
 const conv_stack_ops conv_stack_link = {
-    "link",        link_start, link_send,      link_recv,
-    link_shutdown, link_close, link_quiescent, link_traces,
-    link_timers,   link_end,   link_free};
+    "link",        link_start,  link_send,  link_recv,
+    link_shutdown, link_close,  link_abort, link_quiescent,
+    link_traces,   link_timers, link_end,   link_free};

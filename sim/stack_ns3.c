@@ -159,6 +159,14 @@ static void ns3_close(run *r, int node) {
                  ns3c_tcp_close(conv_sock(r, node)));
 }
 
+/* ns-3's TCP has no SO_LINGER: no abortive close to model */
+static void ns3_abort(run *r, int node) {
+  (void)node;
+  conv_fail(r, "close_mode abort: %s",
+            "ns-3's own TCP has no abortive close (no SO_LINGER); use a "
+            "profile of the model");
+}
+
 /* Nothing will happen unless an application acts: no timer but TIME-WAIT's
  * (ns-3's TCP cancels every other timer as it enters TIME-WAIT) */
 static bool ns3_quiescent(const run *r) {
@@ -194,6 +202,6 @@ static void ns3_free(run *r) {
 }
 
 const conv_stack_ops conv_stack_ns3 = {
-    "ns-3's TCP", ns3_start,        ns3_send,      ns3_recv,
-    ns3_shutdown, ns3_close,        ns3_quiescent, ns3_traces,
-    NULL,         conv_sockets_end, ns3_free};
+    "ns-3's TCP", ns3_start, ns3_send,         ns3_recv,
+    ns3_shutdown, ns3_close, ns3_abort,        ns3_quiescent,
+    ns3_traces,   NULL,      conv_sockets_end, ns3_free};

@@ -64,6 +64,10 @@ static void plugin_close(run *r, int node) {
   ns3c_tcp_close(conv_sock(r, node));
 }
 
+static void plugin_abort(run *r, int node) {
+  ns3c_tcp_abort(conv_sock(r, node)); /* the plug-in's sockets have it */
+}
+
 static bool plugin_quiescent(const run *r) {
   return tcp_host_quiescent(r->ph[0]) && tcp_host_quiescent(r->ph[1]);
 }
@@ -85,7 +89,6 @@ static void plugin_free(run *r) {
 }
 
 const conv_stack_ops conv_stack_plugin = {
-    "the plug-in",    plugin_start,    plugin_send,
-    plugin_recv,      plugin_shutdown, plugin_close,
-    plugin_quiescent, plugin_traces,   NULL,
-    plugin_end,       plugin_free};
+    "the plug-in",   plugin_start, plugin_send,  plugin_recv,
+    plugin_shutdown, plugin_close, plugin_abort, plugin_quiescent,
+    plugin_traces,   NULL,         plugin_end,   plugin_free};

@@ -307,6 +307,7 @@ private:
   uint32_t m_synRetries, m_dataRetries, m_delAckCount;
   Time m_connTimeout, m_delAck, m_persist;
   bool m_noDelay;
+  bool m_abortOnClose; /* the attribute AbortOnClose: SO_LINGER {1, 0} */
   int64_t m_lastRecv;
   TracedValue<TcpSocket::TcpStates_t> m_state;
 };

@@ -109,6 +109,26 @@ static const bad table[] = {
      "a variant's key takes no distribution"},
     {"[variant v]\nbase = nt351\nread_size = 1KB\nread_size = 2KB\n",
      "t.ini:4: [variant v] read_size = 2KB: set twice in this variant"},
+    /* close_mode's words, and linger only with a lingering close */
+    {"[server]\nclose_mode = lingr\n",
+     "t.ini:2: [server] close_mode = lingr: \"lingr\": expected one of close, "
+     "linger, abort"},
+    {"[server]\nclose_mode = uniform(0, 2)\n", "needs a numeric key"},
+    {"[variant v]\nbase = linux\nclose_mode = 1\n",
+     "t.ini:3: [variant v] close_mode = 1: expected one of close, linger"},
+    {"[server]\nlinger = 2s\n",
+     "t.ini:2: linger is the drain time of close_mode = linger, and no close "
+     "here is a lingering one"},
+    {"[server]\nclose_mode = abort\nlinger = 2s\n", "no close here is"},
+    {"[variant v]\nbase = linux\nlinger = 2s\n",
+     "t.ini:3: [variant v]: linger is the drain time"},
+    {"[server]\nclose_mode = linger\n[variant v]\nbase = linux\n"
+     "close_mode = abort\nlinger = 2s\n",
+     "t.ini:6: [variant v]: linger is the drain time"},
+    {"[server]\nclose_mode = choice(close, linger)\nlinger = 2s\n", NULL},
+    {"[variant a]\nbase = linux\nclose_mode = linger\n[variant b]\nbase = a\n"
+     "linger = 5s\n[batch]\nprofiles = a, b\n",
+     NULL},
     {"[variant v]\nbase = nt351\nbogus = 1\n",
      "unknown key; a [variant] section takes base, profile knobs and "
      "conversation keys"},

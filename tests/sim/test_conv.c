@@ -260,6 +260,7 @@ static void test_http_reset_problem(void) {
   CHECK_EQ(o.requests_failed, 2);
   CHECK(o.bytes_read < p.response);
 
+  p.close_mode = CONV_CLOSE_LINGER;
   p.linger_ns = 2 * TCP_S;
   CHECK_EQ(runp(&p, &lx, NULL, &o), 0);
   CHECK(!o.server_rst && !o.conn_reset && !o.app_reset);
@@ -269,11 +270,49 @@ static void test_http_reset_problem(void) {
   CHECK_EQ(o.bytes_read, p.response);
   CHECK(o.completed);
 
-  p.linger_ns = 0;
+  p.close_mode = CONV_CLOSE_PLAIN;
   CHECK_EQ(tcp_profile_set(&lx, "close_unread_rst", 0), 0);
   CHECK_EQ(runp(&p, &lx, NULL, &o), 0);
   CHECK(!o.server_rst);
   CHECK_EQ(o.exchanges, 1);
+}
+
+/* The abortive close (SO_LINGER {1, 0}): the server writes its response
+ * and aborts at once; the RST goes out with most of the response unsent,
+ * which the client never gets. The plain close delivers it all (the
+ * control), and so does an abort after the response is acknowledged
+ * (close_delay well past the transfer). */
+static void test_abortive_close(void) {
+  conv_params p;
+  conv_params_default(&p);
+  p.half_close = 0;
+  p.wait_eof = 0;
+  p.response = 200000;
+  p.read_interval_ns = 0;
+  p.close_mode = CONV_CLOSE_ABORT;
+  conv_outcome o;
+  for (int i = 0; i < 3; i++) {
+    tcp_profile pr = prof(i == 0 ? "linux" : i == 1 ? "bsd44" : "nt351");
+    CHECK_EQ(runp(&p, &pr, NULL, &o), 0);
+    CHECK(o.server_rst);
+    CHECK_EQ(o.reset_cause, CONV_CAUSE_ABORT);
+    CHECK(o.bytes_read < p.response);
+    CHECK_EQ(o.exchanges, 0);
+    CHECK_EQ(o.requests_failed, 1);
+    CHECK(o.client_error == TCP_ERR_RESET);
+  }
+  tcp_profile lx = prof("linux");
+  p.close_mode = CONV_CLOSE_PLAIN;
+  CHECK_EQ(runp(&p, &lx, NULL, &o), 0);
+  CHECK(!o.server_rst);
+  CHECK_EQ(o.bytes_read, p.response);
+  CHECK_EQ(o.exchanges, 1);
+  p.close_mode = CONV_CLOSE_ABORT;
+  p.close_delay_ns = 2 * TCP_S; /* 200 kB at 10 Mb/s: 160 ms and the RTTs */
+  CHECK_EQ(runp(&p, &lx, NULL, &o), 0);
+  CHECK_EQ(o.bytes_read, p.response);
+  CHECK_EQ(o.exchanges, 1);
+  CHECK_EQ(o.reset_cause, CONV_CAUSE_ABORT); /* still a RST, to no harm */
 }
 
 /* The client's requests data segments (a request fits one), in order. */
@@ -390,6 +429,7 @@ int main(void) {
   RUN(test_reset_cause);
   RUN(test_http_reset_problem);
   RUN(test_exchanges);
+  RUN(test_abortive_close);
   RUN(test_reproducible_whatever_ran_before);
   RUN(test_time_limit);
   conv_env_free(env);
