@@ -828,9 +828,10 @@ static const char *regime(const predict_in *in, uint32_t mss) {
   const conv_params *p = in->p;
   if (p->loss > 0)
     return "the link loses packets";
-  if (p->requests > 1 || p->max_requests || p->close_mode != CONV_CLOSE_PLAIN)
-    return "more than one exchange, max_requests or a close_mode other than "
-           "close";
+  if (p->requests > 1 || p->max_requests || p->close_mode != CONV_CLOSE_PLAIN ||
+      p->retry || p->idle_timeout_ns)
+    return "more than one exchange, max_requests, retry, idle_timeout or a "
+           "close_mode other than close";
   if (!p->half_close || p->shutdown_delay_ns)
     return "no half-close right after the request";
   if (p->close_delay_ns || p->close_on_eof)

@@ -82,8 +82,10 @@ int cmd_emulate(int argc, char **argv) {
                           "(halfclose-peer) yet");
   if ((kern[0] || kern[1]) &&
       (cp.p.requests != 1 || cp.p.pipeline || cp.p.gap_ns ||
-       cp.p.max_requests || cp.p.close_mode != CONV_CLOSE_PLAIN))
-    return cli_error(SUB, "--requests, --pipeline, --gap, --max_requests and "
+       cp.p.max_requests || cp.p.close_mode != CONV_CLOSE_PLAIN ||
+       cp.p.reuse_timeout_ns || cp.p.retry || cp.p.idle_timeout_ns))
+    return cli_error(SUB, "--requests, --pipeline, --gap, --reuse_timeout, "
+                          "--retry, --max_requests, --idle_timeout and "
                           "--close_mode are not taken by a kernel end "
                           "(halfclose-peer) yet");
   tcp_profile prof[2];

@@ -115,22 +115,29 @@ void conv_fail(run *r, const char *fmt, const char *detail) {
 static void on_app_event(void *arg) {
   app_ev *a = arg;
   a->live = false;
+  a->r->ev_gen = a->gen; /* whose connection the event was scheduled on */
+  a->r->ev_tok = a->tok;
   a->fn(a->r);
   conv_settle(a->r);
 }
 
-static void after(run *r, uint64_t delay, void (*fn)(run *r)) {
+static void after_tok(run *r, uint64_t delay, void (*fn)(run *r),
+                      uint64_t tok) {
   for (int i = 0; i < MAX_APP_EVENTS; i++) {
     app_ev *a = &r->apps[i];
     if (a->live)
       continue;
-    *a = (app_ev){r, fn, 0, true};
+    *a = (app_ev){r, fn, 0, true, r->srv_gen, tok};
     if (ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + delay, on_app_event, a,
                       &a->id) != 0)
       conv_fail(r, "cannot schedule: %s", ns3c_last_error());
     return;
   }
   conv_fail(r, "%s", "too many application events pending");
+}
+
+static void after(run *r, uint64_t delay, void (*fn)(run *r)) {
+  after_tok(r, delay, fn, 0);
 }
 
 static bool link_idle(const run *r) {
@@ -169,6 +176,10 @@ void conv_settle(run *r) {
     r->ops->timers(r);
   if (r->stopped)
     return;
+  /* the server is done with a connection and the client has opened
+   * another: the server takes it */
+  if (r->srv_done && r->out->connections > 1 && r->ops->accept)
+    r->ops->accept(r);
   if (r->client_done && r->srv_done && r->ops->quiescent(r) && link_idle(r)) {
     r->out->completed = true;
     stop(r);
@@ -203,45 +214,124 @@ int64_t conv_app_event(run *r, int node, tcp_app_call call, int64_t arg,
  * The applications
  */
 
+/* The client application closes its connection (once). */
+static void client_close_conn(run *r) {
+  if (r->conn_closed)
+    return;
+  r->conn_closed = true;
+  r->ops->close(r, 0);
+}
+
+/* The conversation's end, for the client: its last connection closed. */
 static void client_close(run *r) {
   if (r->client_done)
     return;
   r->client_done = true;
-  r->ops->close(r, 0);
+  client_close_conn(r);
 }
 
-/* The client's requests on the connection (the article's: one). */
+/* The client's requests (the article's: one). */
 static uint64_t nreq(const run *r) {
   return r->p->requests ? r->p->requests : 1;
 }
 
 static void client_write(run *r);
+static void client_read(run *r);
 
-/* The gap after a response has passed: the next request. */
+/* Another connection: the one before is closed (the pool lets go of it),
+ * the requests from resp_idx on go on the new one. */
+static void client_reconnect(run *r) {
+  client_close_conn(r);
+  r->conn_first = r->resp_idx;
+  r->req_sent = 0;
+  r->conn_read = 0;
+  r->conn_dead = false;
+  r->conn_closed = false;
+  r->req_done = false;
+  r->out->connections++;
+  int rv = r->ops->reconnect(r);
+  if (rv)
+    conv_fail(r, "opening another connection: %s",
+              ns3c_last_error()[0] ? ns3c_last_error() : tcp_strerror(rv));
+}
+
+/* Between two requests without pipelining, every response read: the
+ * connection waits in the pool, and the client reads nothing from it. */
+static bool pooled(const run *r) {
+  return !r->p->pipeline && r->req_released < nreq(r) &&
+         r->resp_idx >= r->req_released;
+}
+
+/* The gap after a response (or a failure) has passed: the next request,
+ * on a new connection if this one is dead or was idle past
+ * reuse_timeout. */
 static void client_next(run *r) {
   r->next_sched = false;
   if (r->client_done)
     return;
   r->req_released++;
+  if (r->conn_dead ||
+      (r->p->reuse_timeout_ns && r->p->gap_ns > r->p->reuse_timeout_ns)) {
+    client_reconnect(r);
+    return; /* the request goes when it connects */
+  }
   client_write(r);
+  if (r->reading && r->p->read_interval_ns == 0)
+    client_read(r); /* what arrived while it sat in the pool */
+}
+
+/* The requests on this connection failed (a reset, or the end of the
+ * stream before their responses): resent on a new connection while
+ * `retry` allows, else given up; then the next request, or the end. */
+static void client_conn_failed(run *r) {
+  r->conn_dead = true;
+  uint64_t out = r->req_released - r->resp_idx; /* awaiting responses */
+  if (out && r->tries < r->p->retry) {
+    r->tries++;
+    r->out->retries += out;
+    client_reconnect(r);
+    return;
+  }
+  r->resp_idx = r->req_released; /* failed: no response will come */
+  r->tries = 0;
+  if (r->req_released < nreq(r) && !r->next_sched) {
+    r->next_sched = true;
+    after(r, r->p->gap_ns, client_next);
+    return;
+  }
+  client_close(r);
 }
 
 /* One read (paced) or every read that succeeds (read_interval 0). */
 static void client_read(run *r) {
-  if (r->client_done)
+  if (r->client_done || r->conn_dead)
     return;
   for (;;) {
+    if (pooled(r))
+      return; /* nothing asked: the connection is left alone */
     int64_t n = r->ops->recv(r, 0, r->p->read_size);
     if (n > 0) {
       r->out->bytes_read += (uint64_t)n;
+      r->conn_read += (uint64_t)n;
+      /* responses come in order: those read whole so far */
+      uint64_t whole = r->p->response
+                           ? r->conn_first + r->conn_read / r->p->response
+                           : r->resp_idx;
+      if (whole > r->req_released)
+        whole = r->req_released;
+      if (whole > r->resp_idx) {
+        r->got += whole - r->resp_idx;
+        r->resp_idx = whole;
+        r->tries = 0;
+      }
       /* a response read whole releases the next request */
       if (!r->p->pipeline && r->req_released < nreq(r) && !r->next_sched &&
-          r->out->bytes_read >= r->req_released * r->p->response) {
+          r->resp_idx >= r->req_released) {
         r->next_sched = true;
         after(r, r->p->gap_ns, client_next);
       }
       if (r->p->close_when_read && !r->client_closing &&
-          r->out->bytes_read >= nreq(r) * r->p->response) {
+          r->resp_idx >= nreq(r)) {
         /* the whole response, by its length: close without waiting for
          * the server's FIN (the article's normal conversation) */
         r->client_closing = true;
@@ -255,13 +345,16 @@ static void client_read(run *r) {
         return;
       continue;
     }
-    if (n == 0) {
+    if (n != 0 && n != TCP_ERR_WOULDBLOCK && !r->out->client_error)
+      r->out->client_error = (int)n;
+    if (n == TCP_ERR_WOULDBLOCK)
+      return;
+    /* the end of the stream, or an error: the end of the conversation
+     * unless requests are still to be answered */
+    if (r->resp_idx < nreq(r))
+      client_conn_failed(r);
+    else
       client_close(r);
-    } else if (n != TCP_ERR_WOULDBLOCK) {
-      if (!r->out->client_error)
-        r->out->client_error = (int)n;
-      client_close(r);
-    }
     return;
   }
 }
@@ -274,14 +367,16 @@ static void client_read_tick(run *r) {
 }
 
 static void client_shutdown(run *r) {
-  if (!r->client_done)
+  if (!r->client_done && !r->conn_closed)
     r->ops->shutdown(r, 0);
 }
 
-/* The requests released so far; after the last, the half-close. The
- * reads begin once the first request is written. */
+/* The requests released so far on this connection; after the last, the
+ * half-close. The reads begin once the first request is written. */
 static void client_write(run *r) {
-  uint64_t target = r->req_released * r->p->request;
+  if (r->conn_dead || r->conn_closed)
+    return;
+  uint64_t target = (r->req_released - r->conn_first) * r->p->request;
   while (r->req_sent < target) {
     int64_t n = r->ops->send(r, 0, target - r->req_sent);
     if (n <= 0)
@@ -305,10 +400,11 @@ static void client_write(run *r) {
   }
 }
 
-/* The server's responses before it closes: max_requests, or the client's
- * requests. */
+/* The server's responses on this connection before it closes:
+ * max_requests, or the client's requests left (its last says
+ * "Connection: close"). */
 static uint64_t nresp(const run *r) {
-  return r->p->max_requests ? r->p->max_requests : nreq(r);
+  return r->p->max_requests ? r->p->max_requests : nreq(r) - r->conn_first;
 }
 
 /* Bytes the server's application reads at most: none beyond the requests
@@ -342,6 +438,8 @@ static void server_close_now(run *r) {
     r->ops->close(r, 1);
 }
 
+static void server_close_now_ev(run *r);
+
 /* close_mode: close(); abort, SO_LINGER {1, 0} and close(); linger, the
  * lingering close: shutdown(SEND), then read and discard until the end
  * of the stream or `linger` is up, then close(). */
@@ -356,8 +454,25 @@ static void server_close(run *r) {
     return;
   r->lingering = true;
   r->ops->shutdown(r, 1);
-  after(r, r->p->linger_ns, server_close_now);
+  after(r, r->p->linger_ns, server_close_now_ev);
   conv_server_event(r, TCP_NOTIFY_READABLE); /* drain what is there */
+}
+
+/* The server's timers, each for the connection it was armed on. */
+static void server_close_now_ev(run *r) {
+  if (r->ev_gen == r->srv_gen)
+    server_close_now(r);
+}
+
+static void server_close_ev(run *r) {
+  if (r->ev_gen == r->srv_gen)
+    server_close(r);
+}
+
+/* idle_timeout: no request came after the last response */
+static void server_idle_ev(run *r) {
+  if (r->ev_gen == r->srv_gen && r->ev_tok == r->idle_tok && !r->lingering)
+    server_close(r);
 }
 
 static void server_write(run *r) {
@@ -370,13 +485,21 @@ static void server_write(run *r) {
       return;
     r->resp_sent += (uint64_t)n;
   }
-  if (r->resp_due < nresp(r) && !(r->srv_eof && r->resp_due >= answerable(r)))
-    return; /* responses still to come */
+  if (r->resp_due < nresp(r) && !(r->srv_eof && r->resp_due >= answerable(r))) {
+    /* responses still to come: with idle_timeout, waiting for the next
+     * request is bounded */
+    if (r->p->idle_timeout_ns && r->resp_due >= answerable(r) &&
+        !r->respond_sched && r->resp_due > 0 && r->idle_resp != r->resp_due) {
+      r->idle_resp = r->resp_due; /* once per response */
+      after_tok(r, r->p->idle_timeout_ns, server_idle_ev, ++r->idle_tok);
+    }
+    return;
+  }
   /* close_on_eof: the close waits for the client's end of stream */
   if (!r->close_sched && (!r->p->close_on_eof || r->srv_eof)) {
     r->close_sched = true;
     if (r->p->close_delay_ns)
-      after(r, r->p->close_delay_ns, server_close);
+      after(r, r->p->close_delay_ns, server_close_ev);
     else
       server_close(r);
   }
@@ -386,6 +509,8 @@ static void server_next(run *r);
 
 /* The think time of the next response has passed. */
 static void server_respond(run *r) {
+  if (r->ev_gen != r->srv_gen)
+    return; /* armed on a connection now gone */
   r->respond_sched = false;
   if (r->srv_done || r->lingering)
     return;
@@ -401,6 +526,7 @@ static void server_next(run *r) {
     return;
   r->respond_sched = true;
   r->srv_started = true;
+  r->idle_tok++; /* a request came: the idle timer is off */
   after(r, r->p->think_ns, server_respond);
 }
 
@@ -435,6 +561,14 @@ static void server_readable(run *r, tcp_notify what) {
   server_next(r);
 }
 
+void conv_server_accepted(run *r) {
+  r->srv_gen++;
+  r->srv_conn = true;
+  r->srv_read = r->resp_sent = r->resp_due = r->idle_resp = 0;
+  r->srv_started = r->close_sched = r->srv_done = false;
+  r->respond_sched = r->lingering = r->srv_eof = false;
+}
+
 /* What the client's endpoint said. */
 void conv_client_event(run *r, tcp_notify what) {
   if (what == TCP_NOTIFY_CONNECTED || what == TCP_NOTIFY_WRITABLE)
@@ -464,12 +598,27 @@ static void track_client(run *r, const tcp_event *ev) {
   conv_outcome *o = r->out;
   conv_anatomy *a = &o->a;
   int64_t t = (int64_t)ev->time_ns;
+  /* the anatomy follows the client's connection of the moment: a new one
+   * (its SYN from another port) starts it over, and the segments of one
+   * before (its TIME-WAIT) are not taken for this one's */
+  if (ev->type == TCP_EV_SEG_OUT && (ev->seg.flags & TCP_SYN) &&
+      !(ev->seg.flags & TCP_ACK) && ev->seg.sport != r->cport) {
+    if (r->cport) {
+      r->have_irs = r->have_fin = r->fin_ack_sent = r->app_eof = false;
+      r->app_read = 0;
+    }
+    r->cport = ev->seg.sport;
+  }
+  bool other = (ev->type == TCP_EV_SEG_OUT && ev->seg.sport != r->cport) ||
+               (ev->type == TCP_EV_SEG_IN && ev->seg.dport != r->cport);
   switch (ev->type) {
   case TCP_EV_SEG_IN:
     r->last_in_time = t;
     r->last_in_seq = ev->seg.seq;
     r->last_in_len = ev->seg.len;
     r->last_in_flags = ev->seg.flags;
+    if (other)
+      break;
     if ((ev->seg.flags & TCP_SYN) && !r->have_irs) {
       r->irs = ev->seg.seq;
       r->have_irs = true;
@@ -494,7 +643,8 @@ static void track_client(run *r, const tcp_event *ev) {
     o->segments[0]++;
     if (ev->why == TCP_WHY_RETRANSMIT || ev->why == TCP_WHY_FAST_RETRANSMIT)
       o->retransmits[0]++;
-    if (!(ev->seg.flags & TCP_ACK) || !r->have_fin || ev->seg.ack != r->fin_end)
+    if (other || !(ev->seg.flags & TCP_ACK) || !r->have_fin ||
+        ev->seg.ack != r->fin_end)
       break;
     if (!r->fin_ack_sent) {
       r->fin_ack_sent = true;
@@ -803,6 +953,7 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
   r->t0 = ns3c_now(e->sim);
   r->last_in_time = CONV_NONE;
   r->req_released = p->pipeline ? nreq(r) : 1;
+  out->connections = 1;
   r->link = e->link;
   r->s[0] = (side){.r = r, .node = 0};
   r->s[1] = (side){.r = r, .node = 1};
@@ -850,9 +1001,7 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
   if (!r->client_done || !r->srv_done)
     out->completed = false;
   /* responses the client read whole */
-  uint64_t got = p->response         ? out->bytes_read / p->response
-                 : out->client_error ? 0
-                                     : nreq(r);
+  uint64_t got = p->response ? r->got : out->client_error ? 0 : nreq(r);
   out->exchanges = got < nreq(r) ? got : nreq(r);
   out->requests_failed = nreq(r) - out->exchanges;
   if (rv && !r->err)

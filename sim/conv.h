@@ -106,6 +106,9 @@ typedef struct conv_outcome {
                                    `requests`) */
   uint64_t requests_failed;     /* requests - exchanges: requests whose
                                    response the client never read whole */
+  uint64_t connections;         /* connections the client opened */
+  uint64_t retries;             /* requests the client sent again, each on
+                                   a new connection (retry) */
   int client_error;             /* the error the client's read returned, or 0 */
   uint64_t duration_ns;         /* from start to the end of the conversation */
   uint32_t segments[2];         /* segments sent by client, server */

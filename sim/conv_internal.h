@@ -48,6 +48,8 @@ typedef struct app_ev {
   void (*fn)(run *r);
   uint64_t id;
   bool live;
+  uint64_t gen; /* the server's connection when it was scheduled */
+  uint64_t tok; /* the function's own token (the idle timer's) */
 } app_ev;
 
 /* One TCP below the applications. */
@@ -66,6 +68,12 @@ typedef struct conv_stack_ops {
   /* close() with SO_LINGER {1, 0}: a RST (an error through conv_fail when
    * the stack has no abortive close) */
   void (*abort)(run *r, int node);
+  /* The client opens another connection to the server (into r->cc or
+   * r->cs); 0 or an error. */
+  int (*reconnect)(run *r);
+  /* The server takes a connection waiting in its listen queue, if it has
+   * none (conv_server_accepted); NULL: one connection only. */
+  void (*accept)(run *r);
   /* Nothing will happen unless an application acts. */
   bool (*quiescent)(const run *r);
   /* End `node` traces itself (else conv_capture makes its events). */
@@ -108,10 +116,20 @@ struct run {
   tcp_state cstate, sstate; /* the client's and the server's socket's
                                state (their "State" trace) */
 
-  /* client application */
+  uint64_t ev_gen, ev_tok; /* of the application event running */
+
+  /* client application; requests are numbered from 0 over the
+   * conversation, bytes per connection */
   tcp_conn *cc;
-  uint64_t req_sent;
+  uint64_t req_sent;     /* request bytes written on this connection */
   uint64_t req_released; /* requests the client may have written */
+  uint64_t conn_first;   /* the first request on this connection */
+  uint64_t conn_read;    /* response bytes read on this connection */
+  uint64_t resp_idx;     /* the request whose response is awaited next */
+  uint64_t got;          /* responses read whole, all connections */
+  uint64_t tries;        /* resends of request resp_idx so far */
+  bool conn_dead;        /* this connection ended or failed */
+  bool conn_closed;      /* the client closed this connection */
   bool req_done, reading, client_done;
   bool read_started;   /* its reads are scheduled */
   bool next_sched;     /* its next request is scheduled */
@@ -125,12 +143,19 @@ struct run {
   bool respond_sched; /* its next response is scheduled (think) */
   bool lingering;     /* its lingering close has begun */
   bool srv_eof;       /* the server read the client's end of stream */
+  uint64_t srv_gen;   /* connections the server has taken */
+  uint64_t idle_tok;  /* the idle timer armed last */
+  uint64_t idle_resp; /* ... after this many responses */
+  uint16_t srv_port;  /* where the server listens */
+  ns3c_tcp *ss_next;  /* the sockets' server: a connection waiting */
 
   /* outcome tracking, from the client's trace */
   conv_outcome *out;
   uint32_t irs;         /* server's ISN as the client saw it */
   uint64_t kernel_rcvd; /* a kernel client: response bytes its host has
                            received in order (from the capture) */
+  uint16_t cport;       /* the client's port on its connection of the moment
+                           (from its SYN) */
   bool have_irs;
   bool have_fin;        /* the server's FIN arrived */
   uint32_t fin_end;     /* sequence number after that FIN */
@@ -170,6 +195,9 @@ int64_t conv_app_event(run *r, int node, tcp_app_call call, int64_t arg,
                        int64_t result);
 /* What an end tells its application. */
 void conv_client_event(run *r, tcp_notify what);
+/* The server has a new connection (r->sc or r->ss set): its application
+ * starts over on it. */
+void conv_server_accepted(run *r);
 void conv_server_event(run *r, tcp_notify what);
 /* A datagram on either device (ns3c_capture_fn): written to the captures,
  * and made the trace events of an end that does not trace itself. */
@@ -189,6 +217,8 @@ int conv_kernel_start(run *r); /* poll their programs; start the client's */
 
 ns3c_tcp *conv_sock(run *r, int node);
 ns3c_tcp_callbacks conv_socket_callbacks(run *r); /* events to the apps */
-void conv_sockets_end(run *r); /* close and let go of the sockets */
+void conv_sockets_end(run *r);      /* close and let go of the sockets */
+int conv_sockets_reconnect(run *r); /* the client's next connection */
+void conv_sockets_accept(run *r);   /* the server takes the one waiting */
 
 #endif

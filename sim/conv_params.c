@@ -63,6 +63,11 @@ static const hc_param table[] = {
       "write every request at once, not each after the last response"),
     P("gap", "client", HC_TIME, gap_ns, 0, 0, 3600 * S,
       "from a response read whole to the next request (no pipeline)"),
+    P("reuse_timeout", "client", HC_TIME, reuse_timeout_ns, 0, 0, 3600 * S,
+      "a pooled connection idle longer than this is not reused: the next "
+      "request opens a new one (0: always reused)"),
+    P("retry", "client", HC_COUNT, retry, 0, 0, 10,
+      "times a failed request is resent, each on a new connection"),
     P("response", "server", HC_BYTES, response, 20000, 0, 1e12,
       "response the server writes"),
     P("wait_eof", "server", HC_BOOL, wait_eof, 1, 0, 1,
@@ -78,6 +83,9 @@ static const hc_param table[] = {
     P("max_requests", "server", HC_COUNT, max_requests, 0, 0, 10000,
       "close after this many responses, reading no request beyond them "
       "(0: after the client's requests)"),
+    P("idle_timeout", "server", HC_TIME, idle_timeout_ns, 0, 0, 3600 * S,
+      "close a connection idle this long after a response, awaiting the "
+      "next request (0: never)"),
     PW("close_mode", "server", close_mode, close_words, 3,
        "close: close(); linger: shutdown(SEND), read until end of stream or "
        "`linger`, then close(); abort: SO_LINGER 0, a RST"),

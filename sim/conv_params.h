@@ -64,22 +64,29 @@ typedef struct conv_params {
                                    the response before it */
   uint64_t gap_ns;              /* from a response read whole to the next
                                    request (without pipeline) */
+  uint64_t reuse_timeout_ns;    /* a connection idle longer than this is
+                                   not reused: the next request opens a new
+                                   one (0: always reused) */
+  uint64_t retry;               /* times a failed request is resent, each
+                                   on a new connection */
   /* [server] */
-  uint64_t response;       /* response bytes */
-  uint64_t wait_eof;       /* 1: respond at end of stream; 0: once the
-                              whole request has arrived */
-  uint64_t think_ns;       /* from the request read to the response */
-  uint64_t close_delay_ns; /* from the response queued to close() */
-  uint64_t close_on_eof;   /* 1: close() at the client's end of stream,
-                              after the response, not right after it */
-  uint64_t port;           /* the server's port */
-  uint64_t max_requests;   /* the server closes after this many responses,
-                              reading no request beyond them; 0: after the
-                              client's `requests` */
-  uint64_t close_mode;     /* how the server closes: CONV_CLOSE_* */
-  uint64_t linger_ns;      /* close_mode linger: read and discard after
-                              shutdown(SEND) until end of stream or this
-                              long, then close() */
+  uint64_t response;        /* response bytes */
+  uint64_t wait_eof;        /* 1: respond at end of stream; 0: once the
+                               whole request has arrived */
+  uint64_t think_ns;        /* from the request read to the response */
+  uint64_t close_delay_ns;  /* from the response queued to close() */
+  uint64_t close_on_eof;    /* 1: close() at the client's end of stream,
+                               after the response, not right after it */
+  uint64_t port;            /* the server's port */
+  uint64_t max_requests;    /* the server closes after this many responses,
+                               reading no request beyond them; 0: after the
+                               client's `requests` */
+  uint64_t idle_timeout_ns; /* close a connection idle this long between
+                               requests (0: never) */
+  uint64_t close_mode;      /* how the server closes: CONV_CLOSE_* */
+  uint64_t linger_ns;       /* close_mode linger: read and discard after
+                               shutdown(SEND) until end of stream or this
+                               long, then close() */
   /* [tcp] */
   uint64_t random_phase; /* 1: each host's delayed-ACK tick grid gets a
                             random phase; 0: the profile's delack_phase */

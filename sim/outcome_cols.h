@@ -105,6 +105,10 @@ typedef enum conv_col_kind {
     "responses the client read whole (of requests)")                          \
   X(requests_failed, "count", OC_COUNT, requests_failed, true,                 \
     "requests whose response the client never read whole")                    \
+  X(connections, "count", OC_COUNT, connections, true,                         \
+    "connections the client opened")                                           \
+  X(retries, "count", OC_COUNT, retries, true,                                 \
+    "requests the client sent again on a new connection (retry)")              \
   X(reset_cause, "text", OC_CAUSE, reset_cause,                                \
     o->reset_cause != CONV_CAUSE_NONE,                                         \
     "the mechanism of the server's first RST: redundant_ack (KB Q152474), "    \

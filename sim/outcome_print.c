@@ -28,6 +28,9 @@ void conv_outcome_print(FILE *f, const conv_outcome *o) {
   if (o->exchanges + o->requests_failed > 1)
     fprintf(f, " exchanges=%" PRIu64 "/%" PRIu64, o->exchanges,
             o->exchanges + o->requests_failed);
+  if (o->connections > 1 || o->retries)
+    fprintf(f, " connections=%" PRIu64 " retries=%" PRIu64, o->connections,
+            o->retries);
   fputc('\n', f);
 }
 

@@ -43,14 +43,32 @@ static void on_notify(void *user, tcp_conn *c, tcp_notify what) {
       conv_client_event(r, what);
     return;
   }
-  if (what == TCP_NOTIFY_ACCEPTABLE && !r->sc &&
+  /* one connection at a time: the next waits until the server is done
+   * with this one (link_accept) */
+  if (what == TCP_NOTIFY_ACCEPTABLE && (!r->sc || r->srv_done) &&
       tcp_host_accept(s->host, (uint16_t)r->p->port, &r->sc, conv_rel(r)) ==
           0) {
     c = r->sc;
-    r->srv_conn = true;
+    conv_server_accepted(r);
   }
   if (c == r->sc)
     conv_server_event(r, what);
+}
+
+static void link_accept(run *r) {
+  if (conv_is_kernel(r, 1) ||
+      tcp_host_accept(r->s[1].host, (uint16_t)r->p->port, &r->sc,
+                      conv_rel(r)) != 0)
+    return;
+  conv_server_accepted(r);
+  conv_server_event(r, TCP_NOTIFY_ACCEPTABLE); /* what came with it */
+}
+
+static int link_reconnect(run *r) {
+  if (conv_is_kernel(r, 0))
+    return TCP_ERR_INVAL; /* a kernel client plays one connection */
+  return tcp_host_connect(r->s[0].host, &r->cc, 0, CONV_SERVER_ADDR,
+                          (uint16_t)r->p->port, conv_rel(r));
 }
 
 static void on_output(void *user, const uint8_t *d, size_t len) {
@@ -188,6 +206,18 @@ static void link_free(run *r) {
 }
 
 const conv_stack_ops conv_stack_link = {
-    "link",        link_start,  link_send,  link_recv,
-    link_shutdown, link_close,  link_abort, link_quiescent,
-    link_traces,   link_timers, link_end,   link_free};
+    .name = "link",
+    .start = link_start,
+    .send = link_send,
+    .recv = link_recv,
+    .shutdown = link_shutdown,
+    .close = link_close,
+    .abort = link_abort,
+    .reconnect = link_reconnect,
+    .accept = link_accept,
+    .quiescent = link_quiescent,
+    .traces = link_traces,
+    .timers = link_timers,
+    .end = link_end,
+    .free = link_free,
+};

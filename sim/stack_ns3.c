@@ -42,20 +42,48 @@ static void on_ns3_state(void *user, ns3c_tcp *t, ns3c_tcp_state from,
   conv_settle(r);
 }
 
+/* The server's application takes a connection; the one before (closed)
+ * is let go of. */
+static void adopt(run *r, ns3c_tcp *accepted) {
+  if (r->ss)
+    ns3c_tcp_free(r->ss);
+  r->ss = accepted;
+  r->sstate = TCP_ESTABLISHED;
+  r->failed[1] = r->peer_closed[1] = false;
+  conv_server_accepted(r);
+  if (r->ops == &conv_stack_plugin) /* as the link's server: it reads at
+                                       once */
+    conv_server_event(r, TCP_NOTIFY_ACCEPTABLE);
+}
+
+void conv_sockets_accept(run *r) {
+  if (r->ss_next) {
+    ns3c_tcp *t = r->ss_next;
+    r->ss_next = NULL;
+    adopt(r, t);
+  }
+}
+
+int conv_sockets_reconnect(run *r) {
+  /* the one before is closed: ns-3 keeps it until its timers end */
+  ns3c_tcp_free(r->cs);
+  r->cs = NULL;
+  r->failed[0] = r->peer_closed[0] = false;
+  ns3c_tcp_callbacks cb = conv_socket_callbacks(r);
+  return ns3c_tcp_connect(r->net, 0, r->srv_port, &cb, &r->cs);
+}
+
 static void on_ns3_event(void *user, ns3c_tcp *t, ns3c_tcp_event what,
                          ns3c_tcp *accepted) {
   run *r = user;
   if (what == NS3C_TCP_ACCEPTED) {
-    if (r->ss) { /* one connection per conversation */
+    if (!r->ss || r->srv_done)
+      adopt(r, accepted);
+    else if (!r->ss_next) /* one at a time: it waits (conv_sockets_accept) */
+      r->ss_next = accepted;
+    else {
       ns3c_tcp_close(accepted);
       ns3c_tcp_free(accepted);
-    } else {
-      r->ss = accepted;
-      r->sstate = TCP_ESTABLISHED;
-      r->srv_conn = true;
-      if (r->ops == &conv_stack_plugin) /* as the link's server: it reads
-                                            at once */
-        conv_server_event(r, TCP_NOTIFY_ACCEPTABLE);
     }
     conv_settle(r);
     return;
@@ -120,7 +148,7 @@ static int ns3_start(run *r, const tcp_profile *client,
   r->link = ns3c_tcpnet_link(r->net);
   r->cstate = r->sstate = TCP_CLOSED;
   ns3c_tcp_callbacks cb = conv_socket_callbacks(r);
-  uint16_t port = ns3c_tcpnet_new_port(r->net);
+  uint16_t port = r->srv_port = ns3c_tcpnet_new_port(r->net);
   ns3c_link_set_capture(r->link, conv_capture, r);
   rv = ns3c_tcp_listen(r->net, 1, port, &cb, &r->lis);
   if (rv == 0)
@@ -192,6 +220,9 @@ void conv_sockets_end(run *r) {
     ns3c_tcp_close(r->ss);
   if (r->lis)
     ns3c_tcp_close(r->lis);
+  if (r->ss_next)
+    ns3c_tcp_close(r->ss_next);
+  ns3c_tcp_free(r->ss_next);
   ns3c_tcp_free(r->cs);
   ns3c_tcp_free(r->ss);
   ns3c_tcp_free(r->lis);
@@ -202,6 +233,18 @@ static void ns3_free(run *r) {
 }
 
 const conv_stack_ops conv_stack_ns3 = {
-    "ns-3's TCP", ns3_start, ns3_send,         ns3_recv,
-    ns3_shutdown, ns3_close, ns3_abort,        ns3_quiescent,
-    ns3_traces,   NULL,      conv_sockets_end, ns3_free};
+    .name = "ns-3's TCP",
+    .start = ns3_start,
+    .send = ns3_send,
+    .recv = ns3_recv,
+    .shutdown = ns3_shutdown,
+    .close = ns3_close,
+    .abort = ns3_abort,
+    .reconnect = conv_sockets_reconnect,
+    .accept = conv_sockets_accept,
+    .quiescent = ns3_quiescent,
+    .traces = ns3_traces,
+    .timers = NULL, /* ns-3's TCP keeps its own timers */
+    .end = conv_sockets_end,
+    .free = ns3_free,
+};

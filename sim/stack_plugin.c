@@ -39,7 +39,8 @@ static int plugin_start(run *r, const tcp_profile *client,
   if (r->opts && r->opts->check)
     tcp_check_new(&r->check);
   ns3c_tcp_callbacks cb = conv_socket_callbacks(r);
-  rv = ns3c_tcp_listen(r->net, 1, (uint16_t)r->p->port, &cb, &r->lis);
+  r->srv_port = (uint16_t)r->p->port;
+  rv = ns3c_tcp_listen(r->net, 1, r->srv_port, &cb, &r->lis);
   if (rv == 0)
     rv = ns3c_tcp_connect(r->net, 0, (uint16_t)r->p->port, &cb, &r->cs);
   return rv;
@@ -89,6 +90,18 @@ static void plugin_free(run *r) {
 }
 
 const conv_stack_ops conv_stack_plugin = {
-    "the plug-in",   plugin_start, plugin_send,  plugin_recv,
-    plugin_shutdown, plugin_close, plugin_abort, plugin_quiescent,
-    plugin_traces,   NULL,         plugin_end,   plugin_free};
+    .name = "the plug-in",
+    .start = plugin_start,
+    .send = plugin_send,
+    .recv = plugin_recv,
+    .shutdown = plugin_shutdown,
+    .close = plugin_close,
+    .abort = plugin_abort,
+    .reconnect = conv_sockets_reconnect,
+    .accept = conv_sockets_accept,
+    .quiescent = plugin_quiescent,
+    .traces = plugin_traces,
+    .timers = NULL, /* the hosts' deadlines are the plug-in's events */
+    .end = plugin_end,
+    .free = plugin_free,
+};

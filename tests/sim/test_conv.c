@@ -315,6 +315,76 @@ static void test_abortive_close(void) {
   CHECK_EQ(o.reset_cause, CONV_CAUSE_ABORT); /* still a RST, to no harm */
 }
 
+/* The keep-alive race: the client's second request leaves after `gap`,
+ * the server closes the connection idle for `idle_timeout`; a request
+ * that crosses the close meets a socket that is gone (a RST for data
+ * after close) and fails. The fixes: a reuse_timeout below the server's
+ * idle timeout (a new connection), and a retry on a new connection; the
+ * controls: a gap well inside the timeout, and no idle timeout. Each
+ * through the plug-in's path as well, with the same outcome. */
+static void test_keepalive_race(void) {
+  conv_params p;
+  conv_params_default(&p);
+  p.requests = 2;
+  p.half_close = 0;
+  p.wait_eof = 0;
+  p.read_interval_ns = 0;
+  p.close_when_read = 1;
+  p.delay_ns = 10 * TCP_MS;
+  p.idle_timeout_ns = 1 * TCP_S;
+  p.gap_ns = 1100 * TCP_MS;
+  tcp_profile lx = prof("linux");
+  conv_outcome o, q;
+  for (uint64_t ns3 = 0; ns3 < 2; ns3++) {
+    p.ns3_stack = ns3;
+    conv_stack st = ns3 ? CONV_STACK_PLUGIN : CONV_STACK_MODEL;
+    char err[300];
+    p.reuse_timeout_ns = 0;
+    p.retry = 0;
+    CHECK_EQ(conv_run(env, &p, st, &lx, &lx, 1, 0, NULL, &o, err, sizeof err),
+             0);
+    CHECK_EQ(o.exchanges, 1);
+    CHECK_EQ(o.requests_failed, 1);
+    CHECK_EQ(o.connections, 1);
+    CHECK(o.server_rst);
+    CHECK_EQ(o.reset_cause, CONV_CAUSE_DATA_AFTER_CLOSE);
+    if (ns3) { /* the plug-in's path: the same conversation */
+      CHECK_EQ(o.duration_ns, q.duration_ns);
+      CHECK_EQ(o.segments[0], q.segments[0]);
+    }
+    q = o;
+
+    p.retry = 1; /* the fix on the client: resend on a new connection */
+    CHECK_EQ(conv_run(env, &p, st, &lx, &lx, 1, 0, NULL, &o, err, sizeof err),
+             0);
+    CHECK_EQ(o.exchanges, 2);
+    CHECK_EQ(o.connections, 2);
+    CHECK_EQ(o.retries, 1);
+    CHECK_EQ(o.bytes_read, 2 * p.response);
+    p.retry = 0;
+
+    p.reuse_timeout_ns = 500 * TCP_MS; /* below the server's 1 s */
+    CHECK_EQ(conv_run(env, &p, st, &lx, &lx, 1, 0, NULL, &o, err, sizeof err),
+             0);
+    CHECK_EQ(o.exchanges, 2);
+    CHECK_EQ(o.connections, 2);
+    CHECK_EQ(o.retries, 0);
+    CHECK(!o.server_rst);
+    p.reuse_timeout_ns = 0;
+  }
+  p.ns3_stack = 0;
+  p.gap_ns = 500 * TCP_MS; /* control: well inside the idle timeout */
+  CHECK_EQ(runp(&p, &lx, NULL, &o), 0);
+  CHECK_EQ(o.exchanges, 2);
+  CHECK_EQ(o.connections, 1);
+  CHECK(!o.server_rst);
+  p.gap_ns = 1100 * TCP_MS;
+  p.idle_timeout_ns = 0; /* control: no idle timeout, no race */
+  CHECK_EQ(runp(&p, &lx, NULL, &o), 0);
+  CHECK_EQ(o.exchanges, 2);
+  CHECK(!o.server_rst);
+}
+
 /* The client's requests data segments (a request fits one), in order. */
 static size_t request_times(const seglog *l, uint64_t *t, size_t cap) {
   size_t n = 0;
@@ -430,6 +500,7 @@ int main(void) {
   RUN(test_http_reset_problem);
   RUN(test_exchanges);
   RUN(test_abortive_close);
+  RUN(test_keepalive_race);
   RUN(test_reproducible_whatever_ran_before);
   RUN(test_time_limit);
   conv_env_free(env);
