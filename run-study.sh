@@ -4,7 +4,8 @@
 # HTML (with the plots embedded) and Markdown, and one conversation's
 # timeline, ladder diagram and capture - then the response-size sweep
 # (scenarios/response-size.ini: where the effect lives, with the analytic
-# check on it), and says where each is.
+# check on it), the three races beyond the article (http-reset,
+# keepalive-race, abort), and says where each is.
 set -eu
 cd "$(dirname "$0")"
 scripts/install-deps
@@ -28,6 +29,13 @@ $hc plot "out/$sweep.db" --out="out/$sweep-plots" --format=svg >/dev/null
 $hc plot "out/$sweep.db" --out="out/$sweep-plots" --format=png >/dev/null
 $hc report "out/$sweep.db" --format=html --plots="out/$sweep-plots" \
   --out="out/$sweep-report.html"
+for race in http-reset keepalive-race abort; do
+  $hc run "scenarios/$race.ini" --out="out/$race.db"
+  $hc plot "out/$race.db" --out="out/$race-plots" --format=svg >/dev/null
+  $hc plot "out/$race.db" --out="out/$race-plots" --format=png >/dev/null
+  $hc report "out/$race.db" --format=html --plots="out/$race-plots" \
+    --out="out/$race-report.html"
+done
 cat <<DONE
 
 The default study is done:
@@ -39,4 +47,6 @@ The default study is done:
                     capture out/$name-conversation.pcapng
   the response-size sweep: out/$sweep-report.html, out/$sweep-plots/
                     (response-size.svg: the sawtooth and the check)
+  three more races: out/http-reset-report.html, out/keepalive-race-report.html,
+                    out/abort-report.html (and their -plots/)
 DONE

@@ -204,6 +204,8 @@ static int load(report *r, hc_store *st, data *d, char *err, size_t cap) {
                   (o->requests_failed ? REPORT_F_REQFAIL : 0));
     cur.nreq[pi] = (uint16_t)(o->exchanges + o->requests_failed);
     cur.reqfail[pi] = (uint16_t)o->requests_failed;
+    cur.conns[pi] = (uint32_t)o->connections;
+    cur.retries[pi] = (uint32_t)o->retries;
     cur.lost[pi] = o->bytes_lost;
     cur.cause[pi] = (uint8_t)o->reset_cause;
     cur.p1[pi] = check_row(r, &cp, vals, pi, conv, cur.f[pi], o, &cur.pa[pi]);
@@ -258,6 +260,8 @@ static void profile_totals(report *r, const data *d) {
       kf += !!(f & REPORT_F_REQFAIL);
       ps->requests += d->o[i].nreq[j];
       ps->requests_failed += d->o[i].reqfail[j];
+      ps->connections += d->o[i].conns[j];
+      ps->retries += d->o[i].retries[j];
       if (d->o[i].cause[j] < CONV_NCAUSES)
         ps->rst_cause[d->o[i].cause[j]]++;
       sum += (double)d->o[i].lost[j];
@@ -312,6 +316,8 @@ static void pairs(report *r, const data *d) {
     p->symptom_test = stats_mcnemar(p->symptom, CONF);
     p->lost_test = stats_mcnemar(p->lost, CONF);
     p->reset_test = stats_mcnemar(p->reset, CONF);
+    p->reqfail = table_of(d, 0, j, REPORT_F_REQFAIL);
+    p->reqfail_test = stats_mcnemar(p->reqfail, CONF);
   }
 }
 

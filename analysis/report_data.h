@@ -42,6 +42,7 @@ typedef struct profile_stats {
                                          RST had this cause ([0]: none) */
   rate req_failed;                    /* conversations with a failed request */
   uint64_t requests, requests_failed; /* over all conversations */
+  uint64_t connections, retries;      /* likewise: opened, sent again */
 } profile_stats;
 
 /* The analytic check of one profile (predict.h). */
@@ -82,6 +83,8 @@ typedef struct pair_stats {
   paired symptom, lost, reset; /* 2x2 tables: app_reset, bytes_lost > 0,
                                   conn_reset */
   mcnemar symptom_test, lost_test, reset_test;
+  paired reqfail; /* a failed request (requests_failed > 0) */
+  mcnemar reqfail_test;
 } pair_stats;
 
 /* One bin of one parameter, for every profile. */
@@ -145,6 +148,8 @@ typedef struct report_obs {
   uint16_t nreq[SCN_MAX_PROFILES];    /* requests (exchanges + failed; the
                                          parameter is at most 10000) */
   uint16_t reqfail[SCN_MAX_PROFILES]; /* requests_failed */
+  uint32_t conns[SCN_MAX_PROFILES];   /* connections the client opened */
+  uint32_t retries[SCN_MAX_PROFILES]; /* requests it sent again */
 } report_obs;
 
 /* Every complete conversation, kept for the plots. */

@@ -577,23 +577,38 @@ static void scenario_section(doc *d, const report *r) {
  * never read whole), shown when some conversation had more than one. */
 static void exchanges(doc *d, const report *r) {
   const scenario *s = &r->s;
-  bool many = false;
+  bool many = scn_is_race(s);
   for (int j = 0; j < s->nprofiles; j++)
-    many = many || r->prof[j].requests > r->prof[j].req_failed.n;
+    many = many || r->prof[j].requests > r->prof[j].req_failed.n ||
+           r->prof[j].connections > r->prof[j].req_failed.n;
   if (!many)
     return;
+  int np = s->nprofiles;
   heading(d, 3, "Requests on the connection");
-  para(d, "Each conversation's requests on its one connection; a request "
-          "failed when the client never read its response whole "
-          "(requests_failed: a reset, or the end of the stream before it).");
-  char cells[4][160];
+  para(d,
+       "Each conversation's requests, on one connection or more (the "
+       "client opens another when one failed, was idle past "
+       "reuse_timeout, or to resend with retry); a request failed when the "
+       "client never read its response whole (requests_failed: a reset, or "
+       "the end of the stream before it). The last column tests a failed "
+       "request of %s against each other profile on the same "
+       "conversations (exact McNemar, the difference with Newcombe's "
+       "interval).",
+       np > 1 ? s->profiles[0] : "-");
+  char cells[7][160];
   table_begin(d);
-  const char *h[] = {"profile", "requests", "failed",
-                     "conversations with a failed request"};
-  for (int i = 0; i < 4; i++)
+  const char *h[] = {"profile",
+                     "requests",
+                     "failed",
+                     "conversations with a failed request",
+                     "connections opened",
+                     "requests sent again (retry)",
+                     "paired: difference [95 % CI], McNemar p"};
+  int nc = np > 1 ? 7 : 6;
+  for (int i = 0; i < nc; i++)
     snprintf(cells[i], sizeof cells[i], "%s", h[i]);
-  row(d, 4, cells, true);
-  for (int j = 0; j < s->nprofiles; j++) {
+  row(d, nc, cells, true);
+  for (int j = 0; j < np; j++) {
     const profile_stats *ps = &r->prof[j];
     snprintf(cells[0], sizeof cells[0], "%s", ps->name);
     snprintf(cells[1], sizeof cells[1], "%llu",
@@ -601,7 +616,21 @@ static void exchanges(doc *d, const report *r) {
     snprintf(cells[2], sizeof cells[2], "%llu",
              (unsigned long long)ps->requests_failed);
     rate_text(&ps->req_failed, cells[3], sizeof cells[3]);
-    row(d, 4, cells, false);
+    snprintf(cells[4], sizeof cells[4], "%llu",
+             (unsigned long long)ps->connections);
+    snprintf(cells[5], sizeof cells[5], "%llu",
+             (unsigned long long)ps->retries);
+    if (j == 0)
+      snprintf(cells[6], sizeof cells[6], "-");
+    else {
+      const pair_stats *pp = &r->pair[j - 1];
+      char p1[32];
+      p_text(pp->reqfail_test.p_exact, p1, sizeof p1);
+      snprintf(cells[6], sizeof cells[6], "%.2f %% [%.2f, %.2f], p %s",
+               100 * pp->reqfail_test.diff, 100 * pp->reqfail_test.ci.lo,
+               100 * pp->reqfail_test.ci.hi, p1);
+    }
+    row(d, nc, cells, false);
   }
   table_end(d);
 }
@@ -1276,9 +1305,13 @@ static void write_json(const report *r, FILE *f) {
               (unsigned long long)ps->rst_cause[c]);
     fputs("}, ", f);
     jrate(f, "request_failed", &ps->req_failed);
-    fprintf(f, ", \"requests\": %llu, \"requests_failed\": %llu}",
+    fprintf(f,
+            ", \"requests\": %llu, \"requests_failed\": %llu, "
+            "\"connections\": %llu, \"retries\": %llu}",
             (unsigned long long)ps->requests,
-            (unsigned long long)ps->requests_failed);
+            (unsigned long long)ps->requests_failed,
+            (unsigned long long)ps->connections,
+            (unsigned long long)ps->retries);
   }
   fprintf(f, "\n  ],\n  \"pairs\": [");
   for (int i = 0; i < r->npairs; i++) {
@@ -1293,6 +1326,8 @@ static void write_json(const report *r, FILE *f) {
     jpair(f, "lost_data", &pp->lost, &pp->lost_test);
     fputs(", ", f);
     jpair(f, "conn_reset", &pp->reset, &pp->reset_test);
+    fputs(", ", f);
+    jpair(f, "request_failed", &pp->reqfail, &pp->reqfail_test);
     fputs("}", f);
   }
   fprintf(f, "\n  ],\n  \"parameters\": [");

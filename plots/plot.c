@@ -334,8 +334,27 @@ static void title_of(const ctx *c, const char *what, const char *shown,
 
 /* ---- reset against a parameter ---- */
 
+/* One graph: the rate of outcome `flag` (REPORT_F_APP, the failed read,
+ * or REPORT_F_REQFAIL, a failed request) against `key`; `what` titles it
+ * and `ylabel` names the rate. */
+static int rate_vs(ctx *c, const char *key, const char *stem,
+                   const char *xlabel, const char *split, uint16_t flag,
+                   const char *what, const char *ylabel);
+
 static int reset_vs(ctx *c, const char *key, const char *stem,
                     const char *xlabel, const char *split) {
+  return rate_vs(c, key, stem, xlabel, split, REPORT_F_APP,
+                 strcmp(key, "delay") == 0
+                     ? "How often a read fails with a reset, against one-way "
+                       "delay"
+                     : "How often a read fails with a reset, against the "
+                       "delayed-ACK timeout",
+                 "P(read fails with a reset)");
+}
+
+static int rate_vs(ctx *c, const char *key, const char *stem,
+                   const char *xlabel, const char *split, uint16_t flag,
+                   const char *what, const char *ylabel) {
   const report *r = c->r;
   int pi = key_index(r, key);
   if (pi < 0) {
@@ -387,7 +406,7 @@ static int reset_vs(ctx *c, const char *key, const char *stem,
               (sb && report_bin_of(sb, v[sb->key]) != s))
             continue;
           n++;
-          k += !!(r->data.o[i].f[j] & REPORT_F_APP);
+          k += !!(r->data.o[i].f[j] & flag);
         }
         if (!n)
           continue;
@@ -407,14 +426,10 @@ static int reset_vs(ctx *c, const char *key, const char *stem,
                pb->bin[pb->nbins - 1].hi / pb->bin[0].lo > 50);
   vars v = {0};
   char title[256];
-  title_of(c,
-           strcmp(key, "delay") == 0
-               ? "How often a read fails with a reset, against one-way delay"
-               : "How often a read fails with a reset, against the "
-                 "delayed-ACK timeout",
-           key, title, sizeof title);
+  title_of(c, what, key, title, sizeof title);
   common(c, &v, 1100, 650, path, title);
   add_str(&v, "xlabel", xlabel);
+  add_str(&v, "ylabel", ylabel);
   add(&v, "logx=%d; ", logx);
   add_array(&v, "T", titles, nc);
   add_array(&v, "C", colours, nc);
@@ -744,6 +759,34 @@ static int make_dir(const char *path) {
   return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
+/* The races' graphs: how often a request fails (its response never read
+ * whole) against the gap between requests, the time from the response
+ * to the server's close, and the one-way delay. */
+static int request_failed(ctx *c) {
+  static const struct {
+    const char *key, *xlabel, *what;
+  } g[] = {
+      {"gap", "gap before the next request (ms)",
+       "How often a request fails, against the gap before it"},
+      {"close_delay", "from the response written to the close (ms)",
+       "How often a request fails, against the time to the server's close"},
+      {"delay", "one-way delay (ms)",
+       "How often a request fails, against one-way delay"},
+  };
+  for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+    char stem[64];
+    snprintf(stem, sizeof stem, "request-failed-vs-%s", g[i].key);
+    if (!scn_is_race(&c->r->s)) {
+      skipped(c, stem, "one request and a plain close: the article's race");
+      continue;
+    }
+    if (rate_vs(c, g[i].key, stem, g[i].xlabel, NULL, REPORT_F_REQFAIL,
+                g[i].what, "P(a request fails)"))
+      return -1;
+  }
+  return 0;
+}
+
 int plot_store(const report *r, const char *dir, const char *format, FILE *log,
                char *err, size_t cap) {
   if (strcmp(format, "png") && strcmp(format, "svg") && strcmp(format, "pdf"))
@@ -755,7 +798,8 @@ int plot_store(const report *r, const char *dir, const char *format, FILE *log,
   if (reset_vs(&c, "delay", "reset-vs-delay", "one-way delay (ms)", "delack") ||
       reset_vs(&c, "delack", "reset-vs-delack", "delayed-ACK timeout (ms)",
                NULL) ||
-      heatmap(&c) || outcomes(&c) || bytes_lost(&c) || response_size(&c))
+      heatmap(&c) || outcomes(&c) || bytes_lost(&c) || response_size(&c) ||
+      request_failed(&c))
     return -1;
   return 0;
 }

@@ -1,11 +1,12 @@
 # reset-vs-param.gp - the probability that the client's read fails with a
-# reset before the end of the response (app_reset) against one parameter (the
-# one-way delay, or the delayed-ACK timeout): one curve per profile, and per
+# reset before the end of the response (app_reset), or that a request fails
+# (requests_failed > 0), against one parameter (the one-way delay, the
+# delayed-ACK timeout, the gap between requests, the time to the close): one curve per profile, and per
 # delayed-ACK timeout when it varies too, with 95 % Wilson intervals as
 # error bars.
 #
 # halfclose passes: datafile (one block per curve: x, rate, low, high, n),
-# title, xlabel, logx (1 for a log axis), yfull (1: the axis from 0 to 1,
+# title, xlabel, ylabel (the rate: a failed read, or a failed request), logx (1 for a log axis), yfull (1: the axis from 0 to 1,
 # else fitted to the data), show_n (1: each point's n beside it, when the
 # n differ by more than half again; else nrange, their range, titles the
 # legend), and the arrays T (curve titles), C (curve colours, one colour
@@ -15,7 +16,7 @@
 load plotdir . "/common.gp"
 set title title
 set xlabel xlabel
-set ylabel "P(read fails with a reset)"
+set ylabel ylabel
 if (yfull) { set yrange [0:1]; set ytics 0.1 } else { set yrange [0:*<1] }
 if (logx) { set logscale x }
 set offsets graph 0.02, graph 0.02, graph 0.06, 0

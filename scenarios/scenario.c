@@ -1158,6 +1158,21 @@ bool scn_variant_sets(const scenario *s, const char *name, const char *key) {
   return false;
 }
 
+bool scn_is_race(const scenario *s) {
+  static const char *const keys[] = {"requests",      "max_requests",
+                                     "close_mode",    "idle_timeout",
+                                     "reuse_timeout", "retry"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    for (int k = 0; k < s->nkeys; k++)
+      if (strcmp(s->keys[k].name, keys[i]) == 0)
+        return true;
+    for (int j = 0; j < s->nprofiles; j++)
+      if (scn_variant_sets(s, s->profiles[j], keys[i]))
+        return true;
+  }
+  return false;
+}
+
 bool scn_has_variant_params(const scenario *s) {
   const scn_user_profile *chain[SCN_MAX_USER];
   for (int j = 0; j < s->nprofiles; j++) {

@@ -192,6 +192,10 @@ bool scn_variant_sets(const scenario *s, const char *name, const char *key);
 
 /* Whether any profile of s->profiles is a variant with conversation keys. */
 bool scn_has_variant_params(const scenario *s);
+/* A scenario of the teardown races beyond the article's: its file or a
+ * variant it runs sets requests, max_requests, close_mode, idle_timeout,
+ * reuse_timeout or retry. */
+bool scn_is_race(const scenario *s);
 
 /* The grid cell of conversation i. */
 uint64_t scn_cell(const scenario *s, uint64_t i);

@@ -185,6 +185,7 @@ def flags_of(row):
                                   "conn_reset", "reset_after_close",
                                   "completed"]}
     f["lost_data"] = 1 if int(row["bytes_lost"]) > 0 else 0
+    f["request_failed"] = 1 if int(row["requests_failed"]) > 0 else 0
     return f
 
 
@@ -243,12 +244,16 @@ def audit_json(rep, rows):
         kf = sum(1 for r in rs if int(r["requests_failed"]) > 0)
         check(f"json {p['name']} request_failed k", p["request_failed"]["k"], kf)
         check(f"json {p['name']} request_failed n", p["request_failed"]["n"], n)
+        check(f"json {p['name']} connections", p["connections"],
+              sum(int(r["connections"]) for r in rs))
+        check(f"json {p['name']} retries", p["retries"],
+              sum(int(r["retries"]) for r in rs))
         for c in set(causes) | set(p["rst_causes"]):
             check(f"json {p['name']} rst cause {c}", p["rst_causes"].get(c), causes.get(c, 0))
     for pr in rep["pairs"]:
         a_rows = [flags_of(rows[pr["first"]][i]) for i in sorted(common)]
         b_rows = [flags_of(rows[pr["second"]][i]) for i in sorted(common)]
-        for name in ["app_reset", "lost_data", "conn_reset"]:
+        for name in ["app_reset", "lost_data", "conn_reset", "request_failed"]:
             t = pr[name]
             both = sum(1 for x, y in zip(a_rows, b_rows) if x[name] and y[name])
             fo = sum(1 for x, y in zip(a_rows, b_rows) if x[name] and not y[name])
@@ -443,6 +448,20 @@ def audit_md(md, rows, common, rep):
                       sum(int(x["requests_failed"]) for x in rs))
                 rate_cell(f"md requests {p} conversations with a failed request", r[3],
                           sum(1 for x in rs if int(x["requests_failed"]) > 0), n)
+                check(f"md requests {p} connections", int(r[4]),
+                      sum(int(x["connections"]) for x in rs))
+                check(f"md requests {p} retries", int(r[5]),
+                      sum(int(x["retries"]) for x in rs))
+                if len(r) > 6 and r[6] != "-":
+                    a_rows = [flags_of(rows[profiles[0]][i]) for i in common]
+                    b_rows = [flags_of(x) for x in rs]
+                    fo = sum(1 for x, y in zip(a_rows, b_rows)
+                             if x["request_failed"] and not y["request_failed"])
+                    so = sum(1 for x, y in zip(a_rows, b_rows)
+                             if not x["request_failed"] and y["request_failed"])
+                    diff = 100 * (fo - so) / n
+                    check(f"md requests {p} paired difference",
+                          float(r[6].split()[0]), round(diff, 2), 0.006)
         elif head[:2] == ["profile", "server RST"]:
             seen.add("rst causes")
             for r in body:

@@ -2,12 +2,11 @@
 # test_audit.sh HALFCLOSE SCENARIOS - the report audited (issue 22):
 # audit_report.py recomputes, with its own code, every count, rate,
 # interval and test of the Markdown and JSON reports from the rows of
-# `halfclose export`, on the default study, scenarios/profiles.ini and http-reset.ini (its
-# requests table),
+# `halfclose export`, on the default study, scenarios/profiles.ini,
+# http-reset.ini, keepalive-race.ini and abort.ini (their requests table),
 # and must find no difference. The negative controls plant one wrong
 # number in each format (a count, a paired count, a bin's n, a RST
-# cause's count) and must be
-# caught, naming it. Needs python3 (skipped without it, a failure under
+# cause's count) and must be caught, naming it. Needs python3 (skipped without it, a failure under
 # CI=true).
 set -u
 hc="$1"
@@ -19,19 +18,21 @@ if ! command -v python3 >/dev/null 2>&1; then
   [ "${CI:-}" = true ] && { echo "FAIL: python3 required under CI"; exit 1; }
   exit 77
 fi
-for s in kb-q152474 profiles http-reset; do
+for s in kb-q152474 profiles http-reset keepalive-race abort; do
   "$hc" run "$scn/$s.ini" --out="$tmp/$s.db" --quiet >/dev/null || bad "run $s"
   "$hc" export "$tmp/$s.db" >"$tmp/$s.csv" || bad "export $s"
   "$hc" report "$tmp/$s.db" --format=json --out="$tmp/$s.json" || bad "json report $s"
   "$hc" report "$tmp/$s.db" --out="$tmp/$s.md" || bad "md report $s"
   python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/$s.md" >"$tmp/o" 2>&1 &&
-    { [ "$s" != http-reset ] || grep -q "^### Requests on the connection" "$tmp/$s.md"; } &&
+    { [ "$s" = kb-q152474 ] || [ "$s" = profiles ] ||
+      grep -q "^### Requests on the connection" "$tmp/$s.md"; } &&
     grep -q "^[0-9][0-9]* passed, 0 failed$" "$tmp/o" && ok || bad "audit of $s: $(tail -8 "$tmp/o")"
+  cp "$tmp/o" "$tmp/o.$s"
 done
 # at least this many numbers were checked (a parser that matched nothing
 # would pass on nothing)
-n=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' "$tmp/o")
-[ "${n:-0}" -ge 1000 ] && ok || bad "http-reset.ini: only ${n:-0} numbers audited"
+n=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' "$tmp/o.keepalive-race")
+[ "${n:-0}" -ge 1000 ] && ok || bad "keepalive-race.ini: only ${n:-0} numbers audited"
 
 # negative controls, each one number off
 s=kb-q152474
@@ -54,4 +55,25 @@ python3 "$audit" "$tmp/$s.csv" "$tmp/bad.json" "$tmp/$s.md" >"$tmp/o" 2>&1
   grep -q "json bin delay_ns .* nt351 app_reset n" "$tmp/o" &&
   grep -q "json nt351 rst cause redundant_ack" "$tmp/o" && ok ||
   bad "planted JSON numbers were not caught: $(tail -3 "$tmp/o")"
+
+# and in the races' requests table: the connections one off, the retries
+# one off in the JSON
+s=keepalive-race
+c=$(sqlite3 "$tmp/$s.db" "SELECT sum(connections) FROM conversations WHERE profile='retry'")
+sed "s/^\(| retry | [0-9]* | [0-9]* | [^|]* | \)$c |/\1$((c + 1)) |/" "$tmp/$s.md" >"$tmp/bad.md"
+cmp -s "$tmp/bad.md" "$tmp/$s.md" && bad "the planted connections count did not change the report"
+python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/bad.md" >"$tmp/o" 2>&1
+[ $? -eq 1 ] && grep -q "md requests retry connections: report $((c + 1)), recomputed $c" "$tmp/o" &&
+  ok || bad "a planted connections count was not caught: $(tail -3 "$tmp/o")"
+python3 - "$tmp/$s.json" "$tmp/bad.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["profiles"][3]["retries"] += 1
+d["pairs"][0]["request_failed"]["second_only"] += 1
+json.dump(d, open(sys.argv[2], "w"))
+PY
+python3 "$audit" "$tmp/$s.csv" "$tmp/bad.json" "$tmp/$s.md" >"$tmp/o" 2>&1
+[ $? -eq 1 ] && grep -q "json retry retries" "$tmp/o" &&
+  grep -q "json pair linux/reuse-4s request_failed second_only" "$tmp/o" && ok ||
+  bad "planted JSON request numbers were not caught: $(tail -3 "$tmp/o")"
 finish
