@@ -787,7 +787,8 @@ static void s_request(play *y, const ev *e, int64_t now) {
 /* Linux's ACK and send rules this predictor has no rule for: an end that
  * uses any of them is declined (with which), never guessed. Each is
  * Linux's: tcp_event_data_recv()/__tcp_ack_snd_check() (ack_pushed,
- * rcv_grow_quickack, ack_window_holds), tcp_sendmsg_locked() chunks
+ * rcv_grow_quickack, ack_window_holds, quickack_idle),
+ * tcp_event_data_sent() (pingpong_thresh), tcp_sendmsg_locked() chunks
  * (psh_chunks), __tcp_select_window() (rcv_wnd_mss),
  * tcp_tso_should_defer() (tso_defer). */
 static const char *linux_rules(const tcp_profile *t, bool server) {
@@ -821,6 +822,16 @@ static const char *linux_rules(const tcp_profile *t, bool server) {
                     "(tso_defer): not modelled"
                   : "the client defers sends as tcp_tso_should_defer() "
                     "(tso_defer): not modelled";
+  if (t->pingpong_thresh)
+    return server ? "the server's quick ACKs stop in interactive mode "
+                    "(pingpong_thresh): not modelled"
+                  : "the client's quick ACKs stop in interactive mode "
+                    "(pingpong_thresh): not modelled";
+  if (t->quickack_idle)
+    return server ? "the server's quick ACKs restart after an idle gap "
+                    "(quickack_idle): not modelled"
+                  : "the client's quick ACKs restart after an idle gap "
+                    "(quickack_idle): not modelled";
   return NULL;
 }
 

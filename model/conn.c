@@ -141,6 +141,12 @@ void tcp_conn_on_timer(tcp_conn *c, tcp_timer t, uint64_t now) {
     on_rtx(c, now);
     break;
   case TCP_TIMER_DELACK:
+    /* Linux tcp_delack_timer_handler(): a delayed ACK missed in
+     * interactive mode ends it, the ATO back to its minimum */
+    if (tcp_conn_interactive(c)) {
+      c->pingpong = 0;
+      c->ato_ns = c->host->p->delack_ns;
+    }
     /* Whatever state we are in now: with the KB Q152474 bug this is the
      * redundant ACK sent after the ACK of the peer's FIN. */
     tcp_conn_send_ack(c, TCP_WHY_DELACK, now);

@@ -22,6 +22,17 @@ static void ato_update(tcp_conn *c, uint64_t now) {
     c->ato_ns = c->ato_ns / 2 + p->delack_ns / 2;
   else if (m < c->ato_ns)
     c->ato_ns = c->ato_ns / 2 + m;
+  else if (p->quickack_idle && m > c->rto_ns) {
+    /* "Too long gap": quick ACKs again (tcp_incr_quickack()), as many
+     * as half the window holds segments, at least 2, at most quickack */
+    uint32_t q = c->mss ? c->rcv_wnd_offered / (2 * c->mss) : 0;
+    if (q == 0)
+      q = 2;
+    if (q > p->quickack)
+      q = p->quickack;
+    if (q > c->quickack_left)
+      c->quickack_left = q;
+  }
   if (c->ato_ns < p->delack_ns)
     c->ato_ns = p->delack_ns;
   if (c->ato_ns > p->delack_max_ns)
@@ -52,7 +63,7 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
       c->quickack_left |= 1;
     }
   }
-  if (c->quickack_left) {
+  if (c->quickack_left && !tcp_conn_interactive(c)) {
     c->quickack_left--;
     *why = TCP_WHY_ACK_QUICK;
     return ACK_SEND;
@@ -109,6 +120,19 @@ void tcp_delack_arm(tcp_conn *c, uint64_t now) {
     tcp_conn_timer_set(c, TCP_TIMER_DELACK, deadline(c, now), now);
 }
 
+bool tcp_conn_interactive(const tcp_conn *c) {
+  uint32_t t = c->host->p->pingpong_thresh;
+  return t && c->pingpong >= t;
+}
+
+void tcp_delack_data_sent(tcp_conn *c, uint64_t now) {
+  /* Linux tcp_event_data_sent(): a reply within the ATO of the last
+   * arrival (icsk_ack.lrcvtime; none before the first data) */
+  if (c->host->p->pingpong_thresh && c->last_data_ns &&
+      now - c->last_data_ns < c->ato_ns && c->pingpong < 255)
+    c->pingpong++;
+}
+
 /* What sending an ACK does to delayed-ACK bookkeeping. */
 void tcp_delack_after_ack(tcp_conn *c, tcp_why why, uint64_t now) {
   const tcp_profile *p = c->host->p;
@@ -117,7 +141,7 @@ void tcp_delack_after_ack(tcp_conn *c, tcp_why why, uint64_t now) {
                               : p->ack_cancels_delack;
   c->unacked_segs = 0;
   c->unacked_bytes = 0;
-  c->ack_pushed = false;
+  c->ack_pushed = c->ack_pushed2 = false;
   if (c->fin_rcvd)
     c->fin_ack_sent = true;
   if (cancel || why == TCP_WHY_DELACK)

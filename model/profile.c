@@ -162,6 +162,25 @@ static const preset_row table[] = {
       {0, "4.4BSD-Lite2 has no quick-ACK mode"},
       {16, "Linux TCP_MAX_QUICKACKS 16 (tcp_incr_quickack(): "
            "min(rcv_wnd / 2 rcv_mss, 16) at the first data)"}}},
+    {"quickack_idle",
+     {{0, "assumed: no quick-ACK mode is documented for NT"},
+      SAME,
+      {0, "4.4BSD-Lite2 has no quick-ACK mode"},
+      {1, "Linux tcp_event_data_recv(): data after a gap longer than the "
+          "RTO calls tcp_incr_quickack(sk, TCP_MAX_QUICKACKS) (\"too long "
+          "gap\"); crosscheck: the kernel ACKs each segment of a keep-alive "
+          "connection's second response"}}},
+    {"pingpong_thresh",
+     {{0, "assumed: no interactive mode is documented for NT"},
+      SAME,
+      {0, "4.4BSD-Lite2 has no quick-ACK mode to leave"},
+      {1, "Linux tcp_event_data_sent(): data sent within the ATO of the "
+          "last arrival counts (inet_csk_inc_pingpong_cnt()); at "
+          "net.ipv4.tcp_pingpong_thresh (1 on the kernels measured, 6.1 "
+          "and 6.18) quick ACKs stop (tcp_in_quickack_mode()) and a delayed "
+          "ACK that fires ends it (tcp_delack_timer_handler()); crosscheck: "
+          "the kernel carries the ACK of a keep-alive connection's second "
+          "request on the response"}}},
     {"ack_cancels_delack",
      {{1, "assumed: an ACK on any segment satisfies the pending one "
           "(RFC 1122 §4.2.3.2); the article's bug is specific to the "
@@ -597,6 +616,11 @@ static const knob knobs[] = {
       "shrink (Linux)"),
     K(quickack, TCP_KNOB_COUNT, 0, 1000000,
       "first N data segments are ACKed at once"),
+    K(quickack_idle, TCP_KNOB_BOOL, 0, 1,
+      "data after a gap longer than the RTO restarts quick ACKs (Linux)"),
+    K(pingpong_thresh, TCP_KNOB_COUNT, 0, 255,
+      "replies within the ATO that end quick ACKs until a delayed ACK "
+      "fires (Linux); 0: never"),
     K(ack_cancels_delack, TCP_KNOB_BOOL, 0, 1,
       "any ACK sent clears a pending delayed ACK"),
     K(fin_ack_cancels_delack, TCP_KNOB_BOOL, 0, 1,

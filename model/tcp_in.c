@@ -312,6 +312,24 @@ static bool ooo_merge(tcp_conn *c) {
   return filled;
 }
 
+/* A FIN that ends ESTABLISHED under a profile that delays its ACK (Linux
+ * tcp_fin(): the ACK scheduled, pingpong mode) is still ACKed at once when
+ * the ACK check that follows says so (__tcp_ack_snd_check()): more than
+ * (ack_every - 1) full segments unacknowledged, the FIN's sequence number
+ * counted (rcv_nxt - rcv_wup), with the window holding - or a hole just
+ * filled (tcp_data_queue(): ICSK_ACK_NOW). Pingpong mode rules out only
+ * the quick ACK. */
+static bool fin_ack_due(const tcp_conn *c, ack_decision d, tcp_why why) {
+  const tcp_profile *p = c->host->p;
+  if (d == ACK_SEND && why == TCP_WHY_ACK_OOO)
+    return true;
+  if (p->ack_rule != TCP_ACK_RULE_BYTES || p->delack_mode == TCP_DELACK_OFF)
+    return false;
+  if (c->unacked_bytes + 1 <= (uint64_t)(p->ack_every - 1) * c->mss)
+    return false;
+  return !p->ack_window_holds || tcp_conn_rcv_wnd(c) >= c->rcv_wnd_offered;
+}
+
 /* §3.10.7.4 seventh and eighth: segment text and FIN, after trimming. */
 static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
                          uint32_t len, bool fin, bool psh, uint64_t now) {
@@ -345,8 +363,10 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
     tcp_conn_note(c, TCP_NOTIFY_READABLE);
     /* Linux tcp_measure_rcv_mss(): a full segment with PSH, or a short
      * one, marks the ACK pushed (ICSK_ACK_PUSHED) until an ACK goes */
-    if (c->host->p->ack_pushed && (psh || len < c->mss))
+    if (c->host->p->ack_pushed && (psh || len < c->mss)) {
+      c->ack_pushed2 = c->ack_pushed; /* a second one: ICSK_ACK_PUSHED2 */
       c->ack_pushed = true;
+    }
     d = tcp_delack_on_data(c, len, &why, now);
   }
   if (ooo_merge(c)) {
@@ -391,8 +411,12 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
   default:
     break;
   }
+  if (delay && fin_ack_due(c, d, why)) /* Linux: the ACK check after */
+    delay = false;
   if (delay) {
     c->quickack_left = 0;
+    if (c->host->p->pingpong_thresh) /* inet_csk_enter_pingpong_mode() */
+      c->pingpong = c->host->p->pingpong_thresh;
     tcp_delack_arm(c, now);
     return;
   }

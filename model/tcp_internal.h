@@ -92,8 +92,10 @@ struct tcp_conn {
   /* delayed ACK */
   uint32_t unacked_segs;  /* full segments received since the last ACK */
   bool ack_pushed;        /* ... one of them pushed (ack_pushed) */
+  bool ack_pushed2;       /* ... and another since (Linux ICSK_ACK_PUSHED2) */
   uint64_t unacked_bytes; /* in-order bytes received since the last ACK */
   uint32_t quickack_left; /* data segments still ACKed at once */
+  uint32_t pingpong;      /* replies within the ATO (pingpong_thresh) */
   uint32_t rcv_ssthresh; /* the window's growth threshold (rcv_grow_quickack) */
   uint64_t ato_ns;       /* adaptive timeout (delack_max_ns != 0) */
   uint64_t last_data_ns; /* arrival of the previous data segment */
@@ -244,6 +246,10 @@ void tcp_delack_arm(tcp_conn *c, uint64_t now);
 /* An ACK went out (for `why`): reset the counters, and cancel a pending
  * delayed ACK as the profile says. */
 void tcp_delack_after_ack(tcp_conn *c, tcp_why why, uint64_t now);
+/* A segment with data went out (Linux's interactive mode counts it). */
+void tcp_delack_data_sent(tcp_conn *c, uint64_t now);
+/* In Linux's interactive (pingpong) mode: no quick ACKs. */
+bool tcp_conn_interactive(const tcp_conn *c);
 
 /* The sequence number of our FIN (valid once shut_wr is set). */
 static inline uint32_t conn_fin_seq(const tcp_conn *c) {

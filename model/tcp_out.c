@@ -116,6 +116,8 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
     tcp_trace_conn(c, &ev, now);
   }
   c->last_xmit_ns = now;
+  if (len)
+    tcp_delack_data_sent(c, now);
   h->cfg.output(h->cfg.user, h->obuf, n);
   if (flags & TCP_ACK)
     tcp_delack_after_ack(c, why, now);
@@ -332,9 +334,12 @@ void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now) {
     if (c->deadline[TCP_TIMER_DELACK] != TCP_NEVER &&
         c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss)
       tcp_conn_send_ack(c, TCP_WHY_ACK_EVERY, now);
-    else if (c->deadline[TCP_TIMER_DELACK] != TCP_NEVER && c->ack_pushed &&
+    else if (c->deadline[TCP_TIMER_DELACK] != TCP_NEVER &&
+             (c->ack_pushed2 || (c->ack_pushed && !tcp_conn_interactive(c))) &&
              c->read_off == c->rcv_off) /* ... or the read emptied the
-                                           queue after a pushed segment */
+                                           queue after a pushed segment
+                                           (one is not enough in
+                                           interactive mode) */
       tcp_conn_send_ack(c, TCP_WHY_ACK_PUSHED, now);
     else if (2 * (uint64_t)now_wnd <= p->rcv_buf && space > now_wnd &&
              space >= 2 * (uint64_t)now_wnd)

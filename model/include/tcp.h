@@ -220,6 +220,12 @@ typedef struct tcp_profile {
   uint32_t ack_every;           /* N of the ack rule: segments, or MSS-sized
                                    amounts of bytes */
   uint32_t quickack;            /* first N data segments ACKed at once */
+  bool quickack_idle;           /* data after a gap longer than the RTO
+                                   restarts the quick ACKs (Linux) */
+  uint32_t pingpong_thresh;     /* replies sent within the ATO of an arrival
+                                   that make the connection interactive: no
+                                   quick ACKs until a delayed ACK fires
+                                   (Linux tcp_pingpong_thresh); 0: never */
   bool ack_cancels_delack;      /* any ACK sent clears a pending delayed ACK */
   bool fin_ack_cancels_delack;  /* the ACK of the peer's FIN clears it; false
                                    is the KB Q152474 bug */

@@ -385,6 +385,84 @@ static void test_keepalive_race(void) {
   CHECK(!o.server_rst);
 }
 
+/* The server's pure ACKs sent between the client's second request and
+ * the server's response to it (a keep-alive connection's second
+ * exchange). */
+static size_t acks_before_second_response(const seglog *l) {
+  size_t reqs = 0, n = 0;
+  for (size_t i = 0; i < l->n; i++) {
+    const tcp_event *e = &l->ev[i];
+    if (e->seg.src == CONV_CLIENT_ADDR && e->seg.len > 0)
+      reqs++;
+    else if (reqs == 2 && e->seg.src == CONV_SERVER_ADDR) {
+      if (e->seg.len > 0)
+        break;
+      if (!(e->seg.flags & (TCP_SYN | TCP_FIN | TCP_RST)))
+        n++;
+    }
+  }
+  return n;
+}
+
+/* Linux's interactive (pingpong) mode, as crosscheck found it: a server
+ * that answered the first request within the ATO carries the ACK of the
+ * second on its response, where the model once ACKed it at once (a quick
+ * ACK: the window's growth; a pushed segment read). pingpong_thresh 0 is
+ * the control. And the ACK of a FIN after more than an MSS unacknowledged
+ * goes at once (__tcp_ack_snd_check() after tcp_fin()), the control
+ * with the rule switched off by an ack_every no FIN reaches. */
+static void test_linux_interactive_mode(void) {
+  conv_params p;
+  conv_params_default(&p);
+  p.requests = 2;
+  p.half_close = 0;
+  p.wait_eof = 0;
+  p.read_interval_ns = 0;
+  p.delay_ns = 3 * TCP_MS;
+  p.rate_bps = 100000000;
+  p.response = 1338;
+  p.gap_ns = 340 * TCP_MS;
+  tcp_profile lx = prof("linux");
+  conv_outcome o;
+  seglog *log = calloc(1, sizeof *log);
+  CHECK_EQ(runp(&p, &lx, log, &o), 0);
+  CHECK_EQ(o.exchanges, 2);
+  CHECK_EQ(acks_before_second_response(log), 0);
+  log->n = 0;
+  CHECK_EQ(tcp_profile_set(&lx, "pingpong_thresh", 0), 0);
+  CHECK_EQ(runp(&p, &lx, log, &o), 0);
+  CHECK_EQ(acks_before_second_response(log), 1);
+
+  /* the lingering close's FIN after a response of whole segments: the
+   * client ACKs it at once */
+  lx = prof("linux");
+  conv_params_default(&p);
+  p.half_close = 0;
+  p.wait_eof = 0;
+  p.read_interval_ns = 0;
+  p.close_mode = CONV_CLOSE_LINGER;
+  p.linger_ns = 2 * TCP_S;
+  p.response = 39473;
+  p.delay_ns = 1423083;
+  p.rate_bps = 100000000;
+  size_t now_acks[2];
+  for (int k = 0; k < 2; k++) {
+    if (k)
+      CHECK_EQ(tcp_profile_set(&lx, "ack_every", 1000), 0);
+    log->n = 0;
+    CHECK_EQ(runp(&p, &lx, log, &o), 0);
+    now_acks[k] = 0;
+    for (size_t i = 0; i < log->n; i++)
+      if (log->ev[i].seg.src == CONV_CLIENT_ADDR &&
+          log->ev[i].why == TCP_WHY_ACK_FIN &&
+          !(log->ev[i].seg.flags & TCP_FIN))
+        now_acks[k]++;
+  }
+  CHECK_EQ(now_acks[0], 1);
+  CHECK_EQ(now_acks[1], 0);
+  free(log);
+}
+
 /* The client's requests data segments (a request fits one), in order. */
 static size_t request_times(const seglog *l, uint64_t *t, size_t cap) {
   size_t n = 0;
@@ -501,6 +579,7 @@ int main(void) {
   RUN(test_exchanges);
   RUN(test_abortive_close);
   RUN(test_keepalive_race);
+  RUN(test_linux_interactive_mode);
   RUN(test_reproducible_whatever_ran_before);
   RUN(test_time_limit);
   conv_env_free(env);
