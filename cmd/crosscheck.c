@@ -148,12 +148,8 @@ static int refused(const scenario *sc, const char *path) {
               "which has no profile knobs"
         : strcmp(n, "close_when_read") == 0 ||
                 strcmp(n, "read_close_delay") == 0 ||
-                strcmp(n, "close_on_eof") == 0 || strcmp(n, "requests") == 0 ||
-                strcmp(n, "pipeline") == 0 || strcmp(n, "gap") == 0 ||
-                strcmp(n, "max_requests") == 0 || strcmp(n, "linger") == 0 ||
-                strcmp(n, "close_mode") == 0 ||
-                strcmp(n, "reuse_timeout") == 0 || strcmp(n, "retry") == 0 ||
-                strcmp(n, "idle_timeout") == 0
+                strcmp(n, "close_on_eof") == 0 ||
+                strcmp(n, "reuse_timeout") == 0 || strcmp(n, "retry") == 0
             ? "not taken by the kernel ends (halfclose-peer) yet"
             : NULL;
     if (why) {

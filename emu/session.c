@@ -54,7 +54,7 @@ struct emu_session {
   double late_ms;
   char peer[1024]; /* halfclose-peer's path */
   char *argv[2][16];
-  char args[2][12][32];
+  char args[2][14][32];
 };
 
 /* halfclose-peer beside this executable */
@@ -153,7 +153,7 @@ static const char *u64(char *buf, uint64_t v) {
 /* Start the kernel server and wait (up to 5 s) until it listens. */
 static int start_server(emu_session *m, const conv_params *p, char *err,
                         size_t cap) {
-  char b[6][24];
+  char b[11][24];
   const char *w[] = {"server",
                      u64(b[5], p->port),
                      u64(b[0], p->request),
@@ -161,6 +161,11 @@ static int start_server(emu_session *m, const conv_params *p, char *err,
                      u64(b[2], p->think_ns),
                      u64(b[3], p->close_delay_ns),
                      u64(b[4], p->wait_eof),
+                     u64(b[6], p->max_requests),
+                     u64(b[7], p->requests),
+                     u64(b[8], p->close_mode),
+                     u64(b[9], p->linger_ns),
+                     u64(b[10], p->idle_timeout_ns),
                      NULL};
   set_args(m, 1, w);
   kend *k = &m->end[1];
@@ -181,7 +186,7 @@ static int start_server(emu_session *m, const conv_params *p, char *err,
 }
 
 static void client_args(emu_session *m, const conv_params *p) {
-  char b[7][24];
+  char b[11][24];
   const char *w[] = {"client",
                      "10.0.0.2",
                      u64(b[6], p->port),
@@ -191,6 +196,10 @@ static void client_args(emu_session *m, const conv_params *p) {
                      u64(b[3], p->read_size),
                      u64(b[4], p->read_interval_ns),
                      u64(b[5], p->read_delay_ns),
+                     u64(b[7], p->requests),
+                     u64(b[8], p->pipeline),
+                     u64(b[9], p->gap_ns),
+                     u64(b[10], p->response),
                      NULL};
   set_args(m, 0, w);
 }

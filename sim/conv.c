@@ -867,6 +867,7 @@ void conv_trace(void *user, const tcp_event *ev) {
  * reached: the client's seg-out and seg-in, the server's seg-out. */
 void conv_capture(void *user, int node, const uint8_t *d, size_t len) {
   run *r = user;
+  r->last_frame_ns = conv_rel(r);
   if (r->cap[node] && len >= 20) {
     uint32_t self = node == 0 ? CONV_CLIENT_ADDR : CONV_SERVER_ADDR;
     uint32_t src = (uint32_t)d[12] << 24 | (uint32_t)d[13] << 16 |

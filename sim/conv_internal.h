@@ -106,6 +106,7 @@ struct run {
 
   const conv_kernel *kernel; /* real kernels at the ends, or NULL */
   uint64_t watch_id;         /* the event that polls their programs */
+  uint64_t last_frame_ns;    /* the last frame either device saw */
   ns3c_link *link;           /* the link the endpoints share */
   /* ns-3's sockets (stack_ns3.c, stack_plugin.c): the network, the
    * sockets, and what the sockets said */

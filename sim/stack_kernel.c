@@ -23,6 +23,8 @@ static void kernel_client_done(run *r, uint64_t bytes, bool eof, int error) {
   int64_t err = tcp_error_from_errno(error);
   r->out->bytes_read = bytes;
   r->out->client_error = (int)err;
+  if (r->p->response) /* responses read whole (its one connection) */
+    r->got = bytes / r->p->response;
   if (bytes)
     conv_app_event(r, 0, TCP_CALL_RECV, (int64_t)bytes, (int64_t)bytes);
   if (eof)
@@ -62,8 +64,9 @@ static void on_watch(void *arg) {
   }
   if (!(conv_is_kernel(r, 0) && !r->client_done) &&
       !(conv_is_kernel(r, 1) && !r->srv_done)) {
-    conv_settle(r);
-    return;
+    conv_settle(r); /* stops once the link has been quiet */
+    if (r->stopped)
+      return;
   }
   ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + KERNEL_POLL_NS, on_watch, r,
                 &r->watch_id);

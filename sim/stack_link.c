@@ -182,10 +182,21 @@ static void link_abort(run *r, int node) {
   tcp_conn_abort(node == 0 ? r->cc : r->sc, conv_rel(r));
 }
 
+/* A kernel end: its program has exited (the caller's test), and nothing
+ * has crossed the link for a round trip and 10 ms - what was in flight
+ * has arrived and what it drew (a RST for data to a closed socket) has
+ * come back, as a model end's conversation runs until its host is
+ * quiescent. */
+static bool kernel_quiet(const run *r) {
+  return conv_rel(r) >= r->last_frame_ns + 2 * r->p->delay_ns + 10 * TCP_MS;
+}
+
 /* a kernel end: its program exited */
 static bool link_quiescent(const run *r) {
-  return (conv_is_kernel(r, 0) || tcp_host_quiescent(r->s[0].host)) &&
-         (conv_is_kernel(r, 1) || tcp_host_quiescent(r->s[1].host));
+  return (conv_is_kernel(r, 0) ? kernel_quiet(r)
+                               : tcp_host_quiescent(r->s[0].host)) &&
+         (conv_is_kernel(r, 1) ? kernel_quiet(r)
+                               : tcp_host_quiescent(r->s[1].host));
 }
 
 static bool link_traces(const run *r, int node) {
