@@ -167,6 +167,25 @@ void tcp_conn_on_timer(tcp_conn *c, tcp_timer t, uint64_t now) {
  * Application calls
  */
 
+/* Linux tcp_slow_start_after_idle_check() and tcp_cwnd_restart() (RFC
+ * 2861): a write with nothing in flight, more than the RTO after the last
+ * data sent, halves the window per RTO idle, not below the initial one;
+ * ssthresh keeps three quarters of the window it had. */
+static void cwnd_restart(tcp_conn *c, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  if (!p->cwnd_restart || c->snd_una != c->snd_max || !c->last_data_sent_ns ||
+      now - c->last_data_sent_ns <= c->rto_ns)
+    return;
+  uint32_t restart = p->init_cwnd * (uint32_t)c->mss, cwnd = c->cwnd;
+  uint32_t keep = (cwnd >> 1) + (cwnd >> 2);
+  if (c->ssthresh < keep)
+    c->ssthresh = keep;
+  int64_t delta = (int64_t)(now - c->last_data_sent_ns);
+  while ((delta -= (int64_t)c->rto_ns) > 0 && cwnd > restart)
+    cwnd >>= 1;
+  c->cwnd = cwnd > restart ? cwnd : restart;
+}
+
 int64_t tcp_conn_send(tcp_conn *c, size_t len, uint64_t now) {
   tcp_host *h = c->host;
   int64_t rv;
@@ -180,6 +199,7 @@ int64_t tcp_conn_send(tcp_conn *c, size_t len, uint64_t now) {
     rv = TCP_ERR_STATE;
   } else {
     uint64_t n;
+    cwnd_restart(c, now);
     if (h->p->snd_buf_grows) {
       n = tcp_sndbuf_write(c, len, now);
     } else {

@@ -162,6 +162,20 @@ static const preset_row table[] = {
       {0, "4.4BSD-Lite2 has no quick-ACK mode"},
       {16, "Linux TCP_MAX_QUICKACKS 16 (tcp_incr_quickack(): "
            "min(rcv_wnd / 2 rcv_mss, 16) at the first data)"}}},
+    {"cwnd_restart",
+     {{0, "assumed: no congestion window validation is documented for NT "
+          "3.51 (it predates RFC 2861)"},
+      SAME,
+      {0, "4.4BSD-Lite2 tcp_output() resets snd_cwnd to one segment when "
+          "t_idle, the time since the last segment received, reaches "
+          "t_rxtcur - a different rule, which a peer's request always "
+          "resets in these conversations: not modelled (assumed off)"},
+      {1, "Linux tcp_slow_start_after_idle_check(): "
+          "net.ipv4.tcp_slow_start_after_idle = 1; a write with nothing in "
+          "flight more than the RTO after the last data sent calls "
+          "tcp_cwnd_restart(): the window halved per RTO idle, not below "
+          "the initial window (RFC 2861); crosscheck: a keep-alive "
+          "connection's second response starts from ten segments"}}},
     {"quickack_idle",
      {{0, "assumed: no quick-ACK mode is documented for NT"},
       SAME,
@@ -616,6 +630,8 @@ static const knob knobs[] = {
       "shrink (Linux)"),
     K(quickack, TCP_KNOB_COUNT, 0, 1000000,
       "first N data segments are ACKed at once"),
+    K(cwnd_restart, TCP_KNOB_BOOL, 0, 1,
+      "a write after an idle RTO restarts from the initial window (Linux)"),
     K(quickack_idle, TCP_KNOB_BOOL, 0, 1,
       "data after a gap longer than the RTO restarts quick ACKs (Linux)"),
     K(pingpong_thresh, TCP_KNOB_COUNT, 0, 255,

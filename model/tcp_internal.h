@@ -96,6 +96,7 @@ struct tcp_conn {
   uint64_t unacked_bytes; /* in-order bytes received since the last ACK */
   uint32_t quickack_left; /* data segments still ACKed at once */
   uint32_t pingpong;      /* replies within the ATO (pingpong_thresh) */
+  uint64_t last_data_sent_ns; /* the last segment with data (lsndtime) */
   uint32_t rcv_ssthresh; /* the window's growth threshold (rcv_grow_quickack) */
   uint64_t ato_ns;       /* adaptive timeout (delack_max_ns != 0) */
   uint64_t last_data_ns; /* arrival of the previous data segment */

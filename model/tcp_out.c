@@ -116,8 +116,10 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
     tcp_trace_conn(c, &ev, now);
   }
   c->last_xmit_ns = now;
-  if (len)
+  if (len) {
     tcp_delack_data_sent(c, now);
+    c->last_data_sent_ns = now;
+  }
   h->cfg.output(h->cfg.user, h->obuf, n);
   if (flags & TCP_ACK)
     tcp_delack_after_ack(c, why, now);

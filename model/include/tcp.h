@@ -220,6 +220,10 @@ typedef struct tcp_profile {
   uint32_t ack_every;           /* N of the ack rule: segments, or MSS-sized
                                    amounts of bytes */
   uint32_t quickack;            /* first N data segments ACKed at once */
+  bool cwnd_restart;            /* a write after the sender has been idle
+                                   longer than the RTO restarts from the
+                                   initial window (Linux
+                                   tcp_slow_start_after_idle) */
   bool quickack_idle;           /* data after a gap longer than the RTO
                                    restarts the quick ACKs (Linux) */
   uint32_t pingpong_thresh;     /* replies sent within the ATO of an arrival

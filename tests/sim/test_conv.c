@@ -463,6 +463,58 @@ static void test_linux_interactive_mode(void) {
   free(log);
 }
 
+/* The server's first burst of the second response: its data segments
+ * after the client's second request, before the client's next segment. */
+static size_t second_burst(const seglog *l) {
+  size_t reqs = 0, n = 0;
+  for (size_t i = 0; i < l->n; i++) {
+    const tcp_event *e = &l->ev[i];
+    if (e->seg.src == CONV_CLIENT_ADDR && e->seg.len > 0)
+      reqs++;
+    else if (reqs == 2 && e->seg.src == CONV_CLIENT_ADDR)
+      break;
+    else if (reqs == 2 && e->seg.len > 0)
+      n++;
+  }
+  return n;
+}
+
+/* Linux's slow start after idle (cwnd_restart): the second response of a
+ * keep-alive connection, 2 s after the first (many RTOs: the window
+ * halved each, down to the initial one), starts from ten segments; 340 ms
+ * after it (one or two RTOs) from a window halved as often, more than
+ * ten; with the knob off (the control) from the whole window the first
+ * response grew. */
+static void test_linux_cwnd_restart(void) {
+  conv_params p;
+  conv_params_default(&p);
+  p.requests = 2;
+  p.half_close = 0;
+  p.wait_eof = 0;
+  p.read_interval_ns = 0;
+  p.delay_ns = 12 * TCP_MS;
+  p.rate_bps = 100000000;
+  p.response = 64000;
+  p.gap_ns = 2 * TCP_S;
+  tcp_profile lx = prof("linux");
+  conv_outcome o;
+  seglog *log = calloc(1, sizeof *log);
+  CHECK_EQ(runp(&p, &lx, log, &o), 0);
+  CHECK_EQ(o.exchanges, 2);
+  CHECK_EQ(second_burst(log), 10);
+  p.gap_ns = 340 * TCP_MS;
+  log->n = 0;
+  CHECK_EQ(runp(&p, &lx, log, &o), 0);
+  size_t halved = second_burst(log);
+  log->n = 0;
+  CHECK_EQ(tcp_profile_set(&lx, "cwnd_restart", 0), 0);
+  CHECK_EQ(runp(&p, &lx, log, &o), 0);
+  size_t whole = second_burst(log);
+  CHECK(halved > 10);
+  CHECK(whole > halved);
+  free(log);
+}
+
 /* The client's requests data segments (a request fits one), in order. */
 static size_t request_times(const seglog *l, uint64_t *t, size_t cap) {
   size_t n = 0;
@@ -580,6 +632,7 @@ int main(void) {
   RUN(test_abortive_close);
   RUN(test_keepalive_race);
   RUN(test_linux_interactive_mode);
+  RUN(test_linux_cwnd_restart);
   RUN(test_reproducible_whatever_ran_before);
   RUN(test_time_limit);
   conv_env_free(env);
