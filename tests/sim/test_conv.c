@@ -385,6 +385,22 @@ static void test_keepalive_race(void) {
   CHECK(!o.server_rst);
 }
 
+/* Two requests on one connection, the second `gap` after the first
+ * response, over a 100 Mb/s path of one-way `delay` (a keep-alive
+ * client that reads as data arrives). */
+static void two_requests(conv_params *p, uint64_t delay, uint64_t response,
+                         uint64_t gap) {
+  conv_params_default(p);
+  p->requests = 2;
+  p->half_close = 0;
+  p->wait_eof = 0;
+  p->read_interval_ns = 0;
+  p->delay_ns = delay;
+  p->rate_bps = 100000000;
+  p->response = response;
+  p->gap_ns = gap;
+}
+
 /* The server's pure ACKs sent between the client's second request and
  * the server's response to it (a keep-alive connection's second
  * exchange). */
@@ -413,15 +429,7 @@ static size_t acks_before_second_response(const seglog *l) {
  * with the rule switched off by an ack_every no FIN reaches. */
 static void test_linux_interactive_mode(void) {
   conv_params p;
-  conv_params_default(&p);
-  p.requests = 2;
-  p.half_close = 0;
-  p.wait_eof = 0;
-  p.read_interval_ns = 0;
-  p.delay_ns = 3 * TCP_MS;
-  p.rate_bps = 100000000;
-  p.response = 1338;
-  p.gap_ns = 340 * TCP_MS;
+  two_requests(&p, 3 * TCP_MS, 1338, 340 * TCP_MS);
   tcp_profile lx = prof("linux");
   conv_outcome o;
   seglog *log = calloc(1, sizeof *log);
@@ -487,15 +495,7 @@ static size_t second_burst(const seglog *l) {
  * response grew. */
 static void test_linux_cwnd_restart(void) {
   conv_params p;
-  conv_params_default(&p);
-  p.requests = 2;
-  p.half_close = 0;
-  p.wait_eof = 0;
-  p.read_interval_ns = 0;
-  p.delay_ns = 12 * TCP_MS;
-  p.rate_bps = 100000000;
-  p.response = 64000;
-  p.gap_ns = 2 * TCP_S;
+  two_requests(&p, 12 * TCP_MS, 64000, 2 * TCP_S);
   tcp_profile lx = prof("linux");
   conv_outcome o;
   seglog *log = calloc(1, sizeof *log);
