@@ -360,6 +360,54 @@ static void chain_cells(const profile_stats *ps, char cells[][160]) {
   rate_text(&ps->conn_reset, cells[5], 160);
 }
 
+static const char *req_verdict(const profile_stats *p0, const profile_stats *pj,
+                               const mcnemar *m) {
+  if (pj->req_failed.k == 0 && p0->req_failed.k > 0 && m->p_exact < 0.05)
+    return "removes the failed requests";
+  if (m->p_exact < 0.05 && m->diff > 0)
+    return "fails requests significantly less often";
+  if (m->p_exact < 0.05)
+    return "fails requests significantly MORE often";
+  return "shows no significant difference in failed requests";
+}
+
+/* A race beyond the article's (scn_is_race): its measure first, the
+ * failed request, per profile and paired. */
+static void headline_race(doc *d, const report *r) {
+  const scenario *s = &r->s;
+  para(d, "This scenario is a teardown race beyond the article's; its "
+          "measure is the failed request, one whose response the client "
+          "never read whole (a reset, or the end of the stream before "
+          "it). The chain of the article's race follows it.");
+  for (int j = 0; j < s->nprofiles; j++) {
+    const profile_stats *ps = &r->prof[j];
+    char a[128];
+    rate_text(&ps->req_failed, a, sizeof a);
+    para(d,
+         "Under %s, conversations with a failed request: %s; requests "
+         "failed: %llu of %llu; connections opened: %llu; requests sent "
+         "again: %llu.",
+         ps->name, a, (unsigned long long)ps->requests_failed,
+         (unsigned long long)ps->requests, (unsigned long long)ps->connections,
+         (unsigned long long)ps->retries);
+  }
+  const profile_stats *p0 = &r->prof[0];
+  for (int i = 0; i < r->npairs; i++) {
+    const pair_stats *pp = &r->pair[i];
+    const profile_stats *pj = &r->prof[pp->j];
+    char p[32];
+    p_text(pp->reqfail_test.p_exact, p, sizeof p);
+    para(d,
+         "Verdict on requests: %s %s. On the same conversations, a request "
+         "failed under %s only in %llu and under %s only in %llu (exact "
+         "McNemar test, p %s%s).",
+         pj->name, req_verdict(p0, pj, &pp->reqfail_test), p0->name,
+         (unsigned long long)pp->reqfail.b, pj->name,
+         (unsigned long long)pp->reqfail.c,
+         pp->reqfail_test.p_exact < 1e-300 ? "" : "= ", p);
+  }
+}
+
 static void headline(doc *d, const report *r) {
   const scenario *s = &r->s;
   heading(d, 2, "Headline");
@@ -369,6 +417,8 @@ static void headline(doc *d, const report *r) {
        "parameters (common random numbers). Rates are of conversations, "
        "with 95 %% Wilson intervals.",
        (unsigned long long)r->n);
+  if (scn_is_race(s))
+    headline_race(d, r);
   for (int j = 0; j < s->nprofiles; j++) {
     const profile_stats *ps = &r->prof[j];
     if (!ps->app_reset.k && !ps->lost_any.k && !ps->redundant_ack.k &&

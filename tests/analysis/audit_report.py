@@ -521,6 +521,44 @@ def audit_md(md, rows, common, rep):
             mcheck(f"md verdict {a}/{b} p", ptext, pe)
 
 
+def audit_race_headline(md, rows, common):
+    """The races' headline sentences: each profile's failed requests, and
+    the paired verdicts on them."""
+    n = len(common)
+    for m in re.finditer(rf"Under (\S+), conversations with a failed request: "
+                         rf"(.*?); requests failed: (\d+) of (\d+); "
+                         rf"connections opened: (\d+); requests sent again: "
+                         rf"(\d+)\.", md):
+        p = m.group(1)
+        rs = [rows[p][i] for i in common]
+        rate_cell(f"md race headline {p} failed", m.group(2),
+                  sum(1 for x in rs if int(x["requests_failed"]) > 0), n)
+        check(f"md race headline {p} requests failed", int(m.group(3)),
+              sum(int(x["requests_failed"]) for x in rs))
+        check(f"md race headline {p} requests", int(m.group(4)),
+              sum(int(x["exchanges"]) + int(x["requests_failed"]) for x in rs))
+        check(f"md race headline {p} connections", int(m.group(5)),
+              sum(int(x["connections"]) for x in rs))
+        check(f"md race headline {p} retries", int(m.group(6)),
+              sum(int(x["retries"]) for x in rs))
+    for m in re.finditer(rf"a request failed under (\S+) only in (\d+) and "
+                         rf"under (\S+) only in (\d+) \(exact McNemar test, "
+                         rf"p (?:= )?(<? ?{NUM})\)", md):
+        a, b = m.group(1), m.group(3)
+        fa = [flags_of(rows[a][i])["request_failed"] for i in common]
+        fb = [flags_of(rows[b][i])["request_failed"] for i in common]
+        fo = sum(1 for x, y in zip(fa, fb) if x and not y)
+        so = sum(1 for x, y in zip(fa, fb) if y and not x)
+        check(f"md race verdict {a}/{b} first only", int(m.group(2)), fo)
+        check(f"md race verdict {a}/{b} second only", int(m.group(4)), so)
+        pe, _ = mcnemar(fo, so)
+        ptext = m.group(5)
+        if ptext.startswith("<"):
+            check(f"md race verdict {a}/{b} p below 1e-300", pe < 1e-300, True)
+        else:
+            mcheck(f"md race verdict {a}/{b} p", ptext, pe)
+
+
 def main(argv):
     if len(argv) != 4:
         print(__doc__, file=sys.stderr)
@@ -532,6 +570,7 @@ def main(argv):
         md = fh.read()
     common = audit_json(rep, rows)
     audit_md(md, rows, common, rep)
+    audit_race_headline(md, rows, common)
     for f in failures[:40]:
         print("FAIL:", f, file=sys.stderr)
     if len(failures) > 40:

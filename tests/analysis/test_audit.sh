@@ -65,6 +65,13 @@ cmp -s "$tmp/bad.md" "$tmp/$s.md" && bad "the planted connections count did not 
 python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/bad.md" >"$tmp/o" 2>&1
 [ $? -eq 1 ] && grep -q "md requests retry connections: report $((c + 1)), recomputed $c" "$tmp/o" &&
   ok || bad "a planted connections count was not caught: $(tail -3 "$tmp/o")"
+# and in the race's headline sentence: linux's failed requests one off
+f=$(sqlite3 "$tmp/$s.db" "SELECT sum(requests_failed) FROM conversations WHERE profile='linux'")
+sed "s/^\(Under linux, conversations with a failed request: .*; requests failed: \)$f of/\1$((f + 1)) of/" "$tmp/$s.md" >"$tmp/bad.md"
+cmp -s "$tmp/bad.md" "$tmp/$s.md" && bad "the planted headline count did not change the report"
+python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/bad.md" >"$tmp/o" 2>&1
+[ $? -eq 1 ] && grep -q "md race headline linux requests failed: report $((f + 1)), recomputed $f" "$tmp/o" &&
+  ok || bad "a planted headline count was not caught: $(tail -3 "$tmp/o")"
 python3 - "$tmp/$s.json" "$tmp/bad.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
