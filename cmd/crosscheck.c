@@ -148,8 +148,7 @@ static int refused(const scenario *sc, const char *path) {
               "which has no profile knobs"
         : strcmp(n, "close_when_read") == 0 ||
                 strcmp(n, "read_close_delay") == 0 ||
-                strcmp(n, "close_on_eof") == 0 ||
-                strcmp(n, "reuse_timeout") == 0 || strcmp(n, "retry") == 0
+                strcmp(n, "close_on_eof") == 0
             ? "not taken by the kernel ends (halfclose-peer) yet"
             : NULL;
     if (why) {

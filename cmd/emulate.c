@@ -80,11 +80,7 @@ int cmd_emulate(int argc, char **argv) {
     return cli_error(SUB, "--close_when_read, --read_close_delay and "
                           "--close_on_eof are not taken by a kernel end "
                           "(halfclose-peer) yet");
-  /* a kernel end plays one connection */
-  if ((kern[0] || kern[1]) && (cp.p.reuse_timeout_ns || cp.p.retry))
-    return cli_error(SUB, "--reuse_timeout and --retry (a new connection) "
-                          "are not taken by a kernel end (halfclose-peer) "
-                          "yet");
+
   tcp_profile prof[2];
   for (int i = 0; i < 2; i++)
     if (!kern[i] && cli_profile(SUB, i ? server : client, &cp, &prof[i]))

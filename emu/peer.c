@@ -144,19 +144,76 @@ static int read_until(int c, uint64_t *got, uint64_t want, uint64_t deadline,
   return 1;
 }
 
+/* One connection's answers and close (the server's parameters). */
+typedef struct sv {
+  uint64_t request, response, think, close_delay, max_requests, requests;
+  uint64_t linger, idle;
+  int wait_eof, close_mode;
+} sv;
+
+static void serve(const sv *v, int c, uint64_t t0, uint64_t *got, int *err,
+                  int *eof, int64_t *t_err) {
+  uint64_t nresp = v->max_requests ? v->max_requests
+                   : v->requests   ? v->requests
+                                   : 1;
+  /* the requests it reads at most: none beyond those it answers */
+  uint64_t cap = v->max_requests ? v->max_requests * v->request : UINT64_MAX;
+  uint64_t answer = nresp; /* with WAIT_EOF: those there at the end */
+  if (v->wait_eof) {
+    read_until(c, got, cap, 0, err, eof);
+    uint64_t k = v->request ? *got / v->request : nresp;
+    answer = k < 1 ? 1 : k < nresp ? k : nresp;
+  }
+  for (uint64_t k = 0; k < answer && !*err; k++) {
+    if (!v->wait_eof) {
+      /* the request read whole; after a response, idle_timeout bounds
+       * the wait for the next */
+      uint64_t deadline = v->idle && k ? now_ns() + v->idle : 0;
+      int rv = read_until(c, got, (k + 1) * v->request, deadline, err, eof);
+      if (rv == 0)
+        break; /* idle: close */
+      if (rv < 0 && (*err || k > 0))
+        break;
+    }
+    if (*err)
+      break;
+    sleep_until(now_ns() + v->think);
+    if (write_all(c, v->response) != 0) {
+      *err = errno;
+      break;
+    }
+  }
+  if (*err)
+    *t_err = (int64_t)(now_ns() - t0);
+  else
+    sleep_until(now_ns() + v->close_delay);
+  if (v->close_mode == 2) { /* SO_LINGER {1, 0}: close() sends a RST */
+    struct linger lg = {1, 0};
+    setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  } else if (v->close_mode == 1 && !*err && !*eof) {
+    /* the lingering close */
+    shutdown(c, SHUT_WR);
+    uint64_t sink = *got;
+    int e2 = 0, eof2 = 0; /* what the drain meets is not the answer's */
+    read_until(c, &sink, UINT64_MAX, now_ns() + v->linger, &e2, &eof2);
+  }
+  close(c);
+}
+
 static int server(char **a, int argc) {
   int port = atoi(a[0]);
-  uint64_t request = strtoull(a[1], NULL, 10),
-           response = strtoull(a[2], NULL, 10),
-           think = strtoull(a[3], NULL, 10),
-           close_delay = strtoull(a[4], NULL, 10);
-  int wait_eof = atoi(a[5]);
-  uint64_t max_requests = argc > 6 ? strtoull(a[6], NULL, 10) : 0,
-           requests = argc > 7 ? strtoull(a[7], NULL, 10) : 1,
-           linger = argc > 9 ? strtoull(a[9], NULL, 10) : 0,
-           idle = argc > 10 ? strtoull(a[10], NULL, 10) : 0;
-  int close_mode = argc > 8 ? atoi(a[8]) : 0;
-  uint64_t nresp = max_requests ? max_requests : requests ? requests : 1;
+  sv v = {0};
+  v.request = strtoull(a[1], NULL, 10);
+  v.response = strtoull(a[2], NULL, 10);
+  v.think = strtoull(a[3], NULL, 10);
+  v.close_delay = strtoull(a[4], NULL, 10);
+  v.wait_eof = atoi(a[5]);
+  v.max_requests = argc > 6 ? strtoull(a[6], NULL, 10) : 0;
+  v.requests = argc > 7 ? strtoull(a[7], NULL, 10) : 1;
+  v.close_mode = argc > 8 ? atoi(a[8]) : 0;
+  v.linger = argc > 9 ? strtoull(a[9], NULL, 10) : 0;
+  v.idle = argc > 10 ? strtoull(a[10], NULL, 10) : 0;
+  int more = argc > 11 ? atoi(a[11]) : 0;
   int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
   struct sockaddr_in sa = {.sin_family = AF_INET,
                            .sin_port = htons((uint16_t)port)};
@@ -165,194 +222,274 @@ static int server(char **a, int argc) {
     return perror("halfclose-peer server"), 1;
   printf("listening\n");
   fflush(stdout);
-  int c = accept(l, NULL, NULL);
-  if (c < 0)
-    return perror("halfclose-peer accept"), 1;
-  uint64_t t0 = now_ns(), got = 0;
+  uint64_t got = 0;
   int err = 0, eof = 0;
   int64_t t_err = -1;
-  /* the requests it reads at most: none beyond those it answers */
-  uint64_t cap = max_requests ? max_requests * request : UINT64_MAX;
-  uint64_t answer = nresp; /* with WAIT_EOF: those there at the end */
-  if (wait_eof) {
-    read_until(c, &got, cap, 0, &err, &eof);
-    uint64_t k = request ? got / request : nresp;
-    answer = k < 1 ? 1 : k < nresp ? k : nresp;
-  }
-  for (uint64_t k = 0; k < answer && !err; k++) {
-    if (!wait_eof) {
-      /* the request read whole; after a response, idle_timeout bounds
-       * the wait for the next */
-      uint64_t deadline = idle && k ? now_ns() + idle : 0;
-      int rv = read_until(c, &got, (k + 1) * request, deadline, &err, &eof);
-      if (rv == 0)
-        break; /* idle: close */
-      if (rv < 0 && (err || k > 0))
-        break;
+  for (;;) {
+    int c = accept(l, NULL, NULL);
+    if (c < 0)
+      return perror("halfclose-peer accept"), 1;
+    if (more) { /* no longer waiting: the harness lets it finish */
+      printf("serving\n");
+      fflush(stdout);
     }
-    if (err)
+    /* the connections after the first (MORE: the client opens another
+     * when one failed or sat idle too long): each on its own, the
+     * requests counted from the first on it */
+    uint64_t t0 = now_ns(), g = 0;
+    int e = 0, f = 0;
+    serve(&v, c, t0, &g, &e, &f, &t_err);
+    got += g;
+    if (!err)
+      err = e;
+    eof = f;
+    if (!more)
       break;
-    sleep_until(now_ns() + think);
-    if (write_all(c, response) != 0) {
-      err = errno;
-      break;
-    }
+    /* the harness ends a server that waits here once its client is done */
+    printf("accepting\n");
+    fflush(stdout);
   }
-  if (err)
-    t_err = (int64_t)(now_ns() - t0);
-  else
-    sleep_until(now_ns() + close_delay);
-  if (close_mode == 2) { /* SO_LINGER {1, 0}: close() sends a RST */
-    struct linger lg = {1, 0};
-    setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-  } else if (close_mode == 1 && !err && !eof) {
-    /* the lingering close */
-    shutdown(c, SHUT_WR);
-    uint64_t sink = got;
-    int e2 = 0, eof2 = 0; /* what the drain meets is not the answer's */
-    read_until(c, &sink, UINT64_MAX, now_ns() + linger, &e2, &eof2);
-  }
-  close(c);
   close(l);
   report(got, eof, err, t_err);
   return 0;
 }
 
-static int client(char **a, int argc) {
-  const char *addr = a[0];
-  int port = atoi(a[1]);
-  uint64_t request = strtoull(a[2], NULL, 10);
-  int half_close = atoi(a[3]);
-  uint64_t shutdown_delay = strtoull(a[4], NULL, 10),
-           read_size = strtoull(a[5], NULL, 10),
-           read_interval = strtoull(a[6], NULL, 10),
-           read_delay = strtoull(a[7], NULL, 10);
-  uint64_t requests = argc > 8 ? strtoull(a[8], NULL, 10) : 1,
-           gap = argc > 10 ? strtoull(a[10], NULL, 10) : 0,
-           response = argc > 11 ? strtoull(a[11], NULL, 10) : 0;
-  int pipeline = argc > 9 ? atoi(a[9]) : 0;
-  if (requests < 1)
-    requests = 1;
-  if (read_size == 0 || read_size > (1u << 20))
-    return fprintf(stderr, "halfclose-peer: bad read size\n"), 2;
-  int c = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in sa = {.sin_family = AF_INET,
-                           .sin_port = htons((uint16_t)port)};
-  if (c < 0 || inet_pton(AF_INET, addr, &sa.sin_addr) != 1 || cubic(c))
-    return perror("halfclose-peer client"), 1;
-  uint64_t t0 = now_ns(), got = 0;
-  int err = 0, eof = 0;
-  int64_t t_err = -1;
-  /* requests written so far: all at once with PIPELINE */
-  uint64_t sent = pipeline ? requests : 1;
-  if (connect(c, (struct sockaddr *)&sa, sizeof sa) != 0) {
-    err = errno;
-    t_err = (int64_t)(now_ns() - t0);
-  } else if (write_all(c, sent * request) != 0) {
-    err = errno;
-    t_err = (int64_t)(now_ns() - t0);
-  } else {
-    /* as the simulated client: the shutdown SHUTDOWN_DELAY_NS after the
-     * last request, and - independently - a paced reader's reads on a
-     * clock, READ_DELAY_NS after the first request and every
-     * READ_INTERVAL_NS from there, each taking what is there (nothing
-     * there: the next tick); an unpaced reader reads whenever data is
-     * there. A response read whole releases the next request GAP_NS
-     * later; the connection is not read meanwhile. */
-    uint64_t t_req = now_ns(), t_sd = t_req + shutdown_delay,
-             t_rd = t_req + read_delay;
-    bool sd_pending = half_close != 0 && sent >= requests;
-    char *buf = malloc(read_size);
-    while (buf) {
-      if (sent < requests && response && got >= sent * response) {
-        /* the next request, after the gap (the clock's ticks that fell
-         * in it are skipped, as the simulated reader's find nothing) */
-        sleep_until(now_ns() + gap);
-        if (write_all(c, request) != 0) {
-          err = errno;
-          t_err = (int64_t)(now_ns() - t0);
-          break;
-        }
-        sent++;
-        uint64_t t = now_ns();
-        if (sent >= requests && half_close) {
-          sd_pending = true;
-          t_sd = t + shutdown_delay;
-        }
-        if (t_rd < t)
-          t_rd = read_interval ? t_rd + (t - t_rd + read_interval - 1) /
-                                            read_interval * read_interval
-                               : t;
-        continue;
-      }
-      if (sd_pending && t_sd <= t_rd) {
-        sleep_until(t_sd);
-        shutdown(c, SHUT_WR);
-        sd_pending = false;
-        continue;
-      }
-      sleep_until(t_rd);
-      uint64_t t;
-      if (!read_interval) { /* wait for data, or for the shutdown */
-        int timeout = -1;
-        if (sd_pending) {
-          t = now_ns();
-          timeout = t_sd > t ? (int)((t_sd - t + 999999) / 1000000) : 0;
-        }
-        struct pollfd pf = {c, POLLIN, 0};
-        int pr = poll(&pf, 1, timeout);
-        if (pr < 0 && errno == EINTR)
-          continue;
-        if (pr == 0) { /* the shutdown is due */
-          t_rd = now_ns();
-          if (t_rd < t_sd)
-            t_rd = t_sd;
-          continue;
-        }
-      }
-      /* no more than the response awaited, while requests are to come */
-      uint64_t want = read_size;
-      if (sent < requests && response && sent * response - got < want)
-        want = sent * response - got;
-      ssize_t n = recv(c, buf, want, MSG_DONTWAIT);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        if (read_interval)
-          t_rd += read_interval;
-        continue;
-      }
-      if (n < 0) {
-        err = errno;
-        t_err = (int64_t)(now_ns() - t0);
-        break;
-      }
-      if (n == 0) {
-        eof = 1;
-        break;
-      }
-      got += (uint64_t)n;
-      if (read_interval)
-        t_rd += read_interval;
-    }
-    free(buf);
+/* The client's requests over as many connections as it takes (the
+ * simulated pool's rules, sim/conv.c): numbered from 0, bytes per
+ * connection. */
+typedef struct cl {
+  const char *addr;
+  int port;
+  uint64_t request, response, requests, gap, reuse, retry;
+  uint64_t shutdown_delay, read_size, read_interval, read_delay;
+  int half_close, pipeline;
+  int c;               /* this connection, or -1 */
+  uint64_t released;   /* requests the client may have written */
+  uint64_t conn_first; /* the first request on this connection */
+  uint64_t conn_read;  /* response bytes read on it */
+  uint64_t resp_idx;   /* the request whose response is awaited */
+  uint64_t whole;      /* responses read whole, all connections */
+  uint64_t tries;      /* resends of request resp_idx */
+  uint64_t conns, retries, got;
+  uint64_t t0, t_sd, t_rd;
+  bool sd_pending, read_started;
+  int err, eof;
+  int64_t t_err;
+} cl;
+
+static void fail_at(cl *k, int e) {
+  if (!k->err) {
+    k->err = e;
+    k->t_err = (int64_t)(now_ns() - k->t0);
   }
-  close(c);
-  report(got, eof, err, t_err);
+}
+
+/* Open a connection and write the requests released and not yet answered
+ * on it; the half-close after the last. 0, or -1 (k->err set). */
+static int cl_open(cl *k) {
+  k->c = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {.sin_family = AF_INET,
+                           .sin_port = htons((uint16_t)k->port)};
+  if (k->c < 0 || inet_pton(AF_INET, k->addr, &sa.sin_addr) != 1 || cubic(k->c))
+    return perror("halfclose-peer client"), exit(1), -1;
+  k->conns++;
+  k->conn_first = k->resp_idx;
+  k->conn_read = 0;
+  if (connect(k->c, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+      write_all(k->c, (k->released - k->conn_first) * k->request) != 0) {
+    fail_at(k, errno);
+    close(k->c);
+    k->c = -1;
+    return -1;
+  }
+  uint64_t t = now_ns();
+  k->sd_pending = k->half_close && k->released >= k->requests;
+  k->t_sd = t + k->shutdown_delay;
+  if (!k->read_started) { /* the reads' clock, from the first request */
+    k->read_started = true;
+    k->t_rd = t + k->read_delay;
+  }
+  return 0;
+}
+
+static void cl_close(cl *k) {
+  if (k->c >= 0)
+    close(k->c);
+  k->c = -1;
+}
+
+/* The next request after the gap: on this connection, or a new one when
+ * it sat idle past reuse_timeout or is gone. */
+static int cl_next(cl *k, bool dead) {
+  sleep_until(now_ns() + k->gap);
+  k->released++;
+  if (dead || (k->reuse && k->gap > k->reuse)) {
+    cl_close(k);
+    return cl_open(k);
+  }
+  if (write_all(k->c, k->request) != 0)
+    return -1; /* found when it reads */
+  uint64_t t = now_ns();
+  if (k->released >= k->requests && k->half_close) {
+    k->sd_pending = true;
+    k->t_sd = t + k->shutdown_delay;
+  }
+  if (k->t_rd < t) /* the ticks in the gap found nothing */
+    k->t_rd = k->read_interval
+                  ? k->t_rd + (t - k->t_rd + k->read_interval - 1) /
+                                  k->read_interval * k->read_interval
+                  : t;
+  return 0;
+}
+
+/* The connection ended (end of stream or error) with responses awaited:
+ * resent on a new one while retry allows, else failed; then the next
+ * request, or the end. Returns false at the end. */
+static bool cl_failed(cl *k) {
+  uint64_t out = k->released - k->resp_idx;
+  if (out && k->tries < k->retry) {
+    k->tries++;
+    k->retries += out;
+    cl_close(k);
+    return cl_open(k) == 0;
+  }
+  k->resp_idx = k->released;
+  k->tries = 0;
+  if (k->released < k->requests)
+    return cl_next(k, true) == 0;
+  return false;
+}
+
+static int client(char **a, int argc) {
+  cl k = {0};
+  k.addr = a[0];
+  k.port = atoi(a[1]);
+  k.request = strtoull(a[2], NULL, 10);
+  k.half_close = atoi(a[3]);
+  k.shutdown_delay = strtoull(a[4], NULL, 10);
+  k.read_size = strtoull(a[5], NULL, 10);
+  k.read_interval = strtoull(a[6], NULL, 10);
+  k.read_delay = strtoull(a[7], NULL, 10);
+  k.requests = argc > 8 ? strtoull(a[8], NULL, 10) : 1;
+  k.pipeline = argc > 9 ? atoi(a[9]) : 0;
+  k.gap = argc > 10 ? strtoull(a[10], NULL, 10) : 0;
+  k.response = argc > 11 ? strtoull(a[11], NULL, 10) : 0;
+  k.reuse = argc > 12 ? strtoull(a[12], NULL, 10) : 0;
+  k.retry = argc > 13 ? strtoull(a[13], NULL, 10) : 0;
+  if (k.requests < 1)
+    k.requests = 1;
+  if (k.read_size == 0 || k.read_size > (1u << 20))
+    return fprintf(stderr, "halfclose-peer: bad read size\n"), 2;
+  k.c = -1;
+  k.t_err = -1;
+  k.t0 = now_ns();
+  k.released = k.pipeline ? k.requests : 1;
+  char *buf = malloc(k.read_size);
+  bool go = buf && cl_open(&k) == 0;
+  /* as the simulated client: the shutdown SHUTDOWN_DELAY_NS after the
+   * last request, and - independently - a paced reader's reads on a
+   * clock, READ_DELAY_NS after the first request and every
+   * READ_INTERVAL_NS from there, each taking what is there (nothing
+   * there: the next tick); an unpaced reader reads whenever data is
+   * there. A response read whole releases the next request GAP_NS later;
+   * the connection is not read meanwhile (it waits in the pool). */
+  while (go) {
+    if (k.released < k.requests && !k.pipeline && k.resp_idx >= k.released) {
+      if (cl_next(&k, false) != 0 && k.c < 0)
+        break;
+      continue;
+    }
+    if (k.sd_pending && k.t_sd <= k.t_rd) {
+      sleep_until(k.t_sd);
+      shutdown(k.c, SHUT_WR);
+      k.sd_pending = false;
+      continue;
+    }
+    sleep_until(k.t_rd);
+    if (!k.read_interval) { /* wait for data, or for the shutdown */
+      int timeout = -1;
+      if (k.sd_pending) {
+        uint64_t t = now_ns();
+        timeout = k.t_sd > t ? (int)((k.t_sd - t + 999999) / 1000000) : 0;
+      }
+      struct pollfd pf = {k.c, POLLIN, 0};
+      int pr = poll(&pf, 1, timeout);
+      if (pr < 0 && errno == EINTR)
+        continue;
+      if (pr == 0) { /* the shutdown is due */
+        k.t_rd = now_ns();
+        if (k.t_rd < k.t_sd)
+          k.t_rd = k.t_sd;
+        continue;
+      }
+    }
+    /* no more than the response awaited, while requests are to come */
+    uint64_t want = k.read_size;
+    if (k.released < k.requests && !k.pipeline && k.response) {
+      uint64_t left = (k.released - k.conn_first) * k.response - k.conn_read;
+      if (left < want)
+        want = left;
+    }
+    ssize_t n = recv(k.c, buf, want, MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (k.read_interval)
+        k.t_rd += k.read_interval;
+      continue;
+    }
+    if (n <= 0) {
+      if (n < 0)
+        fail_at(&k, errno);
+      else
+        k.eof = 1;
+      /* the end of the stream or an error: the end unless responses
+       * are still awaited */
+      if (k.resp_idx < k.requests && cl_failed(&k)) {
+        k.eof = 0;
+        continue;
+      }
+      break;
+    }
+    k.got += (uint64_t)n;
+    k.conn_read += (uint64_t)n;
+    if (k.response) { /* responses come in order */
+      uint64_t w = k.conn_first + k.conn_read / k.response;
+      if (w > k.released)
+        w = k.released;
+      if (w > k.resp_idx) {
+        k.whole += w - k.resp_idx;
+        k.resp_idx = w;
+        k.tries = 0;
+      }
+    }
+    if (k.read_interval)
+      k.t_rd += k.read_interval;
+  }
+  free(buf);
+  cl_close(&k);
+  printf("bytes_read=%llu eof=%d error=%s t_error_ns=%lld responses=%llu "
+         "connections=%llu retries=%llu\n",
+         (unsigned long long)k.got, k.eof, k.err ? errname(k.err) : "0",
+         (long long)k.t_err, (unsigned long long)k.whole,
+         (unsigned long long)k.conns, (unsigned long long)k.retries);
+  fflush(stdout);
   return 0;
 }
 
 int main(int argc, char **argv) {
   punctual();
-  if ((argc == 8 || argc == 13) && strcmp(argv[1], "server") == 0)
+  if ((argc == 8 || argc == 13 || argc == 14) && strcmp(argv[1], "server") == 0)
     return server(argv + 2, argc - 2);
-  if ((argc == 10 || argc == 14) && strcmp(argv[1], "client") == 0)
+  if ((argc == 10 || argc == 14 || argc == 16) &&
+      strcmp(argv[1], "client") == 0)
     return client(argv + 2, argc - 2);
   fprintf(stderr, "usage: halfclose-peer server PORT REQUEST RESPONSE "
                   "THINK_NS CLOSE_DELAY_NS WAIT_EOF [MAX_REQUESTS REQUESTS "
-                  "CLOSE_MODE LINGER_NS IDLE_TIMEOUT_NS]\n"
+                  "CLOSE_MODE LINGER_NS IDLE_TIMEOUT_NS [MORE]]\n"
                   "       halfclose-peer client ADDR PORT REQUEST HALF_CLOSE "
                   "SHUTDOWN_DELAY_NS READ_SIZE READ_INTERVAL_NS "
-                  "READ_DELAY_NS [REQUESTS PIPELINE GAP_NS RESPONSE]\n");
+                  "READ_DELAY_NS [REQUESTS PIPELINE GAP_NS RESPONSE "
+                  "[REUSE_TIMEOUT_NS RETRY]]\n");
   return 2;
 }

@@ -53,8 +53,8 @@ struct emu_session {
   bool have_wall0;
   double late_ms;
   char peer[1024]; /* halfclose-peer's path */
-  char *argv[2][16];
-  char args[2][14][32];
+  char *argv[2][18];
+  char args[2][16][32];
 };
 
 /* halfclose-peer beside this executable */
@@ -106,8 +106,8 @@ static double wall_ms(void) {
   return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-static bool poll_end(void *user, int end, uint64_t *bytes, bool *eof,
-                     int *error) {
+static bool poll_end(void *user, int end, bool peer_done,
+                     conv_kernel_report *out) {
   emu_session *m = user;
   double sim_ms = (double)conv_env_now(m->env) / 1e6, w = wall_ms();
   if (!m->have_wall0) {
@@ -118,26 +118,41 @@ static bool poll_end(void *user, int end, uint64_t *bytes, bool *eof,
   }
   kend *k = &m->end[end];
   drain(k);
-  if (k->pid && waitpid(k->pid, NULL, WNOHANG) != k->pid)
-    return false;
+  if (k->pid && waitpid(k->pid, NULL, WNOHANG) != k->pid) {
+    /* a server waiting for another connection its client, done, will
+     * not open: ended here, with nothing more to say */
+    size_t n = strlen(k->report);
+    if (!(end == 1 && peer_done && n >= 10 &&
+          strcmp(k->report + n - 10, "accepting\n") == 0))
+      return false;
+    kill(k->pid, SIGTERM);
+    waitpid(k->pid, NULL, 0);
+    k->pid = 0;
+    *out = (conv_kernel_report){0};
+    return true;
+  }
   k->pid = 0;
   drain(k);
   const char *r = strstr(k->report, "bytes_read=");
-  unsigned long long b = 0;
+  unsigned long long b = 0, resp = 0, conns = 0, retries = 0;
   int e = 0;
+  long long terr = 0;
   char err[32] = "0";
+  int got = 0;
   if (r)
-    sscanf(r, "bytes_read=%llu eof=%d error=%31s", &b, &e, err);
-  *bytes = b;
-  *eof = e != 0;
-  *error = r ? errno_of(err) : EIO;
+    got = sscanf(r,
+                 "bytes_read=%llu eof=%d error=%31s t_error_ns=%lld "
+                 "responses=%llu connections=%llu retries=%llu",
+                 &b, &e, err, &terr, &resp, &conns, &retries);
+  *out = (conv_kernel_report){
+      b, e != 0, r ? errno_of(err) : EIO, got == 7, resp, conns, retries};
   return true;
 }
 
 static void set_args(emu_session *m, int end, const char *const *words) {
   int n = 0;
   m->argv[end][n++] = m->peer;
-  for (; words[n - 1] && n < 15; n++) {
+  for (; words[n - 1] && n < 17; n++) {
     snprintf(m->args[end][n - 1], sizeof m->args[end][n - 1], "%s",
              words[n - 1]);
     m->argv[end][n] = m->args[end][n - 1];
@@ -153,7 +168,10 @@ static const char *u64(char *buf, uint64_t v) {
 /* Start the kernel server and wait (up to 5 s) until it listens. */
 static int start_server(emu_session *m, const conv_params *p, char *err,
                         size_t cap) {
-  char b[11][24];
+  char b[12][24];
+  /* another connection may come when the client has more than one
+   * request or resends them */
+  bool more = p->requests > 1 || p->retry;
   const char *w[] = {"server",
                      u64(b[5], p->port),
                      u64(b[0], p->request),
@@ -166,6 +184,7 @@ static int start_server(emu_session *m, const conv_params *p, char *err,
                      u64(b[8], p->close_mode),
                      u64(b[9], p->linger_ns),
                      u64(b[10], p->idle_timeout_ns),
+                     u64(b[11], more),
                      NULL};
   set_args(m, 1, w);
   kend *k = &m->end[1];
@@ -186,7 +205,7 @@ static int start_server(emu_session *m, const conv_params *p, char *err,
 }
 
 static void client_args(emu_session *m, const conv_params *p) {
-  char b[11][24];
+  char b[13][24];
   const char *w[] = {"client",
                      "10.0.0.2",
                      u64(b[6], p->port),
@@ -200,6 +219,8 @@ static void client_args(emu_session *m, const conv_params *p) {
                      u64(b[8], p->pipeline),
                      u64(b[9], p->gap_ns),
                      u64(b[10], p->response),
+                     u64(b[11], p->reuse_timeout_ns),
+                     u64(b[12], p->retry),
                      NULL};
   set_args(m, 0, w);
 }

@@ -160,11 +160,23 @@ uint64_t conv_env_now(const conv_env *e);
  * conv_run), asks `poll` whether an end's program has exited and, once it
  * has, what it saw (`report`: bytes read, end of stream, the error).
  */
+/* What a kernel end's program saw, once it exited. */
+typedef struct conv_kernel_report {
+  uint64_t bytes_read; /* response bytes its application read */
+  bool eof;            /* its last connection ended with end of stream */
+  int error;           /* the first errno a read or write got, or 0 */
+  bool counted;        /* the client's counts below are given */
+  uint64_t responses;  /* responses read whole, all connections */
+  uint64_t connections, retries;
+} conv_kernel_report;
+
 typedef struct conv_kernel {
   bool end[2];               /* client, server: a real kernel */
   void (*start)(void *user); /* start the kernel client's program */
-  bool (*poll)(void *user, int end, uint64_t *bytes_read, bool *eof,
-               int *error); /* exited? then what it saw (error: an errno) */
+  /* Has end's program exited? Then what it saw. peer_done: the other
+   * end is done, so a server waiting for another connection is
+   * ended. */
+  bool (*poll)(void *user, int end, bool peer_done, conv_kernel_report *out);
   void *user;
 } conv_kernel;
 

@@ -19,12 +19,19 @@ bool conv_is_kernel(const run *r, int node) {
  * known only when the application got it: conn_reset then; the bytes its
  * host had received in order (the capture) and the application never
  * read are then lost. */
-static void kernel_client_done(run *r, uint64_t bytes, bool eof, int error) {
-  int64_t err = tcp_error_from_errno(error);
+static void kernel_client_done(run *r, const conv_kernel_report *k) {
+  uint64_t bytes = k->bytes_read;
+  bool eof = k->eof;
+  int64_t err = tcp_error_from_errno(k->error);
   r->out->bytes_read = bytes;
   r->out->client_error = (int)err;
-  if (r->p->response) /* responses read whole (its one connection) */
+  if (k->counted) { /* responses read whole, over its connections */
+    r->got = k->responses;
+    r->out->connections = k->connections;
+    r->out->retries = k->retries;
+  } else if (r->p->response) {
     r->got = bytes / r->p->response;
+  }
   if (bytes)
     conv_app_event(r, 0, TCP_CALL_RECV, (int64_t)bytes, (int64_t)bytes);
   if (eof)
@@ -52,15 +59,14 @@ static void on_watch(void *arg) {
   r->watch_id = 0;
   for (int end = 0; end < 2; end++) {
     bool *done = end == 0 ? &r->client_done : &r->srv_done;
-    uint64_t bytes = 0;
-    bool eof = false;
-    int error = 0;
+    conv_kernel_report k = {0};
     if (!conv_is_kernel(r, end) || *done ||
-        !r->kernel->poll(r->kernel->user, end, &bytes, &eof, &error))
+        !r->kernel->poll(r->kernel->user, end,
+                         end == 0 ? r->srv_done : r->client_done, &k))
       continue;
     *done = true;
     if (end == 0)
-      kernel_client_done(r, bytes, eof, error);
+      kernel_client_done(r, &k);
   }
   if (!(conv_is_kernel(r, 0) && !r->client_done) &&
       !(conv_is_kernel(r, 1) && !r->srv_done)) {

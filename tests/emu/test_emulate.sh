@@ -72,9 +72,15 @@ echo "$out" | grep -q "server_rst=yes" && grep -q "exchanges=1/2" "$tmp/o" && ok
 out=$(emu --client=kernel --server=kernel $ka --gap=300ms)
 echo "$out" | grep -q "server_rst=no" && grep -q "exchanges=2/2" "$tmp/o" && ok ||
   bad "keep-alive, inside the timeout, kernel: $out $(grep exchanges "$tmp/o")"
-# a kernel end plays one connection: reuse and retry refused
-"$hc" emulate --client=kernel --retry=1 >/dev/null 2>"$tmp/e"
-[ $? -eq 2 ] && grep -q "are not taken by a kernel end" "$tmp/e" && ok || bad "retry with a kernel end: $(cat "$tmp/e")"
+# ... and its fixes, each a second connection: the client's idle limit
+# below the server's (reuse_timeout) and one retry
+out=$(emu --client=kernel --server=kernel $ka --gap=700ms --reuse_timeout=200ms)
+echo "$out" | grep -q "server_rst=no" &&
+  grep -q "exchanges=2/2 connections=2 retries=0" "$tmp/o" && ok ||
+  bad "keep-alive, reuse_timeout, kernel: $out $(grep exchanges "$tmp/o")"
+out=$(emu --client=kernel --server=kernel $ka --gap=700ms --retry=1)
+grep -q "bytes_read=40000 .*exchanges=2/2 connections=2 retries=1" "$tmp/o" && ok ||
+  bad "keep-alive, retry, kernel: $out $(grep exchanges "$tmp/o")"
 
 # interrupted in the middle of a conversation (its namespaces exist): exit
 # 130 and no namespace left, without waiting for the next run's sweep
