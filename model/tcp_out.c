@@ -317,34 +317,52 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
   }
 }
 
+/* Linux tcp_cleanup_rbuf(): the ACK the arrival held back goes with the
+ * read - more than (ack_every - 1) segments unacknowledged (rcv_nxt -
+ * rcv_wup, a FIN not yet ACKed counted), or the read emptied the queue
+ * after a pushed segment (one is not enough in interactive mode). Sent:
+ * true. */
+static bool held_back_ack(tcp_conn *c, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  if (c->deadline[TCP_TIMER_DELACK] == TCP_NEVER)
+    return false;
+  uint64_t unacked =
+      c->unacked_bytes + (c->fin_rcvd && !c->fin_ack_sent ? 1 : 0);
+  if (unacked > (uint64_t)(p->ack_every - 1) * c->mss) {
+    tcp_conn_send_ack(c, TCP_WHY_ACK_EVERY, now);
+    return true;
+  }
+  if ((c->ack_pushed2 || (c->ack_pushed && !tcp_conn_interactive(c))) &&
+      c->read_off == c->rcv_off) {
+    tcp_conn_send_ack(c, TCP_WHY_ACK_PUSHED, now);
+    return true;
+  }
+  return false;
+}
+
 void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
   bool may = c->fin_rcvd ? p->winupdate_after_fin && c->state != TCP_CLOSED &&
                                !(p->fin_ack_final && c->fin_ack_sent)
                          : state_receives(c->state);
-  if (!may)
+  if (!may) {
+    /* after the FIN Linux offers no window (RCV_SHUTDOWN), but the ACK
+     * of the FIN, held back, still goes with a read that calls for it */
+    if (p->winupdate == TCP_WINUPDATE_LINUX && c->fin_rcvd &&
+        !c->fin_ack_sent && c->state != TCP_CLOSED)
+      held_back_ack(c, now);
     return;
+  }
   uint32_t space = tcp_conn_rcv_wnd(c);
   uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
   if (p->winupdate == TCP_WINUPDATE_LINUX) {
-    /* tcp_cleanup_rbuf(): the ACK the arrival held back (more than one
-     * segment unacknowledged, the window would have shrunk) goes with
-     * the read; else a window update when the window offered has fallen
-     * to half the space or less and the read at least doubles it (in
-     * Linux's unclamped terms: window_clamp, tcp_receive_window()) */
+    /* tcp_cleanup_rbuf(): the ACK the arrival held back (held_back_ack);
+     * else a window update when the window offered has fallen to half
+     * the space or less and the read at least doubles it (in Linux's
+     * unclamped terms: window_clamp, tcp_receive_window()) */
     uint32_t now_wnd = offered_now(c);
-    if (c->deadline[TCP_TIMER_DELACK] != TCP_NEVER &&
-        c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss)
-      tcp_conn_send_ack(c, TCP_WHY_ACK_EVERY, now);
-    else if (c->deadline[TCP_TIMER_DELACK] != TCP_NEVER &&
-             (c->ack_pushed2 || (c->ack_pushed && !tcp_conn_interactive(c))) &&
-             c->read_off == c->rcv_off) /* ... or the read emptied the
-                                           queue after a pushed segment
-                                           (one is not enough in
-                                           interactive mode) */
-      tcp_conn_send_ack(c, TCP_WHY_ACK_PUSHED, now);
-    else if (2 * (uint64_t)now_wnd <= p->rcv_buf && space > now_wnd &&
-             space >= 2 * (uint64_t)now_wnd)
+    if (!held_back_ack(c, now) && 2 * (uint64_t)now_wnd <= p->rcv_buf &&
+        space > now_wnd && space >= 2 * (uint64_t)now_wnd)
       tcp_conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
     return;
   }

@@ -468,6 +468,35 @@ static void test_linux_interactive_mode(void) {
   }
   CHECK_EQ(now_acks[0], 1);
   CHECK_EQ(now_acks[1], 0);
+
+  /* ... and a paced reader's next read sends the ACK of that FIN, held
+   * back with more than an MSS unacknowledged, the FIN counted
+   * (tcp_cleanup_rbuf() after the FIN: no window update, but the held-back
+   * ACK), before the client's own FIN; the control as above */
+  lx = prof("linux");
+  p.read_interval_ns = 5 * TCP_MS;
+  p.read_size = 16384;
+  p.think_ns = 12601164;
+  size_t read_acks[2];
+  for (int k = 0; k < 2; k++) {
+    if (k)
+      CHECK_EQ(tcp_profile_set(&lx, "ack_every", 1000), 0);
+    log->n = 0;
+    CHECK_EQ(runp(&p, &lx, log, &o), 0);
+    read_acks[k] = 0;
+    uint32_t fin_end = 0;
+    for (size_t i = 0; i < log->n; i++) {
+      const tcp_segment *g = &log->ev[i].seg;
+      if (g->src == CONV_SERVER_ADDR && (g->flags & TCP_FIN))
+        fin_end = g->seq + g->len + 1;
+      else if (fin_end && g->src == CONV_CLIENT_ADDR && g->ack == fin_end &&
+               !(g->flags & TCP_FIN) && g->len == 0 &&
+               log->ev[i].why == TCP_WHY_ACK_EVERY)
+        read_acks[k]++;
+    }
+  }
+  CHECK_EQ(read_acks[0], 1);
+  CHECK_EQ(read_acks[1], 0);
   free(log);
 }
 
