@@ -343,6 +343,26 @@ def mcheck(what, text, want):
         fail(f"{what}: report {text}, recomputed {want:.6g}")
 
 
+def discordant(rows, common, a, b, name):
+    """The paired table's discordant counts of outcome `name`: under a
+    only, under b only."""
+    fa = [flags_of(rows[a][i])[name] for i in common]
+    fb = [flags_of(rows[b][i])[name] for i in common]
+    return (sum(1 for x, y in zip(fa, fb) if x and not y),
+            sum(1 for x, y in zip(fa, fb) if y and not x))
+
+
+def check_verdict(tag, first, second, ptext, fo, so):
+    """A verdict sentence's discordant counts and its exact McNemar p."""
+    check(f"{tag} first only", int(first), fo)
+    check(f"{tag} second only", int(second), so)
+    pe, _ = mcnemar(fo, so)
+    if ptext.startswith("<"):
+        check(f"{tag} p below 1e-300", pe < 1e-300, True)
+    else:
+        mcheck(f"{tag} p", ptext, pe)
+
+
 def rate_cell(what, cell, k, n):
     cell = cell.strip()
     m = re.fullmatch(rf"0 of (\d+) \(<= ({NUM}) %\)", cell)
@@ -453,12 +473,8 @@ def audit_md(md, rows, common, rep):
                 check(f"md requests {p} retries", int(r[5]),
                       sum(int(x["retries"]) for x in rs))
                 if len(r) > 6 and r[6] != "-":
-                    a_rows = [flags_of(rows[profiles[0]][i]) for i in common]
-                    b_rows = [flags_of(x) for x in rs]
-                    fo = sum(1 for x, y in zip(a_rows, b_rows)
-                             if x["request_failed"] and not y["request_failed"])
-                    so = sum(1 for x, y in zip(a_rows, b_rows)
-                             if not x["request_failed"] and y["request_failed"])
+                    fo, so = discordant(rows, common, profiles[0], p,
+                                        "request_failed")
                     diff = 100 * (fo - so) / n
                     check(f"md requests {p} paired difference",
                           float(r[6].split()[0]), round(diff, 2), 0.006)
@@ -507,18 +523,9 @@ def audit_md(md, rows, common, rep):
     for m in re.finditer(rf"(\d+) reads failed under (\S+) only and (\d+) under (\S+) "
                          rf"only \(exact McNemar test, p (?:= )?(<? ?{NUM})\)", md):
         a, b = m.group(2), m.group(4)
-        fo = sum(1 for i in common if flags_of(rows[a][i])["app_reset"]
-                 and not flags_of(rows[b][i])["app_reset"])
-        so = sum(1 for i in common if flags_of(rows[b][i])["app_reset"]
-                 and not flags_of(rows[a][i])["app_reset"])
-        check(f"md verdict {a}/{b} first only", int(m.group(1)), fo)
-        check(f"md verdict {a}/{b} second only", int(m.group(3)), so)
-        pe, _ = mcnemar(fo, so)
-        ptext = m.group(5)
-        if ptext.startswith("<"):
-            check(f"md verdict {a}/{b} p below 1e-300", pe < 1e-300, True)
-        else:
-            mcheck(f"md verdict {a}/{b} p", ptext, pe)
+        fo, so = discordant(rows, common, a, b, "app_reset")
+        check_verdict(f"md verdict {a}/{b}", m.group(1), m.group(3),
+                      m.group(5), fo, so)
 
 
 def audit_race_headline(md, rows, common):
@@ -545,18 +552,9 @@ def audit_race_headline(md, rows, common):
                          rf"under (\S+) only in (\d+) \(exact McNemar test, "
                          rf"p (?:= )?(<? ?{NUM})\)", md):
         a, b = m.group(1), m.group(3)
-        fa = [flags_of(rows[a][i])["request_failed"] for i in common]
-        fb = [flags_of(rows[b][i])["request_failed"] for i in common]
-        fo = sum(1 for x, y in zip(fa, fb) if x and not y)
-        so = sum(1 for x, y in zip(fa, fb) if y and not x)
-        check(f"md race verdict {a}/{b} first only", int(m.group(2)), fo)
-        check(f"md race verdict {a}/{b} second only", int(m.group(4)), so)
-        pe, _ = mcnemar(fo, so)
-        ptext = m.group(5)
-        if ptext.startswith("<"):
-            check(f"md race verdict {a}/{b} p below 1e-300", pe < 1e-300, True)
-        else:
-            mcheck(f"md race verdict {a}/{b} p", ptext, pe)
+        fo, so = discordant(rows, common, a, b, "request_failed")
+        check_verdict(f"md race verdict {a}/{b}", m.group(2), m.group(4),
+                      m.group(5), fo, so)
 
 
 def main(argv):
