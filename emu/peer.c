@@ -104,10 +104,12 @@ static int write_all(int fd, uint64_t n) {
   return 0;
 }
 
-static void report(uint64_t bytes, int eof, int err, int64_t t_err) {
-  printf("bytes_read=%llu eof=%d error=%s t_error_ns=%lld\n",
+/* The one line at the end; `counts`: the client's, or "". */
+static void report(uint64_t bytes, int eof, int err, int64_t t_err,
+                   const char *counts) {
+  printf("bytes_read=%llu eof=%d error=%s t_error_ns=%lld%s\n",
          (unsigned long long)bytes, eof, err ? errname(err) : "0",
-         (long long)t_err);
+         (long long)t_err, counts);
   fflush(stdout);
 }
 
@@ -250,7 +252,7 @@ static int server(char **a, int argc) {
     fflush(stdout);
   }
   close(l);
-  report(got, eof, err, t_err);
+  report(got, eof, err, t_err, "");
   return 0;
 }
 
@@ -468,12 +470,12 @@ static int client(char **a, int argc) {
   }
   free(buf);
   cl_close(&k);
-  printf("bytes_read=%llu eof=%d error=%s t_error_ns=%lld responses=%llu "
-         "connections=%llu retries=%llu\n",
-         (unsigned long long)k.got, k.eof, k.err ? errname(k.err) : "0",
-         (long long)k.t_err, (unsigned long long)k.whole,
-         (unsigned long long)k.conns, (unsigned long long)k.retries);
-  fflush(stdout);
+  char counts[96];
+  snprintf(counts, sizeof counts,
+           " responses=%llu connections=%llu retries=%llu",
+           (unsigned long long)k.whole, (unsigned long long)k.conns,
+           (unsigned long long)k.retries);
+  report(k.got, k.eof, k.err, k.t_err, counts);
   return 0;
 }
 
