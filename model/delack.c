@@ -77,13 +77,9 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
       c->unacked_segs++;
     now = c->unacked_segs >= p->ack_every;
     break;
-  case TCP_ACK_RULE_BYTES: /* Linux __tcp_ack_snd_check() */
+  case TCP_ACK_RULE_BYTES:
     c->unacked_bytes += len;
-    now = c->unacked_bytes > (uint64_t)(p->ack_every - 1) * c->mss;
-    if (now && p->ack_window_holds) /* ... and the window offered would
-                                       not shrink (unclamped, as Linux
-                                       compares tp->rcv_wnd) */
-      now = tcp_conn_rcv_wnd(c) >= c->rcv_wnd_offered;
+    now = tcp_delack_bytes_due(c, 0);
     break;
   }
   if (now) {
@@ -118,6 +114,17 @@ ack_decision tcp_delack_on_data(tcp_conn *c, uint32_t len, tcp_why *why,
 void tcp_delack_arm(tcp_conn *c, uint64_t now) {
   if (c->deadline[TCP_TIMER_DELACK] == TCP_NEVER) /* armed: stays as it is */
     tcp_conn_timer_set(c, TCP_TIMER_DELACK, deadline(c, now), now);
+}
+
+bool tcp_delack_bytes_due(const tcp_conn *c, uint32_t extra) {
+  const tcp_profile *p = c->host->p;
+  /* Linux __tcp_ack_snd_check(): more than (ack_every - 1) MSS of
+   * sequence space unacknowledged (rcv_nxt - rcv_wup) ... */
+  if (c->unacked_bytes + extra <= (uint64_t)(p->ack_every - 1) * c->mss)
+    return false;
+  /* ... and the window offered would not shrink (unclamped, as Linux
+   * compares tp->rcv_wnd) */
+  return !p->ack_window_holds || tcp_conn_rcv_wnd(c) >= c->rcv_wnd_offered;
 }
 
 bool tcp_conn_interactive(const tcp_conn *c) {

@@ -323,11 +323,8 @@ static bool fin_ack_due(const tcp_conn *c, ack_decision d, tcp_why why) {
   const tcp_profile *p = c->host->p;
   if (d == ACK_SEND && why == TCP_WHY_ACK_OOO)
     return true;
-  if (p->ack_rule != TCP_ACK_RULE_BYTES || p->delack_mode == TCP_DELACK_OFF)
-    return false;
-  if (c->unacked_bytes + 1 <= (uint64_t)(p->ack_every - 1) * c->mss)
-    return false;
-  return !p->ack_window_holds || tcp_conn_rcv_wnd(c) >= c->rcv_wnd_offered;
+  return p->ack_rule == TCP_ACK_RULE_BYTES &&
+         p->delack_mode != TCP_DELACK_OFF && tcp_delack_bytes_due(c, 1);
 }
 
 /* §3.10.7.4 seventh and eighth: segment text and FIN, after trimming. */

@@ -249,6 +249,9 @@ void tcp_delack_arm(tcp_conn *c, uint64_t now);
 void tcp_delack_after_ack(tcp_conn *c, tcp_why why, uint64_t now);
 /* A segment with data went out (Linux's interactive mode counts it). */
 void tcp_delack_data_sent(tcp_conn *c, uint64_t now);
+/* The bytes rule's immediate ACK is due, `extra` sequence numbers (a
+ * FIN's) counted beside the unacknowledged data. */
+bool tcp_delack_bytes_due(const tcp_conn *c, uint32_t extra);
 /* In Linux's interactive (pingpong) mode: no quick ACKs. */
 bool tcp_conn_interactive(const tcp_conn *c);
 
