@@ -1044,3 +1044,159 @@ int predict_app_reset(const predict_in *in, int64_t t_fin_ns,
   int64_t t_eof = t0 + (k + (int64_t)reads) * iv;
   return t_rst <= t_eof ? 1 : 0;
 }
+
+/* ---- stage K: the keep-alive window ---- */
+
+/* Whether the server ACKs the first request on a segment of its own
+ * before its response: quick-ACK mode at a connection's start (Linux
+ * tcp_event_data_recv(), icsk_ack.quick), no delayed ACKs, the byte or
+ * segment rule of the immediate ACK (RFC 1122 4.2.3.2), or Linux's ACK of
+ * a pushed segment at the read that empties the queue (tcp_cleanup_rbuf()
+ * under ICSK_ACK_PUSHED) - the server reads the request as it arrives. */
+static bool ka_ack_first(const predict_in *in, uint32_t mss) {
+  const tcp_profile *s = &in->server;
+  if (s->delack_mode == TCP_DELACK_OFF || s->quickack > 0 || s->ack_pushed)
+    return true;
+  if (s->ack_rule == TCP_ACK_RULE_BYTES)
+    return in->p->request > (uint64_t)(s->ack_every - 1) * mss;
+  if (s->ack_rule == TCP_ACK_RULE_SEGMENTS)
+    return in->p->request >= mss && s->ack_every <= 1;
+  return false;
+}
+
+/* The longest a profile holds an ACK: its timeout (the adaptive ATO's
+ * ceiling) and, on a tick grid, one period more. */
+static int64_t ka_longest_delack(const tcp_profile *t) {
+  int64_t d = (int64_t)(t->delack_max_ns > t->delack_ns ? t->delack_max_ns
+                                                        : t->delack_ns);
+  if (t->delack_mode == TCP_DELACK_TICK)
+    d += (int64_t)t->delack_tick_ns;
+  return d;
+}
+
+static const char *ka_regime(const predict_in *in, uint32_t mss) {
+  const conv_params *p = in->p;
+  const tcp_profile *c = &in->client, *s = &in->server;
+  if (p->loss > 0)
+    return "the link loses packets";
+  if (p->requests != 2 || !p->idle_timeout_ns)
+    return "not two requests against an idle_timeout";
+  if (p->pipeline || p->half_close || p->wait_eof)
+    return "pipelined requests, a half-close, or a server that waits for "
+           "the end of the stream";
+  if (p->max_requests == 1 || p->close_mode != CONV_CLOSE_PLAIN)
+    return "max_requests 1, or a close_mode other than close";
+  if (p->read_interval_ns)
+    return "a paced reader";
+  if (p->request == 0 || p->request > mss || p->request > s->rcv_buf ||
+      p->request > c->snd_buf)
+    return "the request does not fit one segment";
+  uint64_t iw = (uint64_t)(s->init_cwnd + (s->ss_incr_mss ? 1 : 0)) * mss;
+  if (p->response == 0 || p->response > iw || p->response > s->snd_buf ||
+      p->response + mss > c->rcv_buf)
+    return "the first response does not leave in one flight (initial "
+           "window, send buffer, client's window)";
+  if (s->nagle && !s->nagle_minshall && p->response > mss && p->response % mss)
+    return "Nagle holds the first response's last segment for an ACK";
+  if (p->queue < (p->response + mss - 1) / mss + 2)
+    return "the link's queue could overflow";
+  if (s->delack_mode == TCP_DELACK_TICK &&
+      (in->phase_ns[1] < 0 || s->delack_tick_ns == 0))
+    return "the server's tick phase is unknown";
+  return NULL;
+}
+
+int predict_keepalive(const predict_in *in, predict_ka *out) {
+  memset(out, 0, sizeof *out);
+  out->t_close = out->t_arrive = out->t_fin = -1;
+  if (!in->p || in->p->rate_bps == 0) {
+    out->why = "no parameters";
+    return -1;
+  }
+  const conv_params *p = in->p;
+  const tcp_profile *c = &in->client, *s = &in->server;
+  uint32_t mss = c->mss < s->mss ? c->mss : s->mss;
+  if ((out->why = ka_regime(in, mss)) != NULL)
+    return 0;
+  play y; /* for txtime() only */
+  memset(&y, 0, sizeof y);
+  y.p = p;
+  int64_t d = (int64_t)p->delay_ns;
+  /* the client's ACK of the SYN-ACK, then its request, back to back */
+  int64_t t_req = predict_request_time(in);
+  int64_t t_a1 =
+      t_req + txtime(&y, HDR) + txtime(&y, HDR + (uint32_t)p->request) + d;
+  /* the server reads it as it arrives and writes its response `think`
+   * later, behind its own ACK when that goes first; the whole response
+   * is written at once, so its idle timer starts then */
+  int64_t t_w = t_a1 + (int64_t)p->think_ns;
+  int64_t t_ack = t_a1; /* its ACK of the request: at once, or delayed -
+                          and then cancelled by the response if that
+                          comes first (RFC 1122 4.2.3.2) */
+  if (!ka_ack_first(in, mss))
+    t_ack = delack_deadline(s, in->phase_ns[1], (int64_t)s->delack_ns, t_a1);
+  int64_t t_s = t_w;
+  if (t_ack <= t_w && t_ack + txtime(&y, HDR) > t_s)
+    t_s = t_ack + txtime(&y, HDR);
+  int64_t flight = 0;
+  for (uint64_t off = 0; off < p->response; off += mss) {
+    uint64_t len = p->response - off < mss ? p->response - off : mss;
+    flight += txtime(&y, HDR + (uint32_t)len);
+  }
+  int64_t t_last = t_s + flight + d; /* the response's last byte arrives */
+  out->t_close = t_w + (int64_t)p->idle_timeout_ns;
+  /* the client reads it whole as it arrives (from read_delay on), and
+   * sends the next request `gap` later - on a new connection when the
+   * pooled one was idle longer than reuse_timeout */
+  int64_t t_read = t_last;
+  if (t_req + (int64_t)p->read_delay_ns > t_read)
+    t_read = t_req + (int64_t)p->read_delay_ns;
+  int64_t t_send = t_read + (int64_t)p->gap_ns;
+  if (t_send < t_last + ka_longest_delack(c) + txtime(&y, HDR))
+    out->why = "the client's ACK of the response may still be on the link "
+               "when the request goes";
+  else if (out->t_close < t_s + flight + ka_longest_delack(s))
+    out->why = "the server's close may meet its own response or ACK on the "
+               "link";
+  else if ((t_send > out->t_close ? t_send : out->t_close) +
+               8 * (2 * d + txtime(&y, (uint32_t)p->mtu)) + flight >
+           (int64_t)p->time_limit_ns)
+    out->why = "too near the time limit";
+  if (out->why)
+    return 0;
+  out->in_regime = true;
+  out->exchanges = 2;
+  out->connections = 1;
+  if (p->reuse_timeout_ns && p->gap_ns > p->reuse_timeout_ns) {
+    out->reconnects = true;
+    out->connections = 2;
+    return 0;
+  }
+  out->t_arrive = t_send + txtime(&y, HDR + (uint32_t)p->request) + d;
+  if (out->t_arrive == out->t_close) {
+    /* the timer and the segment on the same nanosecond: which runs first
+     * is the simulator's order of events, not a rule */
+    out->in_regime = false;
+    out->why = "the request reaches the server on the nanosecond of its "
+               "close";
+    return 0;
+  }
+  if (out->t_arrive < out->t_close)
+    return 0; /* read and answered */
+  /* the server's application is gone: the request is never answered. Its
+   * FIN left at the close; the request draws a RST where the profile
+   * answers data after close with one (Linux tcp_rcv_state_process()
+   * under RCV_SHUTDOWN, 4.4BSD-Lite2 tcp_input() under SS_NOFDREF, RFC
+   * 2525 2.17) */
+  out->fails = true;
+  out->server_rst = s->rst_data_after_close;
+  if (p->retry) {
+    out->retries = 1;
+    out->connections = 2;
+    return 0;
+  }
+  out->exchanges = 1;
+  out->requests_failed = 1;
+  out->t_fin = out->t_close + txtime(&y, HDR) + d;
+  return 0;
+}

@@ -74,6 +74,43 @@ int predict_redundant_ack(const predict_in *in, predict_out *out);
 int predict_app_reset(const predict_in *in, int64_t t_fin_ns,
                       int64_t t_redundant_ns, uint64_t unread_bytes);
 
+/*
+ * Stage K, the keep-alive window (issue 27's race): a client reads its
+ * first response whole, waits `gap`, and sends its second request on the
+ * same connection; the server closed it idle_timeout after writing the
+ * first response. The request fails exactly when it reaches the server
+ * at or after that close - its application is gone, whatever the stack
+ * then does with the segment - so the window is the last one-way trip
+ * (serialization and delay) before the close, and every later send.
+ * Holds in a regime where every time involved follows from the
+ * parameters: two requests, no pipelining and no half-close, a plain
+ * close, a loss-free link, a one-segment request, and a first response
+ * that leaves in one flight (it fits the initial window, the send buffer
+ * and the client's window, and Nagle does not hold its last segment).
+ * The server's ACK of the first request goes first where a rule says so
+ * (quick ACK, no delayed ACKs, the immediate-ACK rule, Linux's ACK of a
+ * pushed segment at the read), or at its delayed-ACK deadline unless the
+ * response carries it. Elsewhere it declines and says why; a request that
+ * reaches the server on the nanosecond of its close too (which runs first
+ * is the simulator's order of events, not a rule).
+ */
+typedef struct predict_ka {
+  bool in_regime;   /* false: not predicted, `why` says why */
+  const char *why;  /* why not in the regime */
+  bool reconnects;  /* gap > reuse_timeout: the request goes on a new
+                       connection, no race to lose */
+  bool fails;       /* the request reaches the server after its close */
+  bool server_rst;  /* ... and the server answers it with a RST */
+  int64_t t_close;  /* the server's idle close, ns, or -1 */
+  int64_t t_arrive; /* the second request reaches the server, or -1 */
+  int64_t t_fin;    /* the server's FIN reaches the client, when the
+                       request fails on the only connection, or -1 */
+  uint64_t exchanges, requests_failed, retries, connections; /* predicted */
+} predict_ka;
+
+/* Stage K: 0, or -1 when the inputs are unusable (out->why says why). */
+int predict_keepalive(const predict_in *in, predict_ka *out);
+
 /* When the client application writes its request (the handshake done):
  * the origin of its read schedule. */
 int64_t predict_request_time(const predict_in *in);

@@ -40,16 +40,21 @@ static rate make_rate(uint64_t k, uint64_t n) {
   return r;
 }
 
-static void note_reason(check_stats *c, const char *why) {
-  for (int i = 0; i < c->nreasons; i++)
-    if (c->reason[i] == why || strcmp(c->reason[i], why) == 0) {
-      c->reason_n[i]++;
+static void note_in(const char **reason, uint64_t *reason_n, int *nreasons,
+                    const char *why) {
+  for (int i = 0; i < *nreasons; i++)
+    if (reason[i] == why || strcmp(reason[i], why) == 0) {
+      reason_n[i]++;
       return;
     }
-  if (c->nreasons < REPORT_MAX_REASONS) {
-    c->reason[c->nreasons] = why;
-    c->reason_n[c->nreasons++] = 1;
+  if (*nreasons < REPORT_MAX_REASONS) {
+    reason[*nreasons] = why;
+    reason_n[(*nreasons)++] = 1;
   }
+}
+
+static void note_reason(check_stats *c, const char *why) {
+  note_in(c->reason, c->reason_n, &c->nreasons, why);
 }
 
 static void note_disagreement(report *r, uint64_t conv, int j, int stage,
@@ -57,6 +62,42 @@ static void note_disagreement(report *r, uint64_t conv, int j, int stage,
   r->ndis_total++;
   if (r->ndis < REPORT_MAX_DISAGREE)
     r->dis[r->ndis++] = (disagreement){conv, j, stage, pred, sim};
+}
+
+/* Stage K of one row: the keep-alive window's outcomes and times. */
+static void check_keepalive(report *r, const predict_in *in, int j,
+                            uint64_t conv, const conv_outcome *row) {
+  check_stats *c = &r->check[j];
+  c->ka_applicable++;
+  predict_ka k;
+  predict_keepalive(in, &k);
+  if (!k.in_regime) {
+    note_in(c->ka_reason, c->ka_reason_n, &c->ka_nreasons, k.why ? k.why : "?");
+    return;
+  }
+  c->ka_regime++;
+  bool sim_fail = row->requests_failed + row->retries > 0;
+  c->ka_predicted_fail += k.fails;
+  c->ka_simulated_fail += sim_fail;
+  if (k.exchanges == row->exchanges &&
+      k.requests_failed == row->requests_failed && k.retries == row->retries &&
+      k.connections == row->connections)
+    c->ka_agree++;
+  else
+    note_disagreement(r, conv, j, 5, k.fails, sim_fail);
+  bool cause = row->reset_cause == CONV_CAUSE_DATA_AFTER_CLOSE;
+  if (k.server_rst == row->server_rst && k.server_rst == cause)
+    c->ka_rst_agree++;
+  else
+    note_disagreement(r, conv, j, 5, k.server_rst, row->server_rst);
+  if (!k.fails)
+    return;
+  c->ka_timed++;
+  if ((!k.server_rst || k.t_arrive == row->a.server_rst) &&
+      (k.t_fin < 0 || k.t_fin == row->a.fin_arrived))
+    c->ka_times_agree++;
+  else
+    note_disagreement(r, conv, j, 6, true, false);
 }
 
 /*
@@ -89,6 +130,8 @@ static int8_t check_row(report *r, const conv_params *cp, const double *vals,
     in.server.mss = (uint16_t)mss_max;
   in.phase_ns[0] = row->phase_ns[0];
   in.phase_ns[1] = row->phase_ns[1];
+  if (vp.requests == 2 && vp.idle_timeout_ns)
+    check_keepalive(r, &in, j, conv, row);
   bool sim = f & F_REDUNDANT;
   /* stage 2: the reader's lag, given the measured redundant ACK */
   int a = predict_app_reset(&in, row->a.fin_arrived, row->a.redundant_ack,

@@ -63,6 +63,22 @@ typedef struct check_stats {
                                  redundant ACK, the reset and the bytes unread
                                  at the FIN, each as stored, to the ns */
   uint64_t compared2, agree2; /* stage 2: app_reset given a redundant ACK */
+  /* stage K, the keep-alive window (predict_keepalive) */
+  uint64_t ka_applicable; /* two requests against an idle_timeout */
+  uint64_t ka_regime;     /* ... predicted */
+  uint64_t ka_agree;      /* exchanges, requests_failed, retries and
+                             connections all as simulated */
+  uint64_t ka_predicted_fail, ka_simulated_fail; /* the second request
+                             reached the server after its close / the
+                             simulation's requests_failed + retries > 0 */
+  uint64_t ka_rst_agree; /* the server's RST and its cause (data after
+                            close) as simulated */
+  uint64_t ka_timed, ka_times_agree; /* the RST's time (the request's
+                             arrival) and the FIN's arrival, where the
+                             request fails: each as stored, to the ns */
+  int ka_nreasons;
+  const char *ka_reason[REPORT_MAX_REASONS];
+  uint64_t ka_reason_n[REPORT_MAX_REASONS];
 } check_stats;
 
 /* A conversation where prediction and simulation differ. */
@@ -72,7 +88,8 @@ typedef struct disagreement {
   int profile;
   int stage; /* 1: redundant ACK, 2: app_reset (the consistency check),
                 3: app_reset (stage 1, from the parameters), 4: the
-                chain's times (stage 1) */
+                chain's times (stage 1), 5: the keep-alive window's
+                outcomes (stage K), 6: its times */
   bool predicted;
   bool simulated;
 } disagreement;

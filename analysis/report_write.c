@@ -953,6 +953,77 @@ static void conv_brief(const report *r, uint64_t conv, char *buf, size_t cap) {
     }
 }
 
+/* Stage K: the keep-alive window, where a scenario has two requests
+ * against an idle_timeout. */
+static void check_keepalive_table(const report *r, doc *d) {
+  const scenario *s = &r->s;
+  int np = s->nprofiles;
+  uint64_t any = 0;
+  for (int j = 0; j < np; j++)
+    any += r->check[j].ka_applicable;
+  if (!any)
+    return;
+  para(d, "Stage K predicts the keep-alive race from the parameters, "
+          "conversation by conversation: the server's idle timer starts "
+          "when it writes the first response (it leaves in one flight), so "
+          "the server closes at the request's arrival + think + "
+          "idle_timeout; the client reads the response as its last byte "
+          "arrives and sends the second request gap later. The request "
+          "fails exactly when it reaches the server at or after that close "
+          "- one serialization and one delay after it left, so a request "
+          "sent within one one-way trip before the close fails, and every "
+          "later one - unless the pooled connection was idle longer than "
+          "reuse_timeout (a new one opened: no race), and a retry resends "
+          "it on a new connection. Compared: exchanges, requests_failed, "
+          "retries and connections together; the server's RST (data after "
+          "close) and its cause; and where the request fails, the RST's "
+          "time (the request's arrival) and the FIN's arrival, each as "
+          "stored to the nanosecond. Written apart from the model "
+          "(analysis/predict.c, predict_keepalive).");
+  char cells[8][160];
+  const char *head[] = {
+      "profile",         "two requests, idle_timeout",     "in the regime",
+      "agree: requests", "predicted / simulated failures", "agree: server RST",
+      "times as stored"};
+  table_begin(d);
+  for (int i = 0; i < 7; i++)
+    snprintf(cells[i], sizeof cells[i], "%s", head[i]);
+  row(d, 7, cells, true);
+  for (int j = 0; j < np; j++) {
+    const check_stats *c = &r->check[j];
+    snprintf(cells[0], 160, "%s", s->profiles[j]);
+    snprintf(cells[1], 160, "%llu of %llu",
+             (unsigned long long)c->ka_applicable, (unsigned long long)r->n);
+    snprintf(cells[2], 160, "%llu", (unsigned long long)c->ka_regime);
+    snprintf(cells[3], 160, "%llu of %llu", (unsigned long long)c->ka_agree,
+             (unsigned long long)c->ka_regime);
+    snprintf(cells[4], 160, "%llu / %llu",
+             (unsigned long long)c->ka_predicted_fail,
+             (unsigned long long)c->ka_simulated_fail);
+    snprintf(cells[5], 160, "%llu of %llu", (unsigned long long)c->ka_rst_agree,
+             (unsigned long long)c->ka_regime);
+    snprintf(cells[6], 160, "%llu of %llu",
+             (unsigned long long)c->ka_times_agree,
+             (unsigned long long)c->ka_timed);
+    row(d, 7, cells, false);
+  }
+  table_end(d);
+  para(d, "A failure, simulated, is a second request that failed "
+          "(requests_failed) or was sent again (retries).");
+  for (int j = 0; j < np; j++) {
+    const check_stats *c = &r->check[j];
+    if (!c->ka_nreasons)
+      continue;
+    char list[1200] = "";
+    size_t n = 0;
+    for (int i = 0; i < c->ka_nreasons && n < sizeof list; i++)
+      n += (size_t)snprintf(list + n, sizeof list - n, "%s%s (%llu)",
+                            i ? "; " : "", c->ka_reason[i],
+                            (unsigned long long)c->ka_reason_n[i]);
+    para(d, "Stage K did not predict under %s: %s.", s->profiles[j], list);
+  }
+}
+
 static void analytic_check(doc *d, const report *r) {
   const scenario *s = &r->s;
   int np = s->nprofiles;
@@ -1052,6 +1123,7 @@ static void analytic_check(doc *d, const report *r) {
     row(d, 3, cells, false);
   }
   table_end(d);
+  check_keepalive_table(r, d);
   if (r->ndis_total == 0) {
     para(d, "Prediction and simulation agree on every conversation compared.");
     return;
@@ -1072,14 +1144,17 @@ static void analytic_check(doc *d, const report *r) {
              x->stage == 1   ? "1: redundant ACK"
              : x->stage == 3 ? "1: failed read"
              : x->stage == 4 ? "1: the chain's times"
+             : x->stage == 5 ? "K: the second request"
+             : x->stage == 6 ? "K: the RST's and the FIN's times"
                              : "2: failed read");
-    /* stage 4 compares times, not a yes or no: "differ" under both */
+    /* stages 4 and 6 compare times, not a yes or no: "differ" under both */
+    bool times = x->stage == 4 || x->stage == 6;
     snprintf(cells[3], 160, "%s",
-             x->stage == 4  ? "differ"
+             times          ? "differ"
              : x->predicted ? "yes"
                             : "no");
     snprintf(cells[4], 160, "%s",
-             x->stage == 4  ? "differ"
+             times          ? "differ"
              : x->simulated ? "yes"
                             : "no");
     conv_brief(r, x->conv, cells[5], 160);
@@ -1449,23 +1524,31 @@ static void write_json(const report *r, FILE *f) {
     const check_stats *c = &r->check[j];
     fprintf(f, "%s\n    {\"profile\": ", j ? "," : "");
     export_json_string(f, s->profiles[j]);
-    fprintf(f,
-            ", \"regime\": %llu, \"by_definition\": %llu, \"compared\": "
-            "%llu, \"agree\": %llu, \"predicted_yes\": %llu, "
-            "\"simulated_yes\": %llu, \"app_agree\": %llu, "
-            "\"app_predicted_yes\": %llu, \"app_simulated_yes\": %llu, "
-            "\"times_agree\": %llu, "
-            "\"stage2_compared\": %llu, "
-            "\"stage2_agree\": %llu, \"not_predicted\": {",
-            (unsigned long long)c->regime, (unsigned long long)c->by_definition,
-            (unsigned long long)c->compared, (unsigned long long)c->agree,
-            (unsigned long long)c->predicted_yes,
-            (unsigned long long)c->simulated_yes,
-            (unsigned long long)c->app_agree,
-            (unsigned long long)c->app_predicted_yes,
-            (unsigned long long)c->app_simulated_yes,
-            (unsigned long long)c->times_agree,
-            (unsigned long long)c->compared2, (unsigned long long)c->agree2);
+    fprintf(
+        f,
+        ", \"regime\": %llu, \"by_definition\": %llu, \"compared\": "
+        "%llu, \"agree\": %llu, \"predicted_yes\": %llu, "
+        "\"simulated_yes\": %llu, \"app_agree\": %llu, "
+        "\"app_predicted_yes\": %llu, \"app_simulated_yes\": %llu, "
+        "\"times_agree\": %llu, "
+        "\"stage2_compared\": %llu, "
+        "\"stage2_agree\": %llu, \"keepalive\": {\"applicable\": %llu, "
+        "\"regime\": %llu, \"agree\": %llu, \"predicted_fail\": %llu, "
+        "\"simulated_fail\": %llu, \"rst_agree\": %llu, \"timed\": "
+        "%llu, \"times_agree\": %llu}, \"not_predicted\": {",
+        (unsigned long long)c->regime, (unsigned long long)c->by_definition,
+        (unsigned long long)c->compared, (unsigned long long)c->agree,
+        (unsigned long long)c->predicted_yes,
+        (unsigned long long)c->simulated_yes, (unsigned long long)c->app_agree,
+        (unsigned long long)c->app_predicted_yes,
+        (unsigned long long)c->app_simulated_yes,
+        (unsigned long long)c->times_agree, (unsigned long long)c->compared2,
+        (unsigned long long)c->agree2, (unsigned long long)c->ka_applicable,
+        (unsigned long long)c->ka_regime, (unsigned long long)c->ka_agree,
+        (unsigned long long)c->ka_predicted_fail,
+        (unsigned long long)c->ka_simulated_fail,
+        (unsigned long long)c->ka_rst_agree, (unsigned long long)c->ka_timed,
+        (unsigned long long)c->ka_times_agree);
     for (int i = 0; i < c->nreasons; i++) {
       fputs(i ? ", " : "", f);
       export_json_string(f, c->reason[i]);

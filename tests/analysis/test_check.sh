@@ -123,4 +123,56 @@ PY
 "$hc" report "$tmp/cp.db" | grep -q "Not predicted under lx-bug, measured only: the client ACKs pushed segments as Linux does (ack_pushed): not modelled" &&
   ok || bad "the decline's reason is not in the report"
 
+# stage K, the keep-alive window (issue 27): 600 conversations of the
+# keep-alive race under nt351, bsd44, linux, Linux without its own ACK
+# rules, and the fixes as variants. Every prediction agrees - the
+# requests, the server's RST and its cause, and where the request fails
+# the RST's and the FIN's times to the nanosecond - with both outcomes
+# present under every profile; the simulated failures are the store's own.
+"$hc" run "$(dirname "$0")/check-keepalive.ini" --out="$tmp/ka.db" --quiet >/dev/null || bad "check-keepalive run"
+"$hc" report "$tmp/ka.db" --format=json --out="$tmp/ka.json" || bad "check-keepalive report"
+python3 - "$tmp/ka.json" "$tmp/ka.db" >"$tmp/kao" 2>&1 <<'PY' && ok || bad "stage K: $(cat "$tmp/kao")"
+import json, sqlite3, sys
+d = json.load(open(sys.argv[1]))
+c = {x["profile"]: x["keepalive"] for x in d["check"]}
+assert len(c) == 6, c.keys()
+for p, k in c.items():
+    assert k["applicable"] == 600, (p, k)
+    assert k["regime"] > 300, (p, "too few predicted", k)
+    assert k["agree"] == k["regime"] and k["rst_agree"] == k["regime"], (p, k)
+    assert k["times_agree"] == k["timed"] == k["predicted_fail"], (p, k)
+    assert k["predicted_fail"] == k["simulated_fail"], (p, k)
+    assert 50 < k["predicted_fail"] < k["regime"] - 50, (p, "nearly constant", k)
+# the fixes: the retry fails nothing, reuse_timeout turns the gaps past
+# 3 s into new connections, so fewer failures than plain linux
+db = sqlite3.connect(sys.argv[2])
+q = lambda s: db.execute(s).fetchone()[0]
+assert q("select count(*) from conversations where profile='retry' and requests_failed>0") == 0
+assert q("select count(*) from conversations where profile='retry' and retries>0") >= c["retry"]["simulated_fail"]
+assert c["reuse-3s"]["simulated_fail"] < c["linux"]["simulated_fail"] / 2
+assert d["disagreements"]["total"] == 0, d["disagreements"]
+PY
+# control 6: one predicted failure made a success in the store: stage K
+# lists exactly that conversation
+conv=$(python3 - "$tmp/ka.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+# a one-segment response, no reuse: in the regime whatever else was drawn
+print(db.execute("select conversation from conversations where profile='linux' and requests_failed=1 and response_bytes<1000 limit 1").fetchone()[0])
+PY
+)
+cp "$tmp/ka.db" "$tmp/c6.db"
+sqlite3 "$tmp/c6.db" "update conversations set requests_failed=0, exchanges=2 where profile='linux' and conversation=$conv"
+"$hc" report "$tmp/c6.db" --format=json --out="$tmp/c6.json"
+[ "$(j "$tmp/c6.json" '$.disagreements.total')" -eq 1 ] &&
+  [ "$(j "$tmp/c6.json" '$.disagreements.listed[0].stage')" -eq 5 ] &&
+  [ "$(j "$tmp/c6.json" '$.disagreements.listed[0].conversation')" -eq "$conv" ] && ok || bad "a flipped request: $(j "$tmp/c6.json" '$.disagreements')"
+"$hc" report "$tmp/c6.db" | grep -q "^| $conv | linux | K: the second request | yes | no |" && ok || bad "stage K's disagreement row"
+# control 7: its RST a nanosecond late: stage K's times list it
+cp "$tmp/ka.db" "$tmp/c7.db"
+sqlite3 "$tmp/c7.db" "update conversations set t_server_rst_ns = t_server_rst_ns + 1 where profile='linux' and conversation=$conv"
+"$hc" report "$tmp/c7.db" --format=json --out="$tmp/c7.json"
+[ "$(j "$tmp/c7.json" '$.disagreements.total')" -eq 1 ] &&
+  [ "$(j "$tmp/c7.json" '$.disagreements.listed[0].stage')" -eq 6 ] && ok || bad "a moved RST: $(j "$tmp/c7.json" '$.disagreements')"
+
 finish
