@@ -247,6 +247,8 @@ static int load(report *r, hc_store *st, data *d, char *err, size_t cap) {
                   (o->requests_failed ? REPORT_F_REQFAIL : 0));
     cur.nreq[pi] = (uint16_t)(o->exchanges + o->requests_failed);
     cur.reqfail[pi] = (uint16_t)o->requests_failed;
+    cur.freset[pi] = (uint16_t)o->failed_reset;
+    cur.feof[pi] = (uint16_t)o->failed_eof;
     cur.conns[pi] = (uint32_t)o->connections;
     cur.retries[pi] = (uint32_t)o->retries;
     cur.lost[pi] = o->bytes_lost;
@@ -288,6 +290,7 @@ static void profile_totals(report *r, const data *d) {
     snprintf(ps->name, sizeof ps->name, "%s", r->s.profiles[j]);
     memset(ps->rst_cause, 0, sizeof ps->rst_cause);
     ps->requests = ps->requests_failed = 0;
+    ps->failed_reset = ps->failed_eof = 0;
     uint64_t kf = 0;
     uint64_t k[7] = {0}, nl = 0;
     double sum = 0;
@@ -303,6 +306,8 @@ static void profile_totals(report *r, const data *d) {
       kf += !!(f & REPORT_F_REQFAIL);
       ps->requests += d->o[i].nreq[j];
       ps->requests_failed += d->o[i].reqfail[j];
+      ps->failed_reset += d->o[i].freset[j];
+      ps->failed_eof += d->o[i].feof[j];
       ps->connections += d->o[i].conns[j];
       ps->retries += d->o[i].retries[j];
       if (d->o[i].cause[j] < CONV_NCAUSES)

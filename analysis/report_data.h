@@ -42,6 +42,7 @@ typedef struct profile_stats {
                                          RST had this cause ([0]: none) */
   rate req_failed;                    /* conversations with a failed request */
   uint64_t requests, requests_failed; /* over all conversations */
+  uint64_t failed_reset, failed_eof;  /* ... of them, how */
   uint64_t connections, retries;      /* likewise: opened, sent again */
 } profile_stats;
 
@@ -165,6 +166,8 @@ typedef struct report_obs {
   uint16_t nreq[SCN_MAX_PROFILES];    /* requests (exchanges + failed; the
                                          parameter is at most 10000) */
   uint16_t reqfail[SCN_MAX_PROFILES]; /* requests_failed */
+  uint16_t freset[SCN_MAX_PROFILES];  /* ... at a reset (failed_reset) */
+  uint16_t feof[SCN_MAX_PROFILES];    /* ... at end of stream (failed_eof) */
   uint32_t conns[SCN_MAX_PROFILES];   /* connections the client opened */
   uint32_t retries[SCN_MAX_PROFILES]; /* requests it sent again */
 } report_obs;

@@ -639,22 +639,27 @@ static void exchanges(doc *d, const report *r) {
        "Each conversation's requests, on one connection or more (the "
        "client opens another when one failed, was idle past "
        "reuse_timeout, or to resend with retry); a request failed when the "
-       "client never read its response whole (requests_failed: a reset, or "
-       "the end of the stream before it). The last column tests a failed "
+       "client never read its response whole (requests_failed); how: "
+       "given up when a read on its connection returned connection reset "
+       "(failed_reset), or at the end of the stream before its response "
+       "(failed_eof; the rest were never answered within the time limit). "
+       "The last column tests a failed "
        "request of %s against each other profile on the same "
        "conversations (exact McNemar, the difference with Newcombe's "
        "interval).",
        np > 1 ? s->profiles[0] : "-");
-  char cells[7][160];
+  char cells[9][160];
   table_begin(d);
   const char *h[] = {"profile",
                      "requests",
                      "failed",
+                     "failed at a reset",
+                     "failed at end of stream",
                      "conversations with a failed request",
                      "connections opened",
                      "requests sent again (retry)",
                      "paired: difference [95 % CI], McNemar p"};
-  int nc = np > 1 ? 7 : 6;
+  int nc = np > 1 ? 9 : 8;
   for (int i = 0; i < nc; i++)
     snprintf(cells[i], sizeof cells[i], "%s", h[i]);
   row(d, nc, cells, true);
@@ -665,18 +670,22 @@ static void exchanges(doc *d, const report *r) {
              (unsigned long long)ps->requests);
     snprintf(cells[2], sizeof cells[2], "%llu",
              (unsigned long long)ps->requests_failed);
-    rate_text(&ps->req_failed, cells[3], sizeof cells[3]);
+    snprintf(cells[3], sizeof cells[3], "%llu",
+             (unsigned long long)ps->failed_reset);
     snprintf(cells[4], sizeof cells[4], "%llu",
+             (unsigned long long)ps->failed_eof);
+    rate_text(&ps->req_failed, cells[5], sizeof cells[5]);
+    snprintf(cells[6], sizeof cells[6], "%llu",
              (unsigned long long)ps->connections);
-    snprintf(cells[5], sizeof cells[5], "%llu",
+    snprintf(cells[7], sizeof cells[7], "%llu",
              (unsigned long long)ps->retries);
     if (j == 0)
-      snprintf(cells[6], sizeof cells[6], "-");
+      snprintf(cells[8], sizeof cells[8], "-");
     else {
       const pair_stats *pp = &r->pair[j - 1];
       char p1[32];
       p_text(pp->reqfail_test.p_exact, p1, sizeof p1);
-      snprintf(cells[6], sizeof cells[6], "%.2f %% [%.2f, %.2f], p %s",
+      snprintf(cells[8], sizeof cells[8], "%.2f %% [%.2f, %.2f], p %s",
                100 * pp->reqfail_test.diff, 100 * pp->reqfail_test.ci.lo,
                100 * pp->reqfail_test.ci.hi, p1);
     }
@@ -1432,9 +1441,12 @@ static void write_json(const report *r, FILE *f) {
     jrate(f, "request_failed", &ps->req_failed);
     fprintf(f,
             ", \"requests\": %llu, \"requests_failed\": %llu, "
+            "\"failed_reset\": %llu, \"failed_eof\": %llu, "
             "\"connections\": %llu, \"retries\": %llu}",
             (unsigned long long)ps->requests,
             (unsigned long long)ps->requests_failed,
+            (unsigned long long)ps->failed_reset,
+            (unsigned long long)ps->failed_eof,
             (unsigned long long)ps->connections,
             (unsigned long long)ps->retries);
   }

@@ -273,6 +273,7 @@ typedef struct cl {
   uint64_t whole;      /* responses read whole, all connections */
   uint64_t tries;      /* resends of request resp_idx */
   uint64_t conns, retries, got;
+  uint64_t failed_reset, failed_eof; /* requests given up, by how */
   uint64_t t0, t_sd, t_rd;
   bool sd_pending, read_started;
   int err, eof;
@@ -344,10 +345,10 @@ static int cl_next(cl *k, bool dead) {
   return 0;
 }
 
-/* The connection ended (end of stream or error) with responses awaited:
- * resent on a new one while retry allows, else failed; then the next
- * request, or the end. Returns false at the end. */
-static bool cl_failed(cl *k) {
+/* The connection ended (why: 0 end of stream, or the read's errno) with
+ * responses awaited: resent on a new one while retry allows, else failed;
+ * then the next request, or the end. Returns false at the end. */
+static bool cl_failed(cl *k, int why) {
   uint64_t out = k->released - k->resp_idx;
   if (out && k->tries < k->retry) {
     k->tries++;
@@ -355,6 +356,10 @@ static bool cl_failed(cl *k) {
     cl_close(k);
     return cl_open(k) == 0;
   }
+  if (why == ECONNRESET)
+    k->failed_reset += out;
+  else if (why == 0)
+    k->failed_eof += out;
   k->resp_idx = k->released;
   k->tries = 0;
   if (k->released < k->requests)
@@ -441,13 +446,14 @@ static int client(char **a, int argc) {
       continue;
     }
     if (n <= 0) {
+      int why = n < 0 ? errno : 0;
       if (n < 0)
-        fail_at(&k, errno);
+        fail_at(&k, why);
       else
         k.eof = 1;
       /* the end of the stream or an error: the end unless responses
        * are still awaited */
-      if (k.resp_idx < k.requests && cl_failed(&k)) {
+      if (k.resp_idx < k.requests && cl_failed(&k, why)) {
         k.eof = 0;
         continue;
       }
@@ -470,11 +476,13 @@ static int client(char **a, int argc) {
   }
   free(buf);
   cl_close(&k);
-  char counts[96];
+  char counts[160];
   snprintf(counts, sizeof counts,
-           " responses=%llu connections=%llu retries=%llu",
+           " responses=%llu connections=%llu retries=%llu failed_reset=%llu "
+           "failed_eof=%llu",
            (unsigned long long)k.whole, (unsigned long long)k.conns,
-           (unsigned long long)k.retries);
+           (unsigned long long)k.retries, (unsigned long long)k.failed_reset,
+           (unsigned long long)k.failed_eof);
   report(k.got, k.eof, k.err, k.t_err, counts);
   return 0;
 }

@@ -134,7 +134,8 @@ static bool poll_end(void *user, int end, bool peer_done,
   k->pid = 0;
   drain(k);
   const char *r = strstr(k->report, "bytes_read=");
-  unsigned long long b = 0, resp = 0, conns = 0, retries = 0;
+  unsigned long long b = 0, resp = 0, conns = 0, retries = 0, freset = 0,
+                     feof = 0;
   int e = 0;
   long long terr = 0;
   char err[32] = "0";
@@ -142,10 +143,12 @@ static bool poll_end(void *user, int end, bool peer_done,
   if (r)
     got = sscanf(r,
                  "bytes_read=%llu eof=%d error=%31s t_error_ns=%lld "
-                 "responses=%llu connections=%llu retries=%llu",
-                 &b, &e, err, &terr, &resp, &conns, &retries);
-  *out = (conv_kernel_report){
-      b, e != 0, r ? errno_of(err) : EIO, got == 7, resp, conns, retries};
+                 "responses=%llu connections=%llu retries=%llu "
+                 "failed_reset=%llu failed_eof=%llu",
+                 &b, &e, err, &terr, &resp, &conns, &retries, &freset, &feof);
+  *out = (conv_kernel_report){b,        e != 0, r ? errno_of(err) : EIO,
+                              got == 9, resp,   conns,
+                              retries,  freset, feof};
   return true;
 }
 

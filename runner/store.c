@@ -88,6 +88,12 @@ static int format_error(hc_store *st, int format, char *err, size_t cap) {
                 "the reset_cause column; run the scenario again into a new "
                 "store (halfclose run SCENARIO --out=NEW.db)",
                 st->path, f);
+  if (format == 3)
+    return fail(err, cap,
+                "%s: store format %s, written by an older halfclose without "
+                "the failed_reset and failed_eof columns; run the scenario "
+                "again into a new store (halfclose run SCENARIO --out=NEW.db)",
+                st->path, f);
   if (err)
     snprintf(err, cap, "%s: store format %s; this halfclose reads format %d",
              st->path, f, STORE_FORMAT);

@@ -26,8 +26,9 @@
 #include "scenario.h"
 
 #define STORE_FORMAT                                                           \
-  3 /* bumped when the schema changes (2: conn_reset,                          \
-       reset_after_close, app_reset; 3: reset_cause) */
+  4 /* bumped when the schema changes (2: conn_reset,                          \
+       reset_after_close, app_reset; 3: reset_cause; 4: failed_reset,          \
+       failed_eof) */
 
 typedef struct hc_store hc_store;
 

@@ -280,10 +280,11 @@ static void client_next(run *r) {
     client_read(r); /* what arrived while it sat in the pool */
 }
 
-/* The requests on this connection failed (a reset, or the end of the
- * stream before their responses): resent on a new connection while
- * `retry` allows, else given up; then the next request, or the end. */
-static void client_conn_failed(run *r) {
+/* The requests on this connection failed (`why`: the read's connection
+ * reset, 0 the end of the stream before their responses, or another
+ * error): resent on a new connection while `retry` allows, else given
+ * up; then the next request, or the end. */
+static void client_conn_failed(run *r, int64_t why) {
   r->conn_dead = true;
   uint64_t out = r->req_released - r->resp_idx; /* awaiting responses */
   if (out && r->tries < r->p->retry) {
@@ -292,6 +293,10 @@ static void client_conn_failed(run *r) {
     client_reconnect(r);
     return;
   }
+  if (why == TCP_ERR_RESET)
+    r->out->failed_reset += out;
+  else if (why == 0)
+    r->out->failed_eof += out;
   r->resp_idx = r->req_released; /* failed: no response will come */
   r->tries = 0;
   if (r->req_released < nreq(r) && !r->next_sched) {
@@ -352,7 +357,7 @@ static void client_read(run *r) {
     /* the end of the stream, or an error: the end of the conversation
      * unless requests are still to be answered */
     if (r->resp_idx < nreq(r))
-      client_conn_failed(r);
+      client_conn_failed(r, n);
     else
       client_close(r);
     return;

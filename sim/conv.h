@@ -106,6 +106,11 @@ typedef struct conv_outcome {
                                    `requests`) */
   uint64_t requests_failed;     /* requests - exchanges: requests whose
                                    response the client never read whole */
+  uint64_t failed_reset;        /* ... given up when a read on their
+                                   connection returned connection reset */
+  uint64_t failed_eof;          /* ... given up at the end of the stream
+                                   before their response (the rest: never
+                                   answered within the time limit) */
   uint64_t connections;         /* connections the client opened */
   uint64_t retries;             /* requests the client sent again, each on
                                    a new connection (retry) */
@@ -168,6 +173,8 @@ typedef struct conv_kernel_report {
   bool counted;        /* the client's counts below are given */
   uint64_t responses;  /* responses read whole, all connections */
   uint64_t connections, retries;
+  uint64_t failed_reset, failed_eof; /* requests given up at a reset, at
+                                        the end of the stream */
 } conv_kernel_report;
 
 typedef struct conv_kernel {

@@ -105,6 +105,11 @@ typedef enum conv_col_kind {
     "responses the client read whole (of requests)")                          \
   X(requests_failed, "count", OC_COUNT, requests_failed, true,                 \
     "requests whose response the client never read whole")                    \
+  X(failed_reset, "count", OC_COUNT, failed_reset, true,                       \
+    "failed requests given up when a read returned connection reset")         \
+  X(failed_eof, "count", OC_COUNT, failed_eof, true,                           \
+    "failed requests given up at the end of the stream before their "          \
+    "response")                                                                \
   X(connections, "count", OC_COUNT, connections, true,                         \
     "connections the client opened")                                           \
   X(retries, "count", OC_COUNT, retries, true,                                 \

@@ -28,6 +28,9 @@ void conv_outcome_print(FILE *f, const conv_outcome *o) {
   if (o->exchanges + o->requests_failed > 1)
     fprintf(f, " exchanges=%" PRIu64 "/%" PRIu64, o->exchanges,
             o->exchanges + o->requests_failed);
+  if (o->requests_failed)
+    fprintf(f, " failed_reset=%" PRIu64 " failed_eof=%" PRIu64, o->failed_reset,
+            o->failed_eof);
   if (o->connections > 1 || o->retries)
     fprintf(f, " connections=%" PRIu64 " retries=%" PRIu64, o->connections,
             o->retries);

@@ -29,6 +29,8 @@ static void kernel_client_done(run *r, const conv_kernel_report *k) {
     r->got = k->responses;
     r->out->connections = k->connections;
     r->out->retries = k->retries;
+    r->out->failed_reset = k->failed_reset;
+    r->out->failed_eof = k->failed_eof;
   } else if (r->p->response) {
     r->got = bytes / r->p->response;
   }

@@ -248,6 +248,9 @@ def audit_json(rep, rows):
               sum(int(r["connections"]) for r in rs))
         check(f"json {p['name']} retries", p["retries"],
               sum(int(r["retries"]) for r in rs))
+        for how in ("failed_reset", "failed_eof"):
+            check(f"json {p['name']} {how}", p[how],
+                  sum(int(r[how]) for r in rs))
         for c in set(causes) | set(p["rst_causes"]):
             check(f"json {p['name']} rst cause {c}", p["rst_causes"].get(c), causes.get(c, 0))
     for pr in rep["pairs"]:
@@ -466,18 +469,22 @@ def audit_md(md, rows, common, rep):
                       sum(int(x["exchanges"]) + int(x["requests_failed"]) for x in rs))
                 check(f"md requests {p} failed", int(r[2]),
                       sum(int(x["requests_failed"]) for x in rs))
-                rate_cell(f"md requests {p} conversations with a failed request", r[3],
+                check(f"md requests {p} failed at a reset", int(r[3]),
+                      sum(int(x["failed_reset"]) for x in rs))
+                check(f"md requests {p} failed at end of stream", int(r[4]),
+                      sum(int(x["failed_eof"]) for x in rs))
+                rate_cell(f"md requests {p} conversations with a failed request", r[5],
                           sum(1 for x in rs if int(x["requests_failed"]) > 0), n)
-                check(f"md requests {p} connections", int(r[4]),
+                check(f"md requests {p} connections", int(r[6]),
                       sum(int(x["connections"]) for x in rs))
-                check(f"md requests {p} retries", int(r[5]),
+                check(f"md requests {p} retries", int(r[7]),
                       sum(int(x["retries"]) for x in rs))
-                if len(r) > 6 and r[6] != "-":
+                if len(r) > 8 and r[8] != "-":
                     fo, so = discordant(rows, common, profiles[0], p,
                                         "request_failed")
                     diff = 100 * (fo - so) / n
                     check(f"md requests {p} paired difference",
-                          float(r[6].split()[0]), round(diff, 2), 0.006)
+                          float(r[8].split()[0]), round(diff, 2), 0.006)
         elif head[:2] == ["profile", "server RST"]:
             seen.add("rst causes")
             for r in body:

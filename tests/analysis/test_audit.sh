@@ -60,11 +60,18 @@ python3 "$audit" "$tmp/$s.csv" "$tmp/bad.json" "$tmp/$s.md" >"$tmp/o" 2>&1
 # one off in the JSON
 s=keepalive-race
 c=$(sqlite3 "$tmp/$s.db" "SELECT sum(connections) FROM conversations WHERE profile='retry'")
-sed "s/^\(| retry | [0-9]* | [0-9]* | [^|]* | \)$c |/\1$((c + 1)) |/" "$tmp/$s.md" >"$tmp/bad.md"
+sed "s/^\(| retry | [0-9]* | [0-9]* | [0-9]* | [0-9]* | [^|]* | \)$c |/\1$((c + 1)) |/" "$tmp/$s.md" >"$tmp/bad.md"
 cmp -s "$tmp/bad.md" "$tmp/$s.md" && bad "the planted connections count did not change the report"
 python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/bad.md" >"$tmp/o" 2>&1
 [ $? -eq 1 ] && grep -q "md requests retry connections: report $((c + 1)), recomputed $c" "$tmp/o" &&
   ok || bad "a planted connections count was not caught: $(tail -3 "$tmp/o")"
+# ... and how linux's requests failed: at end of stream, one off
+e=$(sqlite3 "$tmp/$s.db" "SELECT sum(failed_eof) FROM conversations WHERE profile='linux'")
+sed "s/^\(| linux | [0-9]* | [0-9]* | [0-9]* | \)$e |/\1$((e + 1)) |/" "$tmp/$s.md" >"$tmp/bad.md"
+cmp -s "$tmp/bad.md" "$tmp/$s.md" && bad "the planted failed_eof count did not change the report"
+python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/bad.md" >"$tmp/o" 2>&1
+[ $? -eq 1 ] && grep -q "md requests linux failed at end of stream: report $((e + 1)), recomputed $e" "$tmp/o" &&
+  ok || bad "a planted failed_eof count was not caught: $(tail -3 "$tmp/o")"
 # and in the race's headline sentence: linux's failed requests one off
 f=$(sqlite3 "$tmp/$s.db" "SELECT sum(requests_failed) FROM conversations WHERE profile='linux'")
 sed "s/^\(Under linux, conversations with a failed request: .*; requests failed: \)$f of/\1$((f + 1)) of/" "$tmp/$s.md" >"$tmp/bad.md"

@@ -41,10 +41,10 @@ grep -q "^  client to server: mean 20\.[0-9]* ms" "$tmp/o" &&
 race="--requests=2 --pipeline=true --max_requests=1 --half_close=false --wait_eof=false"
 out=$(emu --client=kernel --server=kernel $race --close_mode=close)
 echo "$out" | grep -q "server_rst=yes conn_reset=yes app_reset=yes" &&
-  grep -q "exchanges=0/2" "$tmp/o" && ok || bad "HTTP reset, kernel: $out $(grep exchanges "$tmp/o")"
+  grep -q "exchanges=0/2 failed_reset=2 failed_eof=0" "$tmp/o" && ok || bad "HTTP reset, kernel: $out $(grep exchanges "$tmp/o")"
 out=$(emu --client=kernel --server=kernel $race --close_mode=linger --linger=2s)
 echo "$out" | grep -q "server_rst=no conn_reset=no app_reset=no" &&
-  grep -q "bytes_read=20000 .*exchanges=1/2" "$tmp/o" && ok ||
+  grep -q "bytes_read=20000 .*exchanges=1/2 failed_reset=0 failed_eof=1" "$tmp/o" && ok ||
   bad "HTTP reset, lingering kernel: $out $(grep exchanges "$tmp/o")"
 # the linux profile's client against the kernel's server reads what the
 # kernel's client read
@@ -67,7 +67,7 @@ echo "$out" | grep -q "server_rst=no" && grep -q "bytes_read=200000" "$tmp/o" &&
 # is answered
 ka="--requests=2 --half_close=false --wait_eof=false --read_interval=0ms --idle_timeout=500ms"
 out=$(emu --client=kernel --server=kernel $ka --gap=700ms)
-echo "$out" | grep -q "server_rst=yes" && grep -q "exchanges=1/2" "$tmp/o" && ok ||
+echo "$out" | grep -q "server_rst=yes" && grep -q "exchanges=1/2 failed_reset=0 failed_eof=1" "$tmp/o" && ok ||
   bad "keep-alive race, kernel: $out $(grep exchanges "$tmp/o")"
 out=$(emu --client=kernel --server=kernel $ka --gap=300ms)
 echo "$out" | grep -q "server_rst=no" && grep -q "exchanges=2/2" "$tmp/o" && ok ||

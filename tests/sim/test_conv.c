@@ -258,6 +258,9 @@ static void test_http_reset_problem(void) {
   CHECK_EQ(o.reset_cause, CONV_CAUSE_CLOSE_UNREAD);
   CHECK_EQ(o.exchanges, 0);
   CHECK_EQ(o.requests_failed, 2);
+  /* how: both given up when the read returned connection reset */
+  CHECK_EQ(o.failed_reset, 2);
+  CHECK_EQ(o.failed_eof, 0);
   CHECK(o.bytes_read < p.response);
 
   p.close_mode = CONV_CLOSE_LINGER;
@@ -267,6 +270,9 @@ static void test_http_reset_problem(void) {
   CHECK_EQ(o.reset_cause, CONV_CAUSE_NONE);
   CHECK_EQ(o.exchanges, 1);
   CHECK_EQ(o.requests_failed, 1);
+  /* the unanswered request ends at the lingering server's FIN */
+  CHECK_EQ(o.failed_reset, 0);
+  CHECK_EQ(o.failed_eof, 1);
   CHECK_EQ(o.bytes_read, p.response);
   CHECK(o.completed);
 
@@ -299,6 +305,7 @@ static void test_abortive_close(void) {
     CHECK(o.bytes_read < p.response);
     CHECK_EQ(o.exchanges, 0);
     CHECK_EQ(o.requests_failed, 1);
+    CHECK_EQ(o.failed_reset, 1);
     CHECK(o.client_error == TCP_ERR_RESET);
   }
   tcp_profile lx = prof("linux");
@@ -345,6 +352,10 @@ static void test_keepalive_race(void) {
              0);
     CHECK_EQ(o.exchanges, 1);
     CHECK_EQ(o.requests_failed, 1);
+    /* the pooled client had not read the FIN: its read after the request
+     * returns end of stream before the RST comes */
+    CHECK_EQ(o.failed_eof, 1);
+    CHECK_EQ(o.failed_reset, 0);
     CHECK_EQ(o.connections, 1);
     CHECK(o.server_rst);
     CHECK_EQ(o.reset_cause, CONV_CAUSE_DATA_AFTER_CLOSE);
