@@ -789,8 +789,8 @@ static void s_request(play *y, const ev *e, int64_t now) {
  * Linux's: tcp_event_data_recv()/__tcp_ack_snd_check() (ack_pushed,
  * rcv_grow_quickack, ack_window_holds, quickack_idle),
  * tcp_event_data_sent() (pingpong_thresh), tcp_cwnd_restart()
- * (cwnd_restart), tcp_sendmsg_locked() chunks
- * (psh_chunks), __tcp_select_window() (rcv_wnd_mss),
+ * (cwnd_restart), tcp_rcv_space_adjust() (rcv_buf_grows), tcp_sendmsg_locked()
+ * chunks (psh_chunks), __tcp_select_window() (rcv_wnd_mss),
  * tcp_tso_should_defer() (tso_defer). */
 static const char *linux_rules(const tcp_profile *t, bool server) {
   if (t->ack_pushed)
@@ -833,6 +833,11 @@ static const char *linux_rules(const tcp_profile *t, bool server) {
                     "(cwnd_restart): not modelled"
                   : "the client restarts its window after an idle RTO "
                     "(cwnd_restart): not modelled";
+  if (t->rcv_buf_grows)
+    return server ? "the server's receive space grows as it reads "
+                    "(rcv_buf_grows): not modelled"
+                  : "the client's receive space grows as it reads "
+                    "(rcv_buf_grows): not modelled";
   if (t->quickack_idle)
     return server ? "the server's quick ACKs restart after an idle gap "
                     "(quickack_idle): not modelled"

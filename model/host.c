@@ -159,6 +159,7 @@ tcp_conn *tcp_conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
   if (c->rcv_ssthresh > p->mss)
     c->rcv_ssthresh -= c->rcv_ssthresh % p->mss;
   c->ato_ns = p->delack_ns;
+  c->rcv_space = p->rcv_buf;
   for (int t = 0; t < TCP_NTIMERS; t++)
     c->deadline[t] = TCP_NEVER;
   if (h->tail)

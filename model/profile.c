@@ -392,6 +392,17 @@ static const preset_row table[] = {
           "write was under 1 ms ago, less than a third of the window is "
           "free and the oldest unacknowledged skb is older than srtt / 2; "
           "crosscheck at 100 Mb/s: PSH every 3-4 segments"}}},
+    {"rcv_buf_grows",
+     {{0, "assumed: Winsock's SO_RCVBUF is a fixed byte count"},
+      SAME,
+      {0, "4.4BSD-Lite2 sbspace(): sb_hiwat fixed by soreserve()"},
+      {1, "Linux tcp_rcv_space_adjust() (dynamic right-sizing): at a read "
+          "a receive round trip after the last measure, bytes read in it "
+          "beyond the last measure raise the space (and window_clamp) to "
+          "2 x copied + 16 x advmss, grown again in proportion; the round "
+          "trip from tcp_rcv_rtt_measure(): the time a window's worth of "
+          "data takes to arrive; crosscheck: quick ACKs go on through a "
+          "second response after the first measure"}}},
     {"snd_buf_grows",
      {{0, "assumed: Winsock's SO_SNDBUF is a fixed byte count"},
       SAME,
@@ -694,6 +705,9 @@ static const knob knobs[] = {
       "the send buffer counts memory a skb and grows with cwnd (Linux)"),
     K(snd_buf_seg, TCP_KNOB_BYTES, 1, 1u << 20,
       "snd_buf_grows: memory a segment of cwnd adds to the buffer"),
+    K(rcv_buf_grows, TCP_KNOB_BOOL, 0, 1,
+      "the receive space grows with what the application reads a round "
+      "trip (Linux)"),
     KN("rto_initial", rto_initial_ns, TCP_KNOB_TIME, TCP_MS, 600 * TCP_S,
        "RTO before any RTT sample"),
     KN("rto_min", rto_min_ns, TCP_KNOB_TIME, 1, 600 * TCP_S,

@@ -364,6 +364,8 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
       c->ack_pushed2 = c->ack_pushed; /* a second one: ICSK_ACK_PUSHED2 */
       c->ack_pushed = true;
     }
+    if (c->host->p->rcv_buf_grows)
+      tcp_rcvbuf_on_data(c, now);
     d = tcp_delack_on_data(c, len, &why, now);
   }
   if (ooo_merge(c)) {

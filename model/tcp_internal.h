@@ -98,6 +98,15 @@ struct tcp_conn {
   uint32_t pingpong;      /* replies within the ATO (pingpong_thresh) */
   uint64_t last_data_sent_ns; /* the last segment with data (lsndtime) */
   uint32_t rcv_ssthresh; /* the window's growth threshold (rcv_grow_quickack) */
+  /* the receive space as Linux grows it (rcv_buf_grows, rcvbuf.c) */
+  uint32_t rcv_space;    /* the space now (window_clamp), bytes */
+  bool rcvq_started;     /* the measure below has begun */
+  uint32_t rcvq_space;   /* bytes read in the last measured round trip */
+  uint64_t rcvq_read;    /* read_off when the measure began */
+  uint64_t rcvq_time;    /* ... and the time */
+  uint64_t rcv_rtt8_ns;  /* receive RTT estimate x 8, 0: none yet */
+  uint32_t rcv_rtt_seq;  /* rcv_nxt that ends the running sample */
+  uint64_t rcv_rtt_time; /* when it began, 0: not begun */
   uint64_t ato_ns;       /* adaptive timeout (delack_max_ns != 0) */
   uint64_t last_data_ns; /* arrival of the previous data segment */
 
@@ -210,6 +219,11 @@ void tcp_conn_send_syn(tcp_conn *c, uint64_t now);
 void tcp_conn_retransmit_one(tcp_conn *c, uint64_t now);
 void tcp_conn_send_probe(tcp_conn *c, uint64_t now);
 void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now);
+
+/* The receive space as Linux grows it (rcvbuf.c, rcv_buf_grows): after
+ * in-order data arrived (rcv_nxt advanced), and after a read. */
+void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now);
+void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now);
 
 /* The send buffer as Linux counts it (sndbuf.c, snd_buf_grows): a write
  * (returns the bytes taken), new data sent [from, to) as stream offsets,

@@ -21,7 +21,7 @@
 
 uint32_t tcp_conn_rcv_wnd(const tcp_conn *c) {
   uint64_t buffered = c->rcv_off - c->read_off;
-  uint32_t buf = c->host->p->rcv_buf;
+  uint32_t buf = c->rcv_space; /* rcv_buf, or as it grew (rcvbuf.c) */
   return buffered < buf ? buf - (uint32_t)buffered : 0;
 }
 
@@ -42,11 +42,21 @@ static uint16_t advertise(tcp_conn *c) {
   uint32_t space = tcp_conn_rcv_wnd(c);
   uint32_t cur = offered_now(c);
   if (c->host->p->rcv_wnd_mss) {
-    /* Linux __tcp_select_window() without scaling: the window offered
-     * last, unless the free space is not within one segment of it - then
-     * the free space rounded down to whole segments; tcp_select_window():
+    /* Linux __tcp_select_window() without scaling: free space under half
+     * the full space ends quick-ACK mode, and under a sixteenth of it (or
+     * a segment) offers none; the space counts up to rcv_ssthresh at most
+     * (where rcv_grow_quickack keeps one); then the window offered last,
+     * unless the free space is not within one segment of it - then the
+     * free space rounded down to whole segments; tcp_select_window():
      * never less than what is left of the last */
-    uint32_t last = c->rcv_wnd_offered, mss = c->mss;
+    uint32_t last = c->rcv_wnd_offered, mss = c->mss, full = c->rcv_space;
+    if (space < full / 2) {
+      c->quickack_left = 0;
+      if (space < full / 16 || space < mss)
+        space = 0;
+    }
+    if (c->host->p->rcv_grow_quickack && space > c->rcv_ssthresh)
+      space = c->rcv_ssthresh;
     if (last + mss <= space || last > space)
       space -= space % mss;
     else
@@ -361,8 +371,16 @@ void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now) {
      * the space or less and the read at least doubles it (in Linux's
      * unclamped terms: window_clamp, tcp_receive_window()) */
     uint32_t now_wnd = offered_now(c);
-    if (!held_back_ack(c, now) && 2 * (uint64_t)now_wnd <= p->rcv_buf &&
-        space > now_wnd && space >= 2 * (uint64_t)now_wnd)
+    if (held_back_ack(c, now) || 2 * (uint64_t)now_wnd > c->rcv_space)
+      return;
+    /* the window __tcp_select_window() would offer: its free space
+     * under half the full space ends quick-ACK mode, and the space
+     * counts up to rcv_ssthresh at most */
+    if (p->rcv_wnd_mss && space < c->rcv_space / 2)
+      c->quickack_left = 0;
+    if (p->rcv_grow_quickack && space > c->rcv_ssthresh)
+      space = c->rcv_ssthresh;
+    if (space > now_wnd && space >= 2 * (uint64_t)now_wnd)
       tcp_conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
     return;
   }

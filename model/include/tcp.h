@@ -289,6 +289,9 @@ typedef struct tcp_profile {
   bool snd_buf_grows;           /* counted and grown as Linux does (skbs of
                                    memory, tcp_sndbuf_expand) */
   uint32_t snd_buf_seg;         /* ... memory a segment of cwnd adds */
+  bool rcv_buf_grows;           /* the receive space grows as the application
+                                   reads (Linux dynamic right-sizing,
+                                   tcp_rcv_space_adjust) */
   uint64_t rto_initial_ns;      /* RTO before any RTT sample, ns */
   uint64_t rto_min_ns;          /* lower bound of the RTO, ns */
   uint64_t rto_max_ns;          /* upper bound of the backed-off RTO, ns */

@@ -767,6 +767,61 @@ static void test_linux_quickack_grows_with_window(void) {
   CHECK_EQ(quick_acks(false, 0, 0), 16);
 }
 
+/* The server's second response, on the same connection. */
+static void send_again(harness *t, void *arg) {
+  (void)arg;
+  CHECK_EQ(tcp_conn_send(t->kb.sc, 60000, t->now), 60000);
+}
+
+/* A linux client reading two 60000-byte responses as they arrive, the
+ * second 2 s after the first (quickack_idle puts it back in quick-ACK
+ * mode): the quick ACKs of the second, and the client's receive space at
+ * the end (info). */
+static size_t quick_acks_again(bool grows, tcp_conn_info *info) {
+  tcp_profile c = h_profile("linux");
+  tcp_profile_set(&c, "rcv_buf_grows", grows);
+  tcp_profile s = h_profile("linux");
+  harness t;
+  h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.half_close = false;
+  t.kb.server_close_on_eof = true; /* no end of stream comes: it stays */
+  t.kb.client_keep_open = true;
+  t.kb.response = 60000;
+  t.kb.read_interval = 0;
+  t.kb.read_size = 65536;
+  h_kb_start(&t);
+  h_at(&t, 2 * TCP_S, send_again, NULL);
+  h_run(&t, 30 * TCP_S);
+  CHECK_EQ(t.kb.client_read, 120000);
+  size_t n = 0;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    n += e->host == H_ADDR_A && e->type == TCP_EV_SEG_OUT &&
+         e->why == TCP_WHY_ACK_QUICK && e->time_ns > 2 * TCP_S;
+  }
+  tcp_conn_info_get(t.kb.cc, info);
+  h_fini(&t);
+  return n;
+}
+
+/* Linux tcp_rcv_space_adjust(): once the receiver has timed a window's
+ * worth of data (tcp_rcv_rtt_measure()), a read a round trip later that
+ * finds more read than in the last measure grows the space - and with it
+ * the room rcv_ssthresh has to grow, so the quick ACKs of a second
+ * response go on past the 16 that quickack_idle restores. The kernel,
+ * measured by crosscheck-keepalive.ini, ACKs every segment of such a
+ * response. Without the growth (the control) the space stays rcv_buf. */
+static void test_linux_rcv_buf_grows(void) {
+  tcp_conn_info on, off;
+  size_t grows = quick_acks_again(true, &on);
+  size_t fixed = quick_acks_again(false, &off);
+  CHECK_EQ(fixed, 16);
+  CHECK(grows > 30);
+  CHECK(on.rcv_wnd > 81920);
+  CHECK_EQ(off.rcv_wnd, 81920);
+}
+
 /* A linux server writing `response` bytes and closing at once: whether
  * its FIN rode on the last data segment, and how long that segment was. */
 static bool fin_on_data(bool minshall, uint32_t *last_len) {
@@ -989,6 +1044,7 @@ int main(void) {
   RUN(test_any_ack_clears_delack);
   RUN(test_linux_quickack_and_oneshot);
   RUN(test_linux_quickack_grows_with_window);
+  RUN(test_linux_rcv_buf_grows);
   RUN(test_linux_minshall_nagle);
   RUN(test_linux_window_update_rule);
   RUN(test_linux_ack_waits_for_window);

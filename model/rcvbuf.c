@@ -1,0 +1,76 @@
+/*
+ * rcvbuf.c - the receive space as Linux grows it (knob rcv_buf_grows).
+ *
+ * Linux sizes the receive buffer to what the application reads in a round
+ * trip (dynamic right-sizing). Two measures, both of the receiver alone:
+ *
+ *   RTT     tcp_rcv_rtt_measure(), at each in-order arrival: a sample is
+ *           the time from one arrival until rcv_nxt passes what was then
+ *           rcv_nxt plus the window offered - a window's worth of data,
+ *           so at least a round trip; the estimate (x 8) keeps the
+ *           smallest sample (tcp_rcv_rtt_update(), win_dep).
+ *   space   tcp_rcv_space_adjust(), at each read: once the estimate
+ *           exists and a round trip has passed since the measure began,
+ *           the bytes read since (copied) are compared with the last
+ *           measure (first: min(rcv_ssthresh, the window, 10 segments),
+ *           tcp_init_buffer_space()); more, and the space becomes
+ *           2 x copied + 16 x advmss, plus twice that in proportion to the
+ *           growth (copied - last) / last - if larger than now, capped by
+ *           tcp_rmem[2]; window_clamp follows.
+ *
+ * The model counts the space in bytes of window (rcv_buf is the window
+ * Linux's default buffer allows); what it changes: the free space the
+ * window is offered from, the window update's window_clamp, and the room
+ * rcv_ssthresh has to grow (rcv_grow_quickack) - the quick ACKs.
+ */
+#include "tcp_internal.h"
+
+#define RCV_SPACE_MAX (6u << 20) /* tcp_rmem[2] (6 MiB), as window: bound */
+#define INIT_SEGS     10u        /* TCP_INIT_CWND */
+
+static void measure_begin(tcp_conn *c, uint64_t now) {
+  c->rcvq_read = c->read_off;
+  c->rcvq_time = now;
+}
+
+void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now) {
+  if (!c->rcvq_started) { /* tcp_init_buffer_space(), at the first data */
+    uint32_t s = INIT_SEGS * c->mss;
+    if (c->rcv_ssthresh < s)
+      s = c->rcv_ssthresh;
+    if (c->rcv_wnd_offered && c->rcv_wnd_offered < s)
+      s = c->rcv_wnd_offered;
+    c->rcvq_space = s;
+    c->rcvq_started = true;
+    measure_begin(c, now);
+  }
+  if (c->rcv_rtt_time) {
+    if (SEQ_LT(c->rcv_nxt, c->rcv_rtt_seq))
+      return; /* the window's worth is not in yet */
+    uint64_t m = now - c->rcv_rtt_time;
+    if (m == 0)
+      m = 1;
+    if (c->rcv_rtt8_ns == 0 || 8 * m < c->rcv_rtt8_ns)
+      c->rcv_rtt8_ns = 8 * m;
+  }
+  c->rcv_rtt_seq = c->rcv_nxt + c->rcv_wnd_offered;
+  c->rcv_rtt_time = now;
+}
+
+void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now) {
+  if (!c->rcvq_started || c->rcv_rtt8_ns == 0 ||
+      now - c->rcvq_time < c->rcv_rtt8_ns / 8)
+    return;
+  uint64_t copied = c->read_off - c->rcvq_read;
+  if (copied > c->rcvq_space) {
+    uint64_t last = c->rcvq_space ? c->rcvq_space : 1;
+    uint64_t win = 2 * copied + 16ull * c->mss;
+    win += 2 * (win * (copied - last) / last);
+    if (win > RCV_SPACE_MAX)
+      win = RCV_SPACE_MAX;
+    if (win > c->rcv_space)
+      c->rcv_space = (uint32_t)win;
+    c->rcvq_space = copied > UINT32_MAX ? UINT32_MAX : (uint32_t)copied;
+  }
+  measure_begin(c, now);
+}
