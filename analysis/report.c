@@ -290,7 +290,7 @@ static void profile_totals(report *r, const data *d) {
     snprintf(ps->name, sizeof ps->name, "%s", r->s.profiles[j]);
     memset(ps->rst_cause, 0, sizeof ps->rst_cause);
     ps->requests = ps->requests_failed = 0;
-    ps->failed_reset = ps->failed_eof = 0;
+    ps->failed_reset = ps->failed_eof = ps->retry_failed = 0;
     uint64_t kf = 0;
     uint64_t k[7] = {0}, nl = 0;
     double sum = 0;
@@ -308,6 +308,7 @@ static void profile_totals(report *r, const data *d) {
       ps->requests_failed += d->o[i].reqfail[j];
       ps->failed_reset += d->o[i].freset[j];
       ps->failed_eof += d->o[i].feof[j];
+      ps->retry_failed += d->o[i].retries[j] > 0 && d->o[i].reqfail[j] > 0;
       ps->connections += d->o[i].conns[j];
       ps->retries += d->o[i].retries[j];
       if (d->o[i].cause[j] < CONV_NCAUSES)

@@ -43,7 +43,11 @@ typedef struct profile_stats {
   rate req_failed;                    /* conversations with a failed request */
   uint64_t requests, requests_failed; /* over all conversations */
   uint64_t failed_reset, failed_eof;  /* ... of them, how */
-  uint64_t connections, retries;      /* likewise: opened, sent again */
+  uint64_t retry_failed; /* conversations where a request failed although
+                            the client sent requests again (retries > 0
+                            and requests_failed > 0): the retry met the
+                            race again */
+  uint64_t connections, retries; /* likewise: opened, sent again */
 } profile_stats;
 
 /* The analytic check of one profile (predict.h). */

@@ -390,6 +390,13 @@ static void headline_race(doc *d, const report *r) {
          ps->name, a, (unsigned long long)ps->requests_failed,
          (unsigned long long)ps->requests, (unsigned long long)ps->connections,
          (unsigned long long)ps->retries);
+    if (ps->retry_failed)
+      para(d,
+           "Under %s, the retry did not remove the failure in %llu "
+           "conversations: a request failed although the client had sent "
+           "requests again on a new connection - the new connection met "
+           "the race again.",
+           ps->name, (unsigned long long)ps->retry_failed);
   }
   const profile_stats *p0 = &r->prof[0];
   for (int i = 0; i < r->npairs; i++) {
@@ -1442,11 +1449,13 @@ static void write_json(const report *r, FILE *f) {
     fprintf(f,
             ", \"requests\": %llu, \"requests_failed\": %llu, "
             "\"failed_reset\": %llu, \"failed_eof\": %llu, "
+            "\"retry_failed\": %llu, "
             "\"connections\": %llu, \"retries\": %llu}",
             (unsigned long long)ps->requests,
             (unsigned long long)ps->requests_failed,
             (unsigned long long)ps->failed_reset,
             (unsigned long long)ps->failed_eof,
+            (unsigned long long)ps->retry_failed,
             (unsigned long long)ps->connections,
             (unsigned long long)ps->retries);
   }

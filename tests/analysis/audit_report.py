@@ -251,6 +251,8 @@ def audit_json(rep, rows):
         for how in ("failed_reset", "failed_eof"):
             check(f"json {p['name']} {how}", p[how],
                   sum(int(r[how]) for r in rs))
+        check(f"json {p['name']} retry_failed", p["retry_failed"],
+              sum(1 for r in rs if int(r["retries"]) > 0 and int(r["requests_failed"]) > 0))
         for c in set(causes) | set(p["rst_causes"]):
             check(f"json {p['name']} rst cause {c}", p["rst_causes"].get(c), causes.get(c, 0))
     for pr in rep["pairs"]:
@@ -555,6 +557,12 @@ def audit_race_headline(md, rows, common):
               sum(int(x["connections"]) for x in rs))
         check(f"md race headline {p} retries", int(m.group(6)),
               sum(int(x["retries"]) for x in rs))
+    for m in re.finditer(r"Under (\S+), the retry did not remove the failure in "
+                         r"(\d+) conversations", md):
+        rs = [rows[m.group(1)][i] for i in common]
+        check(f"md race headline {m.group(1)} retry failed", int(m.group(2)),
+              sum(1 for x in rs if int(x["retries"]) > 0
+                  and int(x["requests_failed"]) > 0))
     for m in re.finditer(rf"a request failed under (\S+) only in (\d+) and "
                          rf"under (\S+) only in (\d+) \(exact McNemar test, "
                          rf"p (?:= )?(<? ?{NUM})\)", md):

@@ -72,6 +72,13 @@ cmp -s "$tmp/bad.md" "$tmp/$s.md" && bad "the planted failed_eof count did not c
 python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/bad.md" >"$tmp/o" 2>&1
 [ $? -eq 1 ] && grep -q "md requests linux failed at end of stream: report $((e + 1)), recomputed $e" "$tmp/o" &&
   ok || bad "a planted failed_eof count was not caught: $(tail -3 "$tmp/o")"
+# ... and the retries that met the race again (http-reset's linux)
+k=$(sqlite3 "$tmp/http-reset.db" "SELECT count(*) FROM conversations WHERE profile='linux' AND retries>0 AND requests_failed>0")
+sed "s/^\(Under linux, the retry did not remove the failure in \)$k /\1$((k + 1)) /" "$tmp/http-reset.md" >"$tmp/bad.md"
+cmp -s "$tmp/bad.md" "$tmp/http-reset.md" && bad "the planted retry count did not change the report"
+python3 "$audit" "$tmp/http-reset.csv" "$tmp/http-reset.json" "$tmp/bad.md" >"$tmp/o" 2>&1
+[ $? -eq 1 ] && grep -q "md race headline linux retry failed: report $((k + 1)), recomputed $k" "$tmp/o" &&
+  ok || bad "a planted retry count was not caught: $(tail -3 "$tmp/o")"
 # and in the race's headline sentence: linux's failed requests one off
 f=$(sqlite3 "$tmp/$s.db" "SELECT sum(requests_failed) FROM conversations WHERE profile='linux'")
 sed "s/^\(Under linux, conversations with a failed request: .*; requests failed: \)$f of/\1$((f + 1)) of/" "$tmp/$s.md" >"$tmp/bad.md"
