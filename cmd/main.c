@@ -91,7 +91,7 @@ static const cli_option crosscheck_opts[] = {{"conversations", true},
                                              {NULL, false}};
 
 static const cli_option script_opts[] = {
-    {"stack", true}, {"verbose", false}, {NULL, false}};
+    {"stack", true}, {"verbose", false}, {"shell", false}, {NULL, false}};
 
 static const cli_option no_opts[] = {{NULL, false}};
 

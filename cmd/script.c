@@ -13,8 +13,9 @@
 static const char *const SUB = "script";
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: halfclose script FILE... [--stack=PROFILE] [--KNOB=VALUE "
-             "...] [--verbose]\n\n"
+  fprintf(f, "usage: halfclose script FILE... [--stack=PROFILE|kernel] "
+             "[--KNOB=VALUE ...] [--shell]\n                        "
+             "[--verbose]\n\n"
              "Runs scripts in packetdrill's language - segments the peer "
              "sends (<), segments\nthe local stack must send (>), and the "
              "local application's system calls, each\nat its time - against "
@@ -26,6 +27,11 @@ static void usage(FILE *f) {
              "                   the Linux kernel in a network namespace, in "
              "real time (root) [linux]\n"
              "  --KNOB=VALUE     a profile knob over it\n"
+             "  --shell          with kernel: run each shell line (sh -c) "
+             "inside the kernel's\n                   namespace, whose TAP is "
+             "tun0; without it shell lines are\n                   "
+             "reported and skipped (against a profile, their sysctl\n"
+             "                   settings set the knobs)\n"
              "  --verbose        every segment and call as it is played\n\n"
              "Prints per script \"pass\" or the line that failed, what it "
              "expected and what\nthe stack did. Exit 0 if every script "
@@ -60,7 +66,7 @@ static char *slurp(const char *path, char *err, size_t cap) {
 
 int cmd_script(int argc, char **argv) {
   const char *stack = "linux";
-  bool verbose = false;
+  bool verbose = false, shell = false;
   static cli_params cp;
   memset(&cp, 0, sizeof cp);
   const char **files = calloc((size_t)argc + 1, sizeof *files);
@@ -78,6 +84,8 @@ int cmd_script(int argc, char **argv) {
       stack = v;
     } else if (strcmp(a, "--verbose") == 0) {
       verbose = true;
+    } else if (strcmp(a, "--shell") == 0) {
+      shell = true;
     } else if ((k = cli_param_arg(SUB, a, &cp)) != 0) {
       char key[64];
       snprintf(key, sizeof key, "%.*s", (int)strcspn(a + 2, "="), a + 2);
@@ -110,6 +118,12 @@ int cmd_script(int argc, char **argv) {
     return cli_error(SUB, "--%s: a knob is the model's; the kernel takes none",
                      cp.knob[0]);
   }
+  if (shell && !kernel) {
+    free(files);
+    return cli_error(SUB, "--shell: only with --stack=kernel (against a "
+                          "profile a shell line is never run; its sysctl "
+                          "settings set the knobs)");
+  }
   tcp_profile prof;
   if (kernel) {
     tcp_profile_preset(&prof, "linux");
@@ -131,8 +145,8 @@ int cmd_script(int argc, char **argv) {
     free(text);
     pkt_result res;
     clock_t c0 = clock();
-    int rv = kernel ? pkt_run_kernel(&s, verbose ? stdout : NULL, &res, err,
-                                     sizeof err)
+    int rv = kernel ? pkt_run_kernel(&s, shell, verbose ? stdout : NULL, &res,
+                                     err, sizeof err)
                     : pkt_run(&s, &prof, verbose ? stdout : NULL, &res, err,
                               sizeof err);
     double cpu_ms = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;

@@ -177,9 +177,9 @@ void emu_sweep(void) {
   closedir(d);
 }
 
-/* Our end of tap0 inside namespace `name`: setns in, open the TUN device
- * as that TAP, setns back. -1 on failure. */
-static int open_tap(const char *name) {
+/* Our end of TAP `dev` inside namespace `name`: setns in, open the TUN
+ * device as that TAP, setns back. -1 on failure. */
+static int open_tap(const char *name, const char *dev) {
   char path[256];
   snprintf(path, sizeof path, NETNS_DIR "/%s", name);
   int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -190,7 +190,7 @@ static int open_tap(const char *name) {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "tap0");
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", dev);
     if (fd >= 0 && ioctl(fd, TUNSETIFF, &ifr) != 0) {
       close(fd);
       fd = -1;
@@ -276,12 +276,14 @@ void emu_ns_exit_on_signal(int sig) {
   _exit(128 + sig);
 }
 
-int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
+int emu_ns_create(emu_ns *ns, const char *tag, const char *dev, uint32_t addr,
                   const uint8_t mac[6], uint32_t peer,
                   const uint8_t peer_mac[6], uint32_t mtu, char *err,
                   size_t cap) {
   memset(ns, 0, sizeof *ns);
   ns->tap_fd = -1;
+  snprintf(ns->dev, sizeof ns->dev, "%s", dev ? dev : "tap0");
+  const char *d = ns->dev;
   /* a name nobody holds: one that exists is another's (ours are removed
    * when done), so it is never deleted here, and another is taken */
   for (int k = 0; k < 100; k++) {
@@ -324,21 +326,21 @@ int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
   for (size_t i = 0; rv == 0 && i < sizeof sysctls / sizeof *sysctls; i++)
     rv = ip("netns", "exec", n, "sysctl", "-qw", sysctls[i], NULL);
   if (rv == 0)
-    rv = ip("-n", n, "tuntap", "add", "dev", "tap0", "mode", "tap", NULL);
+    rv = ip("-n", n, "tuntap", "add", "dev", d, "mode", "tap", NULL);
   if (rv == 0)
-    rv = ip("-n", n, "link", "set", "tap0", "address", m, "mtu", mtu_s, NULL);
+    rv = ip("-n", n, "link", "set", d, "address", m, "mtu", mtu_s, NULL);
   if (rv == 0)
-    rv = ip("-n", n, "addr", "add", cidr, "dev", "tap0", NULL);
+    rv = ip("-n", n, "addr", "add", cidr, "dev", d, NULL);
   if (rv == 0)
     rv = ip("-n", n, "link", "set", "lo", "up", NULL);
   if (rv == 0)
-    rv = ip("-n", n, "link", "set", "tap0", "up", NULL);
+    rv = ip("-n", n, "link", "set", d, "up", NULL);
   /* ARP does not cross a point-to-point link: the peer is a permanent
    * neighbour */
   if (rv == 0)
-    rv = ip("-n", n, "neigh", "replace", p, "lladdr", pm, "dev", "tap0", "nud",
+    rv = ip("-n", n, "neigh", "replace", p, "lladdr", pm, "dev", d, "nud",
             "permanent", NULL);
-  if (rv == 0 && (ns->tap_fd = open_tap(n)) < 0)
+  if (rv == 0 && (ns->tap_fd = open_tap(n, d)) < 0)
     rv = -1;
   if (rv != 0) {
     snprintf(err, cap, "cannot set up network namespace %s", n);

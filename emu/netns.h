@@ -1,6 +1,8 @@
 /*
  * netns.h - a real Linux kernel at one end of an emulation link: its own
- * network namespace with a TAP (tap0) that has the end's address and MAC,
+ * network namespace with a TAP (tap0, or the name asked for: the scripts'
+ * is tun0, as packetdrill's scripts expect) that has the end's address
+ * and MAC,
  * the peer as a permanent neighbour, IPv6 off, and the kernel's TCP pinned
  * to what the model has (no timestamps, SACK or window scaling; no metrics
  * kept between connections). Congestion control is chosen per socket by
@@ -25,8 +27,9 @@
 typedef struct emu_ns {
   char name[48];  /* hc-PID-TAG */
   uint32_t addr;  /* the kernel's IPv4 address */
-  uint8_t mac[6]; /* tap0's MAC */
-  int tap_fd;     /* our end of tap0, or -1 */
+  uint8_t mac[6]; /* the TAP's MAC */
+  char dev[16];   /* the TAP's name */
+  int tap_fd;     /* our end of it, or -1 */
   bool created;   /* the namespace exists */
 } emu_ns;
 
@@ -37,8 +40,9 @@ int emu_check(char *err, size_t cap);
 void emu_sweep(void);
 
 /* Create namespace hc-PID-TAG for a kernel at `addr` (MAC `mac`) whose
- * peer is `peer` at `peer_mac`, with an MTU; ns->tap_fd is our end. */
-int emu_ns_create(emu_ns *ns, const char *tag, uint32_t addr,
+ * peer is `peer` at `peer_mac`, with an MTU, its TAP named `dev` (NULL:
+ * tap0); ns->tap_fd is our end. */
+int emu_ns_create(emu_ns *ns, const char *tag, const char *dev, uint32_t addr,
                   const uint8_t mac[6], uint32_t peer,
                   const uint8_t peer_mac[6], uint32_t mtu, char *err,
                   size_t cap);

@@ -338,8 +338,9 @@ int emu_session_open(emu_session **out, const conv_params *p,
     if (!kern[i])
       continue;
     err[0] = 0;
-    if (emu_ns_create(&m->end[i].ns, tags[i], addr[i], tap_mac[i], addr[1 - i],
-                      link_mac[1 - i], (uint32_t)p->mtu, err, cap) != 0)
+    if (emu_ns_create(&m->end[i].ns, tags[i], NULL, addr[i], tap_mac[i],
+                      addr[1 - i], link_mac[1 - i], (uint32_t)p->mtu, err,
+                      cap) != 0)
       return -1;
     if (conv_env_attach_kernel(m->env, i, m->end[i].ns.tap_fd, link_mac[1 - i],
                                tap_mac[i], err, cap) != 0)

@@ -65,8 +65,9 @@ typedef struct pkt_event {
   char arg[PKT_MAX_ARGS][64];
   bool any_result; /* = ... */
   int64_t result;
-  char err[24];   /* the errno name expected, or "" */
-  char text[160]; /* the line, for messages */
+  char err[24];    /* the errno name expected, or "" */
+  char text[160];  /* the line, for messages */
+  char shell[512]; /* a shell line: the command between the backticks */
 } pkt_event;
 
 typedef struct pkt_script {
@@ -106,10 +107,12 @@ const char *pkt_errno_name(int64_t rv);
 char *pkt_flags(uint8_t flags, char buf[8]);
 
 /* Play `s` against the Linux kernel in a network namespace of its own, in
- * real time (root, /dev/net/tun and ip needed). As pkt_run; -1 with a
- * message also when the namespace cannot be made. */
-int pkt_run_kernel(const pkt_script *s, FILE *log, pkt_result *out, char *err,
-                   size_t cap);
+ * real time (root, /dev/net/tun and ip needed), its TAP named tun0; with
+ * `shell`, each shell line runs (sh -c) inside that namespace at its
+ * point in the script, and one that exits non-zero fails the script. As
+ * pkt_run; -1 with a message also when the namespace cannot be made. */
+int pkt_run_kernel(const pkt_script *s, bool shell, FILE *log, pkt_result *out,
+                   char *err, size_t cap);
 
 /* One host's side of a conversation written as a script: feed it every
  * trace event (others' are skipped), then write it after `header` (the

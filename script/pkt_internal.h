@@ -50,6 +50,9 @@ typedef struct pkt_stack {
   void (*close)(runner *r, fd_state *f);
   int64_t (*inq)(runner *r, fd_state *f);    /* unread bytes, or -1 */
   int (*poll)(runner *r, const fd_state *f); /* PKT_POLL_* */
+  /* run a shell line's command where the stack lives: 0, or its exit
+   * status (why says what came of it); NULL: shell lines are not run */
+  int (*shell)(runner *r, const char *cmd, char *why, size_t cap);
 } pkt_stack;
 
 enum {
@@ -77,6 +80,7 @@ struct runner {
   fd_state fd[MAX_FDS];
   FILE *log;
   pkt_result *out;
+  bool shell; /* --shell: the stack's shell runs the shell lines */
 };
 
 /* A datagram the stack sent at r->now, queued for the script's > lines. */
@@ -89,6 +93,5 @@ void pkt_note(runner *r, const char *fmt, ...)
 /* The player, on a stack set up in r (ops, impl, addresses); 0 or -1
  * with a message (a call the interpreter does not take). */
 int pkt_play(runner *r, char *err, size_t cap);
-
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * pkt_kernel.c - play a script against the Linux kernel, in real time:
  * its TCP in a network namespace of its own (emu/netns.h: hc-PID-script,
- * tap0 at 192.168.0.1, the peer 192.168.0.2 a permanent neighbour, the
+ * tun0 - a TAP, named as packetdrill's scripts expect their TUN - at
+ * 192.168.0.1, the peer 192.168.0.2 a permanent neighbour, the
  * options the model does not have turned off), the script's segments
  * through the TAP, and the local application's calls made inside the
  * namespace by an agent process over a socket pair. The agent's sockets
@@ -292,13 +293,45 @@ static int k_poll(runner *r, const fd_state *f) {
   return rv >= 0 ? (int)rv : PKT_POLL_HUP;
 }
 
+/* A shell line, inside the namespace (ip netns exec: its own /sys and
+ * /proc/sys/net too), never on the host: what it prints goes to the log
+ * with --verbose. */
+static int k_shell(runner *r, const char *line, char *why, size_t cap) {
+  kernel *k = r->impl;
+  uint64_t t = mono();
+  char *argv[] = {"sh", "-c", (char *)line, NULL};
+  int out;
+  pid_t pid;
+  if (emu_ns_spawn(&k->ns, argv, &out, &pid) != 0) {
+    snprintf(why, cap, "it could not be started");
+    return 127;
+  }
+  char buf[512];
+  ssize_t n;
+  while ((n = read(out, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0 && r->log)
+      fwrite(buf, 1, (size_t)n, r->log);
+  close(out);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+    ;
+  k->t0 += mono() - t; /* the command takes no script time */
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+    return 0;
+  if (WIFEXITED(st))
+    snprintf(why, cap, "it exited %d", WEXITSTATUS(st));
+  else
+    snprintf(why, cap, "it was killed by signal %d", WTERMSIG(st));
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 static const pkt_stack kernel_stack = {
     "the kernel", k_next,    k_advance,   k_input,  k_socket, k_linger0,
     k_listen,     k_connect, k_connected, k_accept, k_send,   k_recv,
-    k_shutdown,   k_close,   k_inq,       k_poll};
+    k_shutdown,   k_close,   k_inq,       k_poll,   k_shell};
 
-int pkt_run_kernel(const pkt_script *s, FILE *log, pkt_result *out, char *err,
-                   size_t cap) {
+int pkt_run_kernel(const pkt_script *s, bool shell, FILE *log, pkt_result *out,
+                   char *err, size_t cap) {
   memset(out, 0, sizeof *out);
   out->passed = true;
   if (emu_check(err, cap) != 0)
@@ -314,8 +347,8 @@ int pkt_run_kernel(const pkt_script *s, FILE *log, pkt_result *out, char *err,
     free(k);
     return -1;
   }
-  if (emu_ns_create(&k->ns, "script", KERNEL_ADDR, KERNEL_MAC, PEER_ADDR,
-                    PEER_MAC, 1500, err, cap) != 0) {
+  if (emu_ns_create(&k->ns, "script", "tun0", KERNEL_ADDR, KERNEL_MAC,
+                    PEER_ADDR, PEER_MAC, 1500, err, cap) != 0) {
     close(sp[0]);
     close(sp[1]);
     free(r);
@@ -333,6 +366,7 @@ int pkt_run_kernel(const pkt_script *s, FILE *log, pkt_result *out, char *err,
   r->log = log;
   r->out = out;
   r->ops = &kernel_stack;
+  r->shell = shell;
   r->impl = k;
   r->local_addr = KERNEL_ADDR;
   r->remote_addr = PEER_ADDR;

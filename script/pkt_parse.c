@@ -353,6 +353,20 @@ static int option_line(cursor *c, pkt_script *s, const char *l, size_t n) {
   return 0;
 }
 
+/* A shell line: `command`, closed on the same line (a command that goes
+ * on over several lines is not taken). */
+static int parse_shell(cursor *c, pkt_event *e) {
+  const char *a = c->p, *b = strrchr(a + 1, '`');
+  if (!b)
+    return fail(c, "a shell command's closing ` on the same line");
+  if ((size_t)(b - a - 1) >= sizeof e->shell)
+    return fail(c, "a shell command of at most %zu characters",
+                sizeof e->shell - 1);
+  snprintf(e->shell, sizeof e->shell, "%.*s", (int)(b - a - 1), a + 1);
+  c->p = b + 1;
+  return 0;
+}
+
 int pkt_parse(pkt_script *s, const char *path, const char *text, char *err,
               size_t cap) {
   memset(s, 0, sizeof *s);
@@ -425,11 +439,13 @@ int pkt_parse(pkt_script *s, const char *path, const char *text, char *err,
     if (*b == '`') { /* a shell line, without a time */
       e->kind = PKT_SHELL;
       e->when.relative = true;
+      rv = parse_shell(&c, e);
     } else if ((rv = parse_time(&c, &e->when)) == 0) {
       skip_space(&c);
-      if (*c.p == '`')
+      if (*c.p == '`') {
         e->kind = PKT_SHELL;
-      else if (*c.p == '<' || *c.p == '>')
+        rv = parse_shell(&c, e);
+      } else if (*c.p == '<' || *c.p == '>')
         rv = parse_segment(&c, e);
       else
         rv = parse_call(&c, e);

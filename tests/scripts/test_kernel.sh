@@ -11,6 +11,8 @@
 #     delays it: a finding, kept visible here until the profile or the
 #     script changes), while the delayed ACK of a FIN after data passes;
 #   - the control: NT's script of the article fails against it;
+#   - --shell runs a script's shell lines inside the namespace, whose TAP
+#     is tun0 (without it they are skipped: the control);
 #   - no namespace of the run is left behind.
 # Real time: a script that fails on its timing alone is run once more.
 # Skipped (77) without root, /dev/net/tun or ip; a failure under CI=true.
@@ -37,5 +39,34 @@ done
 # knobs are the model's
 "$hc" script "$dir/linux-quickack.pkt" --stack=kernel --quickack=0 >o 2>e
 [ $? -eq 2 ] && grep -q "the kernel takes none" e && ok || bad "a knob with the kernel: $(cat e)"
+# --shell: a script's shell lines run inside the kernel's namespace, whose
+# TAP is tun0 as packetdrill's scripts expect: the MTU one sets there
+# makes the kernel's SYN-ACK announce MSS 536. Without --shell they are
+# reported and skipped, and the SYN-ACK says 1460 (the control); a shell
+# line that fails fails the script at its line; what one does to the
+# network stays in the namespace (a device it adds is not the host's).
+cat >"$tmp/shell.pkt" <<'PKT'
+// shell lines, inside the kernel's namespace
+`ip link show tun0 >/dev/null`
+`ip link set dev tun0 mtu 576; ip tuntap add dev hcshellprobe0 mode tun`
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
++0    bind(3, ..., ...) = 0
++0    listen(3, 1) = 0
++0    < S 0:0(0) win 65535 <mss 1460>
++0    > S. 0:0(0) ack 1 <mss 536>
+PKT
+"$hc" script "$tmp/shell.pkt" --stack=kernel --shell >o 2>&1 &&
+  grep -q "pass under the kernel" o && ok || bad "--shell: $(cat o)"
+ip link show hcshellprobe0 >/dev/null 2>&1 && bad "a shell line reached the host" || ok
+"$hc" script "$tmp/shell.pkt" --stack=kernel >o 2>&1
+[ $? -eq 1 ] && grep -q "shell lines were not run (--shell runs them)" o &&
+  grep -q "shell.pkt:9: fail under the kernel: .*<mss 1460>" o && ok || bad "without --shell: $(cat o)"
+sed 's/^`ip link show tun0 >\/dev\/null`$/`exit 3`/' "$tmp/shell.pkt" >"$tmp/shell3.pkt"
+"$hc" script "$tmp/shell3.pkt" --stack=kernel --shell >o 2>&1
+[ $? -eq 1 ] && grep -q "shell3.pkt:2: fail under the kernel: expected the shell command to exit 0; it exited 3" o &&
+  ok || bad "a failing shell line: $(cat o)"
+"$hc" script "$tmp/shell.pkt" --stack=linux --shell >o 2>e
+[ $? -eq 2 ] && grep -q "only with --stack=kernel" e && ok || bad "--shell with a profile: $(cat e)"
 ip netns list | grep -q -- "-script" && bad "a namespace left: $(ip netns list)" || ok
 finish
