@@ -45,8 +45,39 @@ kb="$dir/kb-q152474.pkt" fixed="$dir/kb-q152474-fixed.pkt"
   grep -q "^3 of 3 scripts passed under linux" o && ok || bad "linux FIN ACKs: $(cat o)"
 "$hc" script "$dir/linux-fin-ack-after-data.pkt" --stack=linux --fin_ack_now=true >o 2>&1
 [ $? -eq 1 ] && ok || bad "fin_ack_now after data: $(cat o)"
-"$hc" script "$dir/linux-fin-ack-close-wait.pkt" --stack=linux --fin_ack_now=true >o 2>&1
-[ $? -eq 1 ] && grep -q "between 0.160000 and 0.320000 s .*the stack sent \. 1:1(0) ack 2 .* at 0.120000 s" o && ok || bad "fin_ack_now: $(cat o)"
+"$hc" script "$dir/linux-fin-ack-close-wait.pkt" --stack=linux --delack_max=0ms >o 2>&1
+[ $? -eq 1 ] && grep -q "linux-fin-ack-close-wait.pkt:18: fail under linux: expected +.004 > \. 1:1(0) ack 2 at 0.124000 s; the stack sent nothing" o && ok || bad "a fixed ATO: $(cat o)"
+# a script per knob: each passes under its profile and fails, where it
+# should, with its knob turned (the controls)
+"$hc" script "$dir/init-cwnd.pkt" --stack=nt351 >o 2>&1 && "$hc" script "$dir/init-cwnd.pkt" --stack=bsd44 >>o 2>&1 && ok || bad "init-cwnd: $(cat o)"
+"$hc" script "$dir/init-cwnd.pkt" --stack=nt351 --init_cwnd=3 >o 2>&1
+[ $? -eq 1 ] && grep -q "init-cwnd.pkt:19: fail under nt351: the stack sent \. 2921:4381(1460)" o && ok || bad "init_cwnd=3: $(cat o)"
+"$hc" script "$dir/init-cwnd.pkt" --stack=bsd44 --ss_incr_mss=false >o 2>&1
+[ $? -eq 1 ] && grep -q "init-cwnd.pkt:17: fail under bsd44: expected .*1461:2921(1460)" o && ok || bad "ss_incr_mss off: $(cat o)"
+"$hc" script "$dir/nagle.pkt" --stack=nt351 >o 2>&1 && "$hc" script "$dir/nagle.pkt" --stack=bsd44 >>o 2>&1 && ok || bad "nagle: $(cat o)"
+"$hc" script "$dir/nagle.pkt" --stack=nt351 --nagle=false >o 2>&1
+[ $? -eq 1 ] && grep -q "nagle.pkt:15: fail under nt351: the stack sent P\. 101:201(100) ack 1 .* at 0.025000 s" o && ok || bad "nagle off: $(cat o)"
+"$hc" script "$dir/syn-rto.pkt" --stack=nt351 >o 2>&1 && ok || bad "syn-rto: $(cat o)"
+"$hc" script "$dir/syn-rto.pkt" --stack=nt351 --rto_initial=1s >o 2>&1
+[ $? -eq 1 ] && grep -q "syn-rto.pkt:10: fail under nt351: .*the stack sent S 0:0(0) .* at 1.000000 s" o && ok || bad "rto_initial 1s: $(cat o)"
+"$hc" script "$dir/syn-rto.pkt" --stack=bsd44 >o 2>&1
+[ $? -eq 1 ] && grep -q "syn-rto.pkt:10: fail under bsd44" o && ok || bad "syn-rto under bsd44: $(cat o)"
+"$hc" script "$dir/mss.pkt" --stack=nt351 >o 2>&1 && "$hc" script "$dir/mss.pkt" --stack=linux >>o 2>&1 && ok || bad "mss: $(cat o)"
+"$hc" script "$dir/mss.pkt" --stack=nt351 --mss=536 >o 2>&1
+[ $? -eq 1 ] && grep -q "mss.pkt:7: fail under nt351: .*<mss 536>" o && ok || bad "mss 536: $(cat o)"
+"$hc" script "$dir/linux-rst-close-wait-epipe.pkt" --stack=linux >o 2>&1 && ok || bad "epipe: $(cat o)"
+for c in "--stack=nt351" "--stack=linux --rst_close_wait_epipe=false"; do
+  "$hc" script "$dir/linux-rst-close-wait-epipe.pkt" $c >o 2>&1
+  [ $? -eq 1 ] && grep -q "linux-rst-close-wait-epipe.pkt:17: fail under .*the call returned -1 ECONNRESET" o && ok || bad "epipe $c: $(cat o)"
+done
+"$hc" script "$dir/linux-recv-eof-first.pkt" --stack=linux >o 2>&1 && ok || bad "recv_eof_first: $(cat o)"
+"$hc" script "$dir/linux-recv-eof-first.pkt" --stack=linux --recv_eof_first=false >o 2>&1
+[ $? -eq 1 ] && grep -q "linux-recv-eof-first.pkt:20: fail under linux: .*returned -1 EPIPE" o && ok || bad "recv_eof_first off: $(cat o)"
+"$hc" script "$dir/bsd44-finwait-ack.pkt" --stack=bsd44 >o 2>&1 && ok || bad "finwait ack: $(cat o)"
+for c in "--stack=nt351" "--stack=bsd44 --delack_finwait=true"; do
+  "$hc" script "$dir/bsd44-finwait-ack.pkt" $c >o 2>&1
+  [ $? -eq 1 ] && grep -q "bsd44-finwait-ack.pkt:17: fail under .*the stack sent nothing" o && ok || bad "finwait $c: $(cat o)"
+done
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 >o 2>&1 && ok || bad "nt351's tick: $(cat o)"
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 --delack_mode=oneshot >o 2>&1
 [ $? -eq 1 ] && grep -q "nt351-delack-tick.pkt:12: fail" o && ok || bad "oneshot: $(cat o)"
