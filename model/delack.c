@@ -14,6 +14,8 @@ static void ato_update(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
   if (!p->delack_max_ns)
     return;
+  if (!c->ato_ns) /* the first data: TCP_ATO_MIN */
+    c->ato_ns = p->delack_ns;
   uint64_t m = c->last_data_ns ? now - c->last_data_ns : 0;
   c->last_data_ns = now;
   if (!m)
@@ -93,8 +95,13 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
  * the adaptive ATO); tick, at a host-wide grid point (NT, 4.4BSD). */
 static uint64_t deadline(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
-  if (p->delack_mode == TCP_DELACK_ONESHOT)
+  if (p->delack_mode == TCP_DELACK_ONESHOT) {
+    /* Linux tcp_send_delayed_ack() with an ATO of 0 (no data yet: a FIN
+     * alone): the timer expires at the next jiffy (delack_tick) */
+    if (p->delack_max_ns && c->ato_ns == 0)
+      return now + p->delack_tick_ns;
     return now + (p->delack_max_ns ? c->ato_ns : p->delack_ns);
+  }
   /* tick: the first grid point after now + delack - tick, so a timeout of
    * k ticks fires at the k-th tick boundary after the arrival */
   uint64_t tick = p->delack_tick_ns;

@@ -158,7 +158,9 @@ tcp_conn *tcp_conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
   c->rcv_ssthresh = p->rcv_buf < 65535 ? p->rcv_buf : 65535;
   if (c->rcv_ssthresh > p->mss)
     c->rcv_ssthresh -= c->rcv_ssthresh % p->mss;
-  c->ato_ns = p->delack_ns;
+  /* Linux's icsk_ack.ato is 0 until the first data sets TCP_ATO_MIN
+   * (tcp_event_data_recv()); a fixed timeout is what it is */
+  c->ato_ns = p->delack_max_ns ? 0 : p->delack_ns;
   c->rcv_space = p->rcv_buf;
   for (int t = 0; t < TCP_NTIMERS; t++)
     c->deadline[t] = TCP_NEVER;
