@@ -1,1 +1,1 @@
-halfclose replay: --pkt=/tmp/tmp.hQ22c3QamV/profiles.db is the store /tmp/tmp.hQ22c3QamV/profiles.db itself: refusing to write over it
+halfclose replay: --pkt=/tmp/tmp.IXLqQK1qeZ/profiles.db is the store /tmp/tmp.IXLqQK1qeZ/profiles.db itself: refusing to write over it

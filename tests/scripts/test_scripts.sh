@@ -78,6 +78,15 @@ for c in "--stack=nt351" "--stack=bsd44 --delack_finwait=true"; do
   "$hc" script "$dir/bsd44-finwait-ack.pkt" $c >o 2>&1
   [ $? -eq 1 ] && grep -q "bsd44-finwait-ack.pkt:17: fail under .*the stack sent nothing" o && ok || bad "finwait $c: $(cat o)"
 done
+"$hc" script "$dir/linux-rfc5961-rst.pkt" "$dir/linux-minshall.pkt" --stack=linux >o 2>&1 &&
+  grep -q "^2 of 2 scripts passed under linux" o && ok || bad "rfc5961, minshall: $(cat o)"
+"$hc" script "$dir/linux-rfc5961-rst.pkt" --stack=linux --rfc5961=false >o 2>&1
+[ $? -eq 1 ] && grep -q "linux-rfc5961-rst.pkt:14: fail under linux: .*the stack sent nothing" o && ok || bad "rfc5961 off: $(cat o)"
+"$hc" script "$dir/linux-minshall.pkt" --stack=linux --nagle_minshall=false >o 2>&1
+[ $? -eq 1 ] && grep -q "linux-minshall.pkt:15: fail under linux: .*1461:1561(100)" o && ok || bad "minshall off: $(cat o)"
+"$hc" script "$dir/bsd44-persist-probe.pkt" --stack=bsd44 >o 2>&1 && ok || bad "persist probe: $(cat o)"
+"$hc" script "$dir/bsd44-persist-probe.pkt" --stack=bsd44 --probe_data=false >o 2>&1
+[ $? -eq 1 ] && grep -q "bsd44-persist-probe.pkt:16: fail under bsd44: .*the stack sent \. 0:0(0) ack 1 win 8192 at 5.020000 s" o && ok || bad "probe_data off: $(cat o)"
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 >o 2>&1 && ok || bad "nt351's tick: $(cat o)"
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 --delack_mode=oneshot >o 2>&1
 [ $? -eq 1 ] && grep -q "nt351-delack-tick.pkt:12: fail" o && ok || bad "oneshot: $(cat o)"
