@@ -969,6 +969,18 @@ static void conv_brief(const report *r, uint64_t conv, char *buf, size_t cap) {
     }
 }
 
+/* The reasons a stage declined, with their counts, as "why (n); why (n)"
+ * into buf; false when there are none. */
+static bool reason_list(const char *const *reason, const uint64_t *count, int n,
+                        char *buf, size_t cap) {
+  size_t k = 0;
+  buf[0] = 0;
+  for (int i = 0; i < n && k < cap; i++)
+    k += (size_t)snprintf(buf + k, cap - k, "%s%s (%llu)", i ? "; " : "",
+                          reason[i], (unsigned long long)count[i]);
+  return n > 0;
+}
+
 /* Stage K: the keep-alive window, where a scenario has two requests
  * against an idle_timeout. */
 static void check_keepalive_table(const report *r, doc *d) {
@@ -1028,15 +1040,10 @@ static void check_keepalive_table(const report *r, doc *d) {
           "(requests_failed) or was sent again (retries).");
   for (int j = 0; j < np; j++) {
     const check_stats *c = &r->check[j];
-    if (!c->ka_nreasons)
-      continue;
-    char list[1200] = "";
-    size_t n = 0;
-    for (int i = 0; i < c->ka_nreasons && n < sizeof list; i++)
-      n += (size_t)snprintf(list + n, sizeof list - n, "%s%s (%llu)",
-                            i ? "; " : "", c->ka_reason[i],
-                            (unsigned long long)c->ka_reason_n[i]);
-    para(d, "Stage K did not predict under %s: %s.", s->profiles[j], list);
+    char list[1200];
+    if (reason_list(c->ka_reason, c->ka_reason_n, c->ka_nreasons, list,
+                    sizeof list))
+      para(d, "Stage K did not predict under %s: %s.", s->profiles[j], list);
   }
 }
 
@@ -1101,15 +1108,10 @@ static void analytic_check(doc *d, const report *r) {
   table_end(d);
   for (int j = 0; j < np; j++) {
     const check_stats *c = &r->check[j];
-    if (!c->nreasons)
-      continue;
-    char list[1200] = "";
-    size_t n = 0;
-    for (int i = 0; i < c->nreasons && n < sizeof list; i++)
-      n += (size_t)snprintf(list + n, sizeof list - n, "%s%s (%llu)",
-                            i ? "; " : "", c->reason[i],
-                            (unsigned long long)c->reason_n[i]);
-    para(d, "Not predicted under %s, measured only: %s.", s->profiles[j], list);
+    char list[1200];
+    if (reason_list(c->reason, c->reason_n, c->nreasons, list, sizeof list))
+      para(d, "Not predicted under %s, measured only: %s.", s->profiles[j],
+           list);
   }
   para(d, "Stage 2 is a consistency check of the link and the read "
           "schedule, not a prediction from the parameters (stage 1 makes "

@@ -56,36 +56,34 @@ python3 "$audit" "$tmp/$s.csv" "$tmp/bad.json" "$tmp/$s.md" >"$tmp/o" 2>&1
   grep -q "json nt351 rst cause redundant_ack" "$tmp/o" && ok ||
   bad "planted JSON numbers were not caught: $(tail -3 "$tmp/o")"
 
-# and in the races' requests table: the connections one off, the retries
-# one off in the JSON
+# planted SCENARIO SED WANT: the scenario's Markdown report with one
+# number planted by SED must change and the audit must catch it, saying
+# WANT
+planted() {
+  sed "$2" "$tmp/$1.md" >"$tmp/bad.md"
+  cmp -s "$tmp/bad.md" "$tmp/$1.md" && bad "$1: the planted number did not change the report ($2)"
+  python3 "$audit" "$tmp/$1.csv" "$tmp/$1.json" "$tmp/bad.md" >"$tmp/o" 2>&1
+  [ $? -eq 1 ] && grep -q "$3" "$tmp/o" && ok || bad "$1: not caught: $3: $(tail -3 "$tmp/o")"
+}
+q() { sqlite3 "$tmp/$1.db" "$2"; }
+# and in the races' requests table: the connections one off, and how
+# linux's requests failed (at end of stream) one off
 s=keepalive-race
-c=$(sqlite3 "$tmp/$s.db" "SELECT sum(connections) FROM conversations WHERE profile='retry'")
-sed "s/^\(| retry | [0-9]* | [0-9]* | [0-9]* | [0-9]* | [^|]* | \)$c |/\1$((c + 1)) |/" "$tmp/$s.md" >"$tmp/bad.md"
-cmp -s "$tmp/bad.md" "$tmp/$s.md" && bad "the planted connections count did not change the report"
-python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/bad.md" >"$tmp/o" 2>&1
-[ $? -eq 1 ] && grep -q "md requests retry connections: report $((c + 1)), recomputed $c" "$tmp/o" &&
-  ok || bad "a planted connections count was not caught: $(tail -3 "$tmp/o")"
-# ... and how linux's requests failed: at end of stream, one off
-e=$(sqlite3 "$tmp/$s.db" "SELECT sum(failed_eof) FROM conversations WHERE profile='linux'")
-sed "s/^\(| linux | [0-9]* | [0-9]* | [0-9]* | \)$e |/\1$((e + 1)) |/" "$tmp/$s.md" >"$tmp/bad.md"
-cmp -s "$tmp/bad.md" "$tmp/$s.md" && bad "the planted failed_eof count did not change the report"
-python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/bad.md" >"$tmp/o" 2>&1
-[ $? -eq 1 ] && grep -q "md requests linux failed at end of stream: report $((e + 1)), recomputed $e" "$tmp/o" &&
-  ok || bad "a planted failed_eof count was not caught: $(tail -3 "$tmp/o")"
-# ... and the retries that met the race again (http-reset's linux)
-k=$(sqlite3 "$tmp/http-reset.db" "SELECT count(*) FROM conversations WHERE profile='linux' AND retries>0 AND requests_failed>0")
-sed "s/^\(Under linux, the retry did not remove the failure in \)$k /\1$((k + 1)) /" "$tmp/http-reset.md" >"$tmp/bad.md"
-cmp -s "$tmp/bad.md" "$tmp/http-reset.md" && bad "the planted retry count did not change the report"
-python3 "$audit" "$tmp/http-reset.csv" "$tmp/http-reset.json" "$tmp/bad.md" >"$tmp/o" 2>&1
-[ $? -eq 1 ] && grep -q "md race headline linux retry failed: report $((k + 1)), recomputed $k" "$tmp/o" &&
-  ok || bad "a planted retry count was not caught: $(tail -3 "$tmp/o")"
+c=$(q $s "SELECT sum(connections) FROM conversations WHERE profile='retry'")
+planted $s "s/^\(| retry | [0-9]* | [0-9]* | [0-9]* | [0-9]* | [^|]* | \)$c |/\1$((c + 1)) |/" \
+  "md requests retry connections: report $((c + 1)), recomputed $c"
+e=$(q $s "SELECT sum(failed_eof) FROM conversations WHERE profile='linux'")
+planted $s "s/^\(| linux | [0-9]* | [0-9]* | [0-9]* | \)$e |/\1$((e + 1)) |/" \
+  "md requests linux failed at end of stream: report $((e + 1)), recomputed $e"
+# ... the retries that met the race again (http-reset's linux)
+k=$(q http-reset "SELECT count(*) FROM conversations WHERE profile='linux' AND retries>0 AND requests_failed>0")
+planted http-reset "s/^\(Under linux, the retry did not remove the failure in \)$k /\1$((k + 1)) /" \
+  "md race headline linux retry failed: report $((k + 1)), recomputed $k"
 # and in the race's headline sentence: linux's failed requests one off
-f=$(sqlite3 "$tmp/$s.db" "SELECT sum(requests_failed) FROM conversations WHERE profile='linux'")
-sed "s/^\(Under linux, conversations with a failed request: .*; requests failed: \)$f of/\1$((f + 1)) of/" "$tmp/$s.md" >"$tmp/bad.md"
-cmp -s "$tmp/bad.md" "$tmp/$s.md" && bad "the planted headline count did not change the report"
-python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/bad.md" >"$tmp/o" 2>&1
-[ $? -eq 1 ] && grep -q "md race headline linux requests failed: report $((f + 1)), recomputed $f" "$tmp/o" &&
-  ok || bad "a planted headline count was not caught: $(tail -3 "$tmp/o")"
+f=$(q $s "SELECT sum(requests_failed) FROM conversations WHERE profile='linux'")
+planted $s "s/^\(Under linux, conversations with a failed request: .*; requests failed: \)$f of/\1$((f + 1)) of/" \
+  "md race headline linux requests failed: report $((f + 1)), recomputed $f"
+# and the retries one off in the JSON
 python3 - "$tmp/$s.json" "$tmp/bad.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -49,44 +49,46 @@ kb="$dir/kb-q152474.pkt" fixed="$dir/kb-q152474-fixed.pkt"
 [ $? -eq 1 ] && grep -q "linux-fin-ack-close-wait.pkt:18: fail under linux: expected +.004 > \. 1:1(0) ack 2 at 0.124000 s; the stack sent nothing" o && ok || bad "a fixed ATO: $(cat o)"
 # a script per knob: each passes under its profile and fails, where it
 # should, with its knob turned (the controls)
-"$hc" script "$dir/init-cwnd.pkt" --stack=nt351 >o 2>&1 && "$hc" script "$dir/init-cwnd.pkt" --stack=bsd44 >>o 2>&1 && ok || bad "init-cwnd: $(cat o)"
-"$hc" script "$dir/init-cwnd.pkt" --stack=nt351 --init_cwnd=3 >o 2>&1
-[ $? -eq 1 ] && grep -q "init-cwnd.pkt:19: fail under nt351: the stack sent \. 2921:4381(1460)" o && ok || bad "init_cwnd=3: $(cat o)"
-"$hc" script "$dir/init-cwnd.pkt" --stack=bsd44 --ss_incr_mss=false >o 2>&1
-[ $? -eq 1 ] && grep -q "init-cwnd.pkt:17: fail under bsd44: expected .*1461:2921(1460)" o && ok || bad "ss_incr_mss off: $(cat o)"
-"$hc" script "$dir/nagle.pkt" --stack=nt351 >o 2>&1 && "$hc" script "$dir/nagle.pkt" --stack=bsd44 >>o 2>&1 && ok || bad "nagle: $(cat o)"
-"$hc" script "$dir/nagle.pkt" --stack=nt351 --nagle=false >o 2>&1
-[ $? -eq 1 ] && grep -q "nagle.pkt:15: fail under nt351: the stack sent P\. 101:201(100) ack 1 .* at 0.025000 s" o && ok || bad "nagle off: $(cat o)"
-"$hc" script "$dir/syn-rto.pkt" --stack=nt351 >o 2>&1 && ok || bad "syn-rto: $(cat o)"
-"$hc" script "$dir/syn-rto.pkt" --stack=nt351 --rto_initial=1s >o 2>&1
-[ $? -eq 1 ] && grep -q "syn-rto.pkt:10: fail under nt351: .*the stack sent S 0:0(0) .* at 1.000000 s" o && ok || bad "rto_initial 1s: $(cat o)"
-"$hc" script "$dir/syn-rto.pkt" --stack=bsd44 >o 2>&1
-[ $? -eq 1 ] && grep -q "syn-rto.pkt:10: fail under bsd44" o && ok || bad "syn-rto under bsd44: $(cat o)"
-"$hc" script "$dir/mss.pkt" --stack=nt351 >o 2>&1 && "$hc" script "$dir/mss.pkt" --stack=linux >>o 2>&1 && ok || bad "mss: $(cat o)"
-"$hc" script "$dir/mss.pkt" --stack=nt351 --mss=536 >o 2>&1
-[ $? -eq 1 ] && grep -q "mss.pkt:7: fail under nt351: .*<mss 536>" o && ok || bad "mss 536: $(cat o)"
-"$hc" script "$dir/linux-rst-close-wait-epipe.pkt" --stack=linux >o 2>&1 && ok || bad "epipe: $(cat o)"
+passes() { # SCRIPT ARGS...: it passes
+  f=$1
+  shift
+  "$hc" script "$dir/$f" "$@" >o 2>&1 && ok || bad "$f $*: $(cat o)"
+}
+fails() { # SCRIPT PATTERN ARGS...: it fails (exit 1) saying PATTERN
+  f=$1 pat=$2
+  shift 2
+  "$hc" script "$dir/$f" "$@" >o 2>&1
+  [ $? -eq 1 ] && grep -q "$pat" o && ok || bad "$f $*: $(cat o)"
+}
+passes init-cwnd.pkt --stack=nt351
+passes init-cwnd.pkt --stack=bsd44
+fails init-cwnd.pkt "init-cwnd.pkt:19: fail under nt351: the stack sent \. 2921:4381(1460)" --stack=nt351 --init_cwnd=3
+fails init-cwnd.pkt "init-cwnd.pkt:17: fail under bsd44: expected .*1461:2921(1460)" --stack=bsd44 --ss_incr_mss=false
+passes nagle.pkt --stack=nt351
+passes nagle.pkt --stack=bsd44
+fails nagle.pkt "nagle.pkt:15: fail under nt351: the stack sent P\. 101:201(100) ack 1 .* at 0.025000 s" --stack=nt351 --nagle=false
+passes syn-rto.pkt --stack=nt351
+fails syn-rto.pkt "syn-rto.pkt:10: fail under nt351: .*the stack sent S 0:0(0) .* at 1.000000 s" --stack=nt351 --rto_initial=1s
+fails syn-rto.pkt "syn-rto.pkt:10: fail under bsd44" --stack=bsd44
+passes mss.pkt --stack=nt351
+passes mss.pkt --stack=linux
+fails mss.pkt "mss.pkt:7: fail under nt351: .*<mss 536>" --stack=nt351 --mss=536
+passes linux-rst-close-wait-epipe.pkt --stack=linux
 for c in "--stack=nt351" "--stack=linux --rst_close_wait_epipe=false"; do
-  "$hc" script "$dir/linux-rst-close-wait-epipe.pkt" $c >o 2>&1
-  [ $? -eq 1 ] && grep -q "linux-rst-close-wait-epipe.pkt:17: fail under .*the call returned -1 ECONNRESET" o && ok || bad "epipe $c: $(cat o)"
+  fails linux-rst-close-wait-epipe.pkt "linux-rst-close-wait-epipe.pkt:17: fail under .*the call returned -1 ECONNRESET" $c
 done
-"$hc" script "$dir/linux-recv-eof-first.pkt" --stack=linux >o 2>&1 && ok || bad "recv_eof_first: $(cat o)"
-"$hc" script "$dir/linux-recv-eof-first.pkt" --stack=linux --recv_eof_first=false >o 2>&1
-[ $? -eq 1 ] && grep -q "linux-recv-eof-first.pkt:20: fail under linux: .*returned -1 EPIPE" o && ok || bad "recv_eof_first off: $(cat o)"
-"$hc" script "$dir/bsd44-finwait-ack.pkt" --stack=bsd44 >o 2>&1 && ok || bad "finwait ack: $(cat o)"
+passes linux-recv-eof-first.pkt --stack=linux
+fails linux-recv-eof-first.pkt "linux-recv-eof-first.pkt:20: fail under linux: .*returned -1 EPIPE" --stack=linux --recv_eof_first=false
+passes bsd44-finwait-ack.pkt --stack=bsd44
 for c in "--stack=nt351" "--stack=bsd44 --delack_finwait=true"; do
-  "$hc" script "$dir/bsd44-finwait-ack.pkt" $c >o 2>&1
-  [ $? -eq 1 ] && grep -q "bsd44-finwait-ack.pkt:17: fail under .*the stack sent nothing" o && ok || bad "finwait $c: $(cat o)"
+  fails bsd44-finwait-ack.pkt "bsd44-finwait-ack.pkt:17: fail under .*the stack sent nothing" $c
 done
-"$hc" script "$dir/linux-rfc5961-rst.pkt" "$dir/linux-minshall.pkt" --stack=linux >o 2>&1 &&
-  grep -q "^2 of 2 scripts passed under linux" o && ok || bad "rfc5961, minshall: $(cat o)"
-"$hc" script "$dir/linux-rfc5961-rst.pkt" --stack=linux --rfc5961=false >o 2>&1
-[ $? -eq 1 ] && grep -q "linux-rfc5961-rst.pkt:14: fail under linux: .*the stack sent nothing" o && ok || bad "rfc5961 off: $(cat o)"
-"$hc" script "$dir/linux-minshall.pkt" --stack=linux --nagle_minshall=false >o 2>&1
-[ $? -eq 1 ] && grep -q "linux-minshall.pkt:15: fail under linux: .*1461:1561(100)" o && ok || bad "minshall off: $(cat o)"
-"$hc" script "$dir/bsd44-persist-probe.pkt" --stack=bsd44 >o 2>&1 && ok || bad "persist probe: $(cat o)"
-"$hc" script "$dir/bsd44-persist-probe.pkt" --stack=bsd44 --probe_data=false >o 2>&1
-[ $? -eq 1 ] && grep -q "bsd44-persist-probe.pkt:16: fail under bsd44: .*the stack sent \. 0:0(0) ack 1 win 8192 at 5.020000 s" o && ok || bad "probe_data off: $(cat o)"
+passes linux-rfc5961-rst.pkt --stack=linux
+fails linux-rfc5961-rst.pkt "linux-rfc5961-rst.pkt:14: fail under linux: .*the stack sent nothing" --stack=linux --rfc5961=false
+passes linux-minshall.pkt --stack=linux
+fails linux-minshall.pkt "linux-minshall.pkt:15: fail under linux: .*1461:1561(100)" --stack=linux --nagle_minshall=false
+passes bsd44-persist-probe.pkt --stack=bsd44
+fails bsd44-persist-probe.pkt "bsd44-persist-probe.pkt:16: fail under bsd44: .*the stack sent \. 0:0(0) ack 1 win 8192 at 5.020000 s" --stack=bsd44 --probe_data=false
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 >o 2>&1 && ok || bad "nt351's tick: $(cat o)"
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 --delack_mode=oneshot >o 2>&1
 [ $? -eq 1 ] && grep -q "nt351-delack-tick.pkt:12: fail" o && ok || bad "oneshot: $(cat o)"
