@@ -18,9 +18,10 @@
 # Real time: a script that fails on its timing alone is run once more.
 # Skipped (77) without root, /dev/net/tun or ip; a failure under CI=true.
 set -u
-hc=$1
-dir=$2
+hc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+dir=$(cd "$2" && pwd)
 . "$(dirname "$0")/../lib.sh"
+cd "$tmp" || exit 1 # scratch files (o, e) go there
 need_emulation
 run() { # SCRIPT: pass, failing on timing at most once
   "$hc" script "$dir/$1" --stack=kernel >o 2>&1 && return 0

@@ -15,10 +15,11 @@
 #     (file:line, what was expected), an unknown option or call, a
 #     conversation key. (The kernel stack: test_kernel.sh.)
 set -u
-hc=$1
-dir=$2
-scenarios=${3:-$dir/../../scenarios}
+hc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+dir=$(cd "$2" && pwd)
+scenarios=$(cd "${3:-$dir/../../scenarios}" && pwd)
 . "$(dirname "$0")/../lib.sh"
+cd "$tmp" || exit 1 # scratch files (o, e) go there
 kb="$dir/kb-q152474.pkt" fixed="$dir/kb-q152474-fixed.pkt"
 "$hc" script "$kb" --stack=nt351 >o 2>&1 && grep -q "pass under nt351 " o && ok || bad "kb under nt351: $(cat o)"
 "$hc" script "$kb" --stack=nt351-sp >o 2>&1
