@@ -88,6 +88,15 @@ passes linux-rfc5961-rst.pkt --stack=linux
 fails linux-rfc5961-rst.pkt "linux-rfc5961-rst.pkt:14: fail under linux: .*the stack sent nothing" --stack=linux --rfc5961=false
 passes linux-minshall.pkt --stack=linux
 fails linux-minshall.pkt "linux-minshall.pkt:15: fail under linux: .*1461:1561(100)" --stack=linux --nagle_minshall=false
+passes ack-cancels-delack.pkt --stack=nt351
+passes ack-cancels-delack.pkt --stack=bsd44
+fails ack-cancels-delack.pkt "ack-cancels-delack.pkt:18: fail under nt351: the stack sent \. 51:51(0) ack 101 .* at 0.200000 s" --stack=nt351 --ack_cancels_delack=false
+passes rst-discards-unread.pkt --stack=nt351
+for c in "--stack=bsd44" "--stack=nt351 --rst_discards_unread=false"; do
+  fails rst-discards-unread.pkt "rst-discards-unread.pkt:15: fail under .*the call returned 100" $c
+done
+passes time-wait-msl.pkt --stack=nt351
+fails time-wait-msl.pkt "time-wait-msl.pkt:19: fail under nt351: .*the stack sent R 2:2(0) win 0 at 100.040000 s" --stack=nt351 --msl=30s
 passes bsd44-persist-probe.pkt --stack=bsd44
 fails bsd44-persist-probe.pkt "bsd44-persist-probe.pkt:16: fail under bsd44: .*the stack sent \. 0:0(0) ack 1 win 8192 at 5.020000 s" --stack=bsd44 --probe_data=false
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 >o 2>&1 && ok || bad "nt351's tick: $(cat o)"
