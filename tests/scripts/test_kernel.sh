@@ -7,7 +7,8 @@
 #     in FIN-WAIT-2, the quick ACKs at the start, the RST answering data
 #     after close, a RST in TIME-WAIT that does no harm, EPIPE after a
 #     RST in CLOSE-WAIT, end of stream before that error, the SYN's MSS,
-#     the challenge ACK of RFC 5961, Minshall's Nagle;
+#     the challenge ACK of RFC 5961, Minshall's Nagle, the SYN-ACK's
+#     window in whole segments;
 #   - linux-fin-ack-close-wait.pkt: a FIN before any data is ACKed at
 #     the next jiffy (an ATO of 0), which the profile once had at 40 ms
 #     (the finding this script kept visible, now fixed);
@@ -32,7 +33,8 @@ for f in linux-close-read.pkt linux-close-unread.pkt linux-fin-ack-fin-wait.pkt 
   linux-fin-ack-after-data.pkt \
   linux-quickack.pkt rst-data-after-close.pkt time-wait-rst-harmless.pkt \
   linux-rst-close-wait-epipe.pkt linux-recv-eof-first.pkt mss.pkt \
-  linux-fin-ack-close-wait.pkt linux-rfc5961-rst.pkt linux-minshall.pkt; do
+  linux-fin-ack-close-wait.pkt linux-rfc5961-rst.pkt linux-minshall.pkt \
+  linux-window.pkt; do
   run $f && grep -q "pass under the kernel" o && ok || bad "$f against the kernel: $(cat o)"
 done
 "$hc" script "$dir/kb-q152474.pkt" --stack=kernel >o 2>&1

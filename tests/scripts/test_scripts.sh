@@ -97,6 +97,13 @@ for c in "--stack=bsd44" "--stack=nt351 --rst_discards_unread=false"; do
 done
 passes time-wait-msl.pkt --stack=nt351
 fails time-wait-msl.pkt "time-wait-msl.pkt:19: fail under nt351: .*the stack sent R 2:2(0) win 0 at 100.040000 s" --stack=nt351 --msl=30s
+passes syn-retries.pkt --stack=nt351
+fails syn-retries.pkt "syn-retries.pkt:12: fail under nt351: .*the stack sent nothing" --stack=nt351 --syn_retries=2
+passes linux-window.pkt --stack=linux
+fails linux-window.pkt "linux-window.pkt:11: fail under linux: .*win 65535" --stack=linux --rcv_wnd_mss=false
+passes rto-min.pkt --stack=nt351
+fails rto-min.pkt "rto-min.pkt:16: fail under nt351: .*the stack sent P\. 1:101(100) ack 1 .* at 0.220000 s" --stack=nt351 --rto_min=200ms
+fails rto-min.pkt "rto-min.pkt:16: fail under bsd44" --stack=bsd44
 passes bsd44-persist-probe.pkt --stack=bsd44
 fails bsd44-persist-probe.pkt "bsd44-persist-probe.pkt:16: fail under bsd44: .*the stack sent \. 0:0(0) ack 1 win 8192 at 5.020000 s" --stack=bsd44 --probe_data=false
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 >o 2>&1 && ok || bad "nt351's tick: $(cat o)"
