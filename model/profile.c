@@ -374,7 +374,11 @@ static const preset_row table[] = {
           "offered last unless the free space is not within one segment of "
           "it, then the free space rounded down to whole segments; "
           "tcp_select_window() never offers less than is left (measured: "
-          "64240, 62780, 58400, 54020 - all multiples of 1460)"}}},
+          "64240, 62780, 58400, 54020 - all multiples of 1460); the SYN's "
+          "window too (tcp_select_initial_window(): 64240, "
+          "linux-syn-window.pkt against the kernel); free space under half "
+          "the full space ends quick-ACK mode, under a sixteenth offers "
+          "none, and rcv_ssthresh caps it"}}},
     {"psh_chunks",
      {{0, "assumed: PSH on the last segment of what the application "
           "queued (RFC 9293 §3.9.1)"},

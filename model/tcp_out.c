@@ -85,6 +85,16 @@ static uint16_t advertise(tcp_conn *c) {
   return (uint16_t)space;
 }
 
+/* The window of a SYN (no ACK): the receive space, at most 65535 - in
+ * whole segments of the MSS it announces where the profile offers whole
+ * segments (Linux tcp_select_initial_window(): rounddown(space, mss)). */
+static uint16_t syn_window(const tcp_profile *p) {
+  uint32_t w = p->rcv_buf > 65535 ? 65535 : p->rcv_buf;
+  if (p->rcv_wnd_mss && w > p->mss)
+    w -= w % p->mss;
+  return (uint16_t)w;
+}
+
 /* Stream offset of the data byte at sequence number `seq`. */
 uint64_t tcp_conn_seq_off(const tcp_conn *c, uint32_t seq) {
   uint32_t syn = c->snd_una == c->iss; /* the SYN is still unacknowledged */
@@ -107,9 +117,7 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
   if (flags & TCP_ACK)
     s.ack = c->rcv_nxt;
   if (!(flags & TCP_RST) || (flags & TCP_ACK)) /* RST|ACK: the window too */
-    s.wnd = (flags & TCP_ACK)    ? advertise(c)
-            : p->rcv_buf > 65535 ? 65535
-                                 : (uint16_t)p->rcv_buf;
+    s.wnd = (flags & TCP_ACK) ? advertise(c) : syn_window(p);
   if (flags & TCP_SYN)
     s.mss = p->mss;
   s.len = (uint16_t)len;

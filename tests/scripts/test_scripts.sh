@@ -100,10 +100,23 @@ fails time-wait-msl.pkt "time-wait-msl.pkt:19: fail under nt351: .*the stack sen
 passes syn-retries.pkt --stack=nt351
 fails syn-retries.pkt "syn-retries.pkt:12: fail under nt351: .*the stack sent nothing" --stack=nt351 --syn_retries=2
 passes linux-window.pkt --stack=linux
+passes linux-syn-window.pkt --stack=linux
+fails linux-syn-window.pkt "linux-syn-window.pkt:10: fail under linux: .*win 65535" --stack=linux --rcv_wnd_mss=false
 fails linux-window.pkt "linux-window.pkt:11: fail under linux: .*win 65535" --stack=linux --rcv_wnd_mss=false
 passes rto-min.pkt --stack=nt351
 fails rto-min.pkt "rto-min.pkt:16: fail under nt351: .*the stack sent P\. 1:101(100) ack 1 .* at 0.220000 s" --stack=nt351 --rto_min=200ms
 fails rto-min.pkt "rto-min.pkt:16: fail under bsd44" --stack=bsd44
+passes bsd44-fin-ack-clears-delack.pkt --stack=bsd44
+for c in "--stack=nt351" "--stack=bsd44 --fin_ack_cancels_delack=false"; do
+  fails bsd44-fin-ack-clears-delack.pkt "bsd44-fin-ack-clears-delack.pkt:18: fail under .*the stack sent \. 1:1(0) ack 102 .* at 0.200000 s" $c
+done
+passes rcv-buf.pkt --stack=nt351
+fails rcv-buf.pkt "rcv-buf.pkt:8: fail under nt351: .*win 4096" --stack=nt351 --rcv_buf=4096
+passes snd-buf.pkt --stack=nt351
+fails snd-buf.pkt "snd-buf.pkt:13: fail under nt351: .*the call returned 4096" --stack=nt351 --snd_buf=4096
+passes max-retries.pkt --stack=nt351
+fails max-retries.pkt "max-retries.pkt:17: fail under nt351: .*the stack sent nothing" --stack=nt351 --max_retries=3
+fails nt351-delack-tick.pkt "nt351-delack-tick.pkt:12: fail under nt351: .*the stack sent nothing" --stack=nt351 --delack_phase=50ms
 passes bsd44-persist-probe.pkt --stack=bsd44
 fails bsd44-persist-probe.pkt "bsd44-persist-probe.pkt:16: fail under bsd44: .*the stack sent \. 0:0(0) ack 1 win 8192 at 5.020000 s" --stack=bsd44 --probe_data=false
 "$hc" script "$dir/nt351-delack-tick.pkt" --stack=nt351 >o 2>&1 && ok || bad "nt351's tick: $(cat o)"
@@ -146,7 +159,8 @@ sed 's/revents=POLLIN}\], 1, 0) = 1/revents=POLLOUT}], 1, 0) = 1/' "$dir/poll.pk
 "$hc" script "$tmp/poll-bad.pkt" --stack=nt351 >o 2>&1
 [ $? -eq 1 ] && grep -q "fd 3's revents are POLLIN" o && ok || bad "poll's control: $(cat o)"
 # shell lines: never run; their sysctl settings (and those of a script
-# they name) set the knobs that model them, and the run says which
+# they name) set the knobs that model them, and the run says which (the
+# SYN offers the space, 40960, in whole segments as Linux does: 40880)
 mkdir -p "$tmp/sh"
 printf '#!/bin/sh\nsysctl -q net.ipv4.tcp_rmem="4096 65536 6291456"\nsysctl -q net.ipv4.tcp_fin_timeout=60\ntouch %s/ran\n' "$tmp" >"$tmp/sh/defaults.sh"
 cat >"$tmp/sh/s.pkt" <<'PKT'
@@ -155,7 +169,7 @@ cat >"$tmp/sh/s.pkt" <<'PKT'
 0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
 +0    fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
 +0    connect(3, ..., ...) = -1 EINPROGRESS
-+0    > S 0:0(0) win 40960 <mss 1460>
++0    > S 0:0(0) win 40880 <mss 1460>
 PKT
 "$hc" script "$tmp/sh/s.pkt" --stack=linux >o 2>&1 && ok || bad "sysctl lines: $(cat o)"
 grep -q "applied net.ipv4.tcp_rmem (knob rcv_buf = 40960)" o &&
