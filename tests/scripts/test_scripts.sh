@@ -101,6 +101,8 @@ passes syn-retries.pkt --stack=nt351
 fails syn-retries.pkt "syn-retries.pkt:12: fail under nt351: .*the stack sent nothing" --stack=nt351 --syn_retries=2
 passes linux-window.pkt --stack=linux
 passes linux-syn-window.pkt --stack=linux
+passes linux-psh-chunks.pkt --stack=linux
+fails linux-psh-chunks.pkt "linux-psh-chunks.pkt:17: fail under linux: .*the stack sent \. 1461:2921(1460)" --stack=linux --psh_chunks=false
 fails linux-syn-window.pkt "linux-syn-window.pkt:10: fail under linux: .*win 65535" --stack=linux --rcv_wnd_mss=false
 fails linux-window.pkt "linux-window.pkt:11: fail under linux: .*win 65535" --stack=linux --rcv_wnd_mss=false
 passes rto-min.pkt --stack=nt351
