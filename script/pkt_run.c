@@ -37,12 +37,15 @@ void pkt_sent(runner *r, const uint8_t *d, size_t len) {
 
 void pkt_note(runner *r, const char *fmt, ...) {
   size_t n = strlen(r->out->notes);
-  if (n + 1 >= sizeof r->out->notes || strstr(r->out->notes, fmt))
+  if (n + 1 >= sizeof r->out->notes)
     return;
+  char note[sizeof r->out->notes];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(r->out->notes + n, sizeof r->out->notes - n, fmt, ap);
+  vsnprintf(note, sizeof note, fmt, ap);
   va_end(ap);
+  if (!strstr(r->out->notes, note)) /* each note once */
+    snprintf(r->out->notes + n, sizeof r->out->notes - n, "%s", note);
 }
 
 static int mismatch(runner *r, const pkt_event *e, const char *fmt, ...)
@@ -663,9 +666,8 @@ int pkt_play(runner *r, char *err, size_t cap) {
       if (st)
         rv = mismatch(r, e, "expected the shell command to exit 0; %s", why);
     } else if (e->kind == PKT_SHELL) {
-      if (!strstr(r->out->notes, "shell lines"))
-        pkt_note(r, "shell lines were not run%s; ",
-                 r->ops->shell ? " (--shell runs them)" : "");
+      pkt_note(r, "shell lines were not run%s; ",
+               r->ops->shell ? " (--shell runs them)" : "");
     } else if (e->kind == PKT_IN) {
       rv = inject(r, e);
     } else if ((rv = call(r, e, end)) < 0) {
