@@ -713,6 +713,21 @@ static void s_read_request(play *y, int64_t now) {
   }
 }
 
+/* Whether the server ACKs a request of `request` bytes at once: no
+ * delayed ACKs, quick-ACK mode at a connection's start (Linux
+ * tcp_event_data_recv(), icsk_ack.quick), or the byte or segment rule of
+ * the immediate ACK (RFC 1122 4.2.3.2). */
+static bool s_acks_request(const tcp_profile *s, uint64_t request,
+                           uint32_t mss) {
+  if (s->delack_mode == TCP_DELACK_OFF || s->quickack > 0)
+    return true;
+  if (s->ack_rule == TCP_ACK_RULE_BYTES)
+    return request > (uint64_t)(s->ack_every - 1) * mss;
+  if (s->ack_rule == TCP_ACK_RULE_SEGMENTS)
+    return request >= mss && s->ack_every <= 1;
+  return false;
+}
+
 /* The server's side of the request: ACK of the handshake, the request and
  * the client's FIN. */
 static void s_request(play *y, const ev *e, int64_t now) {
@@ -733,12 +748,7 @@ static void s_request(play *y, const ev *e, int64_t now) {
     y->s_rcv_off += y->p->request;
     y->s_rcv_nxt += y->p->request;
     /* the server in ESTABLISHED: quick ACK, immediate or delayed */
-    bool now_ack = s->delack_mode == TCP_DELACK_OFF || s->quickack > 0;
-    if (!now_ack && s->ack_rule == TCP_ACK_RULE_BYTES)
-      now_ack = y->p->request > (uint64_t)(s->ack_every - 1) * y->mss;
-    if (!now_ack && s->ack_rule == TCP_ACK_RULE_SEGMENTS)
-      now_ack = y->p->request >= y->mss && s->ack_every <= 1;
-    if (now_ack) {
+    if (s_acks_request(s, y->p->request, y->mss)) {
       ev a = {.what = W_ACK};
       s_send(y, now, HDR, a);
       s_after_ack(y);
@@ -1053,20 +1063,13 @@ int predict_app_reset(const predict_in *in, int64_t t_fin_ns,
 /* ---- stage K: the keep-alive window ---- */
 
 /* Whether the server ACKs the first request on a segment of its own
- * before its response: quick-ACK mode at a connection's start (Linux
- * tcp_event_data_recv(), icsk_ack.quick), no delayed ACKs, the byte or
- * segment rule of the immediate ACK (RFC 1122 4.2.3.2), or Linux's ACK of
- * a pushed segment at the read that empties the queue (tcp_cleanup_rbuf()
- * under ICSK_ACK_PUSHED) - the server reads the request as it arrives. */
+ * before its response: stage 1's rules (s_acks_request()), or Linux's ACK
+ * of a pushed segment at the read that empties the queue
+ * (tcp_cleanup_rbuf() under ICSK_ACK_PUSHED) - the server reads the
+ * request as it arrives. */
 static bool ka_ack_first(const predict_in *in, uint32_t mss) {
-  const tcp_profile *s = &in->server;
-  if (s->delack_mode == TCP_DELACK_OFF || s->quickack > 0 || s->ack_pushed)
-    return true;
-  if (s->ack_rule == TCP_ACK_RULE_BYTES)
-    return in->p->request > (uint64_t)(s->ack_every - 1) * mss;
-  if (s->ack_rule == TCP_ACK_RULE_SEGMENTS)
-    return in->p->request >= mss && s->ack_every <= 1;
-  return false;
+  return in->server.ack_pushed ||
+         s_acks_request(&in->server, in->p->request, mss);
 }
 
 /* The longest a profile holds an ACK: its timeout (the adaptive ATO's
