@@ -58,9 +58,8 @@ void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now) {
 }
 
 void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now) {
-  if (!c->rcvq_started || c->rcv_rtt8_ns == 0 ||
-      now - c->rcvq_time < c->rcv_rtt8_ns / 8)
-    return;
+  if (c->rcv_rtt8_ns == 0 || now - c->rcvq_time < c->rcv_rtt8_ns / 8)
+    return; /* no estimate yet (none before the measure began), or too soon */
   uint64_t copied = c->read_off - c->rcvq_read;
   if (copied > c->rcvq_space) {
     uint64_t last = c->rcvq_space ? c->rcvq_space : 1;

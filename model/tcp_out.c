@@ -33,6 +33,23 @@ static uint32_t offered_now(const tcp_conn *c) {
   return SEQ_GT(edge, c->rcv_nxt) ? edge - c->rcv_nxt : 0;
 }
 
+/* Linux __tcp_select_window()'s free space: under half the full space
+ * (window_clamp, grown or not) it ends quick-ACK mode, and *starved says
+ * it is under a sixteenth of it or a segment - the window offered is then
+ * none (rcv_wnd_mss); it counts up to rcv_ssthresh at most, where
+ * rcv_grow_quickack keeps one. */
+static uint32_t linux_free_space(tcp_conn *c, uint32_t space, bool *starved) {
+  const tcp_profile *p = c->host->p;
+  *starved = false;
+  if (p->rcv_wnd_mss && space < c->rcv_space / 2) {
+    c->quickack_left = 0;
+    *starved = space < c->rcv_space / 16 || space < c->mss;
+  }
+  if (p->rcv_grow_quickack && space > c->rcv_ssthresh)
+    space = c->rcv_ssthresh;
+  return space;
+}
+
 /*
  * The window to advertise now. The right edge never moves left, and it moves
  * right only by at least min(rcv_buf / 2, MSS) at a time (receiver SWS
@@ -42,21 +59,16 @@ static uint16_t advertise(tcp_conn *c) {
   uint32_t space = tcp_conn_rcv_wnd(c);
   uint32_t cur = offered_now(c);
   if (c->host->p->rcv_wnd_mss) {
-    /* Linux __tcp_select_window() without scaling: free space under half
-     * the full space ends quick-ACK mode, and under a sixteenth of it (or
-     * a segment) offers none; the space counts up to rcv_ssthresh at most
-     * (where rcv_grow_quickack keeps one); then the window offered last,
+    /* Linux __tcp_select_window() without scaling: its free space
+     * (linux_free_space(), none when starved); then the window offered last,
      * unless the free space is not within one segment of it - then the
      * free space rounded down to whole segments; tcp_select_window():
      * never less than what is left of the last */
-    uint32_t last = c->rcv_wnd_offered, mss = c->mss, full = c->rcv_space;
-    if (space < full / 2) {
-      c->quickack_left = 0;
-      if (space < full / 16 || space < mss)
-        space = 0;
-    }
-    if (c->host->p->rcv_grow_quickack && space > c->rcv_ssthresh)
-      space = c->rcv_ssthresh;
+    uint32_t last = c->rcv_wnd_offered, mss = c->mss;
+    bool starved;
+    space = linux_free_space(c, space, &starved);
+    if (starved)
+      space = 0;
     if (last + mss <= space || last > space)
       space -= space % mss;
     else
@@ -381,13 +393,9 @@ void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now) {
     uint32_t now_wnd = offered_now(c);
     if (held_back_ack(c, now) || 2 * (uint64_t)now_wnd > c->rcv_space)
       return;
-    /* the window __tcp_select_window() would offer: its free space
-     * under half the full space ends quick-ACK mode, and the space
-     * counts up to rcv_ssthresh at most */
-    if (p->rcv_wnd_mss && space < c->rcv_space / 2)
-      c->quickack_left = 0;
-    if (p->rcv_grow_quickack && space > c->rcv_ssthresh)
-      space = c->rcv_ssthresh;
+    /* the free space __tcp_select_window() would offer from */
+    bool starved;
+    space = linux_free_space(c, space, &starved);
     if (space > now_wnd && space >= 2 * (uint64_t)now_wnd)
       tcp_conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
     return;
