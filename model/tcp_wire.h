@@ -4,7 +4,8 @@
  *
  * Everything the model sends or receives is a real IPv4 datagram: a 20-byte
  * IPv4 header (no options on output; options are skipped on input), a TCP
- * header with at most an MSS option, and the payload. Checksums are computed
+ * header with the options the model knows (MSS, window scale, SACK-permitted,
+ * SACK, timestamps, in Linux's layout), and the payload. Checksums are computed
  * on output and verified on input, so captures open in Wireshark clean.
  *
  * Application payload is not carried through the model: byte k of a stream is

@@ -5,8 +5,9 @@
  * depends on host byte order or alignment. Decoding checks every length
  * before it reads, in the order a datagram is laid out: IPv4 header, its
  * checksum and fragmentation, then the TCP header, its options and the
- * pseudo-header checksum. Options other than MSS are skipped; a malformed
- * option list rejects the datagram, as a receiver cannot trust its length.
+ * pseudo-header checksum. MSS, window scale, SACK-permitted, SACK and
+ * timestamps are decoded, other options skipped; a malformed option list
+ * rejects the datagram, as a receiver cannot trust its length.
  */
 #include "tcp_wire.h"
 
@@ -145,13 +146,69 @@ static uint32_t pseudo_sum(uint32_t src, uint32_t dst, size_t tcp_len) {
          TCP_IPPROTO_TCP + (uint32_t)tcp_len;
 }
 
+/*
+ * The options in Linux's layout (tcp_options_write()), each padded to a
+ * 32-bit word: MSS; timestamps after sackOK, or after two NOPs; sackOK
+ * alone after two NOPs; NOP and window scale; two NOPs and the SACK blocks
+ * (at most 3 beside timestamps, 4 alone: the 40 bytes).
+ */
+static size_t sack_blocks(const tcp_segment *s) {
+  size_t most = (s->opts & TCP_OPT_TS) ? 3 : 4;
+  return s->nsack < most ? s->nsack : most;
+}
+
+static size_t options_len(const tcp_segment *s) {
+  size_t n = s->mss ? TCP_MSS_OPT_LEN : 0;
+  if (s->opts & TCP_OPT_TS)
+    n += TCP_TS_OPT_LEN;
+  else if (s->opts & TCP_OPT_SACK_OK)
+    n += 4;
+  if (s->opts & TCP_OPT_WSCALE)
+    n += 4;
+  if (sack_blocks(s))
+    n += 4 + 8 * sack_blocks(s);
+  return n;
+}
+
+static void put_options(uint8_t *o, const tcp_segment *s) {
+  if (s->mss) {
+    o[0] = 2, o[1] = 4;
+    put16(o + 2, s->mss);
+    o += 4;
+  }
+  if (s->opts & TCP_OPT_TS) {
+    if (s->opts & TCP_OPT_SACK_OK)
+      o[0] = 4, o[1] = 2;
+    else
+      o[0] = 1, o[1] = 1;
+    o[2] = 8, o[3] = 10;
+    put32(o + 4, s->ts_val);
+    put32(o + 8, s->ts_ecr);
+    o += 12;
+  } else if (s->opts & TCP_OPT_SACK_OK) {
+    o[0] = 1, o[1] = 1, o[2] = 4, o[3] = 2;
+    o += 4;
+  }
+  if (s->opts & TCP_OPT_WSCALE) {
+    o[0] = 1, o[1] = 3, o[2] = 3, o[3] = s->wscale;
+    o += 4;
+  }
+  size_t n = sack_blocks(s);
+  if (n) {
+    o[0] = 1, o[1] = 1, o[2] = 5, o[3] = (uint8_t)(2 + 8 * n);
+    for (size_t i = 0; i < n; i++) {
+      put32(o + 4 + 8 * i, s->sack[i][0]);
+      put32(o + 8 + 8 * i, s->sack[i][1]);
+    }
+  }
+}
+
 size_t tcp_wire_size(const tcp_segment *s) {
-  return TCP_IPV4_HDR_LEN + TCP_TCP_HDR_LEN + (s->mss ? TCP_MSS_OPT_LEN : 0) +
-         s->len;
+  return TCP_IPV4_HDR_LEN + TCP_TCP_HDR_LEN + options_len(s) + s->len;
 }
 
 size_t tcp_wire_encode(uint8_t *buf, size_t cap, const tcp_segment *s) {
-  size_t thl = TCP_TCP_HDR_LEN + (s->mss ? TCP_MSS_OPT_LEN : 0);
+  size_t thl = TCP_TCP_HDR_LEN + options_len(s);
   size_t total = TCP_IPV4_HDR_LEN + thl + s->len;
   if (total > cap || total > TCP_MAX_DATAGRAM)
     return 0;
@@ -179,11 +236,7 @@ size_t tcp_wire_encode(uint8_t *buf, size_t cap, const tcp_segment *s) {
   put16(th + 14, s->wnd);
   put16(th + 16, 0);
   put16(th + 18, s->urp);
-  if (s->mss) {
-    th[20] = 2;
-    th[21] = 4;
-    put16(th + 22, s->mss);
-  }
+  put_options(th + TCP_TCP_HDR_LEN, s);
   uint8_t *payload = th + thl;
   if (s->len) {
     if (s->data)
@@ -197,10 +250,15 @@ size_t tcp_wire_encode(uint8_t *buf, size_t cap, const tcp_segment *s) {
   return total;
 }
 
-/* Walk the TCP options opt[0..len); store an MSS option's value in *mss. */
-static int parse_options(const uint8_t *opt, size_t len, uint16_t *mss) {
+/* Walk the TCP options opt[0..len) into s: MSS, sackOK, window scale,
+ * timestamps, SACK blocks; others are skipped by their length. */
+static int parse_options(const uint8_t *opt, size_t len, tcp_segment *s) {
   size_t i = 0;
-  *mss = 0;
+  s->mss = 0;
+  s->opts = 0;
+  s->wscale = 0;
+  s->nsack = 0;
+  s->ts_val = s->ts_ecr = 0;
   while (i < len) {
     uint8_t kind = opt[i];
     if (kind == 0) /* end of option list */
@@ -214,10 +272,35 @@ static int parse_options(const uint8_t *opt, size_t len, uint16_t *mss) {
     uint8_t olen = opt[i + 1];
     if (olen < 2 || i + olen > len)
       return TCP_WIRE_BAD_OPTION;
+    const uint8_t *v = opt + i + 2;
     if (kind == 2) {
       if (olen != 4)
         return TCP_WIRE_BAD_OPTION;
-      *mss = get16(opt + i + 2);
+      s->mss = get16(v);
+    } else if (kind == 3) {
+      if (olen != 3)
+        return TCP_WIRE_BAD_OPTION;
+      s->opts |= TCP_OPT_WSCALE;
+      s->wscale = v[0];
+    } else if (kind == 4) {
+      if (olen != 2)
+        return TCP_WIRE_BAD_OPTION;
+      s->opts |= TCP_OPT_SACK_OK;
+    } else if (kind == 5) {
+      if ((olen - 2) % 8 != 0 || olen == 2)
+        return TCP_WIRE_BAD_OPTION;
+      for (size_t b = 0; b < (size_t)(olen - 2) / 8; b++)
+        if (s->nsack < TCP_MAX_SACKS) {
+          s->sack[s->nsack][0] = get32(v + 8 * b);
+          s->sack[s->nsack][1] = get32(v + 8 * b + 4);
+          s->nsack++;
+        }
+    } else if (kind == 8) {
+      if (olen != 10)
+        return TCP_WIRE_BAD_OPTION;
+      s->opts |= TCP_OPT_TS;
+      s->ts_val = get32(v);
+      s->ts_ecr = get32(v + 4);
     }
     i += olen;
   }
@@ -263,7 +346,7 @@ int tcp_wire_decode_opt(tcp_segment *s, const uint8_t *buf, size_t len,
   if (verify_tcp_checksum &&
       tcp_wire_checksum(th, tcp_len, pseudo_sum(s->src, s->dst, tcp_len)) != 0)
     return TCP_WIRE_BAD_TCP_CHECKSUM;
-  int rv = parse_options(th + TCP_TCP_HDR_LEN, thl - TCP_TCP_HDR_LEN, &s->mss);
+  int rv = parse_options(th + TCP_TCP_HDR_LEN, thl - TCP_TCP_HDR_LEN, s);
   if (rv != TCP_WIRE_OK)
     return rv;
 

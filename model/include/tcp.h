@@ -53,6 +53,16 @@
 #define TCP_IPV4_HDR_LEN 20u /* IPv4 header without options, bytes */
 #define TCP_TCP_HDR_LEN  20u /* TCP header without options, bytes */
 #define TCP_MSS_OPT_LEN  4u  /* kind 2, length 4, 16-bit value */
+#define TCP_OPT_MAX_LEN  40u /* the most options a TCP header holds */
+#define TCP_TS_OPT_LEN   12u /* the timestamps option as Linux lays it out
+                                (with two NOPs or sackOK): what it takes
+                                from each segment's payload */
+#define TCP_MAX_SACKS    4u  /* SACK blocks in one segment, at most */
+
+/* Options of a segment besides the MSS (tcp_segment.opts). */
+#define TCP_OPT_SACK_OK 0x01u /* SACK-permitted (RFC 2018 §2) */
+#define TCP_OPT_WSCALE  0x02u /* window scale (RFC 7323 §2) */
+#define TCP_OPT_TS      0x04u /* timestamps (RFC 7323 §3) */
 #define TCP_IPPROTO_TCP  6u
 #define TCP_MAX_DATAGRAM 65535u /* largest IPv4 datagram, bytes */
 
@@ -68,6 +78,12 @@ typedef struct tcp_segment {
   uint16_t wnd;         /* advertised window, bytes (no scaling) */
   uint16_t urp;         /* urgent pointer (never set by the model) */
   uint16_t mss;         /* MSS option value, bytes; 0 = option absent */
+  uint8_t opts;         /* TCP_OPT_* present */
+  uint8_t wscale;       /* window-scale shift (TCP_OPT_WSCALE) */
+  uint8_t nsack;        /* SACK blocks, at most TCP_MAX_SACKS */
+  uint32_t ts_val;      /* TS val and TS ecr (TCP_OPT_TS) */
+  uint32_t ts_ecr;
+  uint32_t sack[TCP_MAX_SACKS][2]; /* SACK blocks: left and right edge */
   uint8_t ttl;          /* IPv4 time to live */
   uint16_t ip_id;       /* IPv4 identification */
   uint16_t len;         /* payload length, bytes */

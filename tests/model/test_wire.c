@@ -72,6 +72,80 @@ static void test_mss_option(void) {
   CHECK_EQ(d.ack, 0); /* no ACK flag: the field goes out as zero */
 }
 
+/* The options in Linux's layout, byte for byte: a SYN's (MSS, sackOK
+ * with timestamps, NOP and window scale: 20 bytes, as a Linux SYN on the
+ * wire), a data segment's (two NOPs and timestamps), an ACK's with SACK
+ * blocks; each decodes to what was encoded. */
+static void test_options_linux_layout(void) {
+  uint8_t buf[200];
+  tcp_segment s = sample();
+  s.flags = TCP_SYN;
+  s.len = 0;
+  s.mss = 1460;
+  s.opts = TCP_OPT_SACK_OK | TCP_OPT_TS | TCP_OPT_WSCALE;
+  s.wscale = 7;
+  s.ts_val = 0x01020304;
+  s.ts_ecr = 0;
+  size_t n = tcp_wire_encode(buf, sizeof buf, &s);
+  CHECK_EQ(n, 60);
+  CHECK_EQ(buf[32] >> 4, 10); /* data offset: 40 bytes */
+  static const uint8_t syn[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 1, 2,
+                                  3, 4, 0,    0,    0, 0, 1, 3,  3, 7};
+  CHECK(memcmp(buf + 40, syn, 20) == 0);
+  tcp_segment d;
+  CHECK_EQ(tcp_wire_decode(&d, buf, n), TCP_WIRE_OK);
+  CHECK_EQ(d.mss, 1460);
+  CHECK_EQ(d.opts, TCP_OPT_SACK_OK | TCP_OPT_TS | TCP_OPT_WSCALE);
+  CHECK_EQ(d.wscale, 7);
+  CHECK_EQ(d.ts_val, 0x01020304u);
+  CHECK_EQ(d.ts_ecr, 0);
+  /* sackOK alone: two NOPs before it */
+  s.opts = TCP_OPT_SACK_OK;
+  n = tcp_wire_encode(buf, sizeof buf, &s);
+  CHECK_EQ(n, 48);
+  static const uint8_t sack_ok[4] = {1, 1, 4, 2};
+  CHECK(memcmp(buf + 44, sack_ok, 4) == 0);
+  /* data with timestamps: 12 bytes, two NOPs first */
+  s = sample();
+  s.opts = TCP_OPT_TS;
+  s.ts_val = 5;
+  s.ts_ecr = 9;
+  n = tcp_wire_encode(buf, sizeof buf, &s);
+  CHECK_EQ(n, 20 + 32 + 100);
+  static const uint8_t ts[12] = {1, 1, 8, 10, 0, 0, 0, 5, 0, 0, 0, 9};
+  CHECK(memcmp(buf + 40, ts, 12) == 0);
+  CHECK_EQ(tcp_wire_decode(&d, buf, n), TCP_WIRE_OK);
+  CHECK_EQ(d.len, 100);
+  CHECK_EQ(tcp_payload_check(d.data, 1000, d.len), 100);
+  CHECK_EQ(d.ts_ecr, 9);
+  /* an ACK with timestamps and four blocks: three fit (40 bytes) */
+  s.len = 0;
+  s.nsack = 4;
+  for (uint32_t i = 0; i < 4; i++) {
+    s.sack[i][0] = 1000 * (i + 1);
+    s.sack[i][1] = 1000 * (i + 1) + 500;
+  }
+  n = tcp_wire_encode(buf, sizeof buf, &s);
+  CHECK_EQ(n, 20 + 20 + 12 + 4 + 24);
+  CHECK_EQ(tcp_wire_decode(&d, buf, n), TCP_WIRE_OK);
+  CHECK_EQ(d.nsack, 3);
+  CHECK_EQ(d.sack[2][0], 3000);
+  CHECK_EQ(d.sack[2][1], 3500);
+  /* without timestamps all four */
+  s.opts = 0;
+  n = tcp_wire_encode(buf, sizeof buf, &s);
+  CHECK_EQ(n, 20 + 20 + 4 + 32);
+  CHECK_EQ(tcp_wire_decode(&d, buf, n), TCP_WIRE_OK);
+  CHECK_EQ(d.nsack, 4);
+  CHECK_EQ(d.opts, 0);
+  /* a timestamps option of the wrong length is malformed */
+  s = sample();
+  s.opts = TCP_OPT_TS;
+  n = tcp_wire_encode(buf, sizeof buf, &s);
+  buf[43] = 9;
+  CHECK_EQ(tcp_wire_decode_opt(&d, buf, n, false), TCP_WIRE_BAD_OPTION);
+}
+
 static void test_payload_stream(void) {
   /* a pure function of the offset: the bulk fill and check agree with
    * the byte function at any offset, and a changed byte or a wrong offset
@@ -332,6 +406,7 @@ int main(void) {
   RUN(test_ip_checksum_reference);
   RUN(test_roundtrip);
   RUN(test_mss_option);
+  RUN(test_options_linux_layout);
   RUN(test_payload_stream);
   RUN(test_malformed_table);
   RUN(test_ip_options_skipped);
