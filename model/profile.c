@@ -407,11 +407,12 @@ static const preset_row table[] = {
       {0, "4.4BSD-Lite2 sbspace(): sb_hiwat fixed by soreserve()"},
       {1, "Linux tcp_rcv_space_adjust() (dynamic right-sizing): at a read "
           "a receive round trip after the last measure, bytes read in it "
-          "beyond the last measure raise the space (and window_clamp) to "
-          "2 x copied + 16 x advmss, grown again in proportion; the round "
-          "trip from tcp_rcv_rtt_measure(): the time a window's worth of "
-          "data takes to arrive; crosscheck: quick ACKs go on through a "
-          "second response after the first measure"}}},
+          "beyond the last measure (less what is still queued) raise the "
+          "space (and window_clamp) to 2 x copied, grown again in "
+          "proportion (tcp_rcvbuf_grow(), Linux 6.18); the round trip from "
+          "tcp_rcv_rtt_measure(): the time a window's worth of data takes "
+          "to arrive; crosscheck: quick ACKs go on through a second "
+          "response after the first measure"}}},
     {"snd_buf_grows",
      {{0, "assumed: Winsock's SO_SNDBUF is a fixed byte count"},
       SAME,

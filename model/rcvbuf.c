@@ -11,12 +11,14 @@
  *           smallest sample (tcp_rcv_rtt_update(), win_dep).
  *   space   tcp_rcv_space_adjust(), at each read: once the estimate
  *           exists and a round trip has passed since the measure began,
- *           the bytes read since (copied) are compared with the last
- *           measure (first: min(rcv_ssthresh, the window, 10 segments),
- *           tcp_init_buffer_space()); more, and the space becomes
- *           2 x copied + 16 x advmss, plus twice that in proportion to the
- *           growth (copied - last) / last - if larger than now, capped by
- *           tcp_rmem[2]; window_clamp follows.
+ *           the bytes read since (copied), less those still queued, are
+ *           compared with the last measure (first: min(rcv_ssthresh, the
+ *           window, 10 x advmss), tcp_init_buffer_space()); more, and
+ *           tcp_rcvbuf_grow() makes the space 2 x copied, plus twice that
+ *           in proportion to the growth (copied - last) / last - if larger
+ *           than now, capped by tcp_rmem[2]; window_clamp follows. (Linux
+ *           6.18, after 6.16's receive-side rework: no 16 x advmss term,
+ *           the queue's bytes not counted as read.)
  *
  * The model counts the space in bytes of window (rcv_buf is the window
  * Linux's default buffer allows); what it changes: the free space the
@@ -25,7 +27,8 @@
  */
 #include "tcp_internal.h"
 
-#define RCV_SPACE_MAX (6u << 20) /* tcp_rmem[2] (6 MiB), as window: bound */
+#define RCV_SPACE_MAX (20u << 20) /* tcp_rmem[2] (32 MiB on Linux 6.18) x
+                                     rcv_buf's payload share 0.625: bound */
 #define INIT_SEGS     10u        /* TCP_INIT_CWND */
 
 static void measure_begin(tcp_conn *c, uint64_t now) {
@@ -35,7 +38,7 @@ static void measure_begin(tcp_conn *c, uint64_t now) {
 
 void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now) {
   if (!c->rcvq_started) { /* tcp_init_buffer_space(), at the first data */
-    uint32_t s = INIT_SEGS * c->mss;
+    uint32_t s = INIT_SEGS * c->host->p->mss; /* x advmss */
     if (c->rcv_ssthresh < s)
       s = c->rcv_ssthresh;
     if (c->rcv_wnd_offered && c->rcv_wnd_offered < s)
@@ -61,9 +64,11 @@ void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now) {
   if (c->rcv_rtt8_ns == 0 || now - c->rcvq_time < c->rcv_rtt8_ns / 8)
     return; /* no estimate yet (none before the measure began), or too soon */
   uint64_t copied = c->read_off - c->rcvq_read;
+  uint64_t inq = c->rcv_off - c->read_off;
+  copied = copied > inq ? copied - inq : 0;
   if (copied > c->rcvq_space) {
     uint64_t last = c->rcvq_space ? c->rcvq_space : 1;
-    uint64_t win = 2 * copied + 16ull * c->mss;
+    uint64_t win = 2 * copied;
     win += 2 * (win * (copied - last) / last);
     if (win > RCV_SPACE_MAX)
       win = RCV_SPACE_MAX;
