@@ -30,8 +30,7 @@
 #include <math.h>
 #include <string.h>
 
-#define HDR     40 /* IPv4 + TCP headers, bytes */
-#define SYN_HDR 44 /* with the MSS option */
+#define HDR     40 /* IPv4 + TCP headers without options, bytes */
 #define PPP     2  /* the point-to-point link's framing, bytes */
 #define NEVER   INT64_MAX
 #define MAXEV   512
@@ -66,7 +65,8 @@ typedef struct ev {
 typedef struct play {
   const predict_in *in;
   const conv_params *p;
-  uint32_t mss;
+  uint32_t mss; /* the payload of a full segment */
+  uint32_t hdr; /* the headers of a segment after the SYNs, bytes */
   ev q[MAXEV];
   int nq;
   uint64_t order;
@@ -134,6 +134,39 @@ static bool pop(play *y, ev *e) {
   *e = y->q[b];
   y->q[b] = y->q[--y->nq];
   return true;
+}
+
+/* The options the ends use (RFC 7323, RFC 2018), in the model's layout
+ * (Linux's, model/wire.c): a SYN carries what its sender offers, a SYN-ACK
+ * what both offered; later segments carry timestamps, 12 bytes, when both
+ * ends use them - and a full segment's payload is 12 bytes less. */
+static bool both_ts(const predict_in *in) {
+  return in->client.timestamps && in->server.timestamps;
+}
+
+static uint32_t seg_hdr(const predict_in *in) {
+  return HDR + (both_ts(in) ? 12u : 0u);
+}
+
+/* A SYN's headers from t, or with peer (the SYN it answers) a SYN-ACK's. */
+static uint32_t syn_hdr(const tcp_profile *t, const tcp_profile *peer) {
+  bool ts = t->timestamps && (!peer || peer->timestamps);
+  bool sack = t->sack_permitted && (!peer || peer->sack_permitted);
+  bool ws = t->window_scaling && (!peer || peer->window_scaling);
+  return HDR + 4u + (ts ? 12u : sack ? 4u : 0u) + (ws ? 4u : 0u);
+}
+
+static uint32_t full_seg(const predict_in *in) {
+  const tcp_profile *c = &in->client, *s = &in->server;
+  uint32_t mss = c->mss < s->mss ? c->mss : s->mss;
+  return both_ts(in) ? mss - 12u : mss;
+}
+
+/* The client's window-scale unit (1: none), as the server reads it. */
+static uint32_t c_wunit(const predict_in *in) {
+  if (!in->client.window_scaling || !in->server.window_scaling)
+    return 1;
+  return 1u << in->client.wscale;
 }
 
 static int64_t txtime(const play *y, uint32_t ip_len) {
@@ -218,10 +251,13 @@ static uint32_t c_advertise(play *y) {
   uint32_t space = offer(&y->in->client, c_space(y), c_offered_now(y), y->mss);
   y->rcv_offered = space;
   y->rcv_wup = y->rcv_nxt;
-  if (space > 65535)
-    space = 65535;
+  uint32_t unit = c_wunit(y->in);
+  if (space > 65535u * unit)
+    space = 65535u * unit;
   y->rcv_adv = y->rcv_nxt + space;
-  return space;
+  /* the field says whole units (RFC 7323 2.3); the edge kept is the
+   * space's (4.4BSD-Lite2 tcp_output()'s rcv_adv) */
+  return space - space % unit;
 }
 
 static void c_send_ack(play *y, int64_t now, bool delack) {
@@ -234,7 +270,7 @@ static void c_send_ack(play *y, int64_t now, bool delack) {
     y->out->t_redundant = now;
   }
   ev e = {.what = W_ACK, .ack = y->rcv_nxt, .wnd = c_advertise(y)};
-  send_dgram(y, 0, now, HDR, e);
+  send_dgram(y, 0, now, y->hdr, e);
   bool first_fin_ack = y->fin_rcvd && !y->fin_ack_sent;
   bool cancel = first_fin_ack ? c->fin_ack_cancels_delack || c->fin_ack_final
                               : c->ack_cancels_delack;
@@ -562,7 +598,7 @@ static void s_output(play *y, int64_t now) {
       y->rtt_start = now;
     }
     ev e = {.what = W_DATA, .off = y->nxt, .len = (uint32_t)len, .fin = fin};
-    s_send(y, now, HDR + (uint32_t)len, e);
+    s_send(y, now, y->hdr + (uint32_t)len, e);
     s_after_ack(y);
     y->nxt += len + fin;
     if (len < y->mss && !rexmit) /* new data (Minshall) */
@@ -600,12 +636,12 @@ static void s_persist(play *y, int64_t now) {
   }
   if (y->in->server.probe_data && y->nxt < y->app_sent) {
     ev e = {.what = W_DATA, .off = y->nxt, .len = 1};
-    s_send(y, now, HDR + 1, e);
+    s_send(y, now, y->hdr + 1, e);
     if (y->nxt + 1 > y->maxs)
       y->maxs = y->nxt + 1;
   } else {
     ev e = {.what = W_PROBE};
-    s_send(y, now, HDR, e);
+    s_send(y, now, y->hdr, e);
   }
   s_after_ack(y);
   y->persist_backoff++;
@@ -708,7 +744,7 @@ static void s_read_request(play *y, int64_t now) {
   }
   if (update) {
     ev a = {.what = W_ACK};
-    s_send(y, now, HDR, a);
+    s_send(y, now, y->hdr, a);
     s_after_ack(y);
   }
 }
@@ -750,7 +786,7 @@ static void s_request(play *y, const ev *e, int64_t now) {
     /* the server in ESTABLISHED: quick ACK, immediate or delayed */
     if (s_acks_request(s, y->p->request, y->mss)) {
       ev a = {.what = W_ACK};
-      s_send(y, now, HDR, a);
+      s_send(y, now, y->hdr, a);
       s_after_ack(y);
     } else {
       y->s_delack_at =
@@ -782,7 +818,7 @@ static void s_request(play *y, const ev *e, int64_t now) {
     }
   } else {
     ev a = {.what = W_ACK};
-    s_send(y, now, HDR, a);
+    s_send(y, now, y->hdr, a);
     s_after_ack(y);
   }
   if (y->p->wait_eof) {
@@ -893,8 +929,10 @@ int64_t predict_request_time(const predict_in *in) {
   memset(&y, 0, sizeof y);
   y.p = in->p;
   /* SYN, then SYN-ACK: each serialized and delayed once */
-  int64_t a1 = txtime(&y, SYN_HDR) + (int64_t)in->p->delay_ns;
-  return a1 + txtime(&y, SYN_HDR) + (int64_t)in->p->delay_ns;
+  int64_t a1 =
+      txtime(&y, syn_hdr(&in->client, NULL)) + (int64_t)in->p->delay_ns;
+  return a1 + txtime(&y, syn_hdr(&in->server, &in->client)) +
+         (int64_t)in->p->delay_ns;
 }
 
 int predict_redundant_ack(const predict_in *in, predict_out *out) {
@@ -904,7 +942,7 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
     out->why = "no parameters";
     return -1;
   }
-  uint32_t mss = c->mss < s->mss ? c->mss : s->mss;
+  uint32_t mss = full_seg(in);
   out->by_definition =
       c->fin_ack_final ||
       ((c->fin_ack_cancels_delack || c->delack_mode == TCP_DELACK_OFF) &&
@@ -928,6 +966,7 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
   y.in = in;
   y.p = in->p;
   y.mss = mss;
+  y.hdr = seg_hdr(in);
   y.out = out;
   y.delack_at = y.s_delack_at = y.rtx_at = y.persist_at = NEVER;
   y.ato = (int64_t)c->delack_ns;
@@ -937,22 +976,22 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
 
   /* the handshake: SYN, SYN-ACK (timed by the server), then the client's
    * ACK, request and FIN back to back */
-  int64_t a1 = txtime(&y, SYN_HDR) + (int64_t)in->p->delay_ns;
-  y.link_free[0] = txtime(&y, SYN_HDR);
+  int64_t a1 = txtime(&y, syn_hdr(c, NULL)) + (int64_t)in->p->delay_ns;
+  y.link_free[0] = txtime(&y, syn_hdr(c, NULL));
   y.snd_wnd = y.max_wnd = c->rcv_buf; /* the client's SYN */
   s_advertise(&y);                    /* the server's SYN-ACK */
   y.rtt_start = a1;
   y.link_free[1] = a1;
-  int64_t a2 = a1 + txtime(&y, SYN_HDR) + (int64_t)in->p->delay_ns;
-  y.link_free[1] = a1 + txtime(&y, SYN_HDR);
+  int64_t a2 = a1 + txtime(&y, syn_hdr(s, c)) + (int64_t)in->p->delay_ns;
+  y.link_free[1] = a1 + txtime(&y, syn_hdr(s, c));
   y.link_free[0] = y.link_free[0] > a2 ? y.link_free[0] : a2;
   uint32_t w = c_advertise(&y);
   ev hs = {.what = W_HS_ACK, .wnd = w};
-  send_dgram(&y, 0, a2, HDR, hs);
+  send_dgram(&y, 0, a2, y.hdr, hs);
   ev rq = {.what = W_REQ, .wnd = w};
-  send_dgram(&y, 0, a2, HDR + (uint32_t)in->p->request, rq);
+  send_dgram(&y, 0, a2, y.hdr + (uint32_t)in->p->request, rq);
   ev rf = {.what = W_REQ_FIN, .wnd = w};
-  send_dgram(&y, 0, a2, HDR, rf);
+  send_dgram(&y, 0, a2, y.hdr, rf);
   /* the application's first read, read_delay after the request */
   ev rd = {.at = a2 + (int64_t)in->p->read_delay_ns, .kind = EV_CLIENT_READ};
   push(&y, rd);
@@ -969,7 +1008,7 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
       if (y.done) { /* no connection: RST <SEQ=SEG.ACK> (RFC 9293
                        §3.10.7.1) */
         ev r = {.what = W_RST};
-        send_dgram(&y, 1, now, HDR, r);
+        send_dgram(&y, 1, now, HDR, r); /* no connection: no options */
         break;
       }
       if (e.what == W_ACK)
@@ -1009,7 +1048,7 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
       if (y.s_delack_at == now) {
         y.s_delack_at = NEVER;
         ev a = {.what = W_ACK};
-        s_send(&y, now, HDR, a);
+        s_send(&y, now, y.hdr, a);
         s_after_ack(&y);
       }
       break;
@@ -1046,8 +1085,9 @@ int predict_app_reset(const predict_in *in, int64_t t_fin_ns,
   play y;
   memset(&y, 0, sizeof y);
   y.p = p;
-  /* the RST: the redundant ACK's trip to the server, the RST's trip back */
-  int64_t t_rst = t_redundant_ns + txtime(&y, HDR) + txtime(&y, HDR) +
+  /* the RST: the redundant ACK's trip to the server, the RST's trip back
+   * (from no connection: no options) */
+  int64_t t_rst = t_redundant_ns + txtime(&y, seg_hdr(in)) + txtime(&y, HDR) +
                   2 * (int64_t)p->delay_ns;
   /* the reads: at t0 + read_delay + k x interval; those at or after the
    * FIN drain `unread` read_size at a time, then one returns end of stream
@@ -1123,17 +1163,18 @@ int predict_keepalive(const predict_in *in, predict_ka *out) {
   }
   const conv_params *p = in->p;
   const tcp_profile *c = &in->client, *s = &in->server;
-  uint32_t mss = c->mss < s->mss ? c->mss : s->mss;
+  uint32_t mss = full_seg(in);
   if ((out->why = ka_regime(in, mss)) != NULL)
     return 0;
   play y; /* for txtime() only */
   memset(&y, 0, sizeof y);
   y.p = p;
+  y.hdr = seg_hdr(in);
   int64_t d = (int64_t)p->delay_ns;
   /* the client's ACK of the SYN-ACK, then its request, back to back */
   int64_t t_req = predict_request_time(in);
   int64_t t_a1 =
-      t_req + txtime(&y, HDR) + txtime(&y, HDR + (uint32_t)p->request) + d;
+      t_req + txtime(&y, y.hdr) + txtime(&y, y.hdr + (uint32_t)p->request) + d;
   /* the server reads it as it arrives and writes its response `think`
    * later, behind its own ACK when that goes first; the whole response
    * is written at once, so its idle timer starts then */
@@ -1144,12 +1185,12 @@ int predict_keepalive(const predict_in *in, predict_ka *out) {
   if (!ka_ack_first(in, mss))
     t_ack = delack_deadline(s, in->phase_ns[1], (int64_t)s->delack_ns, t_a1);
   int64_t t_s = t_w;
-  if (t_ack <= t_w && t_ack + txtime(&y, HDR) > t_s)
-    t_s = t_ack + txtime(&y, HDR);
+  if (t_ack <= t_w && t_ack + txtime(&y, y.hdr) > t_s)
+    t_s = t_ack + txtime(&y, y.hdr);
   int64_t flight = 0;
   for (uint64_t off = 0; off < p->response; off += mss) {
     uint64_t len = p->response - off < mss ? p->response - off : mss;
-    flight += txtime(&y, HDR + (uint32_t)len);
+    flight += txtime(&y, y.hdr + (uint32_t)len);
   }
   int64_t t_last = t_s + flight + d; /* the response's last byte arrives */
   out->t_close = t_w + (int64_t)p->idle_timeout_ns;
@@ -1160,7 +1201,7 @@ int predict_keepalive(const predict_in *in, predict_ka *out) {
   if (t_req + (int64_t)p->read_delay_ns > t_read)
     t_read = t_req + (int64_t)p->read_delay_ns;
   int64_t t_send = t_read + (int64_t)p->gap_ns;
-  if (t_send < t_last + ka_longest_delack(c) + txtime(&y, HDR))
+  if (t_send < t_last + ka_longest_delack(c) + txtime(&y, y.hdr))
     out->why = "the client's ACK of the response may still be on the link "
                "when the request goes";
   else if (out->t_close < t_s + flight + ka_longest_delack(s))
@@ -1180,7 +1221,7 @@ int predict_keepalive(const predict_in *in, predict_ka *out) {
     out->connections = 2;
     return 0;
   }
-  out->t_arrive = t_send + txtime(&y, HDR + (uint32_t)p->request) + d;
+  out->t_arrive = t_send + txtime(&y, y.hdr + (uint32_t)p->request) + d;
   if (out->t_arrive == out->t_close) {
     /* the timer and the segment on the same nanosecond: which runs first
      * is the simulator's order of events, not a rule */
@@ -1205,6 +1246,6 @@ int predict_keepalive(const predict_in *in, predict_ka *out) {
   }
   out->exchanges = 1;
   out->requests_failed = 1;
-  out->t_fin = out->t_close + txtime(&y, HDR) + d;
+  out->t_fin = out->t_close + txtime(&y, y.hdr) + d;
   return 0;
 }

@@ -283,6 +283,21 @@ int cmd_crosscheck(int argc, char **argv) {
   tcp_profile linux_p;
   if (cli_profile(SUB, profile, &cp, &linux_p) != 0) {
     scn_free(&s);
+    sqlite3_close(adb);
+    return 2;
+  }
+  /* kernel runs made with other TCP options than the profile offers
+   * compare nothing: refused */
+  if (against &&
+      !strstr(against_kernel, emu_opts_text(emu_opts_of(&linux_p)))) {
+    cli_error(SUB,
+              "--against=%s: its kernel runs had %s; profile %s offers %s "
+              "(run the kernel again, or set the profile's timestamps, "
+              "sack_permitted and window_scaling to match)",
+              against, against_kernel, profile,
+              emu_opts_text(emu_opts_of(&linux_p)));
+    scn_free(&s);
+    sqlite3_close(adb);
     return 2;
   }
   xcheck_opts xo = {&s,        path,      total,          (int)jobs,   repeat,

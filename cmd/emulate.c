@@ -29,8 +29,8 @@ static void usage(FILE *f) {
           "the real Linux kernel of this\nmachine in a network namespace "
           "(root and /dev/net/tun needed), and prints its\ntimeline, "
           "outcome and anatomy as `replay` does. A kernel end runs "
-          "halfclose-peer;\nits TCP has timestamps, SACK and window scaling "
-          "off (as the model) and cubic.\n\n"
+          "halfclose-peer;\nits TCP offers Linux's default options "
+          "(timestamps, SACK, window scaling)\nand runs cubic.\n\n"
           "  --client=P   nt351, nt351-sp, bsd44, linux (+rfc1337), or kernel "
           "[nt351]\n"
           "  --server=P   the same [kernel]\n"
@@ -94,13 +94,15 @@ int cmd_emulate(int argc, char **argv) {
   emu_catch_exit_signals(emu_ns_exit_on_signal);
   emu_session *m;
   int rc = 1;
-  if (emu_session_open(&m, &cp.p, kern, seed, err, sizeof err) != 0) {
+  /* kernel ends as Linux has them (a model end negotiates with them) */
+  if (emu_session_open(&m, &cp.p, kern, EMU_OPT_LINUX, seed, err, sizeof err) !=
+      0) {
     cli_error(SUB, "%s", err);
     emu_session_close(m);
     return strstr(err, "needs") || strstr(err, "not found") ? 2 : 1;
   }
   char header[512], title[256], settings[256];
-  emu_kernel_settings(settings, sizeof settings);
+  emu_kernel_settings(settings, sizeof settings, EMU_OPT_LINUX);
   snprintf(title, sizeof title, "emulated: client %s, server %s",
            kern[0] ? "Linux" : prof[0].name, kern[1] ? "Linux" : prof[1].name);
   snprintf(header, sizeof header,

@@ -278,8 +278,8 @@ void emu_ns_exit_on_signal(int sig) {
 
 int emu_ns_create(emu_ns *ns, const char *tag, const char *dev, uint32_t addr,
                   const uint8_t mac[6], uint32_t peer,
-                  const uint8_t peer_mac[6], uint32_t mtu, char *err,
-                  size_t cap) {
+                  const uint8_t peer_mac[6], uint32_t mtu, unsigned opts,
+                  char *err, size_t cap) {
   memset(ns, 0, sizeof *ns);
   ns->tap_fd = -1;
   snprintf(ns->dev, sizeof ns->dev, "%s", dev ? dev : "tap0");
@@ -316,12 +316,17 @@ int emu_ns_create(emu_ns *ns, const char *tag, const char *dev, uint32_t addr,
     live_set(n, false);
     record_del(n);
   }
-  /* the kernel's TCP as the model has it: no timestamps, SACK or window
-   * scaling; no metrics carried from one connection to the next; no IPv6
-   * so nothing else crosses the link */
-  static const char *const sysctls[] = {
-      "net.ipv6.conf.all.disable_ipv6=1", "net.ipv4.tcp_timestamps=0",
-      "net.ipv4.tcp_sack=0", "net.ipv4.tcp_window_scaling=0",
+  /* the kernel's TCP as the profile it is compared with has it: its
+   * timestamps, SACK and window scaling (each on by default); no metrics
+   * carried from one connection to the next; no IPv6 so nothing else
+   * crosses the link */
+  const char *const sysctls[] = {
+      "net.ipv6.conf.all.disable_ipv6=1",
+      (opts & EMU_OPT_TS) ? "net.ipv4.tcp_timestamps=1"
+                          : "net.ipv4.tcp_timestamps=0",
+      (opts & EMU_OPT_SACK) ? "net.ipv4.tcp_sack=1" : "net.ipv4.tcp_sack=0",
+      (opts & EMU_OPT_WSCALE) ? "net.ipv4.tcp_window_scaling=1"
+                              : "net.ipv4.tcp_window_scaling=0",
       "net.ipv4.tcp_no_metrics_save=1"};
   for (size_t i = 0; rv == 0 && i < sizeof sysctls / sizeof *sysctls; i++)
     rv = ip("netns", "exec", n, "sysctl", "-qw", sysctls[i], NULL);
@@ -387,4 +392,17 @@ int emu_ns_spawn(const emu_ns *ns, char *const argv[], int *out, pid_t *pid) {
   *out = fd[0];
   *pid = p;
   return 0;
+}
+
+const char *emu_opts_text(unsigned opts) {
+  static const char *const text[8] = {
+      "timestamps, SACK and window scaling off",
+      "timestamps on, SACK and window scaling off",
+      "SACK on, timestamps and window scaling off",
+      "timestamps and SACK on, window scaling off",
+      "window scaling on, timestamps and SACK off",
+      "timestamps and window scaling on, SACK off",
+      "SACK and window scaling on, timestamps off",
+      "timestamps, SACK and window scaling on"};
+  return text[opts & 7u];
 }

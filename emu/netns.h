@@ -39,13 +39,25 @@ int emu_check(char *err, size_t cap);
 /* Remove the namespaces of runs that are gone. */
 void emu_sweep(void);
 
+/* The TCP options a namespace's kernel offers (its sysctls
+ * net.ipv4.tcp_timestamps, tcp_sack, tcp_window_scaling): Linux's
+ * default is all three. */
+#define EMU_OPT_TS     0x1u
+#define EMU_OPT_SACK   0x2u
+#define EMU_OPT_WSCALE 0x4u
+#define EMU_OPT_LINUX  (EMU_OPT_TS | EMU_OPT_SACK | EMU_OPT_WSCALE)
+
 /* Create namespace hc-PID-TAG for a kernel at `addr` (MAC `mac`) whose
  * peer is `peer` at `peer_mac`, with an MTU, its TAP named `dev` (NULL:
- * tap0); ns->tap_fd is our end. */
+ * tap0), offering the options `opts` (EMU_OPT_*); ns->tap_fd is our end. */
 int emu_ns_create(emu_ns *ns, const char *tag, const char *dev, uint32_t addr,
                   const uint8_t mac[6], uint32_t peer,
-                  const uint8_t peer_mac[6], uint32_t mtu, char *err,
-                  size_t cap);
+                  const uint8_t peer_mac[6], uint32_t mtu, unsigned opts,
+                  char *err, size_t cap);
+
+/* "timestamps, SACK and window scaling on" (or which are off): the
+ * settings `opts` stand for, in words. */
+const char *emu_opts_text(unsigned opts);
 
 /* Close our end and remove the namespace (its TAP goes with it). */
 void emu_ns_delete(emu_ns *ns);

@@ -298,8 +298,15 @@ static void spin_start(emu_session *m) {
   }
 }
 
+unsigned emu_opts_of(const tcp_profile *p) {
+  return (p->timestamps ? EMU_OPT_TS : 0u) |
+         (p->sack_permitted ? EMU_OPT_SACK : 0u) |
+         (p->window_scaling ? EMU_OPT_WSCALE : 0u);
+}
+
 int emu_session_open(emu_session **out, const conv_params *p,
-                     const bool kern[2], uint64_t seed, char *err, size_t cap) {
+                     const bool kern[2], unsigned opts, uint64_t seed,
+                     char *err, size_t cap) {
   emu_session *m = calloc(1, sizeof *m);
   *out = m;
   if (!m) {
@@ -339,7 +346,7 @@ int emu_session_open(emu_session **out, const conv_params *p,
       continue;
     err[0] = 0;
     if (emu_ns_create(&m->end[i].ns, tags[i], NULL, addr[i], tap_mac[i],
-                      addr[1 - i], link_mac[1 - i], (uint32_t)p->mtu, err,
+                      addr[1 - i], link_mac[1 - i], (uint32_t)p->mtu, opts, err,
                       cap) != 0)
       return -1;
     if (conv_env_attach_kernel(m->env, i, m->end[i].ns.tap_fd, link_mac[1 - i],
@@ -408,11 +415,9 @@ void emu_session_close(emu_session *m) {
   free(m);
 }
 
-void emu_kernel_settings(char *buf, size_t cap) {
+void emu_kernel_settings(char *buf, size_t cap, unsigned opts) {
   struct utsname un;
   uname(&un);
-  snprintf(buf, cap,
-           "Linux %s; TCP timestamps, SACK and window scaling off, cubic, "
-           "tcp_no_metrics_save=1, IPv6 off",
-           un.release);
+  snprintf(buf, cap, "Linux %s; TCP %s, cubic, tcp_no_metrics_save=1, IPv6 off",
+           un.release, emu_opts_text(opts));
 }

@@ -49,12 +49,18 @@ typedef struct emu_timing {
  * (--let-cpus-idle). */
 void emu_keep_cpus_busy(bool on);
 
+/* The options a profile offers, as EMU_OPT_* (netns.h): what a kernel
+ * compared with it is set to offer. */
+unsigned emu_opts_of(const tcp_profile *p);
+
 /* Set up a conversation with parameters p (kept by pointer) whose client
- * (kern[0]) and server (kern[1]) are real kernels or not; seed seeds the
- * simulation. Sweeps the namespaces of dead runs first. *out is set even
- * on failure (close it). */
+ * (kern[0]) and server (kern[1]) are real kernels or not, the kernels
+ * offering the TCP options `opts` (EMU_OPT_*); seed seeds the simulation.
+ * Sweeps the namespaces of dead runs first. *out is set even on failure
+ * (close it). */
 int emu_session_open(emu_session **out, const conv_params *p,
-                     const bool kern[2], uint64_t seed, char *err, size_t cap);
+                     const bool kern[2], unsigned opts, uint64_t seed,
+                     char *err, size_t cap);
 
 conv_env *emu_session_env(emu_session *m);
 const conv_kernel *emu_session_kernel(emu_session *m);
@@ -65,8 +71,8 @@ void emu_session_timing(emu_session *m, emu_timing *t);
 /* Kill what still runs, remove the namespaces, free the simulation. */
 void emu_session_close(emu_session *m);
 
-/* "Linux RELEASE; TCP timestamps, ..." - what a kernel end ran, for
- * reports and stores. */
-void emu_kernel_settings(char *buf, size_t cap);
+/* "Linux RELEASE; TCP timestamps, ..." - what a kernel end ran (offering
+ * the options `opts`), for reports and stores. */
+void emu_kernel_settings(char *buf, size_t cap, unsigned opts);
 
 #endif

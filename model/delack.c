@@ -41,6 +41,24 @@ static void ato_update(tcp_conn *c, uint64_t now) {
     c->ato_ns = p->delack_max_ns;
 }
 
+void tcp_delack_grow_window(tcp_conn *c, uint32_t len) {
+  /* Linux tcp_grow_window(), for in-order and out-of-order data alike:
+   * while the threshold of the window can grow towards the free space, it
+   * does by two segments of the MSS announced (advmss) an arrival, and
+   * quick-ACK mode holds (icsk_ack.quick |= 1) */
+  const tcp_profile *p = c->host->p;
+  if (!p->rcv_grow_quickack || len < 128)
+    return;
+  uint32_t space = tcp_conn_rcv_wnd(c);
+  if (space > c->rcv_ssthresh) {
+    uint32_t room = space - c->rcv_ssthresh, incr = 2u * p->mss;
+    if (incr < 2 * len)
+      incr = 2 * len;
+    c->rcv_ssthresh += room < incr ? room : incr;
+    c->quickack_left |= 1;
+  }
+}
+
 /* How an in-order data segment of `len` bytes is acknowledged. */
 static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
   const tcp_profile *p = c->host->p;
@@ -52,19 +70,7 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
     *why = TCP_WHY_ACK_NOW;
     return ACK_SEND;
   }
-  if (p->rcv_grow_quickack && len >= 128) {
-    /* Linux tcp_grow_window(): while the threshold of the window can grow
-     * towards the free space, it does by two segments an arrival, and
-     * quick-ACK mode holds (icsk_ack.quick |= 1) */
-    uint32_t space = tcp_conn_rcv_wnd(c);
-    if (space > c->rcv_ssthresh) {
-      uint32_t room = space - c->rcv_ssthresh, incr = 2 * c->mss;
-      if (incr < 2 * len)
-        incr = 2 * len;
-      c->rcv_ssthresh += room < incr ? room : incr;
-      c->quickack_left |= 1;
-    }
-  }
+  tcp_delack_grow_window(c, len);
   if (c->quickack_left && !tcp_conn_interactive(c)) {
     c->quickack_left--;
     *why = TCP_WHY_ACK_QUICK;
@@ -131,7 +137,11 @@ bool tcp_delack_bytes_due(const tcp_conn *c, uint32_t extra) {
     return false;
   /* ... and the window offered would not shrink (unclamped, as Linux
    * compares tp->rcv_wnd) */
-  return !p->ack_window_holds || tcp_conn_rcv_wnd(c) >= c->rcv_wnd_offered;
+  if (!p->ack_window_holds)
+    return true;
+  if (c->rcv_wscale) /* the window __tcp_select_window() would choose */
+    return tcp_conn_scaled_select(c) >= c->rcv_wnd_offered;
+  return tcp_conn_rcv_wnd(c) >= c->rcv_wnd_offered;
 }
 
 bool tcp_conn_interactive(const tcp_conn *c) {

@@ -76,7 +76,7 @@ int tcp_host_new(tcp_host **out, const tcp_host_config *cfg) {
     h->cfg.free = default_free;
   }
   h->obuf_cap =
-      TCP_IPV4_HDR_LEN + TCP_TCP_HDR_LEN + TCP_MSS_OPT_LEN + cfg->profile.mss;
+      TCP_IPV4_HDR_LEN + TCP_TCP_HDR_LEN + TCP_OPT_MAX_LEN + cfg->profile.mss;
   h->obuf = h->cfg.alloc(h->cfg.user, h->obuf_cap);
   if (!h->obuf) {
     h->cfg.free(h->cfg.user, h);
@@ -147,6 +147,9 @@ tcp_conn *tcp_conn_new(tcp_host *h, uint32_t raddr, uint16_t lport,
   c->rport = rport;
   c->iss = tcp_host_random(h);
   c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+  /* Linux draws a TS offset per connection (tcp_ts_off()); a hash of the
+   * ISS is as arbitrary and draws nothing more */
+  c->ts_offset = c->iss * 0x9E3779B1u;
   c->mss = TCP_DEFAULT_MSS < p->mss ? TCP_DEFAULT_MSS : p->mss;
   c->rto_ns = p->rto_initial_ns;
   c->cwnd = 2 * p->mss; /* raised to the RFC 5681 IW once MSS is known */

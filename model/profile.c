@@ -14,7 +14,7 @@
  *             nothing of its own accord.
  *   bsd44     4.4BSD-Lite2, sys/netinet.
  *   linux     Linux 6.x defaults, as far as the model has the features
- *             (no timestamps, SACK or window scaling).
+ *             (timestamps, SACK and window scaling negotiated).
  *   +rfc1337  Modifier: ignore RST in TIME-WAIT.
  *
  * Presets are built once from the table through tcp_profile_set(), so a
@@ -341,6 +341,39 @@ static const preset_row table[] = {
       SAME,
       {1460, "4.4BSD-Lite2 tcp_mss(): interface MTU - 40"},
       {1460, "Linux tcp_mtu_to_mss(): MTU 1500 - 40 without options"}}},
+    {"timestamps",
+     {{0, "assumed: RFC 1323's options came to Windows with Windows 2000 "
+          "(Tcp1323Opts); NT 3.51 sends none"},
+      SAME,
+      {0, "off here: 4.4BSD-Lite2 tcp_newtcpcb() requests timestamps "
+          "(tcp_do_rfc1323 = 1), but this profile's rules are modelled "
+          "without them (docs/profiles.md)"},
+      {1, "Linux sysctl net.ipv4.tcp_timestamps = 1: tcp_syn_options() and "
+          "tcp_established_options() put TS val/ecr on every segment; "
+          "tcp_current_mss() takes the option's 12 bytes from the payload"}}},
+    {"sack_permitted",
+     {{0, "assumed: SACK (RFC 2018, 1996) came to Windows with Windows 98 "
+          "and 2000; NT 3.51 has none"},
+      SAME,
+      {0, "4.4BSD-Lite2 has no SACK (RFC 2018 came in 1996)"},
+      {1, "Linux sysctl net.ipv4.tcp_sack = 1: sackOK in the SYN "
+          "(tcp_syn_options()), blocks in the ACKs of out-of-order data "
+          "(tcp_established_options())"}}},
+    {"window_scaling",
+     {{0, "assumed: RFC 1323's options came to Windows with Windows 2000 "
+          "(Tcp1323Opts); NT 3.51 sends none"},
+      SAME,
+      {0, "off here: 4.4BSD-Lite2 tcp_newtcpcb() requests scaling "
+          "(tcp_do_rfc1323 = 1), but this profile's rules are modelled "
+          "without it (docs/profiles.md)"},
+      {1, "Linux sysctl net.ipv4.tcp_window_scaling = 1"}}},
+    {"wscale",
+     {{0, "not used: window_scaling off"},
+      SAME,
+      {0, "not used: window_scaling off"},
+      {10, "Linux tcp_select_initial_window(): ilog2(max(tcp_rmem[2], "
+           "rmem_max)) - 15 = 10 with the tcp_rmem[2] of 33554432 measured "
+           "on Linux 6.18 (7 where it is 6291456)"}}},
     {"init_cwnd",
      {{2, "assumed, no public source for NT 3.51 (1995), which predates "
           "RFC 2001 (1997; §2: one segment) and RFC 2581 (1999; §3.1: at "
@@ -411,8 +444,10 @@ static const preset_row table[] = {
           "space (and window_clamp) to 2 x copied, grown again in "
           "proportion (tcp_rcvbuf_grow(), Linux 6.18); the round trip from "
           "tcp_rcv_rtt_measure(): the time a window's worth of data takes "
-          "to arrive; crosscheck: quick ACKs go on through a second "
-          "response after the first measure"}}},
+          "to arrive, and with timestamps tcp_rcv_rtt_measure_ts(): the age "
+          "of the TS val a full segment echoes, in whole ms; crosscheck: "
+          "quick ACKs go on through a second response after the first "
+          "measure"}}},
     {"snd_buf_grows",
      {{0, "assumed: Winsock's SO_SNDBUF is a fixed byte count"},
       SAME,
@@ -698,6 +733,14 @@ static const knob knobs[] = {
       "Nagle holds a small segment only while an earlier small one is "
       "unacknowledged (Minshall; Linux)"),
     K(mss, TCP_KNOB_BYTES, 64, 65495, "MSS announced and used at most"),
+    K(timestamps, TCP_KNOB_BOOL, 0, 1,
+      "offer TCP timestamps (RFC 7323): on every segment when both do, "
+      "12 bytes less payload"),
+    K(sack_permitted, TCP_KNOB_BOOL, 0, 1,
+      "offer SACK (RFC 2018): blocks in the ACKs of out-of-order data"),
+    K(window_scaling, TCP_KNOB_BOOL, 0, 1,
+      "offer window scaling (RFC 7323 §2)"),
+    K(wscale, TCP_KNOB_COUNT, 0, 14, "the window-scale shift offered"),
     K(init_cwnd, TCP_KNOB_COUNT, 1, 100, "initial congestion window, segments"),
     K(rcv_buf, TCP_KNOB_BYTES, 1, TCP_RCV_BUF_MAX,
       "receive space (the window offered is at most 65535: no scaling)"),

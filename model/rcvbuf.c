@@ -8,7 +8,14 @@
  *           the time from one arrival until rcv_nxt passes what was then
  *           rcv_nxt plus the window offered - a window's worth of data,
  *           so at least a round trip; the estimate (x 8) keeps the
- *           smallest sample (tcp_rcv_rtt_update(), win_dep).
+ *           smallest sample (tcp_rcv_rtt_update(), win_dep). With
+ *           timestamps also tcp_rcv_rtt_measure_ts(), in ESTABLISHED only
+ *           (tcp_rcv_established(); a half-closed receiver in FIN-WAIT
+ *           takes none): a full segment with
+ *           a new echo gives the time since we sent the TS val it echoes,
+ *           in whole milliseconds (none when 0); a smaller sample
+ *           replaces the estimate, a larger one moves it by an eighth
+ *           while the application has read everything.
  *   space   tcp_rcv_space_adjust(), at each read: once the estimate
  *           exists and a round trip has passed since the measure began,
  *           the bytes read since (copied), less those still queued, are
@@ -18,7 +25,7 @@
  *           in proportion to the growth (copied - last) / last - if larger
  *           than now, capped by tcp_rmem[2]; window_clamp follows. (Linux
  *           6.18, after 6.16's receive-side rework: no 16 x advmss term,
- *           the queue's bytes not counted as read.)
+ *           no zero TS samples, the queue's bytes not counted as read.)
  *
  * The model counts the space in bytes of window (rcv_buf is the window
  * Linux's default buffer allows); what it changes: the free space the
@@ -77,4 +84,20 @@ void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now) {
     c->rcvq_space = copied > UINT32_MAX ? UINT32_MAX : (uint32_t)copied;
   }
   measure_begin(c, now);
+}
+
+void tcp_rcvbuf_on_ts(tcp_conn *c, uint32_t len, uint64_t now) {
+  if (c->seg_tsecr == c->rtt_tsecr)
+    return;
+  c->rtt_tsecr = c->seg_tsecr;
+  if (len < c->mss) /* icsk_ack.rcv_mss */
+    return;
+  int32_t ms = (int32_t)(tcp_conn_ts_now(c, now) - c->seg_tsecr);
+  if (ms <= 0) /* none under a millisecond (Linux 6.16: no zero samples) */
+    return;
+  uint64_t sample = (uint64_t)ms * 1000000u;
+  if (c->rcv_rtt8_ns == 0 || 8 * sample < c->rcv_rtt8_ns)
+    c->rcv_rtt8_ns = 8 * sample;
+  else if (c->read_off == c->rcv_off) /* tcp_rcv_rtt_update(), win_dep 0 */
+    c->rcv_rtt8_ns = c->rcv_rtt8_ns - c->rcv_rtt8_ns / 8 + sample;
 }

@@ -17,18 +17,44 @@
  * peer's FIN is always immediate and covers the data that came with it, so
  * only a delayed ACK armed by an earlier segment can outlive it. Deliberate
  * simplifications: data and FIN carried on a SYN are dropped (the peer
- * retransmits them), URG is ignored, and window scaling, timestamps and SACK
- * are not negotiated.
+ * retransmits them), URG is ignored; timestamps are sent and echoed but
+ * serve neither RTT measurement nor PAWS, and SACK blocks are sent but the
+ * sender recovers without them.
  */
 #include "tcp_internal.h"
 
 #include <assert.h>
 
-static void set_peer_mss(tcp_conn *c, const tcp_segment *seg) {
+/* The peer's SYN: the MSS, and the options both ends offered are used
+ * from now on (RFC 7323 §2.2, §3.2; RFC 2018 §2) - a SYN-ACK carries only
+ * what the SYN offered. With timestamps every segment carries 12 bytes of
+ * options, which Linux takes from the payload (tcp_current_mss()). */
+static void set_peer_options(tcp_conn *c, const tcp_segment *seg) {
+  const tcp_profile *p = c->host->p;
   uint16_t peer = seg->mss ? seg->mss : TCP_DEFAULT_MSS;
-  uint16_t mine = c->host->p->mss;
+  uint16_t mine = p->mss;
+  c->ts_ok = p->timestamps && (seg->opts & TCP_OPT_TS);
+  c->sack_ok = p->sack_permitted && (seg->opts & TCP_OPT_SACK_OK);
+  c->wscale_ok = p->window_scaling && (seg->opts & TCP_OPT_WSCALE);
+  if (c->wscale_ok) {
+    c->snd_wscale = seg->wscale > 14 ? 14 : seg->wscale; /* §2.3 */
+    c->rcv_wscale = p->wscale;
+  } else {
+    c->snd_wscale = c->rcv_wscale = 0;
+  }
+  if (c->ts_ok)
+    c->ts_recent = seg->ts_val;
   c->mss = peer < mine ? peer : mine;
-  c->cwnd = c->host->p->init_cwnd * (uint32_t)c->mss; /* initial window */
+  if (c->ts_ok && c->mss > TCP_TS_OPT_LEN + 64)
+    c->mss -= TCP_TS_OPT_LEN;
+  c->cwnd = p->init_cwnd * (uint32_t)c->mss; /* initial window */
+}
+
+/* The window a segment offers, in bytes: scaled but in a SYN (§2.2). */
+static uint32_t seg_window(const tcp_conn *c, const tcp_segment *seg) {
+  if (seg->flags & TCP_SYN)
+    return seg->wnd;
+  return (uint32_t)seg->wnd << c->snd_wscale;
 }
 
 /* RFC 6298 §2: one RTT sample of r nanoseconds. */
@@ -52,12 +78,13 @@ static void rtt_sample(tcp_conn *c, uint64_t r) {
 }
 
 static void window_update(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
-  c->snd_wnd = seg->wnd;
+  uint32_t wnd = seg_window(c, seg);
+  c->snd_wnd = wnd;
   c->snd_wl1 = seg->seq;
   c->snd_wl2 = seg->ack;
-  if (seg->wnd > c->max_wnd)
-    c->max_wnd = seg->wnd;
-  if (seg->wnd > 0) {
+  if (wnd > c->max_wnd)
+    c->max_wnd = wnd;
+  if (wnd > 0) {
     tcp_conn_timer_stop(c, TCP_TIMER_PERSIST, now);
     c->persist_backoff = 0;
   }
@@ -102,7 +129,7 @@ void tcp_listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now) {
   c->rcv_nxt = seg->seq + 1;
   c->rcv_adv = c->rcv_wup = c->rcv_nxt;
   c->rcv_wnd_offered = 0;
-  set_peer_mss(c, seg);
+  set_peer_options(c, seg);
   window_update(c, seg, now);
   tcp_conn_set_state(c, TCP_SYN_RECEIVED, now);
   tcp_conn_send_syn(c, now);
@@ -135,7 +162,7 @@ static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   c->rcv_nxt = seg->seq + 1;
   c->rcv_adv = c->rcv_wup = c->rcv_nxt;
   c->rcv_wnd_offered = 0;
-  set_peer_mss(c, seg);
+  set_peer_options(c, seg);
   window_update(c, seg, now);
   if (flags & TCP_ACK)
     c->snd_una = seg->ack;
@@ -187,8 +214,8 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
    * tcp_input(): t_timer[TCPT_REXMT] == 0 resets t_dupacks), so the
    * answers to one-byte window probes are not */
   bool dup = ack == c->snd_una && seg->len == 0 &&
-             !(seg->flags & (TCP_SYN | TCP_FIN)) && seg->wnd == c->snd_wnd &&
-             c->snd_una != c->snd_max &&
+             !(seg->flags & (TCP_SYN | TCP_FIN)) &&
+             seg_window(c, seg) == c->snd_wnd && c->snd_una != c->snd_max &&
              c->deadline[TCP_TIMER_RTX] != TCP_NEVER;
   if (SEQ_LEQ(c->snd_una, ack) &&
       (SEQ_LT(c->snd_wl1, seg->seq) ||
@@ -333,6 +360,10 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
   if (!state_receives(c->state)) /* FIN already received: text ignored */
     return;
   uint32_t gap = seq - c->rcv_nxt;
+  /* Linux samples the echo in tcp_rcv_established() alone: ESTABLISHED */
+  if (len && c->seg_ts && c->host->p->rcv_buf_grows &&
+      c->state == TCP_ESTABLISHED)
+    tcp_rcvbuf_on_ts(c, len, now);
   if (len && !c->host->cfg.trust_input) {
     uint64_t off = c->rcv_off + gap;
     if (tcp_payload_check(data, off, len) != len) {
@@ -342,6 +373,8 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
   }
   if (gap) { /* out of order: hold it, send a duplicate ACK at once */
     uint64_t start = c->rcv_off + gap;
+    if (len)
+      tcp_delack_grow_window(c, len);
     if (len && !ooo_insert(c, start, start + len))
       tcp_trace_drop(c->host, c, NULL, TCP_WHY_STRAY, 0, now);
     if (fin) {
@@ -478,6 +511,13 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       return;
     }
   }
+  /* RFC 7323 §4.3 (Linux tcp_replace_ts_recent()): the TS val to echo is
+   * that of the newest segment that starts at or before the last ACK */
+  if (c->ts_ok && (seg->opts & TCP_OPT_TS) && SEQ_LEQ(seq, c->rcv_wup) &&
+      (int32_t)(seg->ts_val - c->ts_recent) >= 0)
+    c->ts_recent = seg->ts_val;
+  c->seg_ts = c->ts_ok && (seg->opts & TCP_OPT_TS);
+  c->seg_tsecr = seg->ts_ecr;
   /* trim what precedes RCV.NXT (a SYN first) and what passes the window */
   if (SEQ_LT(seq, c->rcv_nxt)) {
     if (flags & TCP_SYN) {

@@ -59,7 +59,20 @@ struct tcp_conn {
   uint64_t app_sent; /* stream bytes the application queued */
   bool shut_wr;      /* the application shut down sending: FIN follows */
   bool fin_acked;    /* our FIN was acknowledged */
-  uint16_t mss;      /* effective send MSS, bytes */
+  uint16_t mss;      /* effective send MSS, bytes (less the timestamps
+                        option's 12 where they are used) */
+
+  /* options negotiated in the handshake (RFC 7323, RFC 2018) */
+  bool ts_ok;         /* both offered timestamps: on every segment */
+  bool sack_ok;       /* both offered SACK: blocks in our ACKs */
+  bool wscale_ok;     /* both offered window scaling */
+  uint8_t snd_wscale; /* the peer's shift: its windows arrive scaled */
+  uint8_t rcv_wscale; /* ours: the windows we send are scaled */
+  uint32_t ts_recent; /* the TS val to echo (RFC 7323 §4.3) */
+  uint32_t ts_offset; /* our TS val is this plus the clock in ms */
+  bool seg_ts;        /* the segment being processed carries TS ... */
+  uint32_t seg_tsecr; /* ... with this echo */
+  uint32_t rtt_tsecr; /* the echo the last receive-RTT sample came from */
 
   /* the send buffer as Linux counts it (snd_buf_grows, sndbuf.c) */
   uint32_t sndbuf;            /* its size now, bytes of memory */
@@ -220,9 +233,22 @@ void tcp_conn_retransmit_one(tcp_conn *c, uint64_t now);
 void tcp_conn_send_probe(tcp_conn *c, uint64_t now);
 void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now);
 
+/* Our TS val now: a millisecond clock from the connection's offset (Linux
+ * tcp_time_stamp_ts()). */
+static inline uint32_t tcp_conn_ts_now(const tcp_conn *c, uint64_t now) {
+  return c->ts_offset + (uint32_t)(now / 1000000u);
+}
+
+/* Linux __tcp_select_window() with window scaling, without its side
+ * effects: the window an ACK sent now would offer (tcp_out.c). */
+uint32_t tcp_conn_scaled_select(const tcp_conn *c);
+
 /* The receive space as Linux grows it (rcvbuf.c, rcv_buf_grows): after
  * in-order data arrived (rcv_nxt advanced), and after a read. */
 void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now);
+/* A data segment of len bytes with timestamps arrived (before it is
+ * queued): Linux's receive-RTT sample from its echo. */
+void tcp_rcvbuf_on_ts(tcp_conn *c, uint32_t len, uint64_t now);
 void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now);
 
 /* The send buffer as Linux counts it (sndbuf.c, snd_buf_grows): a write
@@ -252,6 +278,9 @@ typedef enum ack_decision {
   ACK_DELAY, /* arm the delayed ACK */
   ACK_SEND   /* acknowledge at once, for `why` */
 } ack_decision;
+/* Data of `len` bytes arrived, in order or not: the window's threshold
+ * grows as Linux's does (rcv_grow_quickack). */
+void tcp_delack_grow_window(tcp_conn *c, uint32_t len);
 /* In-order data of `len` bytes arrived: acknowledge it now (*why) or
  * delay (updates the adaptive ATO and the every-N counters). */
 ack_decision tcp_delack_on_data(tcp_conn *c, uint32_t len, tcp_why *why,

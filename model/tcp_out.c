@@ -50,15 +50,44 @@ static uint32_t linux_free_space(tcp_conn *c, uint32_t space, bool *starved) {
   return space;
 }
 
+/* Linux __tcp_select_window() with window scaling: the free space
+ * (linux_free_space(); rounded down to the scale's unit where it is under
+ * half the full space, none when starved) rounded up to that unit - no
+ * rounding to segments (the scaled window would not keep it). */
+static uint32_t linux_scaled_window(tcp_conn *c, uint32_t space) {
+  uint32_t unit = 1u << c->rcv_wscale;
+  bool starved;
+  bool low = space < c->rcv_space / 2;
+  space = linux_free_space(c, space, &starved);
+  if (low)
+    space -= space % unit;
+  if (starved)
+    return 0;
+  return (space + unit - 1) / unit * unit;
+}
+
+uint32_t tcp_conn_scaled_select(const tcp_conn *c) {
+  tcp_conn copy = *c; /* linux_free_space() ends quick-ACK mode: not here */
+  return linux_scaled_window(&copy, tcp_conn_rcv_wnd(c));
+}
+
 /*
- * The window to advertise now. The right edge never moves left, and it moves
- * right only by at least min(rcv_buf / 2, MSS) at a time (receiver SWS
- * avoidance, RFC 1122 §4.2.3.3). The field carries at most 65535.
+ * The window to advertise now, in bytes before scaling. The right edge
+ * never moves left, and it moves right only by at least min(rcv_buf / 2,
+ * MSS) at a time (receiver SWS avoidance, RFC 1122 §4.2.3.3). The field
+ * carries at most 65535 units of the scale (RFC 7323 §2.3).
  */
-static uint16_t advertise(tcp_conn *c) {
+static uint32_t advertise(tcp_conn *c) {
   uint32_t space = tcp_conn_rcv_wnd(c);
   uint32_t cur = offered_now(c);
-  if (c->host->p->rcv_wnd_mss) {
+  uint32_t unit = 1u << c->rcv_wscale;
+  if (c->host->p->rcv_wnd_mss && c->rcv_wscale) {
+    /* tcp_select_window(): never less than what is left of the last,
+     * rounded up to the unit */
+    space = linux_scaled_window(c, space);
+    if (space < cur)
+      space = (cur + unit - 1) / unit * unit;
+  } else if (c->host->p->rcv_wnd_mss) {
     /* Linux __tcp_select_window() without scaling: its free space
      * (linux_free_space(), none when starved); then the window offered last,
      * unless the free space is not within one segment of it - then the
@@ -91,10 +120,13 @@ static uint16_t advertise(tcp_conn *c) {
   }
   c->rcv_wnd_offered = space;
   c->rcv_wup = c->rcv_nxt;
-  if (space > 65535)
-    space = 65535;
+  if (space > 65535u * unit)
+    space = 65535u * unit;
+  /* the field says less where the space is not whole units: the edge
+   * kept is the space's, as 4.4BSD-Lite2 tcp_output() keeps rcv_adv -
+   * so what the peer was told never shrinks */
   c->rcv_adv = c->rcv_nxt + space;
-  return (uint16_t)space;
+  return space;
 }
 
 /* The window of a SYN (no ACK): the receive space, at most 65535 - in
@@ -113,6 +145,37 @@ uint64_t tcp_conn_seq_off(const tcp_conn *c, uint32_t seq) {
   return c->una_off + (uint32_t)(seq - c->snd_una) - syn;
 }
 
+/* The options of segment s: a SYN offers what the profile has, a SYN-ACK
+ * answers what both offered; afterwards timestamps on every segment, and
+ * with SACK the out-of-order ranges held, the one last changed first
+ * (RFC 2018 §4: here the highest, as in-order arrival fills from the
+ * left). */
+static void put_options(const tcp_conn *c, tcp_segment *s, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  bool syn = s->flags & TCP_SYN, synack = syn && (s->flags & TCP_ACK);
+  if (syn) {
+    s->mss = p->mss;
+    if (synack ? c->sack_ok : p->sack_permitted)
+      s->opts |= TCP_OPT_SACK_OK;
+    if (synack ? c->wscale_ok : p->window_scaling) {
+      s->opts |= TCP_OPT_WSCALE;
+      s->wscale = p->wscale;
+    }
+  }
+  if (syn ? (synack ? c->ts_ok : p->timestamps) : c->ts_ok) {
+    s->opts |= TCP_OPT_TS;
+    s->ts_val = tcp_conn_ts_now(c, now);
+    s->ts_ecr = syn && !synack ? 0 : c->ts_recent;
+  }
+  if (!syn && c->sack_ok && !(s->flags & TCP_RST))
+    for (int i = c->nooo - 1; i >= 0 && s->nsack < TCP_MAX_SACKS; i--) {
+      uint32_t base = c->rcv_nxt - (uint32_t)c->rcv_off;
+      s->sack[s->nsack][0] = base + (uint32_t)c->ooo[i].start;
+      s->sack[s->nsack][1] = base + (uint32_t)c->ooo[i].end;
+      s->nsack++;
+    }
+}
+
 static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
                      tcp_why why, uint64_t now) {
   tcp_host *h = c->host;
@@ -128,10 +191,30 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
   s.ip_id = h->ip_id++;
   if (flags & TCP_ACK)
     s.ack = c->rcv_nxt;
-  if (!(flags & TCP_RST) || (flags & TCP_ACK)) /* RST|ACK: the window too */
-    s.wnd = (flags & TCP_ACK) ? advertise(c) : syn_window(p);
-  if (flags & TCP_SYN)
-    s.mss = p->mss;
+  if (!(flags & TCP_RST) || (flags & TCP_ACK)) { /* RST|ACK: the window too */
+    if (!(flags & TCP_ACK)) {
+      s.wnd = syn_window(p);
+    } else if ((flags & TCP_SYN) && (c->wscale_ok || p->rcv_wnd_mss)) {
+      /* a SYN-ACK's window is never scaled (RFC 7323 §2.2); Linux offers
+       * tcp_select_initial_window()'s, as in a SYN but in whole segments
+       * of the MSS less the timestamps (tcp_openreq_init_rwin()) - 65160
+       * - which also starts its threshold */
+      uint32_t w = p->rcv_buf > 65535 ? 65535 : p->rcv_buf;
+      uint32_t seg = c->ts_ok ? p->mss - TCP_TS_OPT_LEN : p->mss;
+      if (p->rcv_wnd_mss && w > seg) {
+        w -= w % seg;
+        c->rcv_ssthresh = w;
+      }
+      s.wnd = (uint16_t)w;
+      c->rcv_wnd_offered = s.wnd;
+      c->rcv_wup = c->rcv_nxt;
+      c->rcv_adv = c->rcv_nxt + s.wnd;
+    } else {
+      uint32_t w = advertise(c) >> c->rcv_wscale;
+      s.wnd = (uint16_t)(w > 65535 ? 65535 : w);
+    }
+  }
+  put_options(c, &s, now);
   s.len = (uint16_t)len;
   if (len)
     s.payload_off = tcp_conn_seq_off(c, seq);

@@ -85,6 +85,7 @@ static int64_t handshake_rtt(const seg_seq *s) {
 typedef struct emu_ctx {
   const uint64_t *idx; /* the conversations, by pool item */
   const xpair *pairs;
+  unsigned opts; /* the options the kernels offer (the profile's) */
   uint64_t seed;
   xdone_fn fn; /* the parent's */
   void *fn_ctx;
@@ -109,7 +110,7 @@ static int emu_run(void *ctx, uint64_t item, pool_out *out) {
   emu_session *m;
   bool kern[2] = {true, true};
   tcp_profile none = {0};
-  if (emu_session_open(&m, p, kern, seed, r.err, sizeof r.err) != 0) {
+  if (emu_session_open(&m, p, kern, c->opts, seed, r.err, sizeof r.err) != 0) {
     r.status = -1;
   } else {
     conv_opts o = {0};
@@ -191,9 +192,10 @@ static void emu_killed(void *ctx) {
  * each result as it comes. 0, or 1 (after a message, or when fn stopped or
  * a signal came). */
 static int emulate_all(const uint64_t *idx, uint64_t n, int jobs,
-                       const xpair *pairs, uint64_t seed, xdone_fn fn,
-                       void *ctx, const volatile sig_atomic_t *stop) {
-  emu_ctx c = {idx, pairs, seed, fn, ctx};
+                       const xpair *pairs, unsigned opts, uint64_t seed,
+                       xdone_fn fn, void *ctx,
+                       const volatile sig_atomic_t *stop) {
+  emu_ctx c = {idx, pairs, opts, seed, fn, ctx};
   pool_spec sp = {n,       jobs,     true, &c,        emu_setup,
                   emu_run, emu_take, stop, emu_killed};
   char err[300] = "";
@@ -473,8 +475,8 @@ int xcheck_run(const xcheck_opts *o, xcheck_result *res) {
     }
     repeat = false;
   } else if (rc == 0 &&
-             emulate_all(idx, total, o->jobs, pairs, seed, on_first, &c1,
-                         o->interrupted) != 0 &&
+             emulate_all(idx, total, o->jobs, pairs, emu_opts_of(o->profile),
+                         seed, on_first, &c1, o->interrupted) != 0 &&
              !*o->interrupted) {
     rc = 1;
   }
@@ -485,8 +487,8 @@ int xcheck_run(const xcheck_opts *o, xcheck_result *res) {
     if (pairs[i].verdict == V_DIFFERENT)
       idx[ndiff++] = i;
   if (rc == 0 && !*o->interrupted && ndiff &&
-      emulate_all(idx, ndiff, o->jobs, pairs, seed, on_repeat, &c2,
-                  o->interrupted) != 0 &&
+      emulate_all(idx, ndiff, o->jobs, pairs, emu_opts_of(o->profile), seed,
+                  on_repeat, &c2, o->interrupted) != 0 &&
       !*o->interrupted)
     rc = 1;
   free(idx);
@@ -501,7 +503,7 @@ int xcheck_run(const xcheck_opts *o, xcheck_result *res) {
     if (o->against)
       snprintf(settings, sizeof settings, "%s", o->against_kernel);
     else
-      emu_kernel_settings(settings, sizeof settings);
+      emu_kernel_settings(settings, sizeof settings, emu_opts_of(o->profile));
     snprintf(b, sizeof b, "%d", XSTORE_FORMAT);
     xstore_put_meta(db, "format", b);
     xstore_put_meta(db, "scenario", o->scenario_path);

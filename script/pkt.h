@@ -58,7 +58,12 @@ typedef struct pkt_event {
   bool any_options;    /* <...> */
   bool has_options;    /* <...> or a list */
   uint16_t mss;        /* <mss N>, 0: none */
-  char other_opts[96]; /* options the model does not take, as written */
+  uint8_t opts;        /* TCP_OPT_*: sackOK, wscale, TS listed */
+  uint8_t wscale;      /* wscale N */
+  uint32_t ts_val;     /* TS val N ecr N */
+  uint32_t ts_ecr;
+  uint8_t nsack; /* sack a:b ...: blocks, relative to the ISN */
+  uint32_t sack[TCP_MAX_SACKS][2];
   /* a call */
   char call[24];
   int nargs;
@@ -105,6 +110,12 @@ const char *pkt_errno_name(int64_t rv);
 
 /* TCP flags as a script writes them ("S.", "F.", "R"), into buf. */
 char *pkt_flags(uint8_t flags, char buf[8]);
+
+/* " <mss N,sackOK,TS val N ecr N,nop,wscale N,...>" as the segment carries
+ * its options (Linux's layout, packetdrill's words; "" for none), SACK
+ * blocks less sack_base. */
+void pkt_options_text(const tcp_segment *g, uint32_t sack_base, char *buf,
+                      size_t cap);
 
 /* Play `s` against the Linux kernel in a network namespace of its own, in
  * real time (root, /dev/net/tun and ip needed), its TAP named tun0; with

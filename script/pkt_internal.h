@@ -81,6 +81,11 @@ struct runner {
   FILE *log;
   pkt_result *out;
   bool shell; /* --shell: the stack's shell runs the shell lines */
+  /* TS vals: the script's for the stack's segments and what it sent, so
+   * an inbound TS ecr of a script value echoes the stack's own */
+  uint32_t ts_script[64], ts_sent[64];
+  int nts;
+  uint32_t ts_last; /* the stack's latest TS val, 0: none yet */
 };
 
 /* A datagram the stack sent at r->now, queued for the script's > lines. */

@@ -2,8 +2,8 @@
  * pkt_kernel.c - play a script against the Linux kernel, in real time:
  * its TCP in a network namespace of its own (emu/netns.h: hc-PID-script,
  * tun0 - a TAP, named as packetdrill's scripts expect their TUN - at
- * 192.168.0.1, the peer 192.168.0.2 a permanent neighbour, the
- * options the model does not have turned off), the script's segments
+ * 192.168.0.1, the peer 192.168.0.2 a permanent neighbour, timestamps,
+ * SACK and window scaling on as Linux has them), the script's segments
  * through the TAP, and the local application's calls made inside the
  * namespace by an agent process over a socket pair. The agent's sockets
  * are all non-blocking: a call the script lets block is retried by the
@@ -348,7 +348,7 @@ int pkt_run_kernel(const pkt_script *s, bool shell, FILE *log, pkt_result *out,
     return -1;
   }
   if (emu_ns_create(&k->ns, "script", "tun0", KERNEL_ADDR, KERNEL_MAC,
-                    PEER_ADDR, PEER_MAC, 1500, err, cap) != 0) {
+                    PEER_ADDR, PEER_MAC, 1500, EMU_OPT_LINUX, err, cap) != 0) {
     close(sp[0]);
     close(sp[1]);
     free(r);

@@ -123,7 +123,8 @@ static int parse_time(cursor *c, pkt_time *t) {
   return 0;
 }
 
-/* <mss N, sackOK, nop, wscale N, TS val N ecr N, sack a:b ..., eol> */
+/* <mss N, sackOK, nop, wscale N, TS val N ecr N, sack a:b ..., eol>:
+ * nop and eol are the layout's, not compared */
 static int parse_options(cursor *c, pkt_event *e) {
   e->has_options = true;
   if (eat(c, "...>")) {
@@ -132,27 +133,45 @@ static int parse_options(cursor *c, pkt_event *e) {
   }
   for (;;) {
     skip_space(c);
-    uint32_t v;
+    uint32_t v, w;
     if (eat(c, "mss")) {
       if (u32(c, &v) != 0 || v == 0 || v > 65535)
         return fail(c, "mss: expected a number from 1 to 65535");
       e->mss = (uint16_t)v;
+    } else if (eat(c, "sackOK")) {
+      e->opts |= TCP_OPT_SACK_OK;
+    } else if (eat(c, "nop") || eat(c, "eol")) {
+      /* padding */
+    } else if (eat(c, "wscale")) {
+      if (u32(c, &v) != 0 || v > 14)
+        return fail(c, "wscale: expected a shift from 0 to 14");
+      e->opts |= TCP_OPT_WSCALE;
+      e->wscale = (uint8_t)v;
+    } else if (eat(c, "TS")) {
+      skip_space(c);
+      if (!eat(c, "val") || u32(c, &v) != 0)
+        return fail(c, "TS: expected TS val N ecr N");
+      skip_space(c);
+      if (!eat(c, "ecr") || u32(c, &w) != 0)
+        return fail(c, "TS: expected TS val N ecr N");
+      e->opts |= TCP_OPT_TS;
+      e->ts_val = v;
+      e->ts_ecr = w;
+    } else if (eat(c, "sack")) {
+      do {
+        skip_space(c);
+        if (e->nsack == TCP_MAX_SACKS)
+          return fail(c, "sack: at most 4 blocks");
+        if (u32(c, &v) != 0 || !eat(c, ":") || u32(c, &w) != 0)
+          return fail(c, "sack: expected blocks a:b");
+        e->sack[e->nsack][0] = v;
+        e->sack[e->nsack][1] = w;
+        e->nsack++;
+        skip_space(c);
+      } while (*c->p >= '0' && *c->p <= '9');
     } else {
-      const char *start = c->p;
-      static const char *const words[] = {"sackOK", "nop",  "eol", "wscale",
-                                          "TS",     "sack", NULL};
-      int w = -1;
-      for (int i = 0; words[i] && w < 0; i++)
-        if (strncmp(c->p, words[i], strlen(words[i])) == 0)
-          w = i;
-      if (w < 0)
-        return fail(c, "unknown TCP option; expected mss N, sackOK, nop, "
-                       "wscale N, TS val N ecr N, sack a:b, eol or ...");
-      while (*c->p && *c->p != ',' && *c->p != '>' && *c->p != '\n')
-        c->p++;
-      size_t n = strlen(e->other_opts), len = (size_t)(c->p - start);
-      snprintf(e->other_opts + n, sizeof e->other_opts - n, "%s%.*s",
-               n ? ", " : "", (int)len, start);
+      return fail(c, "unknown TCP option; expected mss N, sackOK, nop, "
+                     "wscale N, TS val N ecr N, sack a:b, eol or ...");
     }
     skip_space(c);
     if (*c->p == ',') {

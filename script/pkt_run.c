@@ -60,6 +60,23 @@ static int mismatch(runner *r, const pkt_event *e, const char *fmt, ...) {
   return 1;
 }
 
+/* Whether the stack's segment g carries the options e lists, no more:
+ * the MSS, sackOK, the window scale, timestamps with their echo (the TS
+ * val is the stack's clock: not compared, as packetdrill does without
+ * --tcp_ts_tick_usecs), SACK blocks in the peer's numbers. */
+static bool options_match(const pkt_event *e, const tcp_segment *g) {
+  if (g->mss != e->mss || g->opts != e->opts || g->nsack != e->nsack)
+    return false;
+  if ((e->opts & TCP_OPT_WSCALE) && g->wscale != e->wscale)
+    return false;
+  if ((e->opts & TCP_OPT_TS) && g->ts_ecr != e->ts_ecr)
+    return false;
+  for (int i = 0; i < e->nsack; i++)
+    if (g->sack[i][0] != e->sack[i][0] || g->sack[i][1] != e->sack[i][1])
+      return false;
+  return true;
+}
+
 /* A segment as packetdrill writes it, the host's numbers relative to its
  * ISN. */
 static void show(const runner *r, const tcp_segment *g, char *buf, size_t cap) {
@@ -71,8 +88,8 @@ static void show(const runner *r, const tcp_segment *g, char *buf, size_t cap) {
     k += snprintf(buf + k, cap - (size_t)k, " ack %u", g->ack);
   if (k > 0 && (size_t)k < cap)
     k += snprintf(buf + k, cap - (size_t)k, " win %u", g->wnd);
-  if (g->mss && k > 0 && (size_t)k < cap)
-    snprintf(buf + k, cap - (size_t)k, " <mss %u>", g->mss);
+  if (k > 0 && (size_t)k < cap) /* its SACK blocks are the peer's numbers */
+    pkt_options_text(g, 0, buf + k, cap - (size_t)k);
 }
 
 static void advance(runner *r, uint64_t to) {
@@ -161,12 +178,14 @@ static int expect_out(runner *r, const pkt_event *e, double t, double end) {
     ok = ok && g->ack == e->ack;
   if (e->has_win)
     ok = ok && g->wnd == e->win;
-  if (!e->any_options)
-    ok = ok && g->mss == e->mss;
-  if (e->other_opts[0])
-    return mismatch(r, e,
-                    "expected %s: %s is not checked here (the stack sent %s)",
-                    e->text, e->other_opts, got);
+  if (!e->any_options) /* the options listed, those alone (none if none) */
+    ok = ok && options_match(e, g);
+  if ((g->opts & TCP_OPT_TS) && r->nts < 64) {
+    r->ts_script[r->nts] = e->ts_val;
+    r->ts_sent[r->nts++] = g->ts_val;
+  }
+  if (g->opts & TCP_OPT_TS)
+    r->ts_last = g->ts_val;
   if (!ok)
     return mismatch(r, e, "expected %s; the stack sent %s at %.6f s", e->text,
                     got, (double)x.at / 1e9);
@@ -199,14 +218,28 @@ static int inject(runner *r, const pkt_event *e) {
   g.flags = e->flags;
   g.wnd = e->has_win ? (uint16_t)e->win : 65535;
   g.mss = e->mss;
+  g.opts = e->opts;
+  g.wscale = e->wscale;
+  g.ts_val = e->ts_val;
+  /* an echo of the TS val the script gave one of the stack's segments is
+   * of what the stack sent in it; another non-zero echo, of its latest */
+  g.ts_ecr = e->ts_ecr;
+  if (e->ts_ecr) {
+    int k = r->nts - 1;
+    while (k >= 0 && r->ts_script[k] != e->ts_ecr)
+      k--;
+    g.ts_ecr = k >= 0 ? r->ts_sent[k] : r->ts_last ? r->ts_last : e->ts_ecr;
+  }
+  g.nsack = e->nsack; /* blocks of the stack's data: from its ISN */
+  for (int i = 0; i < e->nsack; i++) {
+    g.sack[i][0] = r->local_isn + e->sack[i][0];
+    g.sack[i][1] = r->local_isn + e->sack[i][1];
+  }
   g.ttl = 64;
   g.ip_id = ++r->ip_id;
   g.len = (uint16_t)(e->end - e->seq);
   /* the stream's own bytes: the host checks them */
   g.payload_off = (uint64_t)(uint32_t)(e->seq - r->remote_isn - 1);
-  if (e->other_opts[0])
-    pkt_note(r, "inbound options not encoded were left out: %s; ",
-             e->other_opts);
   uint8_t d[70000];
   size_t n = tcp_wire_encode(d, sizeof d, &g);
   if (!n)
@@ -237,6 +270,46 @@ const char *pkt_errno_name(int64_t rv) {
   default:
     return "EINVAL";
   }
+}
+
+void pkt_options_text(const tcp_segment *g, uint32_t sack_base, char *buf,
+                      size_t cap) {
+  size_t k = 0;
+  buf[0] = 0;
+#define PUT(...)                                                               \
+  do {                                                                         \
+    int n_ = snprintf(buf + k, k < cap ? cap - k : 0, __VA_ARGS__);            \
+    if (n_ > 0)                                                                \
+      k += (size_t)n_;                                                         \
+  } while (0)
+  if (!g->mss && !g->opts && !g->nsack)
+    return;
+  PUT(" <");
+  const char *sep = "";
+  if (g->mss) {
+    PUT("mss %u", g->mss);
+    sep = ",";
+  }
+  if (g->opts & TCP_OPT_TS) {
+    PUT("%s%sTS val %u ecr %u", sep,
+        (g->opts & TCP_OPT_SACK_OK) ? "sackOK," : "nop,nop,", g->ts_val,
+        g->ts_ecr);
+    sep = ",";
+  } else if (g->opts & TCP_OPT_SACK_OK) {
+    PUT("%snop,nop,sackOK", sep);
+    sep = ",";
+  }
+  if (g->opts & TCP_OPT_WSCALE) {
+    PUT("%snop,wscale %u", sep, g->wscale);
+    sep = ",";
+  }
+  if (g->nsack) {
+    PUT("%snop,nop,sack", sep);
+    for (int i = 0; i < g->nsack; i++)
+      PUT(" %u:%u", g->sack[i][0] - sack_base, g->sack[i][1] - sack_base);
+  }
+  PUT(">");
+#undef PUT
 }
 
 char *pkt_flags(uint8_t flags, char buf[8]) {
@@ -538,12 +611,15 @@ static void sysctl_one(runner *r, tcp_profile *p, const char *name,
                        const char *value) {
   const char *n = strncmp(name, "net.ipv4.", 9) == 0 ? name + 9 : name;
   long v = strtol(value, NULL, 10);
-  if (strcmp(n, "tcp_timestamps") == 0 || strcmp(n, "tcp_sack") == 0 ||
-      strcmp(n, "tcp_window_scaling") == 0) {
-    if (v == 0)
-      pkt_note(r, "applied %s=0 (the model negotiates none); ", name);
-    else
-      pkt_note(r, "ignored %s=%s: the model has no such option; ", name, value);
+  if (strcmp(n, "tcp_timestamps") == 0) {
+    p->timestamps = v != 0;
+    pkt_note(r, "applied %s=%ld (knob timestamps); ", name, v);
+  } else if (strcmp(n, "tcp_sack") == 0) {
+    p->sack_permitted = v != 0;
+    pkt_note(r, "applied %s=%ld (knob sack_permitted); ", name, v);
+  } else if (strcmp(n, "tcp_window_scaling") == 0) {
+    p->window_scaling = v != 0;
+    pkt_note(r, "applied %s=%ld (knob window_scaling); ", name, v);
   } else if (strcmp(n, "tcp_rfc1337") == 0) {
     p->rfc1337 = v != 0;
     pkt_note(r, "applied %s=%ld (knob rfc1337); ", name, v);

@@ -118,9 +118,10 @@ static void segment(pkt_writer *w, const tcp_event *ev, bool out) {
   if (g->flags & TCP_ACK)
     put(w, " ack %" PRIu32, ack);
   put(w, " win %u", g->wnd);
-  if (g->mss)
-    put(w, " <mss %u>", g->mss);
-  put(w, "\n");
+  /* SACK blocks of the host's data (the peer's) from its ISN */
+  char o[200];
+  pkt_options_text(g, out ? 0 : w->isn, o, sizeof o);
+  put(w, "%s\n", o);
 }
 
 /* Whether the host sends a segment sent for `why` from inside call `c`. */

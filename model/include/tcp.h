@@ -289,6 +289,13 @@ typedef struct tcp_profile {
                                    earlier small one is unacknowledged
                                    (Minshall's variant, Linux) */
   uint16_t mss;                 /* MSS announced and used at most, bytes */
+  bool timestamps;              /* offer and use TCP timestamps (RFC 7323
+                                   §3): TS val/ecr on every segment, the
+                                   MSS's payload less 12 bytes */
+  bool sack_permitted;          /* offer SACK (RFC 2018): blocks in the
+                                   ACKs of out-of-order data */
+  bool window_scaling;          /* offer window scaling (RFC 7323 §2) */
+  uint8_t wscale;               /* ... the shift offered */
   uint32_t init_cwnd;           /* initial congestion window, segments */
   uint32_t rcv_buf;             /* receive buffer, bytes (<= 65535) */
   uint32_t snd_buf;             /* send buffer, bytes (snd_buf_grows: its

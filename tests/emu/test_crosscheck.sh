@@ -130,6 +130,13 @@ fi
 printf '[batch]\nconversations = 20\n[link]\ndelay = 5ms\n' >"$tmp/other.ini"
 "$hc" crosscheck "$tmp/other.ini" --against="$tmp/x.db" --out="$tmp/c.db" >"$tmp/o2" 2>&1
 [ $? -eq 2 ] && grep -q "another scenario" "$tmp/o2" && ok || bad "--against another scenario: $(cat "$tmp/o2")"
+# the kernel ran with the profile's options (Linux's: all three on), and
+# runs made with other options than the profile's are refused
+sqlite3 "$tmp/x.db" "SELECT value FROM crosscheck WHERE key='kernel'" |
+  grep -q "TCP timestamps, SACK and window scaling on" && ok || bad "the kernel's options are not in the store"
+"$hc" crosscheck "$scn" --against="$tmp/x.db" --timestamps=false --out="$tmp/opts.db" >"$tmp/o2" 2>&1
+[ $? -eq 2 ] && grep -q "its kernel runs had .*timestamps, SACK and window scaling on.*; profile linux offers SACK and window scaling on, timestamps off" "$tmp/o2" &&
+  [ ! -e "$tmp/opts.db" ] && ok || bad "--against with other options: $(cat "$tmp/o2")"
 "$hc" crosscheck "$scn" --against="$tmp/x.db" --delay=5ms --out="$tmp/c.db" >"$tmp/o2" 2>&1
 [ $? -eq 2 ] && grep -q "only profile knobs" "$tmp/o2" && ok || bad "a parameter on the command line: $(cat "$tmp/o2")"
 

@@ -38,6 +38,12 @@ tcp_profile h_profile(const char *name) {
   return p;
 }
 
+tcp_profile h_profile_plain(const char *name) {
+  tcp_profile p = h_profile(name);
+  p.timestamps = p.sack_permitted = p.window_scaling = false;
+  return p;
+}
+
 static void *h_alloc(void *user, size_t n) {
   h_side *s = user;
   s->t->allocs++;

@@ -139,6 +139,9 @@ bool h_step(harness *t, uint64_t limit); /* one event; false if none */
 void h_run(harness *t, uint64_t limit);  /* until nothing is left */
 void h_inject(harness *t, int to, const tcp_segment *s); /* deliver now */
 tcp_profile h_profile(const char *name);
+/* The preset without timestamps, SACK and window scaling: for the tests of
+ * rules measured, or reasoned, on full-MSS segments and unscaled windows. */
+tcp_profile h_profile_plain(const char *name);
 
 /* Log queries. */
 size_t h_count(const harness *t, tcp_event_type type, uint32_t host,

@@ -312,15 +312,144 @@ static void test_initial_window(void) {
   CHECK_EQ(first_flight("linux", 3), 3);
 }
 
+/* What the options negotiated came to on one conversation (20 000 bytes
+ * of response): the client's SYN, the largest data segment, whether every
+ * segment after the handshake carried timestamps (and none did), whether
+ * each echo was a TS val the other end had sent, and the field of the
+ * client's last pure ACK. */
+typedef struct opts_seen {
+  tcp_segment syn, synack;
+  uint32_t largest, with_ts, without_ts, bad_echo;
+  uint16_t last_ack_wnd;
+} opts_seen;
+
+static void options_run(const tcp_profile *c, const tcp_profile *s,
+                        opts_seen *o) {
+  harness t;
+  memset(o, 0, sizeof *o);
+  CHECK_EQ(h_kb_transfer(&t, c, s, 5 * TCP_MS, 10000000, 20000, 0, 65536),
+           20000);
+  uint32_t vals[2][512];
+  size_t nv[2] = {0, 0};
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->type != TCP_EV_SEG_OUT)
+      continue;
+    const tcp_segment *g = &e->seg;
+    int side = e->host == H_ADDR_A ? 0 : 1;
+    if (g->flags & TCP_SYN) {
+      if (side == 0)
+        o->syn = *g;
+      else
+        o->synack = *g;
+    } else if (!(g->flags & TCP_RST)) {
+      if (g->opts & TCP_OPT_TS) {
+        o->with_ts++;
+        bool found = false;
+        for (size_t k = 0; k < nv[1 - side]; k++)
+          found = found || vals[1 - side][k] == g->ts_ecr;
+        o->bad_echo += !found;
+      } else {
+        o->without_ts++;
+      }
+      if (side == 0 && g->len == 0)
+        o->last_ack_wnd = g->wnd;
+    }
+    if ((g->opts & TCP_OPT_TS) && nv[side] < 512)
+      vals[side][nv[side]++] = g->ts_val;
+    if (g->len > o->largest)
+      o->largest = g->len;
+  }
+  h_fini(&t);
+}
+
+/* RFC 7323 and RFC 2018 as Linux negotiates them: its SYN offers MSS,
+ * SACK, timestamps and window scale 10; between two Linux hosts every
+ * segment after the SYNs carries timestamps echoing the other's, full
+ * segments carry 1460 - 12 bytes, windows go out scaled. Against NT 3.51
+ * (none offered back) nothing follows the SYN; with timestamps off at
+ * one end (the control) none is used either. */
+static void test_linux_options(void) {
+  tcp_profile lx = h_profile("linux"), nt = h_profile("nt351");
+  opts_seen o;
+  options_run(&lx, &lx, &o);
+  CHECK_EQ(o.syn.mss, 1460);
+  CHECK_EQ(o.syn.opts, TCP_OPT_SACK_OK | TCP_OPT_TS | TCP_OPT_WSCALE);
+  CHECK_EQ(o.syn.wscale, 10);
+  CHECK_EQ(o.syn.ts_ecr, 0);
+  CHECK_EQ(o.synack.opts, TCP_OPT_SACK_OK | TCP_OPT_TS | TCP_OPT_WSCALE);
+  CHECK_EQ(o.synack.ts_ecr, o.syn.ts_val);
+  CHECK_EQ(o.synack.wnd, 65160); /* 45 segments of 1448, unscaled */
+  CHECK_EQ(o.largest, 1448);
+  CHECK(o.with_ts > 10);
+  CHECK_EQ(o.without_ts, 0);
+  CHECK_EQ(o.bad_echo, 0);
+  CHECK(o.last_ack_wnd > 0 && o.last_ack_wnd < 128); /* bytes >> 10 */
+  options_run(&lx, &nt, &o);
+  CHECK_EQ(o.synack.opts, 0);
+  CHECK_EQ(o.largest, 1460);
+  CHECK_EQ(o.with_ts, 0);
+  CHECK(o.last_ack_wnd > 1000); /* not scaled */
+  tcp_profile lx_nots = lx;
+  CHECK_EQ(tcp_profile_set(&lx_nots, "timestamps", 0), 0);
+  options_run(&lx, &lx_nots, &o);
+  CHECK_EQ(o.synack.opts, TCP_OPT_SACK_OK | TCP_OPT_WSCALE);
+  CHECK_EQ(o.largest, 1460);
+  CHECK_EQ(o.with_ts, 0);
+}
+
+/* The data after a lost segment: Linux ACKs it at once with a SACK
+ * block of what it holds (RFC 2018 §4), the right edge of the last
+ * arrival; without sack_permitted (the control) no block. */
+static unsigned sack_data_seen;
+static bool drop_third_data(harness *t, int from, const tcp_segment *s,
+                            unsigned n) {
+  (void)n;
+  return from == 1 && s->len > 0 && t->dropped == 0 && sack_data_seen++ == 2;
+}
+
+static uint32_t sack_blocks_sent(bool sack, uint32_t *right_minus_left) {
+  tcp_profile c = h_profile("linux"), s = h_profile("linux");
+  CHECK_EQ(tcp_profile_set(&c, "sack_permitted", sack), 0);
+  harness t;
+  h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 10 * 1448;
+  sack_data_seen = 0;
+  t.drop = drop_third_data;
+  h_kb_start(&t);
+  h_run(&t, 600 * TCP_S);
+  CHECK_EQ(t.dropped, 1);
+  CHECK_EQ(t.kb.client_read, 10 * 1448);
+  uint32_t n = 0;
+  *right_minus_left = 0;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->type == TCP_EV_SEG_OUT && e->host == H_ADDR_A && e->seg.nsack) {
+      n++;
+      *right_minus_left = e->seg.sack[0][1] - e->seg.sack[0][0];
+    }
+  }
+  h_fini(&t);
+  return n;
+}
+
+static void test_linux_sack_blocks(void) {
+  uint32_t span;
+  CHECK(sack_blocks_sent(true, &span) >= 1);
+  CHECK_EQ(span, 7 * 1448); /* the seven segments after the hole */
+  CHECK_EQ(sack_blocks_sent(false, &span), 0);
+}
+
 /* A server that writes 2000 bytes at a time without Nagle: segments of
  * 1460 and 540. Returns the client's immediate ACKs (ack-every). */
 static size_t ack_every_sent(tcp_ack_rule rule, size_t *delacks) {
-  tcp_profile c = h_profile("linux");
+  tcp_profile c = h_profile_plain("linux");
   tcp_profile_set(&c, "quickack", 0);
   tcp_profile_set(&c, "rcv_grow_quickack", 0);
   tcp_profile_set(&c, "ack_pushed", 0); /* the rule alone */
   tcp_profile_set(&c, "ack_rule", rule);
-  tcp_profile s = h_profile("linux");
+  tcp_profile s = h_profile_plain("linux");
   tcp_profile_set(&s, "nagle", 0);
   tcp_profile_set(&s, "snd_buf_grows", 0); /* a fixed 2000 bytes */
   tcp_profile_set(&s, "snd_buf", 2000);
@@ -352,7 +481,7 @@ static void test_ack_rule(void) {
  * the bytes its first write took; *fin_len gets the length of the segment
  * that carried its FIN. */
 static uint64_t linux_write(uint64_t response, bool grows, int *fin_len) {
-  tcp_profile c = h_profile("linux"), s = h_profile("linux");
+  tcp_profile c = h_profile_plain("linux"), s = h_profile_plain("linux");
   if (!grows) { /* control: a fixed buffer no response fills */
     tcp_profile_set(&s, "snd_buf_grows", 0);
     tcp_profile_set(&s, "snd_buf", 87040);
@@ -399,7 +528,7 @@ static void test_linux_send_buffer_grows(void) {
  * queue after a pushed segment, *delacks its delayed ACKs. */
 static unsigned psh_and_pushed(uint64_t response, bool chunks, bool pushed,
                                size_t *pushed_acks, size_t *delacks) {
-  tcp_profile c = h_profile("linux"), s = h_profile("linux");
+  tcp_profile c = h_profile_plain("linux"), s = h_profile_plain("linux");
   tcp_profile_set(&c, "quickack", 0);
   tcp_profile_set(&c, "rcv_grow_quickack", 0);
   tcp_profile_set(&c, "ack_pushed", pushed);
@@ -449,7 +578,7 @@ static void test_linux_psh_and_pushed_ack(void) {
  * a link of `rate` that reads as data arrives: the longest run of data
  * segments between two with PSH, that is the largest chunk sent. */
 static unsigned largest_chunk(uint64_t delay, uint64_t rate, bool defer) {
-  tcp_profile c = h_profile("linux"), s = h_profile("linux");
+  tcp_profile c = h_profile_plain("linux"), s = h_profile_plain("linux");
   tcp_profile_set(&s, "tso_defer", defer);
   harness t;
   CHECK_EQ(h_kb_transfer(&t, &c, &s, delay, rate, 60000, 0, 65536), 60000);
@@ -483,7 +612,7 @@ static void test_linux_tso_defer(void) {
  * response: of the windows it offers below 65535, how many are not whole
  * segments (*below counts them all). */
 static unsigned odd_windows(bool rounded, unsigned *below) {
-  tcp_profile c = h_profile("linux"), s = h_profile("linux");
+  tcp_profile c = h_profile_plain("linux"), s = h_profile_plain("linux");
   tcp_profile_set(&c, "rcv_wnd_mss", rounded);
   harness t;
   CHECK_EQ(
@@ -520,7 +649,7 @@ static void test_linux_window_whole_segments(void) {
  * fin_ack_now on (the control) brings the bare ACK back. */
 static void test_linux_fin_ack_rides_on_data(void) {
   for (int now = 0; now < 2; now++) {
-    tcp_profile p = h_profile("linux");
+    tcp_profile p = h_profile_plain("linux");
     if (now)
       tcp_profile_set(&p, "fin_ack_now", 1);
     harness t;
@@ -673,7 +802,7 @@ static void test_any_ack_clears_delack(void) {
 }
 
 static void test_linux_quickack_and_oneshot(void) {
-  tcp_profile p = h_profile("linux");
+  tcp_profile p = h_profile_plain("linux");
   tcp_profile_set(&p, "quickack", 4);
   tcp_profile_set(&p, "rcv_grow_quickack", 0);
   harness t;
@@ -698,7 +827,7 @@ static void test_linux_quickack_and_oneshot(void) {
 }
 
 static void test_linux_timewait_detached(void) {
-  tcp_profile p = h_profile("linux");
+  tcp_profile p = h_profile_plain("linux");
   tcp_profile_set(&p, "rcv_buf", 8760);
   harness t;
   start_kb(&t, &p);
@@ -737,9 +866,9 @@ static void test_nt351_with_fix_knob_equals_sp(void) {
  * the ACKs it sends at once as quick ACKs. */
 static size_t quick_acks(bool grow, uint64_t read_interval,
                          uint64_t read_delay) {
-  tcp_profile c = h_profile("linux");
+  tcp_profile c = h_profile_plain("linux");
   tcp_profile_set(&c, "rcv_grow_quickack", grow);
-  tcp_profile s = h_profile("linux");
+  tcp_profile s = h_profile_plain("linux");
   harness t;
   h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
   h_kb_defaults(&t.kb);
@@ -778,9 +907,9 @@ static void send_again(harness *t, void *arg) {
  * mode): the quick ACKs of the second, and the client's receive space at
  * the end (info). */
 static size_t quick_acks_again(bool grows, tcp_conn_info *info) {
-  tcp_profile c = h_profile("linux");
+  tcp_profile c = h_profile_plain("linux");
   tcp_profile_set(&c, "rcv_buf_grows", grows);
-  tcp_profile s = h_profile("linux");
+  tcp_profile s = h_profile_plain("linux");
   harness t;
   h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
   h_kb_defaults(&t.kb);
@@ -825,8 +954,8 @@ static void test_linux_rcv_buf_grows(void) {
 /* A linux server writing `response` bytes and closing at once: whether
  * its FIN rode on the last data segment, and how long that segment was. */
 static bool fin_on_data(bool minshall, uint32_t *last_len) {
-  tcp_profile c = h_profile("linux");
-  tcp_profile s = h_profile("linux");
+  tcp_profile c = h_profile_plain("linux");
+  tcp_profile s = h_profile_plain("linux");
   tcp_profile_set(&s, "nagle_minshall", minshall);
   harness t;
   h_init(&t, &c, &s, 5 * TCP_MS, 10000000);
@@ -868,9 +997,9 @@ static void test_linux_minshall_nagle(void) {
  * window updates (why window-update) and immediate ACKs (ack-every). */
 static void paced_reader_acks(const char *knob, uint64_t v, size_t *updates,
                               size_t *every) {
-  tcp_profile c = h_profile("linux");
+  tcp_profile c = h_profile_plain("linux");
   tcp_profile_set(&c, knob, v);
-  tcp_profile s = h_profile("linux");
+  tcp_profile s = h_profile_plain("linux");
   harness t;
   CHECK_EQ(
       h_kb_transfer(&t, &c, &s, 5 * TCP_MS, 10000000, 30000, 20 * TCP_MS, 1024),
@@ -897,11 +1026,11 @@ static void test_linux_window_update_rule(void) {
  * data segment arrived (not at a read). */
 static size_t acks_at_arrival(bool window_holds, uint32_t rcv_buf,
                               uint32_t read_size) {
-  tcp_profile c = h_profile("linux");
+  tcp_profile c = h_profile_plain("linux");
   tcp_profile_set(&c, "rcv_buf", rcv_buf);
   tcp_profile_set(&c, "rcv_wnd_mss", 0); /* the window as the space says */
   tcp_profile_set(&c, "ack_window_holds", window_holds);
-  tcp_profile s = h_profile("linux");
+  tcp_profile s = h_profile_plain("linux");
   harness t;
   CHECK_EQ(h_kb_transfer(&t, &c, &s, 5 * TCP_MS, 10000000, 60000, 20 * TCP_MS,
                          read_size),
@@ -953,7 +1082,7 @@ static void test_knob_roundtrip(void) {
 /* Values in base units, each knob's range checked by the model (text and
  * units are tested with the parser, in test_scenario.c) */
 static void test_knob_ranges(void) {
-  tcp_profile p = h_profile("linux");
+  tcp_profile p = h_profile_plain("linux");
   CHECK_EQ(tcp_profile_set(&p, "delack", 150 * TCP_MS), 0);
   CHECK_EQ(p.delack_ns, 150 * TCP_MS);
   CHECK_EQ(tcp_profile_set(&p, "rcv_buf", 8760), 0);
@@ -1037,6 +1166,8 @@ int main(void) {
   RUN(test_linux_send_buffer_grows);
   RUN(test_linux_psh_and_pushed_ack);
   RUN(test_linux_tso_defer);
+  RUN(test_linux_options);
+  RUN(test_linux_sack_blocks);
   RUN(test_linux_window_whole_segments);
   RUN(test_bsd44_window_value);
   RUN(test_bsd44_tick_200ms);

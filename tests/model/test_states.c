@@ -446,7 +446,7 @@ static void test_fin_into_zero_window(void) {
   static const char *const profiles[] = {"bsd44", "linux", "nt351"};
   for (size_t i = 0; i < 3; i++) {
     harness t;
-    tcp_profile p = h_profile(profiles[i]);
+    tcp_profile p = h_profile_plain(profiles[i]); /* full segments */
     CHECK_EQ(tcp_profile_set(&p, "rcv_buf", 2 * 1460), 0);
     CHECK_EQ(tcp_profile_set(&p, "rcv_wnd_mss", 0), 0);
     setup_with(&t, "fin_into_zero_window", &p);
@@ -514,7 +514,7 @@ static void test_data_after_close(void) {
  * control is the other profile: each value is what the other's is not. */
 static uint64_t first_persist_interval(const char *profile) {
   harness t;
-  tcp_profile p = h_profile(profile);
+  tcp_profile p = h_profile_plain(profile); /* full segments */
   CHECK_EQ(tcp_profile_set(&p, "rcv_buf", 2 * 1460), 0);
   CHECK_EQ(tcp_profile_set(&p, "rcv_wnd_mss", 0), 0);
   setup_with(&t, "persist_interval", &p);

@@ -73,7 +73,8 @@ fails syn-rto.pkt "syn-rto.pkt:10: fail under nt351: .*the stack sent S 0:0(0) .
 fails syn-rto.pkt "syn-rto.pkt:10: fail under bsd44" --stack=bsd44
 passes mss.pkt --stack=nt351
 passes mss.pkt --stack=linux
-fails mss.pkt "mss.pkt:7: fail under nt351: .*<mss 536>" --stack=nt351 --mss=536
+passes mss.pkt --stack=bsd44
+fails mss.pkt "mss.pkt:11: fail under nt351: .*<mss 536>" --stack=nt351 --mss=536
 passes linux-rst-close-wait-epipe.pkt --stack=linux
 for c in "--stack=nt351" "--stack=linux --rst_close_wait_epipe=false"; do
   fails linux-rst-close-wait-epipe.pkt "linux-rst-close-wait-epipe.pkt:17: fail under .*the call returned -1 ECONNRESET" $c
@@ -100,10 +101,15 @@ fails time-wait-msl.pkt "time-wait-msl.pkt:19: fail under nt351: .*the stack sen
 passes syn-retries.pkt --stack=nt351
 fails syn-retries.pkt "syn-retries.pkt:12: fail under nt351: .*the stack sent nothing" --stack=nt351 --syn_retries=2
 passes linux-window.pkt --stack=linux
+passes linux-options.pkt --stack=linux
+fails linux-options.pkt "linux-options.pkt:16: fail under linux: .*<mss 1460,nop,nop,TS val [0-9]* ecr 100,nop,wscale 10>" --stack=linux --sack_permitted=false
+fails linux-options.pkt "linux-options.pkt:16: fail under linux: .*win 65160 <mss 1460,sackOK,TS val [0-9]* ecr 100>" --stack=linux --window_scaling=false
+fails linux-options.pkt "linux-options.pkt:16: fail under linux: .*<mss 1460,nop,nop,sackOK,nop,wscale 10>" --stack=linux --timestamps=false
 passes linux-syn-window.pkt --stack=linux
 passes linux-psh-chunks.pkt --stack=linux
 fails linux-psh-chunks.pkt "linux-psh-chunks.pkt:17: fail under linux: .*the stack sent \. 1461:2921(1460)" --stack=linux --psh_chunks=false
-fails linux-syn-window.pkt "linux-syn-window.pkt:10: fail under linux: .*win 65535" --stack=linux --rcv_wnd_mss=false
+fails linux-syn-window.pkt "linux-syn-window.pkt:11: fail under linux: .*win 65535" --stack=linux --rcv_wnd_mss=false
+fails linux-syn-window.pkt "linux-syn-window.pkt:11: fail under linux: .*<mss 1460,nop,nop,sackOK,nop,wscale 10>" --stack=linux --timestamps=false
 fails linux-window.pkt "linux-window.pkt:11: fail under linux: .*win 65535" --stack=linux --rcv_wnd_mss=false
 passes rto-min.pkt --stack=nt351
 fails rto-min.pkt "rto-min.pkt:16: fail under nt351: .*the stack sent P\. 1:101(100) ack 1 .* at 0.220000 s" --stack=nt351 --rto_min=200ms
@@ -171,15 +177,20 @@ cat >"$tmp/sh/s.pkt" <<'PKT'
 0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
 +0    fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
 +0    connect(3, ..., ...) = -1 EINPROGRESS
-+0    > S 0:0(0) win 40880 <mss 1460>
++0    > S 0:0(0) win 40880 <mss 1460,nop,nop,TS val 0 ecr 0,nop,wscale 10>
 PKT
 "$hc" script "$tmp/sh/s.pkt" --stack=linux >o 2>&1 && ok || bad "sysctl lines: $(cat o)"
 grep -q "applied net.ipv4.tcp_rmem (knob rcv_buf = 40960)" o &&
   grep -q "ignored net.ipv4.tcp_fin_timeout: no knob models it" o &&
-  grep -q "ignored net.ipv4.tcp_timestamps=1: the model has no such option" o &&
+  grep -q "applied net.ipv4.tcp_timestamps=1 (knob timestamps)" o &&
+  grep -q "applied net.ipv4.tcp_sack=0 (knob sack_permitted)" o &&
   grep -q "applied net.ipv4.tcp_rfc1337=1 (knob rfc1337)" o && ok || bad "the settings said: $(cat o)"
 [ ! -e "$tmp/ran" ] && ok || bad "a shell line was run"
-# the control: without the rmem line the SYN offers the profile's window
+# the controls: with SACK left on the SYN offers it; without the rmem
+# line it offers the profile's window
+sed 's/tcp_sack=0/tcp_sack=1/' "$tmp/sh/s.pkt" >"$tmp/sh/s1.pkt"
+"$hc" script "$tmp/sh/s1.pkt" --stack=linux >o 2>&1
+[ $? -eq 1 ] && grep -q "sent S 0:0(0) win 40880 <mss 1460,sackOK,TS" o && ok || bad "the sack control: $(cat o)"
 sed -i '/tcp_rmem/d' "$tmp/sh/defaults.sh"
 "$hc" script "$tmp/sh/s.pkt" --stack=linux >o 2>&1
 [ $? -eq 1 ] && ok || bad "the rmem control: $(cat o)"
