@@ -3,7 +3,8 @@
  * its TCP in a network namespace of its own (emu/netns.h: hc-PID-script,
  * tun0 - a TAP, named as packetdrill's scripts expect their TUN - at
  * 192.168.0.1, the peer 192.168.0.2 a permanent neighbour, timestamps,
- * SACK and window scaling on as Linux has them), the script's segments
+ * SACK and window scaling on as Linux has them, cubic on every socket),
+ * the script's segments
  * through the TAP, and the local application's calls made inside the
  * namespace by an agent process over a socket pair. The agent's sockets
  * are all non-blocking: a call the script lets block is retried by the
@@ -31,6 +32,10 @@
 
 #include "netns.h"
 #include "pkt_internal.h"
+
+#ifndef TCP_CONGESTION /* <netinet/tcp.h> clashes with the model's names */
+#define TCP_CONGESTION 13 /* Linux's value (uapi linux/tcp.h) */
+#endif
 
 #define KERNEL_ADDR 0xC0A80001u /* 192.168.0.1 */
 #define PEER_ADDR   0xC0A80002u /* 192.168.0.2 */
@@ -86,6 +91,15 @@ static reply run_op(const cmd *c) {
   switch (c->op) {
   case OP_SOCKET:
     r.rv = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    /* Linux's default congestion control, whatever the host's (a
+     * namespace inherits it, and may not change it: bbr on some hosts,
+     * with its own pacing and no slow start after idle), as the
+     * emulation's peer sets it; an accepted socket inherits it */
+    if (r.rv >= 0 &&
+        setsockopt(r.rv, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5) != 0) {
+      close(r.rv);
+      r.rv = -1;
+    }
     break;
   case OP_LINGER0: {
     struct linger l = {1, 0};
