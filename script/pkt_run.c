@@ -629,7 +629,18 @@ static void sysctl_one(runner *r, tcp_profile *p, const char *name,
     long lo, mid, hi;
     if (sscanf(value, "%ld %ld %ld", &lo, &mid, &hi) == 3 && mid > 0) {
       p->rcv_buf = (uint32_t)((uint64_t)mid * 81920 / 131072);
-      pkt_note(r, "applied %s (knob rcv_buf = %u); ", name, p->rcv_buf);
+      /* tcp_select_initial_window(): the scale from the largest space,
+       * ilog2(max(tcp_rmem[2], rmem_max)) - 15, rmem_max 4194304 as on
+       * Linux 6.18 */
+      long space = hi > 4194304 ? hi : 4194304;
+      int shift = -15;
+      while (space > 1) {
+        space >>= 1;
+        shift++;
+      }
+      p->wscale = (uint8_t)(shift < 0 ? 0 : shift > 14 ? 14 : shift);
+      pkt_note(r, "applied %s (knobs rcv_buf = %u, wscale = %u); ", name,
+               p->rcv_buf, p->wscale);
     } else {
       pkt_note(r, "ignored %s=%s: expected three numbers; ", name, value);
     }

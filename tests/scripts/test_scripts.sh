@@ -105,6 +105,7 @@ passes linux-options.pkt --stack=linux
 fails linux-options.pkt "linux-options.pkt:16: fail under linux: .*<mss 1460,nop,nop,TS val [0-9]* ecr 100,nop,wscale 10>" --stack=linux --sack_permitted=false
 fails linux-options.pkt "linux-options.pkt:16: fail under linux: .*win 65160 <mss 1460,sackOK,TS val [0-9]* ecr 100>" --stack=linux --window_scaling=false
 fails linux-options.pkt "linux-options.pkt:16: fail under linux: .*<mss 1460,nop,nop,sackOK,nop,wscale 10>" --stack=linux --timestamps=false
+fails linux-options.pkt "linux-options.pkt:20: fail under linux: .*win 80 <" --stack=linux --rcv_grow_quickack=false
 passes linux-syn-window.pkt --stack=linux
 passes linux-psh-chunks.pkt --stack=linux
 fails linux-psh-chunks.pkt "linux-psh-chunks.pkt:17: fail under linux: .*the stack sent \. 1461:2921(1460)" --stack=linux --psh_chunks=false
@@ -157,10 +158,19 @@ check_script() { # SCRIPT PASSING-ARGS FAILING-ARGS
 }
 check_script ack-every-second.pkt "--stack=nt351" "--stack=nt351 --ack_every=3"
 check_script ack-every-second.pkt "--stack=nt351" "--stack=bsd44"
+check_script ack-every-second.pkt "--stack=nt351" "--stack=nt351 --ack_rule=none"
+check_script time-wait-rst.pkt "--stack=nt351" "--stack=nt351 --rst_timewait_notifies=false"
 check_script rst-data-after-close.pkt "--stack=linux" "--stack=linux --rst_data_after_close=false"
 check_script rst-data-after-close.pkt "--stack=bsd44" "--stack=nt351 --rst_data_after_close=false"
 check_script linux-quickack.pkt "--stack=linux" "--stack=linux --quickack=0"
 check_script linux-quickack.pkt "--stack=linux" "--stack=nt351"
+check_script rst-closing.pkt "--stack=nt351" "--stack=nt351 --rst_closing_notifies=false"
+check_script rst-closing.pkt "--stack=nt351" "--stack=bsd44"
+check_script bsd44-persist-max.pkt "--stack=bsd44" "--stack=bsd44 --persist_max=30s"
+check_script bsd44-rto-max.pkt "--stack=bsd44" "--stack=bsd44 --rto_max=30s"
+check_script bsd44-winupdate.pkt "--stack=bsd44" "--stack=bsd44 --winupdate=linux"
+check_script bsd44-window.pkt "--stack=bsd44" "--stack=bsd44 --rcv_wnd_bsd=false"
+check_script linux-cwnd-restart.pkt "--stack=linux" "--stack=linux --cwnd_restart=false"
 # poll(2); the control: a wrong revents is caught, with what poll said
 "$hc" script "$dir/poll.pkt" --stack=nt351 >o 2>&1 && ok || bad "poll: $(cat o)"
 sed 's/revents=POLLIN}\], 1, 0) = 1/revents=POLLOUT}], 1, 0) = 1/' "$dir/poll.pkt" >"$tmp/poll-bad.pkt"
@@ -177,10 +187,10 @@ cat >"$tmp/sh/s.pkt" <<'PKT'
 0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
 +0    fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
 +0    connect(3, ..., ...) = -1 EINPROGRESS
-+0    > S 0:0(0) win 40880 <mss 1460,nop,nop,TS val 0 ecr 0,nop,wscale 10>
++0    > S 0:0(0) win 40880 <mss 1460,nop,nop,TS val 0 ecr 0,nop,wscale 7>
 PKT
 "$hc" script "$tmp/sh/s.pkt" --stack=linux >o 2>&1 && ok || bad "sysctl lines: $(cat o)"
-grep -q "applied net.ipv4.tcp_rmem (knob rcv_buf = 40960)" o &&
+grep -q "applied net.ipv4.tcp_rmem (knobs rcv_buf = 40960, wscale = 7)" o &&
   grep -q "ignored net.ipv4.tcp_fin_timeout: no knob models it" o &&
   grep -q "applied net.ipv4.tcp_timestamps=1 (knob timestamps)" o &&
   grep -q "applied net.ipv4.tcp_sack=0 (knob sack_permitted)" o &&
