@@ -609,21 +609,21 @@ static int call(runner *r, const pkt_event *e, double end) {
  * set in *p, or said to be ignored - in the notes either way. */
 static void sysctl_one(runner *r, tcp_profile *p, const char *name,
                        const char *value) {
+  /* the sysctls that switch a knob on or off */
+  static const char *const on_off[][2] = {
+      {"tcp_timestamps", "timestamps"},
+      {"tcp_sack", "sack_permitted"},
+      {"tcp_window_scaling", "window_scaling"},
+      {"tcp_rfc1337", "rfc1337"}};
   const char *n = strncmp(name, "net.ipv4.", 9) == 0 ? name + 9 : name;
   long v = strtol(value, NULL, 10);
-  if (strcmp(n, "tcp_timestamps") == 0) {
-    p->timestamps = v != 0;
-    pkt_note(r, "applied %s=%ld (knob timestamps); ", name, v);
-  } else if (strcmp(n, "tcp_sack") == 0) {
-    p->sack_permitted = v != 0;
-    pkt_note(r, "applied %s=%ld (knob sack_permitted); ", name, v);
-  } else if (strcmp(n, "tcp_window_scaling") == 0) {
-    p->window_scaling = v != 0;
-    pkt_note(r, "applied %s=%ld (knob window_scaling); ", name, v);
-  } else if (strcmp(n, "tcp_rfc1337") == 0) {
-    p->rfc1337 = v != 0;
-    pkt_note(r, "applied %s=%ld (knob rfc1337); ", name, v);
-  } else if (strcmp(n, "tcp_rmem") == 0) {
+  for (size_t i = 0; i < sizeof on_off / sizeof *on_off; i++)
+    if (strcmp(n, on_off[i][0]) == 0) {
+      tcp_profile_set(p, on_off[i][1], v != 0);
+      pkt_note(r, "applied %s=%ld (knob %s); ", name, v, on_off[i][1]);
+      return;
+    }
+  if (strcmp(n, "tcp_rmem") == 0) {
     /* tcp_rmem[1] x the payload share the linux profile's rcv_buf takes
      * (81920 of 131072: its source in profiles.md) */
     long lo, mid, hi;
