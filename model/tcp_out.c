@@ -38,28 +38,34 @@ static uint32_t offered_now(const tcp_conn *c) {
  * it is under a sixteenth of it or a segment - the window offered is then
  * none (rcv_wnd_mss); it counts up to rcv_ssthresh at most, where
  * rcv_grow_quickack keeps one. */
-static uint32_t linux_free_space(tcp_conn *c, uint32_t space, bool *starved) {
+static uint32_t free_space_of(const tcp_conn *c, uint32_t space, bool *low,
+                              bool *starved) {
   const tcp_profile *p = c->host->p;
-  *starved = false;
-  if (p->rcv_wnd_mss && space < c->rcv_space / 2) {
-    c->quickack_left = 0;
-    *starved = space < c->rcv_space / 16 || space < c->mss;
-  }
+  *low = p->rcv_wnd_mss && space < c->rcv_space / 2;
+  *starved = *low && (space < c->rcv_space / 16 || space < c->mss);
   if (p->rcv_grow_quickack && space > c->rcv_ssthresh)
     space = c->rcv_ssthresh;
   return space;
 }
 
-/* Linux __tcp_select_window() with window scaling: the free space
- * (linux_free_space(); rounded down to the scale's unit where it is under
- * half the full space, none when starved) rounded up to that unit - no
- * rounding to segments (the scaled window would not keep it). */
-static uint32_t linux_scaled_window(tcp_conn *c, uint32_t space) {
-  uint32_t unit = 1u << c->rcv_wscale;
-  bool starved;
-  bool low = space < c->rcv_space / 2;
-  space = linux_free_space(c, space, &starved);
+static uint32_t linux_free_space(tcp_conn *c, uint32_t space, bool *starved) {
+  bool low;
+  space = free_space_of(c, space, &low, starved);
   if (low)
+    c->quickack_left = 0;
+  return space;
+}
+
+/* Linux __tcp_select_window() with window scaling: the free space
+ * (free_space_of(); rounded down to the scale's unit where it is under
+ * half the full space, none when starved) rounded up to that unit - no
+ * rounding to segments (the scaled window would not keep it). *low says
+ * quick-ACK mode ends. */
+static uint32_t scaled_window_of(const tcp_conn *c, uint32_t space, bool *low) {
+  uint32_t unit = 1u << c->rcv_wscale;
+  bool starved, under_half = space < c->rcv_space / 2;
+  space = free_space_of(c, space, low, &starved);
+  if (under_half)
     space -= space % unit;
   if (starved)
     return 0;
@@ -67,8 +73,8 @@ static uint32_t linux_scaled_window(tcp_conn *c, uint32_t space) {
 }
 
 uint32_t tcp_conn_scaled_select(const tcp_conn *c) {
-  tcp_conn copy = *c; /* linux_free_space() ends quick-ACK mode: not here */
-  return linux_scaled_window(&copy, tcp_conn_rcv_wnd(c));
+  bool low;
+  return scaled_window_of(c, tcp_conn_rcv_wnd(c), &low);
 }
 
 /*
@@ -84,7 +90,10 @@ static uint32_t advertise(tcp_conn *c) {
   if (c->host->p->rcv_wnd_mss && c->rcv_wscale) {
     /* tcp_select_window(): never less than what is left of the last,
      * rounded up to the unit */
-    space = linux_scaled_window(c, space);
+    bool low;
+    space = scaled_window_of(c, space, &low);
+    if (low)
+      c->quickack_left = 0;
     if (space < cur)
       space = (cur + unit - 1) / unit * unit;
   } else if (c->host->p->rcv_wnd_mss) {
