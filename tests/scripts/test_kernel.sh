@@ -8,7 +8,9 @@
 #     after close, a RST in TIME-WAIT that does no harm, EPIPE after a
 #     RST in CLOSE-WAIT, end of stream before that error, the SYN's MSS,
 #     the challenge ACK of RFC 5961, Minshall's Nagle, the SYN-ACK's
-#     window in whole segments;
+#     window in whole segments, Linux's options, slow start after idle,
+#     quick ACKs after idle, the ACK of a pushed segment at a read,
+#     interactive mode, the send buffer counted in memory;
 #   - linux-fin-ack-close-wait.pkt: a FIN before any data is ACKed at
 #     the next jiffy (an ATO of 0), which the profile once had at 40 ms
 #     (the finding this script kept visible, now fixed);
@@ -24,9 +26,11 @@ dir=$(cd "$2" && pwd)
 . "$(dirname "$0")/../lib.sh"
 cd "$tmp" || exit 1 # scratch files (o, e) go there
 need_emulation
-run() { # SCRIPT: pass, failing on timing at most once
+run() { # SCRIPT: pass, failing on timing at most once - a segment
+  # outside the tolerance, or none within it (a loaded machine: the
+  # sanitizer build beside the kernel once took over 4 ms to answer a SYN)
   "$hc" script "$dir/$1" --stack=kernel >o 2>&1 && return 0
-  grep -q "(+/- [0-9]* us)" o || return 1
+  grep -q "(+/- [0-9]* us)\|the stack sent nothing (by" o || return 1
   "$hc" script "$dir/$1" --stack=kernel >o 2>&1
 }
 for f in linux-close-read.pkt linux-close-unread.pkt linux-fin-ack-fin-wait.pkt \
