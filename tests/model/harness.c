@@ -435,6 +435,13 @@ void h_kb_start(harness *t) {
   tcp_host_connect(t->s[0].host, &t->kb.cc, 0, H_ADDR_B, t->kb.port, t->now);
 }
 
+unsigned h_kb_run_dropping(harness *t, h_drop_fn drop) {
+  t->drop = drop;
+  h_kb_start(t);
+  h_run(t, 600 * TCP_S);
+  return t->dropped;
+}
+
 uint64_t h_kb_transfer(harness *t, const tcp_profile *c, const tcp_profile *s,
                        uint64_t delay_ns, uint64_t rate_bps, uint64_t response,
                        uint64_t read_interval, uint64_t read_size) {

@@ -143,6 +143,10 @@ tcp_profile h_profile(const char *name);
  * rules measured, or reasoned, on full-MSS segments and unscaled windows. */
 tcp_profile h_profile_plain(const char *name);
 
+/* The article's conversation with `drop` as the drop filter, run to its
+ * end (600 s at most); returns the datagrams dropped. */
+unsigned h_kb_run_dropping(harness *t, h_drop_fn drop);
+
 /* Log queries. */
 size_t h_count(const harness *t, tcp_event_type type, uint32_t host,
                tcp_why why);

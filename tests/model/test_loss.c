@@ -61,10 +61,7 @@ static void test_fast_retransmit(void) {
   t.kb.response = 40 * 1460;
   drop_data_index = 9;
   data_seen = 0;
-  t.drop = drop_nth_data;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.dropped, 1);
+  CHECK_EQ(h_kb_run_dropping(&t, drop_nth_data), 1);
   CHECK_EQ(h_count(&t, TCP_EV_SEG_OUT, H_ADDR_B, TCP_WHY_FAST_RETRANSMIT), 1);
   CHECK(h_count(&t, TCP_EV_SEG_OUT, H_ADDR_A, TCP_WHY_ACK_OOO) >= 3);
   CHECK_EQ(t.kb.client_read, 40 * 1460);
@@ -76,10 +73,7 @@ static void test_rto_retransmits_fin(void) {
   harness t;
   kb_setup(&t, "nt351-sp", 0);
   t.kb.response = 3000;
-  t.drop = drop_first_server_fin;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.dropped, 1);
+  CHECK_EQ(h_kb_run_dropping(&t, drop_first_server_fin), 1);
   /* the lone FIN, resent once its timer ran out */
   const tcp_event *fin1 = h_find(&t, 0, TCP_EV_SEG_OUT, H_ADDR_B, TCP_FIN, 0);
   const tcp_event *fin2 = fin1 ? h_find(&t, (size_t)(fin1 - t.log) + 1,
@@ -148,10 +142,7 @@ static void test_karn_no_sample_from_retransmission(void) {
   kb_setup(&t, "nt351-sp", 0);
   t.kb.response = 3000;
   t.kb.client_keep_open = true;
-  t.drop = drop_first_syn;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.dropped, 1);
+  CHECK_EQ(h_kb_run_dropping(&t, drop_first_syn), 1);
   /* the SYN went again after the 3 s initial RTO; its SYN-ACK came 20 ms
    * later but is ambiguous, so no sample: SRTT comes from the request */
   tcp_conn_info ci;
@@ -166,10 +157,7 @@ static void test_fin_ack_lost_time_wait_reacks(void) {
   harness t;
   kb_setup(&t, "nt351-sp", 0);
   t.kb.response = 3000;
-  t.drop = drop_client_fin_ack;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.dropped, 1);
+  CHECK_EQ(h_kb_run_dropping(&t, drop_client_fin_ack), 1);
   /* the server resent its FIN; the client, in TIME-WAIT, ACKed it again
    * (an unacceptable, old segment) and the server closed cleanly */
   CHECK(h_count(&t, TCP_EV_SEG_OUT, H_ADDR_B, TCP_WHY_RETRANSMIT) >= 1);
@@ -245,10 +233,7 @@ static void test_wraparound_with_loss(void) {
   t.kb.response = 30 * 1460;
   drop_data_index = 4; /* the segment that straddles 2^32 */
   data_seen = 0;
-  t.drop = drop_nth_data;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.dropped, 1);
+  CHECK_EQ(h_kb_run_dropping(&t, drop_nth_data), 1);
   CHECK_EQ(t.kb.client_read, 30 * 1460);
   CHECK(t.kb.client_eof);
   h_fini(&t);

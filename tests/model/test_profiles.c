@@ -416,10 +416,7 @@ static uint32_t sack_blocks_sent(bool sack, uint32_t *right_minus_left) {
   h_kb_defaults(&t.kb);
   t.kb.response = 10 * 1448;
   sack_data_seen = 0;
-  t.drop = drop_third_data;
-  h_kb_start(&t);
-  h_run(&t, 600 * TCP_S);
-  CHECK_EQ(t.dropped, 1);
+  CHECK_EQ(h_kb_run_dropping(&t, drop_third_data), 1);
   CHECK_EQ(t.kb.client_read, 10 * 1448);
   uint32_t n = 0;
   *right_minus_left = 0;
