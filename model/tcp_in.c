@@ -296,6 +296,7 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
 
 /* Insert [start, end) into the out-of-order list. Returns false if full. */
 static bool ooo_insert(tcp_conn *c, uint64_t start, uint64_t end) {
+  uint64_t now = ++c->ooo_clock; /* the newest range first in SACK */
   int i = 0;
   while (i < c->nooo && c->ooo[i].end < start)
     i++;
@@ -304,6 +305,7 @@ static bool ooo_insert(tcp_conn *c, uint64_t start, uint64_t end) {
       c->ooo[i].start = start;
     if (end > c->ooo[i].end)
       c->ooo[i].end = end;
+    c->ooo[i].last = now;
     while (i + 1 < c->nooo && c->ooo[i + 1].start <= c->ooo[i].end) {
       if (c->ooo[i + 1].end > c->ooo[i].end)
         c->ooo[i].end = c->ooo[i + 1].end;
@@ -317,7 +319,7 @@ static bool ooo_insert(tcp_conn *c, uint64_t start, uint64_t end) {
     return false;
   for (int j = c->nooo; j > i; j--)
     c->ooo[j] = c->ooo[j - 1];
-  c->ooo[i] = (tcp_range){start, end};
+  c->ooo[i] = (tcp_range){start, end, now};
   c->nooo++;
   return true;
 }

@@ -32,6 +32,7 @@
 
 typedef struct tcp_range {
   uint64_t start, end; /* stream offsets [start, end) */
+  uint64_t last;       /* when data last joined it (the ooo_clock) */
 } tcp_range;
 
 struct tcp_conn {
@@ -99,6 +100,7 @@ struct tcp_conn {
   bool fin_ack_sent;          /* an ACK covering the peer's FIN was sent */
   tcp_range ooo[TCP_MAX_OOO]; /* out-of-order data, sorted, disjoint */
   int nooo;                   /* entries in ooo */
+  uint64_t ooo_clock;         /* out-of-order arrivals so far */
   bool ooo_fin;               /* an out-of-order FIN is held */
   uint64_t ooo_fin_off;       /* its stream offset */
 

@@ -156,9 +156,9 @@ uint64_t tcp_conn_seq_off(const tcp_conn *c, uint32_t seq) {
 
 /* The options of segment s: a SYN offers what the profile has, a SYN-ACK
  * answers what both offered; afterwards timestamps on every segment, and
- * with SACK the out-of-order ranges held, the one last changed first
- * (RFC 2018 §4: here the highest, as in-order arrival fills from the
- * left). */
+ * with SACK the out-of-order ranges held, the one data last joined first,
+ * then the others newest first (RFC 2018 §4; as Linux orders them,
+ * measured with a script against the kernel). */
 static void put_options(const tcp_conn *c, tcp_segment *s, uint64_t now) {
   const tcp_profile *p = c->host->p;
   bool syn = s->flags & TCP_SYN, synack = syn && (s->flags & TCP_ACK);
@@ -176,13 +176,23 @@ static void put_options(const tcp_conn *c, tcp_segment *s, uint64_t now) {
     s->ts_val = tcp_conn_ts_now(c, now);
     s->ts_ecr = syn && !synack ? 0 : c->ts_recent;
   }
-  if (!syn && c->sack_ok && !(s->flags & TCP_RST))
-    for (int i = c->nooo - 1; i >= 0 && s->nsack < TCP_MAX_SACKS; i--) {
-      uint32_t base = c->rcv_nxt - (uint32_t)c->rcv_off;
-      s->sack[s->nsack][0] = base + (uint32_t)c->ooo[i].start;
-      s->sack[s->nsack][1] = base + (uint32_t)c->ooo[i].end;
+  if (!syn && c->sack_ok && !(s->flags & TCP_RST)) {
+    uint32_t base = c->rcv_nxt - (uint32_t)c->rcv_off;
+    uint64_t below = UINT64_MAX; /* the next block is the newest under */
+    while (s->nsack < TCP_MAX_SACKS) {
+      int best = -1;
+      for (int i = 0; i < c->nooo; i++)
+        if (c->ooo[i].last < below &&
+            (best < 0 || c->ooo[i].last > c->ooo[best].last))
+          best = i;
+      if (best < 0)
+        break;
+      below = c->ooo[best].last;
+      s->sack[s->nsack][0] = base + (uint32_t)c->ooo[best].start;
+      s->sack[s->nsack][1] = base + (uint32_t)c->ooo[best].end;
       s->nsack++;
     }
+  }
 }
 
 static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
