@@ -50,6 +50,14 @@ static void set_peer_options(tcp_conn *c, const tcp_segment *seg) {
   c->cwnd = p->init_cwnd * (uint32_t)c->mss; /* initial window */
 }
 
+/* RFC 2883 (Linux tcp_dsack_set()): data that arrives again is reported
+ * in the first SACK block of the next ACK. */
+static void set_dsack(tcp_conn *c, uint32_t start, uint32_t end) {
+  c->dsack = true;
+  c->dsack_seq[0] = start;
+  c->dsack_seq[1] = end;
+}
+
 /* The window a segment offers, in bytes: scaled but in a SYN (§2.2). */
 static uint32_t seg_window(const tcp_conn *c, const tcp_segment *seg) {
   if (seg->flags & TCP_SYN)
@@ -488,6 +496,15 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   uint32_t seg_len = len + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
   uint32_t wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 
+  /* RFC 7323 §4.3 (Linux tcp_replace_ts_recent()): the TS val to echo is
+   * that of the newest segment that starts at or before the last ACK -
+   * a duplicate of data already ACKed too, which Linux's tcp_sequence()
+   * takes while it ends at or after that ACK */
+  if (c->ts_ok && (seg->opts & TCP_OPT_TS) && SEQ_LEQ(seq, c->rcv_wup) &&
+      SEQ_GEQ(seq + seg_len, c->rcv_wup) &&
+      (int32_t)(seg->ts_val - c->ts_recent) >= 0)
+    c->ts_recent = seg->ts_val;
+
   /* first: sequence number */
   if (!acceptable(c, seq, seg_len, wnd, flags, len)) {
     if (wnd == 0 && seq == c->rcv_nxt) {
@@ -505,6 +522,8 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
         tcp_trace_drop(h, c, seg, TCP_WHY_RST_IGNORED, 0, now);
         return;
       }
+      if (len && c->sack_ok && SEQ_LEQ(seq + len, c->rcv_nxt))
+        set_dsack(c, seq, seq + len); /* data had whole: D-SACK it */
       if (c->state == TCP_TIME_WAIT && (flags & TCP_FIN) &&
           seq + seg_len == c->rcv_nxt) /* retransmitted FIN: 2 MSL again */
         tcp_conn_timer_set(c, TCP_TIMER_TIMEWAIT, now + 2 * p->msl_ns, now);
@@ -513,11 +532,6 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       return;
     }
   }
-  /* RFC 7323 §4.3 (Linux tcp_replace_ts_recent()): the TS val to echo is
-   * that of the newest segment that starts at or before the last ACK */
-  if (c->ts_ok && (seg->opts & TCP_OPT_TS) && SEQ_LEQ(seq, c->rcv_wup) &&
-      (int32_t)(seg->ts_val - c->ts_recent) >= 0)
-    c->ts_recent = seg->ts_val;
   c->seg_ts = c->ts_ok && (seg->opts & TCP_OPT_TS);
   c->seg_tsecr = seg->ts_ecr;
   /* trim what precedes RCV.NXT (a SYN first) and what passes the window */
@@ -531,6 +545,8 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       d = len;
       flags &= (uint8_t)~TCP_FIN;
     }
+    if (d && c->sack_ok) /* its head was had: D-SACK it (RFC 2883) */
+      set_dsack(c, seq, seq + d);
     data += d;
     len -= d;
     seq += d;

@@ -101,6 +101,9 @@ struct tcp_conn {
   tcp_range ooo[TCP_MAX_OOO]; /* out-of-order data, sorted, disjoint */
   int nooo;                   /* entries in ooo */
   uint64_t ooo_clock;         /* out-of-order arrivals so far */
+  bool dsack;                 /* a duplicate to report (RFC 2883) ... */
+  uint32_t dsack_seq[2];      /* ... its sequence range, the next ACK's
+                                 first SACK block */
   bool ooo_fin;               /* an out-of-order FIN is held */
   uint64_t ooo_fin_off;       /* its stream offset */
 

@@ -159,7 +159,7 @@ uint64_t tcp_conn_seq_off(const tcp_conn *c, uint32_t seq) {
  * with SACK the out-of-order ranges held, the one data last joined first,
  * then the others newest first (RFC 2018 §4; as Linux orders them,
  * measured with a script against the kernel). */
-static void put_options(const tcp_conn *c, tcp_segment *s, uint64_t now) {
+static void put_options(tcp_conn *c, tcp_segment *s, uint64_t now) {
   const tcp_profile *p = c->host->p;
   bool syn = s->flags & TCP_SYN, synack = syn && (s->flags & TCP_ACK);
   if (syn) {
@@ -176,10 +176,24 @@ static void put_options(const tcp_conn *c, tcp_segment *s, uint64_t now) {
     s->ts_val = tcp_conn_ts_now(c, now);
     s->ts_ecr = syn && !synack ? 0 : c->ts_recent;
   }
-  if (!syn && c->sack_ok && !(s->flags & TCP_RST)) {
+  /* the blocks a segment of this length has room for within the MTU
+   * (its payload, the options, 40 bytes of headers; 4 bytes to open the
+   * list, 8 a block). Linux shrinks the payload instead
+   * (tcp_current_mss()); here a full segment carries none. */
+  uint32_t used = s->len + ((s->opts & TCP_OPT_TS) ? TCP_TS_OPT_LEN : 0);
+  uint32_t room = p->mss > used ? p->mss - used : 0;
+  uint8_t most = room >= 12 ? (uint8_t)((room - 4) / 8) : 0;
+  if (most > TCP_MAX_SACKS)
+    most = TCP_MAX_SACKS;
+  if (!syn && c->sack_ok && !(s->flags & TCP_RST) && most) {
     uint32_t base = c->rcv_nxt - (uint32_t)c->rcv_off;
+    if (c->dsack) { /* a duplicate first (RFC 2883), once */
+      s->sack[0][0] = c->dsack_seq[0];
+      s->sack[0][1] = c->dsack_seq[1];
+      s->nsack = 1;
+    }
     uint64_t below = UINT64_MAX; /* the next block is the newest under */
-    while (s->nsack < TCP_MAX_SACKS) {
+    while (s->nsack < most) {
       int best = -1;
       for (int i = 0; i < c->nooo; i++)
         if (c->ooo[i].last < below &&
@@ -192,6 +206,7 @@ static void put_options(const tcp_conn *c, tcp_segment *s, uint64_t now) {
       s->sack[s->nsack][1] = base + (uint32_t)c->ooo[best].end;
       s->nsack++;
     }
+    c->dsack = false; /* Linux tcp_options_write(): reported once */
   }
 }
 
@@ -233,8 +248,8 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
       s.wnd = (uint16_t)(w > 65535 ? 65535 : w);
     }
   }
-  put_options(c, &s, now);
   s.len = (uint16_t)len;
+  put_options(c, &s, now); /* after the length: the SACK blocks' room */
   if (len)
     s.payload_off = tcp_conn_seq_off(c, seq);
   size_t n = tcp_wire_encode(h->obuf, h->obuf_cap, &s);

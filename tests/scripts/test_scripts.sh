@@ -174,6 +174,7 @@ check_script linux-ack-pushed.pkt "--stack=linux" "--stack=linux --ack_pushed=fa
 check_script linux-pingpong.pkt "--stack=linux" "--stack=linux --pingpong_thresh=0"
 check_script linux-snd-buf.pkt "--stack=linux" "--stack=linux --snd_buf_grows=false"
 check_script linux-sack.pkt "--stack=linux" "--stack=linux --sack_permitted=false"
+check_script linux-dsack.pkt "--stack=linux" "--stack=linux --sack_permitted=false"
 check_script bsd44-window.pkt "--stack=bsd44" "--stack=bsd44 --rcv_wnd_bsd=false"
 check_script linux-cwnd-restart.pkt "--stack=linux" "--stack=linux --cwnd_restart=false"
 # poll(2); the control: a wrong revents is caught, with what poll said
