@@ -86,13 +86,13 @@ void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now) {
   measure_begin(c, now);
 }
 
-void tcp_rcvbuf_on_ts(tcp_conn *c, uint32_t len, uint64_t now) {
-  if (c->seg_tsecr == c->rtt_tsecr)
+void tcp_rcvbuf_on_ts(tcp_conn *c, uint32_t tsecr, uint32_t len, uint64_t now) {
+  if (tsecr == c->rtt_tsecr)
     return;
-  c->rtt_tsecr = c->seg_tsecr;
+  c->rtt_tsecr = tsecr;
   if (len < c->mss) /* icsk_ack.rcv_mss */
     return;
-  int32_t ms = (int32_t)(tcp_conn_ts_now(c, now) - c->seg_tsecr);
+  int32_t ms = (int32_t)(tcp_conn_ts_now(c, now) - tsecr);
   if (ms <= 0) /* none under a millisecond (Linux 6.16: no zero samples) */
     return;
   uint64_t sample = (uint64_t)ms * 1000000u;

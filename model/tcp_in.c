@@ -370,10 +370,6 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
   if (!state_receives(c->state)) /* FIN already received: text ignored */
     return;
   uint32_t gap = seq - c->rcv_nxt;
-  /* Linux samples the echo in tcp_rcv_established() alone: ESTABLISHED */
-  if (len && c->seg_ts && c->host->p->rcv_buf_grows &&
-      c->state == TCP_ESTABLISHED)
-    tcp_rcvbuf_on_ts(c, len, now);
   if (len && !c->host->cfg.trust_input) {
     uint64_t off = c->rcv_off + gap;
     if (tcp_payload_check(data, off, len) != len) {
@@ -532,8 +528,6 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       return;
     }
   }
-  c->seg_ts = c->ts_ok && (seg->opts & TCP_OPT_TS);
-  c->seg_tsecr = seg->ts_ecr;
   /* trim what precedes RCV.NXT (a SYN first) and what passes the window */
   if (SEQ_LT(seq, c->rcv_nxt)) {
     if (flags & TCP_SYN) {
@@ -641,6 +635,11 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   }
   /* sixth (URG) is ignored; seventh and eighth */
   if (len || (flags & TCP_FIN)) {
+    /* the receive RTT from the echo, before the data is queued: Linux
+     * samples it in tcp_rcv_established() alone, in ESTABLISHED */
+    if (len && c->ts_ok && (seg->opts & TCP_OPT_TS) && p->rcv_buf_grows &&
+        c->state == TCP_ESTABLISHED)
+      tcp_rcvbuf_on_ts(c, seg->ts_ecr, len, now);
     process_text(c, seq, data, len, (flags & TCP_FIN) != 0,
                  (flags & TCP_PSH) != 0, now);
   }

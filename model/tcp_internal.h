@@ -71,8 +71,6 @@ struct tcp_conn {
   uint8_t rcv_wscale; /* ours: the windows we send are scaled */
   uint32_t ts_recent; /* the TS val to echo (RFC 7323 §4.3) */
   uint32_t ts_offset; /* our TS val is this plus the clock in ms */
-  bool seg_ts;        /* the segment being processed carries TS ... */
-  uint32_t seg_tsecr; /* ... with this echo */
   uint32_t rtt_tsecr; /* the echo the last receive-RTT sample came from */
 
   /* the send buffer as Linux counts it (snd_buf_grows, sndbuf.c) */
@@ -253,7 +251,7 @@ uint32_t tcp_conn_scaled_select(const tcp_conn *c);
 void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now);
 /* A data segment of len bytes with timestamps arrived (before it is
  * queued): Linux's receive-RTT sample from its echo. */
-void tcp_rcvbuf_on_ts(tcp_conn *c, uint32_t len, uint64_t now);
+void tcp_rcvbuf_on_ts(tcp_conn *c, uint32_t tsecr, uint32_t len, uint64_t now);
 void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now);
 
 /* The send buffer as Linux counts it (sndbuf.c, snd_buf_grows): a write
