@@ -138,13 +138,14 @@ static uint32_t advertise(tcp_conn *c) {
   return space;
 }
 
-/* The window of a SYN (no ACK): the receive space, at most 65535 - in
- * whole segments of the MSS it announces where the profile offers whole
- * segments (Linux tcp_select_initial_window(): rounddown(space, mss)). */
-static uint16_t syn_window(const tcp_profile *p) {
+/* The window of a SYN or SYN-ACK, never scaled: the receive space, at
+ * most 65535 - in whole segments of `seg` bytes where the profile offers
+ * whole segments (Linux tcp_select_initial_window(): rounddown(space,
+ * mss)). */
+static uint16_t syn_window(const tcp_profile *p, uint32_t seg) {
   uint32_t w = p->rcv_buf > 65535 ? 65535 : p->rcv_buf;
-  if (p->rcv_wnd_mss && w > p->mss)
-    w -= w % p->mss;
+  if (p->rcv_wnd_mss && w > seg)
+    w -= w % seg;
   return (uint16_t)w;
 }
 
@@ -227,19 +228,15 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
     s.ack = c->rcv_nxt;
   if (!(flags & TCP_RST) || (flags & TCP_ACK)) { /* RST|ACK: the window too */
     if (!(flags & TCP_ACK)) {
-      s.wnd = syn_window(p);
+      s.wnd = syn_window(p, p->mss);
     } else if ((flags & TCP_SYN) && (c->wscale_ok || p->rcv_wnd_mss)) {
       /* a SYN-ACK's window is never scaled (RFC 7323 §2.2); Linux offers
        * tcp_select_initial_window()'s, as in a SYN but in whole segments
        * of the MSS less the timestamps (tcp_openreq_init_rwin()) - 65160
        * - which also starts its threshold */
-      uint32_t w = p->rcv_buf > 65535 ? 65535 : p->rcv_buf;
-      uint32_t seg = c->ts_ok ? p->mss - TCP_TS_OPT_LEN : p->mss;
-      if (p->rcv_wnd_mss && w > seg) {
-        w -= w % seg;
-        c->rcv_ssthresh = w;
-      }
-      s.wnd = (uint16_t)w;
+      s.wnd = syn_window(p, c->ts_ok ? p->mss - TCP_TS_OPT_LEN : p->mss);
+      if (p->rcv_wnd_mss)
+        c->rcv_ssthresh = s.wnd;
       c->rcv_wnd_offered = s.wnd;
       c->rcv_wup = c->rcv_nxt;
       c->rcv_adv = c->rcv_nxt + s.wnd;
