@@ -180,12 +180,13 @@ static int expect_out(runner *r, const pkt_event *e, double t, double end) {
     ok = ok && g->wnd == e->win;
   if (!e->any_options) /* the options listed, those alone (none if none) */
     ok = ok && options_match(e, g);
-  if ((g->opts & TCP_OPT_TS) && r->nts < 64) {
-    r->ts_script[r->nts] = e->ts_val;
-    r->ts_sent[r->nts++] = g->ts_val;
-  }
-  if (g->opts & TCP_OPT_TS)
+  if (g->opts & TCP_OPT_TS) { /* what the script's echoes will refer to */
+    if ((size_t)r->nts < sizeof r->ts_sent / sizeof *r->ts_sent) {
+      r->ts_script[r->nts] = e->ts_val;
+      r->ts_sent[r->nts++] = g->ts_val;
+    }
     r->ts_last = g->ts_val;
+  }
   if (!ok)
     return mismatch(r, e, "expected %s; the stack sent %s at %.6f s", e->text,
                     got, (double)x.at / 1e9);
