@@ -398,6 +398,39 @@ static void test_linux_options(void) {
   CHECK_EQ(o.with_ts, 0);
 }
 
+/* The receive space a linux client (timestamps on) ends with after
+ * reading a 60000-byte response as it arrives, half-closed or not. */
+static uint32_t space_after(bool half_close) {
+  tcp_profile c = h_profile("linux"), s = h_profile("linux");
+  harness t;
+  h_init(&t, &c, &s, 5 * TCP_MS, 100000000);
+  h_kb_defaults(&t.kb);
+  t.kb.half_close = half_close;
+  t.kb.server_close_on_eof = !half_close; /* the server's FIN: at the end */
+  t.kb.client_keep_open = true;
+  t.kb.response = 60000;
+  t.kb.read_interval = 0;
+  t.kb.read_size = 65536;
+  h_kb_start(&t);
+  h_run(&t, 30 * TCP_S);
+  CHECK_EQ(t.kb.client_read, 60000);
+  tcp_conn_info info;
+  tcp_conn_info_get(t.kb.cc, &info);
+  h_fini(&t);
+  return info.rcv_wnd;
+}
+
+/* Linux takes a receive-RTT sample from the timestamps' echo in
+ * tcp_rcv_established() alone: a client that half-closed (FIN-WAIT-2)
+ * takes none, and a response within one window never completes the
+ * sequence-based sample, so its receive space stays (measured: tcp_info's
+ * rcv_rtt 0 through a whole response); in ESTABLISHED the echo times a
+ * round trip and the space grows - the control. */
+static void test_linux_rtt_from_echo_established_only(void) {
+  CHECK_EQ(space_after(true), h_profile("linux").rcv_buf);
+  CHECK(space_after(false) > h_profile("linux").rcv_buf);
+}
+
 /* The data after a lost segment: Linux ACKs it at once with a SACK
  * block of what it holds (RFC 2018 §4), the right edge of the last
  * arrival; without sack_permitted (the control) no block. */
@@ -1165,6 +1198,7 @@ int main(void) {
   RUN(test_linux_tso_defer);
   RUN(test_linux_options);
   RUN(test_linux_sack_blocks);
+  RUN(test_linux_rtt_from_echo_established_only);
   RUN(test_linux_window_whole_segments);
   RUN(test_bsd44_window_value);
   RUN(test_bsd44_tick_200ms);
