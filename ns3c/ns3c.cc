@@ -87,6 +87,7 @@ int ns3c_sim_create(ns3c_sim **out, uint32_t seed, uint64_t run,
   s->events = 0;
   s->tcpnet = nullptr;
   s->modelnet = nullptr;
+  s->pathnet = nullptr;
   s->realtime = realtime;
   sim_alive = true;
   *out = s;
@@ -104,6 +105,7 @@ extern "C" void ns3c_sim_free(ns3c_sim *s) {
   try {
     ns3c_tcpnet_free(s->tcpnet);
     ns3c_tcpnet_free(s->modelnet);
+    ns3c_tcpnet_free(s->pathnet);
     for (ns3c_link *l : s->links)
       delete l;
     s->clock = nullptr;

@@ -291,6 +291,77 @@ int ns3c_tcp_abort(ns3c_tcp *t);
  * its own timers end. NULL is a no-op. */
 void ns3c_tcp_free(ns3c_tcp *t);
 
+/* ---- a path of routers, with cross traffic (path.cc) ----
+ *
+ * The model's two ends (10.0.0.1, the client, node 0; 10.0.0.2, the
+ * server, node 1) on ns-3's internet stack with the model as their TCP, as
+ * on the model's network above, but joined by a chain of routers:
+ *
+ *   client --access-- R1 --core-- R2 ... Rn --access-- server
+ *   cross senders --/                        \-- cross sinks
+ *
+ * Every router device sends through a queue disc of ns-3's traffic-control
+ * layer (its device queue holds one packet, so the backlog is the queue
+ * disc's); the ends have none (their device queue is `access`'s). Cross
+ * traffic runs from a node behind R1 to one behind Rn, one connection per
+ * flow, from time 0 of the simulation, over ns-3's TCP or the model under
+ * a profile. Routing is static (host routes). Built into a fresh
+ * simulation, once per conversation: ns3c_sim_free() takes it away. */
+
+typedef enum ns3c_qdisc {
+  NS3C_QDISC_FIFO,     /* ns3::FifoQueueDisc */
+  NS3C_QDISC_RED,      /* ns3::RedQueueDisc */
+  NS3C_QDISC_CODEL,    /* ns3::CoDelQueueDisc */
+  NS3C_QDISC_FQ_CODEL, /* ns3::FqCoDelQueueDisc */
+  NS3C_QDISC_PIE       /* ns3::PieQueueDisc */
+} ns3c_qdisc;
+
+typedef struct ns3c_path_config {
+  ns3c_link_config access; /* each end's link to its router (the loss
+                              applies at both ends of each; the stream is
+                              the first of the path's: it uses 64 + 2 per
+                              flow from there) */
+  uint32_t routers;        /* 1..8 */
+  uint64_t core_rate_bps;  /* each link between two routers */
+  uint64_t core_delay_ns;
+  double core_loss;
+  int qdisc;                 /* ns3c_qdisc, on every router device */
+  uint32_t qdisc_packets;    /* its limit */
+  uint32_t cross_flows;      /* 0..64; more than 0 needs routers >= 2 */
+  int cross_onoff;           /* 0: bulk (BulkSend), 1: on/off (OnOff) */
+  const char *cross_profile; /* NULL or "": ns-3's TCP; else a profile */
+  uint64_t cross_rate_bps;   /* on/off: the rate while on */
+  uint64_t cross_on_ns;      /* on/off: mean on and off times */
+  uint64_t cross_off_ns;     /* (exponential) */
+} ns3c_path_config;
+
+/* Build the path into simulation `s`, which must have no other network of
+ * sockets. The network's sockets and model hosts work as on the model's
+ * network (ns3c_tcpnet_model, ns3c_tcp_listen, ...); its link
+ * (ns3c_tcpnet_link) is the two ends' view: the captures of the client's
+ * and the server's device, and counters of the conversation's datagrams
+ * only - sent by each end, delivered to each end, lost to a loss model on
+ * the way to each end, dropped by a queue (disc) after each end sent it -
+ * wherever on the path that happened. Returns 0, NS3C_ERR_INVAL (with the
+ * reason) or NS3C_ERR_NS3. */
+int ns3c_pathnet_new(ns3c_sim *s, const ns3c_path_config *cfg,
+                     ns3c_tcpnet **out);
+
+/* After one of the conversation's datagrams was dropped anywhere on the
+ * path, call fn(user) from an event of its own (the conversation may have
+ * nothing else left in flight); NULL: none. */
+void ns3c_pathnet_set_drop(ns3c_tcpnet *n, void (*fn)(void *user), void *user);
+
+typedef struct ns3c_path_stats {
+  uint64_t qdisc_packets;    /* packets the routers' queue discs took in */
+  uint64_t qdisc_drops;      /* ... and dropped (all traffic) */
+  uint64_t conv_qdisc_drops; /* ... of them, the conversation's */
+  uint64_t cross_bytes;      /* bytes the cross traffic's sinks received */
+} ns3c_path_stats;
+
+/* Counters since the path was built; zeros for another network. */
+void ns3c_pathnet_stats(const ns3c_tcpnet *n, ns3c_path_stats *out);
+
 /* ---- emulation: real kernels on a link, in real time (emu.cc) ---- */
 
 /* A simulation on ns-3's RealtimeSimulatorImpl: events run when the wall

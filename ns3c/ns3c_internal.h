@@ -111,7 +111,21 @@ struct ns3c_sim {
   ns3::Ptr<ns3::RealtimeSimulatorImpl> clock; /* its wall clock, once read */
   ns3c_tcpnet *tcpnet;   /* ns-3's TCP, once used (tcp_socket.cc) */
   ns3c_tcpnet *modelnet; /* the model as ns-3's TCP, once used */
+  ns3c_tcpnet *pathnet;  /* the model's ends on a path (path.cc) */
 };
+
+struct ns3c_path; /* path.cc: routers, queue discs, cross traffic */
+
+struct ns3c_tcpnet {
+  ns3c_link *link;    /* the two ends' link (on a path: their view) */
+  bool model;         /* the model as ns-3's TCP (the plug-in) */
+  uint16_t next_port; /* listeners take a new port per conversation, so a
+                         new connection never meets an old TIME-WAIT */
+  ns3c_path *path;    /* a path's nodes and counters, or null */
+};
+
+/* Free a path's objects (ns-3's go with the simulation). */
+void ns3c_path_free(ns3c_path *p);
 
 /* Check a link configuration: 0, or NS3C_ERR_INVAL with the reason. */
 int ns3c_link_check(const ns3c_link_config *c);

@@ -18,13 +18,6 @@
 
 using namespace ns3;
 
-struct ns3c_tcpnet {
-  ns3c_link *link;
-  bool model;         /* the model as ns-3's TCP (the plug-in) */
-  uint16_t next_port; /* listeners take a new port per conversation, so a
-                         new connection never meets an old TIME-WAIT */
-};
-
 struct ns3c_tcp {
   ns3c_tcpnet *net;
   Ptr<Socket> sock;
@@ -88,6 +81,8 @@ void ns3c_tcp::Accepted(Ptr<Socket> s, const Address &) {
 }
 
 void ns3c_tcpnet_free(ns3c_tcpnet *n) {
+  if (n)
+    ns3c_path_free(n->path);
   delete n; /* its link belongs to the simulation's list */
 }
 
