@@ -87,8 +87,8 @@ static void problem(parse *ps, const char *section, const char *key,
     note(ps->err, ps->cap, "%s:%d: %s", ps->s->path, ps->line, what);
 }
 
-static const char *const sections[] = {"batch", "link", "client", "server",
-                                       "tcp"};
+static const char *const sections[] = {"batch",  "link",   "path",
+                                       "client", "server", "tcp"};
 
 /* "WORD NAME": NAME, else NULL. */
 static const char *named_section(const char *name, const char *word) {
@@ -316,10 +316,11 @@ static char *reader(char *buf, int size, void *stream) {
     if (user)
       user_profile_open(ps, user, named_section(name, "variant") != NULL);
     else if (!known_section(name))
-      problem(ps, NULL, NULL, NULL,
-              "unknown section [%s]; expected [batch], [link], [client], "
-              "[server], [tcp], [profile NAME] or [variant NAME]",
-              name);
+      problem(
+          ps, NULL, NULL, NULL,
+          "unknown section [%s]; expected [batch], [link], [path], [client], "
+          "[server], [tcp], [profile NAME] or [variant NAME]",
+          name);
   }
   return buf;
 }

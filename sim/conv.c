@@ -31,15 +31,27 @@
 
 #include "conv_internal.h"
 
+/* e's simulation and its link: 0, or an ns3c error */
+static int env_sim(conv_env *e) {
+  int rv = e->realtime ? ns3c_sim_new_realtime(&e->sim, e->seed, 0)
+                       : ns3c_sim_new(&e->sim, e->seed, 0);
+  ns3c_link_config lc = {10000000, 0, 100, 1500, 0, 0};
+  if (rv == 0 && (rv = ns3c_link_new(e->sim, &lc, &e->link)) != 0) {
+    ns3c_sim_free(e->sim);
+    e->sim = NULL;
+  }
+  return rv;
+}
+
 static int env_new(conv_env **out, uint32_t seed, bool realtime, char *err,
                    size_t cap) {
   conv_env *e = calloc(1, sizeof *e);
-  int rv = !e         ? NS3C_ERR_NOMEM
-           : realtime ? ns3c_sim_new_realtime(&e->sim, seed, 0)
-                      : ns3c_sim_new(&e->sim, seed, 0);
-  ns3c_link_config lc = {10000000, 0, 100, 1500, 0, 0};
-  if (rv == 0 && (rv = ns3c_link_new(e->sim, &lc, &e->link)) != 0)
-    ns3c_sim_free(e->sim);
+  int rv = NS3C_ERR_NOMEM;
+  if (e) {
+    e->seed = seed;
+    e->realtime = realtime;
+    rv = env_sim(e);
+  }
   if (rv == 0) {
     *out = e;
     return 0;
@@ -920,9 +932,10 @@ static int end_run(run *r) {
     ns3c_cancel(r->e->sim, r->limit_id);
   r->ops->end(r);
   /* drain what is still on the wire (and, for ns-3's TCP, its timers),
-   * with nobody listening */
+   * with nobody listening; a path's simulation is not drained (its cross
+   * traffic never ends) but renewed before the next conversation */
   ns3c_link_set_receive(r->e->link, NULL, NULL);
-  if (!r->kernel) /* kernels: drained in the run (stop) */
+  if (!r->kernel && !r->p->routers) /* kernels: drained in the run (stop) */
     ns3c_run(r->e->sim);
   ns3c_link_set_capture(r->link, NULL, NULL);
   int rv = 0;
@@ -947,6 +960,27 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
   a->delack_armed = a->fin_arrived = a->fin_acked = a->redundant_ack =
       a->server_rst = a->conn_reset = a->app_reset = a->unread_at_fin =
           out->phase_ns[0] = out->phase_ns[1] = CONV_NONE;
+  /* a [path] runs the model as ns-3's TCP in a simulation of its own;
+   * the conversation after one gets a fresh simulation too */
+  const char *refused = NULL;
+  if (p->routers && stack == CONV_STACK_NS3)
+    refused = "a [path] runs the model at both ends (not ns-3's TCP)";
+  else if (p->routers && (e->realtime || (opts && opts->kernel)))
+    refused = "a [path] runs in simulated time, without kernels";
+  else if ((p->routers || e->spent) && !e->realtime) {
+    ns3c_sim_free(e->sim);
+    if (env_sim(e) != 0)
+      refused = ns3c_last_error();
+    e->spent = p->routers > 0;
+  }
+  if (refused) {
+    if (err)
+      snprintf(err, cap, "%s", refused);
+    free(r);
+    return -1;
+  }
+  if (p->routers)
+    stack = CONV_STACK_PLUGIN;
   r->e = e;
   r->p = p;
   r->ops = stack == CONV_STACK_NS3      ? &conv_stack_ns3

@@ -30,6 +30,10 @@
 struct conv_env {
   ns3c_sim *sim;
   ns3c_link *link;
+  uint32_t seed;
+  bool realtime;
+  bool spent; /* a [path] conversation ran in sim: the next one needs a
+                 fresh simulation (its cross traffic never stops) */
 };
 
 typedef struct run run;

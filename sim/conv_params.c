@@ -28,6 +28,11 @@
   }
 
 static const char *const close_words[] = {"close", "linger", "abort", NULL};
+static const char *const qdisc_words[] = {"fifo",     "red", "codel",
+                                          "fq_codel", "pie", NULL};
+static const char *const cross_kind_words[] = {"bulk", "onoff", NULL};
+static const char *const cross_tcp_words[] = {"ns3",   "nt351", "nt351-sp",
+                                              "bsd44", "linux", NULL};
 
 static const hc_param table[] = {
     P("delay", "link", HC_TIME, delay_ns, 20 * MS, 0, 3600 * S,
@@ -93,6 +98,37 @@ static const hc_param table[] = {
     P("linger", "server", HC_TIME, linger_ns, 30 * S, 1 * MS, 3600 * S,
       "close_mode linger: the longest the server reads on after "
       "shutdown(SEND)"),
+    P("routers", "path", HC_COUNT, routers, 0, 0, 4,
+      "routers between client and server, on ns-3's internet stack with the "
+      "model as its TCP (0: the one link of [link]; else [link] is each "
+      "end's link to its router)"),
+    P("bottleneck_rate", "path", HC_RATE, bottleneck_rate_bps, 10e6, 1000,
+      400e9, "data rate of each link between two routers"),
+    P("bottleneck_delay", "path", HC_TIME, bottleneck_delay_ns, 10 * MS, 0,
+      3600 * S, "one-way delay of each link between two routers"),
+    P("bottleneck_loss", "path", HC_PROB, bottleneck_loss, 0, 0, 0.999999,
+      "per-packet loss of each link between two routers, each direction"),
+    PW("qdisc", "path", qdisc, qdisc_words, 5,
+       "the routers' queue disc (ns-3's traffic-control): fifo, red, codel, "
+       "fq_codel or pie"),
+    P("qdisc_limit", "path", HC_COUNT, qdisc_limit, 100, 1, 1e6,
+      "the queue disc's limit, packets"),
+    P("cross_flows", "path", HC_COUNT, cross_flows, 0, 0, 64,
+      "cross-traffic connections sharing the links between routers (needs "
+      "routers >= 2)"),
+    PW("cross_kind", "path", cross_kind, cross_kind_words, 2,
+       "cross traffic: bulk (as much as the window takes) or onoff "
+       "(cross_rate while on; exponential on and off times)"),
+    PW("cross_tcp", "path", cross_tcp, cross_tcp_words, 5,
+       "the cross traffic's TCP: ns3 (ns-3's own) or a built-in profile"),
+    P("cross_rate", "path", HC_RATE, cross_rate_bps, 2e6, 1000, 400e9,
+      "onoff cross traffic: each flow's rate while on"),
+    P("cross_on", "path", HC_TIME, cross_on_ns, 500 * MS, 1 * MS, 3600 * S,
+      "onoff cross traffic: mean on time"),
+    P("cross_off", "path", HC_TIME, cross_off_ns, 500 * MS, 0, 3600 * S,
+      "onoff cross traffic: mean off time"),
+    P("cross_lead", "path", HC_TIME, cross_lead_ns, 1 * S, 0, 3600 * S,
+      "the cross traffic runs this long before the client connects"),
     P("random_phase", "tcp", HC_BOOL, random_phase, 1, 0, 1,
       "draw each host's delayed-ACK tick phase (else delack_phase)"),
     P("time_limit", "batch", HC_TIME, time_limit_ns, 600 * S, 1 * MS, 86400 * S,
@@ -103,6 +139,11 @@ static const hc_param table[] = {
 const hc_param *hc_params(size_t *n) {
   *n = NPARAMS;
   return table;
+}
+
+const char *hc_param_word(const char *key, uint64_t v) {
+  const hc_param *d = hc_param_find(key);
+  return d && d->words && v <= d->max ? d->words[v] : NULL;
 }
 
 const hc_param *hc_param_find(const char *key) {
@@ -162,15 +203,57 @@ double hc_conv_events(const conv_params *p, const tcp_profile *client,
     double need = nreq * ((double)p->response / rs + 2);
     reads = ticks < need ? ticks : need;
   }
-  return 4 * segs + reads;
+  return 4 * segs + reads + hc_cross_events(p);
+}
+
+double hc_cross_events(const conv_params *p) {
+  if (!p->routers || !p->cross_flows)
+    return 0;
+  /* the cross traffic fills what the bottleneck and its access links
+   * pass (on/off: at most its flows' rate), for the lead and, at most,
+   * the time limit; each of its packets takes about three events per
+   * link (start, end, arrival), its ACKs half again */
+  double rate = (double)p->bottleneck_rate_bps;
+  if ((double)p->rate_bps < rate)
+    rate = (double)p->rate_bps;
+  if (p->cross_kind == CONV_CROSS_ONOFF &&
+      (double)p->cross_rate_bps * (double)p->cross_flows < rate)
+    rate = (double)p->cross_rate_bps * (double)p->cross_flows;
+  double pkts = rate / (8.0 * (double)p->mtu) *
+                (double)(p->cross_lead_ns + p->time_limit_ns) / 1e9;
+  return pkts * (double)(p->routers + 1) * 3 * 1.5;
 }
 
 int hc_conv_bounded(const conv_params *p, const tcp_profile *client,
                     const tcp_profile *server, char *why, size_t cap) {
+  if (p->cross_flows && p->routers < 2) {
+    if (why)
+      snprintf(why, cap,
+               "cross_flows = %llu with routers = %llu: cross traffic shares "
+               "the links between routers; it needs routers >= 2",
+               (unsigned long long)p->cross_flows,
+               (unsigned long long)p->routers);
+    return -1;
+  }
+  if (p->routers && !client) {
+    if (why)
+      snprintf(why, cap,
+               "routers = %llu: a [path] runs the model at both "
+               "ends; ns-3's own TCP (ns3-native) is not on one",
+               (unsigned long long)p->routers);
+    return -1;
+  }
   double ev = hc_conv_events(p, client, server);
   if (ev <= HC_MAX_EVENTS)
     return 0;
-  if (why)
+  if (why && hc_cross_events(p) > HC_MAX_EVENTS / 2)
+    snprintf(why, cap,
+             "would take about %.2g simulation events, about %.0f minutes "
+             "of one core (at most %.0e are run), most of them the cross "
+             "traffic's until time_limit: refused; lower time_limit, "
+             "cross_lead or bottleneck_rate",
+             ev, ev / (HC_MAX_EVENTS / 60.0) / 60.0, HC_MAX_EVENTS);
+  else if (why)
     snprintf(why, cap,
              "would take about %.2g simulation events, about %.0f minutes "
              "of one core (at most %.0e are run): refused; lower response "

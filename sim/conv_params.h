@@ -36,6 +36,28 @@ typedef enum conv_close_mode {
   CONV_CLOSE_ABORT      /* "abort": SO_LINGER 0 and close(): a RST */
 } conv_close_mode;
 
+/* [path] qdisc: ns-3's queue discs (the words of the key) */
+typedef enum conv_qdisc {
+  CONV_QDISC_FIFO = 0,
+  CONV_QDISC_RED,
+  CONV_QDISC_CODEL,
+  CONV_QDISC_FQ_CODEL,
+  CONV_QDISC_PIE
+} conv_qdisc;
+
+/* [path] cross_kind */
+typedef enum conv_cross_kind {
+  CONV_CROSS_BULK = 0,
+  CONV_CROSS_ONOFF
+} conv_cross_kind;
+
+/* [path] cross_tcp: ns-3's TCP, or the model under a built-in profile (the
+ * word is the profile's name) */
+typedef enum conv_cross_tcp { CONV_CROSS_TCP_NS3 = 0 } conv_cross_tcp;
+
+/* The word of value v of a worded parameter `key`, or NULL. */
+const char *hc_param_word(const char *key, uint64_t v);
+
 /* One conversation's parameters, in the units of their names. */
 typedef struct conv_params {
   /* [link] */
@@ -87,6 +109,21 @@ typedef struct conv_params {
   uint64_t linger_ns;       /* close_mode linger: read and discard after
                                shutdown(SEND) until end of stream or this
                                long, then close() */
+  /* [path]: routers between the ends, ns-3's internet stack (path.cc) */
+  uint64_t routers;             /* 0: the one link of [link] */
+  uint64_t bottleneck_rate_bps; /* each link between two routers */
+  uint64_t bottleneck_delay_ns;
+  double bottleneck_loss;
+  uint64_t qdisc;          /* the routers' queue disc: CONV_QDISC_* */
+  uint64_t qdisc_limit;    /* ... its limit, packets */
+  uint64_t cross_flows;    /* connections across the routers' links */
+  uint64_t cross_kind;     /* CONV_CROSS_BULK or CONV_CROSS_ONOFF */
+  uint64_t cross_tcp;      /* their TCP: CONV_CROSS_TCP_* */
+  uint64_t cross_rate_bps; /* on/off: the rate while on */
+  uint64_t cross_on_ns;    /* on/off: mean on time (exponential) */
+  uint64_t cross_off_ns;   /* on/off: mean off time (exponential) */
+  uint64_t cross_lead_ns;  /* the cross traffic runs this long before the
+                              client's connect */
   /* [tcp] */
   uint64_t random_phase; /* 1: each host's delayed-ACK tick grid gets a
                             random phase; 0: the profile's delack_phase */
@@ -124,11 +161,17 @@ void conv_params_default(conv_params *p);
  * read_size and the client's receive buffer, bounded by the time limit).
  * For refusing, with the estimate, a conversation that would run for
  * minutes (a terabyte response, reads every nanosecond, a 1-byte buffer
- * under megabytes).
+ * under megabytes), and a path's cross traffic (hc_cross_events).
+ * hc_conv_bounded also refuses cross traffic without two routers, and a
+ * path with ns-3's TCP at the ends (client NULL).
  */
 double hc_conv_events(const conv_params *p, const tcp_profile *client,
                       const tcp_profile *server);
 #define HC_MAX_EVENTS 5e7 /* about a minute of one core */
+
+/* ... of them, about how many a [path]'s cross traffic takes, over its
+ * lead and the time limit (0 without). */
+double hc_cross_events(const conv_params *p);
 
 /* 0 if the conversation is within HC_MAX_EVENTS; -1 with why (the
  * estimate, how long it would take, what to lower) if not. */

@@ -7,6 +7,9 @@
  * sockets, whose events are ns-3's TCP's (stack_ns3.c). The model traces
  * everything itself, so the outcome is read as on the link, and it is the
  * same (tests/sim/test_two_paths.c).
+ *
+ * With [path] routers, the same ends across routers, queue discs and cross
+ * traffic (ns3c_pathnet_new), in a simulation of the conversation's own.
  */
 #include "conv_internal.h"
 
@@ -15,13 +18,58 @@ static void on_settled(void *user) {
   conv_settle(s->r);
 }
 
+static void on_path_drop(void *user) {
+  conv_settle(user);
+}
+
+static void on_lead(void *sim) {
+  ns3c_stop(sim);
+}
+
+/* A [path]: the routers, their queue discs and the cross traffic, built
+ * into the conversation's own simulation (conv_run renews it), the cross
+ * traffic run for its lead; the conversation starts after it. */
+static int path_start(run *r) {
+  const conv_params *p = r->p;
+  const char *tcp = hc_param_word("cross_tcp", p->cross_tcp);
+  ns3c_path_config pc = {
+      .access = {p->rate_bps, p->delay_ns, (uint32_t)p->queue, (uint32_t)p->mtu,
+                 p->loss,
+                 /* streams of their own: up to 512 per conversation */
+                 (UINT64_C(1) << 32) + 512 * r->index},
+      .routers = (uint32_t)p->routers,
+      .core_rate_bps = p->bottleneck_rate_bps,
+      .core_delay_ns = p->bottleneck_delay_ns,
+      .core_loss = p->bottleneck_loss,
+      .qdisc = (int)p->qdisc,
+      .qdisc_packets = (uint32_t)p->qdisc_limit,
+      .cross_flows = (uint32_t)p->cross_flows,
+      .cross_onoff = p->cross_kind == CONV_CROSS_ONOFF,
+      .cross_profile = p->cross_tcp == CONV_CROSS_TCP_NS3 ? NULL : tcp,
+      .cross_rate_bps = p->cross_rate_bps,
+      .cross_on_ns = p->cross_on_ns,
+      .cross_off_ns = p->cross_off_ns};
+  int rv = ns3c_pathnet_new(r->e->sim, &pc, &r->net);
+  if (rv == 0) /* a drop on the way may leave nothing in flight */
+    ns3c_pathnet_set_drop(r->net, on_path_drop, r);
+  if (rv == 0 && p->cross_flows && p->cross_lead_ns) {
+    rv = ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + p->cross_lead_ns,
+                       on_lead, r->e->sim, NULL);
+    if (rv == 0)
+      rv = ns3c_run(r->e->sim);
+  }
+  r->t0 = ns3c_now(r->e->sim);
+  return rv;
+}
+
 static int plugin_start(run *r, const tcp_profile *client,
                         const tcp_profile *server) {
   ns3c_tcp_config tc = {.link = {r->p->rate_bps, r->p->delay_ns,
                                  (uint32_t)r->p->queue, (uint32_t)r->p->mtu,
                                  r->p->loss, 2 * r->index},
                         .model = 1};
-  int rv = ns3c_tcpnet_get(r->e->sim, &tc, &r->net);
+  int rv =
+      r->p->routers ? path_start(r) : ns3c_tcpnet_get(r->e->sim, &tc, &r->net);
   if (rv)
     return rv;
   r->link = ns3c_tcpnet_link(r->net);
@@ -80,6 +128,7 @@ static bool plugin_traces(const run *r, int node) {
 }
 
 static void plugin_end(run *r) {
+  ns3c_pathnet_set_drop(r->net, NULL, NULL);
   conv_sockets_end(r);
   if (r->net)
     ns3c_tcpnet_park(r->net); /* the hosts go, and their timers */
