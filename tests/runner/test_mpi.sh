@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_mpi.sh HALFCLOSE SCENARIO_DIR - halfclose run under mpirun on this
 # machine: with 2 and 3 ranks (and 1), the store equals a single-process
-# run's; a run killed with -9 mid-way resumes under MPI to the same store;
+# run's (also for a [path] scenario); a run killed with -9 mid-way
+# resumes under MPI to the same store;
 # a store begun under MPI finishes without it.
 set -u
 hc="$1"
@@ -19,6 +20,13 @@ for np in 1 2 3; do
   [ "$(grep -c 'conversations x 2 profiles' "$tmp/out")" -eq 1 ] && ok || bad "np=$np: rank 0 alone should report: $(cat "$tmp/out")"
   "$hc" export "$tmp/np$np.db" | cmp -s - "$tmp/ref.csv" && ok || bad "mpirun -np $np store differs from a single-process run"
 done
+
+# a [path] scenario (each conversation in a simulation of its own) too
+path="$scn/shared-bottleneck.ini --conversations=3"
+"$hc" run $path --jobs=1 --out="$tmp/pref.db" >/dev/null || bad "path reference run failed"
+$mpi -np 3 "$hc" run $path --out="$tmp/pnp.db" >"$tmp/out" 2>&1 || bad "mpirun path run failed: $(cat "$tmp/out")"
+[ "$("$hc" export "$tmp/pnp.db" | sha256sum)" = "$("$hc" export "$tmp/pref.db" | sha256sum)" ] &&
+  ok || bad "a [path] store under MPI differs from a single-process run"
 
 # kill -9 mid-run, then resume under MPI
 $mpi -np 2 "$hc" run $run --out="$tmp/k.db" >/dev/null 2>&1 &
