@@ -251,6 +251,7 @@ static int load(report *r, hc_store *st, data *d, char *err, size_t cap) {
     cur.feof[pi] = (uint16_t)o->failed_eof;
     cur.conns[pi] = (uint32_t)o->connections;
     cur.retries[pi] = (uint32_t)o->retries;
+    cur.drops[pi] = o->lost;
     cur.lost[pi] = o->bytes_lost;
     cur.cause[pi] = (uint8_t)o->reset_cause;
     cur.p1[pi] = check_row(r, &cp, vals, pi, conv, cur.f[pi], o, &cur.pa[pi]);
@@ -291,6 +292,8 @@ static void profile_totals(report *r, const data *d) {
     memset(ps->rst_cause, 0, sizeof ps->rst_cause);
     ps->requests = ps->requests_failed = 0;
     ps->failed_reset = ps->failed_eof = ps->retry_failed = 0;
+    ps->with_drops = ps->drops = ps->unanswered = ps->unfelt = 0;
+    ps->unanswered_drops = ps->unfelt_drops = 0;
     uint64_t kf = 0;
     uint64_t k[7] = {0}, nl = 0;
     double sum = 0;
@@ -311,6 +314,14 @@ static void profile_totals(report *r, const data *d) {
       ps->retry_failed += d->o[i].retries[j] > 0 && d->o[i].reqfail[j] > 0;
       ps->connections += d->o[i].conns[j];
       ps->retries += d->o[i].retries[j];
+      ps->with_drops += d->o[i].drops[j] > 0;
+      ps->drops += d->o[i].drops[j];
+      bool unanswered = (f & F_REDUNDANT) && !(f & F_SRST);
+      bool unfelt = (f & F_SRST) && !(f & F_RESET);
+      ps->unanswered += unanswered;
+      ps->unfelt += unfelt;
+      ps->unanswered_drops += unanswered && d->o[i].drops[j] > 0;
+      ps->unfelt_drops += unfelt && d->o[i].drops[j] > 0;
       if (d->o[i].cause[j] < CONV_NCAUSES)
         ps->rst_cause[d->o[i].cause[j]]++;
       sum += (double)d->o[i].lost[j];

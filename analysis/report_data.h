@@ -48,6 +48,12 @@ typedef struct profile_stats {
                             and requests_failed > 0): the retry met the
                             race again */
   uint64_t connections, retries; /* likewise: opened, sent again */
+  /* drops on the way (a loss model, a queue, anywhere on a [path]) */
+  uint64_t with_drops; /* conversations that lost a datagram */
+  uint64_t drops;      /* ... the datagrams */
+  uint64_t unanswered; /* a redundant ACK and no server RST */
+  uint64_t unfelt;     /* a server RST and no connection reset */
+  uint64_t unanswered_drops, unfelt_drops; /* ... of them, with drops */
 } profile_stats;
 
 /* The analytic check of one profile (predict.h). */
@@ -174,6 +180,7 @@ typedef struct report_obs {
   uint16_t feof[SCN_MAX_PROFILES];    /* ... at end of stream (failed_eof) */
   uint32_t conns[SCN_MAX_PROFILES];   /* connections the client opened */
   uint32_t retries[SCN_MAX_PROFILES]; /* requests it sent again */
+  uint32_t drops[SCN_MAX_PROFILES];   /* datagrams lost on the way (lost) */
 } report_obs;
 
 /* Every complete conversation, kept for the plots. */

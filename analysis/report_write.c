@@ -741,6 +741,54 @@ static void rst_causes(doc *d, const report *r) {
   table_end(d);
 }
 
+/* Where datagrams were lost on the way (a loss model, a queue, anywhere
+ * on a [path]): whether the chain's own segments were among them - a
+ * redundant ACK the server never answered, a RST that never reset the
+ * client. Only when some conversation lost one. */
+static void drops(doc *d, const report *r) {
+  const scenario *s = &r->s;
+  bool any = false;
+  for (int j = 0; j < s->nprofiles; j++)
+    any = any || r->prof[j].with_drops > 0;
+  if (!any)
+    return;
+  heading(d, 3, "Datagrams lost on the way");
+  para(d, "Conversations that lost any of their own datagrams (to a loss "
+          "model, a full queue, or a queue disc's drop, anywhere between "
+          "the ends), and among all conversations: a redundant ACK the "
+          "server answered with no RST, and a server RST that reset no "
+          "client connection - each with how many of those lost a "
+          "datagram (a lost redundant ACK or RST is among them; the others "
+          "have another reason, such as a RST that met a connection "
+          "already gone).");
+  char cells[6][160];
+  table_begin(d);
+  snprintf(cells[0], sizeof cells[0], "profile");
+  snprintf(cells[1], sizeof cells[1], "conversations losing datagrams");
+  snprintf(cells[2], sizeof cells[2], "datagrams lost");
+  snprintf(cells[3], sizeof cells[3], "redundant ACK, no RST (with drops)");
+  snprintf(cells[4], sizeof cells[4], "RST, no reset (with drops)");
+  row(d, 5, cells, true);
+  for (int j = 0; j < s->nprofiles; j++) {
+    const profile_stats *ps = &r->prof[j];
+    snprintf(cells[0], sizeof cells[0], "%s", ps->name);
+    snprintf(cells[1], sizeof cells[1], "%llu of %llu",
+             (unsigned long long)ps->with_drops,
+             (unsigned long long)ps->app_reset.n);
+    snprintf(cells[2], sizeof cells[2], "%llu", (unsigned long long)ps->drops);
+    snprintf(cells[3], sizeof cells[3], "%llu of %llu (%llu)",
+             (unsigned long long)ps->unanswered,
+             (unsigned long long)ps->redundant_ack.k,
+             (unsigned long long)ps->unanswered_drops);
+    snprintf(cells[4], sizeof cells[4], "%llu of %llu (%llu)",
+             (unsigned long long)ps->unfelt,
+             (unsigned long long)ps->server_rst.k,
+             (unsigned long long)ps->unfelt_drops);
+    row(d, 5, cells, false);
+  }
+  table_end(d);
+}
+
 static void outcomes(doc *d, const report *r) {
   const scenario *s = &r->s;
   heading(d, 2, "Outcomes");
@@ -833,6 +881,7 @@ static void outcomes(doc *d, const report *r) {
   }
   table_end(d);
   rst_causes(d, r);
+  drops(d, r);
   exchanges(d, r);
 }
 

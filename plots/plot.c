@@ -364,6 +364,8 @@ static int rate_vs(ctx *c, const char *key, const char *stem,
     return 0;
   }
   const param_bins *pb = &r->params[pi];
+  /* times in ms; counts as they are */
+  double unit = r->s.keys[pb->key].kind == HC_TIME ? 1e6 : 1;
   int si = split ? key_index(r, split) : -1;
   const param_bins *sb = si >= 0 ? &r->params[si] : NULL;
   /* one curve per profile, and per value of `split` when it is discrete
@@ -413,7 +415,7 @@ static int rate_vs(ctx *c, const char *key, const char *stem,
         nmin = n < nmin ? n : nmin;
         nmax = n > nmax ? n : nmax;
         interval w = stats_wilson(k, n, 0.95);
-        fprintf(f, "%.9g %.6f %.6f %.6f %llu\n", centre(pb, &pb->bin[b]) / 1e6,
+        fprintf(f, "%.9g %.6f %.6f %.6f %llu\n", centre(pb, &pb->bin[b]) / unit,
                 (double)k / (double)n, w.lo, w.hi, (unsigned long long)n);
       }
       fprintf(f, "\n\n");
@@ -787,6 +789,17 @@ static int request_failed(ctx *c) {
   return 0;
 }
 
+/* A [path]'s graph: how often a read fails against the cross traffic on
+ * the routers' links, per queue disc when it varies. */
+static int path_graph(ctx *c) {
+  return rate_vs(c, "cross_flows", "reset-vs-cross-traffic",
+                 "cross-traffic flows on the links between routers", "qdisc",
+                 REPORT_F_APP,
+                 "How often a read fails with a reset, against the cross "
+                 "traffic on a shared bottleneck",
+                 "P(read fails with a reset)");
+}
+
 int plot_store(const report *r, const char *dir, const char *format, FILE *log,
                char *err, size_t cap) {
   if (strcmp(format, "png") && strcmp(format, "svg") && strcmp(format, "pdf"))
@@ -799,7 +812,7 @@ int plot_store(const report *r, const char *dir, const char *format, FILE *log,
       reset_vs(&c, "delack", "reset-vs-delack", "delayed-ACK timeout (ms)",
                NULL) ||
       heatmap(&c) || outcomes(&c) || bytes_lost(&c) || response_size(&c) ||
-      request_failed(&c))
+      request_failed(&c) || path_graph(&c))
     return -1;
   return 0;
 }
