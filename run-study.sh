@@ -5,7 +5,8 @@
 # timeline, ladder diagram and capture - then the response-size sweep
 # (scenarios/response-size.ini: where the effect lives, with the analytic
 # check on it), the three races beyond the article (http-reset,
-# keepalive-race, abort), and says where each is.
+# keepalive-race, abort), the shared bottleneck across routers
+# (shared-bottleneck), and says where each is.
 set -eu
 cd "$(dirname "$0")"
 scripts/install-deps
@@ -36,6 +37,12 @@ for race in http-reset keepalive-race abort; do
   $hc report "out/$race.db" --format=html --plots="out/$race-plots" \
     --out="out/$race-report.html"
 done
+path=shared-bottleneck
+$hc run "scenarios/$path.ini" --out="out/$path.db"
+$hc plot "out/$path.db" --out="out/$path-plots" --format=svg >/dev/null
+$hc plot "out/$path.db" --out="out/$path-plots" --format=png >/dev/null
+$hc report "out/$path.db" --format=html --plots="out/$path-plots" \
+  --out="out/$path-report.html"
 cat <<DONE
 
 The default study is done:
@@ -49,4 +56,6 @@ The default study is done:
                     (response-size.svg: the sawtooth and the check)
   three more races: out/http-reset-report.html, out/keepalive-race-report.html,
                     out/abort-report.html (and their -plots/)
+  across routers:   out/$path-report.html (a shared bottleneck, queue
+                    discs, cross traffic; reset-vs-cross-traffic.svg)
 DONE
