@@ -257,6 +257,55 @@ static void test_pcap_file(void) {
   remove(path);
 }
 
+static void stop_cb(void *s) {
+  ns3c_stop(s);
+}
+
+/* A path's counters: with bulk cross traffic the routers' queue discs take
+ * packets and the sinks bytes; without it (the control) none reach a sink
+ * and the queue discs take nothing (no conversation runs); a bad path is
+ * refused with the reason. */
+static uint64_t path_run(uint32_t flows, int qdisc, ns3c_path_stats *st) {
+  CHECK_EQ(ns3c_sim_new(&sim, 1, 0), 0);
+  ns3c_path_config pc = {.access = {100000000, 1000000, 100, 1500, 0, 0},
+                         .routers = 2,
+                         .core_rate_bps = 5000000,
+                         .core_delay_ns = 10000000,
+                         .qdisc = qdisc,
+                         .qdisc_packets = 20,
+                         .cross_flows = flows};
+  ns3c_tcpnet *n = NULL;
+  CHECK_EQ(ns3c_pathnet_new(sim, &pc, &n), 0);
+  CHECK_EQ(ns3c_schedule(sim, 2000000000, stop_cb, sim, NULL), 0);
+  CHECK_EQ(ns3c_run(sim), 0);
+  ns3c_pathnet_stats(n, st);
+  ns3c_sim_free(sim);
+  return st->cross_bytes;
+}
+
+static void test_path_cross_traffic(void) {
+  ns3c_path_stats st;
+  /* 2 s at 5 Mb/s: at most 1.25 MB through the bottleneck */
+  uint64_t got = path_run(2, NS3C_QDISC_FIFO, &st);
+  CHECK(got > 500000 && got <= 1250000);
+  CHECK(st.qdisc_packets > 0);
+  CHECK(st.qdisc_drops > 0); /* two windows against 20 packets */
+  CHECK_EQ(st.conv_qdisc_drops, 0);
+  CHECK(path_run(2, NS3C_QDISC_FQ_CODEL, &st) > 500000);
+  CHECK_EQ(path_run(0, NS3C_QDISC_FIFO, &st), 0);
+  CHECK_EQ(st.qdisc_packets, 0);
+  CHECK_EQ(ns3c_sim_new(&sim, 1, 0), 0);
+  ns3c_path_config bad = {.access = {100000000, 1000000, 100, 1500, 0, 0},
+                          .routers = 1,
+                          .core_rate_bps = 5000000,
+                          .qdisc_packets = 20,
+                          .cross_flows = 2};
+  ns3c_tcpnet *n = NULL;
+  CHECK_EQ(ns3c_pathnet_new(sim, &bad, &n), NS3C_ERR_INVAL);
+  CHECK(strstr(ns3c_last_error(), "2 routers") != NULL);
+  ns3c_sim_free(sim);
+}
+
 int main(void) {
   RUN(test_events_order_and_cancel);
   RUN(test_realtime_events);
@@ -264,5 +313,6 @@ int main(void) {
   RUN(test_queue_drops);
   RUN(test_loss_reproducible);
   RUN(test_pcap_file);
+  RUN(test_path_cross_traffic);
   return t_summary();
 }
