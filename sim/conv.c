@@ -1,11 +1,13 @@
 /*
- * conv.c - the conversation: the client and server applications over one
- * TCP below, the scheduling, and the outcome read off the trace.
+ * conv.c - the conversation: the client and server applications (apps.c)
+ * over one TCP below, their scheduling, and the outcome read off the
+ * trace.
  *
  * The TCP below is one of conv_internal.h's stacks - the model's hosts on
  * the wrapper's link (with a real kernel at an end, in emulation), ns-3's
- * own TCP, or the model as ns-3's TCP - and nothing here asks which: the
- * applications call it through r->ops and hear from it through
+ * own TCP, or the model as ns-3's TCP (on one link or across a [path]) -
+ * and nothing here asks which: the applications reach it through an
+ * endpoint made of r->ops and hear from it through
  * conv_client_event/conv_server_event. The outcome is read from one stream
  * of trace events (conv_trace): the model's own for a model end; for an
  * end that does not trace itself, events made from what shows - the
@@ -29,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps.h"
 #include "conv_internal.h"
 
 /* e's simulation and its link: 0, or an ns3c error */
@@ -127,29 +130,23 @@ void conv_fail(run *r, const char *fmt, const char *detail) {
 static void on_app_event(void *arg) {
   app_ev *a = arg;
   a->live = false;
-  a->r->ev_gen = a->gen; /* whose connection the event was scheduled on */
-  a->r->ev_tok = a->tok;
-  a->fn(a->r);
+  conv_apps_fire(&a->r->app, a->fn, a->gen, a->tok);
   conv_settle(a->r);
 }
 
-static void after_tok(run *r, uint64_t delay, void (*fn)(run *r),
+static void after_tok(run *r, uint64_t delay, void (*fn)(conv_apps *a),
                       uint64_t tok) {
   for (int i = 0; i < MAX_APP_EVENTS; i++) {
     app_ev *a = &r->apps[i];
     if (a->live)
       continue;
-    *a = (app_ev){r, fn, 0, true, r->srv_gen, tok};
+    *a = (app_ev){r, fn, 0, true, r->app.srv_gen, tok};
     if (ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + delay, on_app_event, a,
                       &a->id) != 0)
       conv_fail(r, "cannot schedule: %s", ns3c_last_error());
     return;
   }
   conv_fail(r, "%s", "too many application events pending");
-}
-
-static void after(run *r, uint64_t delay, void (*fn)(run *r)) {
-  after_tok(r, delay, fn, 0);
 }
 
 static bool link_idle(const run *r) {
@@ -190,9 +187,10 @@ void conv_settle(run *r) {
     return;
   /* the server is done with a connection and the client has opened
    * another: the server takes it */
-  if (r->srv_done && r->out->connections > 1 && r->ops->accept)
+  if (r->app.srv_done && r->out->connections > 1 && r->ops->accept)
     r->ops->accept(r);
-  if (r->client_done && r->srv_done && r->ops->quiescent(r) && link_idle(r)) {
+  if (r->app.client_done && r->app.srv_done && r->ops->quiescent(r) &&
+      link_idle(r)) {
     r->out->completed = true;
     stop(r);
   }
@@ -223,388 +221,65 @@ int64_t conv_app_event(run *r, int node, tcp_app_call call, int64_t arg,
 }
 
 /* ---------------------------------------------------------------------------
- * The applications
+ * The applications (apps.c) on the stack below
  */
 
-/* The client application closes its connection (once). */
-static void client_close_conn(run *r) {
-  if (r->conn_closed)
-    return;
-  r->conn_closed = true;
-  r->ops->close(r, 0);
+static int64_t ep_send(void *u, int node, uint64_t n) {
+  run *r = u;
+  return r->ops->send(r, node, n);
 }
 
-/* The conversation's end, for the client: its last connection closed. */
-static void client_close(run *r) {
-  if (r->client_done)
-    return;
-  r->client_done = true;
-  client_close_conn(r);
+static int64_t ep_recv(void *u, int node, uint64_t max) {
+  run *r = u;
+  return r->ops->recv(r, node, max);
 }
 
-/* The client's requests (the article's: one). */
-static uint64_t nreq(const run *r) {
-  return r->p->requests ? r->p->requests : 1;
+static void ep_shutdown(void *u, int node) {
+  run *r = u;
+  r->ops->shutdown(r, node);
 }
 
-static void client_write(run *r);
-static void client_read(run *r);
-
-/* Another connection: the one before is closed (the pool lets go of it),
- * the requests from resp_idx on go on the new one. */
-static void client_reconnect(run *r) {
-  client_close_conn(r);
-  r->conn_first = r->resp_idx;
-  r->req_sent = 0;
-  r->conn_read = 0;
-  r->conn_dead = false;
-  r->conn_closed = false;
-  r->req_done = false;
-  r->out->connections++;
-  int rv = r->ops->reconnect(r);
-  if (rv)
-    conv_fail(r, "opening another connection: %s",
-              ns3c_last_error()[0] ? ns3c_last_error() : tcp_strerror(rv));
+static void ep_close(void *u, int node) {
+  run *r = u;
+  r->ops->close(r, node);
 }
 
-/* Between two requests without pipelining, every response read: the
- * connection waits in the pool, and the client reads nothing from it. */
-static bool pooled(const run *r) {
-  return !r->p->pipeline && r->req_released < nreq(r) &&
-         r->resp_idx >= r->req_released;
+static void ep_abort(void *u, int node) {
+  run *r = u;
+  r->ops->abort(r, node);
 }
 
-/* The gap after a response (or a failure) has passed: the next request,
- * on a new connection if this one is dead or was idle past
- * reuse_timeout. */
-static void client_next(run *r) {
-  r->next_sched = false;
-  if (r->client_done)
-    return;
-  r->req_released++;
-  if (r->conn_dead ||
-      (r->p->reuse_timeout_ns && r->p->gap_ns > r->p->reuse_timeout_ns)) {
-    client_reconnect(r);
-    return; /* the request goes when it connects */
-  }
-  client_write(r);
-  if (r->reading && r->p->read_interval_ns == 0)
-    client_read(r); /* what arrived while it sat in the pool */
+static int ep_reconnect(void *u) {
+  run *r = u;
+  return r->ops->reconnect(r);
 }
 
-/* The requests on this connection failed (`why`: the read's connection
- * reset, 0 the end of the stream before their responses, or another
- * error): resent on a new connection while `retry` allows, else given
- * up; then the next request, or the end. */
-static void client_conn_failed(run *r, int64_t why) {
-  r->conn_dead = true;
-  uint64_t out = r->req_released - r->resp_idx; /* awaiting responses */
-  if (out && r->tries < r->p->retry) {
-    r->tries++;
-    r->out->retries += out;
-    client_reconnect(r);
-    return;
-  }
-  if (why == TCP_ERR_RESET)
-    r->out->failed_reset += out;
-  else if (why == 0)
-    r->out->failed_eof += out;
-  r->resp_idx = r->req_released; /* failed: no response will come */
-  r->tries = 0;
-  if (r->req_released < nreq(r) && !r->next_sched) {
-    r->next_sched = true;
-    after(r, r->p->gap_ns, client_next);
-    return;
-  }
-  client_close(r);
+static void ep_after(void *u, uint64_t delay, void (*fn)(conv_apps *a),
+                     uint64_t tok) {
+  after_tok(u, delay, fn, tok);
 }
 
-/* One read (paced) or every read that succeeds (read_interval 0). */
-static void client_read(run *r) {
-  if (r->client_done || r->conn_dead)
-    return;
-  for (;;) {
-    if (pooled(r))
-      return; /* nothing asked: the connection is left alone */
-    int64_t n = r->ops->recv(r, 0, r->p->read_size);
-    if (n > 0) {
-      r->out->bytes_read += (uint64_t)n;
-      r->conn_read += (uint64_t)n;
-      /* responses come in order: those read whole so far */
-      uint64_t whole = r->p->response
-                           ? r->conn_first + r->conn_read / r->p->response
-                           : r->resp_idx;
-      if (whole > r->req_released)
-        whole = r->req_released;
-      if (whole > r->resp_idx) {
-        r->got += whole - r->resp_idx;
-        r->resp_idx = whole;
-        r->tries = 0;
-      }
-      /* a response read whole releases the next request */
-      if (!r->p->pipeline && r->req_released < nreq(r) && !r->next_sched &&
-          r->resp_idx >= r->req_released) {
-        r->next_sched = true;
-        after(r, r->p->gap_ns, client_next);
-      }
-      if (r->p->close_when_read && !r->client_closing &&
-          r->resp_idx >= nreq(r)) {
-        /* the whole response, by its length: close without waiting for
-         * the server's FIN (the article's normal conversation) */
-        r->client_closing = true;
-        if (r->p->read_close_delay_ns)
-          after(r, r->p->read_close_delay_ns, client_close);
-        else
-          client_close(r);
-        return;
-      }
-      if (r->p->read_interval_ns)
-        return;
-      continue;
-    }
-    if (n != 0 && n != TCP_ERR_WOULDBLOCK && !r->out->client_error)
-      r->out->client_error = (int)n;
-    if (n == TCP_ERR_WOULDBLOCK)
-      return;
-    /* the end of the stream, or an error: the end of the conversation
-     * unless requests are still to be answered */
-    if (r->resp_idx < nreq(r))
-      client_conn_failed(r, n);
-    else
-      client_close(r);
-    return;
-  }
+static void ep_fail(void *u, const char *what, int err) {
+  char msg[300];
+  snprintf(msg, sizeof msg, "%s: %s", what,
+           ns3c_last_error()[0] ? ns3c_last_error() : tcp_strerror(err));
+  conv_fail(u, "%s", msg);
 }
 
-static void client_read_tick(run *r) {
-  r->reading = true;
-  client_read(r);
-  if (!r->client_done && r->p->read_interval_ns)
-    after(r, r->p->read_interval_ns, client_read_tick);
-}
-
-static void client_shutdown(run *r) {
-  if (!r->client_done && !r->conn_closed)
-    r->ops->shutdown(r, 0);
-}
-
-/* The requests released so far on this connection; after the last, the
- * half-close. The reads begin once the first request is written. */
-static void client_write(run *r) {
-  if (r->conn_dead || r->conn_closed)
-    return;
-  uint64_t target = (r->req_released - r->conn_first) * r->p->request;
-  while (r->req_sent < target) {
-    int64_t n = r->ops->send(r, 0, target - r->req_sent);
-    if (n <= 0)
-      return;
-    r->req_sent += (uint64_t)n;
-  }
-  if (r->req_done)
-    return;
-  if (r->req_released >= nreq(r)) {
-    r->req_done = true;
-    if (r->p->half_close) {
-      if (r->p->shutdown_delay_ns)
-        after(r, r->p->shutdown_delay_ns, client_shutdown);
-      else
-        client_shutdown(r);
-    }
-  }
-  if (!r->read_started) {
-    r->read_started = true;
-    after(r, r->p->read_delay_ns, client_read_tick);
-  }
-}
-
-/* The server's responses on this connection before it closes:
- * max_requests, or the client's requests left (its last says
- * "Connection: close"). */
-static uint64_t nresp(const run *r) {
-  return r->p->max_requests ? r->p->max_requests : nreq(r) - r->conn_first;
-}
-
-/* Bytes the server's application reads at most: none beyond the requests
- * it answers, unless it lingers (and then it reads everything). */
-static uint64_t srv_cap(const run *r) {
-  if (r->lingering || !r->p->max_requests)
-    return UINT64_MAX;
-  return r->p->max_requests * r->p->request;
-}
-
-/* Requests the server may answer now: each read whole (all at the end of
- * the stream, at least one); with half-close and wait_eof, none before
- * the end of the stream unless it reads no more. */
-static uint64_t answerable(const run *r) {
-  uint64_t k = r->p->request ? r->srv_read / r->p->request : nresp(r);
-  bool capped = r->srv_read >= srv_cap(r);
-  if (r->p->half_close && r->p->wait_eof && !r->srv_eof && !capped)
-    return 0;
-  if (r->srv_eof && k < 1)
-    k = 1;
-  return k < nresp(r) ? k : nresp(r);
-}
-
-static void server_close_now(run *r) {
-  if (r->srv_done || !r->srv_conn)
-    return;
-  r->srv_done = true;
-  if (r->p->close_mode == CONV_CLOSE_ABORT)
-    r->ops->abort(r, 1);
-  else
-    r->ops->close(r, 1);
-}
-
-static void server_close_now_ev(run *r);
-
-/* close_mode: close(); abort, SO_LINGER {1, 0} and close(); linger, the
- * lingering close: shutdown(SEND), then read and discard until the end
- * of the stream or `linger` is up, then close(). */
-static void server_close(run *r) {
-  if (r->srv_done || !r->srv_conn)
-    return;
-  if (r->p->close_mode != CONV_CLOSE_LINGER) {
-    server_close_now(r);
-    return;
-  }
-  if (r->lingering)
-    return;
-  r->lingering = true;
-  r->ops->shutdown(r, 1);
-  after(r, r->p->linger_ns, server_close_now_ev);
-  conv_server_event(r, TCP_NOTIFY_READABLE); /* drain what is there */
-}
-
-/* The server's timers, each for the connection it was armed on. */
-static void server_close_now_ev(run *r) {
-  if (r->ev_gen == r->srv_gen)
-    server_close_now(r);
-}
-
-static void server_close_ev(run *r) {
-  if (r->ev_gen == r->srv_gen)
-    server_close(r);
-}
-
-/* idle_timeout: no request came after the last response */
-static void server_idle_ev(run *r) {
-  if (r->ev_gen == r->srv_gen && r->ev_tok == r->idle_tok && !r->lingering)
-    server_close(r);
-}
-
-static void server_write(run *r) {
-  if (r->srv_done)
-    return;
-  uint64_t target = r->resp_due * r->p->response;
-  while (r->resp_sent < target) {
-    int64_t n = r->ops->send(r, 1, target - r->resp_sent);
-    if (n <= 0)
-      return;
-    r->resp_sent += (uint64_t)n;
-  }
-  if (r->resp_due < nresp(r) && !(r->srv_eof && r->resp_due >= answerable(r))) {
-    /* responses still to come: with idle_timeout, waiting for the next
-     * request is bounded */
-    if (r->p->idle_timeout_ns && r->resp_due >= answerable(r) &&
-        !r->respond_sched && r->resp_due > 0 && r->idle_resp != r->resp_due) {
-      r->idle_resp = r->resp_due; /* once per response */
-      after_tok(r, r->p->idle_timeout_ns, server_idle_ev, ++r->idle_tok);
-    }
-    return;
-  }
-  /* close_on_eof: the close waits for the client's end of stream */
-  if (!r->close_sched && (!r->p->close_on_eof || r->srv_eof)) {
-    r->close_sched = true;
-    if (r->p->close_delay_ns)
-      after(r, r->p->close_delay_ns, server_close_ev);
-    else
-      server_close(r);
-  }
-}
-
-static void server_next(run *r);
-
-/* The think time of the next response has passed. */
-static void server_respond(run *r) {
-  if (r->ev_gen != r->srv_gen)
-    return; /* armed on a connection now gone */
-  r->respond_sched = false;
-  if (r->srv_done || r->lingering)
-    return;
-  r->resp_due++;
-  server_write(r);
-  server_next(r);
-}
-
-/* Schedule the next response if a request is there to answer. */
-static void server_next(run *r) {
-  if (r->respond_sched || r->srv_done || r->lingering ||
-      r->resp_due >= answerable(r))
-    return;
-  r->respond_sched = true;
-  r->srv_started = true;
-  r->idle_tok++; /* a request came: the idle timer is off */
-  after(r, r->p->think_ns, server_respond);
-}
-
-static void server_readable(run *r, tcp_notify what) {
-  int64_t n = TCP_ERR_WOULDBLOCK;
-  for (;;) {
-    uint64_t cap = srv_cap(r), room = cap - r->srv_read;
-    if (room == 0)
-      break;
-    if ((n = r->ops->recv(r, 1, room < 65536 ? room : 65536)) <= 0)
-      break;
-    r->srv_read += (uint64_t)n;
-  }
-  bool eof = n == 0;
-  if (eof && !r->srv_eof) {
-    r->srv_eof = true;
-    if (r->lingering) {
-      server_close_now(r); /* the client is done: the lingering ends */
-      return;
-    }
-    if (r->srv_started && r->resp_sent >= r->resp_due * r->p->response)
-      server_write(r); /* the responses are out: now the close */
-  }
-  if (n < 0 && n != TCP_ERR_WOULDBLOCK) {
-    server_close_now(r);
-    return;
-  }
-  if (what == TCP_NOTIFY_ERROR) {
-    server_close_now(r);
-    return;
-  }
-  server_next(r);
-}
+static const conv_endpoint endpoint = {NULL,         ep_send,  ep_recv,
+                                       ep_shutdown,  ep_close, ep_abort,
+                                       ep_reconnect, ep_after, ep_fail};
 
 void conv_server_accepted(run *r) {
-  r->srv_gen++;
-  r->srv_conn = true;
-  r->srv_read = r->resp_sent = r->resp_due = r->idle_resp = 0;
-  r->srv_started = r->close_sched = r->srv_done = false;
-  r->respond_sched = r->lingering = r->srv_eof = false;
+  conv_apps_server_accepted(&r->app);
 }
 
-/* What the client's endpoint said. */
 void conv_client_event(run *r, tcp_notify what) {
-  if (what == TCP_NOTIFY_CONNECTED || what == TCP_NOTIFY_WRITABLE)
-    client_write(r);
-  if (what == TCP_NOTIFY_ERROR && !r->req_done)
-    client_read(r); /* the connection failed before the request */
-  else if ((what == TCP_NOTIFY_READABLE || what == TCP_NOTIFY_ERROR) &&
-           r->reading && r->p->read_interval_ns == 0)
-    client_read(r);
+  conv_apps_client_event(&r->app, what);
 }
 
-/* What the server's endpoint said, once it has its connection. */
 void conv_server_event(run *r, tcp_notify what) {
-  if (!r->srv_conn || r->srv_done)
-    return;
-  if (what == TCP_NOTIFY_WRITABLE && r->srv_started)
-    server_write(r);
-  else
-    server_readable(r, what);
+  conv_apps_server_event(&r->app, what);
 }
 
 /* ---------------------------------------------------------------------------
@@ -992,8 +667,9 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
   r->out = out;
   r->t0 = ns3c_now(e->sim);
   r->last_in_time = CONV_NONE;
-  r->req_released = p->pipeline ? nreq(r) : 1;
-  out->connections = 1;
+  conv_endpoint ep = endpoint;
+  ep.user = r;
+  conv_apps_init(&r->app, p, &ep, out);
   r->link = e->link;
   r->s[0] = (side){.r = r, .node = 0};
   r->s[1] = (side){.r = r, .node = 1};
@@ -1038,12 +714,13 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
   ns3c_link_stats_get(r->link, &st);
   out->lost = (uint32_t)(st.lost[0] + st.lost[1] + st.queue_drops[0] +
                          st.queue_drops[1]);
-  if (!r->client_done || !r->srv_done)
+  if (!r->app.client_done || !r->app.srv_done)
     out->completed = false;
   /* responses the client read whole */
-  uint64_t got = p->response ? r->got : out->client_error ? 0 : nreq(r);
-  out->exchanges = got < nreq(r) ? got : nreq(r);
-  out->requests_failed = nreq(r) - out->exchanges;
+  uint64_t nreq = conv_apps_requests(p);
+  uint64_t got = p->response ? r->app.got : out->client_error ? 0 : nreq;
+  out->exchanges = got < nreq ? got : nreq;
+  out->requests_failed = nreq - out->exchanges;
   if (rv && !r->err)
     snprintf(msg, sizeof msg, "setting up the conversation: %s",
              ns3c_last_error()[0] ? ns3c_last_error() : tcp_strerror(rv));

@@ -21,6 +21,7 @@
 #ifndef HALFCLOSE_CONV_INTERNAL_H
 #define HALFCLOSE_CONV_INTERNAL_H
 
+#include "apps.h"
 #include "conv.h"
 #include "ns3c.h"
 #include "pcapng.h"
@@ -49,7 +50,7 @@ typedef struct side {
 
 typedef struct app_ev {
   run *r;
-  void (*fn)(run *r);
+  void (*fn)(conv_apps *a);
   uint64_t id;
   bool live;
   uint64_t gen; /* the server's connection when it was scheduled */
@@ -121,38 +122,12 @@ struct run {
   tcp_state cstate, sstate; /* the client's and the server's socket's
                                state (their "State" trace) */
 
-  uint64_t ev_gen, ev_tok; /* of the application event running */
-
-  /* client application; requests are numbered from 0 over the
-   * conversation, bytes per connection */
-  tcp_conn *cc;
-  uint64_t req_sent;     /* request bytes written on this connection */
-  uint64_t req_released; /* requests the client may have written */
-  uint64_t conn_first;   /* the first request on this connection */
-  uint64_t conn_read;    /* response bytes read on this connection */
-  uint64_t resp_idx;     /* the request whose response is awaited next */
-  uint64_t got;          /* responses read whole, all connections */
-  uint64_t tries;        /* resends of request resp_idx so far */
-  bool conn_dead;        /* this connection ended or failed */
-  bool conn_closed;      /* the client closed this connection */
-  bool req_done, reading, client_done;
-  bool read_started;   /* its reads are scheduled */
-  bool next_sched;     /* its next request is scheduled */
-  bool client_closing; /* close_when_read: its close is scheduled */
-  /* server application */
-  tcp_conn *sc;
-  uint64_t srv_read, resp_sent;
-  uint64_t resp_due; /* responses the server may have written */
-  bool srv_conn;     /* the server has its connection */
-  bool srv_started, close_sched, srv_done;
-  bool respond_sched; /* its next response is scheduled (think) */
-  bool lingering;     /* its lingering close has begun */
-  bool srv_eof;       /* the server read the client's end of stream */
-  uint64_t srv_gen;   /* connections the server has taken */
-  uint64_t idle_tok;  /* the idle timer armed last */
-  uint64_t idle_resp; /* ... after this many responses */
-  uint16_t srv_port;  /* where the server listens */
-  ns3c_tcp *ss_next;  /* the sockets' server: a connection waiting */
+  /* the applications (apps.c), and the model's connections under them
+   * (stack_link.c) */
+  conv_apps app;
+  tcp_conn *cc, *sc;
+  uint16_t srv_port; /* where the server listens */
+  ns3c_tcp *ss_next; /* the sockets' server: a connection waiting */
 
   /* outcome tracking, from the client's trace */
   conv_outcome *out;

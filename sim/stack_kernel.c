@@ -26,13 +26,13 @@ static void kernel_client_done(run *r, const conv_kernel_report *k) {
   r->out->bytes_read = bytes;
   r->out->client_error = (int)err;
   if (k->counted) { /* responses read whole, over its connections */
-    r->got = k->responses;
+    r->app.got = k->responses;
     r->out->connections = k->connections;
     r->out->retries = k->retries;
     r->out->failed_reset = k->failed_reset;
     r->out->failed_eof = k->failed_eof;
   } else if (r->p->response) {
-    r->got = bytes / r->p->response;
+    r->app.got = bytes / r->p->response;
   }
   if (bytes)
     conv_app_event(r, 0, TCP_CALL_RECV, (int64_t)bytes, (int64_t)bytes);
@@ -60,18 +60,18 @@ static void on_watch(void *arg) {
   run *r = arg;
   r->watch_id = 0;
   for (int end = 0; end < 2; end++) {
-    bool *done = end == 0 ? &r->client_done : &r->srv_done;
+    bool *done = end == 0 ? &r->app.client_done : &r->app.srv_done;
     conv_kernel_report k = {0};
     if (!conv_is_kernel(r, end) || *done ||
         !r->kernel->poll(r->kernel->user, end,
-                         end == 0 ? r->srv_done : r->client_done, &k))
+                         end == 0 ? r->app.srv_done : r->app.client_done, &k))
       continue;
     *done = true;
     if (end == 0)
       kernel_client_done(r, &k);
   }
-  if (!(conv_is_kernel(r, 0) && !r->client_done) &&
-      !(conv_is_kernel(r, 1) && !r->srv_done)) {
+  if (!(conv_is_kernel(r, 0) && !r->app.client_done) &&
+      !(conv_is_kernel(r, 1) && !r->app.srv_done)) {
     conv_settle(r); /* stops once the link has been quiet */
     if (r->stopped)
       return;

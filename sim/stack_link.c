@@ -45,7 +45,7 @@ static void on_notify(void *user, tcp_conn *c, tcp_notify what) {
   }
   /* one connection at a time: the next waits until the server is done
    * with this one (link_accept) */
-  if (what == TCP_NOTIFY_ACCEPTABLE && (!r->sc || r->srv_done) &&
+  if (what == TCP_NOTIFY_ACCEPTABLE && (!r->sc || r->app.srv_done) &&
       tcp_host_accept(s->host, (uint16_t)r->p->port, &r->sc, conv_rel(r)) ==
           0) {
     c = r->sc;

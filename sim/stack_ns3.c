@@ -77,7 +77,7 @@ static void on_ns3_event(void *user, ns3c_tcp *t, ns3c_tcp_event what,
                          ns3c_tcp *accepted) {
   run *r = user;
   if (what == NS3C_TCP_ACCEPTED) {
-    if (!r->ss || r->srv_done)
+    if (!r->ss || r->app.srv_done)
       adopt(r, accepted);
     else if (!r->ss_next) /* one at a time: it waits (conv_sockets_accept) */
       r->ss_next = accepted;
@@ -214,9 +214,9 @@ void conv_sockets_end(run *r) {
   if (!r->net)
     return;
   ns3c_link_set_capture(r->link, NULL, NULL);
-  if (!r->client_done && r->cs)
+  if (!r->app.client_done && r->cs)
     ns3c_tcp_close(r->cs);
-  if (!r->srv_done && r->ss)
+  if (!r->app.srv_done && r->ss)
     ns3c_tcp_close(r->ss);
   if (r->lis)
     ns3c_tcp_close(r->lis);
