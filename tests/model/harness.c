@@ -277,7 +277,8 @@ void h_dump(const harness *t, FILE *f) {
   }
 }
 
-/* ---- the article's application pair ---- */
+/* ---- the article's application pair: the conversation's applications
+ * (sim/apps.c) on this harness's hosts ---- */
 
 void h_kb_defaults(h_kb *kb) {
   memset(kb, 0, sizeof *kb);
@@ -288,135 +289,105 @@ void h_kb_defaults(h_kb *kb) {
   kb->read_size = 65536;
 }
 
-static void client_close(harness *t) {
-  h_kb *kb = &t->kb;
-  if (kb->client_closed || kb->client_keep_open)
-    return;
-  kb->client_closed = true;
-  tcp_conn_close(kb->cc, t->now);
+static tcp_conn *kb_conn(harness *t, int node) {
+  return node ? t->kb.sc : t->kb.cc;
 }
 
-static void client_close_cb(harness *t, void *arg) {
-  (void)arg;
-  client_close(t);
+static int64_t ep_send(void *u, int node, uint64_t n) {
+  harness *t = u;
+  int64_t rv = tcp_conn_send(kb_conn(t, node), n, t->now);
+  if (node == 1 && rv > 0)
+    t->kb.server_sent += (uint64_t)rv;
+  return rv;
 }
 
-static void client_read(harness *t) {
+static int64_t ep_recv(void *u, int node, uint64_t max) {
+  harness *t = u;
   h_kb *kb = &t->kb;
-  if (kb->client_closed)
-    return;
-  for (;;) {
-    int64_t n = tcp_conn_recv(kb->cc, NULL, kb->read_size, t->now);
-    if (n > 0) {
-      uint64_t before = kb->client_read;
-      kb->client_read += (uint64_t)n;
-      if (kb->client_close_after && before < kb->client_close_after &&
-          kb->client_read >= kb->client_close_after)
-        h_at(t, t->now + kb->client_close_delay, client_close_cb, NULL);
-      if (kb->read_interval)
-        return; /* one read per interval */
+  int64_t rv = tcp_conn_recv(kb_conn(t, node), NULL, max, t->now);
+  if (node == 1) {
+    if (rv > 0)
+      kb->server_read += (uint64_t)rv;
+    return rv;
+  }
+  if (rv > 0)
+    kb->client_read += (uint64_t)rv;
+  else if (rv == 0)
+    kb->client_eof = true;
+  else if (rv != TCP_ERR_WOULDBLOCK && !kb->client_error)
+    kb->client_error = (int)rv;
+  return rv;
+}
+
+static void ep_shutdown(void *u, int node) {
+  harness *t = u;
+  tcp_conn_shutdown(kb_conn(t, node), t->now);
+}
+
+static void ep_close(void *u, int node) {
+  harness *t = u;
+  if (node == 0 && t->kb.client_keep_open)
+    return; /* the test inspects the connection afterwards */
+  *(node ? &t->kb.server_closed : &t->kb.client_closed) = true;
+  tcp_conn_close(kb_conn(t, node), t->now);
+}
+
+static void ep_abort(void *u, int node) {
+  harness *t = u;
+  *(node ? &t->kb.server_closed : &t->kb.client_closed) = true;
+  tcp_conn_abort(kb_conn(t, node), t->now);
+}
+
+static int ep_reconnect(void *u) {
+  harness *t = u;
+  return tcp_host_connect(t->s[0].host, &t->kb.cc, 0, H_ADDR_B, t->kb.port,
+                          t->now);
+}
+
+/* an application event: its slot holds what conv_apps_fire needs */
+static void kb_fire(harness *t, void *arg) {
+  h_kb_event *e = arg;
+  e->live = false;
+  conv_apps_fire(&t->kb.app, e->fn, e->gen, e->tok);
+}
+
+static void ep_after(void *u, uint64_t delay, void (*fn)(conv_apps *a),
+                     uint64_t tok) {
+  harness *t = u;
+  for (size_t i = 0; i < H_KB_EVENTS; i++) {
+    h_kb_event *e = &t->kb.ev[i];
+    if (e->live)
       continue;
-    }
-    if (n == 0) {
-      kb->client_eof = true;
-      client_close(t);
-    } else if (n != TCP_ERR_WOULDBLOCK) {
-      if (!kb->client_error)
-        kb->client_error = (int)n;
-      client_close(t);
-    }
+    *e = (h_kb_event){fn, t->kb.app.srv_gen, tok, true};
+    h_at(t, t->now + delay, kb_fire, e);
     return;
   }
+  fprintf(stderr, "harness: too many application events\n");
+  abort();
 }
 
-static void paced_read(harness *t, void *arg) {
-  (void)arg;
-  h_kb *kb = &t->kb;
-  kb->reading = false;
-  client_read(t);
-  if (!kb->client_closed && kb->read_interval) {
-    kb->reading = true;
-    h_at(t, t->now + kb->read_interval, paced_read, NULL);
-  }
-}
-
-static void server_write(harness *t) {
-  h_kb *kb = &t->kb;
-  while (kb->server_sent < kb->response) {
-    int64_t n = tcp_conn_send(kb->sc, kb->response - kb->server_sent, t->now);
-    if (n <= 0)
-      return;
-    kb->server_sent += (uint64_t)n;
-  }
-}
-
-static void server_close(harness *t, void *arg) {
-  (void)arg;
-  if (!t->kb.server_closed) {
-    t->kb.server_closed = true;
-    tcp_conn_close(t->kb.sc, t->now);
-  }
-}
-
-static void kb_server_respond(harness *t) {
-  h_kb *kb = &t->kb;
-  if (!kb->writing || kb->server_closed)
-    return;
-  server_write(t);
-  if (kb->server_sent == kb->response && !kb->close_scheduled &&
-      !kb->server_close_on_eof) {
-    kb->close_scheduled = true;
-    h_at(t, t->now + kb->close_delay, server_close, NULL);
-  }
-}
-
-static void think_done(harness *t, void *arg) {
-  (void)arg;
-  t->kb.writing = true;
-  kb_server_respond(t);
-}
-
-static void kb_server(harness *t, tcp_conn *c, tcp_notify what) {
-  h_kb *kb = &t->kb;
-  if (what == TCP_NOTIFY_ACCEPTABLE && !kb->sc &&
-      tcp_host_accept(t->s[1].host, kb->port, &kb->sc, t->now) == 0)
-    c = kb->sc;
-  if (c != kb->sc || kb->server_closed)
-    return;
-  int64_t n;
-  while ((n = tcp_conn_recv(c, NULL, 65536, t->now)) > 0)
-    kb->server_read += (uint64_t)n;
-  bool eof = n == 0;
-  if (!kb->server_started &&
-      (eof || (!kb->half_close && kb->server_read >= kb->request))) {
-    kb->server_started = true;
-    h_at(t, t->now + kb->think, think_done, NULL);
-  }
-  kb_server_respond(t);
-  if (eof && kb->server_close_on_eof && kb->server_sent == kb->response)
-    server_close(t, NULL);
-  if (what == TCP_NOTIFY_ERROR || (n < 0 && n != TCP_ERR_WOULDBLOCK))
-    server_close(t, NULL);
+static void ep_fail(void *u, const char *what, int err) {
+  (void)u;
+  fprintf(stderr, "harness: the applications failed: %s: %s\n", what,
+          tcp_strerror(err));
+  t_cur_failed++;
 }
 
 static void kb_notify(harness *t, int side, tcp_conn *c, tcp_notify what) {
   h_kb *kb = &t->kb;
-  if (side == 1) {
-    kb_server(t, c, what);
+  if (side == 0) {
+    if (c == kb->cc)
+      conv_apps_client_event(&kb->app, what);
     return;
   }
-  if (what == TCP_NOTIFY_CONNECTED) {
-    tcp_conn_send(c, kb->request, t->now);
-    if (kb->half_close)
-      tcp_conn_shutdown(c, t->now);
-    if (kb->read_interval || kb->read_delay) {
-      kb->reading = true;
-      h_at(t, t->now + kb->read_delay, paced_read, NULL);
-    }
-  } else if (what == TCP_NOTIFY_READABLE || what == TCP_NOTIFY_ERROR) {
-    if (!kb->reading && !kb->read_interval)
-      client_read(t);
+  /* one connection at a time, as the conversation's server takes them */
+  if (what == TCP_NOTIFY_ACCEPTABLE && (!kb->sc || kb->app.srv_done) &&
+      tcp_host_accept(t->s[1].host, kb->port, &kb->sc, t->now) == 0) {
+    c = kb->sc;
+    conv_apps_server_accepted(&kb->app);
   }
+  if (c == kb->sc)
+    conv_apps_server_event(&kb->app, what);
 }
 
 void h_kb_client_closes_first(h_kb *kb, uint64_t response, uint64_t think,
@@ -425,14 +396,32 @@ void h_kb_client_closes_first(h_kb *kb, uint64_t response, uint64_t think,
   kb->response = response;
   kb->think = think;
   kb->server_close_on_eof = true;
-  kb->client_close_after = response;
+  kb->client_close_when_read = true;
   kb->client_close_delay = client_delay;
 }
 
 void h_kb_start(harness *t) {
+  h_kb *kb = &t->kb;
+  conv_params *p = &kb->p;
+  conv_params_default(p);
+  p->port = kb->port;
+  p->request = kb->request;
+  p->response = kb->response;
+  p->half_close = kb->half_close;
+  p->read_delay_ns = kb->read_delay;
+  p->read_interval_ns = kb->read_interval;
+  p->read_size = kb->read_size;
+  p->close_delay_ns = kb->close_delay;
+  p->think_ns = kb->think;
+  p->close_on_eof = kb->server_close_on_eof;
+  p->close_when_read = kb->client_close_when_read;
+  p->read_close_delay_ns = kb->client_close_delay;
+  conv_endpoint ep = {t,        ep_send,      ep_recv,  ep_shutdown, ep_close,
+                      ep_abort, ep_reconnect, ep_after, ep_fail};
+  conv_apps_init(&kb->app, p, &ep, &kb->out);
   t->notify = kb_notify;
-  tcp_host_listen(t->s[1].host, t->kb.port, 8, t->now);
-  tcp_host_connect(t->s[0].host, &t->kb.cc, 0, H_ADDR_B, t->kb.port, t->now);
+  tcp_host_listen(t->s[1].host, kb->port, 8, t->now);
+  tcp_host_connect(t->s[0].host, &kb->cc, 0, H_ADDR_B, kb->port, t->now);
 }
 
 unsigned h_kb_run_dropping(harness *t, h_drop_fn drop) {

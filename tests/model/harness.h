@@ -8,14 +8,16 @@
  * h_fini() fails the test if the checker saw a violation or if any byte the
  * hosts allocated was not freed.
  *
- * A tiny "kb" application pair reproduces the article's conversation: the
- * client connects, writes a request, shuts down sending, reads at its own
- * pace and closes at end of stream or error; the server reads to end of
- * stream, writes its response and closes.
+ * The "kb" application pair is the conversation's own (sim/apps.c, the
+ * same code the simulations run) on these hosts: by default the article's
+ * conversation - the client connects, writes a request, shuts down
+ * sending, reads at its own pace and closes at end of stream or error; the
+ * server reads to end of stream, writes its response and closes.
  */
 #ifndef HALFCLOSE_TEST_HARNESS_H
 #define HALFCLOSE_TEST_HARNESS_H
 
+#include "apps.h" /* the conversation's applications */
 #include "tcp.h"
 #include "tcp_wire.h" /* white-box: encoding, payload bytes */
 
@@ -70,20 +72,29 @@ typedef struct h_call {
 typedef bool (*h_drop_fn)(harness *t, int from, const tcp_segment *s,
                           unsigned n);
 
-/* The article's application pair. */
+/* The article's application pair: the conversation's applications
+ * (sim/apps.c), configured from these fields at h_kb_start. */
+#define H_KB_EVENTS 16
+typedef struct h_kb_event {
+  void (*fn)(conv_apps *a);
+  uint64_t gen, tok;
+  bool live;
+} h_kb_event;
+
 typedef struct h_kb {
   uint16_t port;               /* server port */
   uint64_t request;            /* request bytes */
   uint64_t response;           /* response bytes */
   bool half_close;             /* client shuts down right after the request */
-  uint64_t read_delay;         /* client: wait before the first read, ns */
+  uint64_t read_delay;         /* client: from the request to the first
+                                  read, ns */
   uint64_t read_interval;      /* client: between reads, ns (0 = on readable) */
   uint64_t read_size;          /* client: bytes per read */
   uint64_t close_delay;        /* server: from response queued to close, ns */
   uint64_t think;              /* server: from request read to response, ns */
   bool server_close_on_eof;    /* server closes at end of stream instead */
-  uint64_t client_close_after; /* client closes once it read this many
-                                  bytes (0: at end of stream) ... */
+  bool client_close_when_read; /* client closes once it read the whole
+                                  response ... */
   uint64_t client_close_delay; /* ... this long after, ns */
   bool client_keep_open;       /* the client never closes (tests inspect it) */
   /* results */
@@ -95,10 +106,11 @@ typedef struct h_kb {
   bool client_eof;      /* the client read end of stream */
   bool server_closed;   /* the server called close */
   bool client_closed;   /* the client called close */
-  bool reading;         /* a paced read is scheduled */
-  bool server_started;  /* the server began its response */
-  bool close_scheduled; /* the server's close is scheduled */
-  bool writing;         /* the server's think time has passed */
+  /* the applications */
+  conv_params p;
+  conv_apps app;
+  conv_outcome out;
+  h_kb_event ev[H_KB_EVENTS];
 } h_kb;
 
 struct harness {

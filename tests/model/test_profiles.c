@@ -6,13 +6,19 @@
 
 #include <string.h>
 
-/* Trace-2 inputs (half-close, slow reader) under `name` for both hosts. */
-static void start_kb(harness *t, const tcp_profile *p) {
+/* Trace-2 inputs (half-close, slow reader) under `name` for both hosts;
+ * the conversation not started yet. */
+static void setup_kb(harness *t, const tcp_profile *p) {
   h_init(t, p, p, 5 * TCP_MS, 10000000);
   h_kb_defaults(&t->kb);
   t->kb.read_delay = 50 * TCP_MS;
   t->kb.read_interval = 40 * TCP_MS;
   t->kb.read_size = 1024;
+}
+
+/* ... and started. */
+static void start_kb(harness *t, const tcp_profile *p) {
+  setup_kb(t, p);
   h_kb_start(t);
 }
 
@@ -708,9 +714,10 @@ static unsigned bsd_windows_off(bool rule, uint64_t read_size,
   tcp_profile p = h_profile("bsd44");
   CHECK_EQ(tcp_profile_set(&p, "rcv_wnd_bsd", rule), 0);
   harness t;
-  start_kb(&t, &p);
+  setup_kb(&t, &p);
   t.kb.read_size = read_size;
   t.kb.response = response;
+  h_kb_start(&t);
   h_run(&t, 600 * TCP_S);
   uint32_t irs = 0, edge = 0;
   bool have_irs = false, fin = false, have_edge = false;
