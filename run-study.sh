@@ -6,7 +6,8 @@
 # (scenarios/response-size.ini: where the effect lives, with the analytic
 # check on it), the three races beyond the article (http-reset,
 # keepalive-race, abort), the shared bottleneck across routers
-# (shared-bottleneck), and says where each is.
+# (shared-bottleneck); installs the plug-in under out/prefix; and says
+# where each is.
 set -eu
 cd "$(dirname "$0")"
 scripts/install-deps
@@ -43,6 +44,9 @@ $hc plot "out/$path.db" --out="out/$path-plots" --format=svg >/dev/null
 $hc plot "out/$path.db" --out="out/$path-plots" --format=png >/dev/null
 $hc report "out/$path.db" --format=html --plots="out/$path-plots" \
   --out="out/$path-report.html"
+# the plug-in for your own ns-3 programs (and halfclose itself), installed
+# under out/prefix: pkg-config finds it there
+cmake --install build --prefix "$PWD/out/prefix" >/dev/null
 cat <<DONE
 
 The default study is done:
@@ -58,4 +62,9 @@ The default study is done:
                     out/abort-report.html (and their -plots/)
   across routers:   out/$path-report.html (a shared bottleneck, queue
                     discs, cross traffic; reset-vs-cross-traffic.svg)
+  your own ns-3 program on the model (README, "In your own ns-3 program"):
+    export PKG_CONFIG_PATH=$PWD/out/prefix/lib/pkgconfig
+    g++ -std=c++17 my.cc \$(pkg-config --cflags --libs halfclose-ns3 \\
+      ns3-applications ns3-point-to-point)
+    LD_LIBRARY_PATH=$PWD/out/prefix/lib ./a.out
 DONE
