@@ -233,14 +233,29 @@ void ns3c_link::Delivered(int i) {
   stats.delivered[i]++;
 }
 
+void ns3c_link::Dropped() {
+  if (!dropped || dropped_due)
+    return;
+  dropped_due = true; /* not from inside a device or a host's output */
+  Simulator::ScheduleNow(&ns3c_link::CallDropped, this);
+}
+
+void ns3c_link::CallDropped() {
+  dropped_due = false;
+  if (dropped)
+    dropped(dropped_user);
+}
+
 void ns3c_link::Lost(int i, Ptr<const Packet> p) {
   (void)p;
   stats.lost[i]++;
+  Dropped();
 }
 
 void ns3c_link::QueueDrop(int i, Ptr<const Packet> p) {
   (void)p;
   stats.queue_drops[i]++;
+  Dropped();
 }
 
 /* ---- the raw link's transmitters ----
@@ -336,6 +351,7 @@ void ns3c_link::Deliver(int j, Frame *f) {
     MeasureWall(1 - j, f);
   if (cfg.loss > 0 && rv[j]->GetValue() < cfg.loss) {
     stats.lost[j]++;
+    Dropped();
   } else {
     stats.delivered[j]++; /* first: the capture's reader may ask whether
                              the link is idle */
@@ -525,6 +541,12 @@ extern "C" void ns3c_link_set_receive(ns3c_link *l, ns3c_recv_fn fn,
   l->user = user;
 }
 
+extern "C" void ns3c_link_set_drop(ns3c_link *l, void (*fn)(void *user),
+                                   void *user) {
+  l->dropped = fn;
+  l->dropped_user = user;
+}
+
 extern "C" void ns3c_link_set_capture(ns3c_link *l, ns3c_capture_fn fn,
                                       void *user) {
   l->capture = fn;
@@ -544,6 +566,7 @@ extern "C" int ns3c_link_send(ns3c_link *l, int node, const uint8_t *dgram,
   ns3c_link::Transmitter &t = l->tx[node];
   if (t.busy && t.waiting.size() >= l->cfg.queue_packets) {
     l->stats.queue_drops[node]++;
+    l->Dropped();
     return ns3c_fail(NS3C_ERR_FULL, "device queue full");
   }
   ns3c_link::Frame *f = l->NewFrame(dgram, len);

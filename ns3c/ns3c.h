@@ -134,6 +134,12 @@ typedef void (*ns3c_capture_fn)(void *user, int node, const uint8_t *dgram,
                                 size_t len);
 void ns3c_link_set_capture(ns3c_link *l, ns3c_capture_fn fn, void *user);
 
+/* After a datagram was lost to the loss model or dropped by a full queue,
+ * call fn(user), from an event of its own (the datagram may have been the
+ * last thing in flight); NULL: none. On a path's link (ns3c_pathnet_new)
+ * the conversation's datagrams dropped anywhere on the path. */
+void ns3c_link_set_drop(ns3c_link *l, void (*fn)(void *user), void *user);
+
 typedef struct ns3c_link_stats {
   uint64_t sent[2];        /* datagrams each node handed to its device */
   uint64_t delivered[2];   /* datagrams each node received */
@@ -342,15 +348,10 @@ typedef struct ns3c_path_config {
  * and the server's device, and counters of the conversation's datagrams
  * only - sent by each end, delivered to each end, lost to a loss model on
  * the way to each end, dropped by a queue (disc) after each end sent it -
- * wherever on the path that happened. Returns 0, NS3C_ERR_INVAL (with the
- * reason) or NS3C_ERR_NS3. */
+ * wherever on the path that happened (and ns3c_link_set_drop hears of
+ * each). Returns 0, NS3C_ERR_INVAL (with the reason) or NS3C_ERR_NS3. */
 int ns3c_pathnet_new(ns3c_sim *s, const ns3c_path_config *cfg,
                      ns3c_tcpnet **out);
-
-/* After one of the conversation's datagrams was dropped anywhere on the
- * path, call fn(user) from an event of its own (the conversation may have
- * nothing else left in flight); NULL: none. */
-void ns3c_pathnet_set_drop(ns3c_tcpnet *n, void (*fn)(void *user), void *user);
 
 typedef struct ns3c_path_stats {
   uint64_t qdisc_packets;    /* packets the routers' queue discs took in */

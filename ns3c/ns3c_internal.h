@@ -91,6 +91,14 @@ struct ns3c_link {
   void MeasureWall(int i, const Frame *f);
   void Capture(int i, const uint8_t *d, size_t len);
 
+  /* ns3c_link_set_drop: told, from an event of its own, when a datagram
+   * was lost or dropped */
+  void (*dropped)(void *user) = nullptr;
+  void *dropped_user = nullptr;
+  bool dropped_due = false;
+  void Dropped();
+  void CallDropped();
+
   void Delivered(int i);
   void Lost(int i, ns3::Ptr<const ns3::Packet> p);
   void QueueDrop(int i, ns3::Ptr<const ns3::Packet> p);

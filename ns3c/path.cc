@@ -39,22 +39,8 @@ struct ns3c_path {
   std::vector<Ptr<QueueDisc>> qdiscs;
   std::vector<Ptr<PacketSink>> sinks;
   uint64_t conv_qdisc_drops = 0;
-  void (*dropped)(void *user) = nullptr; /* ns3c_pathnet_set_drop */
-  void *dropped_user = nullptr;
-  bool dropped_due = false; /* its call is scheduled */
-
-  /* One of the conversation's datagrams is gone: tell the driver, from an
-   * event of its own (not from inside a queue disc) */
   void Dropped() {
-    if (!dropped || dropped_due)
-      return;
-    dropped_due = true;
-    Simulator::ScheduleNow(&ns3c_path::CallDropped, this);
-  }
-  void CallDropped() {
-    dropped_due = false;
-    if (dropped)
-      dropped(dropped_user);
+    view->Dropped();
   }
 };
 
@@ -509,12 +495,4 @@ extern "C" void ns3c_pathnet_stats(const ns3c_tcpnet *n, ns3c_path_stats *out) {
   out->conv_qdisc_drops = n->path->conv_qdisc_drops;
   for (const Ptr<PacketSink> &k : n->path->sinks)
     out->cross_bytes += k->GetTotalRx();
-}
-
-extern "C" void ns3c_pathnet_set_drop(ns3c_tcpnet *n, void (*fn)(void *user),
-                                      void *user) {
-  if (!n || !n->path)
-    return;
-  n->path->dropped = fn;
-  n->path->dropped_user = user;
 }

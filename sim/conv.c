@@ -598,8 +598,16 @@ void conv_capture(void *user, int node, const uint8_t *d, size_t len) {
 
 /* ---- both ---- */
 
+/* A datagram was lost or dropped: it may have been the last thing in
+ * flight, and nothing else would look */
+static void on_dropped(void *user) {
+  conv_settle(user);
+}
+
 /* Ends the run; 0, or -1 when its capture could not be written whole. */
 static int end_run(run *r) {
+  if (r->link)
+    ns3c_link_set_drop(r->link, NULL, NULL);
   for (int i = 0; i < MAX_APP_EVENTS; i++)
     if (r->apps[i].live)
       ns3c_cancel(r->e->sim, r->apps[i].id);
@@ -702,6 +710,7 @@ int conv_run(conv_env *e, const conv_params *p, conv_stack stack,
     free(r);
     return -1;
   }
+  ns3c_link_set_drop(r->link, on_dropped, r);
   if (rv == 0)
     rv = ns3c_schedule(e->sim, r->t0 + p->time_limit_ns, on_limit, r,
                        &r->limit_id);

@@ -18,10 +18,6 @@ static void on_settled(void *user) {
   conv_settle(s->r);
 }
 
-static void on_path_drop(void *user) {
-  conv_settle(user);
-}
-
 static void on_lead(void *sim) {
   ns3c_stop(sim);
 }
@@ -50,8 +46,6 @@ static int path_start(run *r) {
       .cross_on_ns = p->cross_on_ns,
       .cross_off_ns = p->cross_off_ns};
   int rv = ns3c_pathnet_new(r->e->sim, &pc, &r->net);
-  if (rv == 0) /* a drop on the way may leave nothing in flight */
-    ns3c_pathnet_set_drop(r->net, on_path_drop, r);
   if (rv == 0 && p->cross_flows && p->cross_lead_ns) {
     rv = ns3c_schedule(r->e->sim, ns3c_now(r->e->sim) + p->cross_lead_ns,
                        on_lead, r->e->sim, NULL);
@@ -128,7 +122,6 @@ static bool plugin_traces(const run *r, int node) {
 }
 
 static void plugin_end(run *r) {
-  ns3c_pathnet_set_drop(r->net, NULL, NULL);
   conv_sockets_end(r);
   if (r->net)
     ns3c_tcpnet_park(r->net); /* the hosts go, and their timers */

@@ -642,6 +642,36 @@ static void test_reproducible_whatever_ran_before(void) {
   }
 }
 
+/* A datagram lost on the link may be the last thing in flight - the
+ * redundant ACK, with the client in nt351's 240 s TIME-WAIT: the
+ * conversation ends then (the loss is looked at), not at the TIME-WAIT's
+ * end or the time limit; the same on the plug-in path. It once ran on to
+ * the TIME-WAIT's expiry. */
+static void test_loss_ends_conversation(void) {
+  for (int plugin = 0; plugin < 2; plugin++) {
+    conv_params p;
+    conv_params_default(&p);
+    p.loss = 0.1;
+    p.read_interval_ns = 0; /* no later read looks for it */
+    p.ns3_stack = (uint64_t)plugin;
+    tcp_profile c = prof("nt351");
+    int unanswered = 0;
+    for (uint64_t i = 0; i < 100; i++) {
+      conv_outcome o;
+      char err[400] = "";
+      CHECK_EQ(conv_run(env, &p, plugin ? CONV_STACK_PLUGIN : CONV_STACK_MODEL,
+                        &c, &c, 1, i, NULL, &o, err, sizeof err),
+               0);
+      if (o.redundant_ack && !o.server_rst) {
+        unanswered++;
+        CHECK(o.completed);
+        CHECK(o.duration_ns < 30 * TCP_S);
+      }
+    }
+    CHECK(unanswered > 0);
+  }
+}
+
 static void test_time_limit(void) {
   conv_params p;
   conv_params_default(&p);
@@ -674,6 +704,7 @@ int main(void) {
   RUN(test_linux_interactive_mode);
   RUN(test_linux_cwnd_restart);
   RUN(test_reproducible_whatever_ran_before);
+  RUN(test_loss_ends_conversation);
   RUN(test_time_limit);
   conv_env_free(env);
   return t_summary();
