@@ -25,25 +25,16 @@ $hc report "out/$name.db" --format=md --plots="out/$name-plots" \
   --out="out/$name-report.md"
 $hc replay --pcap="out/$name-conversation.pcapng" \
   --ladder="out/$name-ladder.svg" >"out/$name-conversation.txt"
+# the response-size sweep, the races, the shared bottleneck across routers
 sweep=response-size
-$hc run "scenarios/$sweep.ini" --out="out/$sweep.db"
-$hc plot "out/$sweep.db" --out="out/$sweep-plots" --format=svg >/dev/null
-$hc plot "out/$sweep.db" --out="out/$sweep-plots" --format=png >/dev/null
-$hc report "out/$sweep.db" --format=html --plots="out/$sweep-plots" \
-  --out="out/$sweep-report.html"
-for race in http-reset keepalive-race abort; do
-  $hc run "scenarios/$race.ini" --out="out/$race.db"
-  $hc plot "out/$race.db" --out="out/$race-plots" --format=svg >/dev/null
-  $hc plot "out/$race.db" --out="out/$race-plots" --format=png >/dev/null
-  $hc report "out/$race.db" --format=html --plots="out/$race-plots" \
-    --out="out/$race-report.html"
-done
 path=shared-bottleneck
-$hc run "scenarios/$path.ini" --out="out/$path.db"
-$hc plot "out/$path.db" --out="out/$path-plots" --format=svg >/dev/null
-$hc plot "out/$path.db" --out="out/$path-plots" --format=png >/dev/null
-$hc report "out/$path.db" --format=html --plots="out/$path-plots" \
-  --out="out/$path-report.html"
+for s in $sweep http-reset keepalive-race abort $path; do
+  $hc run "scenarios/$s.ini" --out="out/$s.db"
+  $hc plot "out/$s.db" --out="out/$s-plots" --format=svg >/dev/null
+  $hc plot "out/$s.db" --out="out/$s-plots" --format=png >/dev/null
+  $hc report "out/$s.db" --format=html --plots="out/$s-plots" \
+    --out="out/$s-report.html"
+done
 # the plug-in for your own ns-3 programs (and halfclose itself), installed
 # under out/prefix: pkg-config finds it there
 cmake --install build --prefix "$PWD/out/prefix" >/dev/null
