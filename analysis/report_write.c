@@ -1501,14 +1501,22 @@ static void write_json(const report *r, FILE *f) {
             ", \"requests\": %llu, \"requests_failed\": %llu, "
             "\"failed_reset\": %llu, \"failed_eof\": %llu, "
             "\"retry_failed\": %llu, "
-            "\"connections\": %llu, \"retries\": %llu}",
+            "\"connections\": %llu, \"retries\": %llu, "
+            "\"drops\": {\"conversations\": %llu, \"datagrams\": %llu, "
+            "\"redundant_ack_unanswered\": %llu, "
+            "\"redundant_ack_unanswered_with_drops\": %llu, "
+            "\"rst_unfelt\": %llu, \"rst_unfelt_with_drops\": %llu}}",
             (unsigned long long)ps->requests,
             (unsigned long long)ps->requests_failed,
             (unsigned long long)ps->failed_reset,
             (unsigned long long)ps->failed_eof,
             (unsigned long long)ps->retry_failed,
             (unsigned long long)ps->connections,
-            (unsigned long long)ps->retries);
+            (unsigned long long)ps->retries, (unsigned long long)ps->with_drops,
+            (unsigned long long)ps->drops, (unsigned long long)ps->unanswered,
+            (unsigned long long)ps->unanswered_drops,
+            (unsigned long long)ps->unfelt,
+            (unsigned long long)ps->unfelt_drops);
   }
   fprintf(f, "\n  ],\n  \"pairs\": [");
   for (int i = 0; i < r->npairs; i++) {

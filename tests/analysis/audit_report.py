@@ -47,6 +47,15 @@ def check(what, got, want, rel=1e-6):
         fail(f"{what}: report {got}, recomputed {want}")
 
 
+def tcheck(what, got, want):
+    """A cell of text, as the report must print it."""
+    global passed
+    if got == want:
+        passed += 1
+    else:
+        fail(f"{what}: report '{got}', recomputed '{want}'")
+
+
 # ---- statistics, from their definitions ----
 
 def wilson(k, n):
@@ -253,6 +262,24 @@ def audit_json(rep, rows):
                   sum(int(r[how]) for r in rs))
         check(f"json {p['name']} retry_failed", p["retry_failed"],
               sum(1 for r in rs if int(r["retries"]) > 0 and int(r["requests_failed"]) > 0))
+        # datagrams lost on the way, and the chain's segments among them
+        dr = p["drops"]
+        lost = [int(r["lost"]) for r in rs]
+        ra = [int(r["redundant_ack"]) and not int(r["server_rst"]) for r in rs]
+        uf = [int(r["server_rst"]) and not int(r["conn_reset"]) for r in rs]
+        check(f"json {p['name']} drops conversations", dr["conversations"],
+              sum(1 for x in lost if x > 0))
+        check(f"json {p['name']} drops datagrams", dr["datagrams"], sum(lost))
+        check(f"json {p['name']} redundant ACK unanswered",
+              dr["redundant_ack_unanswered"], sum(1 for x in ra if x))
+        check(f"json {p['name']} redundant ACK unanswered with drops",
+              dr["redundant_ack_unanswered_with_drops"],
+              sum(1 for x, y in zip(ra, lost) if x and y > 0))
+        check(f"json {p['name']} RST unfelt", dr["rst_unfelt"],
+              sum(1 for x in uf if x))
+        check(f"json {p['name']} RST unfelt with drops",
+              dr["rst_unfelt_with_drops"],
+              sum(1 for x, y in zip(uf, lost) if x and y > 0))
         for c in set(causes) | set(p["rst_causes"]):
             check(f"json {p['name']} rst cause {c}", p["rst_causes"].get(c), causes.get(c, 0))
     for pr in rep["pairs"]:
@@ -498,6 +525,25 @@ def audit_md(md, rows, common, rep):
                 shown = sum(int(c) for c in r[2:])
                 check(f"md rst causes {p} columns sum to the RSTs", shown,
                       k[p]["server_rst"])
+        elif head[:2] == ["profile", "conversations losing datagrams"]:
+            seen.add("drops")
+            for r in body:
+                p = r[0]
+                rs = [rows[p][i] for i in common]
+                lost = [int(x["lost"]) for x in rs]
+                tcheck(f"md drops {p} conversations", r[1],
+                      f"{sum(1 for x in lost if x > 0)} of {n}")
+                check(f"md drops {p} datagrams", int(r[2]), sum(lost))
+                ua = [bool(int(x["redundant_ack"]) and not int(x["server_rst"]))
+                      for x in rs]
+                uf = [bool(int(x["server_rst"]) and not int(x["conn_reset"]))
+                      for x in rs]
+                tcheck(f"md drops {p} redundant ACK, no RST", r[3],
+                      f"{sum(ua)} of {k[p]['redundant_ack']} "
+                      f"({sum(1 for u, l in zip(ua, lost) if u and l > 0)})")
+                tcheck(f"md drops {p} RST, no reset", r[4],
+                      f"{sum(uf)} of {k[p]['server_rst']} "
+                      f"({sum(1 for u, l in zip(uf, lost) if u and l > 0)})")
         elif len(head) == 7 and head[1] == "n" and head[-1] == "p raw (Holm-adjusted)":
             seen.add("bins")
             col = heading.split()[0]

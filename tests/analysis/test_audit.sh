@@ -4,6 +4,7 @@
 # interval and test of the Markdown and JSON reports from the rows of
 # `halfclose export`, on the default study, scenarios/profiles.ini,
 # http-reset.ini, keepalive-race.ini and abort.ini (their requests table),
+# lossy-wan.ini (its datagrams lost on the way),
 # and must find no difference. The negative controls plant one wrong
 # number in each format (a count, a paired count, a bin's n, a RST
 # cause's count) and must be caught, naming it. Needs python3 (skipped without it, a failure under
@@ -18,14 +19,16 @@ if ! command -v python3 >/dev/null 2>&1; then
   [ "${CI:-}" = true ] && { echo "FAIL: python3 required under CI"; exit 1; }
   exit 77
 fi
-for s in kb-q152474 profiles http-reset keepalive-race abort; do
+for s in kb-q152474 profiles http-reset keepalive-race abort lossy-wan; do
   "$hc" run "$scn/$s.ini" --out="$tmp/$s.db" --quiet >/dev/null || bad "run $s"
   "$hc" export "$tmp/$s.db" >"$tmp/$s.csv" || bad "export $s"
   "$hc" report "$tmp/$s.db" --format=json --out="$tmp/$s.json" || bad "json report $s"
   "$hc" report "$tmp/$s.db" --out="$tmp/$s.md" || bad "md report $s"
   python3 "$audit" "$tmp/$s.csv" "$tmp/$s.json" "$tmp/$s.md" >"$tmp/o" 2>&1 &&
     { [ "$s" = kb-q152474 ] || [ "$s" = profiles ] ||
-      grep -q "^### Requests on the connection" "$tmp/$s.md"; } &&
+      grep -q "^### Requests on the connection" "$tmp/$s.md" ||
+      { [ "$s" = lossy-wan ] &&
+        grep -q "^### Datagrams lost on the way" "$tmp/$s.md"; }; } &&
     grep -q "^[0-9][0-9]* passed, 0 failed$" "$tmp/o" && ok || bad "audit of $s: $(tail -8 "$tmp/o")"
   cp "$tmp/o" "$tmp/o.$s"
 done
@@ -72,6 +75,10 @@ s=keepalive-race
 c=$(q $s "SELECT sum(connections) FROM conversations WHERE profile='retry'")
 planted $s "s/^\(| retry | [0-9]* | [0-9]* | [0-9]* | [0-9]* | [^|]* | \)$c |/\1$((c + 1)) |/" \
   "md requests retry connections: report $((c + 1)), recomputed $c"
+# and in the drops table: lossy-wan's nt351 datagrams lost one off
+d=$(q lossy-wan "SELECT sum(lost) FROM conversations WHERE profile='nt351'")
+planted lossy-wan "s/^\(| nt351 | [0-9]* of [0-9]* | \)$d |/\1$((d + 1)) |/" \
+  "md drops nt351 datagrams: report $((d + 1)), recomputed $d"
 e=$(q $s "SELECT sum(failed_eof) FROM conversations WHERE profile='linux'")
 planted $s "s/^\(| linux | [0-9]* | [0-9]* | [0-9]* | \)$e |/\1$((e + 1)) |/" \
   "md requests linux failed at end of stream: report $((e + 1)), recomputed $e"
