@@ -82,6 +82,7 @@ int tcp_host_new(tcp_host **out, const tcp_host_config *cfg) {
     h->cfg.free(h->cfg.user, h);
     return TCP_ERR_NOMEM;
   }
+  memset(h->obuf, 0, h->obuf_cap); /* an opaque payload is these bytes */
   h->p = &h->cfg.profile;
   h->next_id = 1;
   h->rng = 0x243F6A8885A308D3ull ^ cfg->addr;
@@ -255,7 +256,8 @@ static tcp_conn *lookup(tcp_host *h, const tcp_segment *s) {
 }
 
 static void emit(tcp_host *h, const tcp_segment *s, tcp_why why, uint64_t now) {
-  size_t n = tcp_wire_encode(h->obuf, h->obuf_cap, s);
+  size_t n =
+      tcp_wire_encode_opt(h->obuf, h->obuf_cap, s, h->cfg.opaque_payload);
   if (TRACES(h, TCP_EV_SEG_OUT)) {
     tcp_event ev = {.type = TCP_EV_SEG_OUT, .seg = *s, .why = why};
     ev.dgram = h->obuf;

@@ -249,7 +249,8 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
   put_options(c, &s, now); /* after the length: the SACK blocks' room */
   if (len)
     s.payload_off = tcp_conn_seq_off(c, seq);
-  size_t n = tcp_wire_encode(h->obuf, h->obuf_cap, &s);
+  size_t n =
+      tcp_wire_encode_opt(h->obuf, h->obuf_cap, &s, h->cfg.opaque_payload);
   if (SEQ_LT(seq, c->snd_max) && (len || (flags & (TCP_SYN | TCP_FIN))) &&
       why != TCP_WHY_PERSIST) /* a repeated one-byte probe is a probe */
     c->retransmits++;

@@ -49,6 +49,13 @@ size_t tcp_wire_size(const tcp_segment *s);
 
 /* tcp_wire_encode is public (tcp.h). */
 
+/* tcp_wire_encode, or with `opaque` the payload and the TCP checksum left
+ * unwritten (the payload area keeps what buf held, the checksum field is
+ * 0): for datagrams nobody reads past their headers (tcp_host_config's
+ * opaque_payload). */
+size_t tcp_wire_encode_opt(uint8_t *buf, size_t cap, const tcp_segment *s,
+                           bool opaque);
+
 /* tcp_wire_decode, with the TCP checksum verified or not. */
 int tcp_wire_decode_opt(tcp_segment *s, const uint8_t *buf, size_t len,
                         bool verify_tcp_checksum);

@@ -208,6 +208,11 @@ size_t tcp_wire_size(const tcp_segment *s) {
 }
 
 size_t tcp_wire_encode(uint8_t *buf, size_t cap, const tcp_segment *s) {
+  return tcp_wire_encode_opt(buf, cap, s, false);
+}
+
+size_t tcp_wire_encode_opt(uint8_t *buf, size_t cap, const tcp_segment *s,
+                           bool opaque) {
   size_t thl = TCP_TCP_HDR_LEN + options_len(s);
   size_t total = TCP_IPV4_HDR_LEN + thl + s->len;
   if (total > cap || total > TCP_MAX_DATAGRAM)
@@ -237,6 +242,8 @@ size_t tcp_wire_encode(uint8_t *buf, size_t cap, const tcp_segment *s) {
   put16(th + 16, 0);
   put16(th + 18, s->urp);
   put_options(th + TCP_TCP_HDR_LEN, s);
+  if (opaque)
+    return total;
   uint8_t *payload = th + thl;
   if (s->len) {
     if (s->data)

@@ -110,6 +110,9 @@ void conv_model_host_config(run *r, int node, const tcp_profile *prof,
   /* without the invariant checker (a batch run without --check) the
    * datagrams are trusted: they come unchanged from the other host */
   cfg.trust_input = !(r->opts && r->opts->check) && !r->kernel;
+  /* ... and, with nothing captured, the payload and checksum go unwritten
+   * (the other end trusts them; nothing else reads them) */
+  cfg.opaque_payload = cfg.trust_input && !r->cap[0] && !r->cap[1];
   if (!(r->opts && (r->opts->check || r->opts->trace))) {
     /* only the events the outcome and the anatomy are read from (the
      * checker and a replay's ladder get every event) */

@@ -551,6 +551,12 @@ typedef struct tcp_host_config {
    * another host of the model, where neither can fail; a batch run without
    * --check. Tests, fuzzing and replays leave it false. */
   bool trust_input;
+  /* Nobody reads the payload bytes or the TCP checksum of what this host
+   * sends - its peer trusts input and nothing captures them: they are not
+   * written (the payload area keeps whatever the output buffer held, the
+   * checksum field is 0); the IPv4 header and every TCP header field are.
+   * A batch run without --check or captures. */
+  bool opaque_payload;
   /* Which events reach `trace`: a mask of (1 << tcp_event_type), 0 for
    * all; and of timer events, a mask of (1 << tcp_timer), 0 for all. A
    * driver that reads the trace only for its outcome skips building the

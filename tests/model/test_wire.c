@@ -58,6 +58,31 @@ static void test_roundtrip(void) {
   CHECK_EQ(tcp_wire_encode(buf, n - 1, &s), 0);
 }
 
+/* An opaque datagram (tcp_host_config's opaque_payload): the IPv4 header
+ * and every TCP header field as the full encoding writes them, the TCP
+ * checksum field 0 and the payload area untouched; it decodes to the
+ * same segment without the checksum check, and fails it with (so a
+ * driver that verifies could not be handed one unnoticed). */
+static void test_opaque_payload(void) {
+  uint8_t full[2000], opaque[2000];
+  memset(opaque, 0xAB, sizeof opaque);
+  tcp_segment s = sample();
+  size_t n = tcp_wire_encode(full, sizeof full, &s);
+  CHECK_EQ(tcp_wire_encode_opt(opaque, sizeof opaque, &s, true), n);
+  CHECK(memcmp(full, opaque, 20 + 16) == 0);     /* up to the checksum */
+  CHECK(memcmp(full + 38, opaque + 38, 2) == 0); /* the urgent pointer */
+  CHECK_EQ(opaque[36] | opaque[37], 0);
+  CHECK_EQ(opaque[40], 0xAB); /* the payload area as it was */
+  CHECK_EQ(opaque[n - 1], 0xAB);
+  CHECK(memcmp(full, opaque, n) != 0); /* the control: it differs */
+  tcp_segment d;
+  CHECK_EQ(tcp_wire_decode_opt(&d, opaque, n, false), TCP_WIRE_OK);
+  CHECK_EQ(d.seq, s.seq);
+  CHECK_EQ(d.ack, s.ack);
+  CHECK_EQ(d.len, s.len);
+  CHECK(tcp_wire_decode_opt(&d, opaque, n, true) != TCP_WIRE_OK);
+}
+
 static void test_mss_option(void) {
   uint8_t buf[100];
   tcp_segment s = sample();
@@ -405,6 +430,7 @@ static void test_wire_errors_named_apart(void) {
 int main(void) {
   RUN(test_ip_checksum_reference);
   RUN(test_roundtrip);
+  RUN(test_opaque_payload);
   RUN(test_mss_option);
   RUN(test_options_linux_layout);
   RUN(test_payload_stream);
