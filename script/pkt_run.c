@@ -273,6 +273,14 @@ const char *pkt_errno_name(int64_t rv) {
   }
 }
 
+static uint32_t get32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
+}
+
+/* The options as the model puts them on the wire - read back from
+ * tcp_wire_encode()'s bytes, so their layout is said in one place - in
+ * packetdrill's words, one per option. */
 void pkt_options_text(const tcp_segment *g, uint32_t sack_base, char *buf,
                       size_t cap) {
   size_t k = 0;
@@ -283,31 +291,53 @@ void pkt_options_text(const tcp_segment *g, uint32_t sack_base, char *buf,
     if (n_ > 0)                                                                \
       k += (size_t)n_;                                                         \
   } while (0)
-  if (!g->mss && !g->opts && !g->nsack)
+  tcp_segment h = *g;
+  h.len = 0; /* the headers alone */
+  h.data = NULL;
+  uint8_t d[TCP_IPV4_HDR_LEN + TCP_TCP_HDR_LEN + TCP_OPT_MAX_LEN];
+  size_t n = tcp_wire_encode(d, sizeof d, &h);
+  const uint8_t *o = d + TCP_IPV4_HDR_LEN + TCP_TCP_HDR_LEN;
+  size_t len = n > TCP_IPV4_HDR_LEN + TCP_TCP_HDR_LEN
+                   ? n - TCP_IPV4_HDR_LEN - TCP_TCP_HDR_LEN
+                   : 0;
+  if (len == 0)
     return;
   PUT(" <");
-  const char *sep = "";
-  if (g->mss) {
-    PUT("mss %u", g->mss);
-    sep = ",";
-  }
-  if (g->opts & TCP_OPT_TS) {
-    PUT("%s%sTS val %u ecr %u", sep,
-        (g->opts & TCP_OPT_SACK_OK) ? "sackOK," : "nop,nop,", g->ts_val,
-        g->ts_ecr);
-    sep = ",";
-  } else if (g->opts & TCP_OPT_SACK_OK) {
-    PUT("%snop,nop,sackOK", sep);
-    sep = ",";
-  }
-  if (g->opts & TCP_OPT_WSCALE) {
-    PUT("%snop,wscale %u", sep, g->wscale);
-    sep = ",";
-  }
-  if (g->nsack) {
-    PUT("%snop,nop,sack", sep);
-    for (int i = 0; i < g->nsack; i++)
-      PUT(" %u:%u", g->sack[i][0] - sack_base, g->sack[i][1] - sack_base);
+  for (size_t i = 0; i < len;) {
+    uint8_t kind = o[i], l = kind > 1 && i + 1 < len ? o[i + 1] : 1;
+    if (l < 1 || i + l > len)
+      break; /* not the model's */
+    if (i)
+      PUT(",");
+    switch (kind) {
+    case 0:
+      PUT("eol");
+      break;
+    case 1:
+      PUT("nop");
+      break;
+    case 2:
+      PUT("mss %u", (unsigned)(o[i + 2] << 8 | o[i + 3]));
+      break;
+    case 3:
+      PUT("wscale %u", o[i + 2]);
+      break;
+    case 4:
+      PUT("sackOK");
+      break;
+    case 5:
+      PUT("sack");
+      for (size_t j = 2; j + 8 <= l; j += 8)
+        PUT(" %u:%u", get32(o + i + j) - sack_base,
+            get32(o + i + j + 4) - sack_base);
+      break;
+    case 8:
+      PUT("TS val %u ecr %u", get32(o + i + 2), get32(o + i + 6));
+      break;
+    default:
+      PUT("kind %u", kind);
+    }
+    i += l;
   }
   PUT(">");
 #undef PUT
