@@ -150,6 +150,9 @@ static int refused(const scenario *sc, const char *path) {
                 strcmp(n, "read_close_delay") == 0 ||
                 strcmp(n, "close_on_eof") == 0
             ? "not taken by the kernel ends (halfclose-peer) yet"
+        : strcmp(sc->keys[k].param->section, "path") == 0
+            ? "a [path] runs in simulated time only: the kernel ends are on "
+              "the emulation's one link"
             : NULL;
     if (why) {
       cli_error(SUB, "%s:%d: %s: %s; remove the key", path, sc->keys[k].line, n,

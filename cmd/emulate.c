@@ -73,6 +73,9 @@ int cmd_emulate(int argc, char **argv) {
       cli_out_check(SUB, "pcap_server", pcap_server_file, NULL, 0) ||
       cli_out_check(SUB, "ladder", ladder_file, NULL, 0))
     return 2;
+  if (cp.p.routers)
+    return cli_error(SUB, "--routers: a [path] runs in simulated time only "
+                          "(halfclose replay); emulate has one link");
   bool kern[2] = {strcmp(client, "kernel") == 0, strcmp(server, "kernel") == 0};
   /* halfclose-peer plays the default applications only */
   if ((kern[0] && (cp.p.close_when_read || cp.p.read_close_delay_ns)) ||

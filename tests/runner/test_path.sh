@@ -96,5 +96,11 @@ expect2 "not on one" "$hc" run x4.ini --out=x4.db
 printf '[path]\nrouters = 5\n' >x5.ini
 expect2 'x5.ini:2: [path] routers = 5' "$hc" run x5.ini --out=x5.db
 [ ! -e x2.db ] && [ ! -e x4.db ] && ok || bad "a refused scenario left a store"
+# kernels are on the emulation's one link: a path is refused before any
+# namespace is made (no root needed to be refused)
+expect2 "a [path] runs in simulated time only" "$hc" emulate --routers=2
+printf '[path]\nrouters = 2\n' >x6.ini
+expect2 'x6.ini:2: routers: a [path] runs in simulated time only' \
+  "$hc" crosscheck x6.ini --against=x6.db
 
 finish
