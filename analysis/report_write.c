@@ -1275,7 +1275,17 @@ static void plots(doc *d, const char *dir) {
            {"outcomes", "Outcomes per profile"},
            {"bytes-lost", "Distribution of bytes lost"},
            {"response-size", "Redundant ACKs and failed reads against the "
-                             "response size, with the analytic check"}};
+                             "response size, with the analytic check"},
+           {"request-failed-vs-gap",
+            "How often a request fails, against the gap before it"},
+           {"request-failed-vs-close_delay",
+            "How often a request fails, against the time to the server's "
+            "close"},
+           {"request-failed-vs-delay",
+            "How often a request fails, against one-way delay"},
+           {"reset-vs-cross-traffic",
+            "Reset probability against the cross traffic on a shared "
+            "bottleneck, per queue disc"}};
   bool any = false;
   for (size_t i = 0; i < sizeof p / sizeof *p; i++) {
     /* SVG when there is one, else PNG */

@@ -67,6 +67,11 @@ n=$(q a.db "select count(*) from conversations where profile = 'nt351' and qdisc
 awk -v k="$k" -v n="$n" '{ exit !($2 == n && ($1 - k / n) < 1e-6 && (k / n - $1) < 1e-6) }' pt &&
   ok || bad "the plot's fifo, 8 flows point ($(cat pt)) is not $k of $n"
 
+# the report embeds that graph
+"$hc" report a.db --format=md --plots=plots --out=rp.md >o 2>&1 &&
+  grep -q "^!\[Reset probability against the cross traffic.*\](plots/reset-vs-cross-traffic.svg)" rp.md &&
+  ok || bad "the report does not show reset-vs-cross-traffic: $(grep -c '^!\[' rp.md) images"
+
 # replay reproduces a stored row of the path, and captures both ends
 c=$(q a.db "select conversation from conversations where profile = 'nt351' and cross_flows = 8 order by redundant_ack desc, conversation limit 1")
 "$hc" replay a.db --conversation="$c" --profile=nt351 --pcap=c.pcapng \
