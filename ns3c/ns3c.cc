@@ -430,6 +430,33 @@ static void ns3c_link_tcdrop_cb(ns3c_link *l, int i, Ptr<const Packet> p) {
   l->QueueDrop(i, p);
 }
 
+void ns3c_link::Watch(int i) {
+  dev[i]->TraceConnectWithoutContext(
+      "MacTx", MakeBoundCallback(&ns3c_link_tx_cb, this, i));
+  dev[i]->TraceConnectWithoutContext(
+      "MacRx", MakeBoundCallback(&ns3c_link_rx_cb, this, i));
+  dev[i]->TraceConnectWithoutContext(
+      "PhyRxDrop", MakeBoundCallback(&ns3c_link_lost_cb, this, i));
+  dev[i]->TraceConnectWithoutContext(
+      "MacTxDrop", MakeBoundCallback(&ns3c_link_qdrop_cb, this, i));
+  dev[i]->TraceConnectWithoutContext(
+      "PromiscSniffer", MakeBoundCallback(&ns3c_link_sniff_cb, this, i));
+}
+
+void ns3c_link::WatchTc(int i) {
+  node[i]->GetObject<TrafficControlLayer>()->TraceConnectWithoutContext(
+      "Drop", MakeBoundCallback(&ns3c_link_tcdrop_cb, this, i));
+}
+
+uint32_t ns3c_address(Ptr<NetDevice> dev, uint32_t addr) {
+  Ptr<Ipv4> ip = dev->GetNode()->GetObject<Ipv4>();
+  int32_t k = ip->AddInterface(dev);
+  ip->AddAddress(
+      k, Ipv4InterfaceAddress(Ipv4Address(addr), Ipv4Mask("255.255.255.0")));
+  ip->SetUp(k);
+  return (uint32_t)k;
+}
+
 ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
                            bool internet, const std::string &tcp,
                            bool no_qdisc) {
@@ -461,21 +488,11 @@ ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
     l->em[i]->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
     l->em[i]->SetRandomVariable(l->rv[i]);
     l->dev[i]->SetReceiveErrorModel(l->em[i]);
-    /* the stack sends and receives: count at the MAC */
-    l->dev[i]->TraceConnectWithoutContext(
-        "MacTx", MakeBoundCallback(&ns3c_link_tx_cb, l, i));
-    l->dev[i]->TraceConnectWithoutContext(
-        "MacRx", MakeBoundCallback(&ns3c_link_rx_cb, l, i));
-    l->dev[i]->TraceConnectWithoutContext(
-        "PhyRxDrop", MakeBoundCallback(&ns3c_link_lost_cb, l, i));
-    l->dev[i]->TraceConnectWithoutContext(
-        "MacTxDrop", MakeBoundCallback(&ns3c_link_qdrop_cb, l, i));
   }
   l->dev[0]->Attach(l->chan);
   l->dev[1]->Attach(l->chan);
   for (int i = 0; i < 2; i++)
-    l->dev[i]->TraceConnectWithoutContext(
-        "PromiscSniffer", MakeBoundCallback(&ns3c_link_sniff_cb, l, i));
+    l->Watch(i); /* the stack sends and receives: count at the MAC */
   InternetStackHelper stack;
   if (!tcp.empty())
     stack.SetTcp(tcp);
@@ -483,13 +500,8 @@ ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
   if (no_qdisc) {
     /* addresses by hand: Ipv4AddressHelper would install a queue disc */
     for (int i = 0; i < 2; i++) {
-      Ptr<Ipv4> ip = l->node[i]->GetObject<Ipv4>();
-      int32_t k = ip->AddInterface(l->dev[i]);
-      ip->AddAddress(k, Ipv4InterfaceAddress(Ipv4Address(0x0a000001u + i),
-                                             Ipv4Mask("255.255.255.0")));
-      ip->SetUp(k);
-      l->node[i]->GetObject<TrafficControlLayer>()->TraceConnectWithoutContext(
-          "Drop", MakeBoundCallback(&ns3c_link_tcdrop_cb, l, i));
+      ns3c_address(l->dev[i], 0x0a000001u + (uint32_t)i);
+      l->WatchTc(i);
     }
   } else {
     Ipv4AddressHelper ips;

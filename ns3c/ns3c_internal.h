@@ -99,6 +99,14 @@ struct ns3c_link {
   void Dropped();
   void CallDropped();
 
+  /* Count and capture node i's traffic on dev[i] (internet links): sent
+   * and received at its MAC, lost to its receive error model, dropped by
+   * its device queue, sniffed for the capture; WatchTc: and what its
+   * node's traffic-control layer drops (no queue disc: a full device
+   * queue). The stack must be installed for WatchTc. */
+  void Watch(int i);
+  void WatchTc(int i);
+
   void Delivered(int i);
   void Lost(int i, ns3::Ptr<const ns3::Packet> p);
   void QueueDrop(int i, ns3::Ptr<const ns3::Packet> p);
@@ -148,6 +156,10 @@ int ns3c_link_check(const ns3c_link_config *c);
 ns3c_link *ns3c_link_build(ns3c_sim *s, const ns3c_link_config *cfg,
                            bool internet, const std::string &tcp = "",
                            bool no_qdisc = false);
+
+/* Give `dev` the address `addr`/24 on its node, by hand (a helper would
+ * install a queue disc), and bring it up; its interface. */
+uint32_t ns3c_address(ns3::Ptr<ns3::NetDevice> dev, uint32_t addr);
 
 /* Apply a configuration (checked) and reset the counters. */
 void ns3c_link_apply(ns3c_link *l, const ns3c_link_config *c);

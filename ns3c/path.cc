@@ -39,9 +39,6 @@ struct ns3c_path {
   std::vector<Ptr<QueueDisc>> qdiscs;
   std::vector<Ptr<PacketSink>> sinks;
   uint64_t conv_qdisc_drops = 0;
-  void Dropped() {
-    view->Dropped();
-  }
 };
 
 void ns3c_path_free(ns3c_path *p) {
@@ -70,54 +67,18 @@ static int dir_of_frame(Ptr<const Packet> p) {
   return dir_of(h);
 }
 
-/* ---- the ends' devices: every frame there is the conversation's ---- */
-
-static void end_tx(ns3c_path *p, int i, Ptr<const Packet>) {
-  p->view->stats.sent[i]++;
-}
-
-static void end_rx(ns3c_path *p, int i, Ptr<const Packet>) {
-  p->view->stats.delivered[i]++;
-}
-
-static void end_lost(ns3c_path *p, int i, Ptr<const Packet>) {
-  p->view->stats.lost[i]++;
-  p->Dropped();
-}
-
-static void end_qdrop(ns3c_path *p, int i, Ptr<const Packet>) {
-  p->view->stats.queue_drops[i]++;
-  p->Dropped();
-}
-
-/* the traffic-control layer of an end (no queue disc) dropped a datagram
- * because the device queue was full: sent, and the device's drop */
-static void end_tcdrop(ns3c_path *p, int i, Ptr<const Packet>) {
-  p->view->stats.sent[i]++;
-  p->view->stats.queue_drops[i]++;
-  p->Dropped();
-}
-
-static void end_sniff(ns3c_path *p, int i, Ptr<const Packet> pkt) {
-  p->view->Sniff(i, pkt);
-}
-
 /* ---- the routers: the conversation's datagrams among the others ---- */
 
 static void router_lost(ns3c_path *p, Ptr<const Packet> pkt) {
   int d = dir_of_frame(pkt);
-  if (d >= 0) {
-    p->view->stats.lost[1 - d]++;
-    p->Dropped();
-  }
+  if (d >= 0)
+    p->view->Lost(1 - d, pkt);
 }
 
 static void router_qdrop(ns3c_path *p, Ptr<const Packet> pkt) {
   int d = dir_of_frame(pkt);
-  if (d >= 0) {
-    p->view->stats.queue_drops[d]++;
-    p->Dropped();
-  }
+  if (d >= 0)
+    p->view->QueueDrop(d, pkt);
 }
 
 static void qdisc_drop(ns3c_path *p, Ptr<const QueueDiscItem> item) {
@@ -125,18 +86,15 @@ static void qdisc_drop(ns3c_path *p, Ptr<const QueueDiscItem> item) {
   int d = ip ? dir_of(ip->GetHeader()) : -1;
   if (d < 0)
     return;
-  p->view->stats.queue_drops[d]++;
   p->conv_qdisc_drops++;
-  p->Dropped();
+  p->view->QueueDrop(d, item->GetPacket());
 }
 
-static void ip_drop(ns3c_path *p, const Ipv4Header &h, Ptr<const Packet>,
+static void ip_drop(ns3c_path *p, const Ipv4Header &h, Ptr<const Packet> pkt,
                     Ipv4L3Protocol::DropReason, Ptr<Ipv4>, uint32_t) {
   int d = dir_of(h);
-  if (d >= 0) {
-    p->view->stats.queue_drops[d]++;
-    p->Dropped();
-  }
+  if (d >= 0)
+    p->view->QueueDrop(d, pkt);
 }
 
 /* ---- building ---- */
@@ -168,16 +126,6 @@ static NetDeviceContainer join(Ptr<Node> a, Ptr<Node> b, uint64_t rate,
     }
   }
   return d;
-}
-
-/* Give device `dev` of its node the address `addr`/24; its interface. */
-static uint32_t address(Ptr<NetDevice> dev, uint32_t addr) {
-  Ptr<Ipv4> ip = dev->GetNode()->GetObject<Ipv4>();
-  int32_t k = ip->AddInterface(dev);
-  ip->AddAddress(
-      k, Ipv4InterfaceAddress(Ipv4Address(addr), Ipv4Mask("255.255.255.0")));
-  ip->SetUp(k);
-  return (uint32_t)k;
 }
 
 static Ptr<Ipv4StaticRouting> routing(Ptr<Node> n) {
@@ -346,24 +294,24 @@ static void build(ns3c_sim *s, const ns3c_path_config *c, ns3c_path *p,
 
   /* addresses: the ends 10.0.0.1 and 10.0.0.2 (the conversation's), link
    * k's routers 10.1.k.1 and .2, the cross nodes 10.2.0.1 and 10.3.0.1 */
-  address(links[0].Get(0), CLIENT);
-  address(links[n].Get(1), SERVER);
+  ns3c_address(links[0].Get(0), CLIENT);
+  ns3c_address(links[n].Get(1), SERVER);
   std::vector<uint32_t> left(n), right(n); /* each router's interfaces */
   for (uint32_t k = 0; k <= n; k++) {
     if (k < n) /* router k's side of link k, toward the client */
-      left[k] = address(links[k].Get(1), 0x0a010002u | k << 8);
+      left[k] = ns3c_address(links[k].Get(1), 0x0a010002u | k << 8);
     if (k > 0) /* router k - 1's side of link k, toward the server */
-      right[k - 1] = address(links[k].Get(0), 0x0a010001u | k << 8);
+      right[k - 1] = ns3c_address(links[k].Get(0), 0x0a010001u | k << 8);
   }
   for (int i = 0; i < 2; i++)
     routing(end[i])->SetDefaultRoute(
         Ipv4Address(i ? 0x0a010001u | n << 8 : 0x0a010002u), 1);
   uint32_t xif = 0, yif = 0;
   if (c->cross_flows) {
-    address(crossLinks[0].Get(0), CROSS_SRC);
-    xif = address(crossLinks[0].Get(1), 0x0a020002u);
-    yif = address(crossLinks[1].Get(0), 0x0a030002u);
-    address(crossLinks[1].Get(1), CROSS_DST);
+    ns3c_address(crossLinks[0].Get(0), CROSS_SRC);
+    xif = ns3c_address(crossLinks[0].Get(1), 0x0a020002u);
+    yif = ns3c_address(crossLinks[1].Get(0), 0x0a030002u);
+    ns3c_address(crossLinks[1].Get(1), CROSS_DST);
     routing(cross[0])->SetDefaultRoute(Ipv4Address(0x0a020002u), 1);
     routing(cross[1])->SetDefaultRoute(Ipv4Address(0x0a030002u), 1);
   }
@@ -377,20 +325,22 @@ static void build(ns3c_sim *s, const ns3c_path_config *c, ns3c_path *p,
     }
   }
 
-  /* the conversation's datagrams, wherever they go */
+  /* the conversation's datagrams, wherever they go: at the ends' devices
+   * (every frame there is the conversation's) as on any internet link -
+   * the view is a link of the two devices - and at the routers, told
+   * from the cross traffic by their addresses */
   Ptr<NetDevice> endDev[2] = {links[0].Get(0), links[n].Get(1)};
+  ns3c_link *v = new ns3c_link();
+  v->sim = s;
+  v->internet = true;
+  v->cfg = a;
+  p->view = v;
+  s->links.push_back(v);
   for (int i = 0; i < 2; i++) {
-    Ptr<NetDevice> d = endDev[i];
-    d->TraceConnectWithoutContext("MacTx", MakeBoundCallback(&end_tx, p, i));
-    d->TraceConnectWithoutContext("MacRx", MakeBoundCallback(&end_rx, p, i));
-    d->TraceConnectWithoutContext("PhyRxDrop",
-                                  MakeBoundCallback(&end_lost, p, i));
-    d->TraceConnectWithoutContext("MacTxDrop",
-                                  MakeBoundCallback(&end_qdrop, p, i));
-    d->TraceConnectWithoutContext("PromiscSniffer",
-                                  MakeBoundCallback(&end_sniff, p, i));
-    end[i]->GetObject<TrafficControlLayer>()->TraceConnectWithoutContext(
-        "Drop", MakeBoundCallback(&end_tcdrop, p, i));
+    v->node[i] = end[i];
+    v->dev[i] = DynamicCast<PointToPointNetDevice>(endDev[i]);
+    v->Watch(i);
+    v->WatchTc(i);
   }
   for (uint32_t i = 0; i < routerDevs.GetN(); i++) {
     routerDevs.Get(i)->TraceConnectWithoutContext(
@@ -433,18 +383,6 @@ static void build(ns3c_sim *s, const ns3c_path_config *c, ns3c_path *p,
       bulk.Install(cross[0]);
     }
   }
-
-  /* the view: the ends' devices, the conversation's counters */
-  ns3c_link *v = new ns3c_link();
-  v->sim = s;
-  v->internet = true;
-  v->cfg = a;
-  for (int i = 0; i < 2; i++) {
-    v->node[i] = end[i];
-    v->dev[i] = DynamicCast<PointToPointNetDevice>(endDev[i]);
-  }
-  p->view = v;
-  s->links.push_back(v);
 
   /* built outside Simulator::Run: initialize now (the traffic control
    * layers learn their devices here) */
