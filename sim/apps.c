@@ -425,3 +425,20 @@ void conv_apps_server_event(conv_apps *a, tcp_notify what) {
   else
     server_readable(a, what);
 }
+
+void conv_apps_host_notify(conv_apps *a, int node, tcp_host *h, tcp_conn *cc,
+                           tcp_conn **sc, tcp_conn *c, tcp_notify what,
+                           uint64_t now) {
+  if (node == 0) {
+    if (c == cc)
+      conv_apps_client_event(a, what);
+    return;
+  }
+  if (what == TCP_NOTIFY_ACCEPTABLE && (!*sc || a->srv_done) &&
+      tcp_host_accept(h, (uint16_t)a->p->port, sc, now) == 0) {
+    c = *sc;
+    conv_apps_server_accepted(a);
+  }
+  if (c == *sc)
+    conv_apps_server_event(a, what);
+}

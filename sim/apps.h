@@ -88,6 +88,14 @@ void conv_apps_client_event(conv_apps *a, tcp_notify what);
 void conv_apps_server_accepted(conv_apps *a);
 /* What the server's connection said, once it has one. */
 void conv_apps_server_event(conv_apps *a, tcp_notify what);
+/* For an endpoint of the model's hosts: host h's notification `what`
+ * about connection c, to the application of `node` - the client's
+ * connection of the moment is cc; the server takes, into *sc, a
+ * connection waiting on p->port when it has none or is done with its own
+ * (one at a time). */
+void conv_apps_host_notify(conv_apps *a, int node, tcp_host *h, tcp_conn *cc,
+                           tcp_conn **sc, tcp_conn *c, tcp_notify what,
+                           uint64_t now);
 /* Run an event after() scheduled. */
 void conv_apps_fire(conv_apps *a, void (*fn)(conv_apps *a), uint64_t gen,
                     uint64_t tok);

@@ -38,21 +38,10 @@ static void link_timers(run *r) {
 static void on_notify(void *user, tcp_conn *c, tcp_notify what) {
   side *s = user;
   run *r = s->r;
-  if (s->node == 0) {
-    if (c == r->cc)
-      conv_client_event(r, what);
-    return;
-  }
   /* one connection at a time: the next waits until the server is done
    * with this one (link_accept) */
-  if (what == TCP_NOTIFY_ACCEPTABLE && (!r->sc || r->app.srv_done) &&
-      tcp_host_accept(s->host, (uint16_t)r->p->port, &r->sc, conv_rel(r)) ==
-          0) {
-    c = r->sc;
-    conv_server_accepted(r);
-  }
-  if (c == r->sc)
-    conv_server_event(r, what);
+  conv_apps_host_notify(&r->app, s->node, s->host, r->cc, &r->sc, c, what,
+                        conv_rel(r));
 }
 
 static void link_accept(run *r) {

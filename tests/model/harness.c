@@ -374,20 +374,8 @@ static void ep_fail(void *u, const char *what, int err) {
 }
 
 static void kb_notify(harness *t, int side, tcp_conn *c, tcp_notify what) {
-  h_kb *kb = &t->kb;
-  if (side == 0) {
-    if (c == kb->cc)
-      conv_apps_client_event(&kb->app, what);
-    return;
-  }
-  /* one connection at a time, as the conversation's server takes them */
-  if (what == TCP_NOTIFY_ACCEPTABLE && (!kb->sc || kb->app.srv_done) &&
-      tcp_host_accept(t->s[1].host, kb->port, &kb->sc, t->now) == 0) {
-    c = kb->sc;
-    conv_apps_server_accepted(&kb->app);
-  }
-  if (c == kb->sc)
-    conv_apps_server_event(&kb->app, what);
+  conv_apps_host_notify(&t->kb.app, side, t->s[side].host, t->kb.cc, &t->kb.sc,
+                        c, what, t->now);
 }
 
 void h_kb_client_closes_first(h_kb *kb, uint64_t response, uint64_t think,
