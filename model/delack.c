@@ -41,6 +41,39 @@ static void ato_update(tcp_conn *c, uint64_t now) {
     c->ato_ns = p->delack_max_ns;
 }
 
+/* Linux counts the receive buffer's room in window bytes through the
+ * payload share of its memory (scaling_ratio). Until a segment has
+ * measured it the share is TCP_DEFAULT_SCALING_RATIO, 128/256, where
+ * rcv_space (rcv_buf) holds the measured 160/256 of 1448-byte segments:
+ * the full space is then 4/5 of it. */
+static uint32_t initial_clamp(const tcp_conn *c) {
+  /* tcp_init_buffer_space(): window_clamp is the full space less one
+   * segment (tcp_app_win's reservation, "force reservation of one
+   * segment") */
+  uint32_t full = c->rcv_space / 5 * 4, adv = tcp_conn_advmss(c);
+  return full > 2 * adv ? full - adv : full;
+}
+
+void tcp_delack_threshold_start(tcp_conn *c) {
+  /* ... and the threshold no more */
+  if (c->host->p->rcv_grow_quickack && c->rcv_ssthresh > initial_clamp(c))
+    c->rcv_ssthresh = initial_clamp(c);
+}
+
+void tcp_delack_threshold_measure(tcp_conn *c, uint32_t len) {
+  /* tcp_measure_rcv_mss(): the first segment at least icsk_ack.rcv_mss
+   * (TCP_MSS_DEFAULT 536 at first) and not of that size measures the
+   * share; tcp_set_window_clamp() raises window_clamp to the full space
+   * and the threshold to the window offered last if that is more */
+  if (!c->host->p->rcv_grow_quickack || c->rcv_ratio_known || len <= 536)
+    return;
+  c->rcv_ratio_known = true;
+  uint32_t w =
+      c->rcv_wnd_offered < c->rcv_space ? c->rcv_wnd_offered : c->rcv_space;
+  if (w > c->rcv_ssthresh)
+    c->rcv_ssthresh = w;
+}
+
 void tcp_delack_grow_window(tcp_conn *c, uint32_t len) {
   /* Linux tcp_grow_window(), for in-order and out-of-order data alike:
    * while the threshold of the window can grow towards the free space, it
@@ -50,8 +83,10 @@ void tcp_delack_grow_window(tcp_conn *c, uint32_t len) {
   if (!p->rcv_grow_quickack || len < 128)
     return;
   uint32_t space = tcp_conn_rcv_wnd(c);
+  if (!c->rcv_ratio_known && space > initial_clamp(c))
+    space = initial_clamp(c);
   if (space > c->rcv_ssthresh) {
-    uint32_t room = space - c->rcv_ssthresh, incr = 2u * p->mss;
+    uint32_t room = space - c->rcv_ssthresh, incr = 2u * tcp_conn_advmss(c);
     if (incr < 2 * len)
       incr = 2 * len;
     c->rcv_ssthresh += room < incr ? room : incr;
@@ -120,6 +155,7 @@ static uint64_t deadline(tcp_conn *c, uint64_t now) {
 
 ack_decision tcp_delack_on_data(tcp_conn *c, uint32_t len, tcp_why *why,
                                 uint64_t now) {
+  tcp_delack_threshold_measure(c, len);
   ato_update(c, now);
   return ack_policy(c, len, why);
 }

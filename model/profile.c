@@ -159,8 +159,14 @@ static const preset_row table[] = {
       {0, "4.4BSD-Lite2 has no quick-ACK mode"},
       {1, "Linux tcp_grow_window(): each arrival that raises rcv_ssthresh "
           "(by 2 x advmss, up to the free space) sets icsk_ack.quick |= 1; "
-          "measured by crosscheck: 20 to 22 segments ACKed at once at MSS "
-          "1460, as this predicts"}}},
+          "the threshold starts under window_clamp, the full space at the "
+          "default payload share less a segment (tcp_init_buffer_space()), "
+          "until the first segment over 536 bytes measures the share and "
+          "raises it to the window offered (tcp_measure_rcv_mss(), "
+          "tcp_set_window_clamp()); measured by crosscheck: 20 to 22 "
+          "segments ACKed at once at MSS 1460, as this predicts, and the "
+          "kernel's rcv_ssthresh (tcp_info) 64088 after a 300-byte request, "
+          "64512 at a client's first segment"}}},
     {"quickack",
      {{0, "assumed: no quick-ACK mode is documented for NT"},
       SAME,
@@ -445,9 +451,13 @@ static const preset_row table[] = {
           "proportion (tcp_rcvbuf_grow(), Linux 6.18); the round trip from "
           "tcp_rcv_rtt_measure(): the time a window's worth of data takes "
           "to arrive, and with timestamps tcp_rcv_rtt_measure_ts(): the age "
-          "of the TS val a full segment echoes, in whole ms; crosscheck: "
-          "quick ACKs go on through a second response after the first "
-          "measure"}}},
+          "of the TS val a full segment echoes, in whole ms (an echo a "
+          "pure ACK carried gives none: rcv_rtt_last_tsecr); the first "
+          "measure from the connection's establishment "
+          "(tcp_init_buffer_space()); crosscheck: quick ACKs go on through "
+          "a second response after the first measure, and tcp_info's "
+          "rcv_rtt stays 0 through a first flight that echoes what the "
+          "server's ACK of the request echoed"}}},
     {"snd_buf_grows",
      {{0, "assumed: Winsock's SO_SNDBUF is a fixed byte count"},
       SAME,

@@ -11,16 +11,18 @@
  *           smallest sample (tcp_rcv_rtt_update(), win_dep). With
  *           timestamps also tcp_rcv_rtt_measure_ts(), in ESTABLISHED only
  *           (tcp_rcv_established(); a half-closed receiver in FIN-WAIT
- *           takes none): a full segment with
- *           a new echo gives the time since we sent the TS val it echoes,
+ *           takes none): a full segment with a new echo gives the time
+ *           since we sent the TS val it echoes (a pure ACK takes its
+ *           echo, rcv_rtt_last_tsecr: data with that echo gives none),
  *           in whole milliseconds (none when 0); a smaller sample
  *           replaces the estimate, a larger one moves it by an eighth
  *           while the application has read everything.
  *   space   tcp_rcv_space_adjust(), at each read: once the estimate
  *           exists and a round trip has passed since the measure began,
  *           the bytes read since (copied), less those still queued, are
- *           compared with the last measure (first: min(rcv_ssthresh, the
- *           window, 10 x advmss), tcp_init_buffer_space()); more, and
+ *           compared with the last measure (the first: min(rcv_ssthresh,
+ *           the window, 10 x advmss) as the connection is established,
+ *           tcp_init_buffer_space()); more, and
  *           tcp_rcvbuf_grow() makes the space 2 x copied, plus twice that
  *           in proportion to the growth (copied - last) / last - if larger
  *           than now, capped by tcp_rmem[2]; window_clamp follows. (Linux
@@ -43,17 +45,28 @@ static void measure_begin(tcp_conn *c, uint64_t now) {
   c->rcvq_time = now;
 }
 
+uint32_t tcp_conn_advmss(const tcp_conn *c) {
+  uint32_t m = c->host->p->mss;
+  return c->ts_ok && m > TCP_TS_OPT_LEN + 64 ? m - TCP_TS_OPT_LEN : m;
+}
+
+void tcp_rcvbuf_established(tcp_conn *c, uint64_t now) {
+  /* tcp_init_buffer_space(), from tcp_init_transfer() as the connection
+   * is established: the first measure is min3(rcv_ssthresh, rcv_wnd,
+   * TCP_INIT_CWND x advmss) and runs from now */
+  uint32_t s = INIT_SEGS * tcp_conn_advmss(c);
+  if (c->rcv_ssthresh < s)
+    s = c->rcv_ssthresh;
+  if (c->rcv_wnd_offered && c->rcv_wnd_offered < s)
+    s = c->rcv_wnd_offered;
+  c->rcvq_space = s;
+  c->rcvq_started = true;
+  measure_begin(c, now);
+}
+
 void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now) {
-  if (!c->rcvq_started) { /* tcp_init_buffer_space(), at the first data */
-    uint32_t s = INIT_SEGS * c->host->p->mss; /* x advmss */
-    if (c->rcv_ssthresh < s)
-      s = c->rcv_ssthresh;
-    if (c->rcv_wnd_offered && c->rcv_wnd_offered < s)
-      s = c->rcv_wnd_offered;
-    c->rcvq_space = s;
-    c->rcvq_started = true;
-    measure_begin(c, now);
-  }
+  if (!c->rcvq_started) /* established without the model seeing it */
+    tcp_rcvbuf_established(c, now);
   if (c->rcv_rtt_time) {
     if (SEQ_LT(c->rcv_nxt, c->rcv_rtt_seq))
       return; /* the window's worth is not in yet */

@@ -136,7 +136,10 @@ void tcp_listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now) {
   c->irs = seg->seq;
   c->rcv_nxt = seg->seq + 1;
   c->rcv_adv = c->rcv_wup = c->rcv_nxt;
-  c->rcv_wnd_offered = 0;
+  /* Linux keeps the SYN's window as offered from here (tp->rcv_wnd: its
+   * next window never less, tcp_select_window()) */
+  if (!c->host->p->rcv_wnd_mss)
+    c->rcv_wnd_offered = 0;
   set_peer_options(c, seg);
   window_update(c, seg, now);
   tcp_conn_set_state(c, TCP_SYN_RECEIVED, now);
@@ -169,7 +172,10 @@ static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   c->irs = seg->seq;
   c->rcv_nxt = seg->seq + 1;
   c->rcv_adv = c->rcv_wup = c->rcv_nxt;
-  c->rcv_wnd_offered = 0;
+  /* Linux keeps the SYN's window as offered from here (tp->rcv_wnd: its
+   * next window never less, tcp_select_window()) */
+  if (!c->host->p->rcv_wnd_mss)
+    c->rcv_wnd_offered = 0;
   set_peer_options(c, seg);
   window_update(c, seg, now);
   if (flags & TCP_ACK)
@@ -182,6 +188,9 @@ static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     c->backoff = 0;
     tcp_conn_timer_stop(c, TCP_TIMER_RTX, now);
     tcp_conn_set_state(c, TCP_ESTABLISHED, now);
+    tcp_delack_threshold_start(c);
+    if (c->host->p->rcv_buf_grows)
+      tcp_rcvbuf_established(c, now);
     tcp_conn_note(c, TCP_NOTIFY_CONNECTED);
     tcp_conn_note(c, TCP_NOTIFY_WRITABLE);
     uint32_t before = c->snd_nxt;
@@ -379,8 +388,10 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
   }
   if (gap) { /* out of order: hold it, send a duplicate ACK at once */
     uint64_t start = c->rcv_off + gap;
-    if (len)
+    if (len) {
+      tcp_delack_threshold_measure(c, len);
       tcp_delack_grow_window(c, len);
+    }
     if (len && !ooo_insert(c, start, start + len))
       tcp_trace_drop(c->host, c, NULL, TCP_WHY_STRAY, 0, now);
     if (fin) {
@@ -618,6 +629,9 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       c->rtt_timing = false;
     }
     tcp_conn_set_state(c, TCP_ESTABLISHED, now);
+    tcp_delack_threshold_start(c);
+    if (p->rcv_buf_grows)
+      tcp_rcvbuf_established(c, now);
     tcp_conn_note(c, c->passive ? TCP_NOTIFY_ACCEPTABLE : TCP_NOTIFY_CONNECTED);
   }
   if (!process_ack(c, seg, now))
@@ -634,12 +648,14 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     return;
   }
   /* sixth (URG) is ignored; seventh and eighth */
+  /* the receive RTT from the echo, before the data is queued: Linux
+   * samples it in tcp_rcv_established() alone, in ESTABLISHED, and a pure
+   * ACK takes its echo too (rcv_rtt_last_tsecr) - the data that follows
+   * with the same echo gives no sample */
+  if (c->ts_ok && (seg->opts & TCP_OPT_TS) && p->rcv_buf_grows &&
+      c->state == TCP_ESTABLISHED)
+    tcp_rcvbuf_on_ts(c, seg->ts_ecr, len, now);
   if (len || (flags & TCP_FIN)) {
-    /* the receive RTT from the echo, before the data is queued: Linux
-     * samples it in tcp_rcv_established() alone, in ESTABLISHED */
-    if (len && c->ts_ok && (seg->opts & TCP_OPT_TS) && p->rcv_buf_grows &&
-        c->state == TCP_ESTABLISHED)
-      tcp_rcvbuf_on_ts(c, seg->ts_ecr, len, now);
     process_text(c, seq, data, len, (flags & TCP_FIN) != 0,
                  (flags & TCP_PSH) != 0, now);
   }

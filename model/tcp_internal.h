@@ -114,6 +114,8 @@ struct tcp_conn {
   uint32_t pingpong;      /* replies within the ATO (pingpong_thresh) */
   uint64_t last_data_sent_ns; /* the last segment with data (lsndtime) */
   uint32_t rcv_ssthresh; /* the window's growth threshold (rcv_grow_quickack) */
+  bool rcv_ratio_known;  /* ... a segment has measured the buffer's payload
+                            share (Linux scaling_ratio) */
   /* the receive space as Linux grows it (rcv_buf_grows, rcvbuf.c) */
   uint32_t rcv_space;    /* the space now (window_clamp), bytes */
   bool rcvq_started;     /* the measure below has begun */
@@ -246,8 +248,14 @@ static inline uint32_t tcp_conn_ts_now(const tcp_conn *c, uint64_t now) {
  * effects: the window an ACK sent now would offer (tcp_out.c). */
 uint32_t tcp_conn_scaled_select(const tcp_conn *c);
 
-/* The receive space as Linux grows it (rcvbuf.c, rcv_buf_grows): after
- * in-order data arrived (rcv_nxt advanced), and after a read. */
+/* The MSS this end announced, less the timestamps when they are on
+ * (Linux tp->advmss). */
+uint32_t tcp_conn_advmss(const tcp_conn *c);
+
+/* The receive space as Linux grows it (rcvbuf.c, rcv_buf_grows): as the
+ * connection is established, after in-order data arrived (rcv_nxt
+ * advanced), and after a read. */
+void tcp_rcvbuf_established(tcp_conn *c, uint64_t now);
 void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now);
 /* A data segment of len bytes with timestamps arrived (before it is
  * queued): Linux's receive-RTT sample from its echo. */
@@ -284,6 +292,10 @@ typedef enum ack_decision {
 /* Data of `len` bytes arrived, in order or not: the window's threshold
  * grows as Linux's does (rcv_grow_quickack). */
 void tcp_delack_grow_window(tcp_conn *c, uint32_t len);
+/* The window's growth threshold as the connection is established, and
+ * at in-order data of len bytes (rcv_grow_quickack). */
+void tcp_delack_threshold_start(tcp_conn *c);
+void tcp_delack_threshold_measure(tcp_conn *c, uint32_t len);
 /* In-order data of `len` bytes arrived: acknowledge it now (*why) or
  * delay (updates the adaptive ATO and the every-N counters). */
 ack_decision tcp_delack_on_data(tcp_conn *c, uint32_t len, tcp_why *why,

@@ -229,6 +229,7 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
   if (!(flags & TCP_RST) || (flags & TCP_ACK)) { /* RST|ACK: the window too */
     if (!(flags & TCP_ACK)) {
       s.wnd = syn_window(p, p->mss);
+      c->rcv_wnd_offered = s.wnd; /* the SYN's offer, kept (Linux rcv_wnd) */
     } else if ((flags & TCP_SYN) && (c->wscale_ok || p->rcv_wnd_mss)) {
       /* a SYN-ACK's window is never scaled (RFC 7323 §2.2); Linux offers
        * tcp_select_initial_window()'s, as in a SYN but in whole segments
