@@ -148,7 +148,8 @@ void h_init(harness *t, const tcp_profile *pa, const tcp_profile *pb,
 void h_fini(harness *t);
 void h_at(harness *t, uint64_t when, void (*fn)(harness *, void *), void *arg);
 bool h_step(harness *t, uint64_t limit); /* one event; false if none */
-void h_run(harness *t, uint64_t limit);  /* until nothing is left */
+void h_run(harness *t, uint64_t limit);  /* every event up to limit;
+                                            the clock then at limit */
 void h_inject(harness *t, int to, const tcp_segment *s); /* deliver now */
 tcp_profile h_profile(const char *name);
 /* The preset without timestamps, SACK and window scaling: for the tests of
