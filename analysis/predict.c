@@ -508,6 +508,9 @@ static void s_rtt_sample(play *y, int64_t r) {
     y->srtt = (7 * y->srtt + r) / 8;
   }
   int64_t rto = y->srtt + 4 * y->rttvar;
+  /* Linux tcp_rtt_estimator(): the variance term never below rto_min */
+  if (s->rto_var_min && 4 * y->rttvar < (int64_t)s->rto_min_ns)
+    rto = y->srtt + (int64_t)s->rto_min_ns;
   if (rto < (int64_t)s->rto_min_ns)
     rto = (int64_t)s->rto_min_ns;
   if (rto > (int64_t)s->rto_max_ns)
@@ -666,7 +669,8 @@ static void s_write(play *y, int64_t now) {
 }
 
 /* RFC 9293 §3.10.7.4 fifth (the ACK field), RFC 5681 §3.1 slow start
- * (or 4.4BSD-Lite2 tcp_input()'s t_maxseg per ACK: ss_incr_mss); three
+ * (or 4.4BSD-Lite2 tcp_input()'s t_maxseg per ACK: ss_incr_mss, Linux's
+ * segments acked: ss_acked_segs); three
  * duplicate ACKs (RFC 5681 §3.2) are outside the regime. */
 static void s_ack(play *y, const ev *e, int64_t now) {
   if (e->ack > y->maxs) {
@@ -701,10 +705,13 @@ static void s_ack(play *y, const ev *e, int64_t now) {
       y->timing = false;
     }
     y->dupacks = 0;
-    /* slow start: 4.4BSD adds t_maxseg per ACK (tcp_input.c); otherwise
-     * RFC 5681 §3.1's byte counting, at most one segment */
+    /* slow start: 4.4BSD adds t_maxseg per ACK (tcp_input.c), Linux
+     * every segment acknowledged (tcp_slow_start(), a short one whole);
+     * otherwise RFC 5681 §3.1's byte counting, at most one segment */
     if (y->in->server.ss_incr_mss)
       y->cwnd += y->mss;
+    else if (y->in->server.ss_acked_segs)
+      y->cwnd += (uint32_t)((acked + y->mss - 1) / y->mss) * y->mss;
     else
       y->cwnd += acked < y->mss ? (uint32_t)acked : y->mss;
     s_rtx_set(y, y->una == y->maxs ? NEVER : now + y->rto);

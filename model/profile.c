@@ -489,6 +489,17 @@ static const preset_row table[] = {
       SAME,
       {1 * TCP_S, "4.4BSD-Lite2 tcp_timer.h TCPTV_MIN: 2 slow ticks"},
       {200 * TCP_MS, "Linux TCP_RTO_MIN"}}},
+    {"rto_var_min",
+     {{0, "assumed: RFC 1122 §4.2.3.1's RTO with a lower bound"},
+      SAME,
+      {0, "4.4BSD-Lite2 tcp_input.c tcp_xmit_timer(): TCPT_RANGESET("
+          "t_rxtcur, TCP_REXMTVAL(tp), t_rttmin, TCPTV_REXMTMAX): the bound "
+          "is on the RTO"},
+      {1, "Linux tcp_rtt_estimator(): rttvar_us never below "
+          "tcp_rto_min_us, and tcp_set_rto(): rto = srtt + rttvar - the "
+          "200 ms add to the smoothed RTT; crosscheck: a keep-alive "
+          "server's window after 372 ms idle at a 58 ms RTT is halved once "
+          "(RTO 258 ms), not twice"}}},
     {"rto_max",
      {{240 * TCP_S, "assumed: no public source"},
       SAME,
@@ -511,8 +522,18 @@ static const preset_row table[] = {
           "passive side's ACK of its SYN included (SYN-RECEIVED falls "
           "into the ESTABLISHED ACK processing): its first flight is two "
           "segments"},
-      {0, "approximates Linux tcp_slow_start() (cwnd grows by the segments "
-          "newly acked) by byte counting, at most one segment per ACK"}}},
+      {0, "Linux tcp_slow_start() grows cwnd by the segments newly acked: "
+          "ss_acked_segs"}}},
+    {"ss_acked_segs",
+     {{0, "assumed, no public source: RFC 5681 §3.1's byte counting"},
+      SAME,
+      {0, "4.4BSD-Lite2: a whole MSS per ACK (ss_incr_mss)"},
+      {1, "Linux tcp_slow_start(): cwnd = min(cwnd + acked, ssthresh), "
+          "acked the packets the ACK newly acknowledges (an ACK of two "
+          "segments opens two); crosscheck: the kernel's tcp_probe showed "
+          "the server's cwnd 36 after a 26-segment response, the "
+          "byte-counting model's 34, and its second response after idle "
+          "starts with 18 segments (36 halved)"}}},
     {"persist_min",
      {{0, "assumed, no public source: the persist timer starts at the "
           "RTO"},
@@ -778,12 +799,17 @@ static const knob knobs[] = {
        "lower bound of the RTO"),
     KN("rto_max", rto_max_ns, TCP_KNOB_TIME, TCP_MS, 3600 * TCP_S,
        "upper bound of the backed-off RTO"),
+    K(rto_var_min, TCP_KNOB_BOOL, 0, 1,
+      "rto_min bounds the variance term: RTO = SRTT + max(4 RTTVAR, "
+      "rto_min) (Linux)"),
     K(rcv_wnd_bsd, TCP_KNOB_BOOL, 0, 1,
       "the window offered is the free space, 0 below a quarter of the "
       "buffer and an MSS, never shrinking (4.4BSD)"),
     K(ss_incr_mss, TCP_KNOB_BOOL, 0, 1,
       "slow start adds a whole MSS per ACK of anything new, the SYN's too "
       "(4.4BSD)"),
+    K(ss_acked_segs, TCP_KNOB_BOOL, 0, 1,
+      "slow start adds every segment an ACK newly acknowledges (Linux)"),
     KN("persist_min", persist_min_ns, TCP_KNOB_TIME, 0, 600 * TCP_S,
        "the persist timer's floor (it starts at the RTO)"),
     KN("persist_max", persist_max_ns, TCP_KNOB_TIME, TCP_MS, 3600 * TCP_S,

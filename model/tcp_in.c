@@ -78,6 +78,8 @@ static void rtt_sample(tcp_conn *c, uint64_t r) {
     c->srtt_ns = (7 * c->srtt_ns + r) / 8;
   }
   uint64_t rto = c->srtt_ns + 4 * c->rttvar_ns;
+  if (p->rto_var_min && 4 * c->rttvar_ns < p->rto_min_ns)
+    rto = c->srtt_ns + p->rto_min_ns; /* Linux: rttvar >= tcp_rto_min */
   if (rto < p->rto_min_ns)
     rto = p->rto_min_ns;
   if (rto > p->rto_max_ns)
@@ -265,7 +267,13 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     } else if (c->cwnd < c->ssthresh) { /* slow start */
       if (c->host->p->ss_incr_mss)
         c->cwnd += c->mss; /* 4.4BSD: incr = t_maxseg, whatever was acked */
-      else /* RFC 5681 §3.1: min(N, SMSS), N the data bytes newly
+      else if (c->host->p->ss_acked_segs) {
+        /* Linux tcp_slow_start(): the packets acked, a short one whole,
+         * up to ssthresh */
+        uint64_t w =
+            c->cwnd + (uint64_t)((acked + c->mss - 1) / c->mss) * c->mss;
+        c->cwnd = w > c->ssthresh ? c->ssthresh : (uint32_t)w;
+      } else /* RFC 5681 §3.1: min(N, SMSS), N the data bytes newly
               acknowledged - none for the ACK of a SYN or a bare FIN */
         c->cwnd += acked < c->mss ? acked : c->mss;
     } else { /* congestion avoidance */

@@ -317,6 +317,10 @@ typedef struct tcp_profile {
                                    tcp_rcv_space_adjust) */
   uint64_t rto_initial_ns;      /* RTO before any RTT sample, ns */
   uint64_t rto_min_ns;          /* lower bound of the RTO, ns */
+  bool rto_var_min;             /* rto_min bounds the variance term: RTO =
+                                   SRTT + max(4 RTTVAR, rto_min) (Linux);
+                                   else the RTO, max(SRTT + 4 RTTVAR,
+                                   rto_min) (RFC 6298) */
   uint64_t rto_max_ns;          /* upper bound of the backed-off RTO, ns */
   bool rcv_wnd_bsd;             /* the window offered is the free buffer
                                    space (0 when below a quarter of the
@@ -327,6 +331,9 @@ typedef struct tcp_profile {
                                    ACK of anything new, the SYN's included
                                    (4.4BSD); else by the bytes acked, at
                                    most one MSS (RFC 5681 3.1) */
+  bool ss_acked_segs;           /* ... by every segment an ACK newly
+                                   acknowledges, with no one-MSS limit
+                                   (Linux tcp_slow_start()) */
   uint64_t persist_min_ns;      /* the persist timer's floor, ns (it starts
                                    at the RTO, at least this) */
   uint64_t persist_max_ns;      /* ... and its backed-off ceiling, ns */

@@ -178,6 +178,9 @@ check_script linux-sack.pkt "--stack=linux" "--stack=linux --sack_permitted=fals
 check_script linux-dsack.pkt "--stack=linux" "--stack=linux --sack_permitted=false"
 check_script bsd44-window.pkt "--stack=bsd44" "--stack=bsd44 --rcv_wnd_bsd=false"
 check_script linux-cwnd-restart.pkt "--stack=linux" "--stack=linux --cwnd_restart=false"
+check_script linux-slow-start.pkt "--stack=linux" "--stack=linux --ss_acked_segs=false"
+check_script linux-rto.pkt "--stack=linux" "--stack=linux --rto_var_min=false"
+check_script linux-rcv-threshold.pkt "--stack=linux" "--stack=linux --rcv_grow_quickack=false"
 # poll(2); the control: a wrong revents is caught, with what poll said
 "$hc" script "$dir/poll.pkt" --stack=nt351 >o 2>&1 && ok || bad "poll: $(cat o)"
 sed 's/revents=POLLIN}\], 1, 0) = 1/revents=POLLOUT}], 1, 0) = 1/' "$dir/poll.pkt" >"$tmp/poll-bad.pkt"
