@@ -106,6 +106,11 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
     return ACK_SEND;
   }
   tcp_delack_grow_window(c, len);
+  /* the sequence space unacknowledged (Linux rcv_nxt - rcv_wup) counts
+   * this segment whatever sends the ACK: a FIN on it may yet turn a quick
+   * ACK into a delayed one and ask the bytes rule (fin_ack_due()) */
+  if (p->ack_rule == TCP_ACK_RULE_BYTES)
+    c->unacked_bytes += len;
   if (c->quickack_left && !tcp_conn_interactive(c)) {
     c->quickack_left--;
     *why = TCP_WHY_ACK_QUICK;
@@ -121,7 +126,6 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
     now = c->unacked_segs >= p->ack_every;
     break;
   case TCP_ACK_RULE_BYTES:
-    c->unacked_bytes += len;
     now = tcp_delack_bytes_due(c, 0);
     break;
   }

@@ -181,6 +181,12 @@ check_script linux-cwnd-restart.pkt "--stack=linux" "--stack=linux --cwnd_restar
 check_script linux-slow-start.pkt "--stack=linux" "--stack=linux --ss_acked_segs=false"
 check_script linux-rto.pkt "--stack=linux" "--stack=linux --rto_var_min=false"
 check_script linux-rcv-threshold.pkt "--stack=linux" "--stack=linux --rcv_grow_quickack=false"
+# a full segment with the FIN is ACKed at once; one byte less waits (the
+# control: what the bytes rule counts is the MSS and the FIN's number)
+"$hc" script "$dir/linux-fin-ack-full.pkt" --stack=linux >o 2>&1 && ok || bad "linux-fin-ack-full: $(cat o)"
+sed 's/1461:2921(1460)/1461:2920(1459)/; s/ack 2922$/ack 2921/' "$dir/linux-fin-ack-full.pkt" >"$tmp/fin-short.pkt"
+"$hc" script "$tmp/fin-short.pkt" --stack=linux >o 2>&1
+[ $? -eq 1 ] && grep -q "fin-short.pkt:19: fail under linux: .*the stack sent nothing" o && ok || bad "linux-fin-ack-full's control: $(cat o)"
 # poll(2); the control: a wrong revents is caught, with what poll said
 "$hc" script "$dir/poll.pkt" --stack=nt351 >o 2>&1 && ok || bad "poll: $(cat o)"
 sed 's/revents=POLLIN}\], 1, 0) = 1/revents=POLLOUT}], 1, 0) = 1/' "$dir/poll.pkt" >"$tmp/poll-bad.pkt"
