@@ -83,6 +83,7 @@ typedef struct play {
   bool timing, have_rtt;
   uint64_t rtt_seq;
   int64_t rtt_start, srtt, rttvar, rto, rtx_at;
+  int64_t rto_due;     /* when the RTO is due (rtx_at may be a probe's) */
   int64_t s_delack_at; /* the server's delayed ACK of the request */
   bool started;        /* the server application began its response */
   bool s_fin_rcvd, s_fin_ack_sent; /* the client's FIN, and its ACK */
@@ -518,6 +519,20 @@ static void s_rtt_sample(play *y, int64_t r) {
   y->rto = rto;
 }
 
+/* The server's tail loss probe (tlp: Linux tcp_schedule_loss_probe(),
+ * with SACK both ways): the timer first fires at 2 SRTT + 2 ms (+ rto_min
+ * instead with one segment out), at most at the RTO (at `rto_at`). Its
+ * expiry, like the RTO's, is outside the regime. */
+static int64_t s_probe_at(const play *y, int64_t now, int64_t rto_at) {
+  const tcp_profile *s = &y->in->server, *c = &y->in->client;
+  if (!s->tlp || !s->sack_permitted || !c->sack_permitted || !y->have_rtt ||
+      y->una == y->maxs)
+    return rto_at;
+  int64_t pto = 2 * y->srtt +
+                (y->maxs - y->una <= y->mss ? (int64_t)s->rto_min_ns : 2000000);
+  return now + pto < rto_at ? now + pto : rto_at;
+}
+
 /* RFC 6298 §5.1, 5.3: the retransmission timer runs while data is
  * outstanding; its expiry is outside the regime (declined). */
 static void s_rtx_set(play *y, int64_t at) {
@@ -571,7 +586,7 @@ static void s_persist_set(play *y, int64_t at) {
 static void s_output(play *y, int64_t now) {
   const tcp_profile *s = &y->in->server;
   uint64_t unsent = 0;
-  bool small_window = false;
+  bool small_window = false, sent_new = false;
   for (;;) {
     unsent = y->app_sent > y->nxt ? y->app_sent - y->nxt : 0;
     bool fin_pending = y->closed && !y->fin_sent;
@@ -610,11 +625,17 @@ static void s_output(play *y, int64_t now) {
       y->fin_sent = true;
     if (y->nxt > y->maxs)
       y->maxs = y->nxt;
-    if (y->rtx_at == NEVER && y->una != y->maxs)
-      s_rtx_set(y, now + y->rto);
+    if (y->rtx_at == NEVER && y->una != y->maxs) {
+      y->rto_due = now + y->rto;
+      s_rtx_set(y, y->rto_due);
+    }
+    if (!rexmit)
+      sent_new = true;
     if (fin)
       break;
   }
+  if (sent_new) /* tcp_write_xmit(): a probe in place of the RTO */
+    s_rtx_set(y, s_probe_at(y, now, y->rto_due));
   y->force_send = false;
   if ((y->snd_wnd == 0 || small_window) && unsent > 0 &&
       (y->una == y->maxs || y->rtx_at == NEVER) && y->persist_at == NEVER) {
@@ -714,7 +735,8 @@ static void s_ack(play *y, const ev *e, int64_t now) {
       y->cwnd += (uint32_t)((acked + y->mss - 1) / y->mss) * y->mss;
     else
       y->cwnd += acked < y->mss ? (uint32_t)acked : y->mss;
-    s_rtx_set(y, y->una == y->maxs ? NEVER : now + y->rto);
+    y->rto_due = y->una == y->maxs ? NEVER : now + y->rto;
+    s_rtx_set(y, y->una == y->maxs ? NEVER : s_probe_at(y, now, y->rto_due));
     writable = acked && !y->closed;
   } else if (dup && ++y->dupacks == 3) {
     y->fail = "three duplicate ACKs (fast retransmit)";
@@ -975,7 +997,7 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
   y.mss = mss;
   y.hdr = seg_hdr(in);
   y.out = out;
-  y.delack_at = y.s_delack_at = y.rtx_at = y.persist_at = NEVER;
+  y.delack_at = y.s_delack_at = y.rtx_at = y.persist_at = y.rto_due = NEVER;
   y.ato = (int64_t)c->delack_ns;
   y.quickack_left = c->quickack;
   y.cwnd = s->init_cwnd * mss;
@@ -1064,7 +1086,8 @@ int predict_redundant_ack(const predict_in *in, predict_out *out) {
       break;
     case EV_SERVER_RTX:
       if (y.rtx_at == now && y.una != y.maxs)
-        y.fail = "a retransmission timeout would fire";
+        y.fail = y.rtx_at < y.rto_due ? "a tail loss probe would fire"
+                                      : "a retransmission timeout would fire";
       break;
     }
   }

@@ -40,6 +40,8 @@ void tcp_conn_timer_set(tcp_conn *c, tcp_timer t, uint64_t deadline,
 }
 
 void tcp_conn_timer_stop(tcp_conn *c, tcp_timer t, uint64_t now) {
+  if (t == TCP_TIMER_RTX)
+    c->tlp_armed = false;
   if (c->deadline[t] == TCP_NEVER)
     return;
   if (TRACES_TIMER(c->host, TCP_EV_TIMER_CANCEL, t))
@@ -85,6 +87,10 @@ void tcp_conn_enter_time_wait(tcp_conn *c, uint64_t now) {
 /* RFC 6298 §5: the retransmission timer expired. */
 static void on_rtx(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
+  if (c->tlp_armed) { /* the probe timeout, not the RTO */
+    tcp_conn_tlp_fire(c, now);
+    return;
+  }
   bool handshake = c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED;
   uint32_t limit = handshake ? p->syn_retries : p->max_retries;
   if (c->backoff >= limit) {

@@ -489,6 +489,20 @@ static const preset_row table[] = {
       SAME,
       {1 * TCP_S, "4.4BSD-Lite2 tcp_timer.h TCPTV_MIN: 2 slow ticks"},
       {200 * TCP_MS, "Linux TCP_RTO_MIN"}}},
+    {"tlp",
+     {{0, "NT 3.51 predates tail loss probes (RFC 8985, 2021; Linux 3.10, "
+          "2013)"},
+      SAME,
+      {0, "4.4BSD-Lite2 predates tail loss probes"},
+      {1, "Linux tcp_schedule_loss_probe() with net.ipv4.tcp_early_retrans "
+          "3 (the default): with SACK, in the Open state, data out: the "
+          "timer at 2 x srtt + TCP_TIMEOUT_MIN (2 ms), + tcp_rto_min with "
+          "one packet out, at most the RTO; tcp_send_loss_probe(): new "
+          "data if the window takes it, else the last segment; one "
+          "outstanding (tlp_high_seq); tcp_process_tlp_ack(): an ACK "
+          "beyond it without a D-SACK reduces cwnd (cubic's 717/1024); "
+          "crosscheck: the kernel's server sent its last segment again "
+          "11.6 ms after it while a reader held its ACK"}}},
     {"rto_var_min",
      {{0, "assumed: RFC 1122 §4.2.3.1's RTO with a lower bound"},
       SAME,
@@ -799,6 +813,9 @@ static const knob knobs[] = {
        "lower bound of the RTO"),
     KN("rto_max", rto_max_ns, TCP_KNOB_TIME, TCP_MS, 3600 * TCP_S,
        "upper bound of the backed-off RTO"),
+    K(tlp, TCP_KNOB_BOOL, 0, 1,
+      "tail loss probes: the last segment again after 2 SRTT without an "
+      "ACK, before the RTO (Linux, needs SACK)"),
     K(rto_var_min, TCP_KNOB_BOOL, 0, 1,
       "rto_min bounds the variance term: RTO = SRTT + max(4 RTTVAR, "
       "rto_min) (Linux)"),

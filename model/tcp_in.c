@@ -65,6 +65,12 @@ static uint32_t seg_window(const tcp_conn *c, const tcp_segment *seg) {
   return (uint32_t)seg->wnd << c->snd_wscale;
 }
 
+/* A D-SACK (RFC 2883): the segment's first SACK block reports data
+ * below its ACK, received twice. */
+static bool seg_dsack(const tcp_segment *seg, uint32_t ack) {
+  return seg->nsack > 0 && SEQ_LEQ(seg->sack[0][1], ack);
+}
+
 /* RFC 6298 §2: one RTT sample of r nanoseconds. */
 static void rtt_sample(tcp_conn *c, uint64_t r) {
   const tcp_profile *p = c->host->p;
@@ -232,16 +238,26 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   /* a duplicate only while the retransmission timer runs (4.4BSD-Lite2
    * tcp_input(): t_timer[TCPT_REXMT] == 0 resets t_dupacks), so the
    * answers to one-byte window probes are not */
-  bool dup = ack == c->snd_una && seg->len == 0 &&
-             !(seg->flags & (TCP_SYN | TCP_FIN)) &&
-             seg_window(c, seg) == c->snd_wnd && c->snd_una != c->snd_max &&
-             c->deadline[TCP_TIMER_RTX] != TCP_NEVER;
+  bool sacks_above = false; /* a SACK block above the ACK: a hole */
+  for (int i = 0; i < seg->nsack; i++)
+    if (SEQ_GT(seg->sack[i][1], ack))
+      sacks_above = true;
+  /* ... and with SACK, an ACK reporting data above it is a duplicate
+   * even if its window moved (RFC 6675 §2; Linux counts the segments
+   * SACKed, tcp_time_to_recover()) */
+  bool dup =
+      ack == c->snd_una && seg->len == 0 &&
+      !(seg->flags & (TCP_SYN | TCP_FIN)) &&
+      (seg_window(c, seg) == c->snd_wnd || (c->sack_ok && sacks_above)) &&
+      c->snd_una != c->snd_max && c->deadline[TCP_TIMER_RTX] != TCP_NEVER;
   if (SEQ_LEQ(c->snd_una, ack) &&
       (SEQ_LT(c->snd_wl1, seg->seq) ||
        (c->snd_wl1 == seg->seq && SEQ_LEQ(c->snd_wl2, ack))))
     window_update(c, seg, now);
 
-  if (SEQ_GT(ack, c->snd_una)) {
+  bool advanced = SEQ_GT(ack, c->snd_una);
+  c->disorder = sacks_above; /* a hole at the peer (Linux: Disorder) */
+  if (advanced) {
     uint32_t acked = ack - c->snd_una;
     if (c->snd_una == c->iss)
       acked--; /* our SYN */
@@ -280,7 +296,11 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       uint32_t inc = (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd);
       c->cwnd += inc ? inc : 1;
     }
+    /* tcp_ack(): the probe's episode first, then the timer - a loss
+     * probe's where one applies (tcp_set_xmit_timer()) */
+    tcp_conn_tlp_ack(c, ack, true, seg_dsack(seg, ack));
     tcp_conn_rtx_restart(c, now);
+    tcp_conn_tlp_schedule(c, true, now);
     if (acked && !c->shut_wr && !c->host->p->snd_buf_grows)
       tcp_conn_note(c, TCP_NOTIFY_WRITABLE);
   } else if (dup) {
@@ -297,6 +317,8 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       c->cwnd += c->mss; /* each further duplicate: a segment left */
     }
   }
+  if (!advanced)
+    tcp_conn_tlp_ack(c, ack, false, seg_dsack(seg, ack));
   switch (c->state) {
   case TCP_FIN_WAIT_1:
     if (c->fin_acked)

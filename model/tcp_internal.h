@@ -143,6 +143,14 @@ struct tcp_conn {
   uint32_t dupacks;        /* consecutive duplicate ACKs */
   uint32_t recover;        /* snd_max when recovery began */
   bool in_recovery;        /* fast recovery in progress */
+  bool tlp_armed;          /* the retransmission timer is a loss probe's */
+  bool disorder;           /* the last ACK reported data above it (SACK):
+                              Linux's Disorder state, no probes */
+  uint64_t tlp_rto_at;     /* ... and when the RTO it stands in for is due */
+  bool tlp_out;            /* a probe is outstanding (Linux tlp_high_seq) */
+  uint32_t tlp_high_seq;   /* ... snd_nxt when it went */
+  bool tlp_retrans;        /* ... and it was the last segment again */
+  uint32_t last_new_seq;   /* where the last segment of new data began */
 
   uint32_t persist_backoff;       /* zero-window probes sent in a row */
   bool force_send;                /* persist fired on a small window: send what
@@ -282,6 +290,12 @@ uint32_t tcp_conn_rcv_wnd(const tcp_conn *c);
 /* Stream offset of the data byte at sequence number `seq`. */
 uint64_t tcp_conn_seq_off(const tcp_conn *c, uint32_t seq);
 void tcp_conn_rtx_restart(tcp_conn *c, uint64_t now);
+/* Tail loss probes (tlp, tcp_out.c): schedule one in place of the RTO
+ * (advancing: an ACK just restarted the RTO), false if none applies; the
+ * timer fired as a probe's; an ACK of `ack` that moved snd_una or not. */
+bool tcp_conn_tlp_schedule(tcp_conn *c, bool advancing, uint64_t now);
+void tcp_conn_tlp_fire(tcp_conn *c, uint64_t now);
+void tcp_conn_tlp_ack(tcp_conn *c, uint32_t ack, bool advanced, bool dsack);
 
 /* The delayed ACK (delack.c). */
 typedef enum ack_decision {

@@ -272,6 +272,7 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
 }
 
 void tcp_conn_rtx_restart(tcp_conn *c, uint64_t now) {
+  c->tlp_armed = false;
   if (c->snd_una == c->snd_max)
     tcp_conn_timer_stop(c, TCP_TIMER_RTX, now);
   else
@@ -426,6 +427,8 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
       c->rtt_seq = c->snd_nxt;
       c->rtt_start = now;
     }
+    if (new_data)
+      c->last_new_seq = c->snd_nxt;
     send_seg(c, c->snd_nxt, flags, len, why, now);
     if (TSO_DEFER(p) && new_data) {
       c->chunk_left -= len;
@@ -451,6 +454,8 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
   c->force_send = false;
   if (p->snd_buf_grows && !TSO_DEFER(p) && burst_from != UINT64_MAX)
     tcp_sndbuf_sent(c, burst_from, burst_to);
+  if (burst_from != UINT64_MAX) /* tcp_write_xmit() sent new data */
+    tcp_conn_tlp_schedule(c, false, now);
   /* a window too small to use, data waiting and nothing in flight (or
    * only a one-byte probe, which runs no retransmission timer): no ACK
    * will come to open it, so the persist timer must */
@@ -522,4 +527,105 @@ void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now) {
   uint32_t opened = space - cur;
   if (opened >= 2u * c->mss || 2 * opened >= p->rcv_buf)
     tcp_conn_send_ack(c, TCP_WHY_WINDOW_UPDATE, now);
+}
+
+/*
+ * Tail loss probes (knob tlp; RFC 8985 §7, Linux tcp_schedule_loss_probe()
+ * and tcp_send_loss_probe()). With SACK, in Linux's Open state (no
+ * recovery, no duplicate ACK, no SACK block above the ACK) and data
+ * out, the retransmission timer first fires as a probe timeout: 2 SRTT
+ * plus 2 ms (TCP_TIMEOUT_MIN), plus rto_min instead with one segment out
+ * (room for a delayed ACK), 1 s before an RTT sample, never later than the
+ * RTO. The probe is one new segment if the window takes one, else the
+ * last segment again; at most one is outstanding. Then the RTO runs from
+ * the probe. The ACKs that follow end the episode, or, an ACK beyond the
+ * probe without a duplicate first, show it repaired a loss: the window is
+ * reduced as cubic does (x 0.7, tcp_init_cwnd_reduction()).
+ */
+bool tcp_conn_tlp_schedule(tcp_conn *c, bool advancing, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  if (!p->tlp || !c->sack_ok || c->in_recovery || c->backoff || c->disorder ||
+      c->dupacks || c->snd_una == c->snd_max || c->state < TCP_ESTABLISHED)
+    return false;
+  uint64_t srtt = c->lsrtt_ns ? c->lsrtt_ns : c->srtt_ns;
+  uint64_t pto = 1000000000u; /* TCP_TIMEOUT_INIT */
+  if (srtt)
+    pto = 2 * srtt +
+          (c->snd_max - c->snd_una <= c->mss ? p->rto_min_ns : 2000000u);
+  uint64_t rto_at = now + c->rto_ns;
+  if (!advancing && c->deadline[TCP_TIMER_RTX] != TCP_NEVER)
+    rto_at = c->tlp_armed ? c->tlp_rto_at : c->deadline[TCP_TIMER_RTX];
+  uint64_t at = now + pto < rto_at ? now + pto : rto_at;
+  if (at <= now)
+    at = now + 1;
+  c->tlp_rto_at = rto_at;
+  tcp_conn_timer_set(c, TCP_TIMER_RTX, at, now);
+  c->tlp_armed = true;
+  return true;
+}
+
+void tcp_conn_tlp_fire(tcp_conn *c, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  c->tlp_armed = false;
+  if (c->tlp_out) { /* at most one outstanding: the RTO as it was due */
+    uint64_t at = c->tlp_rto_at > now ? c->tlp_rto_at : now + 1;
+    tcp_conn_timer_set(c, TCP_TIMER_RTX, at, now);
+    return;
+  }
+  uint64_t nxt_off = tcp_conn_seq_off(c, c->snd_nxt);
+  uint64_t unsent = nxt_off < c->app_sent ? c->app_sent - nxt_off : 0;
+  uint32_t flight = c->snd_nxt - c->snd_una;
+  uint32_t room = c->snd_wnd > flight ? c->snd_wnd - flight : 0;
+  uint32_t len = unsent < c->mss ? (uint32_t)unsent : c->mss;
+  if (c->snd_nxt == c->snd_max && len && room >= len) {
+    /* new data, whatever cwnd says (tcp_write_xmit(), push_one 2) */
+    bool fin = c->shut_wr && len == unsent;
+    c->last_new_seq = c->snd_nxt;
+    send_seg(c, c->snd_nxt, TCP_ACK | TCP_PSH | (fin ? TCP_FIN : 0), len,
+             TCP_WHY_DATA, now);
+    if (p->snd_buf_grows && TSO_DEFER(p))
+      tcp_sndbuf_chunk_sent(c, nxt_off, nxt_off + len, now);
+    else if (p->snd_buf_grows)
+      tcp_sndbuf_sent(c, nxt_off, nxt_off + len);
+    c->chunk_left = 0;
+    c->snd_nxt += len + fin;
+    if (SEQ_GT(c->snd_nxt, c->snd_max))
+      c->snd_max = c->snd_nxt;
+    c->tlp_retrans = false;
+  } else {
+    /* the last segment sent, again (its FIN too) */
+    uint32_t from =
+        SEQ_LT(c->last_new_seq, c->snd_una) ? c->snd_una : c->last_new_seq;
+    bool fin = c->shut_wr && c->snd_max == conn_fin_seq(c) + 1;
+    uint32_t end = c->snd_max - (fin ? 1 : 0);
+    uint32_t n = SEQ_GT(end, from) ? end - from : 0;
+    if (n > c->mss) {
+      from = end - c->mss;
+      n = c->mss;
+    }
+    c->rtt_timing = false; /* Karn */
+    send_seg(c, from, TCP_ACK | (n ? TCP_PSH : 0) | (fin ? TCP_FIN : 0), n,
+             TCP_WHY_LOSS_PROBE, now);
+    c->tlp_retrans = true;
+  }
+  c->tlp_out = true;
+  c->tlp_high_seq = c->snd_nxt;
+  tcp_conn_timer_set(c, TCP_TIMER_RTX, now + c->rto_ns, now); /* from now */
+}
+
+void tcp_conn_tlp_ack(tcp_conn *c, uint32_t ack, bool advanced, bool dsack) {
+  /* tcp_process_tlp_ack() */
+  if (!c->tlp_out || SEQ_LT(ack, c->tlp_high_seq))
+    return;
+  if (!c->tlp_retrans || dsack || !advanced) { /* new data acked, or the
+                                       original and the probe both came */
+    c->tlp_out = false;
+    return;
+  }
+  if (SEQ_GT(ack, c->tlp_high_seq)) { /* the probe repaired a loss */
+    uint64_t w = (uint64_t)c->cwnd * 717 / 1024;
+    c->ssthresh = w > 2u * c->mss ? (uint32_t)w : 2u * c->mss;
+    c->cwnd = c->ssthresh;
+    c->tlp_out = false;
+  }
 }

@@ -175,7 +175,8 @@ const char *tcp_why_name(tcp_why w) {
                                       "no-ack",
                                       "bad-ack",
                                       "stray",
-                                      "integrity"};
+                                      "integrity",
+                                      "loss-probe"};
   return (unsigned)w < sizeof names / sizeof *names ? names[w] : "?";
 }
 

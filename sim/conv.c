@@ -333,7 +333,8 @@ static void track_client(run *r, const tcp_event *ev) {
     break;
   case TCP_EV_SEG_OUT:
     o->segments[0]++;
-    if (ev->why == TCP_WHY_RETRANSMIT || ev->why == TCP_WHY_FAST_RETRANSMIT)
+    if (ev->why == TCP_WHY_RETRANSMIT || ev->why == TCP_WHY_FAST_RETRANSMIT ||
+        ev->why == TCP_WHY_LOSS_PROBE)
       o->retransmits[0]++;
     if (other || !(ev->seg.flags & TCP_ACK) || !r->have_fin ||
         ev->seg.ack != r->fin_end)
@@ -411,6 +412,9 @@ static const char *why_words(tcp_why w) {
     return "retransmission: the retransmission timer expired";
   case TCP_WHY_FAST_RETRANSMIT:
     return "fast retransmit: three duplicate ACKs";
+  case TCP_WHY_LOSS_PROBE:
+    return "tail loss probe: no ACK within two round trips, the last "
+           "segment sent again";
   case TCP_WHY_ACK_EVERY:
     return "ACK at once: the immediate-ACK rule (every second full segment)";
   case TCP_WHY_ACK_QUICK:
@@ -527,7 +531,8 @@ static void track_server(run *r, const tcp_event *ev) {
   if (ev->type != TCP_EV_SEG_OUT)
     return;
   o->segments[1]++;
-  if (ev->why == TCP_WHY_RETRANSMIT || ev->why == TCP_WHY_FAST_RETRANSMIT)
+  if (ev->why == TCP_WHY_RETRANSMIT || ev->why == TCP_WHY_FAST_RETRANSMIT ||
+      ev->why == TCP_WHY_LOSS_PROBE)
     o->retransmits[1]++;
   if ((ev->seg.flags & TCP_RST) && !o->server_rst) {
     o->server_rst = true;

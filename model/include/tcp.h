@@ -317,6 +317,11 @@ typedef struct tcp_profile {
                                    tcp_rcv_space_adjust) */
   uint64_t rto_initial_ns;      /* RTO before any RTT sample, ns */
   uint64_t rto_min_ns;          /* lower bound of the RTO, ns */
+  bool tlp;                     /* tail loss probes: with SACK and no
+                                   recovery under way, the timer first
+                                   fires after 2 SRTT (+ 2 ms, or + rto_min
+                                   with one segment out) and sends new data
+                                   or the last segment again (Linux) */
   bool rto_var_min;             /* rto_min bounds the variance term: RTO =
                                    SRTT + max(4 RTTVAR, rto_min) (Linux);
                                    else the RTO, max(SRTT + 4 RTTVAR,
@@ -470,7 +475,9 @@ typedef enum tcp_why {
   TCP_WHY_NO_ACK,        /* no ACK bit in a synchronized state */
   TCP_WHY_BAD_ACK,       /* ACK of something not yet sent */
   TCP_WHY_STRAY,         /* nothing to do with it */
-  TCP_WHY_INTEGRITY      /* payload differs from the stream (model bug) */
+  TCP_WHY_INTEGRITY,     /* payload differs from the stream (model bug) */
+  TCP_WHY_LOSS_PROBE     /* the last segment sent again: a tail loss
+                            probe (RFC 8985 §7; Linux, tlp) */
 } tcp_why;
 
 typedef enum tcp_app_call {

@@ -120,6 +120,19 @@ assert not bad, "times differ under " + ", ".join(bad)
 assert sum(x["app_predicted_yes"] for x in c.values()) > 500, "too few failed reads predicted"
 assert d["disagreements"]["total"] == 0, d["disagreements"]
 PY
+# the control with tail loss probes (tlp) beside it: every prediction
+# agrees, and the probes that fire take some out of the regime
+"$hc" run "$(dirname "$0")/check-profiles.ini" --profiles=lx-bug-plain,lx-tlp --out="$tmp/ct.db" --quiet >/dev/null || bad "check-profiles tlp run"
+"$hc" report "$tmp/ct.db" --format=json --out="$tmp/ct.json" || bad "check-profiles tlp report"
+python3 - "$tmp/ct.json" >"$tmp/cto" 2>&1 <<'PY' && ok || bad "tail loss probes in the check: $(cat "$tmp/cto")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = {x["profile"]: x for x in d["check"]}
+assert all(x["agree"] == x["compared"] for x in c.values()), c
+assert d["disagreements"]["total"] == 0, d["disagreements"]
+p, t = c["lx-bug-plain"]["compared"], c["lx-tlp"]["compared"]
+assert 500 < t < p, "compared: %d with probes, %d without" % (t, p)
+PY
 "$hc" report "$tmp/cp.db" | grep -q "Not predicted under lx-bug, measured only: the client ACKs pushed segments as Linux does (ack_pushed): not modelled" &&
   ok || bad "the decline's reason is not in the report"
 
