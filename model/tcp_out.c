@@ -362,7 +362,7 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
   }
 
   uint64_t unsent = 0, burst_from = UINT64_MAX, burst_to = 0;
-  bool small_window = false;
+  bool small_window = false, sent_new = false;
   for (;;) {
     uint64_t nxt_off = tcp_conn_seq_off(c, c->snd_nxt);
     unsent = nxt_off < c->app_sent ? c->app_sent - nxt_off : 0;
@@ -429,6 +429,8 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
     }
     if (new_data)
       c->last_new_seq = c->snd_nxt;
+    if (!rexmit)
+      sent_new = true;
     send_seg(c, c->snd_nxt, flags, len, why, now);
     if (TSO_DEFER(p) && new_data) {
       c->chunk_left -= len;
@@ -454,7 +456,7 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
   c->force_send = false;
   if (p->snd_buf_grows && !TSO_DEFER(p) && burst_from != UINT64_MAX)
     tcp_sndbuf_sent(c, burst_from, burst_to);
-  if (burst_from != UINT64_MAX) /* tcp_write_xmit() sent new data */
+  if (sent_new) /* tcp_write_xmit() sent new data or the FIN */
     tcp_conn_tlp_schedule(c, false, now);
   /* a window too small to use, data waiting and nothing in flight (or
    * only a one-byte probe, which runs no retransmission timer): no ACK
@@ -593,11 +595,12 @@ void tcp_conn_tlp_fire(tcp_conn *c, uint64_t now) {
       c->snd_max = c->snd_nxt;
     c->tlp_retrans = false;
   } else {
-    /* the last segment sent, again (its FIN too) */
-    uint32_t from =
-        SEQ_LT(c->last_new_seq, c->snd_una) ? c->snd_una : c->last_new_seq;
+    /* the last segment sent, again (its FIN too; a FIN alone if no data
+     * is out) */
     bool fin = c->shut_wr && c->snd_max == conn_fin_seq(c) + 1;
-    uint32_t end = c->snd_max - (fin ? 1 : 0);
+    uint32_t end = c->snd_max - (fin ? 1 : 0), from = c->last_new_seq;
+    if (SEQ_LT(from, c->snd_una) || SEQ_GT(from, end))
+      from = c->snd_una;
     uint32_t n = SEQ_GT(end, from) ? end - from : 0;
     if (n > c->mss) {
       from = end - c->mss;

@@ -42,7 +42,7 @@ for f in linux-close-read.pkt linux-close-unread.pkt linux-fin-ack-fin-wait.pkt 
   linux-cwnd-restart.pkt linux-quickack-idle.pkt linux-ack-pushed.pkt \
   linux-pingpong.pkt linux-snd-buf.pkt linux-sack.pkt linux-dsack.pkt \
   linux-slow-start.pkt linux-rto.pkt linux-rcv-threshold.pkt \
-  linux-fin-ack-full.pkt linux-tlp.pkt; do
+  linux-fin-ack-full.pkt linux-tlp.pkt linux-tlp-fin.pkt; do
   run $f && grep -q "pass under the kernel" o && ok || bad "$f against the kernel: $(cat o)"
 done
 "$hc" script "$dir/kb-q152474.pkt" --stack=kernel >o 2>&1

@@ -183,6 +183,7 @@ check_script linux-rto.pkt "--stack=linux" "--stack=linux --rto_var_min=false"
 check_script linux-rcv-threshold.pkt "--stack=linux" "--stack=linux --rcv_grow_quickack=false"
 check_script linux-tlp.pkt "--stack=linux" "--stack=linux --tlp=false"
 check_script linux-tlp.pkt "--stack=linux" "--stack=linux --sack_permitted=false"
+check_script linux-tlp-fin.pkt "--stack=linux" "--stack=linux --tlp=false"
 # a full segment with the FIN is ACKed at once; one byte less waits (the
 # control: what the bytes rule counts is the MSS and the FIN's number)
 "$hc" script "$dir/linux-fin-ack-full.pkt" --stack=linux >o 2>&1 && ok || bad "linux-fin-ack-full: $(cat o)"
