@@ -56,8 +56,9 @@ static uint32_t initial_clamp(const tcp_conn *c) {
 
 void tcp_delack_threshold_start(tcp_conn *c) {
   /* ... and the threshold no more */
-  if (c->host->p->rcv_grow_quickack && c->rcv_ssthresh > initial_clamp(c))
-    c->rcv_ssthresh = initial_clamp(c);
+  uint32_t clamp = initial_clamp(c);
+  if (c->host->p->rcv_grow_quickack && c->rcv_ssthresh > clamp)
+    c->rcv_ssthresh = clamp;
 }
 
 void tcp_delack_threshold_measure(tcp_conn *c, uint32_t len) {

@@ -60,13 +60,10 @@ void tcp_rcvbuf_established(tcp_conn *c, uint64_t now) {
   if (c->rcv_wnd_offered && c->rcv_wnd_offered < s)
     s = c->rcv_wnd_offered;
   c->rcvq_space = s;
-  c->rcvq_started = true;
   measure_begin(c, now);
 }
 
 void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now) {
-  if (!c->rcvq_started) /* established without the model seeing it */
-    tcp_rcvbuf_established(c, now);
   if (c->rcv_rtt_time) {
     if (SEQ_LT(c->rcv_nxt, c->rcv_rtt_seq))
       return; /* the window's worth is not in yet */

@@ -71,6 +71,15 @@ static bool seg_dsack(const tcp_segment *seg, uint32_t ack) {
   return seg->nsack > 0 && SEQ_LEQ(seg->sack[0][1], ack);
 }
 
+/* The connection is established: Linux's tcp_init_transfer() starts the
+ * window's threshold and the receive-space measure from here. */
+static void established(tcp_conn *c, uint64_t now) {
+  tcp_conn_set_state(c, TCP_ESTABLISHED, now);
+  tcp_delack_threshold_start(c);
+  if (c->host->p->rcv_buf_grows)
+    tcp_rcvbuf_established(c, now);
+}
+
 /* RFC 6298 §2: one RTT sample of r nanoseconds. */
 static void rtt_sample(tcp_conn *c, uint64_t r) {
   const tcp_profile *p = c->host->p;
@@ -195,10 +204,7 @@ static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     }
     c->backoff = 0;
     tcp_conn_timer_stop(c, TCP_TIMER_RTX, now);
-    tcp_conn_set_state(c, TCP_ESTABLISHED, now);
-    tcp_delack_threshold_start(c);
-    if (c->host->p->rcv_buf_grows)
-      tcp_rcvbuf_established(c, now);
+    established(c, now);
     tcp_conn_note(c, TCP_NOTIFY_CONNECTED);
     tcp_conn_note(c, TCP_NOTIFY_WRITABLE);
     uint32_t before = c->snd_nxt;
@@ -296,9 +302,7 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       uint32_t inc = (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd);
       c->cwnd += inc ? inc : 1;
     }
-    /* tcp_ack(): the probe's episode first, then the timer - a loss
-     * probe's where one applies (tcp_set_xmit_timer()) */
-    tcp_conn_tlp_ack(c, ack, true, seg_dsack(seg, ack));
+    /* the timer: a loss probe's where one applies (tcp_set_xmit_timer()) */
     tcp_conn_rtx_restart(c, now);
     tcp_conn_tlp_schedule(c, true, now);
     if (acked && !c->shut_wr && !c->host->p->snd_buf_grows)
@@ -317,8 +321,7 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       c->cwnd += c->mss; /* each further duplicate: a segment left */
     }
   }
-  if (!advanced)
-    tcp_conn_tlp_ack(c, ack, false, seg_dsack(seg, ack));
+  tcp_conn_tlp_ack(c, ack, advanced, seg_dsack(seg, ack));
   switch (c->state) {
   case TCP_FIN_WAIT_1:
     if (c->fin_acked)
@@ -658,10 +661,7 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       rtt_sample(c, now - c->rtt_start);
       c->rtt_timing = false;
     }
-    tcp_conn_set_state(c, TCP_ESTABLISHED, now);
-    tcp_delack_threshold_start(c);
-    if (p->rcv_buf_grows)
-      tcp_rcvbuf_established(c, now);
+    established(c, now);
     tcp_conn_note(c, c->passive ? TCP_NOTIFY_ACCEPTABLE : TCP_NOTIFY_CONNECTED);
   }
   if (!process_ack(c, seg, now))

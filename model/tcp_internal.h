@@ -118,7 +118,6 @@ struct tcp_conn {
                             share (Linux scaling_ratio) */
   /* the receive space as Linux grows it (rcv_buf_grows, rcvbuf.c) */
   uint32_t rcv_space;    /* the space now (window_clamp), bytes */
-  bool rcvq_started;     /* the measure below has begun */
   uint32_t rcvq_space;   /* bytes read in the last measured round trip */
   uint64_t rcvq_read;    /* read_off when the measure began */
   uint64_t rcvq_time;    /* ... and the time */
