@@ -286,6 +286,14 @@ void conv_server_event(run *r, tcp_notify what) {
  * The outcome, from the trace
  */
 
+/* A segment sent again, as retransmits_client/_server count it: at a
+ * retransmission timeout, a fast retransmit, or as a tail loss probe of the
+ * last segment (a probe of new data is TCP_WHY_DATA). */
+static bool sent_again(tcp_why why) {
+  return why == TCP_WHY_RETRANSMIT || why == TCP_WHY_FAST_RETRANSMIT ||
+         why == TCP_WHY_LOSS_PROBE;
+}
+
 static void track_client(run *r, const tcp_event *ev) {
   conv_outcome *o = r->out;
   conv_anatomy *a = &o->a;
@@ -333,8 +341,7 @@ static void track_client(run *r, const tcp_event *ev) {
     break;
   case TCP_EV_SEG_OUT:
     o->segments[0]++;
-    if (ev->why == TCP_WHY_RETRANSMIT || ev->why == TCP_WHY_FAST_RETRANSMIT ||
-        ev->why == TCP_WHY_LOSS_PROBE)
+    if (sent_again(ev->why))
       o->retransmits[0]++;
     if (other || !(ev->seg.flags & TCP_ACK) || !r->have_fin ||
         ev->seg.ack != r->fin_end)
@@ -531,8 +538,7 @@ static void track_server(run *r, const tcp_event *ev) {
   if (ev->type != TCP_EV_SEG_OUT)
     return;
   o->segments[1]++;
-  if (ev->why == TCP_WHY_RETRANSMIT || ev->why == TCP_WHY_FAST_RETRANSMIT ||
-      ev->why == TCP_WHY_LOSS_PROBE)
+  if (sent_again(ev->why))
     o->retransmits[1]++;
   if ((ev->seg.flags & TCP_RST) && !o->server_rst) {
     o->server_rst = true;

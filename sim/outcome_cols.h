@@ -68,9 +68,11 @@ typedef enum conv_col_kind {
   X(segments_server, "count", OC_U32, segments[1], true,                       \
     "segments the server sent")                                                \
   X(retransmits_client, "count", OC_U32, retransmits[0], true,                 \
-    "client retransmissions")                                                  \
+    "segments the client sent again: retransmission timeouts, fast "          \
+    "retransmits, loss probes")                                                \
   X(retransmits_server, "count", OC_U32, retransmits[1], true,                 \
-    "server retransmissions")                                                  \
+    "segments the server sent again: retransmission timeouts, fast "          \
+    "retransmits, loss probes")                                                \
   X(lost, "count", OC_U32, lost, true,                                         \
     "datagrams lost or dropped on the link")                                   \
   X(t_delack_armed_ns, "ns", OC_TIME, a.delack_armed,                          \
