@@ -240,13 +240,13 @@ int64_t tcp_conn_recv(tcp_conn *c, uint8_t *buf, size_t len, uint64_t now) {
   tcp_host_enter(h, now);
   uint64_t avail = c->rcv_off - c->read_off;
   if (avail && len) {
-    uint64_t n = len < avail ? len : avail;
+    uint64_t n = len < avail ? len : avail, from = c->read_off;
     if (buf)
       tcp_payload_fill(buf, c->read_off, (size_t)n);
     c->read_off += n;
     rv = (int64_t)n;
     if (h->p->rcv_buf_grows)
-      tcp_rcvbuf_on_read(c, now);
+      tcp_rcvbuf_on_read(c, from);
     tcp_conn_maybe_window_update(c, now);
   } else if (c->error && !(c->fin_rcvd && h->p->recv_eof_first)) {
     rv = c->error;

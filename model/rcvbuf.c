@@ -18,8 +18,12 @@
  *           replaces the estimate, a larger one moves it by an eighth
  *           while the application has read everything.
  *   space   tcp_rcv_space_adjust(), at each read: once the estimate
- *           exists and a round trip has passed since the measure began,
- *           the bytes read since (copied), less those still queued, are
+ *           exists and a round trip has passed since the measure began
+ *           (both times the last segment's arrival, tcp_mstamp), the
+ *           bytes read since (copied) up to the end of the read's first
+ *           skb - Linux measures after each skb's copy, and the later
+ *           copies of a read find no time passed - less those still
+ *           queued after it, are
  *           compared with the last measure (the first: min(rcv_ssthresh,
  *           the window, 10 x advmss) as the connection is established,
  *           tcp_init_buffer_space()); more, and
@@ -77,11 +81,42 @@ void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now) {
   c->rcv_rtt_time = now;
 }
 
-void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now) {
-  if (c->rcv_rtt8_ns == 0 || now - c->rcvq_time < c->rcv_rtt8_ns / 8)
+void tcp_rcvbuf_queued(tcp_conn *c) {
+  /* each in-order arrival is an skb of its own (a segment of the link's
+   * size does not fit the tail skb's room: tcp_try_coalesce() fails); a
+   * full ring lets its last skb take the bytes - the oldest, which reads
+   * meet first, stay exact */
+  if (c->rq_n == TCP_RQ_SKBS) {
+    c->rq_end[(c->rq_head + c->rq_n - 1) % TCP_RQ_SKBS] = c->rcv_off;
+    return;
+  }
+  c->rq_end[(c->rq_head + c->rq_n++) % TCP_RQ_SKBS] = c->rcv_off;
+}
+
+void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t from) {
+  /* tcp_recvmsg() calls tcp_rcv_space_adjust() after each skb's copy,
+   * with copied_seq where that copy ended; the time is tcp_mstamp, the
+   * last segment's arrival, which a read does not refresh - so once the
+   * first copy has begun a new measure, the later ones of the same read
+   * find no time passed. One evaluation, then: at the end of the first
+   * copy, the first skb's end or the read's. */
+  uint64_t at = c->read_off;
+  bool first = true;
+  while (c->rq_n && c->rq_end[c->rq_head] <= c->read_off) {
+    uint64_t end = c->rq_end[c->rq_head];
+    if (first && end > from) {
+      at = end;
+      first = false;
+    }
+    c->rq_head = (c->rq_head + 1) % TCP_RQ_SKBS;
+    c->rq_n--;
+  }
+  uint64_t now = c->mstamp_ns;
+  if (c->rcv_rtt8_ns == 0 || now < c->rcvq_time ||
+      now - c->rcvq_time < c->rcv_rtt8_ns / 8)
     return; /* no estimate yet (none before the measure began), or too soon */
-  uint64_t copied = c->read_off - c->rcvq_read;
-  uint64_t inq = c->rcv_off - c->read_off;
+  uint64_t copied = at - c->rcvq_read;
+  uint64_t inq = c->rcv_off - at;
   copied = copied > inq ? copied - inq : 0;
   if (copied > c->rcvq_space) {
     uint64_t last = c->rcvq_space ? c->rcvq_space : 1;
@@ -93,7 +128,8 @@ void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now) {
       c->rcv_space = (uint32_t)win;
     c->rcvq_space = copied > UINT32_MAX ? UINT32_MAX : (uint32_t)copied;
   }
-  measure_begin(c, now);
+  c->rcvq_read = at;
+  c->rcvq_time = now;
 }
 
 void tcp_rcvbuf_on_ts(tcp_conn *c, uint32_t tsecr, uint32_t len, uint64_t now) {

@@ -166,6 +166,7 @@ void tcp_listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now) {
 /* §3.10.7.3 */
 static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   tcp_host *h = c->host;
+  c->mstamp_ns = now; /* tcp_mstamp_refresh() */
   uint8_t flags = seg->flags;
   if ((flags & TCP_ACK) &&
       (SEQ_LEQ(seg->ack, c->iss) || SEQ_GT(seg->ack, c->snd_max))) {
@@ -447,11 +448,15 @@ static void process_text(tcp_conn *c, uint32_t seq, const uint8_t *data,
       c->ack_pushed2 = c->ack_pushed; /* a second one: ICSK_ACK_PUSHED2 */
       c->ack_pushed = true;
     }
-    if (c->host->p->rcv_buf_grows)
+    if (c->host->p->rcv_buf_grows) {
+      tcp_rcvbuf_queued(c);
       tcp_rcvbuf_on_data(c, now);
+    }
     d = tcp_delack_on_data(c, len, &why, now);
   }
   if (ooo_merge(c)) {
+    if (c->host->p->rcv_buf_grows)
+      tcp_rcvbuf_queued(c);
     d = ACK_SEND;
     why = TCP_WHY_ACK_OOO;
     tcp_conn_note(c, TCP_NOTIFY_READABLE);
@@ -535,6 +540,7 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
   const uint8_t *data = seg->data;
   uint32_t seg_len = len + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
   uint32_t wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+  c->mstamp_ns = now; /* tcp_mstamp_refresh() */
 
   /* RFC 7323 §4.3 (Linux tcp_replace_ts_recent()): the TS val to echo is
    * that of the newest segment that starts at or before the last ACK -

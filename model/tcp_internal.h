@@ -23,6 +23,7 @@
 #define TCP_MAX_OOO     16  /* out-of-order ranges kept per connection */
 #define TCP_DEFAULT_MSS 536 /* send MSS when the peer announces none */
 #define TCP_MAX_SKBS    128 /* send buffers (skbs) tracked (snd_buf_grows) */
+#define TCP_RQ_SKBS     128 /* receive queue skbs tracked (rcv_buf_grows) */
 #define TCP_TSO_SEGS                                                           \
   2u /* Linux tcp_min_tso_segs: segments sent from an                          \
         skb at a time (sndbuf.c, psh_chunks) */
@@ -121,6 +122,10 @@ struct tcp_conn {
   uint32_t rcvq_space;   /* bytes read in the last measured round trip */
   uint64_t rcvq_read;    /* read_off when the measure began */
   uint64_t rcvq_time;    /* ... and the time */
+  uint64_t rq_end[TCP_RQ_SKBS]; /* the unread queue's skbs: where each ends
+                                   (a ring; when full, the last grows) */
+  uint32_t rq_head, rq_n;       /* ... its oldest and how many */
+  uint64_t mstamp_ns;           /* the last segment's arrival (tcp_mstamp) */
   uint64_t rcv_rtt8_ns;  /* receive RTT estimate x 8, 0: none yet */
   uint32_t rcv_rtt_seq;  /* rcv_nxt that ends the running sample */
   uint64_t rcv_rtt_time; /* when it began, 0: not begun */
@@ -267,7 +272,10 @@ void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now);
 /* A data segment of len bytes with timestamps arrived (before it is
  * queued): Linux's receive-RTT sample from its echo. */
 void tcp_rcvbuf_on_ts(tcp_conn *c, uint32_t tsecr, uint32_t len, uint64_t now);
-void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t now);
+/* A read that began at stream offset `from` (read_off is where it ended);
+ * in-order data up to rcv_off was queued as an skb of its own. */
+void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t from);
+void tcp_rcvbuf_queued(tcp_conn *c);
 
 /* The send buffer as Linux counts it (sndbuf.c, snd_buf_grows): a write
  * (returns the bytes taken), new data sent [from, to) as stream offsets,
