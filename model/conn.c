@@ -105,6 +105,10 @@ static void on_rtx(tcp_conn *c, uint64_t now) {
   uint32_t half = flight / 2;
   c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
   c->cwnd = c->mss;
+  if (HYSTART(p)) /* cubictcp_state(): TCP_CA_Loss */
+    tcp_hystart_start(c, now);
+  c->ca_wmax = false; /* ... bictcp_reset(): last_max_cwnd 0 */
+  c->ca_acked = 0;
   c->dupacks = 0;
   c->in_recovery = false;
   c->snd_nxt = c->snd_una;

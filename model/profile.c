@@ -514,6 +514,42 @@ static const preset_row table[] = {
           "200 ms add to the smoothed RTT; crosscheck: a keep-alive "
           "server's window after 372 ms idle at a 58 ms RTT is halved once "
           "(RTO 258 ms), not twice"}}},
+    {"rtt_per_ack",
+     {{0, "assumed: one segment timed a round trip, as RFC 1122 "
+          "§4.2.3.1's BSD-derived stacks did"},
+      SAME,
+      {0, "4.4BSD-Lite2 tcp_output.c/tcp_input.c: t_rtt times one segment "
+          "(t_rtseq) at a time, tcp_xmit_timer() on its ACK"},
+      {1, "Linux tcp_clean_rtx_queue(): every ACK that newly acknowledges "
+          "data samples the time since the oldest such skb was sent "
+          "(first_ackt; none when one was sent again, FLAG_RETRANS_DATA_"
+          "ACKED), tcp_ack_update_rtt() -> tcp_rtt_estimator(); with a "
+          "queue at a 10 Mb/s link the smoothed RTT reached 15 ms where "
+          "one timed segment a round trip gave 4 (tcp_probe srtt); "
+          "crosscheck: a keep-alive server's window after 405 ms idle is "
+          "halved once (RTO 215 ms), not twice"}}},
+    {"cubic_start",
+     {{0, "NT 3.51 predates cubic (2008): RFC 5681 congestion avoidance "
+          "assumed"},
+      SAME,
+      {0, "4.4BSD-Lite2 tcp_input.c: snd_cwnd += incr * incr / snd_cwnd "
+          "an ACK"},
+      {1, "Linux tcp_cubic.c bictcp_update(): until a loss sets "
+          "last_max_cwnd the increment is capped at cnt 20 (\"5% per "
+          "RTT\"), and tcp_cong_avoid_ai() counts the segments acked - a "
+          "segment per 20; a timeout resets it (bictcp_reset()); after a "
+          "fast retransmit the model keeps RFC 5681's; tcp_info: cwnd 25 "
+          "to 26 in the 24 ACKs after HyStart, as this gives"}}},
+    {"hystart",
+     {{0, "NT 3.51 predates HyStart (2008)"},
+      SAME,
+      {0, "4.4BSD-Lite2 predates HyStart"},
+      {1, "Linux tcp_cubic.c hystart 1, hystart_detect 3: "
+          "hystart_update() ends slow start (ssthresh = cwnd) from 16 "
+          "segments when a round's ACK train outlasts (delay_min + "
+          "hystart_ack_delay()) / 2 or its first 8 delay samples exceed "
+          "delay_min + clamp(delay_min / 8, 4 ms, 16 ms); tcp_probe: "
+          "ssthresh 22 at cwnd 22, 19 ms into a 10 Mb/s response"}}},
     {"rto_max",
      {{240 * TCP_S, "assumed: no public source"},
       SAME,
@@ -816,6 +852,15 @@ static const knob knobs[] = {
     K(tlp, TCP_KNOB_BOOL, 0, 1,
       "tail loss probes: the last segment again after 2 SRTT without an "
       "ACK, before the RTO (Linux, needs SACK)"),
+    K(rtt_per_ack, TCP_KNOB_BOOL, 0, 1,
+      "an RTT sample from every ACK of new data, from the oldest skb it "
+      "acknowledges (Linux; with snd_buf_grows)"),
+    K(cubic_start, TCP_KNOB_BOOL, 0, 1,
+      "congestion avoidance before any loss: a segment per 20 acked "
+      "(Linux cubic, no W_max yet)"),
+    K(hystart, TCP_KNOB_BOOL, 0, 1,
+      "slow start ends at a long ACK train or a grown round trip (Linux "
+      "cubic's HyStart; with snd_buf_grows)"),
     K(rto_var_min, TCP_KNOB_BOOL, 0, 1,
       "rto_min bounds the variance term: RTO = SRTT + max(4 RTTVAR, "
       "rto_min) (Linux)"),

@@ -60,6 +60,7 @@ static void skb_free_acked(tcp_conn *c) {
   for (int k = i; k < c->nskb; k++) {
     c->skb[k - i] = c->skb[k];
     c->skb_sent[k - i] = c->skb_sent[k];
+    c->skb_retx[k - i] = c->skb_retx[k];
   }
   c->nskb -= i;
 }
@@ -80,6 +81,7 @@ static void skb_begin(tcp_conn *c, uint64_t off) {
   if (c->nskb == TCP_MAX_SKBS)
     return;
   c->skb_sent[c->nskb] = 0;
+  c->skb_retx[c->nskb] = 0;
   c->skb[c->nskb++] = off;
 }
 
@@ -94,8 +96,11 @@ static void skb_split(tcp_conn *c, uint64_t off) {
   for (int k = c->nskb; k > i; k--) {
     c->skb[k] = c->skb[k - 1];
     c->skb_sent[k] = c->skb_sent[k - 1];
+    c->skb_retx[k] = c->skb_retx[k - 1];
   }
-  c->skb[i] = off;
+  c->skb[i] = off; /* the second part keeps the first's stamp and mark */
+  c->skb_sent[i] = c->skb_sent[i - 1];
+  c->skb_retx[i] = c->skb_retx[i - 1];
   c->nskb++;
 }
 
@@ -177,30 +182,62 @@ static uint64_t lsrtt(const tcp_conn *c) {
   return c->lsrtt_ns ? c->lsrtt_ns : c->srtt_ns;
 }
 
-void tcp_sndbuf_acked(tcp_conn *c, uint64_t now) {
-  int i = skb_at(c, c->una_off);
-  if (i < 0 || !c->skb_sent[i] || now < c->skb_sent[i])
-    return;
+uint64_t tcp_sndbuf_acked(tcp_conn *c, uint64_t to, uint64_t now,
+                          uint64_t *ca_rtt) {
+  /* tcp_clean_rtx_queue(): the oldest skb newly acknowledged, fully or in
+   * part, gives the RTT sample (first_ackt), the newest the congestion
+   * control's (last_ackt) - none when one of them was sent again
+   * (FLAG_RETRANS_DATA_ACKED: Karn) */
+  *ca_rtt = 0;
+  if (to <= c->una_off)
+    return 0; /* only a SYN or FIN acknowledged */
+  int i = skb_at(c, c->una_off), j = skb_at(c, to - 1);
+  if (i < 0 || j < i)
+    return 0;
+  for (int k = i; k <= j; k++)
+    if (c->skb_retx[k] || !c->skb_sent[k] || now < c->skb_sent[k])
+      return 0;
   uint64_t m = now - c->skb_sent[i];
+  *ca_rtt = now - c->skb_sent[j];
   if (!c->lsrtt_ns)
     c->lsrtt_ns = c->srtt_ns ? c->srtt_ns : m;
   c->lsrtt_ns = c->lsrtt_ns - c->lsrtt_ns / 8 + m / 8;
-  if (!c->min_rtt_ns || m < c->min_rtt_ns)
-    c->min_rtt_ns = m;
+  /* tcp_update_rtt_min(): the windowed minimum takes the newest's */
+  if (!c->min_rtt_ns || *ca_rtt < c->min_rtt_ns)
+    c->min_rtt_ns = *ca_rtt;
+  return m;
+}
+
+void tcp_sndbuf_resent(tcp_conn *c, uint64_t from, uint64_t to, uint64_t now) {
+  /* tcp_retransmit_skb(): the part sent again is an skb of its own
+   * (tcp_fragment()), stamped now and marked TCPCB_RETRANS */
+  skb_split(c, from);
+  skb_split(c, to);
+  for (int k = skb_at(c, from); k >= 0 && k < c->nskb && c->skb[k] < to; k++) {
+    c->skb_sent[k] = now;
+    c->skb_retx[k] = 1;
+  }
 }
 
 /* tcp_tso_autosize(): segments per chunk from the pacing rate, 2 x (slow
  * start) or 1.2 x cwnd x mss / srtt (tcp_update_pacing_rate()), a 1024th
  * of a second's worth, plus 64 KB >> (min_rtt / 512 us), at least 2. */
-static uint32_t autosize(const tcp_conn *c, uint32_t cwnd, uint32_t in_flight) {
+uint64_t tcp_sndbuf_pacing_rate(const tcp_conn *c) {
+  uint64_t srtt = lsrtt(c);
+  if (!srtt || !c->mss)
+    return 0;
+  uint32_t cwnd = c->cwnd / c->mss, ssthresh = c->ssthresh / c->mss;
+  uint32_t in_flight = segs_in_flight(c);
+  uint64_t ratio = cwnd < ssthresh / 2 ? 200 : 120;
+  uint64_t pkts = cwnd > in_flight ? cwnd : in_flight;
+  return (uint64_t)c->mss * ratio * pkts * 10000000ull / srtt;
+}
+
+static uint32_t autosize(const tcp_conn *c) {
   uint64_t srtt = lsrtt(c);
   if (!srtt)
     return TCP_TSO_SEGS;
-  uint32_t ssthresh = c->ssthresh / c->mss;
-  uint64_t ratio = cwnd < ssthresh / 2 ? 200 : 120;
-  uint64_t pkts = cwnd > in_flight ? cwnd : in_flight;
-  uint64_t rate = (uint64_t)c->mss * ratio * pkts * 10000000ull / srtt;
-  uint64_t bytes = rate >> 10;
+  uint64_t bytes = tcp_sndbuf_pacing_rate(c) >> 10;
   uint64_t min_rtt = c->min_rtt_ns ? c->min_rtt_ns : srtt;
   uint64_t r = min_rtt / 1000 >> 9;
   if (r < 32)
@@ -228,7 +265,7 @@ uint64_t tcp_sndbuf_chunk(tcp_conn *c, uint64_t now) {
     return 0;
   uint32_t half = cwnd / 2 ? cwnd / 2 : 1;
   uint32_t quota = cwnd - in_flight < half ? cwnd - in_flight : half;
-  uint32_t max_segs = autosize(c, cwnd, in_flight);
+  uint32_t max_segs = autosize(c);
   uint64_t send_win = c->snd_wnd > flight ? c->snd_wnd - flight : 0;
   uint64_t bytes = (uint64_t)(quota < max_segs ? quota : max_segs) * mss;
   if (bytes > skb_len)

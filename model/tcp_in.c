@@ -75,6 +75,8 @@ static bool seg_dsack(const tcp_segment *seg, uint32_t ack) {
  * window's threshold and the receive-space measure from here. */
 static void established(tcp_conn *c, uint64_t now) {
   tcp_conn_set_state(c, TCP_ESTABLISHED, now);
+  if (HYSTART(c->host->p)) /* cubictcp_init() */
+    tcp_hystart_start(c, now);
   tcp_delack_threshold_start(c);
   if (c->host->p->rcv_buf_grows)
     tcp_rcvbuf_established(c, now);
@@ -100,6 +102,17 @@ static void rtt_sample(tcp_conn *c, uint64_t r) {
   if (rto > p->rto_max_ns)
     rto = p->rto_max_ns;
   c->rto_ns = rto;
+}
+
+/* The SYN's or SYN-ACK's round trip: a sample for RFC 6298, and the first
+ * of Linux's windowed minimum too (tcp_ack_update_rtt() from
+ * tcp_synack_rtt_meas() or the SYN-SENT ACK: tcp_update_rtt_min()), which
+ * sizes the TSO chunks (sndbuf.c); the handshake carries no data, so it is
+ * often the smallest. */
+static void handshake_rtt(tcp_conn *c, uint64_t r) {
+  rtt_sample(c, r);
+  if (!c->min_rtt_ns || r < c->min_rtt_ns)
+    c->min_rtt_ns = r;
 }
 
 static void window_update(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
@@ -200,7 +213,7 @@ static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     c->snd_una = seg->ack;
   if (SEQ_GT(c->snd_una, c->iss)) {
     if (c->rtt_timing) {
-      rtt_sample(c, now - c->rtt_start);
+      handshake_rtt(c, now - c->rtt_start);
       c->rtt_timing = false;
     }
     c->backoff = 0;
@@ -272,16 +285,24 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       acked--; /* our FIN */
       c->fin_acked = true;
     }
-    if (c->host->p->snd_buf_grows)
-      tcp_sndbuf_acked(c, now); /* before snd_una moves */
+    uint64_t skb_rtt = 0, ca_rtt = 0;
+    if (c->host->p->snd_buf_grows) /* before snd_una moves */
+      skb_rtt = tcp_sndbuf_acked(c, c->una_off + acked, now, &ca_rtt);
     c->una_off += acked;
     c->snd_una = ack;
     if (SEQ_LT(c->snd_nxt, ack))
       c->snd_nxt = ack;
-    if (c->rtt_timing && SEQ_GT(ack, c->rtt_seq)) {
+    if (RTT_PER_ACK(c->host->p)) {
+      /* Linux: the skbs' sample, every ACK (tcp_ack_update_rtt()) */
+      if (skb_rtt)
+        rtt_sample(c, skb_rtt);
+      c->rtt_timing = false;
+    } else if (c->rtt_timing && SEQ_GT(ack, c->rtt_seq)) {
       rtt_sample(c, now - c->rtt_start);
       c->rtt_timing = false;
     }
+    if (ca_rtt && HYSTART(c->host->p)) /* cubictcp_acked() */
+      tcp_hystart_acked(c, ca_rtt, now);
     c->backoff = 0;
     c->dupacks = 0;
     if (c->in_recovery) { /* Reno: the first new ACK ends recovery */
@@ -299,6 +320,16 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       } else /* RFC 5681 §3.1: min(N, SMSS), N the data bytes newly
               acknowledged - none for the ACK of a SYN or a bare FIN */
         c->cwnd += acked < c->mss ? acked : c->mss;
+    } else if (CUBIC_START(c->host->p) && !c->ca_wmax) {
+      /* cubic before a loss has set its W_max (bictcp_update(): with
+       * last_max_cwnd 0 the increment is capped at 5% a round trip, cnt
+       * 20): a segment per 20 segments acknowledged
+       * (tcp_cong_avoid_ai()) */
+      c->ca_acked += (acked + c->mss - 1) / c->mss;
+      if (c->ca_acked >= CUBIC_START_CNT) {
+        c->cwnd += c->mss * (c->ca_acked / CUBIC_START_CNT);
+        c->ca_acked %= CUBIC_START_CNT;
+      }
     } else { /* congestion avoidance */
       uint32_t inc = (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd);
       c->cwnd += inc ? inc : 1;
@@ -316,6 +347,7 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
       c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
       c->recover = c->snd_max;
       c->in_recovery = true;
+      c->ca_wmax = true; /* cubictcp_recalc_ssthresh(): last_max_cwnd */
       tcp_conn_retransmit_one(c, now);
       c->cwnd = c->ssthresh + 3u * c->mss;
     } else if (c->dupacks > 3 && c->in_recovery) {
@@ -664,7 +696,7 @@ void tcp_conn_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     }
     window_update(c, seg, now);
     if (c->rtt_timing) {
-      rtt_sample(c, now - c->rtt_start);
+      handshake_rtt(c, now - c->rtt_start);
       c->rtt_timing = false;
     }
     established(c, now);

@@ -80,11 +80,23 @@ struct tcp_conn {
   int nskb;                   /* skbs queued ... */
   uint64_t skb[TCP_MAX_SKBS]; /* ... the stream offsets they start at ... */
   uint64_t skb_sent[TCP_MAX_SKBS]; /* ... and when they were sent, 0: not */
+  uint8_t skb_retx[TCP_MAX_SKBS];  /* ... sent again (TCPCB_RETRANS) */
   uint64_t chunk_left;   /* tso_defer: bytes left of the chunk under way */
   uint64_t chunk_from;   /* ... and where it began */
   uint64_t last_xmit_ns; /* when a segment was last sent */
   uint64_t lsrtt_ns;     /* Linux's smoothed RTT, a sample an ACK */
   uint64_t min_rtt_ns;   /* ... and the smallest sample */
+  /* cubic's start (cubic_start): before a loss, CA by segments acked */
+  bool ca_wmax;      /* a loss has set cubic's W_max */
+  uint32_t ca_acked; /* segments acked towards the next increment */
+  /* cubic's HyStart (hystart, hystart.c) */
+  bool hs_found;           /* slow start's end found (ca->found) */
+  uint32_t hs_end_seq;     /* the round ends when snd_una passes this */
+  uint32_t hs_samples;     /* delay samples of the round so far */
+  uint64_t hs_round_start; /* when the round began */
+  uint64_t hs_last_ack;    /* the ACK train's last ACK */
+  uint64_t hs_curr_rtt;    /* the round's smallest delay sample */
+  uint64_t hs_delay_min;   /* the smallest delay sample of all */
 
   /* receive sequence space */
   uint32_t irs;               /* initial receive sequence number */
@@ -288,11 +300,29 @@ void tcp_sndbuf_sent(tcp_conn *c, uint64_t from, uint64_t to);
 void tcp_sndbuf_check_space(tcp_conn *c, uint64_t now);
 /* tso_defer: the segments the chunk starting at the next byte to send may
  * have, or 0 to wait for an ACK (tcp_tso_should_defer()); a chunk sent
- * [from, to); an ACK about to move snd_una (Linux's RTT sample). */
+ * [from, to); an ACK about to move snd_una to stream offset `to`: Linux's
+ * RTT sample from the oldest skb it acknowledges (0: none), and in
+ * *ca_rtt the newest's; [from, to) sent again; the pacing rate, bytes a
+ * second (tcp_update_pacing_rate()). */
 uint64_t tcp_sndbuf_chunk(tcp_conn *c, uint64_t now);
 void tcp_sndbuf_chunk_sent(tcp_conn *c, uint64_t from, uint64_t to,
                            uint64_t now);
-void tcp_sndbuf_acked(tcp_conn *c, uint64_t now);
+uint64_t tcp_sndbuf_acked(tcp_conn *c, uint64_t to, uint64_t now,
+                          uint64_t *ca_rtt);
+void tcp_sndbuf_resent(tcp_conn *c, uint64_t from, uint64_t to, uint64_t now);
+uint64_t tcp_sndbuf_pacing_rate(const tcp_conn *c);
+
+/* Knobs that use Linux's skbs (snd_buf_grows) */
+#define RTT_PER_ACK(p)  ((p)->rtt_per_ack && (p)->snd_buf_grows)
+#define HYSTART(p)      ((p)->hystart && (p)->snd_buf_grows)
+#define CUBIC_START(p)  ((p)->cubic_start)
+#define CUBIC_START_CNT 20u /* bictcp_update(): cnt while last_max_cwnd 0 */
+
+/* cubic's HyStart (hystart.c, hystart): (re)started as the connection is
+ * established and at a timeout; an ACK's delay sample (the newest skb's
+ * round trip), before the window grows. */
+void tcp_hystart_start(tcp_conn *c, uint64_t now);
+void tcp_hystart_acked(tcp_conn *c, uint64_t rtt, uint64_t now);
 uint32_t tcp_conn_rcv_wnd(const tcp_conn *c);
 /* Stream offset of the data byte at sequence number `seq`. */
 uint64_t tcp_conn_seq_off(const tcp_conn *c, uint32_t seq);

@@ -262,6 +262,10 @@ static void send_seg(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len,
     tcp_trace_conn(c, &ev, now);
   }
   c->last_xmit_ns = now;
+  if (len && SEQ_LT(seq, c->snd_max) && h->p->snd_buf_grows) {
+    uint64_t off = tcp_conn_seq_off(c, seq);
+    tcp_sndbuf_resent(c, off, off + len, now);
+  }
   if (len) {
     tcp_delack_data_sent(c, now);
     c->last_data_sent_ns = now;
@@ -629,6 +633,7 @@ void tcp_conn_tlp_ack(tcp_conn *c, uint32_t ack, bool advanced, bool dsack) {
     uint64_t w = (uint64_t)c->cwnd * 717 / 1024;
     c->ssthresh = w > 2u * c->mss ? (uint32_t)w : 2u * c->mss;
     c->cwnd = c->ssthresh;
+    c->ca_wmax = true; /* cubictcp_recalc_ssthresh() */
     c->tlp_out = false;
   }
 }

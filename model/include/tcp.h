@@ -327,6 +327,16 @@ typedef struct tcp_profile {
                                    else the RTO, max(SRTT + 4 RTTVAR,
                                    rto_min) (RFC 6298) */
   uint64_t rto_max_ns;          /* upper bound of the backed-off RTO, ns */
+  bool rtt_per_ack;             /* an RTT sample from every ACK of new data,
+                                   the oldest skb it acknowledges (Linux;
+                                   with snd_buf_grows); else one timed
+                                   segment a round trip (RFC 6298 §3) */
+  bool cubic_start;             /* congestion avoidance before any loss:
+                                   a segment per 20 acked (Linux cubic with
+                                   no W_max yet); else RFC 5681's */
+  bool hystart;                 /* slow start ends at an ACK train or a
+                                   grown round trip (Linux cubic's HyStart;
+                                   with snd_buf_grows) */
   bool rcv_wnd_bsd;             /* the window offered is the free buffer
                                    space (0 when below a quarter of the
                                    buffer and one MSS), never shrinking

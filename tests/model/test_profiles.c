@@ -644,6 +644,79 @@ static void test_linux_tso_defer(void) {
   CHECK(largest_chunk(4 * TCP_MS, 10000000, true) <= 2);
 }
 
+/* A linux server's 40-segment response at 10 Mb/s over 1 ms each way,
+ * read as it arrives; the server stays open. Its connection's state once
+ * everything is acknowledged, and the PSH bits of its first `n` data
+ * segments (bit i: the i-th). */
+static tcp_conn_info linux_bulk(const char *knob, uint64_t value,
+                                uint32_t init_cwnd, unsigned n, unsigned *psh) {
+  tcp_profile c = h_profile("linux"), s = h_profile("linux");
+  if (knob)
+    tcp_profile_set(&s, knob, value);
+  if (init_cwnd)
+    tcp_profile_set(&s, "init_cwnd", init_cwnd);
+  harness t;
+  h_init(&t, &c, &s, TCP_MS, 10000000);
+  h_kb_defaults(&t.kb);
+  t.kb.response = 40 * 1448;
+  t.kb.read_interval = 0;
+  t.kb.read_size = 65536;
+  t.kb.close_delay = 10 * TCP_S;
+  h_kb_start(&t);
+  h_run(&t, 5 * TCP_S);
+  CHECK_EQ(t.kb.client_read, 40 * 1448);
+  tcp_conn_info i = {0};
+  CHECK(t.kb.sc != NULL);
+  if (t.kb.sc)
+    tcp_conn_info_get(t.kb.sc, &i);
+  *psh = 0;
+  unsigned k = 0;
+  for (size_t j = 0; j < t.nlog && k < n; j++)
+    if (t.log[j].type == TCP_EV_SEG_OUT && t.log[j].host == H_ADDR_B &&
+        t.log[j].seg.len > 0)
+      *psh |= (t.log[j].seg.flags & TCP_PSH ? 1u : 0u) << k++;
+  h_fini(&t);
+  return i;
+}
+
+/* Linux samples the RTT at every ACK from the oldest skb it acknowledges
+ * (tcp_clean_rtx_queue()), so the queue that builds at a 10 Mb/s link
+ * shows in its smoothed RTT (tcp_probe: 15 ms where the link's round trip
+ * is 2.4 ms); one timed segment a round trip (the control) samples the
+ * first of each flight, which waits least. */
+static void test_linux_rtt_per_ack(void) {
+  unsigned psh;
+  tcp_conn_info a = linux_bulk(NULL, 0, 0, 0, &psh);
+  tcp_conn_info b = linux_bulk("rtt_per_ack", 0, 0, 0, &psh);
+  CHECK(a.srtt_ns > 10 * TCP_MS);
+  CHECK(a.srtt_ns > 2 * b.srtt_ns); /* measured: 22.4 and 6.2 ms */
+  CHECK(a.rto_ns > b.rto_ns);
+}
+
+/* cubic's HyStart ends slow start without a loss: at 10 Mb/s the ACKs
+ * come as a train 1.2 ms apart and the round trip grows, and ssthresh is
+ * set to cwnd from 16 segments on (tcp_probe: 22 at this link); without
+ * it (the control) ssthresh stays unset, as no segment is lost. */
+static void test_linux_hystart(void) {
+  unsigned psh;
+  tcp_conn_info a = linux_bulk(NULL, 0, 0, 0, &psh);
+  CHECK(a.ssthresh >= 16 * a.mss && a.ssthresh <= 30 * a.mss);
+  tcp_conn_info b = linux_bulk("hystart", 0, 0, 0, &psh);
+  CHECK_EQ(b.ssthresh, UINT32_MAX);
+}
+
+/* After HyStart, cubic without a loss grows cwnd a segment per 20 acked
+ * (cnt capped at 20 while last_max_cwnd is 0); RFC 5681's rule grows it
+ * a segment per cwnd ACKs (the control) - from the same ssthresh, less. */
+static void test_linux_cubic_start(void) {
+  unsigned psh;
+  tcp_conn_info a = linux_bulk(NULL, 0, 0, 0, &psh);
+  tcp_conn_info b = linux_bulk("cubic_start", 0, 0, 0, &psh);
+  CHECK_EQ(a.ssthresh, b.ssthresh);
+  CHECK(a.cwnd > a.ssthresh);
+  CHECK(a.cwnd > b.cwnd);
+}
+
 /* A linux client that reads 1024 bytes every 5 ms of a 40 000-byte
  * response: of the windows it offers below 65535, how many are not whole
  * segments (*below counts them all). */
@@ -1203,6 +1276,9 @@ int main(void) {
   RUN(test_linux_send_buffer_grows);
   RUN(test_linux_psh_and_pushed_ack);
   RUN(test_linux_tso_defer);
+  RUN(test_linux_rtt_per_ack);
+  RUN(test_linux_hystart);
+  RUN(test_linux_cubic_start);
   RUN(test_linux_options);
   RUN(test_linux_sack_blocks);
   RUN(test_linux_rtt_from_echo_established_only);
