@@ -427,7 +427,8 @@ static const preset_row table[] = {
       {1, "Linux tso_fragment() sends tcp_min_tso_segs (2) segments of an "
           "skb at a time and tcp_gso_segment() puts its PSH on the last: "
           "crosscheck's captures show PSH on every second segment of a "
-          "burst and on its last"}}},
+          "burst and on its last, and none on a segment sent alone as "
+          "cwnd opened by one"}}},
     {"tso_defer",
      {{0, "assumed: NT 3.51 has no segmentation offload"},
       SAME,

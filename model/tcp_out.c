@@ -414,7 +414,10 @@ void tcp_conn_output(tcp_conn *c, uint64_t now) {
     bool psh = len && len == unsent;
     bool chunk_end = TSO_DEFER(p) && new_data && len == c->chunk_left;
     if (TSO_DEFER(p) && new_data && p->psh_chunks) {
-      psh = psh || chunk_end;
+      /* the last of a chunk of two or more segments (GSO); a chunk of one
+       * carries none (crosscheck: a segment sent alone as cwnd opened by
+       * one, without PSH) */
+      psh = psh || (chunk_end && nxt_off + len - c->chunk_from > c->mss);
     } else if (p->psh_chunks && len && !rexmit) {
       /* Linux sends at most TCP_TSO_SEGS segments of an skb at a time and
        * GSO puts the skb's PSH on its last: each such chunk of a burst,

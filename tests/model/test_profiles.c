@@ -717,6 +717,20 @@ static void test_linux_cubic_start(void) {
   CHECK(a.cwnd > b.cwnd);
 }
 
+/* GSO puts PSH on the last segment of each chunk of two or more; a chunk
+ * of one segment, split off its skb (tso_fragment() clears PSH on the
+ * first part), carries none - crosscheck: the 13th segment of a second
+ * response, sent alone, without PSH. An initial window of 3 sends
+ * chunks of one (tcp_cwnd_test(): half the window); of 4, chunks of two,
+ * PSH on the 2nd and 4th (the control). */
+static void test_linux_psh_single_segment_chunk(void) {
+  unsigned psh;
+  linux_bulk(NULL, 0, 3, 3, &psh);
+  CHECK_EQ(psh, 0u);
+  linux_bulk(NULL, 0, 4, 4, &psh);
+  CHECK_EQ(psh, 0xau);
+}
+
 /* A linux client that reads 1024 bytes every 5 ms of a 40 000-byte
  * response: of the windows it offers below 65535, how many are not whole
  * segments (*below counts them all). */
@@ -1279,6 +1293,7 @@ int main(void) {
   RUN(test_linux_rtt_per_ack);
   RUN(test_linux_hystart);
   RUN(test_linux_cubic_start);
+  RUN(test_linux_psh_single_segment_chunk);
   RUN(test_linux_options);
   RUN(test_linux_sack_blocks);
   RUN(test_linux_rtt_from_echo_established_only);
