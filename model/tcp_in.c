@@ -104,6 +104,17 @@ static void rtt_sample(tcp_conn *c, uint64_t r) {
   c->rto_ns = rto;
 }
 
+/* Cubic before a loss has set its W_max (bictcp_update(): with
+ * last_max_cwnd 0 the increment is capped at 5% a round trip, cnt 20): a
+ * segment per 20 segments acknowledged (tcp_cong_avoid_ai()). */
+static void cubic_start_acked(tcp_conn *c, uint32_t segs) {
+  c->ca_acked += segs;
+  if (c->ca_acked >= CUBIC_START_CNT) {
+    c->cwnd += c->mss * (c->ca_acked / CUBIC_START_CNT);
+    c->ca_acked %= CUBIC_START_CNT;
+  }
+}
+
 /* The SYN's or SYN-ACK's round trip: a sample for RFC 6298, and the first
  * of Linux's windowed minimum too (tcp_ack_update_rtt() from
  * tcp_synack_rtt_meas() or the SYN-SENT ACK: tcp_update_rtt_min()), which
@@ -313,23 +324,18 @@ static bool process_ack(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
         c->cwnd += c->mss; /* 4.4BSD: incr = t_maxseg, whatever was acked */
       else if (c->host->p->ss_acked_segs) {
         /* Linux tcp_slow_start(): the packets acked, a short one whole,
-         * up to ssthresh */
-        uint64_t w =
-            c->cwnd + (uint64_t)((acked + c->mss - 1) / c->mss) * c->mss;
+         * up to ssthresh; cubic counts what is left towards congestion
+         * avoidance (cubictcp_cong_avoid()) */
+        uint32_t segs = (acked + c->mss - 1) / c->mss;
+        uint64_t w = c->cwnd + (uint64_t)segs * c->mss;
         c->cwnd = w > c->ssthresh ? c->ssthresh : (uint32_t)w;
+        if (w > c->ssthresh && CUBIC_START(c->host->p) && !c->ca_wmax)
+          cubic_start_acked(c, (uint32_t)((w - c->ssthresh) / c->mss));
       } else /* RFC 5681 §3.1: min(N, SMSS), N the data bytes newly
               acknowledged - none for the ACK of a SYN or a bare FIN */
         c->cwnd += acked < c->mss ? acked : c->mss;
     } else if (CUBIC_START(c->host->p) && !c->ca_wmax) {
-      /* cubic before a loss has set its W_max (bictcp_update(): with
-       * last_max_cwnd 0 the increment is capped at 5% a round trip, cnt
-       * 20): a segment per 20 segments acknowledged
-       * (tcp_cong_avoid_ai()) */
-      c->ca_acked += (acked + c->mss - 1) / c->mss;
-      if (c->ca_acked >= CUBIC_START_CNT) {
-        c->cwnd += c->mss * (c->ca_acked / CUBIC_START_CNT);
-        c->ca_acked %= CUBIC_START_CNT;
-      }
+      cubic_start_acked(c, (acked + c->mss - 1) / c->mss);
     } else { /* congestion avoidance */
       uint32_t inc = (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd);
       c->cwnd += inc ? inc : 1;
