@@ -219,9 +219,8 @@ void tcp_sndbuf_resent(tcp_conn *c, uint64_t from, uint64_t to, uint64_t now) {
   }
 }
 
-/* tcp_tso_autosize(): segments per chunk from the pacing rate, 2 x (slow
- * start) or 1.2 x cwnd x mss / srtt (tcp_update_pacing_rate()), a 1024th
- * of a second's worth, plus 64 KB >> (min_rtt / 512 us), at least 2. */
+/* tcp_update_pacing_rate(): 2 x (cwnd under ssthresh / 2) or 1.2 x
+ * max(cwnd, in flight) x mss / srtt, bytes a second. */
 uint64_t tcp_sndbuf_pacing_rate(const tcp_conn *c) {
   uint64_t srtt = lsrtt(c);
   if (!srtt || !c->mss)
@@ -233,6 +232,8 @@ uint64_t tcp_sndbuf_pacing_rate(const tcp_conn *c) {
   return (uint64_t)c->mss * ratio * pkts * 10000000ull / srtt;
 }
 
+/* tcp_tso_autosize(): segments per chunk, a 1024th of a second's worth at
+ * the pacing rate plus 64 KB >> (min_rtt / 512 us), at least 2. */
 static uint32_t autosize(const tcp_conn *c) {
   uint64_t srtt = lsrtt(c);
   if (!srtt)
