@@ -2,11 +2,12 @@
  * hystart.c - Linux cubic's HyStart (knob hystart): slow start ends before
  * a loss, when the ACKs of a round come as one long train or the round trip
  * has grown (tcp_cubic.c, hystart_detect 3: both). The model's congestion
- * control stays Reno's; what HyStart changes is ssthresh, set to cwnd when
- * either fires - and with it the window a keep-alive connection restarts
- * from after idle (tcp_cwnd_restart() keeps ssthresh), and the pacing rate
- * that sizes the TSO chunks (2 x in slow start below ssthresh / 2, else
- * 1.2 x), so where a response's PSH flags fall.
+ * avoidance is Reno's (cubic's before a loss with cubic_start, tcp_in.c);
+ * what HyStart changes is ssthresh, set to cwnd when either fires - and
+ * with it the window a keep-alive connection restarts from after idle
+ * (tcp_cwnd_restart() keeps ssthresh), and the pacing rate that sizes the
+ * TSO chunks (2 x in slow start below ssthresh / 2, else 1.2 x), so where
+ * a response's PSH flags fall.
  *
  *   samples  each ACK that newly acknowledges data not sent again: the
  *            time since the newest skb it acknowledges was sent (the
