@@ -41,7 +41,7 @@
 /* The index of the skb holding stream offset `off`, or -1. */
 static int skb_at(const tcp_conn *c, uint64_t off) {
   int i = c->nskb - 1;
-  while (i >= 0 && c->skb[i] > off)
+  while (i >= 0 && c->skb[i].start > off)
     i--;
   return i;
 }
@@ -50,18 +50,15 @@ static int skb_at(const tcp_conn *c, uint64_t off) {
 static void skb_free_acked(tcp_conn *c) {
   int i = 0;
   while (i < c->nskb) {
-    uint64_t end = i + 1 < c->nskb ? c->skb[i + 1] : c->app_sent;
+    uint64_t end = i + 1 < c->nskb ? c->skb[i + 1].start : c->app_sent;
     if (end > c->una_off)
       break;
     i++;
   }
   if (i == 0)
     return;
-  for (int k = i; k < c->nskb; k++) {
+  for (int k = i; k < c->nskb; k++)
     c->skb[k - i] = c->skb[k];
-    c->skb_sent[k - i] = c->skb_sent[k];
-    c->skb_retx[k - i] = c->skb_retx[k];
-  }
   c->nskb -= i;
 }
 
@@ -80,9 +77,7 @@ static uint64_t queued_memory(const tcp_conn *c) {
 static void skb_begin(tcp_conn *c, uint64_t off) {
   if (c->nskb == TCP_MAX_SKBS)
     return;
-  c->skb_sent[c->nskb] = 0;
-  c->skb_retx[c->nskb] = 0;
-  c->skb[c->nskb++] = off;
+  c->skb[c->nskb++] = (tcp_skb){.start = off};
 }
 
 /* tso_fragment(): the skb holding `off` is split there, unless `off` is
@@ -91,16 +86,12 @@ static void skb_split(tcp_conn *c, uint64_t off) {
   if (off >= c->app_sent || c->nskb == TCP_MAX_SKBS)
     return;
   int i = skb_at(c, off) + 1; /* the new skb's index */
-  if (i == 0 || c->skb[i - 1] == off)
+  if (i == 0 || c->skb[i - 1].start == off)
     return;
-  for (int k = c->nskb; k > i; k--) {
+  for (int k = c->nskb; k > i; k--)
     c->skb[k] = c->skb[k - 1];
-    c->skb_sent[k] = c->skb_sent[k - 1];
-    c->skb_retx[k] = c->skb_retx[k - 1];
-  }
-  c->skb[i] = off; /* the second part keeps the first's stamp and mark */
-  c->skb_sent[i] = c->skb_sent[i - 1];
-  c->skb_retx[i] = c->skb_retx[i - 1];
+  c->skb[i] = c->skb[i - 1]; /* the second part keeps the first's stamp */
+  c->skb[i].start = off;     /* and mark, from here */
   c->nskb++;
 }
 
@@ -131,11 +122,11 @@ uint64_t tcp_sndbuf_write(tcp_conn *c, uint64_t len, uint64_t now) {
   skb_free_acked(c);
   while (copied < len) {
     uint64_t nxt_off = tcp_conn_seq_off(c, c->snd_nxt);
-    bool tail_open = c->nskb > 0 && c->skb[c->nskb - 1] >= nxt_off &&
-                     c->app_sent - c->skb[c->nskb - 1] < goal;
+    bool tail_open = c->nskb > 0 && c->skb[c->nskb - 1].start >= nxt_off &&
+                     c->app_sent - c->skb[c->nskb - 1].start < goal;
     uint64_t room;
     if (tail_open) {
-      room = goal - (c->app_sent - c->skb[c->nskb - 1]);
+      room = goal - (c->app_sent - c->skb[c->nskb - 1].start);
     } else {
       if (queued_memory(c) >= c->sndbuf) {
         c->snd_blocked = true;
@@ -195,10 +186,10 @@ uint64_t tcp_sndbuf_acked(tcp_conn *c, uint64_t to, uint64_t now,
   if (i < 0 || j < i)
     return 0;
   for (int k = i; k <= j; k++)
-    if (c->skb_retx[k] || !c->skb_sent[k] || now < c->skb_sent[k])
+    if (c->skb[k].retx || !c->skb[k].sent || now < c->skb[k].sent)
       return 0;
-  uint64_t m = now - c->skb_sent[i];
-  *ca_rtt = now - c->skb_sent[j];
+  uint64_t m = now - c->skb[i].sent;
+  *ca_rtt = now - c->skb[j].sent;
   if (!c->lsrtt_ns)
     c->lsrtt_ns = c->srtt_ns ? c->srtt_ns : m;
   c->lsrtt_ns = c->lsrtt_ns - c->lsrtt_ns / 8 + m / 8;
@@ -213,9 +204,10 @@ void tcp_sndbuf_resent(tcp_conn *c, uint64_t from, uint64_t to, uint64_t now) {
    * (tcp_fragment()), stamped now and marked TCPCB_RETRANS */
   skb_split(c, from);
   skb_split(c, to);
-  for (int k = skb_at(c, from); k >= 0 && k < c->nskb && c->skb[k] < to; k++) {
-    c->skb_sent[k] = now;
-    c->skb_retx[k] = 1;
+  for (int k = skb_at(c, from); k >= 0 && k < c->nskb && c->skb[k].start < to;
+       k++) {
+    c->skb[k].sent = now;
+    c->skb[k].retx = true;
   }
 }
 
@@ -258,7 +250,7 @@ uint64_t tcp_sndbuf_chunk(tcp_conn *c, uint64_t now) {
   uint64_t nxt_off = tcp_conn_seq_off(c, c->snd_nxt);
   int i = skb_at(c, nxt_off);
   bool tail = i < 0 || i == c->nskb - 1;
-  uint64_t end = tail ? c->app_sent : c->skb[i + 1];
+  uint64_t end = tail ? c->app_sent : c->skb[i + 1].start;
   uint64_t skb_len = end - nxt_off;
   uint32_t flight = c->snd_nxt - c->snd_una;
   uint32_t in_flight = segs_in_flight(c), cwnd = c->cwnd / mss;
@@ -288,7 +280,7 @@ uint64_t tcp_sndbuf_chunk(tcp_conn *c, uint64_t now) {
   if (limit >= whole / 3) /* tcp_tso_win_divisor 3 of the window */
     return bytes;
   int h = skb_at(c, c->una_off);
-  if (h < 0 || !c->skb_sent[h] || now - c->skb_sent[h] < lsrtt(c) / 2)
+  if (h < 0 || !c->skb[h].sent || now - c->skb[h].sent < lsrtt(c) / 2)
     return bytes; /* the next ACK may come too late */
   if (cong_win < send_win ? cong_win <= skb_len : send_win <= skb_len)
     return 0; /* cwnd- or rwnd-limited: wait */
@@ -301,6 +293,6 @@ void tcp_sndbuf_chunk_sent(tcp_conn *c, uint64_t from, uint64_t to,
                            uint64_t now) {
   skb_split(c, to);
   int i = skb_at(c, from);
-  if (i >= 0 && c->skb[i] == from)
-    c->skb_sent[i] = now;
+  if (i >= 0 && c->skb[i].start == from)
+    c->skb[i].sent = now;
 }

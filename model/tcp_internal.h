@@ -36,6 +36,13 @@ typedef struct tcp_range {
   uint64_t last;       /* when data last joined it (the ooo_clock) */
 } tcp_range;
 
+/* An skb of the send queue as Linux keeps it (snd_buf_grows, sndbuf.c). */
+typedef struct tcp_skb {
+  uint64_t start; /* the stream offset it starts at */
+  uint64_t sent;  /* when it was (last) sent, 0: not */
+  bool retx;      /* sent again (TCPCB_RETRANS): no RTT sample */
+} tcp_skb;
+
 struct tcp_conn {
   tcp_host *host;        /* owner */
   tcp_conn *next;        /* host's list, oldest first */
@@ -78,9 +85,7 @@ struct tcp_conn {
   uint32_t sndbuf;            /* its size now, bytes of memory */
   bool snd_blocked;           /* a write found it full (SOCK_NOSPACE) */
   int nskb;                   /* skbs queued ... */
-  uint64_t skb[TCP_MAX_SKBS]; /* ... the stream offsets they start at ... */
-  uint64_t skb_sent[TCP_MAX_SKBS]; /* ... and when they were sent, 0: not */
-  uint8_t skb_retx[TCP_MAX_SKBS];  /* ... sent again (TCPCB_RETRANS) */
+  tcp_skb skb[TCP_MAX_SKBS];  /* ... in stream order */
   uint64_t chunk_left;   /* tso_defer: bytes left of the chunk under way */
   uint64_t chunk_from;   /* ... and where it began */
   uint64_t last_xmit_ns; /* when a segment was last sent */
