@@ -167,12 +167,6 @@ void tcp_sndbuf_check_space(tcp_conn *c, uint64_t now) {
   }
 }
 
-/* Linux's smoothed RTT (tcp_rtt_estimator(): a sample every ACK, from the
- * oldest skb it acknowledges), before any: the model's own. */
-static uint64_t lsrtt(const tcp_conn *c) {
-  return c->lsrtt_ns ? c->lsrtt_ns : c->srtt_ns;
-}
-
 uint64_t tcp_sndbuf_acked(tcp_conn *c, uint64_t to, uint64_t now,
                           uint64_t *ca_rtt) {
   /* tcp_clean_rtx_queue(): the oldest skb newly acknowledged, fully or in
@@ -214,7 +208,7 @@ void tcp_sndbuf_resent(tcp_conn *c, uint64_t from, uint64_t to, uint64_t now) {
 /* tcp_update_pacing_rate(): 2 x (cwnd under ssthresh / 2) or 1.2 x
  * max(cwnd, in flight) x mss / srtt, bytes a second. */
 uint64_t tcp_sndbuf_pacing_rate(const tcp_conn *c) {
-  uint64_t srtt = lsrtt(c);
+  uint64_t srtt = tcp_conn_lsrtt(c);
   if (!srtt || !c->mss)
     return 0;
   uint32_t cwnd = c->cwnd / c->mss, ssthresh = c->ssthresh / c->mss;
@@ -227,7 +221,7 @@ uint64_t tcp_sndbuf_pacing_rate(const tcp_conn *c) {
 /* tcp_tso_autosize(): segments per chunk, a 1024th of a second's worth at
  * the pacing rate plus 64 KB >> (min_rtt / 512 us), at least 2. */
 static uint32_t autosize(const tcp_conn *c) {
-  uint64_t srtt = lsrtt(c);
+  uint64_t srtt = tcp_conn_lsrtt(c);
   if (!srtt)
     return TCP_TSO_SEGS;
   uint64_t bytes = tcp_sndbuf_pacing_rate(c) >> 10;
@@ -280,7 +274,7 @@ uint64_t tcp_sndbuf_chunk(tcp_conn *c, uint64_t now) {
   if (limit >= whole / 3) /* tcp_tso_win_divisor 3 of the window */
     return bytes;
   int h = skb_at(c, c->una_off);
-  if (h < 0 || !c->skb[h].sent || now - c->skb[h].sent < lsrtt(c) / 2)
+  if (h < 0 || !c->skb[h].sent || now - c->skb[h].sent < tcp_conn_lsrtt(c) / 2)
     return bytes; /* the next ACK may come too late */
   if (cong_win < send_win ? cong_win <= skb_len : send_win <= skb_len)
     return 0; /* cwnd- or rwnd-limited: wait */

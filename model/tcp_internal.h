@@ -267,6 +267,12 @@ void tcp_conn_retransmit_one(tcp_conn *c, uint64_t now);
 void tcp_conn_send_probe(tcp_conn *c, uint64_t now);
 void tcp_conn_maybe_window_update(tcp_conn *c, uint64_t now);
 
+/* Linux's smoothed RTT (tcp_rtt_estimator(): a sample every ACK, from the
+ * oldest skb it acknowledges; sndbuf.c), before any: the model's own. */
+static inline uint64_t tcp_conn_lsrtt(const tcp_conn *c) {
+  return c->lsrtt_ns ? c->lsrtt_ns : c->srtt_ns;
+}
+
 /* Our TS val now: a millisecond clock from the connection's offset (Linux
  * tcp_time_stamp_ts()). */
 static inline uint32_t tcp_conn_ts_now(const tcp_conn *c, uint64_t now) {

@@ -556,7 +556,7 @@ bool tcp_conn_tlp_schedule(tcp_conn *c, bool advancing, uint64_t now) {
   if (!p->tlp || !c->sack_ok || c->in_recovery || c->backoff || c->disorder ||
       c->dupacks || c->snd_una == c->snd_max || c->state < TCP_ESTABLISHED)
     return false;
-  uint64_t srtt = c->lsrtt_ns ? c->lsrtt_ns : c->srtt_ns;
+  uint64_t srtt = tcp_conn_lsrtt(c);
   uint64_t pto = 1000000000u; /* TCP_TIMEOUT_INIT */
   if (srtt)
     pto = 2 * srtt +
