@@ -23,10 +23,9 @@
  *           bytes read since (copied) up to the end of the read's first
  *           skb - Linux measures after each skb's copy, and the later
  *           copies of a read find no time passed - less those still
- *           queued after it, are
- *           compared with the last measure (the first: min(rcv_ssthresh,
- *           the window, 10 x advmss) as the connection is established,
- *           tcp_init_buffer_space()); more, and
+ *           queued after it, are compared with the last measure (the
+ *           first: min(rcv_ssthresh, the window, 10 x advmss) as the
+ *           connection is established, tcp_init_buffer_space()); more, and
  *           tcp_rcvbuf_grow() makes the space 2 x copied, plus twice that
  *           in proportion to the growth (copied - last) / last - if larger
  *           than now, capped by tcp_rmem[2]; window_clamp follows. (Linux
@@ -44,8 +43,9 @@
                                      rcv_buf's payload share 0.625: bound */
 #define INIT_SEGS     10u        /* TCP_INIT_CWND */
 
-static void measure_begin(tcp_conn *c, uint64_t now) {
-  c->rcvq_read = c->read_off;
+/* A measure begins with what was read up to stream offset `read`. */
+static void measure_begin(tcp_conn *c, uint64_t read, uint64_t now) {
+  c->rcvq_read = read;
   c->rcvq_time = now;
 }
 
@@ -64,7 +64,7 @@ void tcp_rcvbuf_established(tcp_conn *c, uint64_t now) {
   if (c->rcv_wnd_offered && c->rcv_wnd_offered < s)
     s = c->rcv_wnd_offered;
   c->rcvq_space = s;
-  measure_begin(c, now);
+  measure_begin(c, c->read_off, now);
 }
 
 void tcp_rcvbuf_on_data(tcp_conn *c, uint64_t now) {
@@ -128,8 +128,7 @@ void tcp_rcvbuf_on_read(tcp_conn *c, uint64_t from) {
       c->rcv_space = (uint32_t)win;
     c->rcvq_space = copied > UINT32_MAX ? UINT32_MAX : (uint32_t)copied;
   }
-  c->rcvq_read = at;
-  c->rcvq_time = now;
+  measure_begin(c, at, now);
 }
 
 void tcp_rcvbuf_on_ts(tcp_conn *c, uint32_t tsecr, uint32_t len, uint64_t now) {
