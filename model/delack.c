@@ -84,8 +84,11 @@ void tcp_delack_grow_window(tcp_conn *c, uint32_t len) {
   if (!p->rcv_grow_quickack || len < 128)
     return;
   uint32_t space = tcp_conn_rcv_wnd(c);
-  if (!c->rcv_ratio_known && space > initial_clamp(c))
-    space = initial_clamp(c);
+  if (!c->rcv_ratio_known) {
+    uint32_t clamp = initial_clamp(c);
+    if (space > clamp)
+      space = clamp;
+  }
   if (space > c->rcv_ssthresh) {
     uint32_t room = space - c->rcv_ssthresh, incr = 2u * tcp_conn_advmss(c);
     if (incr < 2 * len)
