@@ -50,6 +50,18 @@ static void set_peer_options(tcp_conn *c, const tcp_segment *seg) {
   c->cwnd = p->init_cwnd * (uint32_t)c->mss; /* initial window */
 }
 
+/* The peer's SYN (or SYN-ACK): its sequence space, and its options. */
+static void syn_arrived(tcp_conn *c, const tcp_segment *seg) {
+  c->irs = seg->seq;
+  c->rcv_nxt = seg->seq + 1;
+  c->rcv_adv = c->rcv_wup = c->rcv_nxt;
+  /* Linux keeps the SYN's window as offered from here (tp->rcv_wnd: its
+   * next window never less, tcp_select_window()) */
+  if (!c->host->p->rcv_wnd_mss)
+    c->rcv_wnd_offered = 0;
+  set_peer_options(c, seg);
+}
+
 /* RFC 2883 (Linux tcp_dsack_set()): data that arrives again is reported
  * in the first SACK block of the next ACK. */
 static void set_dsack(tcp_conn *c, uint32_t start, uint32_t end) {
@@ -174,14 +186,7 @@ void tcp_listen_input(tcp_host *h, const tcp_segment *seg, uint64_t now) {
   }
   c->passive = true;
   c->state = TCP_LISTEN;
-  c->irs = seg->seq;
-  c->rcv_nxt = seg->seq + 1;
-  c->rcv_adv = c->rcv_wup = c->rcv_nxt;
-  /* Linux keeps the SYN's window as offered from here (tp->rcv_wnd: its
-   * next window never less, tcp_select_window()) */
-  if (!c->host->p->rcv_wnd_mss)
-    c->rcv_wnd_offered = 0;
-  set_peer_options(c, seg);
+  syn_arrived(c, seg);
   window_update(c, seg, now);
   tcp_conn_set_state(c, TCP_SYN_RECEIVED, now);
   tcp_conn_send_syn(c, now);
@@ -211,14 +216,7 @@ static void syn_sent_input(tcp_conn *c, const tcp_segment *seg, uint64_t now) {
     tcp_trace_drop(h, c, seg, TCP_WHY_STRAY, 0, now);
     return;
   }
-  c->irs = seg->seq;
-  c->rcv_nxt = seg->seq + 1;
-  c->rcv_adv = c->rcv_wup = c->rcv_nxt;
-  /* Linux keeps the SYN's window as offered from here (tp->rcv_wnd: its
-   * next window never less, tcp_select_window()) */
-  if (!c->host->p->rcv_wnd_mss)
-    c->rcv_wnd_offered = 0;
-  set_peer_options(c, seg);
+  syn_arrived(c, seg);
   window_update(c, seg, now);
   if (flags & TCP_ACK)
     c->snd_una = seg->ack;
