@@ -188,12 +188,21 @@ static void send_dgram(play *y, int dir, int64_t now, uint32_t ip_len, ev e) {
  * timer of period `tick` (4.4BSD-Lite2 tcp_fasttimo() every PR_FASTHZ;
  * NT's TcpDelAckTicks of 100 ms), so the ACK goes at the first grid point
  * after now + timeout - tick. One-shot: now + timeout, or the adaptive
- * ATO (Linux tcp_send_delayed_ack()). */
+ * ATO (Linux tcp_send_delayed_ack()), with delack_wheel at the tick after
+ * it. */
 static int64_t delack_deadline(const tcp_profile *pr, int64_t phase,
                                int64_t ato, int64_t now) {
-  if (pr->delack_mode == TCP_DELACK_ONESHOT)
-    return now + (pr->delack_max_ns ? ato : (int64_t)pr->delack_ns);
   int64_t tick = (int64_t)pr->delack_tick_ns;
+  if (pr->delack_mode == TCP_DELACK_ONESHOT) {
+    int64_t t = pr->delack_max_ns ? ato : (int64_t)pr->delack_ns;
+    if (!pr->delack_wheel)
+      return now + t;
+    /* Linux's timer wheel: the tick after the jiffy of now + ATO, ATO in
+     * whole jiffies; the jiffy of now began at its grid point */
+    int64_t ph = (phase < 0 ? 0 : phase) % tick;
+    int64_t into = ((now - ph) % tick + tick) % tick;
+    return now - into + (t / tick + 1) * tick;
+  }
   int64_t base =
       now + ((int64_t)pr->delack_ns > tick ? (int64_t)pr->delack_ns - tick : 0);
   int64_t ph = (phase < 0 ? 0 : phase) % tick;
@@ -950,6 +959,12 @@ static const char *regime(const predict_in *in, uint32_t mss) {
   if (in->server.delack_mode == TCP_DELACK_TICK &&
       (in->phase_ns[1] < 0 || in->server.delack_tick_ns == 0))
     return "the server's tick phase is unknown";
+  if (in->client.delack_mode == TCP_DELACK_ONESHOT && in->client.delack_wheel &&
+      in->phase_ns[0] < 0)
+    return "the client's jiffy phase is unknown";
+  if (in->server.delack_mode == TCP_DELACK_ONESHOT && in->server.delack_wheel &&
+      in->phase_ns[1] < 0)
+    return "the server's jiffy phase is unknown";
   return NULL;
 }
 
@@ -1181,6 +1196,9 @@ static const char *ka_regime(const predict_in *in, uint32_t mss) {
   if (s->delack_mode == TCP_DELACK_TICK &&
       (in->phase_ns[1] < 0 || s->delack_tick_ns == 0))
     return "the server's tick phase is unknown";
+  if (s->delack_mode == TCP_DELACK_ONESHOT && s->delack_wheel &&
+      in->phase_ns[1] < 0)
+    return "the server's jiffy phase is unknown";
   return NULL;
 }
 

@@ -145,11 +145,22 @@ static ack_decision ack_policy(tcp_conn *c, uint32_t len, tcp_why *why) {
 static uint64_t deadline(tcp_conn *c, uint64_t now) {
   const tcp_profile *p = c->host->p;
   if (p->delack_mode == TCP_DELACK_ONESHOT) {
+    uint64_t ato = p->delack_max_ns ? c->ato_ns : p->delack_ns;
+    if (p->delack_wheel) {
+      /* Linux: armed for jiffies + ATO in whole jiffies, fired at the
+       * tick after that (calc_index() rounds up one granule); the jiffy
+       * now began at the last grid point at or before now */
+      uint64_t tick = p->delack_tick_ns;
+      uint64_t phase = p->delack_phase_ns % tick;
+      uint64_t k = (now + tick - phase) / tick; /* grid point k: phase +
+                                                   (k - 1) tick */
+      return phase + (k + ato / tick) * tick;
+    }
     /* Linux tcp_send_delayed_ack() with an ATO of 0 (no data yet: a FIN
      * alone): the timer expires at the next jiffy (delack_tick) */
-    if (p->delack_max_ns && c->ato_ns == 0)
+    if (p->delack_max_ns && ato == 0)
       return now + p->delack_tick_ns;
-    return now + (p->delack_max_ns ? c->ato_ns : p->delack_ns);
+    return now + ato;
   }
   /* tick: the first grid point after now + delack - tick, so a timeout of
    * k ticks fires at the k-th tick boundary after the arrival */

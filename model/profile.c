@@ -108,7 +108,19 @@ static const preset_row table[] = {
           "host when random_phase is on"},
       SAME,
       {0, "as nt351: drawn per host when random_phase is on"},
-      {0, UNUSED}}},
+      {0, "the jiffies' phase (CLOCK_MONOTONIC's multiples of the jiffy, "
+          "tick_init_jiffy_update()) and with it the TCP timestamps' "
+          "milliseconds (tcp_clock_ms()): drawn per host when random_phase "
+          "is on; crosscheck sets the kernels' own"}}},
+    {"delack_wheel",
+     {{0, UNUSED},
+      SAME,
+      {0, UNUSED},
+      {1, "Linux kernel/time/timer.c calc_index(): a timer-wheel timer is "
+          "rounded up one granule so it never fires early - the delayed ACK "
+          "armed for jiffies + ATO fires at the tick after (HZ 250: 40-44 "
+          "ms for an ATO of 40; crosscheck: the kernel's delayed ACK after "
+          "a FIN 40.1-40.4 ms, and none yet at 40.6-40.9)"}}},
     {"delack_finwait",
      {{1, "implied by KB Q152474: a delayed ACK is pending in "
           "FIN-WAIT-2 when the server's FIN arrives"},
@@ -754,7 +766,10 @@ static const knob knobs[] = {
        "tick mode: tick period; one-shot with delack_max: the jiffy an "
        "ATO of 0 waits"),
     KN("delack_phase", delack_phase_ns, TCP_KNOB_TIME, 0, 10 * TCP_S,
-       "tick mode: offset of the tick grid from time 0"),
+       "tick mode, delack_wheel: offset of the tick grid from time 0"),
+    K(delack_wheel, TCP_KNOB_BOOL, 0, 1,
+      "one-shot: the timer fires at the tick after its expiry, on the "
+      "delack_tick grid; the timestamps' ms on it too (Linux)"),
     K(delack_finwait, TCP_KNOB_BOOL, 0, 1,
       "delay ACKs in FIN-WAIT-1/2 too (else in ESTABLISHED only)"),
     KW(ack_rule, ack_rules,

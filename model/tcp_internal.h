@@ -274,8 +274,14 @@ static inline uint64_t tcp_conn_lsrtt(const tcp_conn *c) {
 }
 
 /* Our TS val now: a millisecond clock from the connection's offset (Linux
- * tcp_time_stamp_ts()). */
+ * tcp_time_stamp_ts()); with delack_wheel its milliseconds begin on the
+ * host's jiffy grid, as both count CLOCK_MONOTONIC. */
 static inline uint32_t tcp_conn_ts_now(const tcp_conn *c, uint64_t now) {
+  const tcp_profile *p = c->host->p;
+  if (p->delack_wheel) {
+    uint64_t tick = p->delack_tick_ns;
+    now += tick - p->delack_phase_ns % tick;
+  }
   return c->ts_offset + (uint32_t)(now / 1000000u);
 }
 

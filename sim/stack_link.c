@@ -89,13 +89,15 @@ void conv_model_host_config(run *r, int node, const tcp_profile *prof,
   uint64_t mss_max = r->p->mtu - TCP_IPV4_HDR_LEN - TCP_TCP_HDR_LEN;
   if (cfg.profile.mss > mss_max)
     cfg.profile.mss = (uint16_t)mss_max;
-  if (cfg.profile.delack_mode == TCP_DELACK_TICK && r->p->random_phase)
+  bool grid = cfg.profile.delack_mode == TCP_DELACK_TICK ||
+              (cfg.profile.delack_mode == TCP_DELACK_ONESHOT &&
+               cfg.profile.delack_wheel);
+  if (grid && r->p->random_phase)
     cfg.profile.delack_phase_ns =
         tcp_splitmix64(&s->rng) % cfg.profile.delack_tick_ns;
   r->out->phase_ns[node] =
-      cfg.profile.delack_mode == TCP_DELACK_TICK
-          ? (int64_t)(cfg.profile.delack_phase_ns % cfg.profile.delack_tick_ns)
-          : CONV_NONE;
+      grid ? (int64_t)(cfg.profile.delack_phase_ns % cfg.profile.delack_tick_ns)
+           : CONV_NONE;
   /* without the invariant checker (a batch run without --check) the
    * datagrams are trusted: they come unchanged from the other host */
   cfg.trust_input = !(r->opts && r->opts->check) && !r->kernel;

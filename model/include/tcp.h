@@ -225,7 +225,11 @@ typedef struct tcp_profile {
   uint64_t delack_ns;           /* delayed-ACK timeout (linux: minimum), ns */
   uint64_t delack_max_ns;       /* adaptive timeout ceiling, ns; 0 = fixed */
   uint64_t delack_tick_ns;      /* tick mode: tick period, ns */
-  uint64_t delack_phase_ns;     /* tick mode: grid offset from time 0, ns */
+  uint64_t delack_phase_ns;     /* tick mode, delack_wheel: grid offset
+                                   from time 0, ns */
+  bool delack_wheel;            /* one-shot: the timer fires at the jiffy
+                                   (delack_tick) after its expiry's, on the
+                                   grid (Linux's timer wheel) */
   bool delack_finwait;          /* delay ACKs in FIN-WAIT-1/2 too (else
                                    ESTABLISHED only) */
   tcp_ack_rule ack_rule;        /* what counts towards an immediate ACK */

@@ -84,6 +84,58 @@ static void test_nt351_tick_grid(void) {
   h_fini(&t);
 }
 
+/* Linux's delayed ACK on the timer wheel: armed for jiffies + ATO, it
+ * fires at the tick after (calc_index()), on the host's jiffy grid - 40-44
+ * ms for an ATO of 40 ms at HZ 250 - and the timestamps' milliseconds
+ * begin on that grid. *on_grid: every delayed-ACK deadline on the grid
+ * (phase 1.5 ms) 40-44 ms ahead, at least one beyond 40; *ts_phase: every
+ * TS val the client sent counts the milliseconds from the grid's phase. */
+static size_t linux_wheel(bool wheel, bool *on_grid, bool *ts_phase) {
+  tcp_profile p = h_profile("linux");
+  tcp_profile_set(&p, "delack_wheel", wheel);
+  tcp_profile_set(&p, "delack_phase", 1500000);
+  harness t;
+  start_kb(&t, &p);
+  h_run(&t, 600 * TCP_S);
+  size_t arms = 0, beyond = 0;
+  *on_grid = *ts_phase = true;
+  const tcp_event *ts0 = NULL;
+  for (size_t i = 0; i < t.nlog; i++) {
+    const tcp_event *e = &t.log[i];
+    if (e->type == TCP_EV_TIMER_ARM && e->timer == TCP_TIMER_DELACK) {
+      uint64_t d = e->deadline_ns - e->time_ns;
+      arms++;
+      beyond += d > 40 * TCP_MS;
+      if (e->deadline_ns % (4 * TCP_MS) != 1500000 || d == 0 || d > 44 * TCP_MS)
+        *on_grid = false;
+    }
+    if (e->type == TCP_EV_SEG_OUT && e->host == H_ADDR_A &&
+        (e->seg.opts & TCP_OPT_TS)) {
+      if (!ts0)
+        ts0 = e;
+      uint64_t from = 2500000; /* 4 ms less the phase */
+      uint64_t ms =
+          (e->time_ns + from) / TCP_MS - (ts0->time_ns + from) / TCP_MS;
+      if (e->seg.ts_val - ts0->seg.ts_val != (uint32_t)ms)
+        *ts_phase = false;
+    }
+  }
+  if (!beyond)
+    *on_grid = false;
+  h_fini(&t);
+  return arms;
+}
+
+static void test_linux_delack_wheel(void) {
+  bool grid, ts;
+  CHECK(linux_wheel(true, &grid, &ts) > 0);
+  CHECK(grid);
+  CHECK(ts);
+  CHECK(linux_wheel(false, &grid, &ts) > 0); /* the control */
+  CHECK(!grid);
+  CHECK(!ts);
+}
+
 static void test_ack_every_n(void) {
   tcp_profile p = h_profile("nt351-sp");
   tcp_profile_set(&p, "ack_every", 3);
@@ -1280,6 +1332,7 @@ static void test_sources(void) {
 int main(void) {
   RUN(test_nt351_tick_grid);
   RUN(test_ack_every_n);
+  RUN(test_linux_delack_wheel);
   RUN(test_nt351_rst_in_time_wait_loses_data);
   RUN(test_bsd44_rst_in_time_wait_silent);
   RUN(test_bsd44_finwait_acks_at_once);
