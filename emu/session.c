@@ -52,6 +52,7 @@ struct emu_session {
   double wall0_ms; /* wall clock at simulated 0, from the first poll */
   bool have_wall0;
   double late_ms;
+  int64_t clock0_ns; /* CLOCK_MONOTONIC at simulated 0 (the scheduler's) */
   char peer[1024]; /* halfclose-peer's path */
   char *argv[2][18];
   char args[2][16][32];
@@ -113,6 +114,7 @@ static bool poll_end(void *user, int end, bool peer_done,
   if (!m->have_wall0) {
     m->wall0_ms = w - sim_ms;
     m->have_wall0 = true;
+    m->clock0_ns = conv_env_clock0_ns(m->env);
   } else if (w - m->wall0_ms - sim_ms > m->late_ms) {
     m->late_ms = w - m->wall0_ms - sim_ms;
   }
@@ -374,6 +376,7 @@ void emu_session_timing(emu_session *m, emu_timing *t) {
   t->rt_priority = m->rt;
   t->busy_cpus = m->nspin;
   t->late_ms = m->late_ms;
+  t->clock0_ns = m->have_wall0 ? m->clock0_ns : -1;
   t->trusted = m->late_ms <= EMU_TOLERANCE_MS;
   if (!m->env)
     return;

@@ -42,6 +42,10 @@ typedef struct emu_timing {
   uint64_t tap_errors; /* frames for a kernel its TAP refused (lost) */
   bool trusted;  /* everything within EMU_TOLERANCE_MS, and nothing lost */
   int busy_cpus; /* CPUs kept busy while the link ran (0: none) */
+  /* CLOCK_MONOTONIC at simulated 0, ns, or -1: the kernels' jiffies tick
+   * on its multiples of the jiffy and their TCP timestamps count its
+   * milliseconds, so this places both on the simulation's time line */
+  int64_t clock0_ns;
 } emu_timing;
 
 /* Whether the sessions opened after it keep this process's CPUs busy while

@@ -305,6 +305,17 @@ static int64_t ns3c_wall_ns(ns3c_sim *s) {
                   : Simulator::Now().GetNanoSeconds();
 }
 
+extern "C" int64_t ns3c_sim_clock0_ns(ns3c_sim *s) {
+  if (!s || !s->realtime)
+    return -1;
+  /* the scheduler's wall clock is the system clock from its origin; the
+   * monotonic clock read beside it places that origin */
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  int64_t wall = ns3c_wall_ns(s);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec - wall;
+}
+
 void ns3c_link::TransmitStart(int i, Frame *f) {
   tx[i].busy = true;
   Capture(i, f->bytes.data(), f->bytes.size());

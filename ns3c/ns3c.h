@@ -369,6 +369,11 @@ void ns3c_pathnet_stats(const ns3c_tcpnet *n, ns3c_path_stats *out);
  * clock reaches them. Otherwise as ns3c_sim_new. */
 int ns3c_sim_new_realtime(ns3c_sim **out, uint32_t seed, uint64_t run);
 
+/* From inside ns3c_run of a real-time simulation: CLOCK_MONOTONIC, ns, at
+ * simulated time 0 - where the kernels' clocks (their jiffies, their TCP
+ * timestamps) stand on the simulation's time line. -1 otherwise. */
+int64_t ns3c_sim_clock0_ns(ns3c_sim *s);
+
 /* Put a real host behind node `node` of a raw link: `fd` is a TAP (opened
  * with IFF_TAP | IFF_NO_PI) whose kernel side has the address the node
  * stands for. IPv4 frames from the kernel to `self_mac` enter the link as

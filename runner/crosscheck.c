@@ -57,6 +57,15 @@ static int simulate(conv_env *env, xpair *x, const tcp_profile *lp,
                     uint64_t seed, uint64_t i, char *err, size_t cap) {
   conv_params p = x->p;
   p.delay_ns += x->extra_ns;
+  tcp_profile prof = *lp;
+  if (x->clock0_ns >= 0 && prof.delack_wheel && prof.delack_tick_ns) {
+    /* the kernels' jiffies begin where CLOCK_MONOTONIC is a multiple of
+     * the jiffy: at -clock0 on the simulation's time line */
+    uint64_t tick = prof.delack_tick_ns;
+    prof.delack_phase_ns = (tick - (uint64_t)x->clock0_ns % tick) % tick;
+    p.random_phase = 0;
+  }
+  lp = &prof;
   segseq_free(&x->model);
   segseq_init(&x->model);
   conv_opts o = {0};
@@ -282,6 +291,26 @@ static uint64_t matched_extra(const xpair *x, const seg_seq *kernel) {
   return krtt > base ? (uint64_t)(krtt - base) / 2 : 0;
 }
 
+/* The client's first SYN, ns from 0, or -1. */
+static int64_t first_syn(const seg_seq *s) {
+  for (size_t k = 0; k < s->n; k++)
+    if (s->v[k].dir == 0 && s->v[k].flags == TCP_SYN)
+      return (int64_t)s->v[k].t_ns;
+  return -1;
+}
+
+/* The kernels' CLOCK_MONOTONIC at the model's simulated 0: the kernel's
+ * client program starts a little after the link (its SYN ~2 ms late,
+ * the model's at once), so the model's time line is the kernel run's less
+ * that; -1 when the run placed no clock. */
+static int64_t model_clock0(const xpair *x, const seg_seq *kernel,
+                            int64_t clock0) {
+  int64_t ks = first_syn(kernel), ms = first_syn(&x->model);
+  if (clock0 < 0)
+    return -1;
+  return ks >= 0 && ms >= 0 ? clock0 + (ks - ms) : clock0;
+}
+
 /* Conversation i's simulation again, into x, its link extra_ns longer
  * each way: 0, or -1 after a message. */
 static int simulate_again(const pass1 *c, xpair *x, uint64_t i,
@@ -307,9 +336,15 @@ static int on_first(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
   x->kernel.n = x->kernel.cap = r->nsegs;
   x->ko = r->o;
   x->t = r->t;
-  /* the kernel's round trip, split evenly between the directions */
+  /* the kernel's round trip, split evenly between the directions, and
+   * the kernels' clock */
   uint64_t extra = matched_extra(x, &x->kernel);
-  if (c->rtt_match && !err[0] && extra != x->extra_ns &&
+  if (!c->rtt_match)
+    extra = x->extra_ns;
+  bool clocked = !err[0] && r->t.clock0_ns >= 0 && c->lp->delack_wheel;
+  if (clocked)
+    x->clock0_ns = model_clock0(x, &x->kernel, r->t.clock0_ns);
+  if (!err[0] && (extra != x->extra_ns || clocked) &&
       simulate_again(c, x, i, extra) != 0)
     return -1;
   x->kind = segseq_compare(&x->kernel, &x->model,
@@ -361,7 +396,12 @@ static int on_repeat(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
     segseq_init(&y.model);
     const seg_seq *m = &x->model;
     uint64_t extra = matched_extra(x, &again);
-    if (c->p1->rtt_match && extra != x->extra_ns) {
+    if (!c->p1->rtt_match)
+      extra = x->extra_ns;
+    bool clocked = r->t.clock0_ns >= 0 && c->p1->lp->delack_wheel;
+    if (clocked)
+      y.clock0_ns = model_clock0(x, &again, r->t.clock0_ns);
+    if (extra != x->extra_ns || clocked) {
       if (simulate_again(c->p1, &y, i, extra) != 0) {
         segseq_free(&y.model);
         segseq_free(&again);
@@ -429,6 +469,7 @@ int xcheck_run(const xcheck_opts *o, xcheck_result *res) {
       capped++;
     }
     params_text(s, values, x->params, sizeof x->params);
+    x->clock0_ns = -1; /* until the kernel's run places it */
     segseq_init(&x->model);
     segseq_init(&x->kernel);
     if (simulate(env, x, o->profile, seed, i, err, sizeof err) != 0) {

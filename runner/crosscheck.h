@@ -21,7 +21,7 @@
 
 /* SQLite's application_id of a crosscheck store: "HCcx". */
 #define XSTORE_APP_ID 0x48436378
-#define XSTORE_FORMAT 2
+#define XSTORE_FORMAT 3    /* 3: clock0_ns */
 #define XMAX_SEGS     4096 /* segments kept of one conversation */
 
 /* What a child sends back for one emulated conversation. */
@@ -44,6 +44,8 @@ typedef struct xpair {
   conv_outcome mo, ko;
   emu_timing t;
   uint64_t extra_ns; /* the model's link longer by this each way */
+  int64_t clock0_ns; /* the kernels' clock at simulated 0 (emu_timing), the
+                        model's hosts' clocks set to it; -1: drawn */
   segseq_kind kind;  /* kernel (a) against model (b) */
   size_t first_diff;
   verdict verdict; /* the first pass's */

@@ -53,40 +53,43 @@ int xstore_out_check(const char *path, char *err, size_t cap) {
 /* The pairs table's columns, once: its schema, its essay (the `columns`
  * table of the store) and the insert's placeholders derive from it. */
 #define XSTORE_PAIR_COLUMNS(X)                                                 \
-  X(conversation, "INTEGER PRIMARY KEY", "index in the scenario")             \
+  X(conversation, "INTEGER PRIMARY KEY", "index in the scenario")              \
   X(params, "TEXT", "its drawn parameters")                                    \
-  X(verdict, "TEXT", "identical, different, timing or failed")                \
-  X(class, "TEXT", "the kind of difference (NULL: the run failed)")           \
+  X(verdict, "TEXT", "identical, different, timing or failed")                 \
+  X(class, "TEXT", "the kind of difference (NULL: the run failed)")            \
   X(first_diff, "INTEGER",                                                     \
     "the kernel's first segment that differs (each direction compared on "     \
     "its own), or NULL")                                                       \
   X(kernel_segment, "TEXT", "that segment")                                    \
   X(model_segment, "TEXT", "the model's counterpart")                          \
-  X(kernel_segments, "INTEGER", "segments in the kernel's sequence")          \
-  X(model_segments, "INTEGER", "segments in the model's sequence")            \
-  X(kernel_seq, "TEXT", "the kernel's sequence, a segment a line")            \
-  X(model_seq, "TEXT", "the model's sequence, a segment a line")              \
-  X(late_ms, "REAL", "how far the link's events ran behind the wall clock")   \
+  X(kernel_segments, "INTEGER", "segments in the kernel's sequence")           \
+  X(model_segments, "INTEGER", "segments in the model's sequence")             \
+  X(kernel_seq, "TEXT", "the kernel's sequence, a segment a line")             \
+  X(model_seq, "TEXT", "the model's sequence, a segment a line")               \
+  X(late_ms, "REAL", "how far the link's events ran behind the wall clock")    \
+  X(clock0_ns, "INTEGER",                                                      \
+    "the kernels' CLOCK_MONOTONIC at simulated 0, ns (their jiffies and "      \
+    "TCP timestamps' milliseconds on the time line), or NULL")                 \
   X(delay_ms, "REAL", "the configured one-way delay")                          \
   X(model_extra_ms, "REAL",                                                    \
     "the model's link longer by this each way: half the kernel's handshake "   \
     "round trip beyond the model's (0: --no_rtt_match)")                       \
-  X(c2s_mean_ms, "REAL", "measured one-way delay, client to server, mean")    \
+  X(c2s_mean_ms, "REAL", "measured one-way delay, client to server, mean")     \
   X(c2s_max_ms, "REAL", "... and greatest")                                    \
-  X(s2c_mean_ms, "REAL", "measured one-way delay, server to client, mean")    \
+  X(s2c_mean_ms, "REAL", "measured one-way delay, server to client, mean")     \
   X(s2c_max_ms, "REAL", "... and greatest")                                    \
-  X(frames_off, "INTEGER", "frames more than 1 ms off the configured delay")  \
-  X(kernel_app_reset, "INTEGER", "the kernel client's read failed, 0/1")      \
-  X(model_app_reset, "INTEGER", "the model client's read failed, 0/1")        \
-  X(kernel_bytes_read, "INTEGER", "response bytes the kernel client read")    \
-  X(model_bytes_read, "INTEGER", "response bytes the model client read")      \
-  X(kernel_completed, "INTEGER", "the kernel conversation completed, 0/1")    \
-  X(model_completed, "INTEGER", "the model conversation completed, 0/1")      \
+  X(frames_off, "INTEGER", "frames more than 1 ms off the configured delay")   \
+  X(kernel_app_reset, "INTEGER", "the kernel client's read failed, 0/1")       \
+  X(model_app_reset, "INTEGER", "the model client's read failed, 0/1")         \
+  X(kernel_bytes_read, "INTEGER", "response bytes the kernel client read")     \
+  X(model_bytes_read, "INTEGER", "response bytes the model client read")       \
+  X(kernel_completed, "INTEGER", "the kernel conversation completed, 0/1")     \
+  X(model_completed, "INTEGER", "the model conversation completed, 0/1")       \
   X(error, "TEXT", "why the run failed, or NULL")                              \
   X(kernel_repeated, "INTEGER",                                                \
     "a differing pair's kernel run again: 1 the same sequence, 0 another, "    \
     "NULL not run or not trusted")                                             \
-  X(kernel_seq_again, "TEXT", "that second run's sequence")                   \
+  X(kernel_seq_again, "TEXT", "that second run's sequence")                    \
   X(model_matches_again, "INTEGER", "the model identical to it, 0/1")
 
 static const struct {
@@ -202,6 +205,10 @@ int xstore_put_pair(sqlite3 *db, uint64_t i, const xpair *x, verdict v,
   sqlite3_bind_text(q, c++, kt ? kt : "", -1, SQLITE_STATIC);
   sqlite3_bind_text(q, c++, mt ? mt : "", -1, SQLITE_STATIC);
   sqlite3_bind_double(q, c++, x->t.late_ms);
+  if (x->t.clock0_ns >= 0)
+    sqlite3_bind_int64(q, c++, x->t.clock0_ns);
+  else
+    sqlite3_bind_null(q, c++);
   sqlite3_bind_double(q, c++, (double)x->p.delay_ns / 1e6);
   sqlite3_bind_double(q, c++, (double)x->extra_ns / 1e6);
   sqlite3_bind_double(q, c++, x->t.mean_ms[0]);
@@ -329,13 +336,19 @@ sqlite3 *xstore_against_open(const char *path, const scenario *s, uint64_t *n,
 int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
                        char *err, size_t cap) {
   sqlite3_stmt *q = NULL;
-  int rc = sqlite3_prepare_v2(
-      db,
-      "SELECT conversation, verdict, kernel_seq, late_ms, c2s_mean_ms, "
-      "c2s_max_ms, s2c_mean_ms, s2c_max_ms, frames_off, kernel_app_reset, "
-      "kernel_bytes_read, kernel_completed, error FROM pairs ORDER BY "
-      "conversation",
-      -1, &q, NULL);
+  /* a store from before clock0_ns (format 2) places no clock */
+  bool has_clock = sqlite3_prepare_v2(db, "SELECT clock0_ns FROM pairs", -1, &q,
+                                      NULL) == SQLITE_OK;
+  sqlite3_finalize(q);
+  q = NULL;
+  char sel[512];
+  snprintf(sel, sizeof sel,
+           "SELECT conversation, verdict, kernel_seq, late_ms, c2s_mean_ms, "
+           "c2s_max_ms, s2c_mean_ms, s2c_max_ms, frames_off, "
+           "kernel_app_reset, kernel_bytes_read, kernel_completed, error, %s "
+           "FROM pairs ORDER BY conversation",
+           has_clock ? "clock0_ns" : "NULL");
+  int rc = sqlite3_prepare_v2(db, sel, -1, &q, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     uint64_t i = (uint64_t)sqlite3_column_int64(q, 0);
     if (i >= total) { /* ordered: the rest are beyond --conversations */
@@ -362,6 +375,10 @@ int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
         why = "a timing column (late_ms, c2s_*, s2c_*): expected a number "
               "of ms from 0";
     }
+    if (!why && sqlite3_column_type(q, 13) != SQLITE_NULL &&
+        (sqlite3_column_type(q, 13) != SQLITE_INTEGER ||
+         sqlite3_column_int64(q, 13) < 0))
+      why = "clock0_ns: expected NULL or a whole number of ns from 0";
     if (!why && strcmp(vd, "failed") != 0 && (!text || !*text))
       why = "kernel_seq: empty, but the kernel run did not fail";
     if (why) {
@@ -376,6 +393,9 @@ int xstore_against_run(sqlite3 *db, uint64_t total, xdone_fn fn, void *ctx,
     r.t.trusted = !vd || strcmp(vd, "timing") != 0;
     r.t.rt_priority = true;
     r.t.late_ms = sqlite3_column_double(q, 3);
+    r.t.clock0_ns = sqlite3_column_type(q, 13) == SQLITE_NULL
+                        ? -1
+                        : sqlite3_column_int64(q, 13);
     r.t.mean_ms[0] = sqlite3_column_double(q, 4);
     r.t.max_ms[0] = sqlite3_column_double(q, 5);
     r.t.mean_ms[1] = sqlite3_column_double(q, 6);

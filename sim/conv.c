@@ -102,6 +102,10 @@ uint64_t conv_env_now(const conv_env *e) {
   return ns3c_now(e->sim);
 }
 
+int64_t conv_env_clock0_ns(conv_env *e) {
+  return ns3c_sim_clock0_ns(e->sim);
+}
+
 void conv_env_free(conv_env *e) {
   if (!e)
     return;

@@ -157,6 +157,10 @@ void conv_env_timing(conv_env *e, conv_link_timing *t);
 /* The simulation's clock, ns. */
 uint64_t conv_env_now(const conv_env *e);
 
+/* In a real-time run, from inside it: CLOCK_MONOTONIC at simulated 0, ns
+ * (ns3c_sim_clock0_ns); -1 otherwise. */
+int64_t conv_env_clock0_ns(conv_env *e);
+
 /*
  * A real kernel at an end (emulation): its application is a program that
  * runs outside (halfclose-peer), and the link's node for that end already

@@ -140,6 +140,62 @@ sqlite3 "$tmp/x.db" "SELECT value FROM crosscheck WHERE key='kernel'" |
 "$hc" crosscheck "$scn" --against="$tmp/x.db" --delay=5ms --out="$tmp/c.db" >"$tmp/o2" 2>&1
 [ $? -eq 2 ] && grep -q "only profile knobs" "$tmp/o2" && ok || bad "a parameter on the command line: $(cat "$tmp/o2")"
 
+# the kernels' clock: each run stores CLOCK_MONOTONIC at simulated 0
+# (clock0_ns), and the model's hosts get it. On the keep-alive race the
+# kernel client's delayed ACK of the server's idle FIN leaves within 1 ms
+# after a jiffy of that clock (a multiple of 4 ms: HZ 250; measured
+# 0.02-0.11 ms) - and with the clock 2 ms off (the control) some do not;
+# the model's same ACKs sit on the jiffy exactly (its time line the
+# kernel's less the kernel client's SYN delay), and without delack_wheel
+# (the control) some do not.
+# fin_acks STORE SEQCOL SHIFT_NS: "offset_ms" of each C>S pure ACK 20-250
+# ms after the server's FIN, from the jiffy before it
+fin_acks() {
+  sqlite3 "$1" "SELECT clock0_ns, replace(kernel_seq, char(10), ';'),
+      replace($2, char(10), ';') FROM pairs
+    WHERE verdict IN ('identical', 'different') AND clock0_ns IS NOT NULL" |
+    awk -F'|' -v shift="$3" -v col="$2" '{
+      n = split($2, k, ";"); ks = -1
+      for (i = 1; i <= n; i++) { split(k[i], f, " "); if (f[2] == "C>S" && f[3] == "SYN") { ks = f[1]; break } }
+      m = split($3, s, ";"); ms = -1; fin = -1
+      for (i = 1; i <= m; i++) { split(s[i], f, " ")
+        if (f[2] == "C>S" && f[3] == "SYN" && ms < 0) ms = f[1]
+        if (f[2] == "S>C" && f[3] ~ /FIN/) fin = f[1]
+        if (f[2] == "C>S" && f[3] == "ACK" && f[6] == 0 && fin >= 0 &&
+            f[1] - fin > 20 && f[1] - fin < 250) {
+          t = f[1]; if (col == "model_seq") t += ks - ms
+          c = ($1 + shift) / 1e6 + t
+          printf "%.3f\n", c - 4 * int(c / 4); fin = -1 } } }'
+}
+kscn="$(dirname "$scn")/crosscheck-keepalive.ini"
+"$hc" crosscheck "$kscn" --conversations=12 --no-repeat --out="$tmp/ka.db" >"$tmp/o" 2>&1
+[ $? -eq 0 ] && [ "$(sqlite3 "$tmp/ka.db" "SELECT count(*) FROM pairs WHERE verdict != 'failed' AND
+    (clock0_ns IS NULL OR clock0_ns < 1000000000)")" = 0 ] && ok ||
+  bad "keep-alive crosscheck without its clocks: $(tail -3 "$tmp/o")"
+fin_acks "$tmp/ka.db" kernel_seq 0 >"$tmp/fk"
+fin_acks "$tmp/ka.db" kernel_seq 2000000 >"$tmp/fk2"
+[ "$(wc -l <"$tmp/fk")" -ge 2 ] && awk '$1 > 1 { n++ } END { exit n > 0 }' "$tmp/fk" &&
+  awk '$1 > 1 { n++ } END { exit n == 0 }' "$tmp/fk2" && ok ||
+  bad "the kernel's delayed ACKs off its clock's jiffies: $(tr '\n' ' ' <"$tmp/fk") (2 ms off: $(tr '\n' ' ' <"$tmp/fk2"))"
+"$hc" crosscheck "$kscn" --conversations=12 --against="$tmp/ka.db" --out="$tmp/kb.db" >/dev/null 2>&1
+"$hc" crosscheck "$kscn" --conversations=12 --against="$tmp/ka.db" --delack_wheel=false --out="$tmp/kc.db" >/dev/null 2>&1
+fin_acks "$tmp/kb.db" model_seq 0 >"$tmp/fm"
+fin_acks "$tmp/kc.db" model_seq 0 >"$tmp/fm2"
+[ "$(wc -l <"$tmp/fm")" -ge 2 ] &&
+  awk '$1 > 0.003 && $1 < 3.997 { n++ } END { exit n > 0 }' "$tmp/fm" &&
+  awk '$1 > 0.003 && $1 < 3.997 { n++ } END { exit n == 0 }' "$tmp/fm2" && ok ||
+  bad "the model's delayed ACKs off the kernels' jiffies: $(tr '\n' ' ' <"$tmp/fm") (no wheel: $(tr '\n' ' ' <"$tmp/fm2"))"
+# a stored clock that is not a number of ns from 0 is refused (exit 2);
+# a store from before the column (NULL) runs, its phases drawn
+cp "$tmp/ka.db" "$tmp/t.db"
+sqlite3 "$tmp/t.db" "UPDATE pairs SET clock0_ns = -5 WHERE conversation = 1"
+"$hc" crosscheck "$kscn" --conversations=12 --against="$tmp/t.db" --out="$tmp/t2.db" >"$tmp/o2" 2>&1
+[ $? -eq 2 ] && grep -q "table pairs, conversation 1, column clock0_ns" "$tmp/o2" && [ ! -e "$tmp/t2.db" ] && ok ||
+  bad "clock0_ns=-5: $(tail -2 "$tmp/o2")"
+sqlite3 "$tmp/t.db" "UPDATE pairs SET clock0_ns = NULL"
+"$hc" crosscheck "$kscn" --conversations=12 --against="$tmp/t.db" --out="$tmp/t2.db" >"$tmp/o2" 2>&1
+[ $? -eq 0 ] && ok || bad "a store without clocks: $(tail -2 "$tmp/o2")"
+
 # the control: nt351 (an initial window of 2, 200 ms delayed-ACK ticks)
 # is not what Linux does
 "$hc" crosscheck "$scn" --conversations=8 --profile=nt351 --no-repeat --out="$tmp/n.db" >"$tmp/o" 2>&1

@@ -23,6 +23,8 @@ static int seen(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
   (void)i;
   MUST(isfinite(r->t.late_ms) && r->t.late_ms >= 0,
        "fuzz_xstore: a timing value out of range reached the comparison");
+  MUST(r->t.clock0_ns >= -1,
+       "fuzz_xstore: a negative clock reached the simulation");
   MUST(err[0] || r->nsegs > 0,
        "fuzz_xstore: an empty kernel run that did not fail");
   uint64_t sum = 0;
