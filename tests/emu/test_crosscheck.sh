@@ -149,7 +149,9 @@ sqlite3 "$tmp/x.db" "SELECT value FROM crosscheck WHERE key='kernel'" |
 # kernel's less the kernel client's SYN delay), and without delack_wheel
 # (the control) some do not.
 # fin_acks STORE SEQCOL SHIFT_NS: "offset_ms" of each C>S pure ACK 20-250
-# ms after the server's FIN, from the jiffy before it
+# ms after the server's FIN from the nearest jiffy, -2 to 2 (the stored
+# clock and the frames' times agree to some microseconds: a CI run saw
+# -0.004)
 fin_acks() {
   sqlite3 "$1" "SELECT clock0_ns, replace(kernel_seq, char(10), ';'),
       replace($2, char(10), ';') FROM pairs
@@ -165,7 +167,8 @@ fin_acks() {
             f[1] - fin > 20 && f[1] - fin < 250) {
           t = f[1]; if (col == "model_seq") t += ks - ms
           c = ($1 + shift) / 1e6 + t
-          printf "%.3f\n", c - 4 * int(c / 4); fin = -1 } } }'
+          o = c - 4 * int(c / 4); if (o > 2) o -= 4
+          printf "%.3f\n", o; fin = -1 } } }'
 }
 kscn="$(dirname "$scn")/crosscheck-keepalive.ini"
 "$hc" crosscheck "$kscn" --conversations=12 --no-repeat --out="$tmp/ka.db" >"$tmp/o" 2>&1
@@ -174,16 +177,16 @@ kscn="$(dirname "$scn")/crosscheck-keepalive.ini"
   bad "keep-alive crosscheck without its clocks: $(tail -3 "$tmp/o")"
 fin_acks "$tmp/ka.db" kernel_seq 0 >"$tmp/fk"
 fin_acks "$tmp/ka.db" kernel_seq 2000000 >"$tmp/fk2"
-[ "$(wc -l <"$tmp/fk")" -ge 2 ] && awk '$1 > 1 { n++ } END { exit n > 0 }' "$tmp/fk" &&
-  awk '$1 > 1 { n++ } END { exit n == 0 }' "$tmp/fk2" && ok ||
+[ "$(wc -l <"$tmp/fk")" -ge 2 ] && awk '$1 < -0.05 || $1 > 1 { n++ } END { exit n > 0 }' "$tmp/fk" &&
+  awk '$1 < -0.05 || $1 > 1 { n++ } END { exit n == 0 }' "$tmp/fk2" && ok ||
   bad "the kernel's delayed ACKs off its clock's jiffies: $(tr '\n' ' ' <"$tmp/fk") (2 ms off: $(tr '\n' ' ' <"$tmp/fk2"))"
 "$hc" crosscheck "$kscn" --conversations=12 --against="$tmp/ka.db" --out="$tmp/kb.db" >/dev/null 2>&1
 "$hc" crosscheck "$kscn" --conversations=12 --against="$tmp/ka.db" --delack_wheel=false --out="$tmp/kc.db" >/dev/null 2>&1
 fin_acks "$tmp/kb.db" model_seq 0 >"$tmp/fm"
 fin_acks "$tmp/kc.db" model_seq 0 >"$tmp/fm2"
 [ "$(wc -l <"$tmp/fm")" -ge 2 ] &&
-  awk '$1 > 0.003 && $1 < 3.997 { n++ } END { exit n > 0 }' "$tmp/fm" &&
-  awk '$1 > 0.003 && $1 < 3.997 { n++ } END { exit n == 0 }' "$tmp/fm2" && ok ||
+  awk '$1 < -0.003 || $1 > 0.003 { n++ } END { exit n > 0 }' "$tmp/fm" &&
+  awk '$1 < -0.003 || $1 > 0.003 { n++ } END { exit n == 0 }' "$tmp/fm2" && ok ||
   bad "the model's delayed ACKs off the kernels' jiffies: $(tr '\n' ' ' <"$tmp/fm") (no wheel: $(tr '\n' ' ' <"$tmp/fm2"))"
 # a stored clock that is not a number of ns from 0 is refused (exit 2);
 # a store from before the column (NULL) runs, its phases drawn
