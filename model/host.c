@@ -62,7 +62,8 @@ int tcp_host_new(tcp_host **out, const tcp_host_config *cfg) {
   if (cfg->profile.mss < 64 || cfg->profile.ack_every == 0 ||
       cfg->profile.rcv_buf == 0 || cfg->profile.rcv_buf > TCP_RCV_BUF_MAX ||
       cfg->profile.snd_buf == 0 ||
-      (cfg->profile.delack_mode == TCP_DELACK_TICK &&
+      ((cfg->profile.delack_mode == TCP_DELACK_TICK ||
+        cfg->profile.delack_wheel) &&
        cfg->profile.delack_tick_ns == 0))
     return TCP_ERR_INVAL;
   void *(*alloc)(void *, size_t) = cfg->alloc ? cfg->alloc : default_alloc;

@@ -242,7 +242,7 @@ static void test_host_config_errors(void) {
   c.free = NULL;
   c.alloc = (void *(*)(void *, size_t))1; /* alloc without free */
   CHECK_EQ(tcp_host_new(&h, &c), TCP_ERR_INVAL);
-  for (int defect = 0; defect < 6; defect++) {
+  for (int defect = 0; defect < 7; defect++) {
     c = good;
     switch (defect) {
     case 0:
@@ -260,6 +260,10 @@ static void test_host_config_errors(void) {
     case 4:
       c.profile.snd_buf = 0;
       break;
+    case 5: /* Linux's jiffy grid needs its jiffy (a divisor) */
+      c.profile = h_profile("linux");
+      c.profile.delack_tick_ns = 0;
+      break;
     default:
       c.profile.delack_mode = TCP_DELACK_TICK;
       c.profile.delack_tick_ns = 0;
@@ -267,6 +271,13 @@ static void test_host_config_errors(void) {
     }
     CHECK_EQ(tcp_host_new(&h, &c), TCP_ERR_INVAL);
   }
+  /* the control for case 5: the same without the wheel is a host */
+  c = good;
+  c.profile = h_profile("linux");
+  c.profile.delack_tick_ns = 0;
+  c.profile.delack_wheel = false;
+  CHECK_EQ(tcp_host_new(&h, &c), TCP_OK);
+  tcp_host_free(h);
 }
 
 static void test_many_connections_no_leak(void) {
