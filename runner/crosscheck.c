@@ -328,6 +328,22 @@ static int simulate_again(const pass1 *c, xpair *x, uint64_t i,
   return rc;
 }
 
+/* Conversation i's model for a kernel run (`kernel`, the clock it placed
+ * at `clock0`): its link matched to that run's round trip (unless
+ * --no_rtt_match) and its hosts given that clock, simulated into y - x
+ * itself, or a copy of it whose model is empty - when either differs from
+ * x's. 1 simulated, 0 x's model stands, -1 after a message. */
+static int match_kernel(const pass1 *c, const xpair *x, xpair *y, uint64_t i,
+                        const seg_seq *kernel, int64_t clock0) {
+  uint64_t extra = c->rtt_match ? matched_extra(x, kernel) : x->extra_ns;
+  bool clocked = clock0 >= 0 && c->lp->delack_wheel;
+  if (clocked)
+    y->clock0_ns = model_clock0(x, kernel, clock0);
+  if (extra == x->extra_ns && !clocked)
+    return 0;
+  return simulate_again(c, y, i, extra) == 0 ? 1 : -1;
+}
+
 static int on_first(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
                     const char *err) {
   pass1 *c = ctx;
@@ -338,14 +354,7 @@ static int on_first(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
   x->t = r->t;
   /* the kernel's round trip, split evenly between the directions, and
    * the kernels' clock */
-  uint64_t extra = matched_extra(x, &x->kernel);
-  if (!c->rtt_match)
-    extra = x->extra_ns;
-  bool clocked = !err[0] && r->t.clock0_ns >= 0 && c->lp->delack_wheel;
-  if (clocked)
-    x->clock0_ns = model_clock0(x, &x->kernel, r->t.clock0_ns);
-  if (!err[0] && (extra != x->extra_ns || clocked) &&
-      simulate_again(c, x, i, extra) != 0)
+  if (!err[0] && match_kernel(c, x, x, i, &x->kernel, r->t.clock0_ns) < 0)
     return -1;
   x->kind = segseq_compare(&x->kernel, &x->model,
                            (uint64_t)(EMU_TOLERANCE_MS * 1e6), &x->first_diff);
@@ -394,21 +403,13 @@ static int on_repeat(void *ctx, uint64_t i, const xrec *r, seg_canon *segs,
      * first run's */
     xpair y = *x;
     segseq_init(&y.model);
-    const seg_seq *m = &x->model;
-    uint64_t extra = matched_extra(x, &again);
-    if (!c->p1->rtt_match)
-      extra = x->extra_ns;
-    bool clocked = r->t.clock0_ns >= 0 && c->p1->lp->delack_wheel;
-    if (clocked)
-      y.clock0_ns = model_clock0(x, &again, r->t.clock0_ns);
-    if (extra != x->extra_ns || clocked) {
-      if (simulate_again(c->p1, &y, i, extra) != 0) {
-        segseq_free(&y.model);
-        segseq_free(&again);
-        return -1;
-      }
-      m = &y.model;
+    int matched = match_kernel(c->p1, x, &y, i, &again, r->t.clock0_ns);
+    if (matched < 0) {
+      segseq_free(&y.model);
+      segseq_free(&again);
+      return -1;
     }
+    const seg_seq *m = matched ? &y.model : &x->model;
     model = segseq_compare(&again, m, tol, NULL) <= SEGSEQ_CROSSED;
     segseq_free(&y.model);
   }
